@@ -1,0 +1,13 @@
+"""The ``tcs-themes`` command line. Each module adds one group of commands to :data:`app`."""
+
+from __future__ import annotations
+
+from tcs_themes.cli.app import app
+
+
+def main() -> None:
+    """Entry point of the ``tcs-themes`` console script."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,92 @@
+"""The typer application every command module adds its commands to.
+
+Commands are thin: they parse options, call one library function, show
+progress on stderr and print a summary. Errors raised by the library
+(:class:`tcs_themes.errors.TcsError`) become one line on stderr and exit code 1;
+``tcs-themes --debug ...`` shows the full traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from tcs_themes import __version__
+from tcs_themes.console import stderr
+from tcs_themes.errors import TcsError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="tcs-themes",
+    help=(
+        "Code public-consultation feedback against a codebook of themes, offline, "
+        "and publish theme counts, charts, quotes and a report."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+_state = {"debug": False}
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"tcs-themes {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show full tracebacks instead of one-line errors.")
+    ] = False,
+) -> None:
+    """Code consultation feedback against a codebook of themes."""
+    _state["debug"] = debug
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` as a one-line error on stderr and return the Exit to raise."""
+    stderr.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    return typer.Exit(code=code)
+
+
+def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a command so library errors become one line and exit code 1.
+
+    Unexpected exceptions are reported by type only (their message might quote
+    comment text); ``--debug`` re-raises them with the traceback.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except TcsError as error:
+            if _state["debug"]:
+                raise
+            raise fail(str(error)) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", code=130) from None
+        except Exception as error:  # noqa: BLE001 - the last line of defence for users
+            if _state["debug"]:
+                raise
+            raise fail(
+                f"unexpected {type(error).__name__}; please report it, and rerun with "
+                "'tcs-themes --debug ...' to see the traceback"
+            ) from None
+
+    return wrapper

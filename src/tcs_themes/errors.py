@@ -1,0 +1,57 @@
+"""The toolkit's exceptions: one place to find every kind of error it raises.
+
+Every error the toolkit raises on purpose is a :class:`TcsError`. Its message is
+one line that names the file (and sheet, row or key where there is one) and
+says what to do about it. The CLI prints that line and exits with code 1; it
+never prints comment text or a traceback (``--debug`` shows the traceback).
+
+Messages must never contain comment text: they may be logged or shown to
+people who are not allowed to see personal data.
+"""
+
+from __future__ import annotations
+
+
+class TcsError(Exception):
+    """Base class for errors with a one-line, user-facing message."""
+
+
+class InputFileError(TcsError, ValueError):
+    """An input file is missing, unreadable or not in a shape the toolkit understands.
+
+    Parameters
+    ----------
+    path : str
+        The file the problem is in.
+    problem : str
+        What is wrong and what to do, as a short sentence.
+    where : str, optional
+        Sheet, row, key or part within the file.
+    """
+
+    def __init__(self, path: str, problem: str, where: str | None = None) -> None:
+        self.path = str(path)
+        self.where = where
+        self.problem = problem
+        location = f"{self.path} ({where})" if where else self.path
+        super().__init__(f"{location}: {problem}")
+
+
+class SessionRegisterError(InputFileError):
+    """The sessions register is malformed, or a session is not in it."""
+
+
+class SettingsError(InputFileError):
+    """The project settings file is malformed."""
+
+
+class CodebookError(InputFileError):
+    """A codebook file is malformed or does not validate."""
+
+
+class ModelError(InputFileError):
+    """A model file cannot be loaded, is untrusted, or does not fit the codebook."""
+
+
+class MissingExtraError(TcsError, ImportError):
+    """An optional dependency is needed for this input; the message says how to install it."""

@@ -1,0 +1,90 @@
+"""Table schemas: the column names and dtypes every stage reads and writes.
+
+Two tables flow through the toolkit (see ``docs/schema.md``):
+
+* the **comments table**, written by ingest: one row per comment;
+* the **coded table**, written by ``code``: the comments table plus the codes.
+
+Columns the input had that are not listed here are carried through unchanged,
+after the standard columns. A carried-through column whose name clashes with a
+standard column is renamed with the prefix ``input_``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: The comments table: name -> pandas dtype.
+COMMENT_COLUMNS: dict[str, str] = {
+    "comment_id": "string",  # stable across runs and machines: "c" + 12 hex digits
+    "source_file": "string",  # path as given on the command line, POSIX separators
+    "source_kind": "string",  # "spreadsheet" or "email"
+    "sheet": "string",  # spreadsheet sheet name (CSV: the file stem); <NA> for emails
+    "row": "Int64",  # spreadsheet row number as Excel shows it (1-based); <NA> for emails
+    "message_id": "string",  # email Message-ID (or a hash of the file when it has none)
+    "part": "Int64",  # 1-based position of the comment within its email
+    "location": "string",  # human-readable: "Sheet1!R12" or "email.eml#2"
+    "session_id": "string",
+    "session_name": "string",
+    "strand": "string",  # e.g. "Strand 1"; <NA> when not known
+    "date": "datetime64[ns]",
+    "question": "string",
+    "text": "string",  # redacted comment text
+    "sender_org": "string",  # emails: sender organisation from domain or signature
+    "redactions": "Int64",  # how many personal details were redacted from text
+}
+
+#: Columns that ``code`` adds to the comments table (plus ``score_<theme_id>``).
+CODED_COLUMNS: dict[str, str] = {
+    "themes": "string",  # theme ids joined by "; ", most confident first, or "uncoded"
+    "primary_theme": "string",  # the first of themes, or "uncoded"
+    "confidence": "float64",  # score of the primary theme (0..1)
+    "n_themes": "Int64",  # number of themes given (0 for uncoded)
+    "sources": "string",  # per theme in the order of themes: "rule", "model" or "both"
+    "subthemes": "string",  # "theme_id/subtheme_id" joined by "; " where a sub-theme's rules matched
+    "evidence": "string",  # per theme: "theme_id: why" joined by " | "
+}
+
+UNCODED = "uncoded"
+LIST_SEPARATOR = "; "
+SCORE_PREFIX = "score_"
+
+SOURCE_KINDS = ("spreadsheet", "email")
+
+
+def score_column(theme_id: str) -> str:
+    """Return the name of the per-theme score column for ``theme_id``."""
+    return f"{SCORE_PREFIX}{theme_id}"
+
+
+def split_list(value: object) -> list[str]:
+    """Split a ``"; "``-joined cell (``themes``, ``sources``, ``subthemes``) into a list.
+
+    Missing values and empty strings give an empty list.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def empty_comments() -> pd.DataFrame:
+    """Return an empty comments table with the standard columns and dtypes."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in COMMENT_COLUMNS.items()})
+
+
+def conform_comments(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every standard comment column present, in order, with its dtype.
+
+    Missing standard columns are added as all-missing; extra columns follow the
+    standard ones unchanged.
+    """
+    out = frame.copy()
+    for name, dtype in COMMENT_COLUMNS.items():
+        if name not in out.columns:
+            out[name] = pd.Series(pd.NA, index=out.index, dtype="object")
+        if dtype == "datetime64[ns]":
+            out[name] = pd.to_datetime(out[name], errors="coerce").astype("datetime64[ns]")
+        else:
+            out[name] = out[name].astype(dtype)
+    extras = [c for c in out.columns if c not in COMMENT_COLUMNS]
+    return out[list(COMMENT_COLUMNS) + extras]
