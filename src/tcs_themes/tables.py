@@ -1,0 +1,78 @@
+"""Read and write the toolkit's tables: Parquet for the toolkit, CSV for people.
+
+The format follows the file extension (``.parquet`` or ``.csv``). CSV files are
+written as UTF-8 with a byte-order mark so Excel opens them correctly, and are
+read back with the schema's dtypes so a round trip keeps ids as strings and
+dates as dates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from tcs_themes.errors import InputFileError
+from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX
+
+TABLE_SUFFIXES = (".parquet", ".csv")
+
+
+def _known_dtypes(columns: list[str]) -> dict[str, str]:
+    known = {**COMMENT_COLUMNS, **CODED_COLUMNS}
+    dtypes = {name: known[name] for name in columns if name in known}
+    dtypes.update({name: "float64" for name in columns if name.startswith(SCORE_PREFIX)})
+    return dtypes
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` to ``path`` as Parquet or CSV, by the extension; return the path.
+
+    The parent folder is created if needed.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputFileError(str(target), "the output must end in .parquet or .csv")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".parquet":
+        frame.to_parquet(target, index=False)
+    else:
+        frame.to_csv(target, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+    return target
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a table written by :func:`write_table` (or any CSV/Parquet file), with schema dtypes.
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing, not .csv/.parquet, or cannot be parsed.
+    """
+    source = Path(path)
+    suffix = source.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputFileError(str(source), "expected a table ending in .parquet or .csv")
+    if not source.is_file():
+        raise InputFileError(str(source), "file not found; check the path")
+    try:
+        if suffix == ".parquet":
+            frame = pd.read_parquet(source)
+        else:
+            header = pd.read_csv(source, nrows=0, encoding="utf-8-sig").columns.tolist()
+            dtypes = _known_dtypes(header)
+            dates = [name for name, dtype in dtypes.items() if dtype.startswith("datetime")]
+            frame = pd.read_csv(
+                source,
+                encoding="utf-8-sig",
+                dtype={k: v for k, v in dtypes.items() if k not in dates},
+                parse_dates=dates,
+                keep_default_na=False,
+                na_values=[""],
+            )
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise InputFileError(
+            str(source), f"cannot read it as a table ({type(error).__name__}); is it a valid {suffix} file?"
+        ) from None
+    return frame

@@ -1,0 +1,43 @@
+"""Tables round-trip through CSV and Parquet with the schema's dtypes."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tcs_themes.errors import InputFileError
+from tcs_themes.schema import conform_comments
+from tcs_themes.tables import read_table, write_table
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_round_trip_keeps_dtypes(tmp_path: Path, suffix: str) -> None:
+    frame = conform_comments(
+        pd.DataFrame(
+            {
+                "comment_id": ["c000000000001", "c000000000002"],
+                "text": ["First, with a comma", "Second\nline"],
+                "row": [3, 4],
+                "date": ["2022-07-05", None],
+                "Theme": ["clarity", "governance"],
+            }
+        )
+    )
+    path = write_table(frame, tmp_path / f"comments{suffix}")
+    back = read_table(path)
+    assert back["comment_id"].tolist() == ["c000000000001", "c000000000002"]
+    assert back["text"].tolist() == ["First, with a comma", "Second\nline"]
+    assert back["row"].tolist() == [3, 4]
+    assert back["date"].iloc[0] == pd.Timestamp("2022-07-05")
+    assert pd.isna(back["date"].iloc[1])
+    assert back["Theme"].tolist() == ["clarity", "governance"]
+
+
+def test_unknown_extension_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match=r"comments\.txt: .*\.parquet or \.csv"):
+        write_table(pd.DataFrame(), tmp_path / "comments.txt")
+
+
+def test_missing_file_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="nope.csv: file not found"):
+        read_table(tmp_path / "nope.csv")
