@@ -55,3 +55,7 @@ class ModelError(InputFileError):
 
 class MissingExtraError(TcsError, ImportError):
     """An optional dependency is needed for this input; the message says how to install it."""
+
+
+class ExerciseFileError(InputFileError):
+    """The community-event exercise workbook (the 4Ps stickers) is malformed."""

@@ -1,0 +1,1 @@
+"""Analysis of coded comments: theme counts and illustrative quotes."""
