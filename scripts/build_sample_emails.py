@@ -133,7 +133,10 @@ def tiny_docx(title: str, paragraphs: list[str]) -> bytes:
     document.save(buffer)
     # Re-pack with fixed member timestamps so that builds repeat byte for byte.
     packed = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=fixed.timetuple()[:6])
             member.compress_type = zipfile.ZIP_DEFLATED
@@ -683,7 +686,8 @@ Chair, Northway Community Association
                     "Our committee of nine volunteers has an average age of 68. Without help to "
                     "recruit younger trustees we do not expect to be running in five years' time.",
                     "Our energy costs are forecast to rise from about £5,800 to £17,000 a year. "
-                    "We cannot pass this on to groups without pricing out the people who need us most.",
+                    "We cannot pass this on to groups without pricing out the people "
+                    "who need us most.",
                     "We ask for longer leases, a small capital fund and practical help with "
                     "volunteer recruitment, and we would welcome being treated as a partner in "
                     "delivering the strategy.",
@@ -773,7 +777,9 @@ approach in the next phase.</p>
 
     items.append(Mail(
         slug="friends-of-park",
-        sender=Address("Friends of Horseshoe Meadow", "friendsofhorseshoemeadow", "groups.example.org"),
+        sender=Address(
+            "Friends of Horseshoe Meadow", "friendsofhorseshoemeadow", "groups.example.org"
+        ),
         subject="Green spaces in the Thriving Communities Strategy",
         sent=when(7, 30, 10, 40),
         plain="""\
