@@ -55,3 +55,11 @@ class ModelError(InputFileError):
 
 class MissingExtraError(TcsError, ImportError):
     """An optional dependency is needed for this input; the message says how to install it."""
+
+
+class LabelsError(InputFileError):
+    """An analyst-coded file has no usable text or theme columns, or names a theme the codebook lacks."""
+
+
+class CodingInputError(InputFileError):
+    """An input to ``code`` or ``evaluate`` has no text column or cannot be aligned with another file."""

@@ -1,0 +1,1 @@
+"""Analysis of coded comments: evaluation against an analyst's codes."""
