@@ -59,3 +59,11 @@ class MissingExtraError(TcsError, ImportError):
 
 class ExerciseFileError(InputFileError):
     """The community-event exercise workbook (the 4Ps stickers) is malformed."""
+
+
+class LabelsError(InputFileError):
+    """An analyst-coded file has no usable text or theme columns, or names a theme the codebook lacks."""
+
+
+class CodingInputError(InputFileError):
+    """An input to ``code`` or ``evaluate`` has no text column or cannot be aligned with another file."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tcs_themes.cli.app import app
+from tcs_themes.cli import coding  # noqa: F401
 
 
 def main() -> None:
