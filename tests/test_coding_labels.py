@@ -39,7 +39,7 @@ def test_workbook_with_main_and_further_themes_below_a_title(tmp_path: Path) -> 
     assert labels.texts == ["Too much jargon", "Parks matter", "Who pays?"]
     assert _coded_rows(labels) == [["clarity", "green_spaces", "funding_costs"], ["green_spaces"], ["funding_costs"]]
     assert labels.primary == ["clarity", "green_spaces", "funding_costs"]
-    assert labels.groups == ["Partners 1", "Partners 1", "Partners 2"]
+    assert labels.groups == ["coded/Partners 1", "coded/Partners 1", "coded/Partners 2"]
     assert labels.n_skipped == 1
     assert labels.sources[0] == f"{path} (sheet Partners 1) (row 4)"
 
