@@ -20,14 +20,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.decisions import METHODS, Decisions, decide, ranked_themes
+from tcs_themes.coding.decisions import METHODS, SOURCE_MODEL, SOURCE_RULE, Decisions, decide, ranked_themes
 from tcs_themes.coding.text_prep import has_words, prepare_text
 from tcs_themes.coding.weak_labels import WeakLabelReport, add_weak_labels
 from tcs_themes.schema import CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
-
-#: Rule hits kept per comment and theme: (subtheme id or None, pattern, matched words).
-RuleHit = tuple[str | None, str, str]
-
 
 def _labels_array(Y: Any, theme_ids: Sequence[str]) -> np.ndarray:
     if isinstance(Y, pd.DataFrame):
@@ -157,7 +153,7 @@ class HybridCoder(BaseEstimator):
             self.model_ = None
             self.weak_labels_ = None
             return self
-        counts = self.rule_counts(texts) if self.min_examples else None
+        counts = self._rule_hits(texts)[0] if self.min_examples else None
         texts, labels, report = add_weak_labels(texts, labels, self.codebook, counts, self.min_examples)
         self.weak_labels_ = report
         model = self._new_model()
@@ -183,17 +179,18 @@ class HybridCoder(BaseEstimator):
         counts, _ = self._rule_hits([prepare_text(t) for t in X])
         return counts
 
-    def _rule_hits(self, texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, list[RuleHit]]]]:
+    def _rule_hits(self, texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, list[Any]]]]:
+        """Return rule match counts (n, k) and, per text, the matches (RuleMatch) per theme column."""
         position = {theme_id: i for i, theme_id in enumerate(self.theme_ids_)}
         counts = np.zeros((len(texts), len(self.theme_ids_)), dtype=np.int32)
-        hits: list[dict[int, list[RuleHit]]] = [{} for _ in texts]
+        hits: list[dict[int, list[Any]]] = [{} for _ in texts]
         for row, matches in enumerate(self._match(texts)):
             for match in matches:
                 column = position.get(match.theme_id)
                 if column is None:
                     continue
                 counts[row, column] += 1
-                hits[row].setdefault(column, []).append((match.subtheme_id, str(match.pattern), str(match.words)))
+                hits[row].setdefault(column, []).append(match)
         return counts, hits
 
     # -- prediction ---------------------------------------------------------------------
@@ -201,7 +198,7 @@ class HybridCoder(BaseEstimator):
     def _thresholds(self) -> np.ndarray:
         return np.asarray(self.model_.thresholds_, dtype=np.float64)
 
-    def _decide(self, texts: list[str]) -> tuple[Decisions, list[dict[int, list[RuleHit]]]]:
+    def _decide(self, texts: list[str]) -> tuple[Decisions, list[dict[int, list[Any]]]]:
         counts, hits = self._rule_hits(texts)
         proba = thresholds = None
         if self.method != "rules":
@@ -272,8 +269,10 @@ class HybridCoder(BaseEstimator):
         return empty
 
     def _describe(
-        self, decisions: Decisions, hits: dict[int, list[RuleHit]], words: dict[int, list[str]], row: int
+        self, decisions: Decisions, hits: dict[int, list[Any]], words: dict[int, list[str]], row: int
     ) -> tuple[Any, ...]:
+        from tcs_themes.coding.rules import evidence_by_theme
+
         columns = ranked_themes(decisions, row)
         if not columns:
             return (UNCODED, UNCODED, 0.0, 0, "", "", "")
@@ -283,20 +282,17 @@ class HybridCoder(BaseEstimator):
         evidence: list[str] = []
         for column, theme_id, source in zip(columns, ids, sources, strict=True):
             parts = []
-            if source != "model":
-                seen: dict[str, list[str]] = {}
-                for subtheme, pattern, matched in hits.get(column, []):
-                    if subtheme:
-                        label = subtheme if "/" in subtheme else f"{theme_id}/{subtheme}"
+            if source != SOURCE_MODEL:
+                matches = hits.get(column, [])
+                for match in matches:
+                    if match.subtheme_id:
+                        label = match.subtheme_id if "/" in match.subtheme_id else f"{theme_id}/{match.subtheme_id}"
                         if label not in subthemes:
                             subthemes.append(label)
-                    seen.setdefault(pattern, [])
-                    if matched not in seen[pattern]:
-                        seen[pattern].append(matched)
-                parts.append("rule " + ", ".join(f"{p} matched '{'/'.join(m)}'" for p, m in seen.items()))
-            if source != "rule" and words.get(column):
-                parts.append("model words: " + ", ".join(words[column]))
-            evidence.append(f"{theme_id}: {'; '.join(parts)}" if parts else f"{theme_id}: model")
+                parts.append("rule " + evidence_by_theme(matches)[theme_id])
+            if source != SOURCE_RULE:
+                parts.append("model " + ", ".join(words.get(column) or ["(no single word)"]))
+            evidence.append(f"{theme_id}: {'; '.join(parts)}")
         return (
             LIST_SEPARATOR.join(ids),
             ids[0],

@@ -38,6 +38,7 @@ TEXT_HEADERS = (
     "comments",
     "comment text",
     "feedback",
+    "what was said",
     "response",
     "verbatim",
     "fft answer",
@@ -319,7 +320,7 @@ def labels_from_frame(
     if layout.group:
         groups: list[str] | None = [_cell_text(v) for v in picked[layout.group]]
     else:
-        groups = [sheet] * len(keep) if sheet else None
+        groups = [f"{Path(source).stem}/{sheet}"] * len(keep) if sheet else None
     return CodedLabels(
         texts=[_cell_text(v) for v in picked[layout.text]],
         Y=Y,
@@ -334,6 +335,8 @@ def labels_from_frame(
 def _read_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
     """Return (sheet name, frame, first row number) for each table in ``path``."""
     suffix = path.suffix.lower()
+    if suffix == ".csv" and path.is_file():
+        return [(None, _read_csv(path), 2)]
     if suffix in TABLE_SUFFIXES:
         return [(None, read_table(path), 2)]
     if suffix not in SPREADSHEET_SUFFIXES:
@@ -354,6 +357,18 @@ def _read_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
         frame = frame.dropna(how="all")
         sheets.append((str(name), frame, header_at + 2))
     return sheets
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Read a coded CSV as text cells: UTF-8 (with or without BOM), else Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False, na_values=[""])
+        except UnicodeDecodeError:
+            continue
+        except (OSError, ValueError) as error:
+            raise LabelsError(str(path), f"cannot read it as CSV ({type(error).__name__})") from None
+    raise LabelsError(str(path), "cannot decode it as UTF-8 or Windows-1252; save it as UTF-8 CSV")
 
 
 def _header_row(grid: pd.DataFrame, search: int = 15) -> int | None:

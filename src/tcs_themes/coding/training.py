@@ -145,7 +145,7 @@ def train_model(
             support=int(Y[:, i].sum()),
             threshold=round(float(thresholds[i]), 4),
         )
-        if scores is not None:
+        if scores is not None and line.support:
             row = scores.per_theme.iloc[i]
             line.precision, line.recall, line.f1 = (float(row["precision"]), float(row["recall"]), float(row["f1"]))
         themes.append(line)
