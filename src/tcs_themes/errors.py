@@ -67,3 +67,11 @@ class LabelsError(InputFileError):
 
 class CodingInputError(InputFileError):
     """An input to ``code`` or ``evaluate`` has no text column or cannot be aligned with another file."""
+
+
+class SettingsWarning(UserWarning):
+    """The project settings file has something the toolkit ignores (e.g. an unknown key)."""
+
+
+class UsageError(TcsError, ValueError):
+    """An option or argument has a value the toolkit cannot use; the message says which and why."""
