@@ -31,9 +31,14 @@ _MAX_WIDTH = 60
 _WRAP_WIDTH = 80
 
 
+def xml_text(value: str) -> str:
+    """Return ``value`` without the control characters XML (and so xlsx and docx) cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
 def safe_text(value: str) -> str:
     """Return ``value`` safe to put in a cell: never a formula, no XML-illegal characters."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    text = xml_text(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

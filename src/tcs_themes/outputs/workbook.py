@@ -12,7 +12,6 @@ whatever the strand and session names are.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tcs_themes import __version__
-from tcs_themes.analysis.counts import BASES, ThemeCounts, count_all
+from tcs_themes.analysis.counts import ThemeCounts, count_all
 from tcs_themes.analysis.quotes import quotes_by_scope
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError
@@ -30,6 +29,7 @@ from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.outputs.charts import strand_title
 from tcs_themes.outputs.excel import DATE, DECIMAL, INTEGER, PERCENT, add_table, safe_sheet_name, safe_text
 from tcs_themes.outputs.published import (
+    method_rows,
     SHARE_HEADINGS,
     THEME_HEADINGS,
     choices_table,
@@ -190,38 +190,6 @@ def _codebook_sheet(book: Workbook, codebook: Codebook) -> None:
     ]
     table = pd.DataFrame(rows)
     add_table(book.create_sheet("Codebook"), table, "Codebook", formats={"Rule patterns": "0", "Examples": "0"}, wrap=("Description",))
-
-
-def _flatten(info: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    for key, value in info.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            rows.extend(_flatten(value, f"{name}."))
-        else:
-            rows.append((name, ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)))
-    return rows
-
-
-def method_rows(
-    coded: pd.DataFrame, codebook: Codebook, method_info: Mapping[str, object] | None = None
-) -> list[tuple[str, str]]:
-    """The Method sheet's (item, value) rows: tool, date, codebook, counting rules, then ``method_info``."""
-    rows = [
-        ("Generated", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
-        ("Tool", f"tcs-themes {__version__}"),
-        ("Comments", str(len(coded))),
-        ("Codebook", codebook.name),
-        ("Codebook file", codebook.source or "(not from a file)"),
-        ("Codebook fingerprint (SHA-256)", codebook.fingerprint()),
-        ("Themes in the codebook", f"{len(codebook.themes)} themes, {len(codebook.subthemes)} sub-themes"),
-        ("Counting: main theme", f"each comment counted once, under its {BASES['primary']}; counts add up to the comments"),
-        ("Counting: any theme", f"each comment counted under every theme it was given ({BASES['any']}); shares can add up to more than 100%"),
-        ("Uncoded", "comments no theme fitted are counted as 'Uncoded', never left out"),
-        ("Sessions raising a theme", "sessions where at least one comment was given the theme (any theme)"),
-        ("Illustrative quotes", "short, clearly about the theme, close to the theme's typical comment (TF-IDF), different from each other, from different sessions where possible; never with a redaction marker or personal details"),
-    ]
-    return rows + _flatten(method_info or {})
 
 
 def _method_sheet(book: Workbook, rows: list[tuple[str, str]]) -> None:
