@@ -7,6 +7,7 @@ deliberate change to :data:`PUBLIC` here and to ``docs/api.md``.
 from __future__ import annotations
 
 import inspect
+import pkgutil
 import re
 import subprocess
 import sys
@@ -26,17 +27,31 @@ PUBLIC = sorted(
         "read_table",
         "write_table",
         "TcsError",
-        "InputFileError",
-        "CodebookError",
-        "ModelError",
         # codebook
         "Codebook",
         "Theme",
         "Pattern",
         # ingest
+        "ingest_files",
+        "IngestResult",
+        "load_register",
+        "SessionRegister",
         "Exercises",
         "load_exercises",
-        # counts and quotes
+        # coding
+        "HybridCoder",
+        "code",
+        "read_labels",
+        "CodedLabels",
+        "train_model",
+        "ModelCard",
+        "load_model",
+        "save_model",
+        # evaluation
+        "evaluate_coding",
+        "evaluate_files",
+        "Evaluation",
+        # counts, quotes and search
         "ThemeCounts",
         "theme_counts",
         "theme_summary",
@@ -46,12 +61,20 @@ PUBLIC = sorted(
         "count_all",
         "select_quotes",
         "quotes_by_scope",
+        "find_comments",
         # charts
         "ranked_theme_chart",
         "strand_heatmap",
         "exercise_choice_chart",
         "exercise_statement_chart",
+        "draw_charts",
         "save_figure",
+        # workbook and report
+        "write_workbook",
+        "build_report",
+        "write_report",
+        "Report",
+        "publish",
     ]
 )
 NAMES = [name for name in PUBLIC if name != "__version__"]
@@ -68,6 +91,19 @@ def test_every_public_name_resolves_and_is_listed_by_dir() -> None:
     assert set(PUBLIC) <= set(dir(tcs_themes))
     with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
         tcs_themes.not_a_name  # noqa: B018
+
+
+def test_no_public_name_is_also_a_subpackage() -> None:
+    """A subpackage would replace a same-named function on the package once it is imported."""
+    submodules = {module.name for module in pkgutil.iter_modules(tcs_themes.__path__)}
+    assert not submodules & set(PUBLIC)
+
+
+def test_ingest_files_survives_importing_the_ingest_subpackage() -> None:
+    import tcs_themes.ingest as ingest_module
+
+    assert tcs_themes.ingest is ingest_module
+    assert tcs_themes.ingest_files is ingest_module.ingest
 
 
 def test_star_import_gives_exactly_the_public_names() -> None:

@@ -11,7 +11,7 @@ Examples
 --------
 >>> import tcs_themes as tt
 >>> codebook = tt.load_codebook()  # doctest: +SKIP
->>> coded = tt.code(tt.ingest(["data/raw"]).comments, codebook=codebook)  # doctest: +SKIP
+>>> coded = tt.code(tt.ingest_files("data/raw").comments, codebook=codebook)  # doctest: +SKIP
 >>> tt.theme_summary(coded, codebook, by="strand").head()  # doctest: +SKIP
 """
 
@@ -28,17 +28,31 @@ _EXPORTS: dict[str, str] = {
     "read_table": "tcs_themes.tables",
     "write_table": "tcs_themes.tables",
     "TcsError": "tcs_themes.errors",
-    "InputFileError": "tcs_themes.errors",
-    "CodebookError": "tcs_themes.errors",
-    "ModelError": "tcs_themes.errors",
     # codebook
     "Codebook": "tcs_themes.codebook.model",
     "Theme": "tcs_themes.codebook.model",
     "Pattern": "tcs_themes.codebook.model",
     # ingest
+    "ingest_files": "tcs_themes.ingest",
+    "IngestResult": "tcs_themes.ingest",
+    "load_register": "tcs_themes.ingest.register",
+    "SessionRegister": "tcs_themes.ingest.register",
     "Exercises": "tcs_themes.ingest.exercises",
     "load_exercises": "tcs_themes.ingest.exercises",
-    # counts and quotes
+    # coding
+    "HybridCoder": "tcs_themes.coding.hybrid",
+    "code": "tcs_themes.coding.in_memory",
+    "read_labels": "tcs_themes.coding.labels",
+    "CodedLabels": "tcs_themes.coding.labels",
+    "train_model": "tcs_themes.coding.training",
+    "ModelCard": "tcs_themes.coding.model_card",
+    "load_model": "tcs_themes.coding.model_io",
+    "save_model": "tcs_themes.coding.model_io",
+    # evaluation
+    "evaluate_coding": "tcs_themes.analysis.evaluation",
+    "evaluate_files": "tcs_themes.analysis.evaluate_files",
+    "Evaluation": "tcs_themes.analysis.evaluation",
+    # counts, quotes and search
     "ThemeCounts": "tcs_themes.analysis.counts",
     "theme_counts": "tcs_themes.analysis.counts",
     "theme_summary": "tcs_themes.analysis.counts",
@@ -48,38 +62,115 @@ _EXPORTS: dict[str, str] = {
     "count_all": "tcs_themes.analysis.counts",
     "select_quotes": "tcs_themes.analysis.quotes",
     "quotes_by_scope": "tcs_themes.analysis.quotes",
+    "find_comments": "tcs_themes.analysis.search",
     # charts
     "ranked_theme_chart": "tcs_themes.outputs.charts",
     "strand_heatmap": "tcs_themes.outputs.charts",
     "exercise_choice_chart": "tcs_themes.outputs.charts",
     "exercise_statement_chart": "tcs_themes.outputs.charts",
+    "draw_charts": "tcs_themes.outputs.charts",
     "save_figure": "tcs_themes.outputs.charts",
+    # workbook and report
+    "write_workbook": "tcs_themes.outputs.workbook",
+    "build_report": "tcs_themes.outputs.report",
+    "write_report": "tcs_themes.outputs.report",
+    "Report": "tcs_themes.outputs.report",
+    "publish": "tcs_themes.outputs.publish",
 }
+
+#: Public names that differ from the name in their module: ``tcs_themes.ingest`` is
+#: the subpackage, so its ``ingest`` function is public as ``ingest_files``.
+_RENAMED: dict[str, str] = {"ingest_files": "ingest"}
 
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.analysis.counts import (
-        ThemeCounts,
         cooccurrence,
         count_all,
         strand_overview,
         subtheme_counts,
         theme_counts,
         theme_summary,
+        ThemeCounts,
     )
-    from tcs_themes.analysis.quotes import quotes_by_scope, select_quotes
-    from tcs_themes.codebook.model import Codebook, Pattern, Theme
-    from tcs_themes.errors import CodebookError, InputFileError, ModelError, TcsError
-    from tcs_themes.ingest.exercises import Exercises, load_exercises
+    from tcs_themes.analysis.evaluate_files import (
+        evaluate_files,
+    )
+    from tcs_themes.analysis.evaluation import (
+        evaluate_coding,
+        Evaluation,
+    )
+    from tcs_themes.analysis.quotes import (
+        quotes_by_scope,
+        select_quotes,
+    )
+    from tcs_themes.analysis.search import (
+        find_comments,
+    )
+    from tcs_themes.codebook.model import (
+        Codebook,
+        Pattern,
+        Theme,
+    )
+    from tcs_themes.coding.hybrid import (
+        HybridCoder,
+    )
+    from tcs_themes.coding.in_memory import (
+        code,
+    )
+    from tcs_themes.coding.labels import (
+        CodedLabels,
+        read_labels,
+    )
+    from tcs_themes.coding.model_card import (
+        ModelCard,
+    )
+    from tcs_themes.coding.model_io import (
+        load_model,
+        save_model,
+    )
+    from tcs_themes.coding.training import (
+        train_model,
+    )
+    from tcs_themes.errors import (
+        TcsError,
+    )
+    from tcs_themes.ingest import (
+        IngestResult,
+    )
+    from tcs_themes.ingest import ingest as ingest_files
+    from tcs_themes.ingest.exercises import (
+        Exercises,
+        load_exercises,
+    )
+    from tcs_themes.ingest.register import (
+        load_register,
+        SessionRegister,
+    )
     from tcs_themes.outputs.charts import (
+        draw_charts,
         exercise_choice_chart,
         exercise_statement_chart,
         ranked_theme_chart,
         save_figure,
         strand_heatmap,
     )
-    from tcs_themes.tables import read_table, write_table
+    from tcs_themes.outputs.publish import (
+        publish,
+    )
+    from tcs_themes.outputs.report import (
+        build_report,
+        Report,
+        write_report,
+    )
+    from tcs_themes.outputs.workbook import (
+        write_workbook,
+    )
+    from tcs_themes.tables import (
+        read_table,
+        write_table,
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -87,7 +178,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'tcs_themes' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
     globals()[name] = value
     return value
 
