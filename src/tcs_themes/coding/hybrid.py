@@ -201,7 +201,9 @@ class HybridCoder(BaseEstimator):
     def _decide(self, texts: list[str]) -> tuple[Decisions, list[dict[int, list[Any]]]]:
         counts, hits = self._rule_hits(texts)
         proba = thresholds = None
-        if self.method != "rules":
+        if self.method != "rules" and not texts:
+            proba, thresholds = np.zeros(counts.shape), self._thresholds()
+        elif self.method != "rules":
             proba = np.asarray(self.model_.predict_proba(texts), dtype=np.float64)
             thresholds = self._thresholds()
         decisions = decide(self.method, counts, proba, thresholds, self.rule_weight)

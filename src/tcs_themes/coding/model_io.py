@@ -58,13 +58,13 @@ def save_model(coder: HybridCoder, path: str | Path, card: ModelCard | None = No
     target = Path(path)
     if target.suffix != MODEL_SUFFIX:
         raise ModelError(str(target), f"a model file must end in {MODEL_SUFFIX}")
-    model = getattr(coder, "model_", None)
-    if model is None:
+    model = getattr(coder, "model_", None) or coder.model
+    if model is None or coder.method == "rules" or not hasattr(model, "thresholds_"):
         raise ModelError(str(target), "the coder has no trained model to save; fit it with method 'hybrid' or 'model'")
     bundle = {
         "format": MODEL_FORMAT,
         "model": model,
-        "theme_ids": list(coder.theme_ids_),
+        "theme_ids": list(coder.codebook.ids),
         "codebook_name": coder.codebook.name,
         "codebook_fingerprint": coder.codebook.fingerprint(),
         "rule_weight": float(coder.rule_weight),
