@@ -90,7 +90,9 @@ def ingest_command(
     write_table(result.comments, out)
     write_table(result.log, log_path)
     stdout.print(summary_table(result))
-    stdout.print(f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.")
+    stdout.print(
+        f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.", soft_wrap=True
+    )
     for warning in [str(w.message) for w in caught] + result.warnings:
         stderr.print(f"[yellow]Warning:[/] {warning}", markup=True, highlight=False, soft_wrap=True)
     for message in result.errors:
