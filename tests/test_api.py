@@ -31,6 +31,12 @@ PUBLIC = sorted(
         "Codebook",
         "Theme",
         "Pattern",
+        "load_codebook",
+        "write_codebook_yaml",
+        "export_qdc",
+        "import_qdc",
+        "RuleCoder",
+        "RuleMatch",
         # ingest
         "ingest_files",
         "IngestResult",

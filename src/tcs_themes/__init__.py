@@ -32,6 +32,12 @@ _EXPORTS: dict[str, str] = {
     "Codebook": "tcs_themes.codebook.model",
     "Theme": "tcs_themes.codebook.model",
     "Pattern": "tcs_themes.codebook.model",
+    "load_codebook": "tcs_themes.codebook.load",
+    "write_codebook_yaml": "tcs_themes.codebook.write",
+    "export_qdc": "tcs_themes.codebook.refi_qda",
+    "import_qdc": "tcs_themes.codebook.refi_qda",
+    "RuleCoder": "tcs_themes.coding.rules",
+    "RuleMatch": "tcs_themes.coding.rules",
     # ingest
     "ingest_files": "tcs_themes.ingest",
     "IngestResult": "tcs_themes.ingest",
@@ -108,6 +114,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.analysis.search import (
         find_comments,
     )
+    from tcs_themes.codebook.load import load_codebook
+    from tcs_themes.codebook.refi_qda import export_qdc, import_qdc
+    from tcs_themes.codebook.write import write_codebook_yaml
+    from tcs_themes.coding.rules import RuleCoder, RuleMatch
     from tcs_themes.codebook.model import (
         Codebook,
         Pattern,

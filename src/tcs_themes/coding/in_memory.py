@@ -75,11 +75,12 @@ def code(
 
 def _default_coder(codebook: Codebook | None, model: str | Path | None, method: str) -> HybridCoder:
     from tcs_themes.codebook import load_codebook
-    from tcs_themes.coding.model_io import load_model
 
     if method not in METHODS:
         raise CodingInputError("method", f"must be one of {', '.join(METHODS)}, not '{method}'")
     book = codebook if codebook is not None else load_codebook()
     if method == "rules":
         return HybridCoder(book, method="rules")
+    from tcs_themes.coding.model_io import load_model  # skops: only when a model is loaded
+
     return load_model(model, book, method=method)
