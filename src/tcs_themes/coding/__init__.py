@@ -1,4 +1,4 @@
-"""Coding comments against a codebook: rules, the classifier, the hybrid coder and its I/O."""
+"""Coding comments against a codebook: the spaCy pipeline and the rule coder."""
 
 from __future__ import annotations
 
