@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from tcs_themes.analysis.counts import ThemeCounts  # noqa: E402
@@ -56,6 +57,7 @@ def wrap(label: str, width: int = _LABEL_WIDTH) -> str:
 def _figure(n_rows: int, per_row: float = 0.32, base: float = 1.3) -> Figure:
     with plt.rc_context(_STYLE):
         fig = Figure(figsize=(A4_TEXT_WIDTH, base + per_row * max(n_rows, 1)), layout="constrained", dpi=150)
+    FigureCanvasAgg(fig)
     return fig
 
 
