@@ -53,6 +53,7 @@ def test_glob_paths_are_relative_to_the_glob_base(tmp_path: Path, monkeypatch: p
     ("text", "expected", "count"),
     [
         ("Ring 07700 900123 or (01865) 252 000", "Ring [PHONE] or [PHONE]", 2),
+        ("Left a number (07700 900461).", "Left a number ([PHONE]).", 1),
         ("Call +44 (0)20 7946 0018 today", "Call [PHONE] today", 1),
         ("Mail jo.b+tcs@council.example.gov.uk now", "Mail [EMAIL] now", 1),
         ("We live at OX4 2XX and ox1 1aa", "We live at [POSTCODE] and [POSTCODE]", 2),
