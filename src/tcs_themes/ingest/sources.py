@@ -57,10 +57,14 @@ def _in_folder(folder: Path, shown: str, files: Iterable[Path]) -> list[InputFil
     return found
 
 
-def _glob_base(pattern: str) -> str:
-    parts = Path(pattern).parts
-    fixed = [part for part in parts[: next((i for i, p in enumerate(parts) if _GLOB_CHARS & set(p)), len(parts))]]
-    return str(Path(*fixed)) if fixed else "."
+def _glob_base(pattern: str) -> Path:
+    """The folder part of a glob before its first wildcard (``data/raw`` for ``data/raw/**/*.csv``)."""
+    fixed: list[str] = []
+    for part in Path(pattern).parts:
+        if _GLOB_CHARS & set(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
 
 
 def expand_paths(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[InputFileError]]:
