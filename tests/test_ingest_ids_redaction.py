@@ -72,9 +72,9 @@ def test_redact_sender_name_whole_words_only() -> None:
 def test_same_relative_path_in_two_folders_gives_distinct_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        files.csv_export(tmp_path / name / "notes.csv", "utf-8")
+        (tmp_path / name / "notes.csv").write_text(f"Comment\nFrom folder {name}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = ingest(["a", "b"])
-    assert len(result.comments) == 6
+    assert len(result.comments) == 2
     assert result.comments["comment_id"].is_unique
     assert result.comments["comment_id"].iloc[0] == comment_id("a/notes.csv", "notes!R2")
