@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 import _ingest_files as files
-from tcs_themes.ingest import ingest
+from tcs_themes.ingest import EMAIL_READERS, ingest
 
 SECRET = "Confidential remark about Ms Example"
 
@@ -94,12 +94,10 @@ def test_glob_that_matches_nothing(tmp_path: Path) -> None:
 
 
 def test_unexpected_exceptions_are_contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tcs_themes.ingest as ingest_module
-
     def broken(path: Path, source_file: str) -> list:
         raise RuntimeError(SECRET)
 
-    monkeypatch.setitem(ingest_module.EMAIL_READERS, ".eml", broken)
+    monkeypatch.setitem(EMAIL_READERS, ".eml", broken)
     files.write_eml(tmp_path / "a.eml", files.PLAIN)
     files.csv_export(tmp_path / "good.csv", "utf-8")
     result = ingest(tmp_path)

@@ -117,3 +117,30 @@ def test_msg_without_the_outlook_extra(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(result.errors) == 1
     assert 'pip install "tcs-themes[outlook]"' in result.errors[0]
     assert result.errors[0].startswith(f"{tmp_path.as_posix()}/message.msg: ")
+
+
+def test_sign_off_before_dash_signature_and_headings(tmp_path: Path) -> None:
+    message = files._message(
+        "Headings", "Kit Lowe <kit@towpath-trust.org>",
+        "Dear team,\n\nAlignment\n- Link it to the county plan.\n- Avoid duplicate surveys.\n\nGovernance\n\n"
+        "Name one lead officer.\n\nBest wishes,\nKit\n\n--\nKit Lowe\nCoordinator, Towpath Trust\nCharity no. 1234567\n",
+    )
+    comments = _comments(tmp_path, "h.eml", message)
+    assert comments["text"].tolist() == ["Link it to the county plan.", "Avoid duplicate surveys.", "Name one lead officer."]
+    assert comments["sender_org"].tolist() == ["Towpath Trust"] * 3
+
+
+def test_signature_without_sign_off_starts_with_the_sender_name(tmp_path: Path) -> None:
+    message = files._message(
+        "Name only", "Lee Hart <lee.hart@example.net>", "The buses stop too early.\n\nLee Hart\nFlat 2, Some Road\n"
+    )
+    assert _comments(tmp_path, "n.eml", message)["text"].tolist() == ["The buses stop too early."]
+
+
+def test_an_organisation_as_sender_name_is_not_redacted_word_by_word(tmp_path: Path) -> None:
+    message = files._message(
+        "Org", "Southfield Food Bank <info@foodbank.example.org>", "Food banks are community spaces too.\n"
+    )
+    comments = _comments(tmp_path, "o.eml", message)
+    assert comments["text"].tolist() == ["Food banks are community spaces too."]
+    assert comments["redactions"].tolist() == [0]

@@ -53,6 +53,7 @@ def test_glob_paths_are_relative_to_the_glob_base(tmp_path: Path, monkeypatch: p
     ("text", "expected", "count"),
     [
         ("Ring 07700 900123 or (01865) 252 000", "Ring [PHONE] or [PHONE]", 2),
+        ("Left a number (07700 900461).", "Left a number ([PHONE]).", 1),
         ("Call +44 (0)20 7946 0018 today", "Call [PHONE] today", 1),
         ("Mail jo.b+tcs@council.example.gov.uk now", "Mail [EMAIL] now", 1),
         ("We live at OX4 2XX and ox1 1aa", "We live at [POSTCODE] and [POSTCODE]", 2),
@@ -66,3 +67,14 @@ def test_redact_details(text: str, expected: str, count: int) -> None:
 
 def test_redact_sender_name_whole_words_only() -> None:
     assert redact("Tess Ward said Tess likes Wardrobe", names=["Tess Ward"]) == ("[NAME] said [NAME] likes Wardrobe", 2)
+
+
+def test_same_relative_path_in_two_folders_gives_distinct_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.csv").write_text(f"Comment\nFrom folder {name}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = ingest(["a", "b"])
+    assert len(result.comments) == 2
+    assert result.comments["comment_id"].is_unique
+    assert result.comments["comment_id"].iloc[0] == comment_id("a/notes.csv", "notes!R2")

@@ -93,7 +93,7 @@ def test_unknown_settings_key_warns_with_close_match(tmp_path: Path) -> None:
     messages = [str(w.message) for w in caught if issubclass(w.category, SettingsWarning)]
     assert messages == [
         f"{path}: unknown key 'registr' ignored; did you mean 'register'?",
-        f"{path}: unknown key emails.'strnd' ignored; did you mean 'strand'?",
+        f"{path}: unknown key 'emails.strnd' ignored; did you mean 'strand'?",
     ]
 
 

@@ -3,15 +3,15 @@
 The public Python API is re-exported here; see ``docs/api.md``. Every name in
 :data:`__all__` is documented, type-hinted, and never prints or exits.
 
-``import tcs_themes`` is light: the names are imported from their modules the
-first time they are used (spaCy, scikit-learn and matplotlib load only when a
-name that needs them is touched).
+``import tcs_themes`` is light: apart from :func:`ingest`, the names are imported
+from their modules the first time they are used (spaCy, scikit-learn and
+matplotlib load only when a name that needs them is touched).
 
 Examples
 --------
 >>> import tcs_themes as tt
 >>> codebook = tt.load_codebook()  # doctest: +SKIP
->>> coded = tt.code(tt.ingest_files("data/raw").comments, codebook=codebook)  # doctest: +SKIP
+>>> coded = tt.code(tt.ingest("data/raw").comments, codebook=codebook)  # doctest: +SKIP
 >>> tt.theme_summary(coded, codebook, by="strand").head()  # doctest: +SKIP
 """
 
@@ -39,8 +39,10 @@ _EXPORTS: dict[str, str] = {
     "RuleCoder": "tcs_themes.coding.rules",
     "RuleMatch": "tcs_themes.coding.rules",
     # ingest
-    "ingest_files": "tcs_themes.ingest",
     "IngestResult": "tcs_themes.ingest",
+    "redact": "tcs_themes.ingest.redaction",
+    "Settings": "tcs_themes.config",
+    "load_settings": "tcs_themes.config",
     "load_register": "tcs_themes.ingest.register",
     "SessionRegister": "tcs_themes.ingest.register",
     "Exercises": "tcs_themes.ingest.exercises",
@@ -84,11 +86,14 @@ _EXPORTS: dict[str, str] = {
     "publish": "tcs_themes.outputs.publish",
 }
 
-#: Public names that differ from the name in their module: ``tcs_themes.ingest`` is
-#: the subpackage, so its ``ingest`` function is public as ``ingest_files``.
-_RENAMED: dict[str, str] = {"ingest_files": "ingest"}
+# ``tcs_themes.ingest`` is both a subpackage and its main function. The function is
+# bound here, eagerly, so ``tcs_themes.ingest`` is always the function whatever is
+# imported later (a lazily bound name would be replaced by the subpackage as soon as
+# anything imported it). The subpackage stays importable: ``from tcs_themes.ingest
+# import ...``. This loads pandas and openpyxl, not spaCy, scikit-learn or matplotlib.
+from tcs_themes.ingest import ingest  # noqa: E402
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", "ingest", *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.analysis.counts import (
@@ -146,10 +151,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.errors import (
         TcsError,
     )
-    from tcs_themes.ingest import (
-        IngestResult,
-    )
-    from tcs_themes.ingest import ingest as ingest_files
+    from tcs_themes.config import Settings, load_settings
+    from tcs_themes.ingest import IngestResult
+    from tcs_themes.ingest.redaction import redact
     from tcs_themes.ingest.exercises import (
         Exercises,
         load_exercises,
@@ -188,7 +192,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'tcs_themes' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

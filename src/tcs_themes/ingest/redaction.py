@@ -18,7 +18,7 @@ NAME = "[NAME]"
 _EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 # +44 or 0, then 9-10 more digits in groups separated by spaces or hyphens.
 _PHONE_RE = re.compile(
-    r"(?<![\w+/.])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,5}\)?(?:[\s-]?\d{2,4}){1,3}(?![\w/])"
+    r"(?<![\w+/.])(?:\+44\s?(?:\(0\)\s?)?\d{2,5}|\(0\d{2,5}\)|0\d{2,5})(?:[\s-]?\d{2,4}){1,3}(?![\w/])"
 )
 _POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?(\d[A-Z]{2})\b", re.IGNORECASE)
 _ORDINALS = {"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "0th"}
