@@ -49,6 +49,30 @@ class CodebookError(InputFileError):
     """A codebook file is malformed or does not validate."""
 
 
+class CodebookValidationError(CodebookError):
+    """A codebook file has one or more problems; all are in one message and in ``problems``.
+
+    Parameters
+    ----------
+    path : str
+        The codebook file.
+    problems : list of str
+        Each problem as "line N, key: what is wrong".
+    """
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            where, _, problem = self.problems[0].partition(": ")
+            super().__init__(path, problem, where)
+        else:
+            super().__init__(path, f"{len(self.problems)} problems: " + "; ".join(self.problems))
+
+
+class CodebookWarning(UserWarning):
+    """Something in a codebook is probably a mistake (an unknown key) but does not stop it loading."""
+
+
 class ModelError(InputFileError):
     """A model file cannot be loaded, is untrusted, or does not fit the codebook."""
 

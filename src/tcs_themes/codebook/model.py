@@ -26,16 +26,30 @@ class Pattern:
         A phrase matched on lower-case text (PhraseMatcher, ``attr="LOWER"``).
     tokens : list of dict or None
         A spaCy Matcher token pattern (``[{"LEMMA": "jargon"}]``).
+    lemmas : str or None
+        A phrase matched on lemmas (PhraseMatcher, ``attr="LEMMA"``), so
+        ``"community centre"`` also matches "community centres".
+    scope : str or None
+        Exclusions only: ``"comment"`` (a match anywhere in the comment cancels
+        the theme's matches) or ``"overlap"`` (it cancels only the theme's
+        matches it overlaps, e.g. "car park" for the pattern "park"). None for
+        ordinary patterns.
+
+    Exactly one of ``phrase``, ``tokens`` and ``lemmas`` is set.
     """
 
     id: str
     phrase: str | None = None
     tokens: tuple[dict[str, Any], ...] | None = None
+    lemmas: str | None = None
+    scope: str | None = None
 
     def describe(self) -> str:
         """Return the pattern as a short human-readable string for evidence."""
         if self.phrase is not None:
             return f'"{self.phrase}"'
+        if self.lemmas is not None:
+            return f'lemmas "{self.lemmas}"'
         return json.dumps(list(self.tokens or ()), ensure_ascii=False)
 
 
@@ -58,7 +72,10 @@ class Theme:
     patterns : tuple of Pattern
         Rules that are evidence for the theme.
     exclusions : tuple of Pattern
-        Rules that, when they match the same comment, cancel this theme's rule matches.
+        Rules that, when they match the same comment, cancel this theme's rule
+        matches: all of them (``scope="comment"``, the default) or only those
+        they overlap (``scope="overlap"``). A theme's exclusions also cancel
+        the matches of its sub-themes.
     examples : tuple of str
         A few example comments (used as weak labels for training).
     """

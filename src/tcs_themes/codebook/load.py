@@ -1,0 +1,145 @@
+"""Load a codebook file (YAML or REFI-QDA ``.qdc``), validating it every time.
+
+Errors name the file, the line and the key, and all problems in a file are
+reported together in one :class:`~tcs_themes.errors.CodebookValidationError`.
+Unknown keys are reported as :class:`~tcs_themes.errors.CodebookWarning`
+warnings, with the closest known key.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import warnings
+from pathlib import Path
+
+import yaml
+
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.codebook.validation import BuildResult, build_codebook, describe_path
+from tcs_themes.codebook.yaml_source import Problem, YamlDocument, parse_yaml
+from tcs_themes.errors import CodebookError, CodebookValidationError, CodebookWarning
+
+#: The default codebook, relative to the repository root and to the installed package.
+DEFAULT_CODEBOOK = "codebooks/tcs.yaml"
+
+
+def default_codebook_path() -> Path:
+    """Return the path of the bundled default codebook (``codebooks/tcs.yaml``).
+
+    In an installed wheel it is ``tcs_themes/_bundled/codebooks/tcs.yaml``; in a
+    source checkout it is the repository's ``codebooks/tcs.yaml``.
+
+    Raises
+    ------
+    CodebookError
+        If neither exists (a broken installation).
+    """
+    bundled = importlib.resources.files("tcs_themes") / "_bundled" / DEFAULT_CODEBOOK
+    if bundled.is_file():
+        return Path(str(bundled))
+    checkout = Path(__file__).resolve().parents[3] / DEFAULT_CODEBOOK
+    if checkout.is_file():
+        return checkout
+    raise CodebookError(DEFAULT_CODEBOOK, "the default codebook is missing from this installation; reinstall tcs-themes")
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load and validate a codebook.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML codebook (``.yaml``/``.yml``) or a REFI-QDA codebook (``.qdc``).
+        None loads the default codebook (:func:`default_codebook_path`).
+
+    Returns
+    -------
+    Codebook
+        With ``source`` set to the path.
+
+    Raises
+    ------
+    CodebookError
+        If the file is missing, empty, not UTF-8 or not valid YAML/XML.
+    CodebookValidationError
+        If the codebook has problems (all are listed, each with line and key).
+
+    Warns
+    -----
+    CodebookWarning
+        For each unknown key (with the closest known key).
+
+    Examples
+    --------
+    >>> codebook = load_codebook()
+    >>> codebook.ids[:3]
+    ['community_involvement', 'measuring_outcomes', 'clarity']
+    """
+    source = Path(path) if path is not None else default_codebook_path()
+    if source.suffix.lower() == ".qdc":
+        from tcs_themes.codebook.refi_qda import import_qdc
+
+        return import_qdc(source)
+    text = read_text(source, "codebook")
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise CodebookError(str(source), "the file is empty; a codebook needs a 'themes:' list (see docs/codebook.md)")
+    try:
+        document = parse_yaml(text)
+    except yaml.YAMLError as error:
+        raise CodebookError(str(source), _yaml_error_message(error), _yaml_error_where(error)) from None
+    result = build_codebook(document.data, default_name=source.stem)
+    result.problems[:0] = document.problems
+    codebook = raise_problems(result, str(source), document)
+    return Codebook(name=codebook.name, themes=codebook.themes, subthemes=codebook.subthemes, source=str(source))
+
+
+def read_text(source: Path, kind: str) -> str:
+    """Read a UTF-8 text file, or raise a :class:`CodebookError` saying what to do."""
+    if not source.is_file():
+        raise CodebookError(str(source), f"{kind} file not found; check the path")
+    try:
+        return source.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CodebookError(str(source), f"the {kind} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as error:
+        raise CodebookError(str(source), f"cannot read the {kind} ({error.strerror or type(error).__name__})") from None
+
+
+def raise_problems(result: BuildResult, source: str, document: YamlDocument | None = None) -> Codebook:
+    """Warn about ``result.warnings``; raise all ``result.problems`` at once, else return the codebook.
+
+    Parameters
+    ----------
+    result : BuildResult
+        What :func:`build_codebook` found.
+    source : str
+        The file name to put in messages.
+    document : YamlDocument, optional
+        The parsed YAML, to name lines; without it problems are located by key only.
+    """
+    data = document.data if document is not None else None
+    for warning in result.warnings:
+        warnings.warn(CodebookWarning(f"{source} ({_locate(warning, document, data)}): {warning.message}"), stacklevel=3)
+    if result.problems or result.codebook is None:
+        raise CodebookValidationError(source, [f"{_locate(p, document, data)}: {p.message}" for p in result.problems])
+    return result.codebook
+
+
+def _locate(problem: Problem, document: YamlDocument | None, data: object) -> str:
+    key = describe_path(data, problem.path) if problem.path else ""
+    line = problem.line or (document.line(problem.path) if document is not None else None)
+    parts = [f"line {line}" if line else "", f"key {key}" if key else ""]
+    return ", ".join(part for part in parts if part) or "top level"
+
+
+def _yaml_error_where(error: yaml.YAMLError) -> str | None:
+    mark = getattr(error, "problem_mark", None)
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+
+
+def _yaml_error_message(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or "cannot be read"
+    hint = "check the indentation, and quote text that contains ': ' or starts with a special character"
+    if "expected a single document" in str(error):
+        problem, hint = "more than one YAML document ('---')", "keep one codebook per file"
+    return f"YAML syntax error: {problem}; {hint}"

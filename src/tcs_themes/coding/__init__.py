@@ -1,0 +1,8 @@
+"""Coding comments against a codebook: the spaCy pipeline and the rule coder."""
+
+from __future__ import annotations
+
+from tcs_themes.coding.nlp import make_nlp
+from tcs_themes.coding.rules import RuleCoder, RuleMatch, evidence_by_theme
+
+__all__ = ["RuleCoder", "RuleMatch", "evidence_by_theme", "make_nlp"]

@@ -1,0 +1,88 @@
+"""The spaCy pipeline every coder uses: a blank English tokenizer plus lookup lemmas.
+
+Nothing is downloaded: the pipeline is ``spacy.blank("en")`` with spaCy's
+lookup lemmatizer, whose table ships in the ``spacy-lookups-data`` package.
+The lemmatizer looks words up in lower case and stores lower-case lemmas, so
+"Parks", "parks" and "PARKS" all have the lemma ``park`` and codebook patterns
+never depend on capitalisation.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import Lemmatizer
+from spacy.tokens import Doc, Token
+
+from tcs_themes.errors import TcsError
+
+LEMMATIZER = "tcs_lookup_lemmatizer"
+
+
+class LowercaseLookupLemmatizer(Lemmatizer):
+    """spaCy's lookup lemmatizer, looking up and returning lower-case forms.
+
+    The stock lookup lemmatizer is case-sensitive ("Parks" keeps the lemma
+    "Parks"); consultation notes capitalise at random, so this one looks up
+    ``token.lower_`` and caches the result per word.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set the lemma of every token of ``doc``; return ``doc``."""
+        if not self._validated:
+            self._validate_tables()
+        table = self.lookups.get_table("lemma_lookup")
+        cache = self.cache
+        for token in doc:
+            lower = token.lower
+            lemma = cache.get(lower)
+            if lemma is None:
+                text = token.lower_
+                lemma = cache[lower] = table.get(text, text)
+            token.lemma_ = lemma
+        return doc
+
+    def lookup_lemmatize(self, token: Token) -> list[str]:
+        """Return the lower-case lookup lemma of ``token`` (spaCy's per-token API)."""
+        text = token.lower_
+        return [self.lookups.get_table("lemma_lookup").get(text, text)]
+
+
+@Language.factory(LEMMATIZER, default_config={"mode": "lookup", "overwrite": True})
+def _make_lemmatizer(nlp: Language, name: str, mode: str, overwrite: bool) -> LowercaseLookupLemmatizer:
+    return LowercaseLookupLemmatizer(nlp.vocab, None, name, mode=mode, overwrite=overwrite)
+
+
+@functools.cache
+def make_nlp() -> Language:
+    """Return the shared pipeline: ``spacy.blank("en")`` plus lower-case lookup lemmas.
+
+    The pipeline is built once per process and cached; it needs no network.
+
+    Returns
+    -------
+    spacy.language.Language
+        A pipeline with one component, ``lemmatizer``.
+
+    Raises
+    ------
+    TcsError
+        If the lemma table of spacy-lookups-data is not installed.
+
+    Examples
+    --------
+    >>> [t.lemma_ for t in make_nlp()("Parks and Community Centres")]
+    ['park', 'and', 'community', 'centre']
+    """
+    nlp = spacy.blank("en")
+    nlp.add_pipe(LEMMATIZER, name="lemmatizer")
+    try:
+        nlp.initialize()
+    except (ValueError, OSError) as error:
+        raise TcsError(
+            "spaCy's English lemma table is missing; install it with "
+            f"'pip install spacy-lookups-data' ({type(error).__name__})"
+        ) from None
+    return nlp
