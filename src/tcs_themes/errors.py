@@ -83,3 +83,11 @@ class MissingExtraError(TcsError, ImportError):
 
 class ExerciseFileError(InputFileError):
     """The community-event exercise workbook (the 4Ps stickers) is malformed."""
+
+
+class SettingsWarning(UserWarning):
+    """The project settings file has something the toolkit ignores (e.g. an unknown key)."""
+
+
+class UsageError(TcsError, ValueError):
+    """An option or argument has a value the toolkit cannot use; the message says which and why."""
