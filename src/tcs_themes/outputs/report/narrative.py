@@ -164,7 +164,8 @@ def summary_points(
     strands = counts.strands[~counts.strands["strand"].isin(["All strands", NO_STRAND])]
     points = [
         f"{count(totals['comments'])} comments were recorded: {count(int(strands['comments'].sum()))} in "
-        f"{words(int(totals['sessions_with_comments']))} group sessions across {words(len(strands))} strands"
+        f"{words(int(totals['sessions_with_comments']))} group sessions across {words(len(strands))} "
+        f"{'strand' if len(strands) == 1 else 'strands'}"
         + (f", and {count(int(totals['comments']) - int(strands['comments'].sum()))} in {plural(int(totals['emails']), 'email')} to the consultation mailbox." if int(totals["emails"]) else ".")
     ]
     ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()].head(top)
