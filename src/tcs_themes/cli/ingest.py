@@ -38,7 +38,7 @@ def summary_table(result: IngestResult) -> Table:
     counts = {"Read": "rows_read", "Kept": "kept", "Blank": "blank", "Duplicates": "duplicates",
               "Failed": "failed", "Redactions": "redactions"}
     table = Table(title="Ingest summary", show_footer=True, title_justify="left")
-    table.add_column("File", footer="Total")
+    table.add_column("File", footer="Total", overflow="fold")
     table.add_column("Kind")
     for heading, name in counts.items():
         table.add_column(heading, justify="right", footer=str(int(files[name].sum())))
