@@ -49,6 +49,7 @@ PUBLIC = sorted(
         "load_exercises",
         # coding
         "HybridCoder",
+        "ThemeClassifier",
         "code",
         "read_labels",
         "CodedLabels",

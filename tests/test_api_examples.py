@@ -41,6 +41,7 @@ def test_docs_examples_run_and_the_api_prints_nothing(
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == "", "the API printed something"
     assert printed, "the examples' own print calls were collected"
-    coded = namespace["coded"]
-    assert len(coded) == len(namespace["comments"]) > 900
+    assert len(namespace["comments"]) > 900
+    assert namespace["coded"]["comment_id"].tolist() == namespace["sample"]["comment_id"].tolist()
+    assert len(namespace["scores"]) == 3 and all(0 < score <= 1 for score in namespace["scores"])
     assert Path(namespace["paths"]["workbook"]).is_file()

@@ -49,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "load_exercises": "tcs_themes.ingest.exercises",
     # coding
     "HybridCoder": "tcs_themes.coding.hybrid",
+    "ThemeClassifier": "tcs_themes.coding.classifier",
     "code": "tcs_themes.coding.in_memory",
     "read_labels": "tcs_themes.coding.labels",
     "CodedLabels": "tcs_themes.coding.labels",
@@ -128,6 +129,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Pattern,
         Theme,
     )
+    from tcs_themes.coding.classifier import ThemeClassifier
     from tcs_themes.coding.hybrid import (
         HybridCoder,
     )
