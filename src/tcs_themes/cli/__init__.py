@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tcs_themes.cli.app import app
+from tcs_themes.cli import codebook  # noqa: F401  (registers the codebook commands)
 
 
 def main() -> None:

@@ -120,6 +120,7 @@ class RuleCoder:
             for exclusion, patterns in ((False, theme.patterns), (True, theme.exclusions)):
                 for pattern in patterns:
                     self._add(pattern, _Rule(top, sub, pattern, len(self._rules), exclusion))
+        self._matchers = [m for m in (self._lower, self._lemma, self._tokens) if len(m)]
 
     def _add(self, pattern: Pattern, rule: _Rule) -> None:
         self._rules[pattern.id] = rule
@@ -174,7 +175,7 @@ class RuleCoder:
     def _match_doc(self, doc: Doc) -> list[RuleMatch]:
         strings = self.nlp.vocab.strings
         found: list[tuple[_Rule, int, int]] = []
-        for matcher in (self._lower, self._lemma, self._tokens):
+        for matcher in self._matchers:
             for key, start, end in matcher(doc):
                 found.append((self._rules[strings[key]], start, end))
         positives = [item for item in found if not item[0].exclusion]
