@@ -36,6 +36,10 @@ from tcs_themes.codebook.model import Codebook, Pattern
 from tcs_themes.coding.nlp import make_nlp
 
 
+#: Curly quotes to straight ones: same length, so character offsets are kept.
+_STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
+
+
 @dataclass(frozen=True)
 class RuleMatch:
     """One rule pattern matched in one comment: the evidence for a theme.
@@ -51,7 +55,7 @@ class RuleMatch:
     pattern : str
         The pattern, human-readable (``'"green space"'``).
     words : str
-        The matched text, as written in the comment.
+        The matched text (curly quotes straightened, see :meth:`RuleCoder.docs`).
     start, end : int
         Character offsets of ``words`` in the comment (``text[start:end] == words``).
     """
@@ -116,6 +120,7 @@ class RuleCoder:
             for exclusion, patterns in ((False, theme.patterns), (True, theme.exclusions)):
                 for pattern in patterns:
                     self._add(pattern, _Rule(top, sub, pattern, len(self._rules), exclusion))
+        self._matchers = [m for m in (self._lower, self._lemma, self._tokens) if len(m)]
 
     def _add(self, pattern: Pattern, rule: _Rule) -> None:
         self._rules[pattern.id] = rule
@@ -147,20 +152,30 @@ class RuleCoder:
 
     def iter_match(self, texts: Iterable[Any]) -> Iterator[list[RuleMatch]]:
         """Like :meth:`match`, but yield each comment's matches as its batch is done (bounded memory)."""
-        if isinstance(texts, str):
-            raise TypeError("pass a list of comment texts, not one string")
-        cleaned = (_as_text(text) for text in texts)
-        for doc in self.nlp.pipe(cleaned, batch_size=self.batch_size):
+        for doc in self.docs(texts):
             yield self._match_doc(doc)
 
+    def docs(self, texts: Iterable[Any]) -> Iterator[Doc]:
+        """Process texts with :attr:`nlp` in batches, as the coder sees them.
+
+        Curly quotes and apostrophes are straightened first (``’`` -> ``'``),
+        which keeps every character offset, so "don’t" matches a pattern
+        written "don't". The docs can be passed to :meth:`match_docs` or used
+        by another coder (one pass of spaCy for both).
+        """
+        if isinstance(texts, str):
+            raise TypeError("pass a list of comment texts, not one string")
+        cleaned = (_as_text(text).translate(_STRAIGHT_QUOTES) for text in texts)
+        yield from self.nlp.pipe(cleaned, batch_size=self.batch_size)
+
     def match_docs(self, docs: Iterable[Doc]) -> list[list[RuleMatch]]:
-        """Match documents already processed by :attr:`nlp`; one list of matches per doc."""
+        """Match documents made by :meth:`docs`; one list of matches per doc."""
         return [self._match_doc(doc) for doc in docs]
 
     def _match_doc(self, doc: Doc) -> list[RuleMatch]:
         strings = self.nlp.vocab.strings
         found: list[tuple[_Rule, int, int]] = []
-        for matcher in (self._lower, self._lemma, self._tokens):
+        for matcher in self._matchers:
             for key, start, end in matcher(doc):
                 found.append((self._rules[strings[key]], start, end))
         positives = [item for item in found if not item[0].exclusion]
