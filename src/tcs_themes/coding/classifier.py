@@ -18,19 +18,12 @@ import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from tcs_themes.coding.explain import top_terms
 from tcs_themes.coding.features import char_vectorizer, join_blocks, rule_matrix, word_vectorizer
-from tcs_themes.coding.thresholds import (
-    FALLBACK_SLOPE,
-    FALLBACK_THRESHOLD,
-    best_f1_threshold,
-    fit_sigmoid,
-    sigmoid,
-)
+from tcs_themes.coding.theme_models import ThemeFitSettings, choose_prior_power, fit_theme
+from tcs_themes.coding.thresholds import sigmoid
 
 
 def _texts(X: Any) -> list[str]:
@@ -126,6 +119,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Positive analyst-coded training texts per theme.
     weak_support_ : ndarray of shape (k,)
         Weak examples per theme.
+    primary_prior_power_ : float
+        How much :meth:`predict_primary` discounts frequent themes (0 = plain argmax).
 
     Examples
     --------
@@ -287,8 +282,14 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         all_labels = np.vstack([labels, weak_labels])
         weights = np.concatenate([np.ones(len(texts)), np.full(len(weak), self.weak_weight)])
 
-        results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(self._fit_theme)(features, all_labels[:, j], weights, len(texts)) for j in range(labels.shape[1])
+        settings = ThemeFitSettings(
+            C=self.C, class_weight_power=self.class_weight_power, cv=self.cv,
+            min_positives=self.min_positives, random_state=self.random_state,
+        )  # fmt: skip
+        # Processes, not threads: liblinear's random generator is shared by the threads of a process.
+        results = Parallel(n_jobs=self.n_jobs)(
+            delayed(fit_theme)(features, all_labels[:, j], weights, len(texts), settings)
+            for j in range(labels.shape[1])
         )
         self.coef_ = np.vstack([r["coef"] for r in results]).astype(np.float32)
         self.intercept_ = np.array([r["intercept"] for r in results])
@@ -300,43 +301,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.cv_f1_ = np.array([r["f1"] for r in results])
         self.support_ = labels.sum(axis=0).astype(np.int64)
         self.weak_support_ = weak_labels.sum(axis=0).astype(np.int64)
+        self.primary_prior_power_ = choose_prior_power([r["oof"] for r in results], labels)
         return self
-
-    def _svm(self, features: sp.csr_matrix, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, float]:
-        """Fit one theme's linear SVM; return its weights and intercept."""
-        if y.all() or not y.any():
-            return np.zeros(features.shape[1]), (10.0 if y.all() else -10.0)
-        positives = weights[y == 1].sum()
-        boost = ((weights.sum() - positives) / positives) ** self.class_weight_power
-        svm = LinearSVC(C=self.C, dual=True, max_iter=5000, random_state=self.random_state)
-        svm.fit(features, y, sample_weight=weights * np.where(y == 1, boost, 1.0))
-        return svm.coef_[0], float(svm.intercept_[0])
-
-    def _fit_theme(self, features: sp.csr_matrix, y: np.ndarray, weights: np.ndarray, n_real: int) -> dict[str, Any]:
-        """Fit one theme: out-of-fold scores on the coded texts, then the final model on all."""
-        coef, intercept = self._svm(features, y, weights)
-        result = {"coef": coef, "intercept": intercept, "sigmoid": (FALLBACK_SLOPE, 0.0),
-                  "threshold": FALLBACK_THRESHOLD, "source": "fallback",
-                  "precision": np.nan, "recall": np.nan, "f1": np.nan}  # fmt: skip
-        truth = y[:n_real]
-        positives = int(truth.sum())
-        if positives < max(self.min_positives, 2) or n_real - positives < 2:
-            return result
-        folds = StratifiedKFold(n_splits=min(self.cv, positives), shuffle=True, random_state=self.random_state)
-        scores = np.zeros(n_real)
-        weak_rows = np.arange(n_real, len(y))
-        for train, test in folds.split(np.zeros(n_real), truth):
-            rows = np.concatenate([train, weak_rows])
-            fold_coef, fold_intercept = self._svm(features[rows], y[rows], weights[rows])
-            scores[test] = features[test] @ fold_coef + fold_intercept
-        slope, offset = fit_sigmoid(scores, truth)
-        proba = sigmoid(scores, slope, offset)
-        threshold, f1 = best_f1_threshold(proba, truth)
-        given = proba >= threshold
-        hits = int((given & (truth == 1)).sum())
-        result.update(sigmoid=(slope, offset), threshold=threshold, source="cv", f1=f1,
-                      precision=hits / max(int(given.sum()), 1), recall=hits / positives)  # fmt: skip
-        return result
 
     # -- prediction -----------------------------------------------------------------
 
@@ -369,9 +335,17 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return (proba >= self.thresholds_).astype(np.int8)
 
     def predict_primary(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
-        """Return each text's single most probable theme id, shape (n,) (for single-theme data)."""
+        """Return each text's main theme id, shape (n,), for single-theme data.
+
+        The theme with the highest probability divided by its training
+        frequency to the power ``primary_prior_power_`` (chosen in :meth:`fit`
+        on out-of-fold probabilities, to maximise macro-F1 of the main theme).
+        """
         proba = self.predict_proba(X, rule_matches=rule_matches)
-        return self.classes_[proba.argmax(axis=1)] if len(proba) else self.classes_[:0]
+        if not len(proba):
+            return self.classes_[:0]
+        prior = np.maximum(self.support_ + self.weak_support_, 1).astype(np.float64)
+        return self.classes_[(proba / prior**self.primary_prior_power_).argmax(axis=1)]
 
     def explain(
         self, X: Sequence[str], top: int = 5, *, mask: np.ndarray | None = None, rule_matches: Any = None
