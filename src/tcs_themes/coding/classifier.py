@@ -1,0 +1,381 @@
+"""The trained theme classifier: a multi-label scikit-learn estimator over comment texts.
+
+:class:`ThemeClassifier` learns one linear model per theme on shared word and
+character n-gram TF-IDF features (plus, optionally, one rule-evidence feature
+per theme), turns each theme's score into a calibrated probability with a
+Platt sigmoid fitted on out-of-fold scores, and gives a theme where its
+probability reaches a threshold chosen by cross-validation inside the training
+data to maximise that theme's F1. See ``docs/classifier.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from tcs_themes.coding.explain import top_terms
+from tcs_themes.coding.features import char_vectorizer, join_blocks, rule_matrix, word_vectorizer
+from tcs_themes.coding.theme_models import ThemeFitSettings, choose_prior_power, fit_theme
+from tcs_themes.coding.thresholds import sigmoid
+
+
+def _texts(X: Any) -> list[str]:
+    """Return X as a list of str (missing values become empty texts)."""
+    if isinstance(X, str):
+        raise ValueError("X must be a sequence of texts, not a single string; wrap it in a list")
+    texts = []
+    for value in X:
+        texts.append("" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value))
+    return texts
+
+
+def _labels(Y: Any) -> tuple[np.ndarray, list[Any] | None]:
+    """Return Y as an (n, k) 0/1 int8 array, and its column names when Y is a DataFrame."""
+    names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
+    values = np.asarray(Y.to_numpy() if isinstance(Y, pd.DataFrame) else Y)
+    if values.ndim != 2:
+        raise ValueError("Y must be 2-D: one row per text and one 0/1 column per theme")
+    if values.dtype == object or not np.isin(values, (0, 1)).all():
+        raise ValueError("Y must hold only 0/1 (or True/False) codes")
+    return values.astype(np.int8), names
+
+
+class ThemeClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label theme classifier with calibrated probabilities and per-theme thresholds.
+
+    Parameters
+    ----------
+    C : float, default 0.3
+        Inverse regularisation strength of each theme's linear SVM.
+    class_weight_power : float, default 0.5
+        Positive examples of a theme are weighted ``(negatives / positives) ** power``:
+        0 is no re-weighting, 1 is fully "balanced"; rare themes gain recall.
+    word_ngrams : tuple of int, default (1, 2)
+        Word n-gram range of the word TF-IDF block.
+    char_ngrams : tuple of int or None, default (2, 5)
+        Character n-gram range (within words) of the character block; None
+        leaves the block out (about three times faster to predict, a little less accurate).
+    min_df : int, default 2
+        Ignore n-grams found in fewer training texts.
+    max_features : int or None, default None
+        Keep at most this many n-grams per block (the most frequent).
+    cv : int, default 5
+        Folds of the cross-validation inside the training data that gives the
+        out-of-fold scores for calibration and thresholds.
+    min_positives : int, default 5
+        Themes with fewer positive training texts are not calibrated or
+        thresholded by cross-validation: they use a fixed sigmoid and the
+        threshold 0.5, i.e. the linear model's own decision.
+    codebook : Codebook or None, default None
+        The codebook; enables rule-evidence features (``use_rules``) and its
+        example comments as weak labels (``use_examples``).
+    use_rules : bool, default True
+        With a codebook whose themes have patterns (or with ``rule_matches``
+        given to :meth:`fit`), add one feature per theme: its rules matched the text.
+    rule_value : float, default 3.0
+        The value of a rule-evidence feature; larger makes the rule cheaper to
+        rely on for the regularised model, which helps themes with few examples.
+    use_examples : bool, default True
+        With a codebook, add each theme's (and its sub-themes') example
+        comments as weak labels.
+    weak_labels : sequence of (str, str) or None, default None
+        Extra ``(text, theme_id)`` examples, trained with ``weak_weight``.
+        They are never used to score the cross-validation.
+    weak_weight : float, default 0.3
+        Sample weight of weak examples (analyst-coded texts weigh 1).
+    n_jobs : int or None, default None
+        Themes trained in parallel threads (None: one).
+    random_state : int, default 0
+        Seed of the cross-validation folds and the SVM solver.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (k,)
+        Theme ids: Y's column names, else the codebook's ids (when it has k
+        themes), else 0..k-1.
+    word_vectorizer_, char_vectorizer_ : TfidfVectorizer (char may be None)
+        The fitted feature extractors.
+    uses_rules_ : bool
+        Whether the rule-evidence block is part of the features.
+    coef_ : ndarray of shape (k, n_features), float32
+        Each theme's linear weights over the joined features.
+    intercept_ : ndarray of shape (k,)
+    sigmoid_ : ndarray of shape (k, 2)
+        Platt slope and intercept per theme (score -> probability).
+    thresholds_ : ndarray of shape (k,)
+        Probability threshold per theme used by :meth:`predict`.
+    threshold_source_ : ndarray of shape (k,), str
+        ``"cv"`` (chosen by cross-validation) or ``"fallback"`` (too few positives).
+    cv_precision_, cv_recall_, cv_f1_ : ndarray of shape (k,)
+        Out-of-fold precision, recall and F1 at the chosen threshold (NaN for fallbacks).
+    support_ : ndarray of shape (k,)
+        Positive analyst-coded training texts per theme.
+    weak_support_ : ndarray of shape (k,)
+        Weak examples per theme.
+    primary_prior_power_ : float
+        How much :meth:`predict_primary` discounts frequent themes (0 = plain argmax).
+
+    Examples
+    --------
+    >>> texts = ["too much jargon", "plain english please", "more parks", "green space"] * 5
+    >>> Y = pd.DataFrame({"clarity": [1, 1, 0, 0] * 5, "green_spaces": [0, 0, 1, 1] * 5})
+    >>> model = ThemeClassifier(char_ngrams=None, min_df=1).fit(texts, Y)
+    >>> model.predict(["the jargon"]).tolist()
+    [[1, 0]]
+    """
+
+    def __init__(
+        self,
+        *,
+        C: float = 0.3,
+        class_weight_power: float = 0.5,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] | None = (2, 5),
+        min_df: int = 2,
+        max_features: int | None = None,
+        cv: int = 5,
+        min_positives: int = 5,
+        codebook: Any = None,
+        use_rules: bool = True,
+        rule_value: float = 3.0,
+        use_examples: bool = True,
+        weak_labels: Sequence[tuple[str, str]] | None = None,
+        weak_weight: float = 0.3,
+        n_jobs: int | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.C = C
+        self.class_weight_power = class_weight_power
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.max_features = max_features
+        self.cv = cv
+        self.min_positives = min_positives
+        self.codebook = codebook
+        self.use_rules = use_rules
+        self.rule_value = rule_value
+        self.use_examples = use_examples
+        self.weak_labels = weak_labels
+        self.weak_weight = weak_weight
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # -- scikit-learn plumbing ------------------------------------------------------
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.multi_output = True
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Leave the cached rule coder (a spaCy pipeline) out of saved state."""
+        state = super().__getstate__()
+        state.pop("_rule_coder", None)
+        state.pop("_terms", None)
+        return state
+
+    # -- training -------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        if not self.C > 0:
+            raise ValueError(f"C must be positive, not {self.C!r}")
+        if self.cv < 2:
+            raise ValueError(f"cv must be at least 2, not {self.cv!r}")
+        if not 0 < self.weak_weight <= 1:
+            raise ValueError(f"weak_weight must be in (0, 1], not {self.weak_weight!r}")
+        if self.class_weight_power < 0:
+            raise ValueError("class_weight_power must not be negative")
+
+    def _class_ids(self, k: int, names: list[Any] | None) -> np.ndarray:
+        if names is not None:
+            return np.array(names)
+        if self.codebook is not None and len(self.codebook.ids) == k:
+            return np.array(self.codebook.ids)
+        return np.arange(k)
+
+    def _weak_examples(self) -> list[tuple[str, str]]:
+        pairs = [(str(text), str(theme)) for text, theme in (self.weak_labels or ())]
+        if self.codebook is not None and self.use_examples:
+            for theme in (*self.codebook.themes, *self.codebook.subthemes):
+                pairs.extend((example, theme.parent or theme.id) for example in theme.examples)
+        return pairs
+
+    def _rule_matches(self, texts: list[str], rule_matches: Sequence[Sequence[Any]] | None) -> Any:
+        if rule_matches is not None:
+            if len(rule_matches) != len(texts):
+                raise ValueError("rule_matches must hold one list of matches per text")
+            return rule_matches
+        if self.codebook is None:
+            raise ValueError("this model uses rule evidence: give rule_matches, or set codebook")
+        if getattr(self, "_rule_coder", None) is None:
+            from tcs_themes.coding.rules import RuleCoder
+
+            self._rule_coder = RuleCoder(self.codebook)
+        return self._rule_coder.match(texts)
+
+    def _wants_rules(self, rule_matches: Any) -> bool:
+        if not self.use_rules:
+            return False
+        if rule_matches is not None:
+            return True
+        themes = (*self.codebook.themes, *self.codebook.subthemes) if self.codebook is not None else ()
+        return any(theme.patterns for theme in themes)
+
+    def fit(self, X: Sequence[str], Y: Any, *, rule_matches: Sequence[Sequence[Any]] | None = None) -> ThemeClassifier:
+        """Learn the themes of coded texts.
+
+        Parameters
+        ----------
+        X : sequence of str
+            Comment texts (None/NaN count as empty).
+        Y : array-like of shape (n, k) or DataFrame
+            0/1 codes; a DataFrame's columns are the theme ids.
+        rule_matches : sequence of sequence of RuleMatch, optional
+            Per text, its rule matches (``RuleCoder.match``), when already
+            computed; otherwise they are computed from ``codebook`` if rules are used.
+
+        Returns
+        -------
+        self : ThemeClassifier
+        """
+        self._check_params()
+        texts = _texts(X)
+        labels, names = _labels(Y)
+        if len(texts) != labels.shape[0]:
+            raise ValueError(f"X has {len(texts)} texts but Y has {labels.shape[0]} rows")
+        if not texts:
+            raise ValueError("cannot fit on zero texts")
+        self.classes_ = self._class_ids(labels.shape[1], names)
+        self.uses_rules_ = self._wants_rules(rule_matches)
+        if self.uses_rules_:
+            rule_matches = list(self._rule_matches(texts, rule_matches))
+
+        weak = self._weak_examples()
+        position = {str(theme): column for column, theme in enumerate(self.classes_)}
+        unknown = sorted({theme for _, theme in weak if theme not in position})
+        if unknown:
+            raise ValueError(f"weak labels name themes the model does not have: {', '.join(unknown)}")
+        weak_texts = [text for text, _ in weak]
+        weak_labels = np.zeros((len(weak), labels.shape[1]), dtype=np.int8)
+        for row, (_, theme) in enumerate(weak):
+            weak_labels[row, position[theme]] = 1
+        if self.uses_rules_ and weak:
+            rule_matches = [*rule_matches, *self._rule_matches(weak_texts, None if self.codebook else [[]] * len(weak))]
+
+        all_texts = texts + weak_texts
+        self.word_vectorizer_ = word_vectorizer(self.word_ngrams, self.min_df, self.max_features).fit(all_texts)
+        self.char_vectorizer_ = None
+        if self.char_ngrams is not None:
+            self.char_vectorizer_ = char_vectorizer(self.char_ngrams, self.min_df, self.max_features).fit(all_texts)
+        features = self._features(all_texts, rule_matches)
+        all_labels = np.vstack([labels, weak_labels])
+        weights = np.concatenate([np.ones(len(texts)), np.full(len(weak), self.weak_weight)])
+
+        settings = ThemeFitSettings(
+            C=self.C, class_weight_power=self.class_weight_power, cv=self.cv,
+            min_positives=self.min_positives, random_state=self.random_state,
+        )  # fmt: skip
+        # Processes, not threads: liblinear's random generator is shared by the threads of a process.
+        results = Parallel(n_jobs=self.n_jobs)(
+            delayed(fit_theme)(features, all_labels[:, j], weights, len(texts), settings)
+            for j in range(labels.shape[1])
+        )
+        self.coef_ = np.vstack([r["coef"] for r in results]).astype(np.float32)
+        self.intercept_ = np.array([r["intercept"] for r in results])
+        self.sigmoid_ = np.array([r["sigmoid"] for r in results])
+        self.thresholds_ = np.array([r["threshold"] for r in results])
+        self.threshold_source_ = np.array([r["source"] for r in results])
+        self.cv_precision_ = np.array([r["precision"] for r in results])
+        self.cv_recall_ = np.array([r["recall"] for r in results])
+        self.cv_f1_ = np.array([r["f1"] for r in results])
+        self.support_ = labels.sum(axis=0).astype(np.int64)
+        self.weak_support_ = weak_labels.sum(axis=0).astype(np.int64)
+        self.primary_prior_power_ = choose_prior_power([r["oof"] for r in results], labels)
+        return self
+
+    # -- prediction -----------------------------------------------------------------
+
+    def _features(self, texts: list[str], rule_matches: Any) -> sp.csr_matrix:
+        blocks = [self.word_vectorizer_.transform(texts)]
+        if self.char_vectorizer_ is not None:
+            blocks.append(self.char_vectorizer_.transform(texts))
+        if self.uses_rules_:
+            matches = self._rule_matches(texts, rule_matches)
+            blocks.append(rule_matrix(matches, [str(c) for c in self.classes_], self.rule_value))
+        return join_blocks(blocks)
+
+    def decision_function(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
+        """Return each theme's linear score for each text, shape (n, k) (positive leans to the theme)."""
+        check_is_fitted(self, "coef_")
+        texts = _texts(X)
+        if not texts:
+            return np.zeros((0, len(self.classes_)))
+        features = self._features(texts, rule_matches)
+        return np.asarray(features @ self.coef_.T, dtype=np.float64) + self.intercept_
+
+    def predict_proba(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
+        """Return each theme's calibrated probability for each text, shape (n, k), columns ``classes_``."""
+        scores = self.decision_function(X, rule_matches=rule_matches)
+        return sigmoid(scores, self.sigmoid_[:, 0], self.sigmoid_[:, 1])
+
+    def predict(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
+        """Return 0/1 theme codes, shape (n, k): probability at or above the theme's threshold."""
+        proba = self.predict_proba(X, rule_matches=rule_matches)
+        return (proba >= self.thresholds_).astype(np.int8)
+
+    def predict_primary(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
+        """Return each text's main theme id, shape (n,), for single-theme data.
+
+        The theme with the highest probability divided by its training
+        frequency to the power ``primary_prior_power_`` (chosen in :meth:`fit`
+        on out-of-fold probabilities, to maximise macro-F1 of the main theme).
+        """
+        proba = self.predict_proba(X, rule_matches=rule_matches)
+        if not len(proba):
+            return self.classes_[:0]
+        prior = np.maximum(self.support_ + self.weak_support_, 1).astype(np.float64)
+        return self.classes_[(proba / prior**self.primary_prior_power_).argmax(axis=1)]
+
+    def explain(
+        self, X: Sequence[str], top: int = 5, *, mask: np.ndarray | None = None, rule_matches: Any = None
+    ) -> list[dict[str, list[str]]]:
+        """Return, per text, the words and word n-grams that most raised each theme's score.
+
+        Parameters
+        ----------
+        X : sequence of str
+            Comment texts.
+        top : int, default 5
+            At most this many terms per text and theme, strongest first.
+        mask : array of bool of shape (n, k), optional
+            Explain only these (text, theme) pairs; default every theme.
+        rule_matches : optional
+            As for :meth:`fit` (rule evidence is not a word, so it is not listed).
+
+        Returns
+        -------
+        list of dict
+            Per text, ``{theme_id: [term, ...]}`` for each theme some term of
+            the text pushed up; terms are lower-cased words or n-grams of the text.
+        """
+        check_is_fitted(self, "coef_")
+        texts = _texts(X)
+        words = self.word_vectorizer_.transform(texts)
+        if getattr(self, "_terms", None) is None:
+            self._terms = self.word_vectorizer_.get_feature_names_out()
+        allowed = np.ones((len(texts), len(self.classes_)), dtype=bool) if mask is None else np.asarray(mask, bool)
+        if allowed.shape != (len(texts), len(self.classes_)):
+            raise ValueError("mask must have one row per text and one column per theme")
+        weights = self.coef_[:, : words.shape[1]]
+        return top_terms(words, weights, allowed, self._terms, [str(c) for c in self.classes_], top)

@@ -1,0 +1,129 @@
+"""Fit one theme's model: a weighted linear SVM, its out-of-fold scores, sigmoid and threshold.
+
+Kept as plain functions over arrays so they can run in worker processes and
+hold no reference to the estimator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from tcs_themes.coding.thresholds import (
+    FALLBACK_SLOPE,
+    FALLBACK_THRESHOLD,
+    best_f1_threshold,
+    fit_sigmoid,
+    sigmoid,
+)
+
+#: Candidate powers for discounting frequent themes in ``predict_primary``.
+PRIOR_POWERS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+@dataclass(frozen=True)
+class ThemeFitSettings:
+    """The estimator parameters one theme's fit needs."""
+
+    C: float
+    class_weight_power: float
+    cv: int
+    min_positives: int
+    random_state: int
+
+
+def fit_svm(
+    features: sp.csr_matrix, y: np.ndarray, weights: np.ndarray, settings: ThemeFitSettings
+) -> tuple[np.ndarray, float]:
+    """Fit a linear SVM for one theme; positives are up-weighted by ``(neg / pos) ** power``.
+
+    Returns the weights and intercept; a theme with one class only gets zero
+    weights and an intercept that always (or never) gives it.
+    """
+    if y.all() or not y.any():
+        return np.zeros(features.shape[1]), (10.0 if y.all() else -10.0)
+    positives = weights[y == 1].sum()
+    boost = ((weights.sum() - positives) / positives) ** settings.class_weight_power
+    svm = LinearSVC(C=settings.C, dual=True, max_iter=5000, random_state=settings.random_state)
+    svm.fit(features, y, sample_weight=weights * np.where(y == 1, boost, 1.0))
+    return svm.coef_[0], float(svm.intercept_[0])
+
+
+def fit_theme(
+    features: sp.csr_matrix, y: np.ndarray, weights: np.ndarray, n_real: int, settings: ThemeFitSettings
+) -> dict[str, Any]:
+    """Fit one theme on all rows, and calibrate and threshold it on out-of-fold scores.
+
+    Parameters
+    ----------
+    features : csr_matrix of shape (n, f)
+        Features of the analyst-coded rows followed by the weak rows.
+    y : ndarray of shape (n,)
+        0/1 codes of this theme.
+    weights : ndarray of shape (n,)
+        Sample weights (weak rows lighter).
+    n_real : int
+        The first ``n_real`` rows are analyst-coded; only they are scored
+        out of fold (weak rows are always in the training folds).
+    settings : ThemeFitSettings
+
+    Returns
+    -------
+    dict
+        ``coef``, ``intercept``, ``sigmoid`` (slope, intercept), ``threshold``,
+        ``source`` ("cv" or "fallback"), ``precision``, ``recall``, ``f1``
+        (out of fold, NaN for a fallback) and ``oof`` (out-of-fold
+        probabilities of the analyst-coded rows, or None).
+    """
+    coef, intercept = fit_svm(features, y, weights, settings)
+    result: dict[str, Any] = {
+        "coef": coef, "intercept": intercept, "sigmoid": (FALLBACK_SLOPE, 0.0),
+        "threshold": FALLBACK_THRESHOLD, "source": "fallback",
+        "precision": np.nan, "recall": np.nan, "f1": np.nan, "oof": None,
+    }  # fmt: skip
+    truth = y[:n_real]
+    positives = int(truth.sum())
+    if positives < max(settings.min_positives, 2) or n_real - positives < 2:
+        return result
+    folds = StratifiedKFold(n_splits=min(settings.cv, positives), shuffle=True, random_state=settings.random_state)
+    scores = np.zeros(n_real)
+    weak_rows = np.arange(n_real, len(y))
+    for train, test in folds.split(np.zeros(n_real), truth):
+        rows = np.concatenate([train, weak_rows])
+        fold_coef, fold_intercept = fit_svm(features[rows], y[rows], weights[rows], settings)
+        scores[test] = features[test] @ fold_coef + fold_intercept
+    slope, offset = fit_sigmoid(scores, truth)
+    proba = sigmoid(scores, slope, offset)
+    threshold, f1 = best_f1_threshold(proba, truth)
+    given = proba >= threshold
+    hits = int((given & (truth == 1)).sum())
+    result.update(sigmoid=(slope, offset), threshold=threshold, source="cv", f1=f1,
+                  precision=hits / max(int(given.sum()), 1), recall=hits / positives, oof=proba)  # fmt: skip
+    return result
+
+
+def choose_prior_power(oof: list[np.ndarray | None], labels: np.ndarray) -> float:
+    """Choose how much the main-theme choice discounts frequent themes, on out-of-fold probabilities.
+
+    Among :data:`PRIOR_POWERS`, the power whose ``argmax(proba / frequency ** power)``
+    gives the best macro-F1 against the main theme of the rows coded with
+    exactly one theme. Returns 0 (plain argmax) when any theme has no
+    out-of-fold probabilities or fewer than half the rows have one theme.
+    """
+    single = labels.sum(axis=1) == 1
+    if any(p is None for p in oof) or single.sum() < max(len(labels) // 2, 1):
+        return 0.0
+    proba = np.column_stack(oof)[single]
+    truth = labels[single].argmax(axis=1)
+    frequency = np.maximum(labels.sum(axis=0), 1).astype(np.float64)
+    scores = [
+        f1_score(truth, (proba / frequency**power).argmax(axis=1), average="macro", labels=np.arange(labels.shape[1]))
+        for power in PRIOR_POWERS
+    ]
+    return float(PRIOR_POWERS[int(np.argmax(scores))])

@@ -1,0 +1,89 @@
+"""Turn a theme's out-of-fold scores into a calibrated probability and a decision threshold.
+
+The classifier scores every training comment with models that did not see it
+(cross-validation inside the training data). From those out-of-fold scores
+this module fits a Platt sigmoid (score -> probability) and picks the
+probability threshold that maximises the theme's F1. Themes with too few
+positive examples for either get documented fallbacks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+#: Sigmoid slope used when a theme has too few positives to fit one: with the
+#: default threshold of 0.5 the theme is given exactly where the linear model's
+#: own decision score is positive.
+FALLBACK_SLOPE = 2.0
+
+#: The probability threshold used when a theme has too few positives to choose one.
+FALLBACK_THRESHOLD = 0.5
+
+#: Candidate thresholds searched for the best F1.
+THRESHOLD_GRID = np.round(np.arange(0.02, 0.981, 0.01), 2)
+
+
+def fit_sigmoid(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """Fit a Platt sigmoid ``p = 1 / (1 + exp(-(a * score + b)))`` to out-of-fold scores.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n,)
+        Out-of-fold decision scores of one theme.
+    truth : ndarray of shape (n,)
+        0/1 codes of that theme.
+
+    Returns
+    -------
+    (a, b) : tuple of float
+        Slope and intercept; ``(FALLBACK_SLOPE, 0.0)`` when ``truth`` has one class only
+        or the fitted slope is not positive.
+    """
+    truth = np.asarray(truth).astype(bool)
+    if truth.all() or not truth.any():
+        return FALLBACK_SLOPE, 0.0
+    model = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
+    model.fit(np.asarray(scores, dtype=np.float64).reshape(-1, 1), truth)
+    slope = float(model.coef_[0, 0])
+    if slope <= 0:
+        return FALLBACK_SLOPE, 0.0
+    return slope, float(model.intercept_[0])
+
+
+def sigmoid(scores: np.ndarray, slopes: np.ndarray, intercepts: np.ndarray) -> np.ndarray:
+    """Apply per-theme sigmoids to decision scores of shape (n, k); returns probabilities (n, k)."""
+    z = np.clip(scores * slopes + intercepts, -35.0, 35.0)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def best_f1_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    """Return the probability threshold that maximises F1, and that F1.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n,)
+        Out-of-fold calibrated probabilities of one theme.
+    truth : ndarray of shape (n,)
+        0/1 codes of that theme.
+
+    Returns
+    -------
+    (threshold, f1) : tuple of float
+        Among equally good thresholds the one nearest 0.5 is taken (ties are
+        common with few positives); ``(FALLBACK_THRESHOLD, 0.0)`` when no
+        threshold finds a single positive.
+    """
+    truth = np.asarray(truth).astype(bool)
+    given = np.asarray(proba)[:, None] >= THRESHOLD_GRID[None, :]
+    tp = (given & truth[:, None]).sum(axis=0)
+    fp = given.sum(axis=0) - tp
+    fn = truth.sum() - tp
+    denominator = 2 * tp + fp + fn
+    f1 = np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 0.0)
+    best = f1.max()
+    if best <= 0:
+        return FALLBACK_THRESHOLD, 0.0
+    candidates = np.flatnonzero(np.isclose(f1, best))
+    chosen = candidates[np.argmin(np.abs(THRESHOLD_GRID[candidates] - 0.5))]
+    return float(THRESHOLD_GRID[chosen]), float(best)
