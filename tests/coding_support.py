@@ -35,10 +35,10 @@ def tiny_codebook(name: str = "tiny") -> Codebook:
         ),
         subthemes=(
             Theme(
-                "clarity/terminology",
+                "clarity_terminology",
                 "Terminology",
                 parent="clarity",
-                patterns=(Pattern("clarity/terminology/1", phrase="acronyms"),),
+                patterns=(Pattern("clarity_terminology/1", phrase="acronyms"),),
             ),
         ),
     )

@@ -37,7 +37,7 @@ def test_code_gives_ranked_themes_sources_and_evidence(coder: HybridCoder) -> No
     assert scores == sorted(scores, reverse=True) and row["confidence"] == scores[0]
     assert row["primary_theme"] == themes[0] and row["n_themes"] == 2
     assert len(row["sources"].split("; ")) == 2 and set(row["sources"].split("; ")) <= {"rule", "model", "both"}
-    assert "clarity/terminology" in row["subthemes"]
+    assert row["subthemes"] == "clarity/clarity_terminology"
     assert '"jargon" (clarity/1)' in row["evidence"] and '"parks" (green_spaces/1)' in row["evidence"]
 
 

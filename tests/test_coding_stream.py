@@ -29,7 +29,7 @@ def coder() -> HybridCoder:
 @pytest.fixture(scope="module")
 def comments() -> pd.DataFrame:
     texts = [TEXTS[i % 30] for i in range(230)]
-    texts[5], texts[77], texts[150] = "", "😀", "Bonjour à tous"
+    texts[5], texts[77], texts[150] = "", "😀", "公园需要更多的树"
     return pd.DataFrame(
         {
             "comment_id": [f"c{i:012x}" for i in range(230)],

@@ -100,10 +100,10 @@ def code(
     from tcs_themes.coding.hybrid import HybridCoder
     from tcs_themes.coding.model_io import load_model
     from tcs_themes.coding.stream import code_files, count_rows
-    from tcs_themes.errors import CodingInputError
+    from tcs_themes.errors import UsageError
 
     if method not in METHODS:
-        raise CodingInputError("--method", f"must be one of {', '.join(METHODS)}")
+        raise UsageError(f"--method must be one of {', '.join(METHODS)}, not '{method}'")
     book = _codebook(codebook)
     if method == "rules":
         coder = HybridCoder(book, method="rules", batch_size=batch_size)

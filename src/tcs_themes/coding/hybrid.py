@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, clone
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.decisions import METHODS, SOURCE_MODEL, SOURCE_RULE, Decisions, decide, ranked_themes
 from tcs_themes.coding.text_prep import has_words, prepare_text
-from tcs_themes.coding.weak_labels import WeakLabelReport, add_weak_labels
+from tcs_themes.coding.weak_labels import WeakLabelReport, weak_label_pairs
 from tcs_themes.schema import CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
 
 def _labels_array(Y: Any, theme_ids: Sequence[str]) -> np.ndarray:
@@ -130,7 +130,7 @@ class HybridCoder(BaseEstimator):
     # -- training -----------------------------------------------------------------
 
     def fit(self, X: Sequence[str], Y: Any) -> HybridCoder:
-        """Train the classifier on analyst-coded texts (topped up with weak labels).
+        """Train the classifier on analyst-coded texts (topped up with weak labels for rare themes).
 
         Parameters
         ----------
@@ -153,11 +153,11 @@ class HybridCoder(BaseEstimator):
             self.model_ = None
             self.weak_labels_ = None
             return self
-        counts = self._rule_hits(texts)[0] if self.min_examples else None
-        texts, labels, report = add_weak_labels(texts, labels, self.codebook, counts, self.min_examples)
-        self.weak_labels_ = report
-        model = self._new_model()
-        self.model_ = model.fit(texts, pd.DataFrame(labels, columns=self.theme_ids_))
+        matches = self._match(texts)
+        counts, _ = self._rule_hits(matches)
+        pairs, self.weak_labels_ = weak_label_pairs(texts, labels, self.codebook, counts, self.min_examples)
+        model = self._new_model().set_params(weak_labels=pairs or None)
+        self.model_ = model.fit(texts, pd.DataFrame(labels, columns=self.theme_ids_), rule_matches=matches)
         return self
 
     def _new_model(self) -> Any:
@@ -165,32 +165,32 @@ class HybridCoder(BaseEstimator):
             return clone(self.model)
         from tcs_themes.coding.classifier import ThemeClassifier
 
-        return ThemeClassifier()
+        return ThemeClassifier(codebook=self.codebook, use_examples=False)
 
     # -- rules ------------------------------------------------------------------------
 
     def _match(self, texts: Sequence[str]) -> list[list[Any]]:
+        """Return each text's rule matches (``RuleMatch``), tokenising each text once."""
         docs = self.rules_.nlp.pipe(texts, batch_size=self.batch_size)
         return self.rules_.match_docs(list(docs))
 
     def rule_counts(self, X: Sequence[str]) -> np.ndarray:
         """Return the number of rule matches per text and theme, shape (n, k)."""
         self._ready()
-        counts, _ = self._rule_hits([prepare_text(t) for t in X])
+        counts, _ = self._rule_hits(self._match([prepare_text(t) for t in X]))
         return counts
 
-    def _rule_hits(self, texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, list[Any]]]]:
-        """Return rule match counts (n, k) and, per text, the matches (RuleMatch) per theme column."""
+    def _rule_hits(self, matches: list[list[Any]]) -> tuple[np.ndarray, list[dict[int, list[Any]]]]:
+        """Return rule match counts (n, k) and, per text, its matches per theme column."""
         position = {theme_id: i for i, theme_id in enumerate(self.theme_ids_)}
-        counts = np.zeros((len(texts), len(self.theme_ids_)), dtype=np.int32)
-        hits: list[dict[int, list[Any]]] = [{} for _ in texts]
-        for row, matches in enumerate(self._match(texts)):
-            for match in matches:
+        counts = np.zeros((len(matches), len(self.theme_ids_)), dtype=np.int32)
+        hits: list[dict[int, list[Any]]] = [{} for _ in matches]
+        for row, found in enumerate(matches):
+            for match in found:
                 column = position.get(match.theme_id)
-                if column is None:
-                    continue
-                counts[row, column] += 1
-                hits[row].setdefault(column, []).append(match)
+                if column is not None:
+                    counts[row, column] += 1
+                    hits[row].setdefault(column, []).append(match)
         return counts, hits
 
     # -- prediction ---------------------------------------------------------------------
@@ -198,14 +198,28 @@ class HybridCoder(BaseEstimator):
     def _thresholds(self) -> np.ndarray:
         return np.asarray(self.model_.thresholds_, dtype=np.float64)
 
+    def _model_proba(self, texts: list[str], matches: list[list[Any]]) -> np.ndarray:
+        """Return the model's probabilities; 0 for texts with no feature the model knows.
+
+        A text none of whose words (or rule matches) the model has seen scores
+        exactly like an empty text: the model knows nothing about it, so it
+        gives it no theme rather than the themes its intercepts favour.
+        """
+        uses_rules = getattr(self.model_, "uses_rules_", False)
+        proba = np.asarray(
+            self.model_.predict_proba(texts, rule_matches=matches if uses_rules else None), dtype=np.float64
+        )
+        empty = np.asarray(self.model_.predict_proba([""], rule_matches=[[]] if uses_rules else None))[0]
+        proba[(proba == empty).all(axis=1)] = 0.0
+        return proba
+
     def _decide(self, texts: list[str]) -> tuple[Decisions, list[dict[int, list[Any]]]]:
-        counts, hits = self._rule_hits(texts)
+        matches = self._match(texts)
+        counts, hits = self._rule_hits(matches)
         proba = thresholds = None
-        if self.method != "rules" and not texts:
-            proba, thresholds = np.zeros(counts.shape), self._thresholds()
-        elif self.method != "rules":
-            proba = np.asarray(self.model_.predict_proba(texts), dtype=np.float64)
+        if self.method != "rules":
             thresholds = self._thresholds()
+            proba = self._model_proba(texts, matches) if texts else np.zeros(counts.shape)
         decisions = decide(self.method, counts, proba, thresholds, self.rule_weight)
         blank = np.array([not has_words(t) for t in texts], dtype=bool)
         if blank.any():
@@ -257,18 +271,19 @@ class HybridCoder(BaseEstimator):
         return pd.concat([frame, scores], axis=1)
 
     def _model_words(self, texts: list[str], decisions: Decisions) -> list[dict[int, list[str]]]:
-        """Return, per text, the model's top words for each theme the model contributed."""
-        empty: list[dict[int, list[str]]] = [{} for _ in texts]
+        """Return, per text, the model's top words for each theme the model contributed to."""
+        words: list[dict[int, list[str]]] = [{} for _ in texts]
         if self.method == "rules" or self.explain_top <= 0:
-            return empty
-        rows = np.flatnonzero((decisions.given & decisions.by_model).any(axis=1))
+            return words
+        wanted = decisions.given & decisions.by_model
+        rows = np.flatnonzero(wanted.any(axis=1))
         if not len(rows):
-            return empty
-        explained = self.model_.explain([texts[r] for r in rows], top=self.explain_top)
+            return words
+        explained = self.model_.explain([texts[r] for r in rows], top=self.explain_top, mask=wanted[rows])
         position = {theme_id: i for i, theme_id in enumerate(self.theme_ids_)}
         for row, per_theme in zip(rows, explained, strict=True):
-            empty[row] = {position[t]: list(w) for t, w in per_theme.items() if t in position}
-        return empty
+            words[row] = {position[t]: list(w) for t, w in per_theme.items() if t in position}
+        return words
 
     def _describe(
         self, decisions: Decisions, hits: dict[int, list[Any]], words: dict[int, list[str]], row: int

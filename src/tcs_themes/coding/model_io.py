@@ -30,8 +30,9 @@ MODEL_SUFFIX = ".skops"
 #: Types a model file may contain beyond those skops trusts by default.
 TRUSTED_TYPES: tuple[str, ...] = (
     "tcs_themes.coding.classifier.ThemeClassifier",
-    "numpy.dtype",
-    "builtins.slice",
+    "tcs_themes.codebook.model.Codebook",
+    "tcs_themes.codebook.model.Pattern",
+    "tcs_themes.codebook.model.Theme",
 )
 
 #: The model shipped with the package, trained on the sample consultation.

@@ -8,7 +8,7 @@ the model codes sessions it has not seen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,9 +41,9 @@ def cross_val_codes(
     texts: Sequence[str],
     Y: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
-    methods: Sequence[str] = ("hybrid",),
+    variants: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Return out-of-fold 0/1 predictions for each method (one fit per fold serves all methods).
+    """Return out-of-fold 0/1 predictions for each variant of the coder (one fit per fold serves all).
 
     Parameters
     ----------
@@ -52,20 +52,22 @@ def cross_val_codes(
     texts : sequence of str
     Y : ndarray of shape (n, k)
     folds : list of (train, test) index arrays
-    methods : sequence of {"hybrid", "rules", "model"}
+    variants : mapping of str to parameters, optional
+        Name -> coding parameters that do not change the fit (``method``,
+        ``rule_weight``); default ``{"hybrid": {"method": "hybrid"}}``.
 
     Returns
     -------
     dict of str to ndarray of shape (n, k)
     """
+    variants = variants or {"hybrid": {"method": "hybrid"}}
     texts = list(texts)
-    out = {method: np.zeros_like(Y, dtype=np.int8) for method in methods}
+    out = {name: np.zeros_like(Y, dtype=np.int8) for name in variants}
     for train, test in folds:
         fitted = clone(coder).set_params(method="hybrid").fit([texts[i] for i in train], Y[train])
         test_texts = [texts[i] for i in test]
-        for method in methods:
-            fitted.set_params(method=method)
-            out[method][test] = fitted.predict(test_texts)
+        for name, params in variants.items():
+            out[name][test] = fitted.set_params(**params).predict(test_texts)
     return out
 
 
@@ -78,7 +80,10 @@ def _params(coder: HybridCoder) -> dict[str, Any]:
         return repr(value)
 
     params = {k: plain(v) for k, v in coder.get_params(deep=False).items() if k not in ("codebook", "model")}
-    params["classifier"] = {k: plain(v) for k, v in coder.model_.get_params(deep=False).items()}
+    # the classifier's codebook is on the card already, and its weak labels hold comment texts
+    model_params = coder.model_.get_params(deep=False)
+    params["classifier"] = {k: plain(v) for k, v in model_params.items() if k not in ("codebook", "weak_labels")}
+    params["classifier"]["weak_labels"] = len(model_params.get("weak_labels") or ())
     return params
 
 

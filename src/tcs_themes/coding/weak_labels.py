@@ -4,11 +4,13 @@ A theme an analyst used only a handful of times cannot be learned from those
 alone. For such a theme the training data is topped up from two weaker
 sources, and the model card records how many of each were used:
 
-* the codebook's own **example comments** for the theme (and its sub-themes),
-  added as extra training rows coded with that theme only;
+* the codebook's own **example comments** for the theme (and its sub-themes);
 * **rule matches**: coded comments whose text the theme's rules match, but
-  which the analyst did not code with it, get the theme added (at most
-  ``min_examples`` of them per theme, in file order).
+  which the analyst did not code with it (at most ``min_examples`` of them per
+  theme, in file order).
+
+Both become weak ``(text, theme_id)`` examples, which the classifier trains
+on with a lower weight than the analyst's codes.
 """
 
 from __future__ import annotations
@@ -44,14 +46,17 @@ class WeakLabelReport:
         return bool(self.examples.get(theme_id) or self.rule_matches.get(theme_id))
 
 
-def add_weak_labels(
+def weak_label_pairs(
     texts: Sequence[str],
     Y: np.ndarray,
     codebook: Codebook,
     rule_counts: np.ndarray | None,
     min_examples: int,
-) -> tuple[list[str], np.ndarray, WeakLabelReport]:
-    """Return texts and labels topped up with weak labels for rare themes.
+) -> tuple[list[tuple[str, str]], WeakLabelReport]:
+    """Return weak ``(text, theme_id)`` examples for the themes with too few coded examples.
+
+    The classifier trains on them with a lower weight than analyst codes and
+    never scores its cross-validation on them.
 
     Parameters
     ----------
@@ -64,37 +69,28 @@ def add_weak_labels(
     rule_counts : ndarray of shape (n, k), or None
         Rule matches per text and theme (None: do not use rule matches).
     min_examples : int
-        Themes with fewer coded examples than this are topped up.
+        Themes with fewer coded examples than this are topped up (0: none).
 
     Returns
     -------
-    texts : list of str
-        The input texts followed by the added example comments.
-    Y : ndarray of shape (n + added, k)
-        The labels, with rule-matched weak labels set and rows for the examples.
+    pairs : list of (str, str)
+        Weak examples: codebook examples first, then rule-matched coded texts.
     report : WeakLabelReport
     """
-    Y = np.array(Y, dtype=np.int8, copy=True)
+    Y = np.asarray(Y, dtype=np.int8)
     counts = Y.sum(axis=0)
     report = WeakLabelReport(coded={t: int(c) for t, c in zip(codebook.ids, counts, strict=True)})
-    extra_texts: list[str] = []
-    extra_rows: list[np.ndarray] = []
+    pairs: list[tuple[str, str]] = []
     for column, theme in enumerate(codebook.themes):
         if counts[column] >= min_examples:
             continue
-        if rule_counts is not None:
-            candidates = np.flatnonzero((rule_counts[:, column] > 0) & (Y[:, column] == 0))[:min_examples]
-            Y[candidates, column] = 1
-            if len(candidates):
-                report.rule_matches[theme.id] = int(len(candidates))
         examples = [*theme.examples, *(e for sub in codebook.subthemes_of(theme.id) for e in sub.examples)]
-        for example in examples:
-            row = np.zeros(len(codebook.ids), dtype=np.int8)
-            row[column] = 1
-            extra_texts.append(example)
-            extra_rows.append(row)
+        pairs.extend((example, theme.id) for example in examples)
         if examples:
             report.examples[theme.id] = len(examples)
-    if extra_rows:
-        Y = np.vstack([Y, np.array(extra_rows, dtype=np.int8)])
-    return [*texts, *extra_texts], Y, report
+        if rule_counts is not None:
+            candidates = np.flatnonzero((rule_counts[:, column] > 0) & (Y[:, column] == 0))[:min_examples]
+            pairs.extend((texts[i], theme.id) for i in candidates)
+            if len(candidates):
+                report.rule_matches[theme.id] = int(len(candidates))
+    return pairs, report
