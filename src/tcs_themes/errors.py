@@ -91,3 +91,11 @@ class SettingsWarning(UserWarning):
 
 class UsageError(TcsError, ValueError):
     """An option or argument has a value the toolkit cannot use; the message says which and why."""
+
+
+class LabelsError(InputFileError):
+    """An analyst-coded file has no usable text or theme columns, or names a theme the codebook lacks."""
+
+
+class CodingInputError(InputFileError):
+    """An input to ``code`` or ``evaluate`` has no text column or cannot be aligned with another file."""

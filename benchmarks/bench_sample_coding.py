@@ -1,0 +1,110 @@
+"""How well the sample consultation is coded: rules alone, model alone and hybrid, cross-validated.
+
+Reads the analyst-coded sessions of the sample (``data/raw/notes/``), splits
+them into 5 folds grouped by session (a session's comments are never in both
+the training and the test fold), trains on 4 folds and codes the fifth with
+each method, and scores the out-of-fold codes against the analyst's with
+:func:`tcs_themes.analysis.evaluation.evaluate_coding`. It also reports the
+hybrid method for a few values of ``rule_weight``.
+
+Writes the ``sample-coding`` section of docs/benchmarks.md. Usage::
+
+    python benchmarks/bench_sample_coding.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import write_section  # noqa: E402
+
+from tcs_themes.analysis.evaluation import evaluate_coding  # noqa: E402
+from tcs_themes.codebook import load_codebook  # noqa: E402
+from tcs_themes.coding.hybrid import HybridCoder  # noqa: E402
+from tcs_themes.coding.labels import read_labels  # noqa: E402
+from tcs_themes.coding.training import cross_val_codes, fold_indices  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTES = ROOT / "data" / "raw" / "notes"
+METHODS = ("rules", "model", "hybrid")
+RULE_WEIGHTS = (0.0, 0.15, 0.3, 0.5)
+
+
+def sample_files() -> list[Path]:
+    """Return the sample's notes files (workbooks and the CSV export)."""
+    return sorted([*NOTES.glob("*.xlsx"), *NOTES.glob("*.csv")])
+
+
+def main() -> None:
+    codebook = load_codebook()
+    files = sample_files()
+    labels = read_labels(files, codebook)
+    Y = labels.Y[codebook.ids].to_numpy()
+    folds = fold_indices(len(labels), labels.groups, cv=5)
+    print(f"{len(labels)} coded comments in {len(set(labels.groups or []))} sessions; 5 folds by session")
+    started = time.perf_counter()
+    predicted = cross_val_codes(HybridCoder(codebook), labels.texts, Y, folds, methods=METHODS)
+    seconds = time.perf_counter() - started
+    human = pd.DataFrame(Y, columns=codebook.ids)
+    results = {m: evaluate_coding(human, pd.DataFrame(predicted[m], columns=codebook.ids), codebook) for m in METHODS}
+    weights = {}
+    for weight in RULE_WEIGHTS:
+        out = cross_val_codes(HybridCoder(codebook, rule_weight=weight), labels.texts, Y, folds)["hybrid"]
+        weights[weight] = evaluate_coding(human, pd.DataFrame(out, columns=codebook.ids), codebook).averages
+
+    lines = [
+        "## Sample consultation coding (`benchmarks/bench_sample_coding.py`)",
+        "",
+        f"{len(labels)} analyst-coded comments of the sample ({len(files)} notes files, "
+        f"{len(set(labels.groups or []))} sessions); 5-fold cross-validation with folds grouped by "
+        f"session; each fold's model trained on the other four (weak labels included), "
+        f"{seconds:.0f} s for the three methods. Out-of-fold codes scored against the analyst's.",
+        "",
+        "| average | " + " | ".join(f"{m} P | {m} R | {m} F1" for m in METHODS) + " |",
+        "|---|" + "---:|" * (3 * len(METHODS)),
+    ]
+    for average in ("micro", "macro", "samples"):
+        cells = []
+        for method in METHODS:
+            row = results[method].averages.loc[average]
+            cells += [f"{row['precision']:.2f}", f"{row['recall']:.2f}", f"{row['f1']:.2f}"]
+        lines.append(f"| {average} | " + " | ".join(cells) + " |")
+    kappas = " / ".join(
+        f"{m} {results[m].averages.loc['all theme decisions', 'kappa']:.2f}" for m in METHODS
+    )
+    lines += ["", f"Cohen's kappa over all theme decisions: {kappas}.", ""]
+    lines += [
+        "| theme | support | " + " | ".join(f"{m} P | {m} R | {m} F1" for m in METHODS) + " |",
+        "|---|---:|" + "---:|" * (3 * len(METHODS)),
+    ]
+    tables = {m: results[m].per_theme.set_index("theme_id") for m in METHODS}
+    for theme_id in codebook.ids:
+        cells = []
+        for method in METHODS:
+            row = tables[method].loc[theme_id]
+            cells += [f"{row['precision']:.2f}", f"{row['recall']:.2f}", f"{row['f1']:.2f}"]
+        lines.append(f"| {theme_id} | {tables['rules'].loc[theme_id, 'support']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Hybrid method by `rule_weight` (how much one rule match adds to a theme's score):",
+        "",
+        "| rule_weight | micro F1 | macro F1 | micro P | micro R |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for weight, averages in weights.items():
+        lines.append(
+            f"| {weight} | {averages.loc['micro', 'f1']:.2f} | {averages.loc['macro', 'f1']:.2f} | "
+            f"{averages.loc['micro', 'precision']:.2f} | {averages.loc['micro', 'recall']:.2f} |"
+        )
+    markdown = "\n".join(lines)
+    print(markdown)
+    print(f"wrote {write_section('sample-coding', markdown)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""Speed of ``tcs-themes code`` on 1,000,000 comments, and of training on 20,000 coded comments.
+
+Builds 1,000,000 comments of about 35 words by recombining sentences of the
+sample consultation and of the pxtextmining patient comments (in a temporary
+folder outside the repository), then in the same run:
+
+1. times spaCy's tokenizer alone over the same texts (one process);
+2. times ``tcs-themes code comments.parquet --out DIR --workers N`` end to end
+   as a child process, sampling the resident memory of its whole process tree;
+3. times training (``train_model``, with and without the model card's
+   cross-validation) on 20,000 coded comments made from the sample's coded
+   comments.
+
+Writes the ``speed`` section of docs/benchmarks.md. Usage::
+
+    python benchmarks/bench_speed.py [--comments 1000000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import write_section  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PXTEXT = ROOT.parent / "shared" / "datasets" / "pxtextmining"
+if not PXTEXT.exists():
+    PXTEXT = Path("/work/shared/datasets/pxtextmining")
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+GOALS = {"rate": 25_000, "memory_gb": 1.5, "ratio": 2.5, "train_s": 60}
+
+
+def sample_comments() -> list[dict]:
+    """Return the sample consultation's authored comments (text, theme, also)."""
+    comments = []
+    for path in sorted((ROOT / "scripts" / "sample_source" / "sessions").glob("S*.yaml")):
+        comments.extend(yaml.safe_load(path.read_text(encoding="utf-8"))["comments"])
+    return comments
+
+
+def sentences() -> list[str]:
+    """Return sentences from the sample and the pxtextmining comments."""
+    found = [s for c in sample_comments() for s in SENTENCE.split(" ".join(str(c["text"]).split()))]
+    feedback = pd.read_csv(PXTEXT / "phase1_text_data.csv", usecols=["feedback"])["feedback"].dropna()
+    found += [s for text in feedback for s in SENTENCE.split(" ".join(str(text).split()))]
+    return [s for s in found if len(s.split()) >= 3]
+
+
+def build_comments(n: int, path: Path, seed: int = 0) -> float:
+    """Write ``n`` comments of about 35 words to ``path`` (Parquet); return the mean word count."""
+    rng = random.Random(seed)
+    pool = sentences()
+    writer = None
+    words = 0
+    chunk = 100_000
+    for start in range(0, n, chunk):
+        texts = []
+        for _ in range(min(chunk, n - start)):
+            parts, count = [], 0
+            target = rng.randint(25, 45)
+            while count < target:
+                sentence = rng.choice(pool)
+                parts.append(sentence)
+                count += len(sentence.split())
+            words += count
+            texts.append(" ".join(parts))
+        table = pa.table(
+            {"comment_id": [f"c{i:012x}" for i in range(start, start + len(texts))], "text": texts}
+        )
+        if writer is None:
+            writer = pq.ParquetWriter(path, table.schema)
+        writer.write_table(table, row_group_size=50_000)
+    assert writer is not None
+    writer.close()
+    return words / n
+
+
+def time_tokenizer(path: Path) -> float:
+    """Seconds for spaCy's tokenizer alone over every text of ``path`` (reading excluded)."""
+    import spacy
+
+    texts = pq.read_table(path, columns=["text"]).column("text").to_pylist()
+    nlp = spacy.blank("en")
+    started = time.perf_counter()
+    for _ in nlp.tokenizer.pipe(texts, batch_size=1000):
+        pass
+    return time.perf_counter() - started
+
+
+def run_code(path: Path, out: Path, workers: int, batch_size: int) -> tuple[float, float, str]:
+    """Run ``tcs-themes code`` as a child; return (seconds, peak tree RSS in GB, stdout)."""
+    command = [
+        sys.executable, "-m", "tcs_themes", "code", str(path), "--out", str(out),
+        "--workers", str(workers), "--batch-size", str(batch_size),
+    ]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        parent = psutil.Process(child.pid)
+        while not done.is_set():
+            try:
+                tree = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = child.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if child.returncode:
+        raise SystemExit(f"tcs-themes code failed with exit code {child.returncode}")
+    return seconds, peak / 1e9, output
+
+
+def time_training(n: int, seed: int = 0) -> tuple[float, float]:
+    """Seconds to train on ``n`` coded comments: (fit only, fit with the card's 5-fold CV)."""
+    from tcs_themes.codebook import load_codebook
+    from tcs_themes.coding.hybrid import HybridCoder
+    from tcs_themes.coding.labels import CodedLabels
+    from tcs_themes.coding.training import train_model
+
+    codebook = load_codebook()
+    coded = [c for c in sample_comments() if c.get("theme")]
+    rng = random.Random(seed)
+    texts, rows, groups = [], [], []
+    ids = codebook.ids
+    for i in range(n):
+        picked = rng.sample(coded, rng.choice((1, 1, 2)))
+        texts.append(" ".join(str(c["text"]) for c in picked))
+        themes = {t for c in picked for t in [c["theme"], *(c.get("also") or [])]}
+        rows.append([int(t in themes) for t in ids])
+        groups.append(f"g{i % 20}")
+    Y = pd.DataFrame(rows, columns=ids, dtype="int8")
+    started = time.perf_counter()
+    HybridCoder(codebook).fit(texts, Y)
+    fit_only = time.perf_counter() - started
+    labels = CodedLabels(texts=texts, Y=Y, comment_ids=None, groups=groups, primary=None, sources=[])
+    started = time.perf_counter()
+    train_model(labels, codebook, cv=5)
+    with_cv = time.perf_counter() - started
+    return fit_only, with_cv
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--train-comments", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tcs-speed-") as tmp:
+        source = Path(tmp) / "comments.parquet"
+        mean_words = build_comments(args.comments, source)
+        print(f"built {args.comments:,} comments, {mean_words:.1f} words on average", flush=True)
+        tokenizer_s = time_tokenizer(source)
+        print(f"spaCy tokenizer alone: {tokenizer_s:.1f} s", flush=True)
+        code_s, peak_gb, output = run_code(source, Path(tmp) / "out", args.workers, args.batch_size)
+        print(output)
+        rows = pq.ParquetFile(Path(tmp) / "out" / "coded.parquet").metadata.num_rows
+    assert rows == args.comments, f"{rows} rows written for {args.comments} comments"
+    rate = args.comments / code_s
+    ratio = code_s / tokenizer_s
+    print(f"code: {code_s:.1f} s, {rate:,.0f} comments/s, peak {peak_gb:.2f} GB, ratio {ratio:.2f}", flush=True)
+    fit_s, train_s = time_training(args.train_comments)
+    print(f"training on {args.train_comments:,}: fit {fit_s:.1f} s, with card CV {train_s:.1f} s", flush=True)
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    markdown = f"""
+## Speed (`benchmarks/bench_speed.py`)
+
+{args.comments:,} comments of {mean_words:.1f} words on average (sentences of the sample
+consultation and of the pxtextmining comments recombined), coded end to end by
+`tcs-themes code comments.parquet --out DIR --workers {args.workers} --batch-size {args.batch_size}`
+(default model, hybrid method; reading Parquet, coding, writing coded.csv, coded.parquet
+and uncoded.csv), run as a child process; memory is the peak resident memory of its
+whole process tree, sampled every 0.1 s.
+
+| measure | result | goal | |
+|---|---:|---:|---|
+| comments per second | {rate:,.0f} | >= {GOALS['rate']:,} | {verdict(rate >= GOALS['rate'])} |
+| wall time | {code_s:.1f} s | | |
+| peak memory | {peak_gb:.2f} GB | < {GOALS['memory_gb']} GB | {verdict(peak_gb < GOALS['memory_gb'])} |
+| spaCy tokenizer alone, same texts, same run (1 process) | {tokenizer_s:.1f} s | | |
+| ratio to the tokenizer alone | {ratio:.2f} | <= {GOALS['ratio']} | {verdict(ratio <= GOALS['ratio'])} |
+| training on {args.train_comments:,} coded comments (fit) | {fit_s:.1f} s | < {GOALS['train_s']} s | {verdict(fit_s < GOALS['train_s'])} |
+| training with the model card's 5-fold cross-validation (`tcs-themes train`) | {train_s:.1f} s | | |
+"""
+    path = write_section("speed", markdown)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Turn rule matches and model probabilities into per-theme scores, decisions and sources.
+
+Everything here is vectorised over a batch and works row by row, so a
+comment's result never depends on which batch it was in.
+
+The hybrid score of a theme combines the model's probability ``p`` with the
+rule evidence ``r`` as a noisy-OR, ``s = 1 - (1 - p) (1 - r)``, where
+``r = 1 - (1 - rule_weight) ** n`` for ``n`` rule matches of the theme (0 when
+none matched). The theme is given when ``s`` reaches the model's threshold for
+it. A rule match therefore lifts a theme the model was unsure of over its
+threshold, but only as far as ``rule_weight`` allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+METHODS = ("hybrid", "rules", "model")
+
+SOURCE_RULE, SOURCE_MODEL, SOURCE_BOTH = "rule", "model", "both"
+
+
+@dataclass
+class Decisions:
+    """Per-theme results for a batch of comments (rows) and themes (columns).
+
+    Attributes
+    ----------
+    scores : ndarray of float, shape (n, k)
+        The score of each theme (0..1) under the chosen method.
+    given : ndarray of bool, shape (n, k)
+        Whether each theme is given to each comment.
+    by_rule : ndarray of bool, shape (n, k)
+        Whether the theme's rules matched.
+    by_model : ndarray of bool, shape (n, k)
+        Whether the model alone reached the theme's threshold.
+    """
+
+    scores: np.ndarray
+    given: np.ndarray
+    by_rule: np.ndarray
+    by_model: np.ndarray
+
+    def source(self, row: int, column: int) -> str:
+        """Return ``rule``, ``model`` or ``both`` for a given theme of a comment."""
+        rule, model = bool(self.by_rule[row, column]), bool(self.by_model[row, column])
+        if rule and model:
+            return SOURCE_BOTH
+        return SOURCE_RULE if rule else SOURCE_MODEL
+
+
+def rule_scores(rule_counts: np.ndarray, rule_weight: float) -> np.ndarray:
+    """Return the rule evidence ``1 - (1 - rule_weight) ** n`` for match counts ``n``."""
+    return 1.0 - np.power(1.0 - rule_weight, rule_counts.astype(np.float64))
+
+
+def decide(
+    method: str,
+    rule_counts: np.ndarray,
+    proba: np.ndarray | None,
+    thresholds: np.ndarray | None,
+    rule_weight: float,
+) -> Decisions:
+    """Combine rule match counts and model probabilities into decisions.
+
+    Parameters
+    ----------
+    method : {"hybrid", "rules", "model"}
+        ``rules`` gives every theme whose rules matched; ``model`` every theme
+        whose probability reaches its threshold; ``hybrid`` combines both (see
+        the module docstring).
+    rule_counts : ndarray of int, shape (n, k)
+        Rule matches per comment and theme.
+    proba : ndarray of float, shape (n, k), or None
+        Model probabilities (None for ``rules``).
+    thresholds : ndarray of float, shape (k,), or None
+        The model's decision threshold per theme (None for ``rules``).
+    rule_weight : float
+        How much one rule match counts in the hybrid score (0..1).
+
+    Returns
+    -------
+    Decisions
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}")
+    by_rule = rule_counts > 0
+    evidence = rule_scores(rule_counts, rule_weight)
+    if method == "rules":
+        scores = np.where(by_rule, evidence, 0.0)
+        return Decisions(scores, by_rule.copy(), by_rule, np.zeros_like(by_rule))
+    assert proba is not None and thresholds is not None
+    by_model = proba >= thresholds
+    if method == "model":
+        return Decisions(proba, by_model, np.zeros_like(by_model), by_model)
+    scores = 1.0 - (1.0 - proba) * (1.0 - evidence)
+    given = scores >= thresholds
+    return Decisions(scores, given, by_rule & given, by_model)
+
+
+def ranked_themes(decisions: Decisions, row: int) -> list[int]:
+    """Return the column indices of the themes given to ``row``, highest score first (ties: codebook order)."""
+    columns = np.flatnonzero(decisions.given[row])
+    order = np.argsort(-decisions.scores[row, columns], kind="stable")
+    return [int(c) for c in columns[order]]

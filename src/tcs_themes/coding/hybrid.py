@@ -1,0 +1,309 @@
+"""The hybrid coder: rule matches and a trained classifier, combined into explained codes.
+
+:class:`HybridCoder` follows scikit-learn's conventions (``fit`` /
+``predict`` / ``predict_proba``) so a notebook can train, cross-validate and
+use it like any estimator, and adds :meth:`HybridCoder.code`, which returns the
+coded columns of the coded table (themes most confident first, a score per
+theme, the source of each theme and the evidence for it).
+
+Coding is a pure function of (texts, codebook, model): each comment is coded
+on its own, so the result does not depend on the batch it was coded in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.coding.decisions import METHODS, SOURCE_MODEL, SOURCE_RULE, Decisions, decide, ranked_themes
+from tcs_themes.coding.text_prep import has_words, prepare_text
+from tcs_themes.coding.weak_labels import WeakLabelReport, add_weak_labels
+from tcs_themes.schema import CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
+
+def _labels_array(Y: Any, theme_ids: Sequence[str]) -> np.ndarray:
+    if isinstance(Y, pd.DataFrame):
+        missing = [t for t in theme_ids if t not in Y.columns]
+        if missing:
+            raise ValueError(f"Y has no column for the themes {', '.join(missing)}")
+        Y = Y[list(theme_ids)].to_numpy()
+    Y = np.asarray(Y, dtype=np.int8)
+    if Y.ndim != 2 or Y.shape[1] != len(theme_ids):
+        raise ValueError(f"Y must have one column per codebook theme ({len(theme_ids)})")
+    return Y
+
+
+class HybridCoder(BaseEstimator):
+    """Code comments with a codebook's rules and a trained multi-label classifier.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The themes, their rules and example comments.
+    model : estimator, optional
+        An unfitted :class:`~tcs_themes.coding.classifier.ThemeClassifier` to
+        train in :meth:`fit` (default: one with default parameters), or a
+        fitted one to code with straight away (``fit`` then is not needed).
+    method : {"hybrid", "rules", "model"}, default "hybrid"
+        ``rules``: themes whose rules matched; ``model``: themes whose
+        probability reaches the model's threshold; ``hybrid``: both combined
+        (see :mod:`tcs_themes.coding.decisions`).
+    rule_weight : float, default 0.3
+        How much one rule match adds to a theme's hybrid score.
+    explain_top : int, default 3
+        How many of the model's words to give as evidence per theme.
+    min_examples : int, default 8
+        In :meth:`fit`, themes with fewer coded examples get weak labels from
+        the codebook's examples and rule matches (0 turns this off).
+    batch_size : int, default 2000
+        Comments tokenised and scored at a time.
+
+    Attributes
+    ----------
+    theme_ids_ : list of str
+        The codebook's theme ids: the columns of ``predict`` and ``predict_proba``.
+    rules_ : RuleCoder
+        The rule coder built from the codebook.
+    model_ : estimator or None
+        The fitted classifier (None for ``method="rules"``).
+    weak_labels_ : WeakLabelReport or None
+        What :meth:`fit` added as weak labels.
+
+    Examples
+    --------
+    >>> coder = HybridCoder(load_codebook()).fit(texts, Y)  # doctest: +SKIP
+    >>> coder.code(["Too much jargon in the paper"])[["themes", "sources"]]  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        codebook: Codebook | None = None,
+        *,
+        model: Any = None,
+        method: str = "hybrid",
+        rule_weight: float = 0.3,
+        explain_top: int = 3,
+        min_examples: int = 8,
+        batch_size: int = 2000,
+    ) -> None:
+        self.codebook = codebook
+        self.model = model
+        self.method = method
+        self.rule_weight = rule_weight
+        self.explain_top = explain_top
+        self.min_examples = min_examples
+        self.batch_size = batch_size
+
+    # -- set-up -----------------------------------------------------------------
+
+    def _check_params(self) -> Codebook:
+        if self.codebook is None:
+            raise ValueError("HybridCoder needs a codebook")
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if not 0.0 <= self.rule_weight < 1.0:
+            raise ValueError("rule_weight must be in [0, 1)")
+        return self.codebook
+
+    def _build_rules(self) -> None:
+        from tcs_themes.coding.rules import RuleCoder
+
+        codebook = self._check_params()
+        self.theme_ids_ = list(codebook.ids)
+        self.rules_ = RuleCoder(codebook)
+
+    def _ready(self) -> None:
+        """Make a coder built around an already fitted model usable without ``fit``."""
+        if hasattr(self, "rules_") and (self.method == "rules" or getattr(self, "model_", None) is not None):
+            return
+        self._build_rules()
+        if self.method != "rules":
+            if self.model is None or not hasattr(self.model, "thresholds_"):
+                raise ValueError("call fit first, or give a fitted model (or use method='rules')")
+            self.model_ = self.model
+            self.weak_labels_ = getattr(self, "weak_labels_", None)
+
+    # -- training -----------------------------------------------------------------
+
+    def fit(self, X: Sequence[str], Y: Any) -> HybridCoder:
+        """Train the classifier on analyst-coded texts (topped up with weak labels).
+
+        Parameters
+        ----------
+        X : sequence of str
+            Comment texts.
+        Y : array-like of shape (n, k) or DataFrame
+            0/1 codes, one column per codebook theme (a DataFrame's columns are
+            matched by theme id).
+
+        Returns
+        -------
+        self : HybridCoder
+        """
+        self._build_rules()
+        texts = [prepare_text(t) for t in X]
+        labels = _labels_array(Y, self.theme_ids_)
+        if len(texts) != len(labels):
+            raise ValueError("X and Y must have the same number of rows")
+        if self.method == "rules":
+            self.model_ = None
+            self.weak_labels_ = None
+            return self
+        counts = self._rule_hits(texts)[0] if self.min_examples else None
+        texts, labels, report = add_weak_labels(texts, labels, self.codebook, counts, self.min_examples)
+        self.weak_labels_ = report
+        model = self._new_model()
+        self.model_ = model.fit(texts, pd.DataFrame(labels, columns=self.theme_ids_))
+        return self
+
+    def _new_model(self) -> Any:
+        if self.model is not None:
+            return clone(self.model)
+        from tcs_themes.coding.classifier import ThemeClassifier
+
+        return ThemeClassifier()
+
+    # -- rules ------------------------------------------------------------------------
+
+    def _match(self, texts: Sequence[str]) -> list[list[Any]]:
+        docs = self.rules_.nlp.pipe(texts, batch_size=self.batch_size)
+        return self.rules_.match_docs(list(docs))
+
+    def rule_counts(self, X: Sequence[str]) -> np.ndarray:
+        """Return the number of rule matches per text and theme, shape (n, k)."""
+        self._ready()
+        counts, _ = self._rule_hits([prepare_text(t) for t in X])
+        return counts
+
+    def _rule_hits(self, texts: Sequence[str]) -> tuple[np.ndarray, list[dict[int, list[Any]]]]:
+        """Return rule match counts (n, k) and, per text, the matches (RuleMatch) per theme column."""
+        position = {theme_id: i for i, theme_id in enumerate(self.theme_ids_)}
+        counts = np.zeros((len(texts), len(self.theme_ids_)), dtype=np.int32)
+        hits: list[dict[int, list[Any]]] = [{} for _ in texts]
+        for row, matches in enumerate(self._match(texts)):
+            for match in matches:
+                column = position.get(match.theme_id)
+                if column is None:
+                    continue
+                counts[row, column] += 1
+                hits[row].setdefault(column, []).append(match)
+        return counts, hits
+
+    # -- prediction ---------------------------------------------------------------------
+
+    def _thresholds(self) -> np.ndarray:
+        return np.asarray(self.model_.thresholds_, dtype=np.float64)
+
+    def _decide(self, texts: list[str]) -> tuple[Decisions, list[dict[int, list[Any]]]]:
+        counts, hits = self._rule_hits(texts)
+        proba = thresholds = None
+        if self.method != "rules" and not texts:
+            proba, thresholds = np.zeros(counts.shape), self._thresholds()
+        elif self.method != "rules":
+            proba = np.asarray(self.model_.predict_proba(texts), dtype=np.float64)
+            thresholds = self._thresholds()
+        decisions = decide(self.method, counts, proba, thresholds, self.rule_weight)
+        blank = np.array([not has_words(t) for t in texts], dtype=bool)
+        if blank.any():
+            decisions.given[blank] = False
+        return decisions, hits
+
+    def _batches(self, X: Sequence[str]) -> list[list[str]]:
+        texts = [prepare_text(t) for t in X]
+        return [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Return each theme's score (0..1) for each text, shape (n, k), columns ``theme_ids_``."""
+        self._ready()
+        parts = [self._decide(batch)[0].scores for batch in self._batches(X)]
+        return np.vstack(parts) if parts else np.zeros((0, len(self.theme_ids_)))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """Return 0/1 theme decisions for each text, shape (n, k), columns ``theme_ids_``."""
+        self._ready()
+        parts = [self._decide(batch)[0].given.astype(np.int8) for batch in self._batches(X)]
+        return np.vstack(parts) if parts else np.zeros((0, len(self.theme_ids_)), dtype=np.int8)
+
+    def code(self, X: Sequence[str]) -> pd.DataFrame:
+        """Code texts: the coded table's code columns, one row per text, in order.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``themes``, ``primary_theme``, ``confidence``, ``n_themes``,
+            ``sources``, ``subthemes``, ``evidence`` (see
+            :data:`tcs_themes.schema.CODED_COLUMNS`) and ``score_<theme_id>``
+            for every theme.
+        """
+        self._ready()
+        frames = [self._code_batch(batch) for batch in self._batches(X)]
+        if not frames:
+            return self._code_batch([])
+        return pd.concat(frames, ignore_index=True)
+
+    def _code_batch(self, texts: list[str]) -> pd.DataFrame:
+        decisions, hits = self._decide(texts)
+        words = self._model_words(texts, decisions)
+        records = [self._describe(decisions, hits[row], words[row], row) for row in range(len(texts))]
+        frame = pd.DataFrame.from_records(records, columns=list(CODED_COLUMNS))
+        frame = frame.astype(CODED_COLUMNS)
+        scores = pd.DataFrame(
+            np.round(decisions.scores, 4), columns=[score_column(t) for t in self.theme_ids_]
+        )
+        return pd.concat([frame, scores], axis=1)
+
+    def _model_words(self, texts: list[str], decisions: Decisions) -> list[dict[int, list[str]]]:
+        """Return, per text, the model's top words for each theme the model contributed."""
+        empty: list[dict[int, list[str]]] = [{} for _ in texts]
+        if self.method == "rules" or self.explain_top <= 0:
+            return empty
+        rows = np.flatnonzero((decisions.given & decisions.by_model).any(axis=1))
+        if not len(rows):
+            return empty
+        explained = self.model_.explain([texts[r] for r in rows], top=self.explain_top)
+        position = {theme_id: i for i, theme_id in enumerate(self.theme_ids_)}
+        for row, per_theme in zip(rows, explained, strict=True):
+            empty[row] = {position[t]: list(w) for t, w in per_theme.items() if t in position}
+        return empty
+
+    def _describe(
+        self, decisions: Decisions, hits: dict[int, list[Any]], words: dict[int, list[str]], row: int
+    ) -> tuple[Any, ...]:
+        from tcs_themes.coding.rules import evidence_by_theme
+
+        columns = ranked_themes(decisions, row)
+        if not columns:
+            return (UNCODED, UNCODED, 0.0, 0, "", "", "")
+        ids = [self.theme_ids_[c] for c in columns]
+        sources = [decisions.source(row, c) for c in columns]
+        subthemes: list[str] = []
+        evidence: list[str] = []
+        for column, theme_id, source in zip(columns, ids, sources, strict=True):
+            parts = []
+            if source != SOURCE_MODEL:
+                matches = hits.get(column, [])
+                for match in matches:
+                    if match.subtheme_id:
+                        label = match.subtheme_id if "/" in match.subtheme_id else f"{theme_id}/{match.subtheme_id}"
+                        if label not in subthemes:
+                            subthemes.append(label)
+                parts.append("rule " + evidence_by_theme(matches)[theme_id])
+            if source != SOURCE_RULE:
+                parts.append("model " + ", ".join(words.get(column) or ["(no single word)"]))
+            evidence.append(f"{theme_id}: {'; '.join(parts)}")
+        return (
+            LIST_SEPARATOR.join(ids),
+            ids[0],
+            float(round(decisions.scores[row, columns[0]], 4)),
+            len(ids),
+            LIST_SEPARATOR.join(sources),
+            LIST_SEPARATOR.join(subthemes),
+            " | ".join(evidence),
+        )
+
+
+__all__ = ["HybridCoder", "WeakLabelReport"]

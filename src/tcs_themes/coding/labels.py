@@ -1,0 +1,462 @@
+"""Read analyst-coded files (spreadsheets, CSV, tables) as texts plus a theme indicator matrix.
+
+Coded files come in a few common shapes, all understood here, alone or mixed:
+
+* one **main-theme** column (``main theme``, ``theme``, ``primary_theme``...);
+* a **delimited list** column (``themes``: ``clarity; governance``), or a
+  **further-themes** column beside the main one (``further theme ids``);
+* one **0/1 column per theme** (header = the theme's id or name; ``1``, ``x``,
+  ``yes``, ``true`` count as coded).
+
+Themes may be given by id or by name, in any case and spacing
+(``Community Involvement``, ``community_involvement`` and
+``community involvement and engagement`` are the same theme). A theme that is
+not in the codebook is an error naming the file, the row and the close matches.
+``uncoded`` (or ``none``) marks a comment the analyst coded with no theme.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.errors import LabelsError
+from tcs_themes.schema import SCORE_PREFIX, UNCODED
+from tcs_themes.tables import TABLE_SUFFIXES, read_table
+
+#: Header names (normalised) that hold comment text, most likely first.
+TEXT_HEADERS = (
+    "text",
+    "comment",
+    "comments",
+    "comment text",
+    "feedback",
+    "what was said",
+    "response",
+    "verbatim",
+    "fft answer",
+    "answer",
+    "note",
+    "notes",
+)
+#: Header names (normalised) that hold one theme or a delimited list of themes.
+THEME_HEADERS = (
+    "themes",
+    "theme",
+    "theme id",
+    "theme ids",
+    "main theme",
+    "main theme id",
+    "primary theme",
+    "primary theme id",
+    "further themes",
+    "further theme ids",
+    "other themes",
+    "secondary themes",
+    "also",
+    "code",
+    "codes",
+    "label",
+    "labels",
+)
+#: Header names (normalised) that identify the session a comment came from (for grouped CV).
+GROUP_HEADERS = ("session id", "session", "session name", "sheet")
+#: Cell values meaning "coded with no theme".
+NO_THEME_VALUES = {UNCODED, "none", "no theme", "n/a", "na", "-"}
+_TRUE_VALUES = {"1", "1.0", "x", "y", "yes", "true", "✓"}
+_FALSE_VALUES = {"", "0", "0.0", "n", "no", "false", "nan", "<na>", "none"}
+_LIST_SPLIT = re.compile(r"[;,|\n]+")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class CodedLabels:
+    """Texts with the themes an analyst gave them.
+
+    Attributes
+    ----------
+    texts : list of str
+        The comment texts, in file order.
+    Y : pandas.DataFrame
+        One ``int8`` 0/1 column per codebook theme id (codebook order), one row per text.
+    comment_ids : list of str or None
+        The ``comment_id`` column when the file had one.
+    groups : list of str or None
+        The session (or sheet) of each comment, used to group cross-validation folds.
+    primary : list of str or None
+        The main theme of each comment when the file had a main-theme column.
+    sources : list of str
+        ``file (sheet, row N)`` for each comment, to trace it back.
+    n_skipped : int
+        Rows skipped because they had no text or no theme cells at all.
+    """
+
+    texts: list[str]
+    Y: pd.DataFrame
+    comment_ids: list[str] | None
+    groups: list[str] | None
+    primary: list[str] | None
+    sources: list[str]
+    n_skipped: int = 0
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def normalise_name(value: object) -> str:
+    """Return ``value`` lower-cased with runs of non-alphanumerics as single spaces."""
+    return re.sub(r"[^0-9a-z]+", " ", str(value).lower()).strip()
+
+
+class ThemeResolver:
+    """Map theme ids or names, in any case and spacing, to codebook theme ids.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook whose top-level themes are the valid answers. A sub-theme
+        id or name resolves to its parent theme.
+    """
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        self._lookup: dict[str, str] = {}
+        for theme in codebook.subthemes:
+            if theme.parent is not None:
+                self._add(theme.id, theme.name, theme.parent)
+        for theme in codebook.themes:
+            self._add(theme.id, theme.name, theme.id)
+
+    def _add(self, theme_id: str, name: str, target: str) -> None:
+        self._lookup[normalise_name(theme_id)] = target
+        self._lookup[normalise_name(name)] = target
+        self._lookup[normalise_name(theme_id.split("/")[-1])] = target
+
+    def get(self, label: object) -> str | None:
+        """Return the theme id for ``label``, or None when it is not a theme."""
+        return self._lookup.get(normalise_name(label))
+
+    def resolve(self, label: str, path: str, where: str | None = None) -> str:
+        """Return the theme id for ``label``; raise :class:`LabelsError` with close matches if unknown.
+
+        ``path`` and ``where`` (sheet, row) locate the label for the message.
+        """
+        found = self.get(label)
+        if found is not None:
+            return found
+        close = difflib.get_close_matches(normalise_name(label), list(self._lookup), n=3, cutoff=0.6)
+        ids = list(dict.fromkeys(self._lookup[c] for c in close))
+        hint = f"did you mean {', '.join(ids)}?" if ids else "check the codebook's theme ids and names."
+        raise LabelsError(path, f"theme '{label}' is not in the codebook '{self.codebook.name}'; {hint}", where=where)
+
+
+def _cell_text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _is_indicator(series: pd.Series) -> bool:
+    values = {_cell_text(v).lower() for v in series.dropna().unique()}
+    return bool(values) and values <= (_TRUE_VALUES | _FALSE_VALUES) and bool(values & _TRUE_VALUES)
+
+
+def _pick_column(frame: pd.DataFrame, wanted: str | None, candidates: Sequence[str], path: str, what: str) -> str | None:
+    normalised = {normalise_name(c): c for c in frame.columns}
+    if wanted is not None:
+        found = normalised.get(normalise_name(wanted))
+        if found is None:
+            raise LabelsError(path, f"no {what} column '{wanted}'; the columns are: {', '.join(map(str, frame.columns))}")
+        return found
+    for candidate in candidates:
+        if candidate in normalised:
+            return normalised[candidate]
+    return None
+
+
+@dataclass
+class _Layout:
+    text: str
+    list_columns: list[str]
+    indicator_columns: dict[str, str]  # column -> theme id
+    primary: str | None
+    group: str | None
+    comment_id: str | None
+
+
+def _detect_layout(
+    frame: pd.DataFrame,
+    resolver: ThemeResolver,
+    path: str,
+    text_column: str | None,
+    theme_columns: Sequence[str] | None,
+) -> _Layout:
+    text = _pick_column(frame, text_column, TEXT_HEADERS, path, "text")
+    if text is None:
+        raise LabelsError(
+            path,
+            "no text column found; name it 'text' or 'comment', or pass --text-column "
+            f"(the columns are: {', '.join(map(str, frame.columns))})",
+        )
+    indicators: dict[str, str] = {}
+    if theme_columns:
+        lists = [_pick_column(frame, name, (), path, "theme") for name in theme_columns]
+        lists = [c for c in lists if c is not None]
+        for column in list(lists):
+            theme = resolver.get(column)
+            if theme is not None and _is_indicator(frame[column]):
+                indicators[column] = theme
+                lists.remove(column)
+    else:
+        wanted = set(THEME_HEADERS)
+        lists = [c for c in frame.columns if normalise_name(c) in wanted and c != text]
+        for column in frame.columns:
+            if column in lists or column == text or str(column).startswith(SCORE_PREFIX):
+                continue
+            theme = resolver.get(column)
+            if theme is not None and _is_indicator(frame[column]):
+                indicators[column] = theme
+    if not lists and not indicators:
+        raise LabelsError(
+            path,
+            "no theme columns found; name them 'theme' / 'themes' / 'further themes', use one 0/1 "
+            "column per theme, or pass --theme-column",
+        )
+    primary_names = ("main theme", "main theme id", "primary theme", "primary theme id", "theme", "theme id")
+    primary = next((c for c in lists if normalise_name(c) in primary_names), None)
+    group = _pick_column(frame, None, GROUP_HEADERS, path, "session")
+    comment_id = _pick_column(frame, None, ("comment id",), path, "comment id")
+    return _Layout(text, lists, indicators, primary, group, comment_id)
+
+
+def labels_from_frame(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    source: str = "<table>",
+    sheet: str | None = None,
+    text_column: str | None = None,
+    theme_columns: Sequence[str] | None = None,
+    keep_unlabelled: bool = False,
+    first_row: int = 2,
+) -> CodedLabels:
+    """Read texts and theme codes from a DataFrame in any of the common coded shapes.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per comment.
+    codebook : Codebook
+        The codebook the themes must belong to.
+    source : str, default "<table>"
+        The file the frame came from, used in messages and ``sources``.
+    sheet : str, optional
+        The workbook sheet the frame came from; also the comments' group when
+        the frame has no session column.
+    text_column : str, optional
+        The text column; detected from common names when omitted.
+    theme_columns : sequence of str, optional
+        The theme columns (main, list or 0/1 columns); detected when omitted.
+    keep_unlabelled : bool, default False
+        Keep rows with text but no theme cell filled, as all-zero rows (for
+        evaluation); by default they are skipped and counted in ``n_skipped``.
+    first_row : int, default 2
+        The spreadsheet row number of the frame's first row (for messages).
+
+    Returns
+    -------
+    CodedLabels
+
+    Raises
+    ------
+    LabelsError
+        If there is no text column, no theme column, or a theme not in the codebook.
+    """
+    resolver = ThemeResolver(codebook)
+    where = f"{source} (sheet {sheet})" if sheet else source
+    layout = _detect_layout(frame, resolver, where, text_column, theme_columns)
+    ids = codebook.ids
+    position = {theme_id: i for i, theme_id in enumerate(ids)}
+    rows: list[np.ndarray] = []
+    keep: list[int] = []
+    primary: list[str] = []
+    skipped = 0
+    for offset, (_, record) in enumerate(frame.iterrows()):
+        text = _cell_text(record[layout.text])
+        indicator = np.zeros(len(ids), dtype=np.int8)
+        filled = False
+        first = ""
+        for column in layout.list_columns:
+            cell = _cell_text(record[column])
+            filled = filled or bool(cell)
+            for label in _LIST_SPLIT.split(cell):
+                label = label.strip()
+                if not label or normalise_name(label) in NO_THEME_VALUES:
+                    continue
+                theme = resolver.resolve(label, source, f"sheet {sheet}, row {first_row + offset}" if sheet else f"row {first_row + offset}")
+                indicator[position[theme]] = 1
+                if column == layout.primary and not first:
+                    first = theme
+        for column, theme in layout.indicator_columns.items():
+            cell = _cell_text(record[column]).lower()
+            filled = True
+            if cell in _TRUE_VALUES:
+                indicator[position[theme]] = 1
+        if not text or (not filled and not keep_unlabelled):
+            skipped += 1
+            continue
+        rows.append(indicator)
+        keep.append(offset)
+        primary.append(first)
+    Y = pd.DataFrame(np.array(rows, dtype=np.int8).reshape(len(rows), len(ids)), columns=ids)
+    picked = frame.iloc[keep]
+    if layout.group:
+        groups: list[str] | None = [_cell_text(v) for v in picked[layout.group]]
+    else:
+        groups = [f"{Path(source).stem}/{sheet}"] * len(keep) if sheet else None
+    return CodedLabels(
+        texts=[_cell_text(v) for v in picked[layout.text]],
+        Y=Y,
+        comment_ids=[_cell_text(v) for v in picked[layout.comment_id]] if layout.comment_id else None,
+        groups=groups,
+        primary=primary if layout.primary else None,
+        sources=[f"{where} (row {first_row + i})" for i in keep],
+        n_skipped=skipped,
+    )
+
+
+def _read_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
+    """Return (sheet name, frame, first row number) for each table in ``path``."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv" and path.is_file():
+        return [(None, _read_csv(path), 2)]
+    if suffix in TABLE_SUFFIXES:
+        return [(None, read_table(path), 2)]
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise LabelsError(str(path), "expected a coded .xlsx, .csv or .parquet file")
+    if not path.is_file():
+        raise LabelsError(str(path), "file not found; check the path")
+    try:
+        raw = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
+    except (OSError, ValueError, KeyError) as error:
+        raise LabelsError(str(path), f"cannot read it as a workbook ({type(error).__name__})") from None
+    sheets = []
+    for name, grid in raw.items():
+        header_at = _header_row(grid)
+        if header_at is None:
+            continue
+        frame = grid.iloc[header_at + 1 :].reset_index(drop=True)
+        frame.columns = [_cell_text(c) or f"column {i + 1}" for i, c in enumerate(grid.iloc[header_at])]
+        frame = frame.dropna(how="all")
+        sheets.append((str(name), frame, header_at + 2))
+    return sheets
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Read a coded CSV as text cells: UTF-8 (with or without BOM), else Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False, na_values=[""])
+        except UnicodeDecodeError:
+            continue
+        except (OSError, ValueError) as error:
+            raise LabelsError(str(path), f"cannot read it as CSV ({type(error).__name__})") from None
+    raise LabelsError(str(path), "cannot decode it as UTF-8 or Windows-1252; save it as UTF-8 CSV")
+
+
+def _header_row(grid: pd.DataFrame, search: int = 15) -> int | None:
+    """Return the index of the first row (of the first ``search``) that names a text column."""
+    wanted = set(TEXT_HEADERS)
+    for i in range(min(search, len(grid))):
+        if any(normalise_name(_cell_text(v)) in wanted for v in grid.iloc[i]):
+            return i
+    return None
+
+
+def read_labels(
+    paths: str | Path | Sequence[str | Path],
+    codebook: Codebook,
+    *,
+    text_column: str | None = None,
+    theme_columns: Sequence[str] | None = None,
+    keep_unlabelled: bool = False,
+) -> CodedLabels:
+    """Read one or more analyst-coded files into texts and a theme indicator matrix.
+
+    Workbooks are read sheet by sheet (the header may be below a title block);
+    sheets with no text column are skipped. CSV and Parquet files are read with
+    :func:`tcs_themes.tables.read_table`.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        Coded ``.xlsx``, ``.csv`` or ``.parquet`` files.
+    codebook : Codebook
+        The codebook the themes must belong to.
+    text_column, theme_columns, keep_unlabelled
+        See :func:`labels_from_frame`.
+
+    Returns
+    -------
+    CodedLabels
+        All files' rows, in order.
+
+    Raises
+    ------
+    LabelsError
+        If a file cannot be read, has no coded rows, or names an unknown theme.
+
+    Examples
+    --------
+    >>> labels = read_labels("coded.xlsx", load_codebook())  # doctest: +SKIP
+    >>> labels.Y.sum().sort_values().tail(3)  # doctest: +SKIP
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    parts: list[CodedLabels] = []
+    for path in map(Path, paths):
+        sheets = _read_sheets(path)
+        found = [
+            labels_from_frame(
+                frame,
+                codebook,
+                source=str(path),
+                sheet=sheet,
+                text_column=text_column,
+                theme_columns=theme_columns,
+                keep_unlabelled=keep_unlabelled,
+                first_row=first_row,
+            )
+            for sheet, frame, first_row in sheets
+        ]
+        if not found or not sum(len(part) for part in found):
+            raise LabelsError(str(path), "no coded comments found (a text column and at least one theme per row)")
+        parts.extend(found)
+    return concat_labels(parts)
+
+
+def concat_labels(parts: Sequence[CodedLabels]) -> CodedLabels:
+    """Join several :class:`CodedLabels` in order."""
+
+    def joined(name: str) -> list[str] | None:
+        values = [getattr(part, name) for part in parts]
+        if all(v is None for v in values):
+            return None
+        return [x for part, v in zip(parts, values, strict=True) for x in (v if v is not None else [""] * len(part))]
+
+    return CodedLabels(
+        texts=[t for part in parts for t in part.texts],
+        Y=pd.concat([part.Y for part in parts], ignore_index=True),
+        comment_ids=joined("comment_ids"),
+        groups=joined("groups"),
+        primary=joined("primary"),
+        sources=[s for part in parts for s in part.sources],
+        n_skipped=sum(part.n_skipped for part in parts),
+    )

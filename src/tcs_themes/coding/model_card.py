@@ -1,0 +1,180 @@
+"""The model card: what a trained model was trained on and how well it did, as JSON and Markdown.
+
+The card sits beside the model file (``model.skops`` -> ``model.card.json`` and
+``model.card.md``). It records the codebook fingerprint, a hash and the size of
+the training data, example counts and weak labels per theme, cross-validated
+per-theme precision, recall and F1, library versions, the date and the
+parameters, so anyone can see what a model is and whether to trust it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tcs_themes import __version__
+
+LIBRARIES = ("scikit-learn", "spacy", "skops", "numpy", "scipy", "pandas")
+
+
+def library_versions() -> dict[str, str]:
+    """Return the versions of Python, tcs-themes and the libraries a model depends on."""
+    versions = {"python": platform.python_version(), "tcs-themes": __version__}
+    for name in LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def training_data_hash(texts: list[str], Y: np.ndarray, theme_ids: list[str]) -> str:
+    """Return a SHA-256 of the training texts and codes (order-sensitive, format-independent)."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(theme_ids).encode("utf-8"))
+    for text, row in zip(texts, np.asarray(Y, dtype=np.int8), strict=True):
+        digest.update(text.encode("utf-8"))
+        digest.update(b"\x00")
+        digest.update(row.tobytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class ThemeCard:
+    """One theme's line on the card."""
+
+    theme_id: str
+    name: str
+    coded_examples: int
+    weak_examples: int = 0
+    weak_rule_matches: int = 0
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    support: int = 0
+    threshold: float | None = None
+
+    @property
+    def weak_labels(self) -> bool:
+        """True when weak labels were added for the theme."""
+        return bool(self.weak_examples or self.weak_rule_matches)
+
+
+@dataclass
+class ModelCard:
+    """Everything worth knowing about a trained model.
+
+    Attributes
+    ----------
+    codebook_name, codebook_fingerprint : str
+        The codebook the model was trained with (it refuses any other).
+    training_files : list of str
+        The coded files, as given.
+    training_hash : str
+        SHA-256 of the training texts and codes (:func:`training_data_hash`).
+    n_comments : int
+        Coded comments trained on (before weak labels).
+    themes : list of ThemeCard
+        Per theme: examples, weak labels, cross-validated figures, threshold.
+    averages : dict
+        Cross-validated micro and macro precision, recall and F1.
+    cross_validation : str
+        How the figures were estimated (folds, grouping).
+    params : dict
+        The coder's and the classifier's parameters.
+    versions : dict
+        Library versions at training time.
+    created : str
+        ISO date of training.
+    """
+
+    codebook_name: str
+    codebook_fingerprint: str
+    training_files: list[str]
+    training_hash: str
+    n_comments: int
+    themes: list[ThemeCard]
+    averages: dict[str, float] = field(default_factory=dict)
+    cross_validation: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=library_versions)
+    created: str = field(default_factory=lambda: date.today().isoformat())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the card as JSON-ready data."""
+        data = asdict(self)
+        for theme, card in zip(data["themes"], self.themes, strict=True):
+            theme["weak_labels"] = card.weak_labels
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelCard:
+        """Rebuild a card from :meth:`to_dict` output."""
+        data = dict(data)
+        themes = [ThemeCard(**{k: v for k, v in t.items() if k != "weak_labels"}) for t in data.pop("themes")]
+        return cls(themes=themes, **data)
+
+    def to_markdown(self) -> str:
+        """Return a readable summary of the card."""
+
+        def fmt(value: float | None) -> str:
+            return "-" if value is None else f"{value:.2f}"
+
+        lines = [
+            f"# Model card: codebook '{self.codebook_name}'",
+            "",
+            f"- Trained: {self.created}, tcs-themes {self.versions.get('tcs-themes', '?')}",
+            f"- Codebook fingerprint: `{self.codebook_fingerprint}`",
+            f"- Training data: {self.n_comments} coded comments from "
+            f"{', '.join(self.training_files) or 'a table'}; SHA-256 `{self.training_hash}`",
+            f"- Cross-validation: {self.cross_validation}",
+            "- Averages: "
+            + ", ".join(f"{name} {value:.2f}" for name, value in self.averages.items()),
+            "- Libraries: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()),
+            "",
+            "| theme | coded examples | weak labels | precision | recall | F1 | support | threshold |",
+            "|---|---:|---|---:|---:|---:|---:|---:|",
+        ]
+        for theme in self.themes:
+            weak = (
+                f"yes: {theme.weak_examples} codebook examples, {theme.weak_rule_matches} rule matches"
+                if theme.weak_labels
+                else "no"
+            )
+            lines.append(
+                f"| {theme.theme_id} | {theme.coded_examples} | {weak} | {fmt(theme.precision)} | "
+                f"{fmt(theme.recall)} | {fmt(theme.f1)} | {theme.support} | {fmt(theme.threshold)} |"
+            )
+        lines += ["", "## Parameters", "", "```json", json.dumps(self.params, indent=2, sort_keys=True), "```", ""]
+        return "\n".join(lines)
+
+
+def card_paths(model_path: str | Path) -> tuple[Path, Path]:
+    """Return the JSON and Markdown card paths beside ``model_path``."""
+    path = Path(model_path)
+    stem = path.with_suffix("") if path.suffix else path
+    return stem.with_name(stem.name + ".card.json"), stem.with_name(stem.name + ".card.md")
+
+
+def write_card(card: ModelCard, model_path: str | Path) -> tuple[Path, Path]:
+    """Write ``card`` beside ``model_path`` as JSON and Markdown; return both paths."""
+    json_path, md_path = card_paths(model_path)
+    json_path.write_text(json.dumps(card.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    md_path.write_text(card.to_markdown(), encoding="utf-8")
+    return json_path, md_path
+
+
+def read_card(model_path: str | Path) -> ModelCard | None:
+    """Return the card beside ``model_path``, or None when there is none."""
+    json_path, _ = card_paths(model_path)
+    if not json_path.is_file():
+        return None
+    return ModelCard.from_dict(json.loads(json_path.read_text(encoding="utf-8")))

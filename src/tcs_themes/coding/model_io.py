@@ -1,0 +1,158 @@
+"""Save and load trained models: skops files (never pickle) checked against an allow-list.
+
+A model file holds the fitted classifier, the theme ids and the fingerprint of
+the codebook it was trained with. Loading
+
+* refuses a file that is not a skops file,
+* refuses a file holding any type outside :data:`TRUSTED_TYPES` (skops'
+  defaults plus this explicit allow-list), naming the types,
+* refuses a model whose codebook fingerprint differs from the codebook in use,
+
+each with a one-line :class:`~tcs_themes.errors.ModelError` naming the file.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import skops.io as sio
+
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.coding.hybrid import HybridCoder
+from tcs_themes.coding.model_card import ModelCard, write_card
+from tcs_themes.errors import ModelError
+
+MODEL_FORMAT = "tcs-themes-model/1"
+MODEL_SUFFIX = ".skops"
+
+#: Types a model file may contain beyond those skops trusts by default.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "tcs_themes.coding.classifier.ThemeClassifier",
+    "numpy.dtype",
+    "builtins.slice",
+)
+
+#: The model shipped with the package, trained on the sample consultation.
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "tcs-sample.skops"
+
+
+def save_model(coder: HybridCoder, path: str | Path, card: ModelCard | None = None) -> Path:
+    """Save a fitted coder's model with skops, and its card beside it.
+
+    Parameters
+    ----------
+    coder : HybridCoder
+        A fitted coder (any method but ``rules``, which has no model).
+    path : str or Path
+        The model file; should end in ``.skops``.
+    card : ModelCard, optional
+        Written as ``<name>.card.json`` and ``<name>.card.md`` beside the model.
+
+    Returns
+    -------
+    Path
+        The model file.
+    """
+    target = Path(path)
+    if target.suffix != MODEL_SUFFIX:
+        raise ModelError(str(target), f"a model file must end in {MODEL_SUFFIX}")
+    model = getattr(coder, "model_", None) or coder.model
+    if model is None or coder.method == "rules" or not hasattr(model, "thresholds_"):
+        raise ModelError(str(target), "the coder has no trained model to save; fit it with method 'hybrid' or 'model'")
+    bundle = {
+        "format": MODEL_FORMAT,
+        "model": model,
+        "theme_ids": list(coder.codebook.ids),
+        "codebook_name": coder.codebook.name,
+        "codebook_fingerprint": coder.codebook.fingerprint(),
+        "rule_weight": float(coder.rule_weight),
+        "explain_top": int(coder.explain_top),
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(bundle, target, compression=zipfile.ZIP_DEFLATED)
+    if card is not None:
+        write_card(card, target)
+    return target
+
+
+def read_bundle(path: str | Path) -> dict[str, Any]:
+    """Load a model file's contents after checking it is a skops file with trusted types only.
+
+    Raises
+    ------
+    ModelError
+        If the file is missing, not a skops file, holds untrusted types, or is
+        not a tcs-themes model.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise ModelError(str(source), "model file not found; check the path or train one with 'tcs-themes train'")
+    if not zipfile.is_zipfile(source):
+        raise ModelError(str(source), "not a skops model file; models are saved by 'tcs-themes train' (pickle files are refused)")
+    try:
+        untrusted = sio.get_untrusted_types(file=source)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
+        raise ModelError(str(source), f"not a valid skops model file ({type(error).__name__})") from None
+    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if refused:
+        raise ModelError(
+            str(source),
+            f"refused: the file contains untrusted types ({', '.join(refused)}); only load models you trained",
+        )
+    try:
+        bundle = sio.load(source, trusted=list(untrusted))
+    except Exception as error:  # noqa: BLE001 - skops raises many kinds on a damaged file
+        raise ModelError(str(source), f"cannot load the model ({type(error).__name__}); retrain it") from None
+    if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT:
+        raise ModelError(str(source), f"not a tcs-themes model (expected format {MODEL_FORMAT})")
+    return bundle
+
+
+def load_model(
+    path: str | Path | None,
+    codebook: Codebook,
+    *,
+    method: str = "hybrid",
+    batch_size: int = 2000,
+) -> HybridCoder:
+    """Load a model file as a ready-to-use :class:`HybridCoder` for ``codebook``.
+
+    Parameters
+    ----------
+    path : str, Path or None
+        The ``.skops`` model file; None loads the default model shipped with
+        the package (trained on the sample consultation).
+    codebook : Codebook
+        The codebook in use; it must be the one the model was trained with.
+    method : {"hybrid", "rules", "model"}, default "hybrid"
+        How the coder combines rules and model.
+    batch_size : int, default 2000
+        Comments coded at a time.
+
+    Raises
+    ------
+    ModelError
+        If the file is refused (see :func:`read_bundle`) or was trained with
+        another codebook.
+    """
+    source = Path(path) if path is not None else DEFAULT_MODEL
+    bundle = read_bundle(source)
+    expected = codebook.fingerprint()
+    if bundle["codebook_fingerprint"] != expected or list(bundle["theme_ids"]) != codebook.ids:
+        raise ModelError(
+            str(source),
+            f"the model was trained with codebook '{bundle['codebook_name']}' "
+            f"(fingerprint {bundle['codebook_fingerprint'][:12]}) but the codebook in use is "
+            f"'{codebook.name}' ({expected[:12]}); use the codebook it was trained with, or retrain "
+            "with 'tcs-themes train --codebook ...'",
+        )
+    return HybridCoder(
+        codebook,
+        model=bundle["model"],
+        method=method,
+        rule_weight=bundle["rule_weight"],
+        explain_top=bundle["explain_top"],
+        batch_size=batch_size,
+    )

@@ -1,0 +1,324 @@
+"""Code comment tables of any size in batches: read a chunk, code it, append it to the outputs.
+
+Memory stays flat as inputs grow: Parquet is read row group by row group
+(re-batched), CSV in chunks, and the coded CSV, Parquet and uncoded list are
+written as each batch is coded. Raw inputs (spreadsheets, emails) are ingested
+first with :func:`tcs_themes.ingest.ingest`. Because each comment is coded on
+its own, the output does not depend on the batch size or the number of worker
+processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tcs_themes.coding.coded_table import coded_frame
+from tcs_themes.coding.hybrid import HybridCoder
+from tcs_themes.errors import CodingInputError
+from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
+
+TEXT_COLUMN = "text"
+OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
+
+
+@dataclass
+class CodingSummary:
+    """What a coding run did.
+
+    Attributes
+    ----------
+    comments, coded, uncoded : int
+        Comments read, given at least one theme, and given none.
+    theme_counts : dict of str to int
+        Comments per theme, most common first.
+    themes_per_comment : dict of int to int
+        How many comments got 0, 1, 2... themes.
+    outputs : dict of str to Path
+        ``csv``, ``parquet`` and ``uncoded`` output files.
+    """
+
+    comments: int = 0
+    coded: int = 0
+    uncoded: int = 0
+    theme_counts: dict[str, int] = field(default_factory=dict)
+    themes_per_comment: dict[int, int] = field(default_factory=dict)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def mean_themes(self) -> float:
+        """Mean number of themes per coded comment."""
+        total = sum(k * v for k, v in self.themes_per_comment.items())
+        return total / self.coded if self.coded else 0.0
+
+    def add(self, coded: pd.DataFrame) -> None:
+        """Count one coded batch."""
+        n = coded["n_themes"].to_numpy(dtype=np.int64)
+        self.comments += len(coded)
+        self.uncoded += int((n == 0).sum())
+        self.coded += int((n > 0).sum())
+        for k, v in zip(*np.unique(n, return_counts=True), strict=True):
+            self.themes_per_comment[int(k)] = self.themes_per_comment.get(int(k), 0) + int(v)
+        for value in coded["themes"]:
+            for theme in split_list(value):
+                if theme != UNCODED:
+                    self.theme_counts[theme] = self.theme_counts.get(theme, 0) + 1
+
+    def ranked(self) -> dict[str, int]:
+        """Return ``theme_counts`` most common first (ties by id)."""
+        return dict(sorted(self.theme_counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _is_table(path: Path) -> bool:
+    """A .parquet file, or a .csv whose header has a ``text`` column, is a comments table."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return True
+    if suffix != ".csv" or not path.is_file():
+        return False
+    try:
+        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return TEXT_COLUMN in header
+
+
+def _csv_dtypes(path: Path) -> tuple[dict[str, str], list[str]]:
+    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.tolist()
+    known = {**COMMENT_COLUMNS, **CODED_COLUMNS}
+    dtypes: dict[str, str] = {}
+    dates: list[str] = []
+    for name in header:
+        dtype = known.get(name, "float64" if name.startswith(SCORE_PREFIX) else "string")
+        if dtype.startswith("datetime"):
+            dates.append(name)
+        else:
+            dtypes[name] = dtype
+    return dtypes, dates
+
+
+def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
+    try:
+        if path.suffix.lower() == ".parquet":
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size):
+                yield batch.to_pandas()
+            return
+        dtypes, dates = _csv_dtypes(path)
+        reader = pd.read_csv(
+            path,
+            encoding="utf-8-sig",
+            dtype=dtypes,
+            parse_dates=dates,
+            keep_default_na=False,
+            na_values=[""],
+            chunksize=batch_size,
+        )
+        with reader:
+            yield from reader
+    except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as error:
+        raise CodingInputError(str(path), f"cannot read it as a table ({type(error).__name__})") from None
+
+
+def count_rows(paths: Sequence[str | Path]) -> int | None:
+    """Return the number of rows in Parquet inputs, or None when any input is not Parquet."""
+    total = 0
+    for path in map(Path, paths):
+        if path.suffix.lower() != ".parquet" or not path.is_file():
+            return None
+        try:
+            total += pq.ParquetFile(path).metadata.num_rows
+        except (OSError, pa.ArrowException):
+            return None
+    return total
+
+
+def iter_comments(
+    paths: Sequence[str | Path],
+    batch_size: int,
+    *,
+    text_column: str | None = None,
+    ingest_options: dict[str, Any] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Yield the input comments in batches of at most ``batch_size`` rows, in input order.
+
+    Tables (``.parquet``, or ``.csv`` with a ``text`` column) are streamed;
+    other inputs are ingested together first.
+
+    Raises
+    ------
+    CodingInputError
+        If a table has no text column.
+    """
+    tables = [Path(p) for p in paths if _is_table(Path(p)) or text_column]
+    raw = [Path(p) for p in paths if Path(p) not in tables]
+    if raw:
+        from tcs_themes.ingest import ingest
+
+        comments = ingest([str(p) for p in raw], **(ingest_options or {})).comments
+        for start in range(0, len(comments), batch_size):
+            yield comments.iloc[start : start + batch_size].reset_index(drop=True)
+    column = text_column or TEXT_COLUMN
+    for path in tables:
+        if not path.is_file():
+            raise CodingInputError(str(path), "file not found; check the path")
+        for chunk in _table_chunks(path, batch_size):
+            if column not in chunk.columns:
+                raise CodingInputError(
+                    str(path), f"no '{column}' column; ingest it first or pass --text-column with the comment column"
+                )
+            yield chunk.reset_index(drop=True)
+
+
+class CodedWriter:
+    """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.paths = {key: self.out_dir / name for key, name in OUTPUT_NAMES.items()}
+        for path in self.paths.values():
+            path.unlink(missing_ok=True)
+        self._parquet: pq.ParquetWriter | None = None
+        self._schema: pa.Schema | None = None
+        self._csv_started = False
+        self._uncoded_started = False
+
+    def write(self, coded: pd.DataFrame) -> None:
+        """Append one coded batch to every output."""
+        table = pa.Table.from_pandas(coded, preserve_index=False)
+        if self._parquet is None:
+            fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            self._schema = pa.schema(fields)
+            self._parquet = pq.ParquetWriter(self.paths["parquet"], self._schema)
+        elif table.schema.names != self._schema.names:
+            raise CodingInputError(
+                str(self.paths["parquet"]), "the inputs have different columns; code each kind of table separately"
+            )
+        self._parquet.write_table(table.cast(self._schema))
+        self._csv(coded, "csv")
+        uncoded = coded[coded["primary_theme"] == UNCODED]
+        if len(uncoded) or not self._uncoded_started:
+            self._csv(uncoded, "uncoded")
+
+    def _csv(self, frame: pd.DataFrame, key: str) -> None:
+        started = self._csv_started if key == "csv" else self._uncoded_started
+        frame.to_csv(
+            self.paths[key],
+            mode="a" if started else "w",
+            header=not started,
+            index=False,
+            encoding="utf-8" if started else "utf-8-sig",
+            date_format="%Y-%m-%d",
+        )
+        if key == "csv":
+            self._csv_started = True
+        else:
+            self._uncoded_started = True
+
+    def close(self) -> None:
+        """Finish the Parquet file."""
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+
+
+_WORKER_CODER: HybridCoder | None = None
+
+
+def _code_in_worker(texts: list[str]) -> pd.DataFrame:
+    assert _WORKER_CODER is not None
+    return _WORKER_CODER.code(texts)
+
+
+def _coded_batches(
+    batches: Iterator[pd.DataFrame], coder: HybridCoder, text_column: str, workers: int
+) -> Iterator[pd.DataFrame]:
+    """Yield each batch coded, in order, using ``workers`` processes (forked, sharing the coder)."""
+    if workers <= 1:
+        for batch in batches:
+            yield coded_frame(batch, coder.code(batch[text_column].tolist()))
+        return
+    global _WORKER_CODER
+    _WORKER_CODER = coder
+    context = multiprocessing.get_context("fork")
+    pending: list[tuple[pd.DataFrame, Future[pd.DataFrame]]] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for batch in batches:
+            pending.append((batch, pool.submit(_code_in_worker, batch[text_column].tolist())))
+            while len(pending) > workers * 2:
+                done, future = pending.pop(0)
+                yield coded_frame(done, future.result())
+        for done, future in pending:
+            yield coded_frame(done, future.result())
+    _WORKER_CODER = None
+
+
+def code_files(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    coder: HybridCoder,
+    *,
+    batch_size: int = 5000,
+    workers: int = 1,
+    text_column: str | None = None,
+    ingest_options: dict[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> CodingSummary:
+    """Code comments from files and write coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Raw inputs (anything :func:`tcs_themes.ingest.ingest` reads) and/or
+        comments tables (``.parquet``, or ``.csv`` with a ``text`` column).
+    out_dir : path
+        The output folder (created if needed; earlier outputs are replaced).
+    coder : HybridCoder
+        A ready coder, e.g. from :func:`tcs_themes.coding.model_io.load_model`.
+    batch_size : int, default 5000
+        Comments read and coded at a time; the result does not depend on it.
+    workers : int, default 1
+        Processes coding batches in parallel (Linux/macOS fork).
+    text_column : str, optional
+        The text column of tables (default ``text``).
+    ingest_options : dict, optional
+        Keyword arguments for :func:`tcs_themes.ingest.ingest` (settings, register...).
+    progress : callable, optional
+        Called with the number of comments in each batch as it is written.
+
+    Returns
+    -------
+    CodingSummary
+
+    Raises
+    ------
+    CodingInputError
+        If an input table has no text column or cannot be read.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    column = text_column or TEXT_COLUMN
+    writer = CodedWriter(out_dir)
+    summary = CodingSummary(outputs=dict(writer.paths))
+    batches = iter_comments(paths, batch_size, text_column=text_column, ingest_options=ingest_options)
+    try:
+        for coded in _coded_batches(batches, coder, column, workers):
+            writer.write(coded)
+            summary.add(coded)
+            if progress is not None:
+                progress(len(coded))
+    finally:
+        writer.close()
+    if summary.comments == 0:
+        writer.write(coded_frame(pd.DataFrame({column: pd.Series(dtype="string")}), coder.code([])))
+        writer.close()
+    return summary

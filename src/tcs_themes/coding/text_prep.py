@@ -1,0 +1,38 @@
+"""Make comment texts safe to code: no control characters, bounded length.
+
+Only the copy used for coding is changed; the coded table carries the original
+text through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+#: Texts longer than this are coded from their first ``MAX_CODED_CHARS`` characters.
+MAX_CODED_CHARS = 20_000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+
+
+def prepare_text(value: object) -> str:
+    """Return ``value`` as a string fit for coding.
+
+    Missing values become ``""``; control and zero-width characters become
+    spaces; the text is cut to :data:`MAX_CODED_CHARS` characters.
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value)
+    if len(text) > MAX_CODED_CHARS:
+        text = text[:MAX_CODED_CHARS]
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return text
+
+
+def has_words(text: str) -> bool:
+    """Return True when ``text`` has at least one letter or digit (so it can be coded)."""
+    return _HAS_WORD.search(text) is not None

@@ -1,0 +1,168 @@
+"""Train a coder on analyst-coded comments and describe it in a model card.
+
+:func:`train_model` fits a :class:`HybridCoder` (with weak labels for rare
+themes) and cross-validates it, folds grouped by session where the coded file
+says which session each comment came from, so the card's figures say how well
+the model codes sessions it has not seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import GroupKFold, KFold
+
+from tcs_themes.analysis.evaluation import evaluate_coding
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.coding.hybrid import HybridCoder
+from tcs_themes.coding.labels import CodedLabels
+from tcs_themes.coding.model_card import ModelCard, ThemeCard, training_data_hash
+
+
+def fold_indices(n: int, groups: Sequence[str] | None, cv: int, random_state: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return ``cv`` (train, test) index pairs: grouped by ``groups`` when there are enough groups.
+
+    Returns
+    -------
+    list of (ndarray, ndarray)
+    """
+    index = np.arange(n)
+    if groups is not None and len(set(groups)) >= cv:
+        return list(GroupKFold(n_splits=cv).split(index, groups=list(groups)))
+    return list(KFold(n_splits=cv, shuffle=True, random_state=random_state).split(index))
+
+
+def cross_val_codes(
+    coder: HybridCoder,
+    texts: Sequence[str],
+    Y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    methods: Sequence[str] = ("hybrid",),
+) -> dict[str, np.ndarray]:
+    """Return out-of-fold 0/1 predictions for each method (one fit per fold serves all methods).
+
+    Parameters
+    ----------
+    coder : HybridCoder
+        An unfitted coder (cloned for each fold).
+    texts : sequence of str
+    Y : ndarray of shape (n, k)
+    folds : list of (train, test) index arrays
+    methods : sequence of {"hybrid", "rules", "model"}
+
+    Returns
+    -------
+    dict of str to ndarray of shape (n, k)
+    """
+    texts = list(texts)
+    out = {method: np.zeros_like(Y, dtype=np.int8) for method in methods}
+    for train, test in folds:
+        fitted = clone(coder).set_params(method="hybrid").fit([texts[i] for i in train], Y[train])
+        test_texts = [texts[i] for i in test]
+        for method in methods:
+            fitted.set_params(method=method)
+            out[method][test] = fitted.predict(test_texts)
+    return out
+
+
+def _params(coder: HybridCoder) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return repr(value)
+
+    params = {k: plain(v) for k, v in coder.get_params(deep=False).items() if k not in ("codebook", "model")}
+    params["classifier"] = {k: plain(v) for k, v in coder.model_.get_params(deep=False).items()}
+    return params
+
+
+def train_model(
+    labels: CodedLabels,
+    codebook: Codebook,
+    *,
+    model: Any = None,
+    rule_weight: float = 0.3,
+    min_examples: int = 8,
+    cv: int = 5,
+    random_state: int = 0,
+    training_files: Sequence[str] = (),
+) -> tuple[HybridCoder, ModelCard]:
+    """Train a hybrid coder on analyst codes and cross-validate it for the model card.
+
+    Parameters
+    ----------
+    labels : CodedLabels
+        Texts and codes, from :func:`tcs_themes.coding.labels.read_labels`.
+    codebook : Codebook
+        The codebook the codes belong to.
+    model : estimator, optional
+        An unfitted classifier (default: ``ThemeClassifier()``).
+    rule_weight, min_examples
+        See :class:`HybridCoder`.
+    cv : int, default 5
+        Cross-validation folds for the card's figures (grouped by session when
+        the labels have sessions); 0 skips cross-validation.
+    random_state : int, default 0
+        Seed for ungrouped folds.
+    training_files : sequence of str
+        The coded files, recorded on the card.
+
+    Returns
+    -------
+    coder : HybridCoder
+        Fitted on all the labels.
+    card : ModelCard
+    """
+    Y = labels.Y[codebook.ids].to_numpy(dtype=np.int8)
+    coder = HybridCoder(codebook, model=model, rule_weight=rule_weight, min_examples=min_examples)
+    description = "not run"
+    scores = None
+    if cv:
+        folds = fold_indices(len(labels), labels.groups, cv, random_state)
+        grouped = labels.groups is not None and len(set(labels.groups)) >= cv
+        description = f"{cv}-fold, " + ("folds grouped by session" if grouped else "comments shuffled") + ", hybrid method"
+        predicted = cross_val_codes(coder, labels.texts, Y, folds)["hybrid"]
+        scores = evaluate_coding(
+            pd.DataFrame(Y, columns=codebook.ids), pd.DataFrame(predicted, columns=codebook.ids), codebook
+        )
+    coder.fit(labels.texts, Y)
+    report = coder.weak_labels_
+    thresholds = coder._thresholds()
+    themes = []
+    for i, theme in enumerate(codebook.themes):
+        line = ThemeCard(
+            theme_id=theme.id,
+            name=theme.name,
+            coded_examples=int(Y[:, i].sum()),
+            weak_examples=report.examples.get(theme.id, 0),
+            weak_rule_matches=report.rule_matches.get(theme.id, 0),
+            support=int(Y[:, i].sum()),
+            threshold=round(float(thresholds[i]), 4),
+        )
+        if scores is not None and line.support:
+            row = scores.per_theme.iloc[i]
+            line.precision, line.recall, line.f1 = (float(row["precision"]), float(row["recall"]), float(row["f1"]))
+        themes.append(line)
+    averages: dict[str, float] = {}
+    if scores is not None:
+        for average in ("micro", "macro"):
+            for metric in ("precision", "recall", "f1"):
+                averages[f"{average} {metric}"] = float(scores.averages.loc[average, metric])
+    card = ModelCard(
+        codebook_name=codebook.name,
+        codebook_fingerprint=codebook.fingerprint(),
+        training_files=[str(f) for f in training_files],
+        training_hash=training_data_hash(labels.texts, Y, codebook.ids),
+        n_comments=len(labels),
+        themes=themes,
+        averages=averages,
+        cross_validation=description,
+        params=_params(coder),
+    )
+    return coder, card
