@@ -87,13 +87,21 @@ def _read_coded(path: Path) -> pd.DataFrame:
     return coded
 
 
-def _method_info(coded: Path, codebook: Path | None, register: Path | None, exercises: Path | None) -> dict[str, object]:
+def _publishing_inputs(coded: Path, codebook: Path | None, register: Path | None, exercises: Path | None) -> dict:
+    """Read every input of ``export`` and ``report``, as keyword arguments of the library functions."""
+    sessions = _register(register)
     inputs = {"coded table": str(coded), "codebook": str(codebook) if codebook else "bundled default"}
     if register is not None:
         inputs["register"] = str(register)
     if exercises is not None:
         inputs["exercises"] = str(exercises)
-    return {"inputs": inputs}
+    return {
+        "coded": _read_coded(coded),
+        "codebook": _codebook(codebook),
+        "register": sessions,
+        "exercises": _exercises(exercises, sessions),
+        "method_info": {"inputs": inputs},
+    }
 
 
 @app.command("count")
@@ -157,7 +165,7 @@ def quotes_command(
 
     book = _codebook(codebook)
     if theme is not None and theme not in book.ids:
-        raise InputFileError(str(codebook or "the bundled codebook"), f"no theme with id '{theme}'; see 'tcs-themes codebook show'")
+        raise InputFileError(str(codebook or "the bundled codebook"), f"no theme with id '{theme}'; use a theme id from the codebook")
     table = select_quotes(_read_coded(coded), book, theme=theme, strand=strand, n=n)
     if out is not None:
         stderr.print(f"Wrote {write_table(table, out)}")
@@ -184,16 +192,9 @@ def export_command(
     """Write the theme-count workbook: summary, strands, sessions, co-occurrence, comments, quotes, codebook, method."""
     from tcs_themes.outputs.workbook import write_workbook
 
-    sessions = _register(register)
+    inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes and choosing quotes...")
-    path = write_workbook(
-        out,
-        _read_coded(coded),
-        _codebook(codebook),
-        register=sessions,
-        exercises=_exercises(exercises, sessions),
-        method_info=_method_info(coded, codebook, register, exercises),
-    )
+    path = write_workbook(out, **inputs)
     stdout.print(f"Wrote {path}", highlight=False)
 
 
@@ -209,15 +210,7 @@ def report_command(
     """Write the consultation report as self-contained HTML and Word, with its charts."""
     from tcs_themes.outputs.publish import publish
 
-    sessions = _register(register)
+    inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes, choosing quotes, drawing charts...")
-    paths = publish(
-        _read_coded(coded),
-        _codebook(codebook),
-        out,
-        register=sessions,
-        exercises=_exercises(exercises, sessions),
-        method_info=_method_info(coded, codebook, register, exercises),
-        workbook=False,
-    )
+    paths = publish(out_dir=out, workbook=False, **inputs)
     stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False)
