@@ -132,9 +132,10 @@ def _standout_strand(theme_id: str, counts: ThemeCounts) -> tuple[str, pd.Series
 def strand_theme_paragraph(row: pd.Series, strand: str, strand_size: int, codebook: Codebook) -> str:
     """The paragraph about one theme within one strand."""
     name = codebook.name_of(str(row["theme_id"]))
+    where = "outside the group sessions" if strand == NO_STRAND else f"in {strand}"
     text = (
-        f"{name} was the main theme of {count(row['main_comments'])} of the {count(strand_size)} comments in "
-        f"{strand} ({percent(row['main_share'])}), and {count(row['any_comments'])} touched on it at all."
+        f"{name} was the main theme of {count(row['main_comments'])} of the {count(strand_size)} comments "
+        f"{where} ({percent(row['main_share'])}), and {count(row['any_comments'])} touched on it at all."
     )
     sessions = _sessions_phrase(row, where=f"{strand} ")
     if sessions:
