@@ -3,7 +3,6 @@
 import re
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pandas as pd
 import pytest

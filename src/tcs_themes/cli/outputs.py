@@ -1,7 +1,9 @@
 """Commands that publish results: ``count``, ``quotes``, ``export`` and ``report``.
 
 Each one reads a coded table, calls one library function and prints a summary;
-results go to stdout, progress to stderr.
+results go to stdout, progress to stderr. The library (pandas, scikit-learn,
+matplotlib, python-docx) is imported inside the commands, so that
+``tcs-themes --help`` and the other commands start quickly.
 """
 
 from __future__ import annotations
@@ -10,22 +12,20 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
-from tcs_themes.analysis.counts import BASES, theme_counts
-from tcs_themes.analysis.quotes import select_quotes
 from tcs_themes.cli.app import app, clean_errors
-from tcs_themes.codebook.model import Codebook
 from tcs_themes.console import stderr, stdout
 from tcs_themes.errors import InputFileError
-from tcs_themes.ingest.exercises import Exercises, load_exercises
-from tcs_themes.outputs.publish import publish
-from tcs_themes.outputs.workbook import write_workbook
-from tcs_themes.outputs.report.narrative import count as fmt_count
-from tcs_themes.outputs.report.narrative import percent
-from tcs_themes.tables import read_table, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tcs_themes.codebook.model import Codebook
+    from tcs_themes.ingest.exercises import Exercises
 
 
 class By(str, Enum):
@@ -55,7 +55,7 @@ ExercisesOpt = Annotated[Path | None, typer.Option("--exercises", help="The 4Ps 
 
 
 def _codebook(path: Path | None) -> Codebook:
-    from tcs_themes.codebook import load_codebook
+    from tcs_themes.codebook.load import load_codebook
 
     return load_codebook(path)
 
@@ -71,11 +71,15 @@ def _register(path: Path | None):
 def _exercises(path: Path | None, register) -> Exercises | None:
     if path is None:
         return None
+    from tcs_themes.ingest.exercises import load_exercises
+
     events = list(register.sessions["session_name"]) if register is not None else None
     return load_exercises(path, events=events)
 
 
 def _read_coded(path: Path) -> pd.DataFrame:
+    from tcs_themes.tables import read_table
+
     coded = read_table(path)
     missing = [c for c in ("comment_id", "themes", "primary_theme", "text") if c not in coded.columns]
     if missing:
@@ -83,13 +87,21 @@ def _read_coded(path: Path) -> pd.DataFrame:
     return coded
 
 
-def _method_info(coded: Path, codebook: Path | None, register: Path | None, exercises: Path | None) -> dict[str, object]:
+def _publishing_inputs(coded: Path, codebook: Path | None, register: Path | None, exercises: Path | None) -> dict:
+    """Read every input of ``export`` and ``report``, as keyword arguments of the library functions."""
+    sessions = _register(register)
     inputs = {"coded table": str(coded), "codebook": str(codebook) if codebook else "bundled default"}
     if register is not None:
         inputs["register"] = str(register)
     if exercises is not None:
         inputs["exercises"] = str(exercises)
-    return {"inputs": inputs}
+    return {
+        "coded": _read_coded(coded),
+        "codebook": _codebook(codebook),
+        "register": sessions,
+        "exercises": _exercises(exercises, sessions),
+        "method_info": {"inputs": inputs},
+    }
 
 
 @app.command("count")
@@ -105,6 +117,13 @@ def count_command(
     out: Annotated[Path | None, typer.Option("--out", help="Also write the counts to this CSV (or .parquet) file.")] = None,
 ) -> None:
     """Count comments per theme, overall or by strand/session/question/source (uncoded included)."""
+    import pandas as pd
+
+    from tcs_themes.analysis.counts import BASES, theme_counts
+    from tcs_themes.outputs.report.narrative import count as fmt_count
+    from tcs_themes.outputs.report.narrative import percent
+    from tcs_themes.tables import write_table
+
     table = theme_counts(
         _read_coded(coded), _codebook(codebook), basis=basis.value, by=by.value if by else None, register=_register(register)
     )
@@ -141,9 +160,12 @@ def quotes_command(
     out: Annotated[Path | None, typer.Option("--out", help="Also write the quotes to this CSV (or .parquet) file.")] = None,
 ) -> None:
     """Choose short, representative, varied quotes per theme, free of personal details."""
+    from tcs_themes.analysis.quotes import select_quotes
+    from tcs_themes.tables import write_table
+
     book = _codebook(codebook)
     if theme is not None and theme not in book.ids:
-        raise InputFileError(str(codebook or "the bundled codebook"), f"no theme with id '{theme}'; see 'tcs-themes codebook show'")
+        raise InputFileError(str(codebook or "the bundled codebook"), f"no theme with id '{theme}'; use a theme id from the codebook")
     table = select_quotes(_read_coded(coded), book, theme=theme, strand=strand, n=n)
     if out is not None:
         stderr.print(f"Wrote {write_table(table, out)}")
@@ -168,16 +190,11 @@ def export_command(
     exercises: ExercisesOpt = None,
 ) -> None:
     """Write the theme-count workbook: summary, strands, sessions, co-occurrence, comments, quotes, codebook, method."""
-    sessions = _register(register)
+    from tcs_themes.outputs.workbook import write_workbook
+
+    inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes and choosing quotes...")
-    path = write_workbook(
-        out,
-        _read_coded(coded),
-        _codebook(codebook),
-        register=sessions,
-        exercises=_exercises(exercises, sessions),
-        method_info=_method_info(coded, codebook, register, exercises),
-    )
+    path = write_workbook(out, **inputs)
     stdout.print(f"Wrote {path}", highlight=False)
 
 
@@ -191,15 +208,9 @@ def report_command(
     exercises: ExercisesOpt = None,
 ) -> None:
     """Write the consultation report as self-contained HTML and Word, with its charts."""
-    sessions = _register(register)
+    from tcs_themes.outputs.publish import publish
+
+    inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes, choosing quotes, drawing charts...")
-    paths = publish(
-        _read_coded(coded),
-        _codebook(codebook),
-        out,
-        register=sessions,
-        exercises=_exercises(exercises, sessions),
-        method_info=_method_info(coded, codebook, register, exercises),
-        workbook=False,
-    )
+    paths = publish(out_dir=out, workbook=False, **inputs)
     stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False)

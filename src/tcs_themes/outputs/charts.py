@@ -142,7 +142,8 @@ def strand_heatmap(by_strand: pd.DataFrame, *, title: str, strand_names: dict[st
         for (row, col), share in np.ndenumerate(values):
             if counts.iat[row, col] > 0:
                 colour = "black" if share > 0.6 * np.nanmax(values) else "white"
-                ax.text(col, row, f"{share:.0%}", ha="center", va="center", fontsize=7.5, color=colour)
+                label = f"{share:.0%}" if share >= 0.005 else "<1%"
+                ax.text(col, row, label, ha="center", va="center", fontsize=7.5, color=colour)
         ax.set_xticks(range(len(columns)), columns, fontsize=7.5)
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(order)), [wrap(t) for t in order])

@@ -232,7 +232,7 @@ def _strand_section(
     if strand == NO_STRAND:
         intro = f"{narrative.plural(size, 'comment')} came from emails and other sources outside the group sessions."
     items = [f"{t} ({narrative.count(n)}, {narrative.percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
-    blocks: list[Block] = [Paragraph(intro + " Its most common themes, by number of comments with that main theme:"), Bullets(items[:10], ordered=True)]
+    blocks: list[Block] = [Paragraph(intro + " The most common themes, by number of comments with that main theme:"), Bullets(items[:10], ordered=True)]
     blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {strand_title(strand, names)}.")
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
@@ -241,7 +241,8 @@ def _strand_section(
         if block is not None:
             theme_blocks.append(block)
         children.append(Section(row.theme, theme_blocks, anchor=f"{slug(strand)}-{row.theme_id}"))
-    return Section(strand_title(strand, names), blocks, children, anchor=slug(strand))
+    title = "Emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, names)
+    return Section(title, blocks, children, anchor=slug(strand))
 
 
 def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Path]]) -> Section:

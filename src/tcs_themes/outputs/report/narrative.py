@@ -84,7 +84,7 @@ def theme_paragraph(
     """The factual paragraph about a theme over all discussions.
 
     Count, share and rank; how many sessions and emails raised it; the strand where it
-    stood out most; its sub-themes; the themes it most often came up with.
+    was most common; its sub-themes; the themes it most often came up with.
     """
     overall = counts.overall.set_index("theme_id")
     row = overall.loc[theme_id]
@@ -104,7 +104,7 @@ def theme_paragraph(
     if standout is not None:
         strand, srow = standout
         sentences.append(
-            f"It stood out most in {strand_label(strand, strand_names)}, where it was the main theme of "
+            f"It was most common in {strand_label(strand, strand_names)}, where it was the main theme of "
             f"{count(srow['main_comments'])} of the {count(srow['group_size'])} comments ({percent(srow['main_share'])})."
         )
     subs = counts.subthemes[(counts.subthemes["theme_id"] == theme_id) & (counts.subthemes["comments"] > 0)]
@@ -132,9 +132,10 @@ def _standout_strand(theme_id: str, counts: ThemeCounts) -> tuple[str, pd.Series
 def strand_theme_paragraph(row: pd.Series, strand: str, strand_size: int, codebook: Codebook) -> str:
     """The paragraph about one theme within one strand."""
     name = codebook.name_of(str(row["theme_id"]))
+    where = "outside the group sessions" if strand == NO_STRAND else f"in {strand}"
     text = (
-        f"{name} was the main theme of {count(row['main_comments'])} of the {count(strand_size)} comments in "
-        f"{strand} ({percent(row['main_share'])}), and {count(row['any_comments'])} touched on it at all."
+        f"{name} was the main theme of {count(row['main_comments'])} of the {count(strand_size)} comments "
+        f"{where} ({percent(row['main_share'])}), and {count(row['any_comments'])} touched on it at all."
     )
     sessions = _sessions_phrase(row, where=f"{strand} ")
     if sessions:
@@ -145,14 +146,17 @@ def strand_theme_paragraph(row: pd.Series, strand: str, strand_size: int, codebo
 def less_common_line(row: pd.Series, codebook: Codebook) -> str:
     """One line about a less common theme."""
     theme = codebook.theme(str(row["theme_id"])) if str(row["theme_id"]) in codebook.ids else None
-    about = f": {theme.description.rstrip('.')}" if theme is not None and theme.description else ""
+    description = theme.description.rstrip(".") if theme is not None else ""
+    if description[1:2].islower():
+        description = description[0].lower() + description[1:]
+    about = f": {description}" if description else ""
     line = (
         f"{codebook.name_of(str(row['theme_id']))} - {plural(int(row['main_comments']), 'comment')} as the main theme "
         f"({percent(row['main_share'])}), {count(row['any_comments'])} touching on it"
     )
     sessions = int(row["sessions"])
     if sessions:
-        line += f", in {words(sessions)} {'session' if sessions == 1 else 'sessions'}"
+        line += f", in {words(sessions)} of the {words(int(row['sessions_total']))} sessions"
     return line + about + "."
 
 
