@@ -50,7 +50,7 @@ def test_code_keeps_every_row_and_column_and_adds_the_codes() -> None:
     comments = pd.DataFrame(
         {
             "comment_id": ["a", "b", "c"],
-            "text": ["Far too much jargon in the paper", "", "More benches in the park please"],
+            "text": ["Far too much jargon in the paper", "", "We need more green space for children to play"],
             "themes": ["carried", "through", "renamed"],  # clashes with a coded column
         },
         index=[10, 20, 30],
