@@ -35,15 +35,10 @@ METHODS = ("rules", "model", "hybrid")
 RULE_WEIGHTS = (0.0, 0.15, 0.3, 0.5)
 
 
-def sample_files() -> list[Path]:
-    """Return the sample's notes files (workbooks and the CSV export)."""
-    return sorted([*NOTES.glob("*.xlsx"), *NOTES.glob("*.csv")])
-
-
 def main() -> None:
     codebook = load_codebook()
-    files = sample_files()
-    labels = read_labels(files, codebook)
+    files = sorted(p for p in NOTES.iterdir() if p.suffix in (".xlsx", ".csv"))
+    labels = read_labels(NOTES, codebook)
     Y = labels.Y[codebook.ids].to_numpy()
     folds = fold_indices(len(labels), labels.groups, cv=5)
     print(f"{len(labels)} coded comments in {len(set(labels.groups or []))} sessions; 5 folds by session")

@@ -51,6 +51,8 @@ PUBLIC = sorted(
         "HybridCoder",
         "ThemeClassifier",
         "code",
+        "code_files",
+        "coded_frame",
         "read_labels",
         "CodedLabels",
         "train_model",

@@ -51,6 +51,8 @@ _EXPORTS: dict[str, str] = {
     "HybridCoder": "tcs_themes.coding.hybrid",
     "ThemeClassifier": "tcs_themes.coding.classifier",
     "code": "tcs_themes.coding.in_memory",
+    "code_files": "tcs_themes.coding.stream",
+    "coded_frame": "tcs_themes.coding.coded_table",
     "read_labels": "tcs_themes.coding.labels",
     "CodedLabels": "tcs_themes.coding.labels",
     "train_model": "tcs_themes.coding.training",
@@ -133,6 +135,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.coding.hybrid import (
         HybridCoder,
     )
+    from tcs_themes.coding.coded_table import coded_frame
+    from tcs_themes.coding.stream import code_files
     from tcs_themes.coding.in_memory import (
         code,
     )

@@ -45,10 +45,14 @@ def train(
     min_examples: Annotated[
         int, typer.Option(help="Themes with fewer coded examples get weak labels from the codebook and rules.")
     ] = 8,
-    rule_weight: Annotated[float, typer.Option(help="How much a rule match adds to a theme's hybrid score.")] = 0.3,
+    rule_weight: Annotated[
+        float | None,
+        typer.Option(help="How much a rule match adds to a theme's hybrid score (default: 0.15, see docs/coding.md)."),
+    ] = None,
     cv: Annotated[int, typer.Option(help="Cross-validation folds for the model card (0: skip).")] = 5,
 ) -> None:
     """Train a model on analyst-coded comments and write it with its model card."""
+    from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
     from tcs_themes.coding.labels import read_labels
     from tcs_themes.coding.model_card import card_paths
     from tcs_themes.coding.model_io import save_model
@@ -60,7 +64,7 @@ def train(
     coder, card = train_model(
         labels,
         book,
-        rule_weight=rule_weight,
+        rule_weight=DEFAULT_RULE_WEIGHT if rule_weight is None else rule_weight,
         min_examples=min_examples,
         cv=cv,
         training_files=[str(p) for p in coded_files],

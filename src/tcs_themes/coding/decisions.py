@@ -19,6 +19,9 @@ import numpy as np
 
 METHODS = ("hybrid", "rules", "model")
 
+#: The default ``rule_weight``: the best micro-F1 on the sample (see docs/benchmarks.md, sample-coding).
+DEFAULT_RULE_WEIGHT = 0.15
+
 SOURCE_RULE, SOURCE_MODEL, SOURCE_BOTH = "rule", "model", "both"
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.decisions import METHODS, SOURCE_MODEL, SOURCE_RULE, Decisions, decide, ranked_themes
+from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT, METHODS, SOURCE_MODEL, SOURCE_RULE, Decisions, decide, ranked_themes
 from tcs_themes.coding.text_prep import has_words, prepare_text
 from tcs_themes.coding.weak_labels import WeakLabelReport, weak_label_pairs
 from tcs_themes.schema import CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
@@ -52,7 +52,7 @@ class HybridCoder(BaseEstimator):
         ``rules``: themes whose rules matched; ``model``: themes whose
         probability reaches the model's threshold; ``hybrid``: both combined
         (see :mod:`tcs_themes.coding.decisions`).
-    rule_weight : float, default 0.3
+    rule_weight : float, default 0.15
         How much one rule match adds to a theme's hybrid score.
     explain_top : int, default 3
         How many of the model's words to give as evidence per theme.
@@ -85,7 +85,7 @@ class HybridCoder(BaseEstimator):
         *,
         model: Any = None,
         method: str = "hybrid",
-        rule_weight: float = 0.3,
+        rule_weight: float = DEFAULT_RULE_WEIGHT,
         explain_top: int = 3,
         min_examples: int = 8,
         batch_size: int = 2000,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -397,7 +397,8 @@ def read_labels(
     Parameters
     ----------
     paths : path or sequence of paths
-        Coded ``.xlsx``, ``.csv`` or ``.parquet`` files.
+        Coded ``.xlsx``, ``.csv`` or ``.parquet`` files, or folders of them
+        (read in file-name order).
     codebook : Codebook
         The codebook the themes must belong to.
     text_column, theme_columns, keep_unlabelled
@@ -421,7 +422,7 @@ def read_labels(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     parts: list[CodedLabels] = []
-    for path in map(Path, paths):
+    for path in _expand(map(Path, paths)):
         sheets = _read_sheets(path)
         found = [
             labels_from_frame(
@@ -440,6 +441,20 @@ def read_labels(
             raise LabelsError(str(path), "no coded comments found (a text column and at least one theme per row)")
         parts.extend(found)
     return concat_labels(parts)
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    """Replace each folder by its coded files (.xlsx, .xlsm, .csv, .parquet), sorted by name."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (*SPREADSHEET_SUFFIXES, *TABLE_SUFFIXES))
+            if not found:
+                raise LabelsError(str(path), "the folder has no .xlsx, .csv or .parquet files")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
 
 
 def concat_labels(parts: Sequence[CodedLabels]) -> CodedLabels:

@@ -18,6 +18,7 @@ from sklearn.model_selection import GroupKFold, KFold
 
 from tcs_themes.analysis.evaluation import evaluate_coding
 from tcs_themes.codebook.model import Codebook
+from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.labels import CodedLabels
 from tcs_themes.coding.model_card import ModelCard, ThemeCard, training_data_hash
@@ -92,7 +93,7 @@ def train_model(
     codebook: Codebook,
     *,
     model: Any = None,
-    rule_weight: float = 0.3,
+    rule_weight: float = DEFAULT_RULE_WEIGHT,
     min_examples: int = 8,
     cv: int = 5,
     random_state: int = 0,

@@ -1,0 +1,59 @@
+"""The default model ships with the package, fits the default codebook and is reproducible from the sample."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tcs_themes.codebook import load_codebook
+from tcs_themes.coding.labels import read_labels
+from tcs_themes.coding.model_card import read_card, training_data_hash
+from tcs_themes.coding.model_io import DEFAULT_MODEL, load_model, read_bundle
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTES = ROOT / "data" / "raw" / "notes"
+
+
+def test_default_model_is_small_and_described_by_its_card() -> None:
+    assert DEFAULT_MODEL.is_file() and DEFAULT_MODEL.stat().st_size < 5_000_000
+    card = read_card(DEFAULT_MODEL)
+    codebook = load_codebook()
+    assert card is not None and card.codebook_fingerprint == codebook.fingerprint()
+    assert read_bundle(DEFAULT_MODEL)["codebook_fingerprint"] == codebook.fingerprint()
+    assert [t.theme_id for t in card.themes] == codebook.ids
+    assert all(t.f1 is not None for t in card.themes if t.support)
+
+
+def test_default_model_was_trained_on_the_sample_as_it_is_now() -> None:
+    codebook = load_codebook()
+    labels = read_labels(NOTES, codebook)
+    Y = labels.Y[codebook.ids].to_numpy()
+    card = read_card(DEFAULT_MODEL)
+    assert card.n_comments == len(labels)
+    assert card.training_hash == training_data_hash(labels.texts, Y, codebook.ids)
+
+
+def test_code_uses_the_default_model() -> None:
+    coder = load_model(None, load_codebook())
+    codes = coder.code(["Please write it in plain English, the jargon loses people", ""])
+    assert codes["primary_theme"].tolist() == ["clarity", "uncoded"]
+    assert "model" in codes["evidence"].iloc[0] or "rule" in codes["evidence"].iloc[0]
+
+
+@pytest.mark.skipif(not os.environ.get("TCS_SLOW_TESTS"), reason="retrains the default model (minutes); set TCS_SLOW_TESTS=1")
+def test_training_on_the_sample_reproduces_the_default_model() -> None:
+    from tcs_themes.coding.training import train_model
+
+    codebook = load_codebook()
+    labels = read_labels(NOTES, codebook)
+    shipped = load_model(None, codebook)
+    params = read_card(DEFAULT_MODEL).params
+    retrained, _ = train_model(
+        labels, codebook, rule_weight=params["rule_weight"], min_examples=params["min_examples"], cv=0
+    )
+    texts = labels.texts[:200]
+    assert np.array_equal(shipped.predict_proba(texts), retrained.predict_proba(texts))
+    assert shipped.code(texts).equals(retrained.code(texts))
