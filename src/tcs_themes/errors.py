@@ -80,3 +80,11 @@ class ModelError(InputFileError):
 
 class MissingExtraError(TcsError, ImportError):
     """An optional dependency is needed for this input; the message says how to install it."""
+
+
+class SettingsWarning(UserWarning):
+    """The project settings file has something the toolkit ignores (e.g. an unknown key)."""
+
+
+class UsageError(TcsError, ValueError):
+    """An option or argument has a value the toolkit cannot use; the message says which and why."""

@@ -1,0 +1,168 @@
+"""The project settings file ``tcs-themes.yaml``: where the register is, what to skip, column names.
+
+Looked for in the input folder given to ``ingest``, else in the current
+directory, unless a path is given (``--settings``). Every key is optional::
+
+    register: sessions.yaml               # the sessions register, relative to this file
+    exercises: [four_ps_exercise.xlsx]    # files that are not comments (globs)
+    skip: ["drafts/*"]                    # files to leave out (globs)
+    columns: {text: "What was said"}      # explicit column names per role
+    column_synonyms: {text: [Views]}      # more header names per role
+    sheets: [Partners 1]                  # read only these sheets of each workbook
+    emails: {strand: null}                # the strand emails belong to
+
+See ``docs/settings.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from tcs_themes.errors import SettingsError, SettingsWarning
+
+SETTINGS_FILE = "tcs-themes.yaml"
+#: The roles a column can play; each fills the standard comment column of the same name.
+ROLES = ("text", "session", "date", "question", "strand")
+KEYS = ("register", "exercises", "skip", "columns", "column_synonyms", "sheets", "emails")
+EMAIL_KEYS = ("strand",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Project settings (all optional).
+
+    Attributes
+    ----------
+    path : Path or None
+        The settings file, or ``None`` for the defaults.
+    register : Path or None
+        The sessions register, resolved against the settings file's folder.
+    exercises, skip : tuple of str
+        Glob patterns (relative to the settings folder, or bare file names).
+    columns : dict
+        Role -> column name.
+    column_synonyms : dict
+        Role -> extra header names.
+    sheets : tuple of str
+        Sheets to read from each workbook (empty: all).
+    email_strand : str or None
+        Strand for emails; only meaningful when ``email_strand_set``.
+    email_strand_set : bool
+        Whether the file set ``emails.strand`` (so it overrides the register's).
+    """
+
+    path: Path | None = None
+    register: Path | None = None
+    exercises: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)
+    column_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sheets: tuple[str, ...] = ()
+    email_strand: str | None = None
+    email_strand_set: bool = False
+
+    @property
+    def folder(self) -> Path:
+        """The folder patterns and the register are relative to."""
+        return self.path.parent if self.path else Path.cwd()
+
+
+def _warn_unknown(path: Path, keys: Sequence[object], known: Sequence[str], where: str = "") -> None:
+    for key in keys:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+        warnings.warn(f"{path}: unknown key '{where}{key}' ignored{hint}", SettingsWarning, stacklevel=3)
+
+
+def _strings(path: Path, key: str, value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+        return tuple(str(item) for item in value)
+    raise SettingsError(str(path), "must be a name or a list of names", where=key)
+
+
+def _roles(path: Path, key: str, value: object) -> dict[str, object]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise SettingsError(str(path), f"must be a mapping of role to name (roles: {', '.join(ROLES)})", where=key)
+    for role in value:
+        if role not in ROLES:
+            close = difflib.get_close_matches(str(role), ROLES, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise SettingsError(str(path), f"unknown role {role!r}; {hint}roles are: {', '.join(ROLES)}", where=key)
+    return dict(value)
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and check a settings file.
+
+    Unknown keys are ignored with a :class:`~tcs_themes.errors.SettingsWarning`
+    naming the closest known key.
+
+    Raises
+    ------
+    SettingsError
+        If the file is missing, not YAML, or a value has the wrong shape
+        (the message names the file and the key).
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise SettingsError(str(source), "settings file not found; check the path")
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else None
+        raise SettingsError(str(source), "is not valid YAML; check indentation and quotes", where) from None
+    if not isinstance(data, dict):
+        raise SettingsError(str(source), "must be a mapping of keys (register:, columns:, ...)")
+    _warn_unknown(source, list(data), KEYS)
+    register = data.get("register")
+    if register is not None and not isinstance(register, str):
+        raise SettingsError(str(source), "must be the path of the sessions register", where="register")
+    columns = _roles(source, "columns", data.get("columns"))
+    if not all(isinstance(name, str | int) for name in columns.values()):
+        raise SettingsError(str(source), "each role maps to one column name", where="columns")
+    synonyms = {
+        role: _strings(source, f"column_synonyms.{role}", names)
+        for role, names in _roles(source, "column_synonyms", data.get("column_synonyms")).items()
+    }
+    emails = data.get("emails") or {}
+    if not isinstance(emails, dict):
+        raise SettingsError(str(source), "must be a mapping such as {strand: Emails}", where="emails")
+    _warn_unknown(source, list(emails), EMAIL_KEYS, where="emails.")
+    strand = emails.get("strand")
+    if strand is not None and not isinstance(strand, str | int):
+        raise SettingsError(str(source), "must be a strand label or null", where="emails.strand")
+    return Settings(
+        path=source,
+        register=(source.parent / register) if register else None,
+        exercises=_strings(source, "exercises", data.get("exercises")),
+        skip=_strings(source, "skip", data.get("skip")),
+        columns={role: str(name) for role, name in columns.items()},
+        column_synonyms=synonyms,
+        sheets=_strings(source, "sheets", data.get("sheets")),
+        email_strand=None if strand is None else str(strand),
+        email_strand_set="strand" in emails,
+    )
+
+
+def find_settings(folders: Sequence[Path]) -> Path | None:
+    """Return the first ``tcs-themes.yaml`` in ``folders``, else in the current directory."""
+    for folder in [*folders, Path.cwd()]:
+        candidate = folder / SETTINGS_FILE
+        if candidate.is_file():
+            return candidate
+    return None

@@ -1,0 +1,257 @@
+"""Ingest consultation feedback: session spreadsheets and emails -> one comments table.
+
+The entry point is :func:`ingest`; the CLI command ``tcs-themes ingest`` is a
+thin skin over it. See ``docs/ingest.md`` and ``docs/schema.md``.
+
+Examples
+--------
+>>> result = ingest(["data/raw"])                      # doctest: +SKIP
+>>> result.comments[["comment_id", "session_id", "text"]].head()   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from tcs_themes.config import ROLES, Settings, find_settings, load_settings
+from tcs_themes.errors import InputFileError, TcsError, UsageError
+from tcs_themes.ingest.columns import header_key, merged_synonyms
+from tcs_themes.ingest.csv_files import read_csv_grid
+from tcs_themes.ingest.email_text import clean_body, is_personal_name, sender_org, split_points
+from tcs_themes.ingest.emails import Mail, read_eml, read_mbox, read_msg
+from tcs_themes.ingest.ledger import ATTACHMENT, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger
+from tcs_themes.ingest.redaction import redact
+from tcs_themes.ingest.register import SessionRegister, load_register
+from tcs_themes.ingest.sources import InputFile, expand_paths, matches_any
+from tcs_themes.ingest.spreadsheets import SheetOptions, ingest_grids
+from tcs_themes.ingest.workbooks import read_workbook
+
+__all__ = ["IngestResult", "SessionRegister", "ingest", "load_register", "redact"]
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+EMAIL_READERS = {".eml": read_eml, ".mbox": read_mbox, ".msg": read_msg}
+_OLD_FORMATS = {".xls": "an Excel 97-2003 workbook", ".ods": "an OpenDocument spreadsheet"}
+
+
+@dataclass
+class IngestResult:
+    """What :func:`ingest` read.
+
+    Attributes
+    ----------
+    comments : DataFrame
+        The comments table (``schema.COMMENT_COLUMNS`` then carried-through input columns).
+    log : DataFrame
+        ``source_file, location, reason, detail, comment_id``: every row, part,
+        sheet or file that did not become a comment. Reasons: ``blank``,
+        ``duplicate`` (detail ``duplicate-of <comment_id>``), ``error``,
+        ``attachment``, ``not-comments``, ``unsupported``, ``skipped``.
+    files : DataFrame
+        Per file: ``source_file, kind, rows_read, kept, blank, duplicates,
+        failed, redactions, attachments, error``; ``rows_read == kept + blank +
+        duplicates + failed``.
+    errors : list of str
+        One-line error messages (never comment text); empty when all went well.
+    warnings : list of str
+        One-line notices (sheets skipped, dates not understood, settings unused).
+    unexpected : list of Exception
+        Exceptions that are bugs rather than bad input (each also has a line in ``errors``).
+    """
+
+    comments: pd.DataFrame
+    log: pd.DataFrame
+    files: pd.DataFrame
+    errors: list[str]
+    warnings: list[str] = field(default_factory=list)
+    unexpected: list[Exception] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file was read without error."""
+        return not self.errors
+
+
+def _settings(settings: Settings | str | Path | None, paths: Sequence[str | Path]) -> Settings:
+    if isinstance(settings, Settings):
+        return settings
+    if settings is not None:
+        return load_settings(settings)
+    found = find_settings([Path(p) for p in paths if Path(p).is_dir()])
+    return load_settings(found) if found else Settings()
+
+
+def _register(register: SessionRegister | str | Path | None, settings: Settings) -> SessionRegister | None:
+    if isinstance(register, SessionRegister):
+        return register
+    path = register if register is not None else settings.register
+    return load_register(path) if path is not None else None
+
+
+def _sender_names(mail: Mail) -> list[str]:
+    """The sender's name to redact: a personal From name, or one read from the address (jo.bloggs@)."""
+    if mail.sender_name:
+        return [mail.sender_name] if is_personal_name(mail.sender_name) else []
+    local = (mail.sender_address or "").split("@")[0]
+    words = [w for w in local.replace("_", ".").replace("-", ".").split(".") if w.isalpha()]
+    return [" ".join(w.title() for w in words)] if len(words) >= 2 else []
+
+
+def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
+    for mail in mails:
+        names = _sender_names(mail)
+        paragraphs, signature = clean_body(mail.body, names=[w for n in names for w in (n, n.split()[0])])
+        points = split_points(paragraphs)
+        if not points:
+            ledger.blank(report, item, f"{mail.location}#1", "no text once quotes, signature and disclaimers are removed")
+        base = {
+            "source_kind": "email", "message_id": mail.message_id, "strand": strand, "date": mail.date,
+            "sender_org": sender_org(mail.sender_address, signature),
+        }
+        for part, text in enumerate(points, start=1):
+            record = {**base, "part": part, "location": f"{mail.location}#{part}", "text": text}
+            ledger.offer(report, item, record, group=f"email {mail.message_id}", names=names)
+        for attachment in mail.attachments:
+            report.attachments += 1
+            ledger.note(item, mail.location, ATTACHMENT, f"{attachment}: attachments are not read")
+
+
+def _not_comments(item: InputFile, settings: Settings, register: SessionRegister | None) -> tuple[str, str] | None:
+    """Return (reason, detail) when ``item`` is not to be read as comments."""
+    resolved = item.path.resolve()
+    if settings.path is not None and resolved == settings.path.resolve():
+        return NOT_COMMENTS, "the settings file"
+    if register is not None and resolved == register.path.resolve():
+        return NOT_COMMENTS, "the sessions register"
+    pattern = matches_any(item, settings.exercises, settings.folder)
+    if pattern:
+        return NOT_COMMENTS, f"an exercise file (settings 'exercises': {pattern})"
+    pattern = matches_any(item, settings.skip, settings.folder)
+    if pattern:
+        return SKIPPED, f"matches settings 'skip': {pattern}"
+    if item.suffix not in SPREADSHEET_SUFFIXES and item.suffix not in EMAIL_READERS and item.suffix not in _OLD_FORMATS:
+        if not item.given:
+            return UNSUPPORTED, f"not a spreadsheet or email file ({item.suffix or 'no extension'})"
+    return None
+
+
+def _read_file(item: InputFile, options: SheetOptions, email_strand: str | None, ledger: Ledger) -> None:
+    if item.suffix in _OLD_FORMATS:
+        ledger.start(item, "spreadsheet")
+        raise InputFileError(item.source_file, f"is {_OLD_FORMATS[item.suffix]}; open it and save it as .xlsx")
+    if item.suffix in SPREADSHEET_SUFFIXES:
+        report = ledger.start(item, "spreadsheet")
+        if item.suffix == ".csv":
+            grid, _encoding = read_csv_grid(item.path, item.source_file)
+            ingest_grids(item, [grid], options, ledger, report, is_csv=True)
+        else:
+            ingest_grids(item, read_workbook(item.path, item.source_file), options, ledger, report, is_csv=False)
+    elif item.suffix in EMAIL_READERS:
+        report = ledger.start(item, "email")
+        _ingest_mails(item, EMAIL_READERS[item.suffix](item.path, item.source_file), email_strand, ledger, report)
+    else:
+        ledger.start(item, "unsupported")
+        raise InputFileError(
+            item.source_file,
+            f"cannot read {item.suffix or 'files without an extension'}; give .xlsx, .csv, .eml, .mbox or .msg files",
+        )
+
+
+def _check_options(columns: Mapping[str, str] | None) -> dict[str, str]:
+    columns = dict(columns or {})
+    for role in columns:
+        if role not in ROLES:
+            raise UsageError(f"column role {role!r} is unknown; roles are: {', '.join(ROLES)}")
+    return columns
+
+
+def ingest(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    settings: Settings | str | Path | None = None,
+    register: SessionRegister | str | Path | None = None,
+    sheets: Sequence[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> IngestResult:
+    """Read spreadsheets and emails into one comments table, logging every row that is not a comment.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        Files, folders (read recursively) or glob patterns.
+    settings : Settings or path, optional
+        The project settings; by default ``tcs-themes.yaml`` in a folder given,
+        else in the current directory, else none.
+    register : SessionRegister or path, optional
+        The sessions register; by default the one the settings name, else none.
+    sheets : sequence of str, optional
+        Read only these sheets of each workbook (default: the settings' ``sheets``, else all).
+    columns : mapping, optional
+        Role (``text``, ``session``, ``date``, ``question``, ``strand``) -> column
+        name; wins over the settings' ``columns`` and the synonyms.
+
+    Returns
+    -------
+    IngestResult
+        A file that cannot be read gives an entry in ``errors`` (and the log);
+        the other files are still read.
+
+    Raises
+    ------
+    SettingsError, SessionRegisterError
+        If the settings file or the sessions register is malformed.
+    UsageError
+        If ``columns`` names an unknown role.
+    """
+    path_list = [paths] if isinstance(paths, str | Path) else list(paths)
+    project = _settings(settings, path_list)
+    sessions = _register(register, project)
+    options = SheetOptions(
+        register=sessions,
+        columns={**project.columns, **_check_options(columns)},
+        synonyms=merged_synonyms(project.column_synonyms),
+        sheets=tuple(sheets) if sheets else project.sheets,
+    )
+    email_strand = project.email_strand if project.email_strand_set else (sessions.email_strand if sessions else None)
+    files, missing = expand_paths(path_list)
+    ledger = Ledger()
+    for error in missing:
+        ledger.error(ledger.start(InputFile(Path(error.path), error.path, error.path, True), "missing"), error)
+    for item in files:
+        skip = _not_comments(item, project, sessions)
+        if skip is not None:
+            ledger.start(item, skip[0])
+            ledger.note(item, "", *skip)
+            continue
+        try:
+            _read_file(item, options, email_strand, ledger)
+        except TcsError as error:
+            ledger.error(ledger.reports[-1], error)
+        except Exception as error:  # noqa: BLE001 - a bad file must never stop the good ones
+            ledger.unexpected.append(error)
+            ledger.error(
+                ledger.reports[-1],
+                InputFileError(item.source_file, f"unexpected {type(error).__name__} while reading it; please report it"),
+            )
+    _check_run(options, ledger)
+    return IngestResult(
+        comments=ledger.comments_frame(),
+        log=ledger.log_frame(),
+        files=ledger.files_frame(),
+        errors=list(ledger.errors),
+        warnings=list(ledger.warnings),
+        unexpected=list(ledger.unexpected),
+    )
+
+
+def _check_run(options: SheetOptions, ledger: Ledger) -> None:
+    """Errors for chosen sheets no file has; warnings for explicit columns no file has."""
+    for name in options.sheets:
+        if header_key(name) not in options.sheets_found:
+            ledger.error(None, UsageError(f"no workbook has a sheet named {name!r}; check --sheet / 'sheets:'"))
+    for role, name in options.columns.items():
+        if role not in options.columns_found:
+            ledger.warnings.append(f"--column {role}={name!r} matched no column in any file")

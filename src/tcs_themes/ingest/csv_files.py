@@ -1,0 +1,117 @@
+"""Read a CSV export as a grid: the encoding detected, never guessed wrong silently.
+
+UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order mark
+are read directly. Otherwise the file is read as Windows-1252 (what Excel's
+plain "CSV" export writes on Windows) only when the result reads as
+Western-European text. A file that mixes UTF-8 with another encoding, or whose
+bytes decode to anything else, is an error that names charset-normalizer's
+guess and says how to re-save it: short files defeat statistical detectors, so
+the toolkit never silently takes a guess.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import charset_normalizer
+
+from tcs_themes.errors import InputFileError
+from tcs_themes.ingest.sniff import require_kind
+from tcs_themes.ingest.workbooks import Grid
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_RESAVE = "open it in Excel and save it as 'CSV UTF-8 (Comma delimited)', then try again"
+_DELIMITERS = ",;\t|"
+_PUNCTUATION = {"Pd", "Pi", "Pf", "Po", "Sc", "Zs", "So", "No"}
+#: Largest share of letters that may be accented in text accepted as Windows-1252.
+MAX_ACCENTED_SHARE = 0.15
+
+
+def _plausible_western(text: str) -> bool:
+    """Whether ``text`` reads as Western-European text.
+
+    Every non-ASCII character must be a Latin letter, a currency sign or
+    typographic punctuation, and accented letters must be a small share of all
+    letters (mis-decoded Cyrillic or Greek gives runs of accented letters).
+    """
+    letters = accented = 0
+    for char in text:
+        if char.isalpha():
+            letters += 1
+            accented += ord(char) > 127
+        if ord(char) > 127:
+            category = unicodedata.category(char)
+            is_latin = "LATIN" in unicodedata.name(char, "") and category.startswith("L")
+            if not (is_latin or category in _PUNCTUATION):
+                return False
+    return accented <= MAX_ACCENTED_SHARE * max(letters, 1)
+
+
+def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
+    """Decode the bytes of a CSV file; return the text and the encoding used.
+
+    Raises
+    ------
+    InputFileError
+        If the encoding cannot be decided (mixed encodings, or not a Western
+        encoding); the message says how to re-save the file.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                raise InputFileError(source_file, f"the file starts as {encoding} but is damaged; {_RESAVE}") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_SEQUENCE.search(data):
+        raise InputFileError(
+            source_file, f"cannot tell the file's encoding: it mixes UTF-8 with another encoding; {_RESAVE}"
+        )
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible_western(text):
+        return text, "cp1252"
+    guess = charset_normalizer.from_bytes(data).best()
+    looks = f"; it looks like {guess.encoding}" if guess is not None else ""
+    raise InputFileError(
+        source_file, f"cannot tell the file's encoding (not UTF-8 or Windows-1252{looks}); {_RESAVE}"
+    )
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 1 else ","
+
+
+def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str]:
+    """Read the CSV file ``path`` as a :class:`Grid` named after its stem; return it and the encoding.
+
+    The delimiter (comma, semicolon, tab or bar) is taken from the first line.
+    Empty cells become ``None``; ``rows[i]`` is record ``i + 1``, as Excel numbers rows.
+    """
+    require_kind(path, source_file, "text", "give it its right extension (.xlsx, .eml, ...) or export it as CSV")
+    text, encoding = decode_csv_bytes(path.read_bytes(), source_file)
+    text = text.removeprefix("\ufeff")
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False))
+    except csv.Error as error:
+        raise InputFileError(source_file, f"is not a readable CSV ({error}); {_RESAVE}") from None
+    rows = [[cell if cell.strip() else None for cell in record] for record in records]
+    while rows and all(cell is None for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputFileError(source_file, "the file has no rows; export it again")
+    return Grid(Path(source_file).stem, rows), encoding

@@ -1,0 +1,154 @@
+"""Keep account of every row and part read: kept as a comment, or logged with its reason.
+
+The per-file counts reconcile by construction: each row or part offered is
+counted once in ``rows_read`` and once in exactly one of ``kept``, ``blank``,
+``duplicates`` or ``failed``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tcs_themes.errors import InputFileError, TcsError
+from tcs_themes.ingest.cells import tidy_column
+from tcs_themes.ingest.ids import comment_id
+from tcs_themes.ingest.redaction import redact
+from tcs_themes.ingest.sources import InputFile
+from tcs_themes.schema import COMMENT_COLUMNS, conform_comments, empty_comments
+
+LOG_COLUMNS = ("source_file", "location", "reason", "detail", "comment_id")
+FILE_COLUMNS = (
+    "source_file", "kind", "rows_read", "kept", "blank", "duplicates", "failed", "redactions", "attachments", "error",
+)
+#: Reasons in the ingest log.
+BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED = (
+    "blank", "duplicate", "error", "attachment", "not-comments", "unsupported", "skipped",
+)
+
+
+@dataclass
+class FileReport:
+    """Counts for one input file (a row of ``IngestResult.files``)."""
+
+    source_file: str
+    kind: str
+    rows_read: int = 0
+    kept: int = 0
+    blank: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    redactions: int = 0
+    attachments: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Ledger:
+    """Collects comments, log entries, per-file counts and error messages for one ingest run."""
+
+    def __init__(self) -> None:
+        self.comments: list[dict[str, object]] = []
+        self.log: list[tuple[str, str, str, str, str | None]] = []
+        self.reports: list[FileReport] = []
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.unexpected: list[Exception] = []
+        self._seen: dict[tuple[str, str], str] = {}
+
+    def start(self, item: InputFile, kind: str) -> FileReport:
+        """Open the report of ``item``."""
+        report = FileReport(item.source_file, kind)
+        self.reports.append(report)
+        return report
+
+    def note(self, item: InputFile | str, location: str, reason: str, detail: str) -> None:
+        """Log something that is not a comment and is not an error (attachment, skipped sheet, ...)."""
+        source = item if isinstance(item, str) else item.source_file
+        self.log.append((source, location, reason, detail, None))
+
+    def error(self, report: FileReport | None, error: TcsError, *, logged: bool = True) -> None:
+        """Record a file- or sheet-level error: its one-line message goes to ``errors``.
+
+        ``logged=False`` when the rows it is about are already in the log (see :meth:`fail`).
+        """
+        self.errors.append(str(error))
+        if report is not None:
+            report.errors.append(str(error))
+        if not logged:
+            return
+        source = error.path if isinstance(error, InputFileError) else (report.source_file if report else "")
+        detail = error.problem if isinstance(error, InputFileError) else str(error)
+        self.log.append((source, getattr(error, "where", None) or "", ERROR, detail, None))
+
+    def fail(self, report: FileReport, item: InputFile, location: str, detail: str) -> None:
+        """Count a row or part that could not become a comment because of an error."""
+        report.rows_read += 1
+        report.failed += 1
+        self.log.append((item.source_file, location, ERROR, detail, comment_id(item.relative, location)))
+
+    def blank(self, report: FileReport, item: InputFile, location: str, detail: str) -> None:
+        """Count a row or part without text."""
+        report.rows_read += 1
+        report.blank += 1
+        self.log.append((item.source_file, location, BLANK, detail, comment_id(item.relative, location)))
+
+    def offer(
+        self, report: FileReport, item: InputFile, record: dict[str, object], *, group: str, names: Iterable[str] = ()
+    ) -> None:
+        """Keep ``record`` as a comment unless its text is blank or repeats an earlier one in ``group``.
+
+        ``record`` holds the standard columns it knows (``location`` and ``text``
+        at least) and any carried-through input columns. The text is redacted
+        (with ``names`` as the sender's name) and ``comment_id``, ``source_file``
+        and ``redactions`` are filled in.
+        """
+        location = str(record["location"])
+        text = str(record.get("text") or "").strip()
+        if not re.search(r"\w", text):
+            self.blank(report, item, location, "no text" if not text else "no letters or digits")
+            return
+        report.rows_read += 1
+        identifier = comment_id(item.relative, location)
+        key = (group, " ".join(text.split()))
+        if key in self._seen:
+            report.duplicates += 1
+            self.log.append(
+                (item.source_file, location, DUPLICATE, f"duplicate-of {self._seen[key]} (same text, same session)", identifier)
+            )
+            return
+        self._seen[key] = identifier
+        redacted, count = redact(text, names)
+        report.kept += 1
+        report.redactions += count
+        self.comments.append(
+            {**record, "comment_id": identifier, "source_file": item.source_file, "text": redacted, "redactions": count}
+        )
+
+    def comments_frame(self) -> pd.DataFrame:
+        """The comments table, standard columns first, carried-through columns tidied for Parquet."""
+        if not self.comments:
+            return empty_comments()
+        frame = pd.DataFrame(self.comments)
+        extras = [c for c in frame.columns if c not in COMMENT_COLUMNS]
+        for column in extras:
+            frame[column] = tidy_column(frame[column])
+        return conform_comments(frame)
+
+    def log_frame(self) -> pd.DataFrame:
+        """The ingest log: one row per row, part, sheet or file that did not become a comment."""
+        return pd.DataFrame(self.log, columns=list(LOG_COLUMNS)).astype("string")
+
+    def files_frame(self) -> pd.DataFrame:
+        """The per-file report."""
+        rows = [
+            (r.source_file, r.kind, r.rows_read, r.kept, r.blank, r.duplicates, r.failed, r.redactions, r.attachments,
+             " | ".join(r.errors) or None)
+            for r in self.reports
+        ]
+        frame = pd.DataFrame(rows, columns=list(FILE_COLUMNS))
+        counts = [c for c in FILE_COLUMNS if c not in ("source_file", "kind", "error")]
+        return frame.astype({**{c: "int64" for c in counts}, "source_file": "string", "kind": "string", "error": "string"})
+
