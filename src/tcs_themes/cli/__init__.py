@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from tcs_themes.cli import codebook  # noqa: F401
 from tcs_themes.cli import ingest  # noqa: F401
 from tcs_themes.cli.app import app
-from tcs_themes.cli import codebook  # noqa: F401  (registers the codebook commands)
 
 
 def main() -> None:
