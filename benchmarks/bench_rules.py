@@ -67,10 +67,13 @@ class Scores:
 
     def add(self, predicted: set[str], gold: set[str], theme_ids: list[str]) -> None:
         for theme_id in theme_ids:
-            key = "tp" if theme_id in predicted and theme_id in gold else "fp" if theme_id in predicted else "fn" if theme_id in gold else None
-            if key:
-                counts = getattr(self, key)
-                counts[theme_id] = counts.get(theme_id, 0) + 1
+            if theme_id in predicted:
+                counts = self.tp if theme_id in gold else self.fp
+            elif theme_id in gold:
+                counts = self.fn
+            else:
+                continue
+            counts[theme_id] = counts.get(theme_id, 0) + 1
 
     def totals(self, theme_ids: list[str] | None = None) -> tuple[int, int, int]:
         ids = theme_ids if theme_ids is not None else set(self.tp) | set(self.fp) | set(self.fn)
