@@ -32,6 +32,7 @@ PUBLIC = sorted(
         "Theme",
         "Pattern",
         "load_codebook",
+        "default_codebook_path",
         "write_codebook_yaml",
         "export_qdc",
         "import_qdc",

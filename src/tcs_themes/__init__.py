@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "Theme": "tcs_themes.codebook.model",
     "Pattern": "tcs_themes.codebook.model",
     "load_codebook": "tcs_themes.codebook.load",
+    "default_codebook_path": "tcs_themes.codebook.load",
     "write_codebook_yaml": "tcs_themes.codebook.write",
     "export_qdc": "tcs_themes.codebook.refi_qda",
     "import_qdc": "tcs_themes.codebook.refi_qda",
@@ -122,7 +123,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.analysis.search import (
         find_comments,
     )
-    from tcs_themes.codebook.load import load_codebook
+    from tcs_themes.codebook.load import default_codebook_path, load_codebook
     from tcs_themes.codebook.refi_qda import export_qdc, import_qdc
     from tcs_themes.codebook.write import write_codebook_yaml
     from tcs_themes.coding.rules import RuleCoder, RuleMatch

@@ -66,7 +66,8 @@ class CodebookValidationError(CodebookError):
             where, _, problem = self.problems[0].partition(": ")
             super().__init__(path, problem, where)
         else:
-            super().__init__(path, f"{len(self.problems)} problems: " + "; ".join(self.problems))
+            numbered = " ".join(f"({n}) {problem}" for n, problem in enumerate(self.problems, 1))
+            super().__init__(path, f"{len(self.problems)} problems: {numbered}")
 
 
 class CodebookWarning(UserWarning):

@@ -60,10 +60,12 @@ def _warnings_to_stderr() -> Iterator[None]:
     """Show codebook warnings (unknown keys ...) as lines on stderr."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CodebookWarning)
-        yield
-    for warning in caught:
-        if issubclass(warning.category, CodebookWarning):
-            stderr.print(f"[yellow]Warning:[/] {escape(str(warning.message))}", highlight=False, soft_wrap=True)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, CodebookWarning):
+                    stderr.print(f"[yellow]Warning:[/] {escape(str(warning.message))}", highlight=False, soft_wrap=True)
 
 
 def _load(path: Path | None, loader: Callable[[Path | None], Codebook] = load_codebook) -> Codebook:

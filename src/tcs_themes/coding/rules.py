@@ -2,7 +2,9 @@
 
 Each theme's patterns become spaCy matchers: phrases on lower-case text
 (``PhraseMatcher(attr="LOWER")``), lemma phrases (``PhraseMatcher(attr="LEMMA")``)
-and token patterns (``Matcher``). For each comment the coder returns every
+and token patterns (``Matcher``; simple word-sequence patterns are expanded into
+phrases first, see :mod:`tcs_themes.coding.phrase_expansion`, because that is
+many times faster and matches the same spans). For each comment the coder returns every
 theme matched and, for each match, the words, the pattern and the character
 offsets, so an analyst can check why a comment was coded.
 
@@ -23,6 +25,8 @@ not depend on the batch size or on the other comments in the batch.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +38,7 @@ from spacy.tokens import Doc
 
 from tcs_themes.codebook.model import Codebook, Pattern
 from tcs_themes.coding.nlp import make_nlp
+from tcs_themes.coding.phrase_expansion import expand_to_phrases
 
 
 #: Curly quotes to straight ones: same length, so character offsets are kept.
@@ -129,7 +134,11 @@ class RuleCoder:
         elif pattern.lemmas is not None:
             self._lemma.add(pattern.id, [self.nlp(pattern.lemmas)])
         else:
-            self._tokens.add(pattern.id, [list(pattern.tokens or ())], greedy="LONGEST")
+            phrases = _phrase_docs(json.dumps(pattern.tokens, sort_keys=True))
+            if phrases is None:
+                self._tokens.add(pattern.id, [list(pattern.tokens or ())], greedy="LONGEST")
+            else:
+                self._lower.add(pattern.id, list(phrases))
 
     def __len__(self) -> int:
         """Return the number of patterns and exclusions the coder matches."""
@@ -183,6 +192,16 @@ class RuleCoder:
         kept = _drop_redundant([item for item in positives if not _excluded(item, exclusions)])
         kept.sort(key=lambda item: (doc[item[1]].idx, item[2], item[0].order))
         return [_to_match(doc, rule, start, end) for rule, start, end in kept]
+
+
+@functools.cache
+def _phrase_docs(tokens_json: str) -> tuple[Doc, ...] | None:
+    """The phrase docs a token pattern expands to (None if it cannot be), made once per process."""
+    phrases = expand_to_phrases(json.loads(tokens_json))
+    if phrases is None:
+        return None
+    vocab = make_nlp().vocab
+    return tuple(Doc(vocab, words=list(words)) for words in phrases)
 
 
 def _as_text(text: Any) -> str:
