@@ -126,6 +126,8 @@ def code(
             text_column=text_column,
             progress=lambda n: progress.advance(task, n),
         )
+    for notice in summary.notices:
+        stderr.print(f"[yellow]Note:[/] {notice}", highlight=False, soft_wrap=True)
     table = Table(title=f"Coded with method '{method}'")
     table.add_column("comments", justify="right")
     table.add_column("coded", justify="right")

@@ -45,6 +45,8 @@ class CodingSummary:
         How many comments got 0, 1, 2... themes.
     outputs : dict of str to Path
         ``csv``, ``parquet`` and ``uncoded`` output files.
+    notices : list of str
+        Ingest errors and warnings for raw inputs (one line each, no comment text).
     """
 
     comments: int = 0
@@ -53,6 +55,7 @@ class CodingSummary:
     theme_counts: dict[str, int] = field(default_factory=dict)
     themes_per_comment: dict[int, int] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def mean_themes(self) -> float:
@@ -147,11 +150,13 @@ def iter_comments(
     *,
     text_column: str | None = None,
     ingest_options: dict[str, Any] | None = None,
+    notices: list[str] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield the input comments in batches of at most ``batch_size`` rows, in input order.
 
     Tables (``.parquet``, or ``.csv`` with a ``text`` column) are streamed;
-    other inputs are ingested together first.
+    other inputs are ingested together first, their errors and warnings
+    appended to ``notices``.
 
     Raises
     ------
@@ -163,7 +168,10 @@ def iter_comments(
     if raw:
         from tcs_themes.ingest import ingest
 
-        comments = ingest([str(p) for p in raw], **(ingest_options or {})).comments
+        result = ingest([str(p) for p in raw], **(ingest_options or {}))
+        if notices is not None:
+            notices.extend([*result.errors, *result.warnings])
+        comments = result.comments
         for start in range(0, len(comments), batch_size):
             yield comments.iloc[start : start + batch_size].reset_index(drop=True)
     column = text_column or TEXT_COLUMN
@@ -309,7 +317,9 @@ def code_files(
     column = text_column or TEXT_COLUMN
     writer = CodedWriter(out_dir)
     summary = CodingSummary(outputs=dict(writer.paths))
-    batches = iter_comments(paths, batch_size, text_column=text_column, ingest_options=ingest_options)
+    batches = iter_comments(
+        paths, batch_size, text_column=text_column, ingest_options=ingest_options, notices=summary.notices
+    )
     try:
         for coded in _coded_batches(batches, coder, column, workers):
             writer.write(coded)
