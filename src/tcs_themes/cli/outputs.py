@@ -78,13 +78,14 @@ def _exercises(path: Path | None, register) -> Exercises | None:
 
 
 def _read_coded(path: Path) -> pd.DataFrame:
+    from tcs_themes.schema import conform_comments
     from tcs_themes.tables import read_table
 
     coded = read_table(path)
     missing = [c for c in ("comment_id", "themes", "primary_theme", "text") if c not in coded.columns]
     if missing:
         raise InputFileError(str(path), f"not a coded table (no {', '.join(missing)} column); run 'tcs-themes code' first")
-    return coded
+    return conform_comments(coded)
 
 
 def _publishing_inputs(coded: Path, codebook: Path | None, register: Path | None, exercises: Path | None) -> dict:
@@ -175,7 +176,7 @@ def quotes_command(
     for theme_name, rows in table.groupby("theme", sort=False):
         stdout.print(f"[bold]{theme_name}[/bold] ({rows['scope'].iloc[0]})", highlight=False)
         for row in rows.itertuples(index=False):
-            where = row.session_name if isinstance(row.session_name, str) else "Email"
+            where = next((v for v in (row.session_name, row.location, row.source_kind) if isinstance(v, str)), "")
             stdout.print(f"  \u201c{row.text}\u201d", markup=False, highlight=False)
             stdout.print(f"    {where} ({row.comment_id})", style="dim", markup=False, highlight=False)
 
