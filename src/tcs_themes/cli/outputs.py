@@ -78,14 +78,20 @@ def _exercises(path: Path | None, register) -> Exercises | None:
 
 
 def _read_coded(path: Path) -> pd.DataFrame:
-    from tcs_themes.schema import conform_comments
+    import pandas as pd
+
+    from tcs_themes.schema import CODED_COLUMNS, conform_comments
     from tcs_themes.tables import read_table
 
     coded = read_table(path)
     missing = [c for c in ("comment_id", "themes", "primary_theme", "text") if c not in coded.columns]
     if missing:
         raise InputFileError(str(path), f"not a coded table (no {', '.join(missing)} column); run 'tcs-themes code' first")
-    return conform_comments(coded)
+    coded = conform_comments(coded)
+    for name, dtype in CODED_COLUMNS.items():  # optional coded columns (sources, sub-themes...) may be absent
+        if name not in coded.columns:
+            coded[name] = pd.Series(None, index=coded.index, dtype=dtype)
+    return coded
 
 
 def _publishing_inputs(coded: Path, codebook: Path | None, register: Path | None, exercises: Path | None) -> dict:
