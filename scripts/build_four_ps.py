@@ -17,12 +17,12 @@ Run from the repository root::
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from reproducible_xlsx import save_reproducibly
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "scripts" / "sample_source" / "four_ps_exercise.yaml"
@@ -78,10 +78,7 @@ def build_workbook(data: dict) -> Workbook:
         The workbook, ready to save.
     """
     book = Workbook()
-    fixed = dt.datetime(2022, 9, 20, 10, 0, 0)
     book.properties.creator = "Community engagement team"
-    book.properties.created = fixed
-    book.properties.modified = fixed
     bold = Font(bold=True)
 
     choices = book.active
@@ -114,7 +111,7 @@ def build_workbook(data: dict) -> Workbook:
 def main() -> None:
     """Build the workbook from the YAML source and save it."""
     TARGET.parent.mkdir(parents=True, exist_ok=True)
-    build_workbook(load_exercise()).save(TARGET)
+    save_reproducibly(build_workbook(load_exercise()), TARGET)
     print(TARGET)
 
 

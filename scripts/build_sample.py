@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from reproducible_xlsx import save_reproducibly
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = {
@@ -44,7 +44,6 @@ STRAND1_WORKBOOKS = ("S01", "S02", "S03")
 SHEET_PER_SESSION = tuple(f"S{n:02d}" for n in range(4, 17))
 CSV_EXPORT = tuple(f"S{n:02d}" for n in range(17, 28))
 CODED_SESSIONS = frozenset(STRAND1_WORKBOOKS + SHEET_PER_SESSION + ("S23", "S24", "S25"))
-FIXED_TIME = dt.datetime(2022, 9, 30, 12, 0, 0)
 
 
 def load_sessions(source: Path) -> dict[str, list[dict]]:
@@ -76,17 +75,8 @@ def question_of(comment: dict) -> str:
 
 def _fixed_workbook() -> Workbook:
     workbook = Workbook()
-    workbook.properties.created = FIXED_TIME
-    workbook.properties.modified = FIXED_TIME
     workbook.properties.creator = "Consultation note-taker"
     return workbook
-
-
-def _save(workbook: Workbook, path: Path) -> None:
-    workbook.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    path.write_bytes(buffer.getvalue())
 
 
 def build_sheet_per_session(sessions: dict, register: dict, out: Path) -> Path:
@@ -112,7 +102,7 @@ def build_sheet_per_session(sessions: dict, register: dict, out: Path) -> Path:
         sheet.column_dimensions["C"].width = 80
         sheet.freeze_panes = "A2"
     path = out / "whole_system_sessions.xlsx"
-    _save(workbook, path)
+    save_reproducibly(workbook, path)
     return path
 
 
@@ -135,7 +125,7 @@ def build_single_session(session_id: str, comments: list, entry: dict, out: Path
     sheet.column_dimensions["A"].width = 80
     name = entry["name"].replace("'", "")
     path = out / f"{name}.xlsx"
-    _save(workbook, path)
+    save_reproducibly(workbook, path)
     return path
 
 

@@ -22,7 +22,7 @@ def test_sample_ingests_cleanly() -> None:
     spreadsheets = result.comments[result.comments["source_kind"] == "spreadsheet"]
     assert spreadsheets["session_id"].notna().all()  # every session note matched the register
     assert result.comments["comment_id"].is_unique
-    assert result.log["reason"].isin(["blank", "not-comments", "attachment"]).all()
+    assert result.log["reason"].isin(["blank", "not-comments", "attachment", "unsupported"]).all()
 
 
 def test_public_api() -> None:

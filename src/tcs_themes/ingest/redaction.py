@@ -85,9 +85,13 @@ def redact(text: str, names: Iterable[str] = ()) -> tuple[str, int]:
     ('Ring [NAME] on [PHONE] or [EMAIL], [POSTCODE]', 4)
     """
     total = 0
-    for pattern, replace in ((_EMAIL_RE, EMAIL), (_PHONE_RE, _phone), (_POSTCODE_RE, _postcode)):
-        text, count = _count_sub(pattern, replace, text)
-        total += count
+    has_digit = any(char.isdigit() for char in text)
+    for pattern, replace, needed in (
+        (_EMAIL_RE, EMAIL, "@" in text), (_PHONE_RE, _phone, has_digit), (_POSTCODE_RE, _postcode, has_digit)
+    ):
+        if needed:
+            text, count = _count_sub(pattern, replace, text)
+            total += count
     for pattern in _name_patterns(names):
         text, count = _count_sub(pattern, NAME, text)
         total += count
