@@ -108,3 +108,23 @@ def test_errors_are_one_line(files) -> None:
     assert bad.exit_code == 1 and "must end in .xlsx" in bad.output
     exercises = _run("export", files["coded"], "--out", files["folder"] / "y.xlsx", "--codebook", files["codebook"], "--exercises", files["folder"] / "none.xlsx")
     assert exercises.exit_code == 1 and "none.xlsx: file not found" in exercises.output
+
+
+def test_a_minimal_coded_csv_still_publishes(files) -> None:
+    minimal = files["folder"] / "minimal.csv"
+    pd.DataFrame(
+        {
+            "comment_id": ["c1", "c2", "c3"],
+            "text": ["Parks need more benches for older people to rest.", "Too much jargon in the paper to follow.", "ok"],
+            "themes": ["green_spaces", "clarity", "uncoded"],
+            "primary_theme": ["green_spaces", "clarity", "uncoded"],
+            "source_kind": ["spreadsheet", "email", "spreadsheet"],
+        }
+    ).to_csv(minimal, index=False)
+    out = files["folder"] / "minimal"
+    report = _run("report", minimal, "--out", out, "--codebook", files["codebook"])
+    assert report.exit_code == 0, report.output
+    export = _run("export", minimal, "--out", out / "counts.xlsx", "--codebook", files["codebook"])
+    assert export.exit_code == 0, export.output
+    summary = pd.read_excel(out / "counts.xlsx", sheet_name="Summary", usecols="A:J", nrows=7).set_index("Theme")
+    assert summary.loc["Uncoded", "Comments (main theme)"] == 1

@@ -49,8 +49,8 @@ def theme_lists(coded: pd.DataFrame, basis: Basis = "primary") -> pd.Series:
     """
     _check_basis(basis)
     if basis == "primary":
-        return coded["primary_theme"].fillna(UNCODED).astype(str).map(lambda theme: [theme])
-    return coded["themes"].map(lambda value: [t for t in split_list(value) if t != UNCODED] or [UNCODED])
+        return coded["primary_theme"].fillna(UNCODED).astype(object).map(lambda theme: [str(theme)])
+    return coded["themes"].astype(object).map(lambda value: [t for t in split_list(value) if t != UNCODED] or [UNCODED])
 
 
 def group_labels(coded: pd.DataFrame, by: Dimension) -> pd.Series:
@@ -265,7 +265,7 @@ def subtheme_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         codebook sub-theme (0 when not found), ordered by theme then count.
         ``share_of_theme`` is over the comments given the parent theme (any basis).
     """
-    pairs = coded["subthemes"].map(split_list).explode().dropna()
+    pairs = coded["subthemes"].astype(object).map(split_list).explode().dropna()
     found = pairs.str.split("/", n=1, expand=True) if len(pairs) else pd.DataFrame(columns=[0, 1])
     found.columns = ["theme_id", "subtheme_id"]
     found["comment_id"] = coded.loc[found.index, "comment_id"].values

@@ -72,8 +72,8 @@ def _clarity(candidates: pd.DataFrame, theme_id: str) -> np.ndarray:
         score = candidates[column].astype(float).fillna(0.0).to_numpy()
     else:
         score = np.where(candidates["primary_theme"] == theme_id, candidates["confidence"].astype(float), 0.5)
-    themes = candidates["themes"].map(split_list)
-    sources = candidates["sources"].map(split_list)
+    themes = candidates["themes"].astype(object).map(split_list)
+    sources = candidates["sources"].astype(object).map(split_list)
     rule = [
         t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both")
         for t, s in zip(themes, sources, strict=True)
@@ -162,7 +162,7 @@ def select_quotes(
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
     matrix = vectorizer.fit_transform(candidates["text"].astype(str)).toarray()
-    given = candidates["themes"].map(lambda value: [t for t in split_list(value) if t != UNCODED])
+    given = candidates["themes"].astype(object).map(lambda value: [t for t in split_list(value) if t != UNCODED])
     for theme_id in themes:
         mask = given.map(lambda ts, t=theme_id: t in ts).to_numpy()
         if not mask.any():

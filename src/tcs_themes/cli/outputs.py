@@ -78,12 +78,19 @@ def _exercises(path: Path | None, register) -> Exercises | None:
 
 
 def _read_coded(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    from tcs_themes.schema import CODED_COLUMNS, conform_comments
     from tcs_themes.tables import read_table
 
     coded = read_table(path)
     missing = [c for c in ("comment_id", "themes", "primary_theme", "text") if c not in coded.columns]
     if missing:
         raise InputFileError(str(path), f"not a coded table (no {', '.join(missing)} column); run 'tcs-themes code' first")
+    coded = conform_comments(coded)
+    for name, dtype in CODED_COLUMNS.items():  # optional coded columns (sources, sub-themes...) may be absent
+        if name not in coded.columns:
+            coded[name] = pd.Series(None, index=coded.index, dtype=dtype)
     return coded
 
 
@@ -175,7 +182,7 @@ def quotes_command(
     for theme_name, rows in table.groupby("theme", sort=False):
         stdout.print(f"[bold]{theme_name}[/bold] ({rows['scope'].iloc[0]})", highlight=False)
         for row in rows.itertuples(index=False):
-            where = row.session_name if isinstance(row.session_name, str) else "Email"
+            where = next((v for v in (row.session_name, row.location, row.source_kind) if isinstance(v, str)), "")
             stdout.print(f"  \u201c{row.text}\u201d", markup=False, highlight=False)
             stdout.print(f"    {where} ({row.comment_id})", style="dim", markup=False, highlight=False)
 

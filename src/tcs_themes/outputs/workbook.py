@@ -21,7 +21,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tcs_themes import __version__
-from tcs_themes.analysis.counts import ThemeCounts, count_all
+from tcs_themes.analysis.counts import ThemeCounts, count_all, group_labels
 from tcs_themes.analysis.quotes import quotes_by_scope
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError
@@ -112,12 +112,12 @@ def _strand_sheets(book: Workbook, counts: ThemeCounts, strand_names: dict[str, 
 
 def _session_sheet(book: Workbook, counts: ThemeCounts, coded: pd.DataFrame) -> None:
     table = counts.by_session[counts.by_session["any_comments"] > 0]
-    details = coded.assign(session=coded["session_name"].fillna(coded["session_id"])).groupby("session")
-    info = details.agg(session_id=("session_id", "first"), strand=("strand", "first"), date=("date", "min"))
+    labels = group_labels(coded, "session").astype(str)
+    first = coded.assign(_session=labels.values).drop_duplicates("_session").set_index("_session")
     out = theme_table(table, keep=("session",)).drop(columns=["Sessions raising it", "Sessions"])
-    out.insert(0, "Session ID", table["session"].map(info["session_id"]).values)
-    out.insert(2, "Strand", table["session"].map(info["strand"]).values)
-    out.insert(3, "Date", table["session"].map(info["date"]).values)
+    for position, (heading, column) in enumerate((("Session ID", "session_id"), ("Strand", "strand"), ("Date", "date"))):
+        values = table["session"].map(first[column].astype(object).to_dict())
+        out.insert(0 if position == 0 else position + 1, heading, values.values)
     add_table(book.create_sheet("Themes by session"), out, "Themes_by_session", formats={**_THEME_FORMATS, "Date": DATE})
 
 

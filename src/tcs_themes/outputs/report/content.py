@@ -137,13 +137,16 @@ def format_table(frame: pd.DataFrame, caption: str, *, percent: tuple[str, ...] 
     return TableBlock(caption=caption, headers=[str(c) for c in frame.columns], rows=rows, numeric=numeric, name=name)
 
 
+_NO_SESSION = {"email": "Email to the consultation mailbox"}
+
+
 def _quotes_block(quotes: pd.DataFrame, scope: str, theme_id: str) -> Quotes | None:
     chosen = quotes[(quotes["scope"] == scope) & (quotes["theme_id"] == theme_id)].sort_values("quote_rank")
     if chosen.empty:
         return None
     items = []
     for row in chosen.itertuples(index=False):
-        where = row.session_name if isinstance(row.session_name, str) else "Email to the consultation mailbox"
+        where = row.session_name if isinstance(row.session_name, str) else _NO_SESSION.get(row.source_kind, "No session recorded")
         if isinstance(row.strand, str):
             where = f"{where}, {row.strand}"
         items.append(Quote(text=str(row.text), attribution=where, comment_id=str(row.comment_id)))
