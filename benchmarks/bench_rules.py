@@ -149,26 +149,32 @@ def accuracy_markdown(codebook: Codebook, groups: dict[str, list[Comment]], main
     return "\n".join(lines)
 
 
-def time_it(function, texts: list[str]) -> float:  # type: ignore[no-untyped-def]
-    """Return the seconds ``function(texts)`` takes."""
-    start = time.perf_counter()
-    function(texts)
-    return time.perf_counter() - start
+def speed_markdown(codebook: Codebook, texts: list[str], size: int, chunk: int = 10_000) -> str:
+    """Time the rule coder and spaCy's tokenizer alone on the same ``size`` comments.
 
-
-def speed_markdown(codebook: Codebook, texts: list[str], size: int) -> str:
-    """Time the rule coder and spaCy's tokenizer alone on the same ``size`` comments."""
+    The two are timed chunk by chunk, alternately, so that both see the same
+    machine load (other processes on a shared machine move the figures).
+    """
     corpus = list(itertools.islice(itertools.cycle(texts), size))
     coder = RuleCoder(codebook)
     coder.match(corpus[:2000])  # warm up: lemma cache, vocab
-    tokenizer_seconds = time_it(lambda t: sum(len(d) for d in coder.nlp.tokenizer.pipe(t, batch_size=1000)), corpus)
-    coder_seconds = time_it(coder.match, corpus)
-    tokens = sum(len(d) for d in coder.nlp.tokenizer.pipe(corpus[: len(texts)], batch_size=1000)) * size / len(texts)
+    tokenizer_seconds = coder_seconds = 0.0
+    for start in range(0, size, chunk):
+        part = corpus[start : start + chunk]
+        began = time.perf_counter()
+        for _ in coder.nlp.tokenizer.pipe(part, batch_size=1000):
+            pass
+        middle = time.perf_counter()
+        coder.match(part)
+        tokenizer_seconds += middle - began
+        coder_seconds += time.perf_counter() - middle
+    tokens = sum(len(d) for d in coder.nlp.tokenizer.pipe(texts, batch_size=1000)) / len(texts)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return "\n".join(
         [
-            f"{size:,} comments (the sample's {len(texts)} session comments repeated; about {tokens / size:.0f} "
-            f"tokens each), one process, load average {load:.1f} at the start.",
+            f"{size:,} comments (the sample's {len(texts)} session comments repeated; about {tokens:.0f} "
+            f"tokens each), one process, timed alternately in chunks of {chunk:,}; load average {load:.1f} "
+            "(a shared machine).",
             "",
             "| step | seconds | comments per second |",
             "|---|---:|---:|",

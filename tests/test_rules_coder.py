@@ -172,3 +172,41 @@ def test_pipeline_is_blank_english_with_lowercase_lookup_lemmas() -> None:
     assert [t.lemma_ for t in nlp("Parks and Community Centres were funded")] == [
         "park", "and", "community", "centre", "be", "fund"
     ]
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        [{"LEMMA": {"IN": ["green", "open"]}}, {"LEMMA": "space"}],
+        [{"LEMMA": "involve"}, {"LOWER": {"IN": ["the", "local"]}, "OP": "?"}, {"LEMMA": {"IN": ["resident", "people"]}}],
+        [{"LOWER": "who"}, {"LOWER": {"IN": ["'s", "is"]}}, {"LOWER": "in"}, {"LOWER": "charge"}],
+        [{"ORTH": "£"}, {"LOWER": {"IN": ["8", "10"]}}],
+    ],
+)
+def test_expanded_phrases_match_the_same_spans_as_spacy_matcher(tokens: list[dict]) -> None:
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc
+
+    from tcs_themes.coding.phrase_expansion import expand_to_phrases
+
+    nlp = make_nlp()
+    texts = [
+        "Green spaces and open space, GREEN SPACE; a space that is green.",
+        "Involve residents, involving the residents, involved local people, involves people.",
+        "Who's in charge? who is in charge. Who is charge.",
+        "It costs £8 or £10 or £12.",
+    ]
+    matcher, phrases = Matcher(nlp.vocab), PhraseMatcher(nlp.vocab, attr="LOWER")
+    matcher.add("p", [tokens])
+    phrases.add("p", [Doc(nlp.vocab, words=list(w)) for w in expand_to_phrases(tokens)])
+    for doc in nlp.pipe(texts):
+        assert sorted((s, e) for _, s, e in phrases(doc)) == sorted((s, e) for _, s, e in matcher(doc))
+
+
+def test_patterns_that_cannot_be_expanded_stay_token_patterns() -> None:
+    from tcs_themes.coding.phrase_expansion import expand_to_phrases
+
+    assert expand_to_phrases([{"LOWER": "park"}, {"LOWER": "run", "OP": "+"}]) is None
+    assert expand_to_phrases([{"IS_DIGIT": True}, {"LOWER": "pages"}]) is None
+    assert expand_to_phrases([{"ORTH": "SEND"}]) is None
+    assert expand_to_phrases([{"LOWER": {"NOT_IN": ["a"]}}]) is None
