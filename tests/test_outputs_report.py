@@ -170,5 +170,6 @@ def test_docx_has_the_same_content(published) -> None:
     html_tables = list(parser.tables.values())
     assert docx_tables == html_tables
     assert len(document.inline_shapes) == len(parser.images)
+    assert all(shape.height.cm <= 23.01 and shape.width.cm <= 17.01 for shape in document.inline_shapes)
     quotes = [p.text for p in document.paragraphs if p.style.name == "Quote" and p.text.startswith("\u201c")]
     assert len(quotes) >= 10
