@@ -65,8 +65,7 @@ def _bar_chart(sheet: Worksheet, title: str, first: int, rows: int, *, label_col
     chart.y_axis.title = "Comments (main theme)"
     chart.y_axis.majorGridlines = None
     chart.series[0].graphicalProperties.solidFill = "0072B2"
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False)
     sheet.add_chart(chart, anchor)
 
 
