@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tcs_themes.analysis.counts import group_labels
+from tcs_themes.analysis.counts import group_labels, natural_key
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.schema import UNCODED, score_column, split_list
 
@@ -200,7 +200,7 @@ def quotes_by_scope(coded: pd.DataFrame, codebook: Codebook, *, n: int = 3, max_
     DataFrame
         :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
     """
-    strands = sorted(set(coded["strand"].dropna().astype(str)))
+    strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
     parts = [select_quotes(coded, codebook, n=n, max_words=max_words)]
     parts += [select_quotes(coded, codebook, strand=s, n=n, max_words=max_words) for s in strands]
     parts = [p for p in parts if not p.empty]
