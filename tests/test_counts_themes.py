@@ -138,3 +138,10 @@ def test_unknown_basis_or_grouping_is_an_error(data) -> None:
         theme_counts(coded, codebook, basis="most")
     with pytest.raises(ValueError, match="grouping"):
         theme_counts(coded, codebook, by="ward")
+
+
+def test_groups_without_a_register_sort_naturally(data) -> None:
+    coded, codebook, _ = data
+    renamed = coded.assign(strand=coded["strand"].replace({"Strand 3": "Strand 10"}))
+    table = theme_counts(renamed, codebook, by="strand")
+    assert list(dict.fromkeys(table["strand"])) == ["Strand 1", "Strand 2", "Strand 10", NO_STRAND]

@@ -170,5 +170,21 @@ def test_docx_has_the_same_content(published) -> None:
     html_tables = list(parser.tables.values())
     assert docx_tables == html_tables
     assert len(document.inline_shapes) == len(parser.images)
+    assert all(shape.height.cm <= 23.01 and shape.width.cm <= 17.01 for shape in document.inline_shapes)
     quotes = [p.text for p in document.paragraphs if p.style.name == "Quote" and p.text.startswith("\u201c")]
     assert len(quotes) >= 10
+
+
+def test_report_for_a_table_without_sessions_strands_or_subthemes() -> None:
+    from tcs_themes.analysis.counts import count_all
+    from tcs_themes.analysis.quotes import quotes_by_scope
+    from tcs_themes.outputs.report import build_report, render_docx, render_html
+
+    codebook = make_codebook()
+    coded = make_coded(codebook)
+    coded = coded[coded["source_kind"] == "email"].assign(subthemes=pd.NA)
+    counts = count_all(coded, codebook)
+    report = build_report(coded, codebook, counts, quotes_by_scope(coded, codebook), {})
+    html = render_html(report)
+    assert "4 comments were recorded" in html and "Emails and other comments outside the strands" in html
+    assert len(render_docx(report).tables) == 4

@@ -15,7 +15,7 @@ from tcs_themes.outputs.workbook import write_workbook
 
 SHEETS = [
     "Summary", "Themes by strand", "Strand 1", "Strand 2", "Strand 3", "No strand (emails)", "Themes by session",
-    "Co-occurrence", "Coded comments", "Illustrative quotes", "Codebook", "Method", "4Ps choices", "4Ps statements",
+    "Themes by question", "Themes by source", "Co-occurrence", "Coded comments", "Illustrative quotes", "Codebook", "Method", "4Ps choices", "4Ps statements",
 ]  # fmt: skip
 
 
@@ -58,6 +58,16 @@ def test_numbers_match_the_counts_and_percentages_are_formatted(workbook) -> Non
     assert by_strand["Comments (main theme)"].sum() == len(coded)
     strand3 = pd.read_excel(path, sheet_name="Strand 3")
     assert strand3["Comments (main theme)"].iloc[0] == 3 and strand3["Theme"].iloc[0] == "Green spaces"
+
+
+def test_question_and_source_sheets_add_up(workbook) -> None:
+    path, coded, *_ = workbook
+    by_source = pd.read_excel(path, sheet_name="Themes by source")
+    assert set(by_source["Source"]) == {"Group sessions", "Emails"}
+    assert by_source["Comments (main theme)"].sum() == len(coded)
+    by_question = pd.read_excel(path, sheet_name="Themes by question")
+    assert by_question["Comments (main theme)"].sum() == len(coded)
+    assert "No question recorded" in set(by_question["Question"])
 
 
 def test_uncoded_comments_are_shown(workbook) -> None:

@@ -50,6 +50,10 @@ def test_no_quote_has_a_redaction_marker_or_personal_details(data) -> None:
         ("Call [NAME] about it.", False),
         ("See www.example.org for more.", False),
         ("email me: a.b@c.org", False),
+        ("P. said the paper ignores volunteers.", False),
+        ("Cllr Smith wants more parks.", False),
+        ("Dr. Patel runs the clinic.", False),
+        ("More youth clubs, as in the 1990s.", True),
     ],
 )
 def test_is_publishable(text: str, ok: bool) -> None:

@@ -14,6 +14,7 @@ session...), so the shares of one group under the primary basis add up to 1.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -67,6 +68,11 @@ def group_labels(coded: pd.DataFrame, by: Dimension) -> pd.Series:
     raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(DIMENSIONS)}")
 
 
+def natural_key(label: str) -> list[object]:
+    """Sort key putting "Strand 2" before "Strand 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(label))]
+
+
 def _check_basis(basis: str) -> None:
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; use 'primary' or 'any'")
@@ -89,7 +95,7 @@ def _group_order(labels: pd.Series, by: Dimension | None, register: Register | N
         first = [s for s in SOURCE_LABELS.values() if s in present]
     else:
         first = []
-    rest = sorted(s for s in present if s not in first and s not in (NO_STRAND, NO_SESSION, NO_QUESTION))
+    rest = sorted((s for s in present if s not in first and s not in (NO_STRAND, NO_SESSION, NO_QUESTION)), key=natural_key)
     tail = [s for s in (NO_STRAND, NO_SESSION, NO_QUESTION) if s in present]
     return [*first, *rest, *tail]
 

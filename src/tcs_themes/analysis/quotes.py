@@ -3,7 +3,7 @@
 For each theme (over all comments, or within one strand) the candidates are the
 comments given that theme that are safe to publish: no redaction marker, no
 redactions counted, nothing that looks like an email address, phone number,
-postcode or web address, and between ``min_words`` and ``max_words`` words.
+postcode or web address, no person named by title or initial, and between ``min_words`` and ``max_words`` words.
 
 Each candidate gets a relevance score from three parts:
 
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tcs_themes.analysis.counts import group_labels
+from tcs_themes.analysis.counts import group_labels, natural_key
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.schema import UNCODED, score_column, split_list
 
@@ -43,6 +43,8 @@ PERSONAL_DETAILS = re.compile(
     r"|https?://|www\.",
     flags=re.IGNORECASE,
 )
+#: A person named by title or initial ("Cllr Smith", "Mrs Khan", "P. said"): not quoted either.
+NAMED_PERSON = re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]|\b[A-Z]\.\s+(?:said|says|asked|told|mentioned)\b")
 ALL_DISCUSSIONS = "All discussions"
 QUOTE_COLUMNS = [
     "scope", "theme_id", "theme", "quote_rank", "comment_id", "text", "words",
@@ -59,7 +61,7 @@ def is_publishable(text: object, redactions: object = 0) -> bool:
         return False
     if redactions is not None and not pd.isna(redactions) and int(redactions) > 0:
         return False
-    return not (REDACTION_MARKER.search(text) or PERSONAL_DETAILS.search(text))
+    return not (REDACTION_MARKER.search(text) or PERSONAL_DETAILS.search(text) or NAMED_PERSON.search(text))
 
 
 def _shortness(words: np.ndarray) -> np.ndarray:
@@ -198,7 +200,7 @@ def quotes_by_scope(coded: pd.DataFrame, codebook: Codebook, *, n: int = 3, max_
     DataFrame
         :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
     """
-    strands = sorted(set(coded["strand"].dropna().astype(str)))
+    strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
     parts = [select_quotes(coded, codebook, n=n, max_words=max_words)]
     parts += [select_quotes(coded, codebook, strand=s, n=n, max_words=max_words) for s in strands]
     parts = [p for p in parts if not p.empty]

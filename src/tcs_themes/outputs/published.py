@@ -116,7 +116,7 @@ def method_rows(
     rows = [
         ("Generated", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("Tool", f"tcs-themes {__version__}"),
-        ("Comments", str(len(coded))),
+        ("Comments", f"{len(coded):,}"),
         ("Codebook", codebook.name),
         ("Codebook file", codebook.source or "(not from a file)"),
         ("Codebook fingerprint (SHA-256)", codebook.fingerprint()),

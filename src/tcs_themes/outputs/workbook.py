@@ -1,7 +1,7 @@
 """The theme-count workbook published alongside the report (``tcs-themes export``).
 
 Sheets: Summary, Themes by strand, one sheet per strand, Themes by session,
-Co-occurrence, Coded comments, Illustrative quotes, Codebook, Method (and the
+Themes by question, Themes by source, Co-occurrence, Coded comments, Illustrative quotes, Codebook, Method (and the
 4Ps exercise when given). Every block of data is a real Excel table with
 filters and a frozen header row; counts and percentages carry number formats;
 the Summary and strand sheets carry native bar charts of the top themes. Cell
@@ -65,8 +65,7 @@ def _bar_chart(sheet: Worksheet, title: str, first: int, rows: int, *, label_col
     chart.y_axis.title = "Comments (main theme)"
     chart.y_axis.majorGridlines = None
     chart.series[0].graphicalProperties.solidFill = "0072B2"
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False)
     sheet.add_chart(chart, anchor)
 
 
@@ -119,6 +118,16 @@ def _session_sheet(book: Workbook, counts: ThemeCounts, coded: pd.DataFrame) -> 
         values = table["session"].map(first[column].astype(object).to_dict())
         out.insert(0 if position == 0 else position + 1, heading, values.values)
     add_table(book.create_sheet("Themes by session"), out, "Themes_by_session", formats={**_THEME_FORMATS, "Date": DATE})
+
+
+def _group_sheets(book: Workbook, counts: ThemeCounts) -> None:
+    """Themes by question and by source (group sessions or emails): themes raised in each group."""
+    for title, key, table, name in (
+        ("Themes by question", "question", counts.by_question, "Themes_by_question"),
+        ("Themes by source", "source", counts.by_source, "Themes_by_source"),
+    ):
+        raised = table[table["any_comments"] > 0]
+        add_table(book.create_sheet(title), theme_table(raised, keep=(key,)), name, formats=_THEME_FORMATS, wrap=("Question",))
 
 
 def _cooccurrence_sheet(book: Workbook, counts: ThemeCounts, codebook: Codebook) -> None:
@@ -252,6 +261,7 @@ def write_workbook(
     _summary_sheet(book, counts, "Most common themes across all discussions")
     _strand_sheets(book, counts, strand_names)
     _session_sheet(book, counts, coded)
+    _group_sheets(book, counts)
     _cooccurrence_sheet(book, counts, codebook)
     _comments_sheet(book, coded, codebook)
     _quotes_sheet(book, quotes)

@@ -159,14 +159,22 @@ def _figure(charts: Mapping[str, Mapping[str, Path]], name: str, caption: str) -
     return [FigureBlock(caption=caption, png=Path(charts[name]["png"]), svg=Path(charts[name]["svg"]))]
 
 
+def _summarises(totals: pd.Series, period: str) -> str:
+    """The method's first sentence: how many comments, from which sessions and emails."""
+    emails = f"{narrative.plural(int(totals['emails']), 'email')} sent to the consultation mailbox"
+    text = f"This report summarises {narrative.plural(int(totals['comments']), 'comment')}"
+    if not int(totals["sessions_with_comments"]):
+        return f"{text} from {emails}."
+    text += f": the notes of {narrative.words(int(totals['sessions_with_comments']))} group sessions{period}"
+    return f"{text}, and {emails}." if int(totals["emails"]) else f"{text}."
+
+
 def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts, rows: list[tuple[str, str]]) -> Section:
     totals = counts.strands.iloc[-1]
     dates = pd.to_datetime(coded.loc[coded["source_kind"] == "spreadsheet", "date"]).dropna()
     period = f", held between {dates.min():%-d %B %Y} and {dates.max():%-d %B %Y}" if len(dates) else ""
     paragraphs = [
-        f"This report summarises {narrative.count(totals['comments'])} comments: the notes of "
-        f"{narrative.words(int(totals['sessions_with_comments']))} group sessions{period}"
-        + (f", and {narrative.plural(int(totals['emails']), 'email')} sent to the consultation mailbox." if int(totals["emails"]) else "."),
+        _summarises(totals, period),
         f"Each comment was coded against the codebook \"{codebook.name}\" of {len(codebook.themes)} themes: it was given "
         "every theme it touched on, most confident first, and the first is its main theme. Unless a table says "
         "otherwise, comments are counted under their main theme, so each comment is counted once and the counts "

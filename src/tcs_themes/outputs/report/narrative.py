@@ -96,10 +96,10 @@ def theme_paragraph(
         f"{count(counts.n_comments)} comments ({percent(row['main_share'])}) had it as their main theme, "
         f"and {count(row['any_comments'])} ({percent(row['any_share'])}) touched on it at all."
     ]
-    where = [p for p in (_sessions_phrase(row), _emails_phrase(int(row["emails"]))) if p]
-    if where:
-        where[0] = where[0][0].upper() + where[0][1:]
-        sentences.append(f"{' and in '.join(where) if len(where) == 2 else where[0]}.")
+    sessions, emails = _sessions_phrase(row), _emails_phrase(int(row["emails"]))
+    if sessions or emails:
+        where = f"{sessions} and in {emails}" if sessions and emails else sessions or f"it came up in {emails}"
+        sentences.append(f"{where[0].upper()}{where[1:]}.")
     standout = _standout_strand(theme_id, counts)
     if standout is not None:
         strand, srow = standout
@@ -166,12 +166,16 @@ def summary_points(
     """The summary of findings, as bullet points."""
     totals = counts.strands.iloc[-1]
     strands = counts.strands[~counts.strands["strand"].isin(["All strands", NO_STRAND])]
-    points = [
-        f"{count(totals['comments'])} comments were recorded: {count(int(strands['comments'].sum()))} in "
-        f"{words(int(totals['sessions_with_comments']))} group sessions across {words(len(strands))} "
-        f"{'strand' if len(strands) == 1 else 'strands'}"
-        + (f", and {count(int(totals['comments']) - int(strands['comments'].sum()))} in {plural(int(totals['emails']), 'email')} to the consultation mailbox." if int(totals["emails"]) else ".")
-    ]
+    in_sessions = int(strands["comments"].sum())
+    parts = []
+    if in_sessions:
+        parts.append(
+            f"{count(in_sessions)} in {words(int(totals['sessions_with_comments']))} group sessions across "
+            f"{words(len(strands))} {'strand' if len(strands) == 1 else 'strands'}"
+        )
+    if int(totals["emails"]):
+        parts.append(f"{count(int(totals['comments']) - in_sessions)} in {plural(int(totals['emails']), 'email')} to the consultation mailbox")
+    points = [f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded: {', and '.join(parts)}."]
     ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()].head(top)
     parts = [f"{t} ({count(n)}, {percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
     if parts:
@@ -184,8 +188,8 @@ def summary_points(
         points.append(f"In {strand_label(strand, strand_names)} the most common theme was {names} ({percent(leaders['main_share'].iloc[0])} of the strand's comments).")
     uncoded = counts.overall.set_index("theme_id").loc[UNCODED]
     points.append(
-        f"{count(uncoded['main_comments'])} comments ({percent(uncoded['main_share'])}) did not fit any theme in the "
-        "codebook; they are counted as uncoded."
+        f"{plural(int(uncoded['main_comments']), 'comment')} ({percent(uncoded['main_share'])}) did not fit any theme "
+        f"in the codebook; {'it is' if int(uncoded['main_comments']) == 1 else 'they are'} counted as uncoded."
     )
     if exercises is not None:
         totals_p = exercises.choice_totals().sort_values("stickers", ascending=False, kind="stable")

@@ -26,6 +26,7 @@ from tcs_themes.outputs.report.content import (
 )
 
 _TEXT_WIDTH = Cm(17)
+_MAX_HEIGHT = Cm(23)
 _MUTED = RGBColor(0x55, 0x55, 0x55)
 
 
@@ -65,7 +66,9 @@ def _block(doc: DocumentType, block: Block) -> None:
     elif isinstance(block, TableBlock):
         _table(doc, block)
     elif isinstance(block, FigureBlock):
-        doc.add_picture(str(block.png), width=_TEXT_WIDTH)
+        picture = doc.add_picture(str(block.png), width=_TEXT_WIDTH)
+        if picture.height > _MAX_HEIGHT:  # a tall chart keeps its shape and fits the page
+            picture.width, picture.height = int(picture.width * _MAX_HEIGHT / picture.height), _MAX_HEIGHT
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         doc.add_paragraph(_clean(block.caption), style="Caption")
     elif isinstance(block, Quotes):
