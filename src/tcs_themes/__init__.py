@@ -7,4 +7,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from tcs_themes.coding.classifier import ThemeClassifier  # noqa: E402
+
+__all__ = ["ThemeClassifier", "__version__"]
