@@ -187,7 +187,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def __getstate__(self) -> dict[str, Any]:
-        """Leave the cached rule coder (a spaCy pipeline) out of saved state."""
+        """Leave the caches (rule coder with its spaCy pipeline, look-up tables) out of saved state."""
         state = super().__getstate__()
         for cache in ("_rule_coder", "_terms", "_word_lookup"):
             state.pop(cache, None)
