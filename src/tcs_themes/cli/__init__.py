@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from tcs_themes.cli import codebook  # noqa: F401
-from tcs_themes.cli import ingest  # noqa: F401
-from tcs_themes.cli import outputs  # noqa: F401
+from tcs_themes.cli import codebook, coding, ingest, outputs, run  # noqa: F401  (register their commands)
 from tcs_themes.cli.app import app
-from tcs_themes.cli import coding  # noqa: F401
 
 
 def main() -> None:
