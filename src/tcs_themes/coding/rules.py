@@ -130,6 +130,7 @@ class RuleCoder:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._tokens = GatedTokenPatterns(self.nlp.vocab)
         self._gates: dict[int, int] = {}  # gate phrase key -> the token pattern it gates
+        self._needed: dict[int, int] = {}  # token pattern -> how many gates must match
         self._ungated: list[int] = []  # token patterns with no required word: run on every doc
         for theme in (*codebook.themes, *codebook.subthemes):
             top = theme.parent or theme.id
@@ -148,12 +149,15 @@ class RuleCoder:
         if phrases is not None:
             self._phrases.add(pattern.id, list(phrases))
             return
-        key = self.nlp.vocab.strings.add(pattern.id)
-        gate = self._tokens.add(pattern.id, list(tokens or ()))
-        if gate:
-            self._phrases.add(_GATE + pattern.id, [[self.nlp.vocab.strings.add(word)] for word in sorted(gate)])
-            self._gates[self.nlp.vocab.strings.add(_GATE + pattern.id)] = key
-        else:
+        strings = self.nlp.vocab.strings
+        key = strings.add(pattern.id)
+        gates = self._tokens.add(pattern.id, list(tokens or ()))
+        for number, words in enumerate(gates):
+            gate_id = f"{_GATE}{number}:{pattern.id}"
+            self._phrases.add(gate_id, [[strings.add(word)] for word in sorted(words)])
+            self._gates[strings.add(gate_id)] = key
+        self._needed[key] = len(gates)
+        if not gates:
             self._ungated.append(key)
 
     def __len__(self) -> int:
@@ -223,11 +227,15 @@ class RuleCoder:
     def _with_token_matches(self, doc: Doc, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Replace the gate matches in ``found`` by the matches of the token patterns they gate."""
         gates = self._gates
-        gated = [gates[key] for key, _, _ in found if key in gates]
+        gated = {key for key, _, _ in found if key in gates}
         if not gated and not self._ungated:
             return found
+        counts = dict.fromkeys(self._ungated, 0)
+        for key in gated:
+            counts[gates[key]] = counts.get(gates[key], 0) + 1
         phrases = [item for item in found if item[0] not in gates] if gated else found
-        return phrases + self._tokens(doc, {*gated, *self._ungated})
+        candidates = [key for key, count in counts.items() if count == self._needed[key]]
+        return phrases + self._tokens(doc, candidates) if candidates else phrases
 
 
 def _lemma_tokens(lemmas: str) -> tuple[dict[str, str], ...]:

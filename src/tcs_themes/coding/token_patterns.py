@@ -7,9 +7,10 @@ token, which costs far more than tokenizing. Most comments cannot match them
 anyway: each pattern has words it cannot match without (``what`` ... ``mean``),
 so each pattern gets its own ``Matcher`` and runs only on the comments whose
 lower-case words include at least one word of each of its required tokens.
-The rule coder finds the candidates cheaply: each pattern's *gate* (the words
-of its most selective required token) is added to its ``PhraseMatcher``, and a
-pattern is checked only in comments where its gate matched. The spans found
+The rule coder finds the candidates cheaply: each pattern's *gates* (the words
+of its required tokens that are not stop words) are added to its
+``PhraseMatcher``, and a pattern is checked only in comments where all its
+gates matched. The spans found
 are exactly those of one ``Matcher`` over every comment.
 
 ``LEMMA`` constraints are rewritten as ``LOWER`` sets of the words with that
@@ -63,15 +64,16 @@ class GatedTokenPatterns:
         """Return the number of patterns."""
         return len(self._patterns)
 
-    def add(self, key: str, tokens: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> frozenset[str]:
+    def add(self, key: str, tokens: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> list[frozenset[str]]:
         """Add one token pattern under ``key`` (matched with ``greedy="LONGEST"``).
 
         Returns
         -------
-        frozenset of str
-            The pattern's gate: lower-case words one of which every doc it
-            matches contains (the words of its most selective required token),
-            or an empty set when it has no required word.
+        list of frozenset of str
+            The pattern's gates: word sets such that every doc it matches
+            contains a word of each (the words of its required tokens that
+            are not stop words, or else of its most selective required
+            token); empty when it has no required word.
         """
         rewritten = [_lemma_as_lower(token) for token in tokens]
         needs_lemmas = any(_attribute(token, "LEMMA") is not None for token in rewritten)
@@ -81,9 +83,10 @@ class GatedTokenPatterns:
         strings = self.vocab.strings
         required = tuple(frozenset(strings.add(word) for word in words) for words in groups)
         self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas)
-        if not groups:
-            return frozenset()
-        return frozenset(min(groups, key=lambda words: (len(words & STOP_WORDS), len(words))))
+        selective = [frozenset(words) for words in groups if words.isdisjoint(STOP_WORDS)]
+        if selective or not groups:
+            return list(dict.fromkeys(selective))
+        return [frozenset(min(groups, key=lambda words: (len(words & STOP_WORDS), len(words))))]
 
     def __call__(self, doc: Doc, keys: Iterable[int]) -> list[tuple[int, int, int]]:
         """Return ``(match_id, start, end)`` for the matches in ``doc`` of the patterns ``keys`` (hashes)."""
