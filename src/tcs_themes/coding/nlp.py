@@ -5,6 +5,10 @@ lookup lemmatizer, whose table ships in the ``spacy-lookups-data`` package.
 The lemmatizer looks words up in lower case and stores lower-case lemmas, so
 "Parks", "parks" and "PARKS" all have the lemma ``park`` and codebook patterns
 never depend on capitalisation.
+
+The rule coder itself matches on lower-case words only (:func:`make_tokenizer_nlp`):
+lemma patterns are expanded into the words with that lemma (:func:`words_with_lemma`),
+which matches the same spans without lemmatizing every comment.
 """
 
 from __future__ import annotations
@@ -87,6 +91,21 @@ def make_nlp() -> Language:
             f"'pip install spacy-lookups-data' ({type(error).__name__})"
         ) from None
     return nlp
+
+
+@functools.cache
+def make_tokenizer_nlp() -> Language:
+    """Return ``spacy.blank("en")`` sharing :func:`make_nlp`'s vocabulary: tokens only, no lemmas.
+
+    The rule coder's pipeline (built once per process and cached); its docs can
+    be lemmatized later by :func:`make_nlp`'s ``lemmatizer`` component.
+
+    Examples
+    --------
+    >>> make_tokenizer_nlp().pipe_names, make_tokenizer_nlp().vocab is make_nlp().vocab
+    ([], True)
+    """
+    return spacy.blank("en", vocab=make_nlp().vocab)
 
 
 @functools.cache

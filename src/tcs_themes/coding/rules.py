@@ -1,12 +1,17 @@
 """The rule coder: match a codebook's patterns in comments with spaCy, keeping the evidence.
 
-Each theme's patterns become spaCy matchers: phrases on lower-case text
-(``PhraseMatcher(attr="LOWER")``), lemma phrases (``PhraseMatcher(attr="LEMMA")``)
-and token patterns (``Matcher``; simple word-sequence patterns are expanded into
-phrases first, see :mod:`tcs_themes.coding.phrase_expansion`, because that is
-many times faster and matches the same spans). For each comment the coder returns every
-theme matched and, for each match, the words, the pattern and the character
-offsets, so an analyst can check why a comment was coded.
+Every pattern is matched on lower-case words, with one spaCy ``PhraseMatcher``
+(``attr="LOWER"``) wherever it can be: phrases as written; lemma phrases and
+simple token patterns expanded into every word sequence they match (a lemma
+into all the words with that lemma), see
+:mod:`tcs_themes.coding.phrase_expansion`. The few token patterns that cannot
+be expanded are run with spaCy's ``Matcher``, each only on the comments that
+contain its required words (:mod:`tcs_themes.coding.token_patterns`). The spans
+found are the same as matching lemma phrases on lemmas and token patterns with
+the ``Matcher``, several times faster, and comments need no lemmatizer. For
+each comment the coder returns every theme matched and, for each match, the
+words, the pattern and the character offsets, so an analyst can check why a
+comment was coded.
 
 Rules, in order (see ``docs/codebook.md``):
 
@@ -33,14 +38,18 @@ from typing import Any
 
 import pandas as pd
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from tcs_themes.codebook.model import Codebook, Pattern
-from tcs_themes.coding.nlp import make_nlp
+from tcs_themes.coding.nlp import make_nlp, make_tokenizer_nlp
 from tcs_themes.coding.phrase_expansion import expand_to_phrases
+from tcs_themes.coding.token_patterns import GatedTokenPatterns
 
 
+#: Prefix of the PhraseMatcher keys of the token patterns' gate words.
+_GATE = "\x00gate:"
 #: Curly quotes to straight ones: same length, so character offsets are kept.
 _STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
 
@@ -83,6 +92,7 @@ class _Rule:
     pattern: Pattern
     order: int
     exclusion: bool
+    described: str
 
 
 class RuleCoder:
@@ -93,12 +103,13 @@ class RuleCoder:
     codebook : Codebook
         The themes, sub-themes, patterns and exclusions to match.
     batch_size : int, default 1000
-        Comments per ``nlp.pipe`` batch; it changes speed and memory, never results.
+        Comments per tokenizer batch; it changes speed and memory, never results.
 
     Attributes
     ----------
     nlp : spacy.language.Language
-        The pipeline (:func:`tcs_themes.coding.nlp.make_nlp`), shared and cached.
+        The pipeline the coder tokenizes with
+        (:func:`tcs_themes.coding.nlp.make_tokenizer_nlp`: tokens only), shared and cached.
     codebook : Codebook
 
     Examples
@@ -114,31 +125,40 @@ class RuleCoder:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         self.codebook = codebook
         self.batch_size = batch_size
-        self.nlp: Language = make_nlp()
-        self._rules: dict[str, _Rule] = {}
-        self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._lemma = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
-        self._tokens = Matcher(self.nlp.vocab)
+        self.nlp: Language = make_tokenizer_nlp()
+        self._rules: dict[int, _Rule] = {}
+        self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._tokens = GatedTokenPatterns(self.nlp.vocab)
+        self._gates: dict[int, int] = {}  # gate phrase key -> the token pattern it gates
+        self._needed: dict[int, int] = {}  # token pattern -> how many gates must match
+        self._ungated: list[int] = []  # token patterns with no required word: run on every doc
         for theme in (*codebook.themes, *codebook.subthemes):
             top = theme.parent or theme.id
             sub = theme.id if theme.parent else None
             for exclusion, patterns in ((False, theme.patterns), (True, theme.exclusions)):
                 for pattern in patterns:
-                    self._add(pattern, _Rule(top, sub, pattern, len(self._rules), exclusion))
-        self._matchers = [m for m in (self._lower, self._lemma, self._tokens) if len(m)]
+                    self._add(pattern, _Rule(top, sub, pattern, len(self._rules), exclusion, pattern.describe()))
 
     def _add(self, pattern: Pattern, rule: _Rule) -> None:
-        self._rules[pattern.id] = rule
+        self._rules[self.nlp.vocab.strings.add(pattern.id)] = rule
         if pattern.phrase is not None:
-            self._lower.add(pattern.id, [self.nlp.make_doc(pattern.phrase)])
-        elif pattern.lemmas is not None:
-            self._lemma.add(pattern.id, [self.nlp(pattern.lemmas)])
-        else:
-            phrases = _phrase_docs(json.dumps(pattern.tokens, sort_keys=True))
-            if phrases is None:
-                self._tokens.add(pattern.id, [list(pattern.tokens or ())], greedy="LONGEST")
-            else:
-                self._lower.add(pattern.id, list(phrases))
+            self._phrases.add(pattern.id, [[token.lower for token in self.nlp.make_doc(pattern.phrase)]])
+            return
+        tokens = pattern.tokens if pattern.lemmas is None else _lemma_tokens(pattern.lemmas)
+        phrases = _phrase_keys(json.dumps(tokens, sort_keys=True))
+        if phrases is not None:
+            self._phrases.add(pattern.id, list(phrases))
+            return
+        strings = self.nlp.vocab.strings
+        key = strings.add(pattern.id)
+        gates = self._tokens.add(pattern.id, list(tokens or ()))
+        for number, words in enumerate(gates):
+            gate_id = f"{_GATE}{number}:{pattern.id}"
+            self._phrases.add(gate_id, [[strings.add(word)] for word in sorted(words)])
+            self._gates[strings.add(gate_id)] = key
+        self._needed[key] = len(gates)
+        if not gates:
+            self._ungated.append(key)
 
     def __len__(self) -> int:
         """Return the number of patterns and exclusions the coder matches."""
@@ -161,47 +181,81 @@ class RuleCoder:
 
     def iter_match(self, texts: Iterable[Any]) -> Iterator[list[RuleMatch]]:
         """Like :meth:`match`, but yield each comment's matches as its batch is done (bounded memory)."""
-        for doc in self.docs(texts):
-            yield self._match_doc(doc)
+        for text, doc in self._texts_and_docs(texts):
+            yield self._match_doc(doc, text)
 
     def docs(self, texts: Iterable[Any]) -> Iterator[Doc]:
-        """Process texts with :attr:`nlp` in batches, as the coder sees them.
+        """Tokenize texts with :attr:`nlp` in batches, as the coder sees them.
 
         Curly quotes and apostrophes are straightened first (``’`` -> ``'``),
         which keeps every character offset, so "don’t" matches a pattern
-        written "don't". The docs can be passed to :meth:`match_docs` or used
-        by another coder (one pass of spaCy for both).
+        written "don't". The docs have no lemmas; they can be passed to
+        :meth:`match_docs` or used by another coder (one pass of spaCy for both).
         """
+        for _, doc in self._texts_and_docs(texts):
+            yield doc
+
+    def _texts_and_docs(self, texts: Iterable[Any]) -> Iterator[tuple[str, Doc]]:
         if isinstance(texts, str):
             raise TypeError("pass a list of comment texts, not one string")
         cleaned = (_as_text(text).translate(_STRAIGHT_QUOTES) for text in texts)
-        yield from self.nlp.pipe(cleaned, batch_size=self.batch_size)
+        for batch in minibatch(cleaned, self.batch_size):
+            yield from zip(batch, self.nlp.tokenizer.pipe(batch, batch_size=self.batch_size))
 
     def match_docs(self, docs: Iterable[Doc]) -> list[list[RuleMatch]]:
-        """Match documents made by :meth:`docs`; one list of matches per doc."""
+        """Match documents made by :meth:`docs` (or by ``nlp``); one list of matches per doc."""
         return [self._match_doc(doc) for doc in docs]
 
-    def _match_doc(self, doc: Doc) -> list[RuleMatch]:
-        strings = self.nlp.vocab.strings
-        found: list[tuple[_Rule, int, int]] = []
-        for matcher in self._matchers:
-            for key, start, end in matcher(doc):
-                found.append((self._rules[strings[key]], start, end))
-        positives = [item for item in found if not item[0].exclusion]
-        exclusions = [item for item in found if item[0].exclusion]
-        kept = _drop_redundant([item for item in positives if not _excluded(item, exclusions)])
-        kept.sort(key=lambda item: (doc[item[1]].idx, item[2], item[0].order))
-        return [_to_match(doc, rule, start, end) for rule, start, end in kept]
+    def _match_doc(self, doc: Doc, text: str | None = None) -> list[RuleMatch]:
+        found = self._phrases(doc)
+        if self._gates or self._ungated:
+            found = self._with_token_matches(doc, found)
+        if not found:
+            return []
+        rules = self._rules
+        items = [(rules[key], start, end) for key, start, end in found]
+        exclusions = [item for item in items if item[0].exclusion]
+        if exclusions:
+            items = [item for item in items if not item[0].exclusion and not _excluded(item, exclusions)]
+        if len(items) > 1 and len({item[0].theme_id for item in items}) < len(items):
+            items = _drop_redundant(items)
+        items.sort(key=lambda item: (item[1], item[2], item[0].order))  # token order is character order
+        if text is None:
+            text = doc.text
+        return [_to_match(doc, text, rule, start, end) for rule, start, end in items]
+
+    def _with_token_matches(self, doc: Doc, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Replace the gate matches in ``found`` by the matches of the token patterns they gate."""
+        gates = self._gates
+        gated = {key for key, _, _ in found if key in gates}
+        if not gated and not self._ungated:
+            return found
+        counts = dict.fromkeys(self._ungated, 0)
+        for key in gated:
+            counts[gates[key]] = counts.get(gates[key], 0) + 1
+        phrases = [item for item in found if item[0] not in gates] if gated else found
+        candidates = [key for key, count in counts.items() if count == self._needed[key]]
+        return phrases + self._tokens(doc, candidates) if candidates else phrases
+
+
+def _lemma_tokens(lemmas: str) -> tuple[dict[str, str], ...]:
+    """The token pattern a lemma phrase stands for: one ``LEMMA`` per word of the phrase."""
+    return tuple({"LEMMA": token.lemma_} for token in make_nlp()(lemmas))
 
 
 @functools.cache
-def _phrase_docs(tokens_json: str) -> tuple[Doc, ...] | None:
-    """The phrase docs a token pattern expands to (None if it cannot be), made once per process."""
+def _phrase_keys(tokens_json: str) -> tuple[tuple[int, ...], ...] | None:
+    """The phrases a token pattern expands to, as ``LOWER`` hashes (None if it cannot be), made once per process.
+
+    ``PhraseMatcher.add`` takes these hash sequences as well as docs; making a
+    doc for each of tens of thousands of phrases would take seconds.
+    """
     phrases = expand_to_phrases(json.loads(tokens_json))
     if phrases is None:
         return None
-    vocab = make_nlp().vocab
-    return tuple(Doc(vocab, words=list(words)) for words in phrases)
+    add = make_tokenizer_nlp().vocab.strings.add
+    hashes = {word: add(word) for word in {word for words in phrases for word in words}}
+    return tuple(tuple(map(hashes.__getitem__, words)) for words in phrases)
 
 
 def _as_text(text: Any) -> str:
@@ -244,16 +298,19 @@ def _drop_redundant(items: list[tuple[_Rule, int, int]]) -> list[tuple[_Rule, in
     return kept
 
 
-def _to_match(doc: Doc, rule: _Rule, start: int, end: int) -> RuleMatch:
-    span = doc[start:end]
+def _to_match(doc: Doc, text: str, rule: _Rule, start: int, end: int) -> RuleMatch:
+    """The evidence of one match; ``text`` is the doc's text (sliced: cheaper than ``Span.text``)."""
+    first_char = doc[start].idx
+    last = doc[end - 1]
+    end_char = last.idx + len(last)
     return RuleMatch(
         theme_id=rule.theme_id,
         subtheme_id=rule.subtheme_id,
         pattern_id=rule.pattern.id,
-        pattern=rule.pattern.describe(),
-        words=span.text,
-        start=span.start_char,
-        end=span.end_char,
+        pattern=rule.described,
+        words=text[first_char:end_char],
+        start=first_char,
+        end=end_char,
     )
 
 
