@@ -87,3 +87,21 @@ def test_context_matrix_places_each_column_after_the_previous():
     block = context_matrix(columns, categories, 2.0).toarray()
     assert block.tolist() == [[2, 0, 0, 0, 2], [0, 2, 0, 2, 0], [0, 0, 0, 2, 0], [0, 0, 2, 0, 2]]
     assert context_matrix([["c"]], [["a", "b"]], 1.0).nnz == 0
+
+
+def test_context_interactions_let_a_word_mean_different_themes_per_question():
+    # "parking" is a complaint when asked what could be better, praise when asked what was good.
+    rng = random.Random(5)
+    rows = []
+    for _ in range(240):
+        kind, word = rng.choice(sorted(QUESTIONS)), rng.choice(["parking", "the food"])
+        praise = (word == "parking") == (kind == "good")
+        rows.append({"text": f"{word} and {rng.choice(WORDS)}", "question": QUESTIONS[kind], "praise": int(praise)})
+    frame = pd.DataFrame(rows)
+    X, Y = frame[["text", "question"]], pd.DataFrame({"praise": frame["praise"], "other": 1 - frame["praise"]})
+    plain = ThemeClassifier(context_columns=("question",), min_df=1, cv=3).fit(X, Y)
+    crossed = ThemeClassifier(context_columns=("question",), context_interactions=1.0, min_df=1, cv=3).fit(X, Y)
+    assert (crossed.cv_f1_ > 0.95).all() and (plain.cv_f1_ < 0.8).all()
+    assert crossed.coef_.shape[1] == plain.coef_.shape[1] * 3 - 2 * len(crossed.context_categories_[0])
+    with pytest.raises(ValueError, match="context_interactions"):
+        ThemeClassifier(context_interactions=-1).fit(X, Y)

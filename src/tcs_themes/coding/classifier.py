@@ -25,6 +25,7 @@ from tcs_themes.coding.features import (
     char_vectorizer,
     context_categories,
     context_matrix,
+    context_word_block,
     join_blocks,
     rule_matrix,
     word_lookup,
@@ -130,6 +131,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         texts only (a DataFrame's ``text`` column is then used alone).
     context_value : float, default 1.0
         The feature value of a context category.
+    context_interactions : float, default 0.0
+        When positive, the word block is also repeated once per context
+        category, kept only for that category's texts and scaled by this
+        value, so each question can give words weights of its own on top of
+        the shared ones (more features: slower). :meth:`explain` lists terms
+        by the shared word weights only.
 
     Attributes
     ----------
@@ -190,6 +197,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         random_state: int = 0,
         context_columns: Sequence[str] = (),
         context_value: float = 1.0,
+        context_interactions: float = 0.0,
     ) -> None:
         self.C = C
         self.class_weight_power = class_weight_power
@@ -209,6 +217,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.context_columns = context_columns
         self.context_value = context_value
+        self.context_interactions = context_interactions
 
     # -- scikit-learn plumbing ------------------------------------------------------
 
@@ -238,6 +247,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"weak_weight must be in (0, 1], not {self.weak_weight!r}")
         if self.class_weight_power < 0:
             raise ValueError("class_weight_power must not be negative")
+        if self.context_interactions < 0:
+            raise ValueError("context_interactions must not be negative")
 
     def _class_ids(self, k: int, names: list[Any] | None) -> np.ndarray:
         if names is not None:
@@ -358,14 +369,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return word_tfidf(texts, self.word_vectorizer_, self._word_lookup)
 
     def _features(self, texts: list[str], rule_matches: Any, context: list[list[str]]) -> sp.csr_matrix:
-        blocks = [self._words(texts)]
+        words = self._words(texts)
+        blocks = [words]
         if self.char_vectorizer_ is not None:
             blocks.append(self.char_vectorizer_.transform(texts))
         if self.uses_rules_:
             matches = self._rule_matches(texts, rule_matches)
             blocks.append(rule_matrix(matches, [str(c) for c in self.classes_], self.rule_value))
         if context:
-            blocks.append(context_matrix(context, self.context_categories_, self.context_value))
+            one_hot = context_matrix(context, self.context_categories_, self.context_value)
+            blocks.append(one_hot)
+            if self.context_interactions > 0:
+                blocks.append(context_word_block(words, one_hot, self.context_interactions))
         return join_blocks(blocks)
 
     def decision_function(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:

@@ -210,3 +210,25 @@ def context_matrix(columns: Sequence[Sequence[str]], categories: Sequence[Sequen
     column = np.concatenate(features) if features else np.zeros(0, dtype=np.int64)
     data = np.full(len(row), value, dtype=np.float32)
     return sp.csr_matrix((data, (row, column)), shape=(n, offset), dtype=np.float32)
+
+
+def context_word_block(words: sp.csr_matrix, context: sp.csr_matrix, value: float) -> sp.csr_matrix:
+    """Return the word block repeated once per context category, kept only for that category's texts.
+
+    Parameters
+    ----------
+    words : csr_matrix of shape (n, w)
+        The word TF-IDF block.
+    context : csr_matrix of shape (n, c)
+        The context block (:func:`context_matrix`); non-zero marks a text's category.
+    value : float
+        Scale of the copies: each category's own word weights then cost more
+        regularisation than the shared ones, so they only learn what differs.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of shape (n, w * c)
+    """
+    present = (context != 0).astype(np.float32).toarray()
+    copies = [sp.diags(present[:, j] * np.float32(value)) @ words for j in range(present.shape[1])]
+    return sp.hstack(copies, format="csr", dtype=np.float32) if copies else sp.csr_matrix((words.shape[0], 0))
