@@ -105,3 +105,13 @@ def test_context_interactions_let_a_word_mean_different_themes_per_question():
     assert crossed.coef_.shape[1] == plain.coef_.shape[1] * 3 - 2 * len(crossed.context_categories_[0])
     with pytest.raises(ValueError, match="context_interactions"):
         ThemeClassifier(context_interactions=-1).fit(X, Y)
+
+
+def test_a_model_saved_before_context_columns_loads_with_their_defaults():
+    from tcs_themes.coding.model_io import DEFAULT_MODEL, read_bundle
+
+    model = read_bundle(DEFAULT_MODEL)["model"]  # the shipped model, saved by the earlier ThemeClassifier
+    assert isinstance(model, ThemeClassifier)
+    params = model.get_params()
+    assert (params["context_columns"], params["context_value"], params["context_interactions"]) == ((), 1.0, 0.0)
+    assert model.predict_proba(["too much jargon"]).shape == (1, len(model.classes_))

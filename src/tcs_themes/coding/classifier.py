@@ -236,6 +236,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             state.pop(cache, None)
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a saved model; one saved before context columns existed gets their defaults."""
+        defaults = {"context_columns": (), "context_value": 1.0, "context_interactions": 0.0}
+        super().__setstate__({**defaults, **state})
+
     # -- training -------------------------------------------------------------------
 
     def _check_params(self) -> None:
@@ -389,8 +394,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         X is as for :meth:`fit`: texts, or a DataFrame with ``text`` and the context columns.
         """
         check_is_fitted(self, "coef_")
-        # Models saved before context columns existed have no such parameter.
-        texts, context = _inputs(X, tuple(getattr(self, "context_columns", ())))
+        texts, context = _inputs(X, tuple(self.context_columns))
         if not texts:
             return np.zeros((0, len(self.classes_)))
         features = self._features(texts, rule_matches, context)
