@@ -134,7 +134,10 @@ def run_p1(folder: Path, n_jobs: int) -> tuple[str, dict[str, ThemeClassifier]]:
         "|---|" + "---|" * len(goals),
     ]
     for name, figures in results.items():
-        marks = {m: "" if name.startswith("peer") else (" met" if figures[m] >= g else " **not met**") for m, g in goals.items()}
+        marks = {
+            m: "" if name.startswith("peer") else (" met" if figures[m] >= g else " **not met**")
+            for m, g in goals.items()
+        }
         lines.append(f"| {name} | " + " | ".join(f"{figures[m]:.4f}{marks[m]}" for m in goals) + " |")
     lines.append("| goal | " + " | ".join(f">= {g}" for g in goals.values()) + " |")
     return "\n".join(lines), models
@@ -154,7 +157,9 @@ def p2_data(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     keep = labels.sum(axis=1) > 0
     labels = labels[keep]
     labels.columns = [slug(c) for c in labels.columns]
-    inputs = pd.DataFrame({"text": frame.loc[keep, "FFT answer"].astype(str), "question": frame.loc[keep, "FFT question"]})
+    inputs = pd.DataFrame(
+        {"text": frame.loc[keep, "FFT answer"].astype(str), "question": frame.loc[keep, "FFT question"]}
+    )
     return inputs.reset_index(drop=True), labels.reset_index(drop=True)
 
 

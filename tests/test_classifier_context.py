@@ -25,7 +25,8 @@ def data() -> tuple[pd.DataFrame, pd.DataFrame]:
         kind = rng.choice(sorted(QUESTIONS))
         rows.append({"text": " and ".join(rng.sample(WORDS, 2)), "question": QUESTIONS[kind], "kind": kind})
     frame = pd.DataFrame(rows)
-    Y = pd.DataFrame({"praise": (frame["kind"] == "good").astype(int), "complaint": (frame["kind"] == "better").astype(int)})
+    good = (frame["kind"] == "good").astype(int)
+    Y = pd.DataFrame({"praise": good, "complaint": 1 - good})
     return frame[["text", "question"]], Y
 
 
@@ -40,7 +41,9 @@ def test_the_question_codes_what_the_words_cannot(data, with_question):
     text_only = ThemeClassifier(min_df=1, cv=3).fit(X, Y)
     assert (with_question.cv_f1_ > 0.95).all()
     assert (text_only.cv_f1_ < 0.85).all()
-    new = pd.DataFrame({"text": ["the food and parking"] * 2, "question": ["What was good?", "What could we do better?"]})
+    new = pd.DataFrame(
+        {"text": ["the food and parking"] * 2, "question": ["What was good?", "What could we do better?"]}
+    )
     assert with_question.predict_primary(new).tolist() == ["praise", "complaint"]
     assert with_question.context_categories_ == [["What could we do better?", "What was good?"]]
 

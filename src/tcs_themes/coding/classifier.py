@@ -2,8 +2,9 @@
 
 :class:`ThemeClassifier` learns one linear model per theme on shared word and
 character n-gram TF-IDF features (plus, optionally, one rule-evidence feature
-per theme and one-hot context such as the question a comment answers), turns each theme's score into a calibrated probability with a
-Platt sigmoid fitted on out-of-fold scores, and gives a theme where its
+per theme and one-hot context such as the question a comment answers), turns
+each theme's score into a calibrated probability with a Platt sigmoid fitted
+on out-of-fold scores, and gives a theme where its
 probability reaches a threshold chosen by cross-validation inside the training
 data to maximise that theme's F1. See ``docs/classifier.md``.
 """

@@ -179,7 +179,9 @@ def context_categories(values: Sequence[str]) -> list[str]:
     return sorted({value for value in values if value})
 
 
-def context_matrix(columns: Sequence[Sequence[str]], categories: Sequence[Sequence[str]], value: float) -> sp.csr_matrix:
+def context_matrix(
+    columns: Sequence[Sequence[str]], categories: Sequence[Sequence[str]], value: float
+) -> sp.csr_matrix:
     """Return the context block: one-hot ``value`` per (context column, category) of each text.
 
     Parameters
