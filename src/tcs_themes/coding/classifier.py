@@ -2,8 +2,9 @@
 
 :class:`ThemeClassifier` learns one linear model per theme on shared word and
 character n-gram TF-IDF features (plus, optionally, one rule-evidence feature
-per theme), turns each theme's score into a calibrated probability with a
-Platt sigmoid fitted on out-of-fold scores, and gives a theme where its
+per theme and one-hot context such as the question a comment answers), turns
+each theme's score into a calibrated probability with a Platt sigmoid fitted
+on out-of-fold scores, and gives a theme where its
 probability reaches a threshold chosen by cross-validation inside the training
 data to maximise that theme's F1. See ``docs/classifier.md``.
 """
@@ -23,6 +24,9 @@ from sklearn.utils.validation import check_is_fitted
 from tcs_themes.coding.explain import top_terms
 from tcs_themes.coding.features import (
     char_vectorizer,
+    context_categories,
+    context_matrix,
+    context_word_block,
     join_blocks,
     rule_matrix,
     word_lookup,
@@ -41,6 +45,24 @@ def _texts(X: Any) -> list[str]:
     for value in X:
         texts.append("" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value))
     return texts
+
+
+def _inputs(X: Any, context_columns: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    """Return the texts of X and, per context column, its values as str ("" when missing).
+
+    X is a sequence of texts, or a DataFrame with a ``text`` column (and the
+    context columns, which are required when ``context_columns`` is not empty);
+    runs of white space in context values count as one space.
+    """
+    if not isinstance(X, pd.DataFrame):
+        if context_columns:
+            raise ValueError(f"this model uses context columns {', '.join(context_columns)}: give X as a DataFrame")
+        return _texts(X), []
+    missing = [column for column in ("text", *context_columns) if column not in X.columns]
+    if missing:
+        raise ValueError(f"X lacks the column(s) {', '.join(missing)}")
+    context = [[" ".join(value.split()) for value in _texts(X[column])] for column in context_columns]
+    return _texts(X["text"]), context
 
 
 def _labels(Y: Any) -> tuple[np.ndarray, list[Any] | None]:
@@ -102,6 +124,20 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Themes trained in parallel threads (None: one).
     random_state : int, default 0
         Seed of the cross-validation folds and the SVM solver.
+    context_columns : sequence of str, default ()
+        Columns of a DataFrame ``X`` (beside its ``text`` column) that describe
+        each comment's context and are known when it is coded, e.g.
+        ``("question",)``: the consultation question it answers. Each becomes a
+        one-hot block (values unseen in training give no feature). Empty: X is
+        texts only (a DataFrame's ``text`` column is then used alone).
+    context_value : float, default 1.0
+        The feature value of a context category.
+    context_interactions : float, default 0.0
+        When positive, the word block is also repeated once per context
+        category, kept only for that category's texts and scaled by this
+        value, so each question can give words weights of its own on top of
+        the shared ones (more features: slower). :meth:`explain` lists terms
+        by the shared word weights only.
 
     Attributes
     ----------
@@ -112,6 +148,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         The fitted feature extractors.
     uses_rules_ : bool
         Whether the rule-evidence block is part of the features.
+    context_categories_ : list of list of str
+        Per context column, the categories seen in training (one feature each).
     coef_ : ndarray of shape (k, n_features), float32
         Each theme's linear weights over the joined features.
     intercept_ : ndarray of shape (k,)
@@ -158,6 +196,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         weak_weight: float = 0.3,
         n_jobs: int | None = None,
         random_state: int = 0,
+        context_columns: Sequence[str] = (),
+        context_value: float = 1.0,
+        context_interactions: float = 0.0,
     ) -> None:
         self.C = C
         self.class_weight_power = class_weight_power
@@ -175,6 +216,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.weak_weight = weak_weight
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.context_columns = context_columns
+        self.context_value = context_value
+        self.context_interactions = context_interactions
 
     # -- scikit-learn plumbing ------------------------------------------------------
 
@@ -193,6 +237,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             state.pop(cache, None)
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a saved model; one saved before context columns existed gets their defaults."""
+        defaults = {"context_columns": (), "context_value": 1.0, "context_interactions": 0.0}
+        super().__setstate__({**defaults, **state})
+
     # -- training -------------------------------------------------------------------
 
     def _check_params(self) -> None:
@@ -204,6 +253,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"weak_weight must be in (0, 1], not {self.weak_weight!r}")
         if self.class_weight_power < 0:
             raise ValueError("class_weight_power must not be negative")
+        if self.context_interactions < 0:
+            raise ValueError("context_interactions must not be negative")
 
     def _class_ids(self, k: int, names: list[Any] | None) -> np.ndarray:
         if names is not None:
@@ -240,13 +291,14 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         themes = (*self.codebook.themes, *self.codebook.subthemes) if self.codebook is not None else ()
         return any(theme.patterns for theme in themes)
 
-    def fit(self, X: Sequence[str], Y: Any, *, rule_matches: Sequence[Sequence[Any]] | None = None) -> ThemeClassifier:
+    def fit(self, X: Any, Y: Any, *, rule_matches: Sequence[Sequence[Any]] | None = None) -> ThemeClassifier:
         """Learn the themes of coded texts.
 
         Parameters
         ----------
-        X : sequence of str
-            Comment texts (None/NaN count as empty).
+        X : sequence of str, or DataFrame
+            Comment texts (None/NaN count as empty), or a DataFrame with a
+            ``text`` column and the ``context_columns``.
         Y : array-like of shape (n, k) or DataFrame
             0/1 codes; a DataFrame's columns are the theme ids.
         rule_matches : sequence of sequence of RuleMatch, optional
@@ -258,7 +310,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self : ThemeClassifier
         """
         self._check_params()
-        texts = _texts(X)
+        texts, context = _inputs(X, tuple(self.context_columns))
         labels, names = _labels(Y)
         if len(texts) != labels.shape[0]:
             raise ValueError(f"X has {len(texts)} texts but Y has {labels.shape[0]} rows")
@@ -287,7 +339,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.char_vectorizer_ = None
         if self.char_ngrams is not None:
             self.char_vectorizer_ = char_vectorizer(self.char_ngrams, self.min_df, self.max_features).fit(all_texts)
-        features = self._features(all_texts, rule_matches)
+        self.context_categories_ = [context_categories(values) for values in context]
+        features = self._features(all_texts, rule_matches, [values + [""] * len(weak) for values in context])
         all_labels = np.vstack([labels, weak_labels])
         weights = np.concatenate([np.ones(len(texts)), np.full(len(weak), self.weak_weight)])
 
@@ -321,35 +374,44 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             self._word_lookup = word_lookup(self.word_vectorizer_)
         return word_tfidf(texts, self.word_vectorizer_, self._word_lookup)
 
-    def _features(self, texts: list[str], rule_matches: Any) -> sp.csr_matrix:
-        blocks = [self._words(texts)]
+    def _features(self, texts: list[str], rule_matches: Any, context: list[list[str]]) -> sp.csr_matrix:
+        words = self._words(texts)
+        blocks = [words]
         if self.char_vectorizer_ is not None:
             blocks.append(self.char_vectorizer_.transform(texts))
         if self.uses_rules_:
             matches = self._rule_matches(texts, rule_matches)
             blocks.append(rule_matrix(matches, [str(c) for c in self.classes_], self.rule_value))
+        if context:
+            one_hot = context_matrix(context, self.context_categories_, self.context_value)
+            blocks.append(one_hot)
+            if self.context_interactions > 0:
+                blocks.append(context_word_block(words, one_hot, self.context_interactions))
         return join_blocks(blocks)
 
-    def decision_function(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
-        """Return each theme's linear score for each text, shape (n, k) (positive leans to the theme)."""
+    def decision_function(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
+        """Return each theme's linear score for each text, shape (n, k) (positive leans to the theme).
+
+        X is as for :meth:`fit`: texts, or a DataFrame with ``text`` and the context columns.
+        """
         check_is_fitted(self, "coef_")
-        texts = _texts(X)
+        texts, context = _inputs(X, tuple(self.context_columns))
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        features = self._features(texts, rule_matches)
+        features = self._features(texts, rule_matches, context)
         return np.asarray(features @ self.coef_.T, dtype=np.float64) + self.intercept_
 
-    def predict_proba(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
+    def predict_proba(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return each theme's calibrated probability for each text, shape (n, k), columns ``classes_``."""
         scores = self.decision_function(X, rule_matches=rule_matches)
         return sigmoid(scores, self.sigmoid_[:, 0], self.sigmoid_[:, 1])
 
-    def predict(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
+    def predict(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return 0/1 theme codes, shape (n, k): probability at or above the theme's threshold."""
         proba = self.predict_proba(X, rule_matches=rule_matches)
         return (proba >= self.thresholds_).astype(np.int8)
 
-    def predict_primary(self, X: Sequence[str], *, rule_matches: Any = None) -> np.ndarray:
+    def predict_primary(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return each text's main theme id, shape (n,), for single-theme data.
 
         The theme with the highest probability divided by its training
@@ -363,7 +425,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[(proba / prior**self.primary_prior_power_).argmax(axis=1)]
 
     def explain(
-        self, X: Sequence[str], top: int = 5, *, mask: np.ndarray | None = None, rule_matches: Any = None
+        self, X: Any, top: int = 5, *, mask: np.ndarray | None = None, rule_matches: Any = None
     ) -> list[dict[str, list[str]]]:
         """Return, per text, the words and word n-grams that most raised each theme's score.
 
@@ -385,7 +447,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             the text pushed up; terms are lower-cased words or n-grams of the text.
         """
         check_is_fitted(self, "coef_")
-        texts = _texts(X)
+        texts, _ = _inputs(X, ())
         words = self._words(texts)
         if getattr(self, "_terms", None) is None:
             self._terms = self.word_vectorizer_.get_feature_names_out()

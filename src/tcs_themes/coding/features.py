@@ -172,3 +172,65 @@ def word_tfidf(texts: Sequence[str], vectorizer: TfidfVectorizer, lookup: WordLo
     norms = np.sqrt(np.bincount(np.repeat(np.arange(n), per_row), weights=counts.data**2, minlength=n))
     counts.data /= np.repeat(np.where(norms > 0, norms, 1.0), per_row).astype(np.float32)
     return counts
+
+
+def context_categories(values: Sequence[str]) -> list[str]:
+    """Return the sorted distinct non-empty values of one context column (its one-hot categories)."""
+    return sorted({value for value in values if value})
+
+
+def context_matrix(
+    columns: Sequence[Sequence[str]], categories: Sequence[Sequence[str]], value: float
+) -> sp.csr_matrix:
+    """Return the context block: one-hot ``value`` per (context column, category) of each text.
+
+    Parameters
+    ----------
+    columns : sequence of sequence of str
+        Per context column, its value for every text ("" when missing).
+    categories : sequence of sequence of str
+        Per context column, the categories seen in training (in column order);
+        a value not among them gives no feature.
+    value : float
+        The feature value of a present category.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of shape (n_texts, total number of categories)
+    """
+    n = len(columns[0]) if columns else 0
+    rows: list[np.ndarray] = []
+    features: list[np.ndarray] = []
+    offset = 0
+    for values, known in zip(columns, categories, strict=True):
+        position = pd.Index(list(known)).get_indexer(list(values))
+        present = np.flatnonzero(position >= 0)
+        rows.append(present)
+        features.append(position[present] + offset)
+        offset += len(known)
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    column = np.concatenate(features) if features else np.zeros(0, dtype=np.int64)
+    data = np.full(len(row), value, dtype=np.float32)
+    return sp.csr_matrix((data, (row, column)), shape=(n, offset), dtype=np.float32)
+
+
+def context_word_block(words: sp.csr_matrix, context: sp.csr_matrix, value: float) -> sp.csr_matrix:
+    """Return the word block repeated once per context category, kept only for that category's texts.
+
+    Parameters
+    ----------
+    words : csr_matrix of shape (n, w)
+        The word TF-IDF block.
+    context : csr_matrix of shape (n, c)
+        The context block (:func:`context_matrix`); non-zero marks a text's category.
+    value : float
+        Scale of the copies: each category's own word weights then cost more
+        regularisation than the shared ones, so they only learn what differs.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of shape (n, w * c)
+    """
+    present = (context != 0).astype(np.float32).toarray()
+    copies = [sp.diags(present[:, j] * np.float32(value)) @ words for j in range(present.shape[1])]
+    return sp.hstack(copies, format="csr", dtype=np.float32) if copies else sp.csr_matrix((words.shape[0], 0))
