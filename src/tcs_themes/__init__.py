@@ -1,33 +1,209 @@
 """tcs-themes: code consultation feedback against a codebook of themes.
 
-The public Python API is re-exported here; see ``docs/api.md``.
+The public Python API is re-exported here; see ``docs/api.md``. Every name in
+:data:`__all__` is documented, type-hinted, and never prints or exits.
+
+``import tcs_themes`` is light: apart from :func:`ingest`, the names are imported
+from their modules the first time they are used (spaCy, scikit-learn and
+matplotlib load only when a name that needs them is touched).
+
+Examples
+--------
+>>> import tcs_themes as tt
+>>> codebook = tt.load_codebook()  # doctest: +SKIP
+>>> coded = tt.code(tt.ingest("data/raw").comments, codebook=codebook)  # doctest: +SKIP
+>>> tt.theme_summary(coded, codebook, by="strand").head()  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-#: Public name -> module, imported on first use so ``tcs-themes --version`` stays fast.
-_LAZY = {
+#: Public name -> the module it lives in (imported on first use).
+_EXPORTS: dict[str, str] = {
+    # tables and errors
+    "read_table": "tcs_themes.tables",
+    "write_table": "tcs_themes.tables",
+    "TcsError": "tcs_themes.errors",
+    # codebook
+    "Codebook": "tcs_themes.codebook.model",
+    "Theme": "tcs_themes.codebook.model",
+    "Pattern": "tcs_themes.codebook.model",
+    "load_codebook": "tcs_themes.codebook.load",
+    "default_codebook_path": "tcs_themes.codebook.load",
+    "write_codebook_yaml": "tcs_themes.codebook.write",
+    "export_qdc": "tcs_themes.codebook.refi_qda",
+    "import_qdc": "tcs_themes.codebook.refi_qda",
+    "RuleCoder": "tcs_themes.coding.rules",
+    "RuleMatch": "tcs_themes.coding.rules",
+    # ingest
+    "IngestResult": "tcs_themes.ingest",
+    "redact": "tcs_themes.ingest.redaction",
+    "Settings": "tcs_themes.config",
+    "load_settings": "tcs_themes.config",
+    "load_register": "tcs_themes.ingest.register",
+    "SessionRegister": "tcs_themes.ingest.register",
+    "Exercises": "tcs_themes.ingest.exercises",
+    "load_exercises": "tcs_themes.ingest.exercises",
+    # coding
     "HybridCoder": "tcs_themes.coding.hybrid",
-    "read_labels": "tcs_themes.coding.labels",
-    "train_model": "tcs_themes.coding.training",
-    "save_model": "tcs_themes.coding.model_io",
-    "load_model": "tcs_themes.coding.model_io",
+    "ThemeClassifier": "tcs_themes.coding.classifier",
+    "code": "tcs_themes.coding.in_memory",
     "code_files": "tcs_themes.coding.stream",
     "coded_frame": "tcs_themes.coding.coded_table",
+    "read_labels": "tcs_themes.coding.labels",
+    "CodedLabels": "tcs_themes.coding.labels",
+    "train_model": "tcs_themes.coding.training",
+    "ModelCard": "tcs_themes.coding.model_card",
+    "load_model": "tcs_themes.coding.model_io",
+    "save_model": "tcs_themes.coding.model_io",
+    # evaluation
     "evaluate_coding": "tcs_themes.analysis.evaluation",
     "evaluate_files": "tcs_themes.analysis.evaluate_files",
+    "Evaluation": "tcs_themes.analysis.evaluation",
+    # counts, quotes and search
+    "ThemeCounts": "tcs_themes.analysis.counts",
+    "theme_counts": "tcs_themes.analysis.counts",
+    "theme_summary": "tcs_themes.analysis.counts",
+    "strand_overview": "tcs_themes.analysis.counts",
+    "subtheme_counts": "tcs_themes.analysis.counts",
+    "cooccurrence": "tcs_themes.analysis.counts",
+    "count_all": "tcs_themes.analysis.counts",
+    "select_quotes": "tcs_themes.analysis.quotes",
+    "quotes_by_scope": "tcs_themes.analysis.quotes",
+    "find_comments": "tcs_themes.analysis.search",
+    # charts
+    "ranked_theme_chart": "tcs_themes.outputs.charts",
+    "strand_heatmap": "tcs_themes.outputs.charts",
+    "exercise_choice_chart": "tcs_themes.outputs.charts",
+    "exercise_statement_chart": "tcs_themes.outputs.charts",
+    "draw_charts": "tcs_themes.outputs.charts",
+    "save_figure": "tcs_themes.outputs.charts",
+    # workbook and report
+    "write_workbook": "tcs_themes.outputs.workbook",
+    "build_report": "tcs_themes.outputs.report",
+    "write_report": "tcs_themes.outputs.report",
+    "Report": "tcs_themes.outputs.report",
+    "publish": "tcs_themes.outputs.publish",
 }
+
+# ``tcs_themes.ingest`` is both a subpackage and its main function. The function is
+# bound here, eagerly, so ``tcs_themes.ingest`` is always the function whatever is
+# imported later (a lazily bound name would be replaced by the subpackage as soon as
+# anything imported it). The subpackage stays importable: ``from tcs_themes.ingest
+# import ...``. This loads pandas and openpyxl, not spaCy, scikit-learn or matplotlib.
+from tcs_themes.ingest import ingest  # noqa: E402
+
+__all__ = ["__version__", "ingest", *_EXPORTS]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from tcs_themes.analysis.counts import (
+        cooccurrence,
+        count_all,
+        strand_overview,
+        subtheme_counts,
+        theme_counts,
+        theme_summary,
+        ThemeCounts,
+    )
+    from tcs_themes.analysis.evaluate_files import (
+        evaluate_files,
+    )
+    from tcs_themes.analysis.evaluation import (
+        evaluate_coding,
+        Evaluation,
+    )
+    from tcs_themes.analysis.quotes import (
+        quotes_by_scope,
+        select_quotes,
+    )
+    from tcs_themes.analysis.search import (
+        find_comments,
+    )
+    from tcs_themes.codebook.load import default_codebook_path, load_codebook
+    from tcs_themes.codebook.refi_qda import export_qdc, import_qdc
+    from tcs_themes.codebook.write import write_codebook_yaml
+    from tcs_themes.coding.rules import RuleCoder, RuleMatch
+    from tcs_themes.codebook.model import (
+        Codebook,
+        Pattern,
+        Theme,
+    )
+    from tcs_themes.coding.classifier import ThemeClassifier
+    from tcs_themes.coding.hybrid import (
+        HybridCoder,
+    )
+    from tcs_themes.coding.coded_table import coded_frame
+    from tcs_themes.coding.stream import code_files
+    from tcs_themes.coding.in_memory import (
+        code,
+    )
+    from tcs_themes.coding.labels import (
+        CodedLabels,
+        read_labels,
+    )
+    from tcs_themes.coding.model_card import (
+        ModelCard,
+    )
+    from tcs_themes.coding.model_io import (
+        load_model,
+        save_model,
+    )
+    from tcs_themes.coding.training import (
+        train_model,
+    )
+    from tcs_themes.errors import (
+        TcsError,
+    )
+    from tcs_themes.config import Settings, load_settings
+    from tcs_themes.ingest import IngestResult
+    from tcs_themes.ingest.redaction import redact
+    from tcs_themes.ingest.exercises import (
+        Exercises,
+        load_exercises,
+    )
+    from tcs_themes.ingest.register import (
+        load_register,
+        SessionRegister,
+    )
+    from tcs_themes.outputs.charts import (
+        draw_charts,
+        exercise_choice_chart,
+        exercise_statement_chart,
+        ranked_theme_chart,
+        save_figure,
+        strand_heatmap,
+    )
+    from tcs_themes.outputs.publish import (
+        publish,
+    )
+    from tcs_themes.outputs.report import (
+        build_report,
+        Report,
+        write_report,
+    )
+    from tcs_themes.outputs.workbook import (
+        write_workbook,
+    )
+    from tcs_themes.tables import (
+        read_table,
+        write_table,
+    )
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'tcs_themes' has no attribute {name!r}")
+    """Import a public name from its module the first time it is used."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tcs_themes' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
-__all__ = ["__version__", *_LAZY]
+def __dir__() -> list[str]:
+    """List the public names (and the module's own attributes) for tab completion."""
+    return sorted({*globals(), *__all__})

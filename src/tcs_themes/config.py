@@ -79,7 +79,7 @@ def _warn_unknown(path: Path, keys: Sequence[object], known: Sequence[str], wher
             continue
         close = difflib.get_close_matches(str(key), known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
-        warnings.warn(f"{path}: unknown key {where}{key!r} ignored{hint}", SettingsWarning, stacklevel=3)
+        warnings.warn(f"{path}: unknown key '{where}{key}' ignored{hint}", SettingsWarning, stacklevel=3)
 
 
 def _strings(path: Path, key: str, value: object) -> tuple[str, ...]:

@@ -66,7 +66,8 @@ class CodebookValidationError(CodebookError):
             where, _, problem = self.problems[0].partition(": ")
             super().__init__(path, problem, where)
         else:
-            super().__init__(path, f"{len(self.problems)} problems: " + "; ".join(self.problems))
+            numbered = " ".join(f"({n}) {problem}" for n, problem in enumerate(self.problems, 1))
+            super().__init__(path, f"{len(self.problems)} problems: {numbered}")
 
 
 class CodebookWarning(UserWarning):
@@ -79,6 +80,10 @@ class ModelError(InputFileError):
 
 class MissingExtraError(TcsError, ImportError):
     """An optional dependency is needed for this input; the message says how to install it."""
+
+
+class ExerciseFileError(InputFileError):
+    """The community-event exercise workbook (the 4Ps stickers) is malformed."""
 
 
 class SettingsWarning(UserWarning):

@@ -1,1 +1,1 @@
-"""Analysis of coded comments: evaluation against an analyst's codes."""
+"""Analysis of coded comments: theme counts, illustrative quotes and evaluation against an analyst's codes."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from tcs_themes.cli import codebook  # noqa: F401
 from tcs_themes.cli import ingest  # noqa: F401
+from tcs_themes.cli import outputs  # noqa: F401
 from tcs_themes.cli.app import app
 from tcs_themes.cli import coding  # noqa: F401
 

@@ -35,10 +35,12 @@ def default_log_path(out: Path) -> Path:
 def summary_table(result: IngestResult) -> Table:
     """A rich table with one row per file (``Failed``: rows or parts that errored) and a total row."""
     files = result.files
-    counts = {"Read": "rows_read", "Kept": "kept", "Blank": "blank", "Duplicates": "duplicates",
-              "Failed": "failed", "Redactions": "redactions"}
-    table = Table(title="Ingest summary", show_footer=True, title_justify="left")
-    table.add_column("File", footer="Total")
+    counts = {"Read": "rows_read", "Kept": "kept", "Blank": "blank", "Dupes": "duplicates",
+              "Failed": "failed", "Redacted": "redactions"}
+    table = Table(title="Ingest summary", show_footer=True, title_justify="left", caption=(
+        "Read = Kept + Blank + Dupes (same text, same session) + Failed; every row not kept is in the ingest log."
+    ), caption_justify="left")
+    table.add_column("File", footer="Total", overflow="fold")
     table.add_column("Kind")
     for heading, name in counts.items():
         table.add_column(heading, justify="right", footer=str(int(files[name].sum())))
@@ -56,23 +58,23 @@ def summary_table(result: IngestResult) -> Table:
 @app.command("ingest")
 @clean_errors
 def ingest_command(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or glob patterns (.xlsx, .csv, .eml, .mbox, .msg).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The comments table to write: .parquet or .csv.")],
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Files, folders or glob patterns (.xlsx, .csv, .eml, .mbox, .msg).")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="The comments table to write: .parquet or .csv.")],
     settings: Annotated[
-        Path | None, typer.Option(help="Project settings file (default: tcs-themes.yaml in a folder given, else here).")
+        Path | None, typer.Option(metavar="FILE", help="Project settings file (default: tcs-themes.yaml in a folder given, else here).")
     ] = None,
     register: Annotated[
-        Path | None, typer.Option(help="Sessions register, .yaml or .csv (default: the one the settings name).")
+        Path | None, typer.Option(metavar="FILE", help="Sessions register, .yaml or .csv (default: the one the settings name).")
     ] = None,
     sheet: Annotated[
-        list[str] | None, typer.Option("--sheet", help="Read only this sheet of each workbook (repeatable).")
+        list[str] | None, typer.Option("--sheet", metavar="NAME", help="Read only this sheet of each workbook (repeatable).")
     ] = None,
     column: Annotated[
         list[str] | None,
-        typer.Option("--column", help="Map a column: ROLE=NAME, roles text, session, date, question, strand (repeatable)."),
+        typer.Option("--column", metavar="ROLE=NAME", help="Map a column: ROLE=NAME, roles text, session, date, question, strand (repeatable)."),
     ] = None,
     log: Annotated[
-        Path | None, typer.Option(help="Where to write the ingest log (default: <out stem>.ingest-log.csv beside --out).")
+        Path | None, typer.Option(metavar="FILE", help="Where to write the ingest log (default: <out stem>.ingest-log.csv beside --out).")
     ] = None,
 ) -> None:
     """Read session spreadsheets and feedback emails into one comments table.
@@ -90,7 +92,9 @@ def ingest_command(
     write_table(result.comments, out)
     write_table(result.log, log_path)
     stdout.print(summary_table(result))
-    stdout.print(f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.")
+    stdout.print(
+        f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.", soft_wrap=True
+    )
     for warning in [str(w.message) for w in caught] + result.warnings:
         stderr.print(f"[yellow]Warning:[/] {warning}", markup=True, highlight=False, soft_wrap=True)
     for message in result.errors:

@@ -121,13 +121,18 @@ def raise_problems(result: BuildResult, source: str, document: YamlDocument | No
     for warning in result.warnings:
         warnings.warn(CodebookWarning(f"{source} ({_locate(warning, document, data)}): {warning.message}"), stacklevel=3)
     if result.problems or result.codebook is None:
-        raise CodebookValidationError(source, [f"{_locate(p, document, data)}: {p.message}" for p in result.problems])
+        ordered = sorted(result.problems, key=lambda p: _line(p, document) or 0)
+        raise CodebookValidationError(source, [f"{_locate(p, document, data)}: {p.message}" for p in ordered])
     return result.codebook
+
+
+def _line(problem: Problem, document: YamlDocument | None) -> int | None:
+    return problem.line or (document.line(problem.path) if document is not None else None)
 
 
 def _locate(problem: Problem, document: YamlDocument | None, data: object) -> str:
     key = describe_path(data, problem.path) if problem.path else ""
-    line = problem.line or (document.line(problem.path) if document is not None else None)
+    line = _line(problem, document)
     parts = [f"line {line}" if line else "", f"key {key}" if key else ""]
     return ", ".join(part for part in parts if part) or "top level"
 

@@ -112,7 +112,7 @@ def theme_entry(theme: Theme) -> dict[str, Any]:
 
 def dump_yaml(data: Any) -> str:
     """Return ``data`` as YAML in the codebook's style (block style, token patterns on one line)."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
 
 
 def _pattern_entry(pattern: Pattern, default_id: str) -> Any:

@@ -8,15 +8,19 @@ so it persists with skops without custom types.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-#: Word tokens: runs of two or more letters/digits, keeping inner apostrophes
-#: ("couldn't") so that explanations quote words as they were written.
-TOKEN_PATTERN = r"(?u)\b\w[\w']*\w\b"
+#: Word tokens: runs of letters/digits with their apostrophes ("couldn't"), so
+#: that explanations quote words as they were written. A simple pattern: the
+#: regular expression is the costliest step of prediction.
+TOKEN_PATTERN = r"(?u)\w[\w']*"
 
 
 def word_vectorizer(ngram_range: tuple[int, int], min_df: int, max_features: int | None) -> TfidfVectorizer:
@@ -78,3 +82,93 @@ def join_blocks(blocks: Sequence[sp.spmatrix]) -> sp.csr_matrix:
     if len(blocks) == 1:
         return sp.csr_matrix(blocks[0])
     return sp.hstack(list(blocks), format="csr", dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class WordLookup:
+    """Lookup tables for turning texts into a fitted word TF-IDF vectorizer's matrix quickly.
+
+    Built from the vectorizer's vocabulary (never saved: rebuilt after loading).
+    """
+
+    tokens: dict[str, int]  # every token of the vocabulary's unigrams and bigrams -> its position
+    unigram_feature: np.ndarray  # per token: its unigram's column, or -1
+    pairs: pd.Index  # bigram codes: first token * len(tokens) + second token
+    pair_feature: np.ndarray  # per bigram code: its column
+    idf: np.ndarray
+    n_features: int
+
+
+def word_lookup(vectorizer: TfidfVectorizer) -> WordLookup | None:
+    """Return lookup tables for :func:`word_tfidf`, or None when the fast path does not apply.
+
+    The fast path covers what :func:`word_vectorizer` builds: lower-cased word
+    unigrams and/or bigrams, sublinear tf, IDF and L2 norm.
+    """
+    if vectorizer.ngram_range[1] > 2 or not (vectorizer.sublinear_tf and vectorizer.norm == "l2"):
+        return None
+    terms = np.array(list(vectorizer.vocabulary_), dtype=object)
+    columns = np.fromiter(vectorizer.vocabulary_.values(), dtype=np.int64, count=len(terms))
+    is_pair = np.array([" " in term for term in terms], dtype=bool)
+    firsts, seconds = [], []
+    for term in terms[is_pair]:
+        first, second = term.split(" ")
+        firsts.append(first)
+        seconds.append(second)
+    tokens = {token: i for i, token in enumerate(sorted(set(terms[~is_pair]) | set(firsts) | set(seconds)))}
+    unigram_feature = np.full(len(tokens), -1, dtype=np.int64)
+    unigram_feature[_positions(tokens, terms[~is_pair])] = columns[~is_pair]
+    codes = _positions(tokens, firsts) * len(tokens) + _positions(tokens, seconds)
+    return WordLookup(
+        tokens=tokens,
+        unigram_feature=unigram_feature,
+        pairs=pd.Index(codes),
+        pair_feature=columns[is_pair],
+        idf=vectorizer.idf_.astype(np.float32),
+        n_features=len(terms),
+    )
+
+
+def _positions(tokens: dict[str, int], words: Sequence[str]) -> np.ndarray:
+    """Return each word's position in ``tokens`` (-1 when absent)."""
+    return np.fromiter(map(tokens.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+
+
+def word_tfidf(texts: Sequence[str], vectorizer: TfidfVectorizer, lookup: WordLookup | None) -> sp.csr_matrix:
+    """Return ``vectorizer.transform(texts)`` (to float precision), computed for the whole batch at once.
+
+    Tokens are found per text with the vectorizer's regular expression, then
+    looked up, paired into bigrams, counted and weighted with array
+    operations instead of scikit-learn's per-token Python loop.
+    """
+    if lookup is None:
+        return vectorizer.transform(texts)
+    n = len(texts)
+    tokenized = pd.Series(list(texts), dtype=object).str.lower().str.findall(vectorizer.token_pattern)
+    lengths = tokenized.str.len().fillna(0).to_numpy(dtype=np.int64)
+    flat = list(chain.from_iterable(tokenized))
+    token = _positions(lookup.tokens, flat)
+    document = np.repeat(np.arange(n), lengths)
+    rows, columns = [], []
+    low, high = vectorizer.ngram_range
+    if low <= 1:
+        feature = np.where(token >= 0, lookup.unigram_feature[np.maximum(token, 0)], -1)
+        rows.append(document[feature >= 0])
+        columns.append(feature[feature >= 0])
+    if high >= 2 and len(token) > 1:
+        first, second = token[:-1], token[1:]
+        valid = (document[1:] == document[:-1]) & (first >= 0) & (second >= 0)
+        position = lookup.pairs.get_indexer(first[valid] * len(lookup.tokens) + second[valid])
+        rows.append(document[:-1][valid][position >= 0])
+        columns.append(lookup.pair_feature[position[position >= 0]])
+    rows_all = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    columns_all = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+    counts = sp.csr_matrix(
+        (np.ones(len(rows_all), dtype=np.float32), (rows_all, columns_all)), shape=(n, lookup.n_features)
+    )
+    counts.sum_duplicates()
+    counts.data = (np.log(counts.data) + 1.0) * lookup.idf[counts.indices]
+    per_row = np.diff(counts.indptr)
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(n), per_row), weights=counts.data**2, minlength=n))
+    counts.data /= np.repeat(np.where(norms > 0, norms, 1.0), per_row).astype(np.float32)
+    return counts

@@ -15,6 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Token
+from spacy.util import load_language_data, registry
 
 from tcs_themes.errors import TcsError
 
@@ -86,3 +87,35 @@ def make_nlp() -> Language:
             f"'pip install spacy-lookups-data' ({type(error).__name__})"
         ) from None
     return nlp
+
+
+@functools.cache
+def lemma_forms() -> dict[str, frozenset[str]]:
+    """Return, for each lemma, every lower-case word the pipeline gives that lemma.
+
+    The inverse of the lookup table :func:`make_nlp` lemmatizes with (a word
+    missing from the table is its own lemma, and is not listed here), read
+    from spacy-lookups-data. The rule coder uses it to turn ``LEMMA`` token
+    patterns into fast phrase lists.
+    """
+    raw = load_language_data(registry.lookups.get("en")["lemma_lookup"])
+    forms: dict[str, set[str]] = {}
+    for word, lemma in raw.items():
+        if word == word.lower():
+            forms.setdefault(lemma, set()).add(word)
+    for lemma, words in forms.items():
+        if raw.get(lemma, lemma) == lemma:
+            words.add(lemma)
+    return {lemma: frozenset(words) for lemma, words in forms.items()}
+
+
+def words_with_lemma(lemma: str) -> frozenset[str]:
+    """Return the lower-case words whose lemma is ``lemma`` (``park`` -> park, parks, parked ...)."""
+    known = lemma_forms().get(lemma)
+    if known is not None:
+        return known
+    return frozenset({lemma}) if _lemma_table().get(lemma, lemma) == lemma else frozenset()
+
+
+def _lemma_table() -> dict[str, str]:
+    return make_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")

@@ -2,7 +2,9 @@
 
 Each theme's patterns become spaCy matchers: phrases on lower-case text
 (``PhraseMatcher(attr="LOWER")``), lemma phrases (``PhraseMatcher(attr="LEMMA")``)
-and token patterns (``Matcher``). For each comment the coder returns every
+and token patterns (``Matcher``; simple word-sequence patterns are expanded into
+phrases first, see :mod:`tcs_themes.coding.phrase_expansion`, because that is
+many times faster and matches the same spans). For each comment the coder returns every
 theme matched and, for each match, the words, the pattern and the character
 offsets, so an analyst can check why a comment was coded.
 
@@ -23,6 +25,8 @@ not depend on the batch size or on the other comments in the batch.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +38,11 @@ from spacy.tokens import Doc
 
 from tcs_themes.codebook.model import Codebook, Pattern
 from tcs_themes.coding.nlp import make_nlp
+from tcs_themes.coding.phrase_expansion import expand_to_phrases
+
+
+#: Curly quotes to straight ones: same length, so character offsets are kept.
+_STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class RuleMatch:
     pattern : str
         The pattern, human-readable (``'"green space"'``).
     words : str
-        The matched text, as written in the comment.
+        The matched text (curly quotes straightened, see :meth:`RuleCoder.docs`).
     start, end : int
         Character offsets of ``words`` in the comment (``text[start:end] == words``).
     """
@@ -116,6 +125,7 @@ class RuleCoder:
             for exclusion, patterns in ((False, theme.patterns), (True, theme.exclusions)):
                 for pattern in patterns:
                     self._add(pattern, _Rule(top, sub, pattern, len(self._rules), exclusion))
+        self._matchers = [m for m in (self._lower, self._lemma, self._tokens) if len(m)]
 
     def _add(self, pattern: Pattern, rule: _Rule) -> None:
         self._rules[pattern.id] = rule
@@ -124,7 +134,11 @@ class RuleCoder:
         elif pattern.lemmas is not None:
             self._lemma.add(pattern.id, [self.nlp(pattern.lemmas)])
         else:
-            self._tokens.add(pattern.id, [list(pattern.tokens or ())], greedy="LONGEST")
+            phrases = _phrase_docs(json.dumps(pattern.tokens, sort_keys=True))
+            if phrases is None:
+                self._tokens.add(pattern.id, [list(pattern.tokens or ())], greedy="LONGEST")
+            else:
+                self._lower.add(pattern.id, list(phrases))
 
     def __len__(self) -> int:
         """Return the number of patterns and exclusions the coder matches."""
@@ -147,20 +161,30 @@ class RuleCoder:
 
     def iter_match(self, texts: Iterable[Any]) -> Iterator[list[RuleMatch]]:
         """Like :meth:`match`, but yield each comment's matches as its batch is done (bounded memory)."""
-        if isinstance(texts, str):
-            raise TypeError("pass a list of comment texts, not one string")
-        cleaned = (_as_text(text) for text in texts)
-        for doc in self.nlp.pipe(cleaned, batch_size=self.batch_size):
+        for doc in self.docs(texts):
             yield self._match_doc(doc)
 
+    def docs(self, texts: Iterable[Any]) -> Iterator[Doc]:
+        """Process texts with :attr:`nlp` in batches, as the coder sees them.
+
+        Curly quotes and apostrophes are straightened first (``’`` -> ``'``),
+        which keeps every character offset, so "don’t" matches a pattern
+        written "don't". The docs can be passed to :meth:`match_docs` or used
+        by another coder (one pass of spaCy for both).
+        """
+        if isinstance(texts, str):
+            raise TypeError("pass a list of comment texts, not one string")
+        cleaned = (_as_text(text).translate(_STRAIGHT_QUOTES) for text in texts)
+        yield from self.nlp.pipe(cleaned, batch_size=self.batch_size)
+
     def match_docs(self, docs: Iterable[Doc]) -> list[list[RuleMatch]]:
-        """Match documents already processed by :attr:`nlp`; one list of matches per doc."""
+        """Match documents made by :meth:`docs`; one list of matches per doc."""
         return [self._match_doc(doc) for doc in docs]
 
     def _match_doc(self, doc: Doc) -> list[RuleMatch]:
         strings = self.nlp.vocab.strings
         found: list[tuple[_Rule, int, int]] = []
-        for matcher in (self._lower, self._lemma, self._tokens):
+        for matcher in self._matchers:
             for key, start, end in matcher(doc):
                 found.append((self._rules[strings[key]], start, end))
         positives = [item for item in found if not item[0].exclusion]
@@ -168,6 +192,16 @@ class RuleCoder:
         kept = _drop_redundant([item for item in positives if not _excluded(item, exclusions)])
         kept.sort(key=lambda item: (doc[item[1]].idx, item[2], item[0].order))
         return [_to_match(doc, rule, start, end) for rule, start, end in kept]
+
+
+@functools.cache
+def _phrase_docs(tokens_json: str) -> tuple[Doc, ...] | None:
+    """The phrase docs a token pattern expands to (None if it cannot be), made once per process."""
+    phrases = expand_to_phrases(json.loads(tokens_json))
+    if phrases is None:
+        return None
+    vocab = make_nlp().vocab
+    return tuple(Doc(vocab, words=list(words)) for words in phrases)
 
 
 def _as_text(text: Any) -> str:

@@ -58,21 +58,12 @@ def sigmoid(scores: np.ndarray, slopes: np.ndarray, intercepts: np.ndarray) -> n
 
 
 def best_f1_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
-    """Return the probability threshold that maximises F1, and that F1.
+    """Return the probability threshold that maximises F1 of ``truth`` (0/1), and that F1.
 
-    Parameters
-    ----------
-    proba : ndarray of shape (n,)
-        Out-of-fold calibrated probabilities of one theme.
-    truth : ndarray of shape (n,)
-        0/1 codes of that theme.
-
-    Returns
-    -------
-    (threshold, f1) : tuple of float
-        Among equally good thresholds the one nearest 0.5 is taken (ties are
-        common with few positives); ``(FALLBACK_THRESHOLD, 0.0)`` when no
-        threshold finds a single positive.
+    ``proba`` are one theme's out-of-fold calibrated probabilities. Among
+    equally good thresholds the one nearest 0.5 is taken (ties are common with
+    few positives); ``(FALLBACK_THRESHOLD, 0.0)`` when no threshold finds a
+    single positive.
     """
     truth = np.asarray(truth).astype(bool)
     given = np.asarray(proba)[:, None] >= THRESHOLD_GRID[None, :]

@@ -21,7 +21,7 @@ from tcs_themes.config import ROLES, Settings, find_settings, load_settings
 from tcs_themes.errors import InputFileError, TcsError, UsageError
 from tcs_themes.ingest.columns import header_key, merged_synonyms
 from tcs_themes.ingest.csv_files import read_csv_grid
-from tcs_themes.ingest.email_text import clean_body, sender_org, split_points
+from tcs_themes.ingest.email_text import clean_body, is_personal_name, sender_org, split_points
 from tcs_themes.ingest.emails import Mail, read_eml, read_mbox, read_msg
 from tcs_themes.ingest.ledger import ATTACHMENT, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger
 from tcs_themes.ingest.redaction import redact
@@ -92,8 +92,9 @@ def _register(register: SessionRegister | str | Path | None, settings: Settings)
 
 
 def _sender_names(mail: Mail) -> list[str]:
+    """The sender's name to redact: a personal From name, or one read from the address (jo.bloggs@)."""
     if mail.sender_name:
-        return [mail.sender_name]
+        return [mail.sender_name] if is_personal_name(mail.sender_name) else []
     local = (mail.sender_address or "").split("@")[0]
     words = [w for w in local.replace("_", ".").replace("-", ".").split(".") if w.isalpha()]
     return [" ".join(w.title() for w in words)] if len(words) >= 2 else []
@@ -101,7 +102,8 @@ def _sender_names(mail: Mail) -> list[str]:
 
 def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
     for mail in mails:
-        paragraphs, signature = clean_body(mail.body)
+        names = _sender_names(mail)
+        paragraphs, signature = clean_body(mail.body, names=[w for n in names for w in (n, n.split()[0])])
         points = split_points(paragraphs)
         if not points:
             ledger.blank(report, item, f"{mail.location}#1", "no text once quotes, signature and disclaimers are removed")
@@ -111,7 +113,7 @@ def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger
         }
         for part, text in enumerate(points, start=1):
             record = {**base, "part": part, "location": f"{mail.location}#{part}", "text": text}
-            ledger.offer(report, item, record, group=f"email {mail.message_id}", names=_sender_names(mail))
+            ledger.offer(report, item, record, group=f"email {mail.message_id}", names=names)
         for attachment in mail.attachments:
             report.attachments += 1
             ledger.note(item, mail.location, ATTACHMENT, f"{attachment}: attachments are not read")

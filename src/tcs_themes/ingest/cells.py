@@ -7,6 +7,7 @@ Numbers and dates typed in a text column become text as Excel shows them
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 import pandas as pd
@@ -43,8 +44,22 @@ def cell_date(value: object) -> pd.Timestamp | None:
         return None
     if isinstance(value, datetime.datetime | datetime.date):
         return pd.Timestamp(value)
+    return _parse_date(cell_text(value))
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y-%m-%d %H:%M:%S")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(text: str) -> pd.Timestamp | None:
+    """Parse a date written as text: common UK forms first, then pandas (day first)."""
+    for form in _DATE_FORMATS:
+        try:
+            return pd.Timestamp(datetime.datetime.strptime(text, form))
+        except ValueError:
+            continue
     try:
-        stamp = pd.to_datetime(cell_text(value), dayfirst=True, errors="coerce")
+        stamp = pd.to_datetime(text, dayfirst=True, errors="coerce")
     except (ValueError, TypeError, OverflowError):
         return None
     return None if pd.isna(stamp) else stamp

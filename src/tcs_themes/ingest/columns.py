@@ -8,6 +8,7 @@ below (plus any from the settings file) or an explicit mapping.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -41,7 +42,12 @@ HEADER_SEARCH_ROWS = 30
 
 def header_key(value: object) -> str:
     """Normalise a header cell for comparison: case, accents, punctuation and spacing."""
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return _key(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _key(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     text = text.casefold().replace("&", " and ").replace("'", "")
     text = re.sub(r"\(s\)", "s", text)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())

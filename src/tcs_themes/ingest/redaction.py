@@ -18,7 +18,7 @@ NAME = "[NAME]"
 _EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 # +44 or 0, then 9-10 more digits in groups separated by spaces or hyphens.
 _PHONE_RE = re.compile(
-    r"(?<![\w+/.])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,5}\)?(?:[\s-]?\d{2,4}){1,3}(?![\w/])"
+    r"(?<![\w+/.])(?:\+44\s?(?:\(0\)\s?)?\d{2,5}|\(0\d{2,5}\)|0\d{2,5})(?:[\s-]?\d{2,4}){1,3}(?![\w/])"
 )
 _POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?(\d[A-Z]{2})\b", re.IGNORECASE)
 _ORDINALS = {"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "0th"}
@@ -85,9 +85,13 @@ def redact(text: str, names: Iterable[str] = ()) -> tuple[str, int]:
     ('Ring [NAME] on [PHONE] or [EMAIL], [POSTCODE]', 4)
     """
     total = 0
-    for pattern, replace in ((_EMAIL_RE, EMAIL), (_PHONE_RE, _phone), (_POSTCODE_RE, _postcode)):
-        text, count = _count_sub(pattern, replace, text)
-        total += count
+    has_digit = any(char.isdigit() for char in text)
+    for pattern, replace, needed in (
+        (_EMAIL_RE, EMAIL, "@" in text), (_PHONE_RE, _phone, has_digit), (_POSTCODE_RE, _postcode, has_digit)
+    ):
+        if needed:
+            text, count = _count_sub(pattern, replace, text)
+            total += count
     for pattern in _name_patterns(names):
         text, count = _count_sub(pattern, NAME, text)
         total += count

@@ -66,6 +66,8 @@ class SessionRegister:
     aliases: dict[str, list[str]]
 
     def __post_init__(self) -> None:
+        self._rows = {row["session_id"]: row for _, row in self.sessions.iterrows()}
+        self._found: dict[str, str | None] = {}
         self._keys: dict[str, str] = {}
         for row in self.sessions.itertuples(index=False):
             names = [row.session_id, row.session_name, *self.aliases.get(row.session_id, [])]
@@ -87,20 +89,21 @@ class SessionRegister:
         Returns ``None`` when nothing matches or the match is ambiguous.
         """
         key = header_key(re.sub(r"\.(xlsx|xlsm|csv)$", "", str(name), flags=re.IGNORECASE))
-        if not key:
+        if key not in self._found:
+            self._found[key] = self._find_key(key)
+        session_id = self._found[key]
+        return None if session_id is None else self._rows[session_id]
+
+    def _find_key(self, key: str) -> str | None:
+        if not key or key in self._keys:
+            return self._keys.get(key)
+        padded = f" {key} "
+        found = [(len(k), sid) for k, sid in self._keys.items() if f" {k} " in padded]
+        if not found:
             return None
-        session_id = self._keys.get(key)
-        if session_id is None:
-            padded = f" {key} "
-            found = [(len(k), sid) for k, sid in self._keys.items() if f" {k} " in padded]
-            if not found:
-                return None
-            longest = max(length for length, _ in found)
-            ids = {sid for length, sid in found if length == longest}
-            if len(ids) != 1:
-                return None
-            session_id = ids.pop()
-        return self.sessions.loc[self.sessions["session_id"] == session_id].iloc[0]
+        longest = max(length for length, _ in found)
+        ids = {sid for length, sid in found if length == longest}
+        return ids.pop() if len(ids) == 1 else None
 
     def close_matches(self, name: object, n: int = 3) -> list[str]:
         """Return up to ``n`` sessions (as ``"S04 Community and cultural partners 1"``) close to ``name``."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import fnmatch
 import glob
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tcs_themes.errors import InputFileError
@@ -57,18 +58,23 @@ def _in_folder(folder: Path, shown: str, files: Iterable[Path]) -> list[InputFil
     return found
 
 
-def _glob_base(pattern: str) -> str:
-    parts = Path(pattern).parts
-    fixed = [part for part in parts[: next((i for i, p in enumerate(parts) if _GLOB_CHARS & set(p)), len(parts))]]
-    return str(Path(*fixed)) if fixed else "."
+def _glob_base(pattern: str) -> Path:
+    """The folder part of a glob before its first wildcard (``data/raw`` for ``data/raw/**/*.csv``)."""
+    fixed: list[str] = []
+    for part in Path(pattern).parts:
+        if _GLOB_CHARS & set(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
 
 
 def expand_paths(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[InputFileError]]:
     """Expand files, folders and glob patterns into input files, in a stable order.
 
     Hidden files and Office lock files (``~$...``) in folders are left out; a
-    file reached twice is read once. Returns the files and one error per path
-    that matched nothing.
+    file reached twice is read once; files of different folders with the same
+    relative path keep their path as given as ``relative``, so their comment ids
+    differ. Returns the files and one error per path that matched nothing.
     """
     files: list[InputFile] = []
     errors: list[InputFileError] = []
@@ -96,7 +102,13 @@ def expand_paths(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Inp
     unique: dict[Path, InputFile] = {}
     for item in files:
         unique.setdefault(item.path.resolve(), item)
-    return list(unique.values()), errors
+    return _distinct_relatives(list(unique.values())), errors
+
+
+def _distinct_relatives(files: list[InputFile]) -> list[InputFile]:
+    """Files from different folders with the same relative path are known by their path as given instead."""
+    counts = Counter(item.relative for item in files)
+    return [replace(item, relative=item.source_file) if counts[item.relative] > 1 else item for item in files]
 
 
 def matches_any(item: InputFile, patterns: Sequence[str], folder: Path) -> str | None:

@@ -1,0 +1,389 @@
+"""Theme counts: how often each theme came up, overall and by strand, session, question or source.
+
+Two bases are counted, and every table says which:
+
+* ``primary``: a comment counts once, under its main theme (``primary_theme``),
+  so the counts add up to the number of comments;
+* ``any``: a comment counts under every theme it was given (``themes``), so a
+  comment with two themes counts twice and shares can add up to more than 100%.
+
+Comments no theme fitted are counted under ``uncoded`` in both bases: they are
+shown, never hidden. Shares are of the comments in the group (the strand, the
+session...), so the shares of one group under the primary basis add up to 1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import pandas as pd
+
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.schema import UNCODED, split_list
+
+Basis = Literal["primary", "any"]
+Dimension = Literal["strand", "session", "question", "source"]
+
+BASES: dict[str, str] = {"primary": "main theme", "any": "any theme"}
+DIMENSIONS: tuple[str, ...] = ("strand", "session", "question", "source")
+
+#: Group labels for comments that have no strand, session or question.
+NO_STRAND = "No strand (emails)"
+NO_SESSION = "No session (emails)"
+NO_QUESTION = "No question recorded"
+SOURCE_LABELS = {"spreadsheet": "Group sessions", "email": "Emails"}
+
+
+class Register(Protocol):
+    """What the counts need from a sessions register (``tcs_themes.ingest.register.SessionRegister``)."""
+
+    sessions: pd.DataFrame  # session_id, session_name, strand, date, format
+    strands: dict[str, str]  # strand label -> description
+
+
+def theme_lists(coded: pd.DataFrame, basis: Basis = "primary") -> pd.Series:
+    """Return, per comment, the list of theme ids it counts under for ``basis``.
+
+    Uncoded comments give ``["uncoded"]`` so they are always counted.
+    """
+    _check_basis(basis)
+    if basis == "primary":
+        return coded["primary_theme"].fillna(UNCODED).astype(object).map(lambda theme: [str(theme)])
+    return coded["themes"].astype(object).map(lambda value: [t for t in split_list(value) if t != UNCODED] or [UNCODED])
+
+
+def group_labels(coded: pd.DataFrame, by: Dimension) -> pd.Series:
+    """Return the group label of each comment for ``by`` (missing values get a readable label)."""
+    if by == "strand":
+        return coded["strand"].astype("string").fillna(NO_STRAND)
+    if by == "session":
+        names = coded["session_name"].astype("string").fillna(coded["session_id"].astype("string"))
+        return names.fillna(NO_SESSION)
+    if by == "question":
+        return coded["question"].astype("string").str.strip().replace("", pd.NA).fillna(NO_QUESTION)
+    if by == "source":
+        return coded["source_kind"].astype("string").map(lambda kind: SOURCE_LABELS.get(kind, str(kind)))
+    raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(DIMENSIONS)}")
+
+
+def natural_key(label: str) -> list[object]:
+    """Sort key putting "Strand 2" before "Strand 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(label))]
+
+
+def _check_basis(basis: str) -> None:
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r}; use 'primary' or 'any'")
+
+
+def _theme_order(codebook: Codebook, coded_themes: pd.Series) -> list[str]:
+    """Codebook themes in order, then any theme ids the table has that the codebook lacks, then uncoded."""
+    known = codebook.ids
+    extra = sorted({t for t in coded_themes if t not in known and t != UNCODED})
+    return [*known, *extra, UNCODED]
+
+
+def _group_order(labels: pd.Series, by: Dimension | None, register: Register | None) -> list[str]:
+    present = list(dict.fromkeys(labels))
+    if by == "strand" and register is not None:
+        first = [s for s in register.strands if s in present]
+    elif by == "session" and register is not None:
+        first = [s for s in register.sessions["session_name"] if s in present]
+    elif by == "source":
+        first = [s for s in SOURCE_LABELS.values() if s in present]
+    else:
+        first = []
+    rest = sorted((s for s in present if s not in first and s not in (NO_STRAND, NO_SESSION, NO_QUESTION)), key=natural_key)
+    tail = [s for s in (NO_STRAND, NO_SESSION, NO_QUESTION) if s in present]
+    return [*first, *rest, *tail]
+
+
+def _sessions_in_groups(coded: pd.DataFrame, labels: pd.Series, by: Dimension | None, register: Register | None) -> dict[str, int]:
+    """How many sessions each group holds: from the register when given, else from the data."""
+    in_data = coded["session_id"].groupby(labels.values).nunique()
+    totals = {str(k): int(v) for k, v in in_data.items()}
+    if register is None:
+        return totals
+    sessions = register.sessions
+    if by is None:
+        return {"All": len(sessions)}
+    if by == "strand":
+        per_strand = sessions.groupby("strand")["session_id"].nunique()
+        return {g: int(per_strand.get(g, totals.get(g, 0))) for g in totals}
+    if by == "source":
+        return {g: (len(sessions) if g == SOURCE_LABELS["spreadsheet"] else totals[g]) for g in totals}
+    return totals
+
+
+def theme_counts(
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    basis: Basis = "primary",
+    by: Dimension | None = None,
+    register: Register | None = None,
+) -> pd.DataFrame:
+    """Count comments per theme, overall or per group, on one basis.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        The coded table (``CODED_COLUMNS``).
+    codebook : Codebook
+        Gives the themes (all of them are listed, with 0 when not raised) and their names.
+    basis : {"primary", "any"}, default "primary"
+        Count each comment under its main theme only, or under every theme it was given.
+    by : {"strand", "session", "question", "source"}, optional
+        Count within each group; ``None`` counts over all comments.
+    register : Register, optional
+        The sessions register: gives the number of sessions per strand (and overall)
+        for "raised in 4 of the 5 sessions"; without it, sessions are counted from the data.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group,) theme, ranked within the group: ``[by,] theme_id, theme,
+        comments, share, rank, sessions, sessions_total, emails, basis``. ``share`` is
+        ``comments`` over the group's comments; ``rank`` is 1 for the most common theme
+        (ties share a rank; <NA> for uncoded and for themes not raised); ``sessions`` is
+        how many sessions raised the theme out of ``sessions_total``; ``emails`` how many
+        emails did. Uncoded comments are a row of their own, last in each group.
+    """
+    _check_basis(basis)
+    labels = group_labels(coded, by) if by else pd.Series("All", index=coded.index, dtype="string")
+    long = pd.DataFrame(
+        {
+            "group": labels.astype(str).values,
+            "theme_id": theme_lists(coded, basis).values,
+            "session_id": coded["session_id"].astype("string").values,
+            "message_id": coded["message_id"].where(coded["source_kind"] == "email").astype("string").values,
+        }
+    ).explode("theme_id")
+    group_sizes = labels.astype(str).value_counts()
+    themes = _theme_order(codebook, long["theme_id"])
+    groups = _group_order(labels.astype(str), by, register)
+    grid = pd.MultiIndex.from_product([groups, themes], names=["group", "theme_id"])
+    grouped = long.groupby(["group", "theme_id"])
+    table = pd.DataFrame(
+        {
+            "comments": grouped.size(),
+            "sessions": grouped["session_id"].nunique(),
+            "emails": grouped["message_id"].nunique(),
+        }
+    ).reindex(grid, fill_value=0).reset_index()
+    table = table.astype({"comments": "int64", "sessions": "int64", "emails": "int64"})
+    table["theme"] = table["theme_id"].map(codebook.name_of)
+    table["share"] = table["comments"] / table["group"].map(group_sizes).astype(float)
+    ranked = table["comments"].where((table["theme_id"] != UNCODED) & (table["comments"] > 0))
+    table["rank"] = ranked.groupby(table["group"]).rank(method="min", ascending=False).astype("Int64")
+    sessions_total = _sessions_in_groups(coded, labels.astype(str), by, register)
+    table["sessions_total"] = table["group"].map(lambda g: sessions_total.get(g, 0)).astype("int64")
+    table["basis"] = basis
+    table["_order"] = table["theme_id"].map({t: i for i, t in enumerate(themes)})
+    table["_group"] = table["group"].map({g: i for i, g in enumerate(groups)})
+    table["_uncoded"] = table["theme_id"] == UNCODED
+    table = table.sort_values(["_group", "_uncoded", "comments", "_order"], ascending=[True, True, False, True])
+    columns = ["theme_id", "theme", "comments", "share", "rank", "sessions", "sessions_total", "emails", "basis"]
+    if by:
+        table = table.rename(columns={"group": by})
+        columns = [by, *columns]
+    return table[columns].reset_index(drop=True)
+
+
+def theme_summary(
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    by: Dimension | None = None,
+    register: Register | None = None,
+) -> pd.DataFrame:
+    """Both bases side by side: the table the workbook and the report show.
+
+    Returns
+    -------
+    DataFrame
+        ``[by,] theme_id, theme, rank, main_comments, main_share, any_comments, any_share,
+        sessions, sessions_total, emails``, ranked by the main-theme count. ``rank`` is the
+        main-theme rank; ``sessions`` and ``emails`` say where the theme was mentioned at
+        all (any basis).
+    """
+    keys = [by, "theme_id"] if by else ["theme_id"]
+    main = theme_counts(coded, codebook, basis="primary", by=by, register=register)
+    anyb = theme_counts(coded, codebook, basis="any", by=by, register=register)
+    merged = main.rename(columns={"comments": "main_comments", "share": "main_share"}).merge(
+        anyb[[*keys, "comments", "share", "sessions", "emails"]].rename(
+            columns={"comments": "any_comments", "share": "any_share"}
+        ),
+        on=keys,
+        suffixes=("_main", ""),
+    )
+    columns = [*keys, "theme", "rank", "main_comments", "main_share", "any_comments", "any_share"]
+    return merged[[*columns, "sessions", "sessions_total", "emails"]]
+
+
+def strand_overview(coded: pd.DataFrame, register: Register | None = None) -> pd.DataFrame:
+    """One row per strand (and one for comments with no strand), with a total row.
+
+    Returns
+    -------
+    DataFrame
+        ``strand, description, sessions, sessions_with_comments, comments, coded, uncoded,
+        emails``. ``sessions`` comes from the register when given (else the data).
+    """
+    labels = group_labels(coded, "strand").astype(str)
+    order = _group_order(labels, "strand", register)
+    totals = _sessions_in_groups(coded, labels, "strand", register)
+    uncoded = coded["primary_theme"].fillna(UNCODED).eq(UNCODED)
+    emails = coded["message_id"].where(coded["source_kind"] == "email")
+    rows = []
+    for strand in order:
+        mask = (labels == strand).to_numpy()
+        rows.append(
+            {
+                "strand": strand,
+                "description": (register.strands.get(strand, "") if register is not None else ""),
+                "sessions": totals.get(strand, 0),
+                "sessions_with_comments": int(coded.loc[mask, "session_id"].nunique()),
+                "comments": int(mask.sum()),
+                "coded": int((~uncoded[mask]).sum()),
+                "uncoded": int(uncoded[mask].sum()),
+                "emails": int(emails[mask].nunique()),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["strand", "description", "sessions", "sessions_with_comments", "comments", "coded", "uncoded", "emails"])
+    total = table.drop(columns=["strand", "description"]).sum().to_dict()
+    if register is not None:
+        total["sessions"] = len(register.sessions)
+    total["sessions_with_comments"] = int(coded["session_id"].nunique())
+    table.loc[len(table)] = {"strand": "All strands", "description": "", **total}
+    return table.astype({c: "int64" for c in table.columns[2:]})
+
+
+def subtheme_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Count the sub-themes found under each theme.
+
+    Returns
+    -------
+    DataFrame
+        ``theme_id, theme, subtheme_id, subtheme, comments, share_of_theme``, one row per
+        codebook sub-theme (0 when not found), ordered by theme then count.
+        ``share_of_theme`` is over the comments given the parent theme (any basis).
+    """
+    pairs = coded["subthemes"].astype(object).map(split_list).explode().dropna()
+    found = pairs.str.split("/", n=1, expand=True) if len(pairs) else pd.DataFrame(columns=[0, 1])
+    found.columns = ["theme_id", "subtheme_id"]
+    found["comment_id"] = coded.loc[found.index, "comment_id"].values
+    counts = found.drop_duplicates().groupby(["theme_id", "subtheme_id"]).size()
+    any_counts = theme_lists(coded, "any").explode().value_counts()
+    rows = []
+    for theme in codebook.themes:
+        for sub in codebook.subthemes_of(theme.id):
+            n = int(counts.get((theme.id, sub.id), 0))
+            parent = int(any_counts.get(theme.id, 0))
+            rows.append(
+                {
+                    "theme_id": theme.id,
+                    "theme": theme.name,
+                    "subtheme_id": sub.id,
+                    "subtheme": sub.name,
+                    "comments": n,
+                    "share_of_theme": n / parent if parent else 0.0,
+                }
+            )
+    table = pd.DataFrame(rows, columns=["theme_id", "theme", "subtheme_id", "subtheme", "comments", "share_of_theme"])
+    order = {t: i for i, t in enumerate(codebook.ids)}
+    table["_order"] = table["theme_id"].map(order)
+    table = table.sort_values(["_order", "comments", "subtheme"], ascending=[True, False, True])
+    return table.drop(columns="_order").reset_index(drop=True)
+
+
+def cooccurrence(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Count the comments given each pair of themes.
+
+    Returns
+    -------
+    DataFrame
+        A square table indexed and columned by theme id (codebook order): cell (a, b) is the
+        number of comments given both a and b; the diagonal is the number given a at all.
+    """
+    ids = codebook.ids
+    lists = theme_lists(coded, "any")
+    indicator = pd.DataFrame(
+        [[theme in themes for theme in ids] for themes in lists], columns=ids, index=coded.index
+    ).astype("int64")
+    matrix = indicator.T @ indicator
+    matrix.index.name = "theme_id"
+    return matrix
+
+
+def top_cooccurring(matrix: pd.DataFrame, theme_id: str, n: int = 3) -> list[tuple[str, int]]:
+    """Return the ``n`` themes most often given together with ``theme_id``, as (id, comments)."""
+    if theme_id not in matrix.index:
+        return []
+    row = matrix.loc[theme_id].drop(theme_id)
+    row = row[row > 0]
+    order = sorted(row.items(), key=lambda item: (-item[1], list(matrix.columns).index(item[0])))
+    return [(str(t), int(c)) for t, c in order[:n]]
+
+
+@dataclass(frozen=True)
+class ThemeCounts:
+    """Every count the workbook and the report publish, computed once so they always agree.
+
+    Attributes
+    ----------
+    overall : DataFrame
+        :func:`theme_summary` over all comments.
+    by_strand, by_session, by_question, by_source : DataFrame
+        :func:`theme_summary` per group.
+    strands : DataFrame
+        :func:`strand_overview`.
+    subthemes : DataFrame
+        :func:`subtheme_counts`.
+    cooccurrence : DataFrame
+        :func:`cooccurrence`.
+    """
+
+    overall: pd.DataFrame
+    by_strand: pd.DataFrame
+    by_session: pd.DataFrame
+    by_question: pd.DataFrame
+    by_source: pd.DataFrame
+    strands: pd.DataFrame
+    subthemes: pd.DataFrame
+    cooccurrence: pd.DataFrame
+
+    @property
+    def n_comments(self) -> int:
+        """The number of comments counted."""
+        return int(self.strands["comments"].iloc[-1])
+
+
+def count_all(coded: pd.DataFrame, codebook: Codebook, register: Register | None = None) -> ThemeCounts:
+    """Compute every published count for ``coded``.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        The coded table.
+    codebook : Codebook
+        The codebook the table was coded with.
+    register : Register, optional
+        The sessions register (session totals per strand).
+
+    Returns
+    -------
+    ThemeCounts
+    """
+    return ThemeCounts(
+        overall=theme_summary(coded, codebook, register=register),
+        by_strand=theme_summary(coded, codebook, by="strand", register=register),
+        by_session=theme_summary(coded, codebook, by="session", register=register),
+        by_question=theme_summary(coded, codebook, by="question", register=register),
+        by_source=theme_summary(coded, codebook, by="source", register=register),
+        strands=strand_overview(coded, register),
+        subthemes=subtheme_counts(coded, codebook),
+        cooccurrence=cooccurrence(coded, codebook),
+    )

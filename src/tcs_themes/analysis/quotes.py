@@ -1,0 +1,207 @@
+"""Illustrative quotes: a few comments per theme, chosen the way an analyst would.
+
+For each theme (over all comments, or within one strand) the candidates are the
+comments given that theme that are safe to publish: no redaction marker, no
+redactions counted, nothing that looks like an email address, phone number,
+postcode or web address, no person named by title or initial, and between ``min_words`` and ``max_words`` words.
+
+Each candidate gets a relevance score from three parts:
+
+* **clearly about the theme** (weight 0.4): the theme's score, whether it is the
+  comment's main theme, whether a codebook rule matched (``sources`` is ``rule``
+  or ``both``), and how few other themes the comment has;
+* **representative** (weight 0.4): cosine similarity, in TF-IDF space, to the
+  centroid of all the theme's candidates, so a quote says what most people said;
+* **short** (weight 0.2): 1 for 8 to 30 words, less for longer ones.
+
+Quotes are then picked greedily by maximal marginal relevance
+(``0.7 * relevance - 0.3 * similarity to the quotes already picked``), taking
+each next quote from a session (or email) not yet quoted while there is one, and
+never a near-duplicate of a quote already picked. Ties break on ``comment_id``,
+so the choice is deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from tcs_themes.analysis.counts import group_labels, natural_key
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.schema import UNCODED, score_column, split_list
+
+#: The markers redaction puts in place of personal details.
+REDACTION_MARKER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NAME)\]")
+#: Personal details redaction may have missed: emails, phone numbers, postcodes, web addresses.
+PERSONAL_DETAILS = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+"
+    r"|(?:\+44\s?|\b0)\d(?:[\s-]?\d){8,10}\b"
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
+    r"|https?://|www\.",
+    flags=re.IGNORECASE,
+)
+#: A person named by title or initial ("Cllr Smith", "Mrs Khan", "P. said"): not quoted either.
+NAMED_PERSON = re.compile(r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]|\b[A-Z]\.\s+(?:said|says|asked|told|mentioned)\b")
+ALL_DISCUSSIONS = "All discussions"
+QUOTE_COLUMNS = [
+    "scope", "theme_id", "theme", "quote_rank", "comment_id", "text", "words",
+    "session_name", "strand", "source_kind", "location", "relevance",
+]  # fmt: skip
+
+_MMR_LAMBDA = 0.7
+_NEAR_DUPLICATE = 0.8
+
+
+def is_publishable(text: object, redactions: object = 0) -> bool:
+    """Return True if ``text`` carries no redaction marker or personal detail."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    if redactions is not None and not pd.isna(redactions) and int(redactions) > 0:
+        return False
+    return not (REDACTION_MARKER.search(text) or PERSONAL_DETAILS.search(text) or NAMED_PERSON.search(text))
+
+
+def _shortness(words: np.ndarray) -> np.ndarray:
+    return np.where(words <= 30, 1.0, np.clip(1.0 - (words - 30) / 30.0, 0.0, 1.0))
+
+
+def _clarity(candidates: pd.DataFrame, theme_id: str) -> np.ndarray:
+    column = score_column(theme_id)
+    if column in candidates.columns:
+        score = candidates[column].astype(float).fillna(0.0).to_numpy()
+    else:
+        score = np.where(candidates["primary_theme"] == theme_id, candidates["confidence"].astype(float), 0.5)
+    themes = candidates["themes"].astype(object).map(split_list)
+    sources = candidates["sources"].astype(object).map(split_list)
+    rule = [
+        t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both")
+        for t, s in zip(themes, sources, strict=True)
+    ]
+    is_primary = (candidates["primary_theme"] == theme_id).to_numpy(dtype=float)
+    focus = 1.0 / themes.map(len).clip(lower=1).to_numpy(dtype=float)
+    return (np.clip(score, 0, 1) + 0.5 * is_primary + 0.3 * np.asarray(rule, dtype=float) + 0.2 * focus) / 2.0
+
+
+def _pick(relevance: np.ndarray, vectors: np.ndarray, origins: list[str], n: int) -> list[int]:
+    """Maximal marginal relevance with a preference for origins (sessions/emails) not yet used."""
+    chosen: list[int] = []
+    remaining = list(range(len(relevance)))
+    while remaining and len(chosen) < n:
+        used = {origins[i] for i in chosen}
+        pool = [i for i in remaining if origins[i] not in used] or remaining
+        redundancy = vectors[pool] @ vectors[chosen].T if chosen else np.zeros((len(pool), 1))
+        max_sim = redundancy.max(axis=1)
+        mmr = _MMR_LAMBDA * relevance[pool] - (1 - _MMR_LAMBDA) * max_sim
+        order = np.lexsort((np.array(pool), -np.round(mmr, 9)))
+        best = next((pool[k] for k in order if max_sim[k] < _NEAR_DUPLICATE), None)
+        if best is None:
+            break
+        chosen.append(best)
+        remaining.remove(best)
+    return chosen
+
+
+def _candidates(coded: pd.DataFrame, min_words: int, max_words: int) -> pd.DataFrame:
+    words = coded["text"].fillna("").astype(str).str.split().map(len)
+    redactions = coded["redactions"] if "redactions" in coded.columns else pd.Series(0, index=coded.index)
+    safe = [is_publishable(t, r) for t, r in zip(coded["text"], redactions, strict=True)]
+    keep = pd.Series(safe, index=coded.index) & words.between(min_words, max_words)
+    out = coded[keep].copy()
+    out["words"] = words[keep]
+    return out
+
+
+def select_quotes(
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    theme: str | None = None,
+    strand: str | None = None,
+    n: int = 3,
+    min_words: int = 5,
+    max_words: int = 45,
+) -> pd.DataFrame:
+    """Choose up to ``n`` illustrative quotes for each theme, overall or within one strand.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        The coded table.
+    codebook : Codebook
+        Gives the themes and their names.
+    theme : str, optional
+        Only this theme id (default: every codebook theme).
+    strand : str, optional
+        Only comments from this strand (e.g. ``"Strand 3"``); the scope is then the strand.
+    n : int, default 3
+        Quotes per theme (fewer when fewer comments qualify).
+    min_words, max_words : int
+        Length limits of a quote, in words.
+
+    Returns
+    -------
+    DataFrame
+        ``QUOTE_COLUMNS``: one row per quote, themes in codebook order, ``quote_rank`` 1..n.
+        ``scope`` is ``"All discussions"`` or the strand.
+
+    Raises
+    ------
+    KeyError
+        If ``theme`` is not a codebook theme.
+    """
+    themes = codebook.ids if theme is None else [codebook.theme(theme).id]
+    scope = ALL_DISCUSSIONS
+    table = coded
+    if strand is not None:
+        table = coded[group_labels(coded, "strand") == strand]
+        scope = strand
+    candidates = _candidates(table, min_words, max_words)
+    rows: list[pd.DataFrame] = []
+    if candidates.empty:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
+    matrix = vectorizer.fit_transform(candidates["text"].astype(str)).toarray()
+    given = candidates["themes"].astype(object).map(lambda value: [t for t in split_list(value) if t != UNCODED])
+    for theme_id in themes:
+        mask = given.map(lambda ts, t=theme_id: t in ts).to_numpy()
+        if not mask.any():
+            continue
+        subset = candidates[mask]
+        vectors = matrix[mask]
+        centroid = vectors.mean(axis=0)
+        norm = np.linalg.norm(centroid)
+        typical = vectors @ (centroid / norm) if norm else np.zeros(len(subset))
+        relevance = 0.4 * _clarity(subset, theme_id) + 0.4 * typical + 0.2 * _shortness(subset["words"].to_numpy())
+        origins = subset["session_id"].astype("string").fillna(subset["message_id"].astype("string")).fillna(
+            subset["comment_id"].astype("string")
+        )
+        order = np.argsort(subset["comment_id"].astype(str).to_numpy(), kind="stable")
+        picked = _pick(relevance[order], vectors[order], [str(o) for o in origins.to_numpy()[order]], n)
+        chosen = subset.iloc[order[picked]].copy()
+        chosen["relevance"] = np.round(relevance[order[picked]], 4)
+        chosen["quote_rank"] = range(1, len(chosen) + 1)
+        chosen["theme_id"] = theme_id
+        chosen["theme"] = codebook.name_of(theme_id)
+        chosen["scope"] = scope
+        rows.append(chosen[QUOTE_COLUMNS])
+    if not rows:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    return pd.concat(rows, ignore_index=True)
+
+
+def quotes_by_scope(coded: pd.DataFrame, codebook: Codebook, *, n: int = 3, max_words: int = 45) -> pd.DataFrame:
+    """Quotes per theme over all discussions, then per strand (comments with no strand only count overall).
+
+    Returns
+    -------
+    DataFrame
+        :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
+    """
+    strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
+    parts = [select_quotes(coded, codebook, n=n, max_words=max_words)]
+    parts += [select_quotes(coded, codebook, strand=s, n=n, max_words=max_words) for s in strands]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUOTE_COLUMNS)

@@ -1,0 +1,1 @@
+"""What the analysts publish: the theme-count workbook, charts and the report."""

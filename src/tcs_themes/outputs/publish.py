@@ -1,0 +1,91 @@
+"""Everything the analysts publish, from one coded table, in one call (used by ``tcs-themes run``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from tcs_themes.analysis.counts import count_all
+from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.ingest.exercises import Exercises
+from tcs_themes.outputs.charts import draw_charts
+from tcs_themes.outputs.report import build_report, write_report
+from tcs_themes.outputs.workbook import write_workbook
+
+WORKBOOK_NAME = "theme-counts.xlsx"
+CHARTS_FOLDER = "charts"
+REPORT_STEM = "report"
+
+
+def publish(
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    out_dir: str | Path,
+    *,
+    register=None,
+    exercises: Exercises | None = None,
+    method_info: Mapping[str, object] | None = None,
+    n_quotes: int = 3,
+    workbook: bool = True,
+    report: bool = True,
+    title: str = "Consultation feedback: thematic analysis",
+) -> dict[str, Path]:
+    """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
+
+    Counts and quotes are computed once and shared, so the workbook and the report
+    always agree.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        The coded table.
+    codebook : Codebook
+        The codebook it was coded with.
+    out_dir : str or Path
+        Output folder (created if needed).
+    register : SessionRegister, optional
+        The sessions register (``.sessions``, ``.strands``).
+    exercises : Exercises, optional
+        The 4Ps exercise (:func:`tcs_themes.ingest.exercises.load_exercises`).
+    method_info : mapping, optional
+        Inputs, model card and settings for the Method sheet and section.
+    n_quotes : int, default 3
+        Illustrative quotes per theme.
+    workbook, report : bool
+        Write the workbook / the report (charts are always drawn).
+    title : str
+        The report's title.
+
+    Returns
+    -------
+    dict
+        ``"workbook"`` (the .xlsx), ``"html"``, ``"docx"`` and ``"chart:<name>"`` (each PNG;
+        its SVG is next to it) -> path.
+    """
+    folder = Path(out_dir)
+    counts = count_all(coded, codebook, register)
+    quotes = quotes_by_scope(coded, codebook, n=n_quotes)
+    strand_names = dict(register.strands) if register is not None else {}
+    charts = draw_charts(counts, folder / CHARTS_FOLDER, strand_names=strand_names, exercises=exercises)
+    paths: dict[str, Path] = {f"chart:{name}": files["png"] for name, files in charts.items()}
+    if workbook:
+        paths["workbook"] = write_workbook(
+            folder / WORKBOOK_NAME,
+            coded,
+            codebook,
+            counts=counts,
+            quotes=quotes,
+            register=register,
+            exercises=exercises,
+            method_info=method_info,
+        )
+    if report:
+        content = build_report(
+            coded, codebook, counts, quotes, charts,
+            register=register, exercises=exercises, method_info=method_info, title=title,
+        )  # fmt: skip
+        paths.update(write_report(content, folder, REPORT_STEM))
+    return paths

@@ -1,0 +1,130 @@
+"""The published tables: theme counts with the column names people read, shared by workbook and report.
+
+The workbook and the report both build their theme tables here, from the same
+:class:`~tcs_themes.analysis.counts.ThemeCounts`, so their numbers are the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from tcs_themes import __version__
+
+from tcs_themes.analysis.counts import BASES, ThemeCounts
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.ingest.exercises import FOUR_PS, Exercises
+
+#: Column of :func:`tcs_themes.analysis.counts.theme_summary` -> the heading people read.
+THEME_HEADINGS: dict[str, str] = {
+    "rank": "Rank",
+    "theme": "Theme",
+    "main_comments": "Comments (main theme)",
+    "main_share": "Share (main theme)",
+    "any_comments": "Comments (any theme)",
+    "any_share": "Share (any theme)",
+    "sessions": "Sessions raising it",
+    "sessions_total": "Sessions",
+    "emails": "Emails raising it",
+    "theme_id": "Theme ID",
+}
+SHARE_HEADINGS = ("Share (main theme)", "Share (any theme)")
+STRAND_HEADINGS: dict[str, str] = {
+    "strand": "Strand",
+    "description": "Description",
+    "sessions": "Sessions",
+    "sessions_with_comments": "Sessions with comments",
+    "comments": "Comments",
+    "coded": "Coded",
+    "uncoded": "Uncoded",
+    "emails": "Emails",
+}
+
+
+def theme_table(summary: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Return a :func:`theme_summary` table with the published headings.
+
+    ``keep`` names grouping columns (e.g. ``"strand"``) to put first, as they are.
+    """
+    columns = [*keep, *THEME_HEADINGS]
+    table = summary[columns].rename(columns=THEME_HEADINGS)
+    return table.rename(columns={k: k.capitalize() for k in keep})
+
+
+def strand_table(counts: ThemeCounts) -> pd.DataFrame:
+    """The strands overview with the published headings (a total row last)."""
+    return counts.strands.rename(columns=STRAND_HEADINGS)
+
+
+def appendix_table(counts: ThemeCounts) -> pd.DataFrame:
+    """Main-theme comments per theme and strand, with the total: the report's appendix.
+
+    Returns
+    -------
+    DataFrame
+        ``Theme``, one column per strand, ``All comments``; themes ranked overall, uncoded last.
+    """
+    wide = counts.by_strand.pivot_table(index="theme", columns="strand", values="main_comments", sort=False)
+    wide = wide[list(dict.fromkeys(counts.by_strand["strand"]))].reindex(counts.overall["theme"])
+    wide["All comments"] = counts.overall.set_index("theme")["main_comments"]
+    wide = wide.astype("int64").reset_index().rename(columns={"theme": "Theme"})
+    wide.columns.name = None
+    return wide
+
+
+def choices_table(exercises: Exercises) -> pd.DataFrame:
+    """Stickers per P per event, with an "All events" row and a total column."""
+    wide = exercises.choices.pivot_table(index="event", columns="p", values="stickers", sort=False, aggfunc="sum")
+    wide = wide.reindex(columns=list(FOUR_PS), fill_value=0).reindex(exercises.choices["event"].unique())
+    wide.loc["All events"] = wide.sum()
+    wide["Total"] = wide.sum(axis=1)
+    wide = wide.astype("int64").reset_index().rename(columns={"event": "Event"})
+    wide.columns.name = None
+    return wide
+
+
+def statements_table(exercises: Exercises) -> pd.DataFrame:
+    """Stickers and written reasons per statement over all events (``P, Statement, Stickers, Reasons``)."""
+    totals = exercises.statement_totals()
+    return pd.DataFrame(
+        {
+            "P": totals["p"],
+            "Statement": totals["statement"],
+            "Stickers": totals["stickers"].astype("int64"),
+            "Reasons": totals["reasons"].map("\n".join),
+        }
+    )
+
+
+def _flatten(info: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for key, value in info.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            rows.extend(_flatten(value, f"{name}."))
+        else:
+            rows.append((name, ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)))
+    return rows
+
+
+def method_rows(
+    coded: pd.DataFrame, codebook: Codebook, method_info: Mapping[str, object] | None = None
+) -> list[tuple[str, str]]:
+    """The Method sheet's (item, value) rows: tool, date, codebook, counting rules, then ``method_info``."""
+    rows = [
+        ("Generated", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Tool", f"tcs-themes {__version__}"),
+        ("Comments", f"{len(coded):,}"),
+        ("Codebook", codebook.name),
+        ("Codebook file", codebook.source or "(not from a file)"),
+        ("Codebook fingerprint (SHA-256)", codebook.fingerprint()),
+        ("Themes in the codebook", f"{len(codebook.themes)} themes, {len(codebook.subthemes)} sub-themes"),
+        ("Counting: main theme", f"each comment counted once, under its {BASES['primary']}; counts add up to the comments"),
+        ("Counting: any theme", f"each comment counted under every theme it was given ({BASES['any']}); shares can add up to more than 100%"),
+        ("Uncoded", "comments no theme fitted are counted as 'Uncoded', never left out"),
+        ("Sessions raising a theme", "sessions where at least one comment was given the theme (any theme)"),
+        ("Illustrative quotes", "short, clearly about the theme, close to the theme's typical comment (TF-IDF), different from each other, from different sessions where possible; never with a redaction marker or personal details"),
+    ]
+    return rows + _flatten(method_info or {})

@@ -1,0 +1,213 @@
+"""Sentences an analyst would write, generated from the counts (and only from the counts).
+
+Every number in these sentences comes from
+:class:`~tcs_themes.analysis.counts.ThemeCounts`, formatted by :func:`count`
+and :func:`percent`, the same way the workbook displays it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, top_cooccurring
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.ingest.exercises import Exercises
+from tcs_themes.schema import UNCODED
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_ORDINALS = ("", "", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def percent(share: float) -> str:
+    """A share as the workbook shows it (format ``0.0%``): ``0.2353`` -> ``"23.5%"``."""
+    return f"{share * 100:.1f}%"
+
+
+def count(n: int) -> str:
+    """A count with thousands separators, as the workbook shows it (format ``#,##0``)."""
+    return f"{int(n):,}"
+
+
+def words(n: int) -> str:
+    """Small numbers in words ("four"), larger ones in figures, as in a report."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else count(n)
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``"1 comment"``, ``"3 comments"`` (figures)."""
+    return f"{count(n)} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+def ordinal_rank(rank: int, tied: bool) -> str:
+    """``"most common"``, ``"second most common"``, ``"joint third most common"``, ``"12th most common"``."""
+    if rank == 1:
+        word = "most common"
+    elif rank < len(_ORDINALS):
+        word = f"{_ORDINALS[rank]} most common"
+    else:
+        suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+        word = f"{rank}{suffix} most common"
+    return f"joint {word}" if tied else word
+
+
+def join(items: list[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def strand_label(strand: str, strand_names: dict[str, str]) -> str:
+    """``"Strand 3 (Locality conversations)"`` when described, else the label."""
+    return f"{strand} ({strand_names[strand]})" if strand_names.get(strand) else strand
+
+
+def _sessions_phrase(row: pd.Series, where: str = "") -> str:
+    total = int(row["sessions_total"])
+    raised = int(row["sessions"])
+    if total == 0:
+        return ""
+    if raised == total and total > 1:
+        return f"it came up in all {words(total)} {where}sessions"
+    return f"it came up in {words(raised)} of the {words(total)} {where}sessions"
+
+
+def _emails_phrase(emails: int) -> str:
+    if emails == 0:
+        return ""
+    return f"{words(emails)} {'email' if emails == 1 else 'emails'}"
+
+
+def theme_paragraph(
+    theme_id: str, counts: ThemeCounts, codebook: Codebook, strand_names: dict[str, str]
+) -> str:
+    """The factual paragraph about a theme over all discussions.
+
+    Count, share and rank; how many sessions and emails raised it; the strand where it
+    was most common; its sub-themes; the themes it most often came up with.
+    """
+    overall = counts.overall.set_index("theme_id")
+    row = overall.loc[theme_id]
+    name = codebook.name_of(theme_id)
+    rank = int(row["rank"])
+    tied = int((overall["rank"] == rank).sum()) > 1
+    sentences = [
+        f"{name} was the {ordinal_rank(rank, tied)} theme: {count(row['main_comments'])} of the "
+        f"{count(counts.n_comments)} comments ({percent(row['main_share'])}) had it as their main theme, "
+        f"and {count(row['any_comments'])} ({percent(row['any_share'])}) touched on it at all."
+    ]
+    sessions, emails = _sessions_phrase(row), _emails_phrase(int(row["emails"]))
+    if sessions or emails:
+        where = f"{sessions} and in {emails}" if sessions and emails else sessions or f"it came up in {emails}"
+        sentences.append(f"{where[0].upper()}{where[1:]}.")
+    standout = _standout_strand(theme_id, counts)
+    if standout is not None:
+        strand, srow = standout
+        sentences.append(
+            f"It was most common in {strand_label(strand, strand_names)}, where it was the main theme of "
+            f"{count(srow['main_comments'])} of the {count(srow['group_size'])} comments ({percent(srow['main_share'])})."
+        )
+    subs = counts.subthemes[(counts.subthemes["theme_id"] == theme_id) & (counts.subthemes["comments"] > 0)]
+    if not subs.empty:
+        parts = [f"{s.lower() if s[1:].islower() else s} ({plural(int(n), 'comment')})" for s, n in zip(subs["subtheme"], subs["comments"], strict=True)]
+        sentences.append(f"Comments under it were about {join(parts)}.")
+    together = top_cooccurring(counts.cooccurrence, theme_id, n=3)
+    if together:
+        parts = [f"{codebook.name_of(t)} ({plural(n, 'comment')})" for t, n in together]
+        sentences.append(f"It most often came up alongside {join(parts)}.")
+    return " ".join(sentences)
+
+
+def _standout_strand(theme_id: str, counts: ThemeCounts) -> tuple[str, pd.Series] | None:
+    """The strand (not the no-strand group) where the theme had its largest main-theme share."""
+    table = counts.by_strand
+    sizes = counts.strands.set_index("strand")["comments"]
+    rows = table[(table["theme_id"] == theme_id) & (table["strand"] != NO_STRAND) & (table["main_comments"] > 0)]
+    if table["strand"].nunique() < 2 or rows.empty:
+        return None
+    best = rows.sort_values(["main_share", "main_comments"], ascending=False, kind="stable").iloc[0]
+    return str(best["strand"]), pd.concat([best, pd.Series({"group_size": int(sizes[best["strand"]])})])
+
+
+def strand_theme_paragraph(row: pd.Series, strand: str, strand_size: int, codebook: Codebook) -> str:
+    """The paragraph about one theme within one strand."""
+    name = codebook.name_of(str(row["theme_id"]))
+    where = "outside the group sessions" if strand == NO_STRAND else f"in {strand}"
+    text = (
+        f"{name} was the main theme of {count(row['main_comments'])} of the {count(strand_size)} comments "
+        f"{where} ({percent(row['main_share'])}), and {count(row['any_comments'])} touched on it at all."
+    )
+    sessions = _sessions_phrase(row, where=f"{strand} ")
+    if sessions:
+        text += f" {sessions[0].upper()}{sessions[1:]}."
+    return text
+
+
+def less_common_line(row: pd.Series, codebook: Codebook) -> str:
+    """One line about a less common theme."""
+    theme = codebook.theme(str(row["theme_id"])) if str(row["theme_id"]) in codebook.ids else None
+    description = theme.description.rstrip(".") if theme is not None else ""
+    if description[1:2].islower():
+        description = description[0].lower() + description[1:]
+    about = f": {description}" if description else ""
+    line = (
+        f"{codebook.name_of(str(row['theme_id']))} - {plural(int(row['main_comments']), 'comment')} as the main theme "
+        f"({percent(row['main_share'])}), {count(row['any_comments'])} touching on it"
+    )
+    sessions = int(row["sessions"])
+    if sessions:
+        line += f", in {words(sessions)} of the {words(int(row['sessions_total']))} sessions"
+    return line + about + "."
+
+
+def summary_points(
+    counts: ThemeCounts, codebook: Codebook, strand_names: dict[str, str], exercises: Exercises | None, top: int = 5
+) -> list[str]:
+    """The summary of findings, as bullet points."""
+    totals = counts.strands.iloc[-1]
+    strands = counts.strands[~counts.strands["strand"].isin(["All strands", NO_STRAND])]
+    in_sessions = int(strands["comments"].sum())
+    parts = []
+    if in_sessions:
+        parts.append(
+            f"{count(in_sessions)} in {words(int(totals['sessions_with_comments']))} group sessions across "
+            f"{words(len(strands))} {'strand' if len(strands) == 1 else 'strands'}"
+        )
+    if int(totals["emails"]):
+        parts.append(f"{count(int(totals['comments']) - in_sessions)} in {plural(int(totals['emails']), 'email')} to the consultation mailbox")
+    points = [f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded: {', and '.join(parts)}."]
+    ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()].head(top)
+    parts = [f"{t} ({count(n)}, {percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
+    if parts:
+        points.append(f"The most common themes across all discussions were {join(parts)}.")
+    for strand, table in counts.by_strand.groupby("strand", sort=False):
+        leaders = table[table["rank"] == 1]
+        if strand == NO_STRAND or leaders.empty:
+            continue
+        names = join(list(leaders["theme"]))
+        points.append(f"In {strand_label(strand, strand_names)} the most common theme was {names} ({percent(leaders['main_share'].iloc[0])} of the strand's comments).")
+    uncoded = counts.overall.set_index("theme_id").loc[UNCODED]
+    points.append(
+        f"{plural(int(uncoded['main_comments']), 'comment')} ({percent(uncoded['main_share'])}) did not fit any theme "
+        f"in the codebook; {'it is' if int(uncoded['main_comments']) == 1 else 'they are'} counted as uncoded."
+    )
+    if exercises is not None:
+        totals_p = exercises.choice_totals().sort_values("stickers", ascending=False, kind="stable")
+        first = totals_p.iloc[0]
+        points.append(
+            f"At the community events, {first['p']} received the most stickers as the P that matters most "
+            f"({count(first['stickers'])} of {count(int(totals_p['stickers'].sum()))}, {percent(first['share'])})."
+        )
+    return points
+
+
+def exercise_paragraph(exercises: Exercises) -> str:
+    """What people chose in the 4Ps exercise, over all events."""
+    totals = exercises.choice_totals().sort_values("stickers", ascending=False, kind="stable")
+    whole = int(totals["stickers"].sum())
+    parts = [f"{p} ({count(n)}, {percent(s)})" for p, n, s in zip(totals["p"], totals["stickers"], totals["share"], strict=True)]
+    events = exercises.events
+    return (
+        f"At {words(len(events))} community {'event' if len(events) == 1 else 'events'}, people placed "
+        f"{count(whole)} stickers against the P that matters most to them: {join(parts)}."
+    )

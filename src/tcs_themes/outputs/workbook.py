@@ -1,0 +1,279 @@
+"""The theme-count workbook published alongside the report (``tcs-themes export``).
+
+Sheets: Summary, Themes by strand, one sheet per strand, Themes by session,
+Themes by question, Themes by source, Co-occurrence, Coded comments, Illustrative quotes, Codebook, Method (and the
+4Ps exercise when given). Every block of data is a real Excel table with
+filters and a frozen header row; counts and percentages carry number formats;
+the Summary and strand sheets carry native bar charts of the top themes. Cell
+text is neutralised against formula injection and sheet names are made valid,
+whatever the strand and session names are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tcs_themes import __version__
+from tcs_themes.analysis.counts import ThemeCounts, count_all, group_labels
+from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes.codebook.model import Codebook
+from tcs_themes.errors import InputFileError
+from tcs_themes.ingest.exercises import Exercises
+from tcs_themes.outputs.charts import strand_title
+from tcs_themes.outputs.excel import DATE, DECIMAL, INTEGER, PERCENT, add_table, safe_sheet_name, safe_text
+from tcs_themes.outputs.published import (
+    method_rows,
+    SHARE_HEADINGS,
+    THEME_HEADINGS,
+    choices_table,
+    statements_table,
+    strand_table,
+    theme_table,
+)
+from tcs_themes.schema import UNCODED, split_list
+
+TOP_IN_CHARTS = 10
+_COUNT_FORMATS = {h: INTEGER for h in THEME_HEADINGS.values() if h not in SHARE_HEADINGS}
+_THEME_FORMATS = {**_COUNT_FORMATS, **{h: PERCENT for h in SHARE_HEADINGS}}
+
+
+def _bar_chart(sheet: Worksheet, title: str, first: int, rows: int, *, label_col: int, value_col: int, anchor: str) -> None:
+    """Add a horizontal bar chart of ``rows`` rows from ``first``, most common at the top."""
+    if rows <= 0:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = title
+    chart.legend = None
+    chart.height = max(6.0, 0.7 * rows + 2.5)
+    chart.width = 18
+    data = Reference(sheet, min_col=value_col, min_row=first - 1, max_row=first + rows - 1)
+    labels = Reference(sheet, min_col=label_col, min_row=first, max_row=first + rows - 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(labels)
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.title = "Comments (main theme)"
+    chart.y_axis.majorGridlines = None
+    chart.series[0].graphicalProperties.solidFill = "0072B2"
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False)
+    sheet.add_chart(chart, anchor)
+
+
+def _top_rows(table: pd.DataFrame) -> int:
+    """How many leading rows of a ranked theme table are coded themes with comments (chart rows)."""
+    coded = (table["theme_id"] != UNCODED) & (table["main_comments"] > 0)
+    return int(min(coded.cumprod().sum(), TOP_IN_CHARTS))
+
+
+def _summary_sheet(book: Workbook, counts: ThemeCounts, title: str) -> None:
+    """Ranked themes (A1), totals and strands (to the right) and a chart of the top themes below them."""
+    sheet = book.active
+    sheet.title = "Summary"
+    first, _ = add_table(sheet, theme_table(counts.overall), "Themes_overall", formats=_THEME_FORMATS)
+    totals = counts.strands.iloc[-1]
+    keys = {
+        "Comments": "comments",
+        "Coded comments": "coded",
+        "Uncoded comments": "uncoded",
+        "Sessions": "sessions",
+        "Sessions with comments": "sessions_with_comments",
+        "Emails": "emails",
+    }
+    measures = pd.DataFrame({"Measure": list(keys), "Value": [int(totals[k]) for k in keys.values()]})
+    add_table(sheet, measures, "Totals", left=12, formats={"Value": INTEGER}, freeze=False)
+    strands = strand_table(counts)
+    strands_top = len(measures) + 3
+    add_table(sheet, strands, "Strands", top=strands_top, left=12, formats={h: INTEGER for h in strands.columns[2:]}, freeze=False)
+    anchor = f"L{strands_top + len(strands) + 3}"
+    _bar_chart(sheet, title, first, _top_rows(counts.overall), label_col=2, value_col=3, anchor=anchor)
+
+
+def _strand_sheets(book: Workbook, counts: ThemeCounts, strand_names: dict[str, str]) -> None:
+    long = theme_table(counts.by_strand, keep=("strand",))
+    long.insert(1, "Description", counts.by_strand["strand"].map(lambda s: strand_names.get(s, "")))
+    add_table(book.create_sheet("Themes by strand"), long, "Themes_by_strand", formats=_THEME_FORMATS)
+    for number, (strand, table) in enumerate(counts.by_strand.groupby("strand", sort=False), start=1):
+        sheet = book.create_sheet(safe_sheet_name(strand, set(book.sheetnames)))
+        first, _ = add_table(sheet, theme_table(table), f"Themes_strand_{number}", formats=_THEME_FORMATS)
+        title = f"Most common themes: {strand_title(strand, strand_names)}"
+        _bar_chart(sheet, title, first, _top_rows(table), label_col=2, value_col=3, anchor="L2")
+
+
+def _session_sheet(book: Workbook, counts: ThemeCounts, coded: pd.DataFrame) -> None:
+    table = counts.by_session[counts.by_session["any_comments"] > 0]
+    labels = group_labels(coded, "session").astype(str)
+    first = coded.assign(_session=labels.values).drop_duplicates("_session").set_index("_session")
+    out = theme_table(table, keep=("session",)).drop(columns=["Sessions raising it", "Sessions"])
+    for position, (heading, column) in enumerate((("Session ID", "session_id"), ("Strand", "strand"), ("Date", "date"))):
+        values = table["session"].map(first[column].astype(object).to_dict())
+        out.insert(0 if position == 0 else position + 1, heading, values.values)
+    add_table(book.create_sheet("Themes by session"), out, "Themes_by_session", formats={**_THEME_FORMATS, "Date": DATE})
+
+
+def _group_sheets(book: Workbook, counts: ThemeCounts) -> None:
+    """Themes by question and by source (group sessions or emails): themes raised in each group."""
+    for title, key, table, name in (
+        ("Themes by question", "question", counts.by_question, "Themes_by_question"),
+        ("Themes by source", "source", counts.by_source, "Themes_by_source"),
+    ):
+        raised = table[table["any_comments"] > 0]
+        add_table(book.create_sheet(title), theme_table(raised, keep=(key,)), name, formats=_THEME_FORMATS, wrap=("Question",))
+
+
+def _cooccurrence_sheet(book: Workbook, counts: ThemeCounts, codebook: Codebook) -> None:
+    matrix = counts.cooccurrence.rename(index=codebook.name_of, columns=codebook.name_of)
+    table = matrix.reset_index().rename(columns={"theme_id": "Theme (comments given both)"})
+    add_table(book.create_sheet("Co-occurrence"), table, "Cooccurrence", formats={c: INTEGER for c in matrix.columns})
+
+
+def _comments_sheet(book: Workbook, coded: pd.DataFrame, codebook: Codebook) -> None:
+    def names(value: object) -> str:
+        return "; ".join(codebook.name_of(t) for t in split_list(value))
+
+    out = pd.DataFrame(
+        {
+            "Comment ID": coded["comment_id"],
+            "Source file": coded["source_file"],
+            "Sheet": coded["sheet"],
+            "Row": coded["row"],
+            "Location": coded["location"],
+            "Session ID": coded["session_id"],
+            "Session": coded["session_name"],
+            "Strand": coded["strand"],
+            "Date": coded["date"],
+            "Question": coded["question"],
+            "Comment": coded["text"],
+            "Themes": coded["themes"].map(names),
+            "Main theme": coded["primary_theme"].map(codebook.name_of),
+            "Confidence": coded["confidence"],
+            "Theme sources": coded["sources"],
+            "Sub-themes": coded["subthemes"],
+            "Evidence": coded["evidence"],
+            "Sender organisation": coded["sender_org"],
+            "Redactions": coded["redactions"],
+        }
+    )
+    formats = {"Row": "0", "Date": DATE, "Confidence": DECIMAL, "Redactions": "0"}
+    add_table(book.create_sheet("Coded comments"), out, "Coded_comments", formats=formats, wrap=("Comment", "Evidence"))
+
+
+def _quotes_sheet(book: Workbook, quotes: pd.DataFrame) -> None:
+    out = pd.DataFrame(
+        {
+            "Scope": quotes["scope"],
+            "Theme": quotes["theme"],
+            "Quote": quotes["quote_rank"],
+            "Comment": quotes["text"],
+            "Session": quotes["session_name"],
+            "Strand": quotes["strand"],
+            "Source": quotes["location"],
+            "Comment ID": quotes["comment_id"],
+            "Relevance": quotes["relevance"],
+        }
+    )
+    add_table(book.create_sheet("Illustrative quotes"), out, "Quotes", formats={"Quote": "0", "Relevance": DECIMAL}, wrap=("Comment",))
+
+
+def _codebook_sheet(book: Workbook, codebook: Codebook) -> None:
+    rows = [
+        {
+            "Theme ID": theme.id,
+            "Theme": theme.name,
+            "Parent theme": codebook.name_of(theme.parent) if theme.parent else None,
+            "Description": theme.description,
+            "Colour": theme.colour,
+            "Rule patterns": len(theme.patterns),
+            "Examples": len(theme.examples),
+        }
+        for theme in (*codebook.themes, *codebook.subthemes)
+    ]
+    table = pd.DataFrame(rows)
+    add_table(book.create_sheet("Codebook"), table, "Codebook", formats={"Rule patterns": "0", "Examples": "0"}, wrap=("Description",))
+
+
+def _method_sheet(book: Workbook, rows: list[tuple[str, str]]) -> None:
+    table = pd.DataFrame(rows, columns=["Item", "Value"])
+    add_table(book.create_sheet("Method"), table, "Method", wrap=("Value",))
+
+
+def _exercise_sheets(book: Workbook, exercises: Exercises) -> None:
+    choices = choices_table(exercises)
+    add_table(book.create_sheet("4Ps choices"), choices, "FourPs_choices", formats={c: INTEGER for c in choices.columns[1:]})
+    statements = statements_table(exercises)
+    add_table(book.create_sheet("4Ps statements"), statements, "FourPs_statements", formats={"Stickers": INTEGER}, wrap=("Reasons",))
+
+
+def write_workbook(
+    path: str | Path,
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    counts: ThemeCounts | None = None,
+    quotes: pd.DataFrame | None = None,
+    register=None,
+    exercises: Exercises | None = None,
+    method_info: Mapping[str, object] | None = None,
+) -> Path:
+    """Write the theme-count workbook.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` file to write (its folder is created).
+    coded : DataFrame
+        The coded table.
+    codebook : Codebook
+        The codebook it was coded with.
+    counts : ThemeCounts, optional
+        Precomputed counts (default: :func:`count_all`); pass the report's to share them.
+    quotes : DataFrame, optional
+        Precomputed quotes (default: :func:`quotes_by_scope`).
+    register : SessionRegister, optional
+        The sessions register (session totals, strand descriptions).
+    exercises : Exercises, optional
+        The 4Ps exercise: adds the sheets "4Ps choices" and "4Ps statements".
+    method_info : mapping, optional
+        More Method rows (inputs, model card, settings); nested mappings become
+        ``outer.inner`` items.
+
+    Returns
+    -------
+    Path
+        The written workbook.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputFileError(str(target), "the workbook must end in .xlsx")
+    counts = counts if counts is not None else count_all(coded, codebook, register)
+    quotes = quotes if quotes is not None else quotes_by_scope(coded, codebook)
+    strand_names = dict(register.strands) if register is not None else {}
+    book = Workbook()
+    _summary_sheet(book, counts, "Most common themes across all discussions")
+    _strand_sheets(book, counts, strand_names)
+    _session_sheet(book, counts, coded)
+    _group_sheets(book, counts)
+    _cooccurrence_sheet(book, counts, codebook)
+    _comments_sheet(book, coded, codebook)
+    _quotes_sheet(book, quotes)
+    _codebook_sheet(book, codebook)
+    _method_sheet(book, method_rows(coded, codebook, method_info))
+    if exercises is not None:
+        _exercise_sheets(book, exercises)
+    book.properties.title = safe_text(f"Theme counts: {codebook.name}")
+    book.properties.creator = f"tcs-themes {__version__}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        book.save(target)
+    except OSError as error:
+        raise InputFileError(str(target), f"cannot write the workbook ({error.strerror}); is it open in Excel?") from None
+    return target

@@ -1,0 +1,190 @@
+"""The report: self-contained HTML and Word with the same content, numbers equal to the workbook's."""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from _outputs_fixtures import make_codebook, make_coded, make_register, write_exercises
+from docx import Document
+
+from tcs_themes.analysis.quotes import REDACTION_MARKER
+from tcs_themes.ingest.exercises import load_exercises
+from tcs_themes.outputs.publish import publish
+
+
+class _Tables(HTMLParser):
+    """Collect every <table id=...> of an HTML page as a list of rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._current: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+        self.images: list[str] = []
+        self.headings: list[str] = []
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self._current = self.tables.setdefault(attrs.get("id", f"t{len(self.tables)}"), [])
+        elif tag == "tr" and self._current is not None:
+            self._current.append([])
+        elif tag in ("td", "th") and self._current is not None:
+            self._cell = []
+        elif tag == "img":
+            self.images.append(attrs["src"])
+        elif tag in ("h1", "h2", "h3", "h4"):
+            self._heading = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._current[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._current = None
+        elif tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
+            self.headings.append("".join(self._heading).strip())
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._heading is not None:
+            self._heading.append(data)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("publish")
+    codebook, register = make_codebook(), make_register()
+    coded = make_coded(codebook)
+    # a comment that is markup must be shown as text, never run
+    coded.loc[coded["text"].str.startswith("Avoid acronyms"), "text"] = "Avoid acronyms <b>and</b> <script>alert(1)</script> jargon please."
+    exercises = load_exercises(write_exercises(folder / "4ps.xlsx"))
+    paths = publish(coded, codebook, folder / "out", register=register, exercises=exercises, method_info={"inputs": {"coded table": "coded.parquet"}})
+    html = paths["html"].read_text(encoding="utf-8")
+    parser = _Tables()
+    parser.feed(html)
+    return paths, coded, html, parser
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def test_publish_writes_workbook_report_and_charts(published) -> None:
+    paths, *_ = published
+    assert paths["workbook"].name == "theme-counts.xlsx"
+    assert paths["html"].name == "report.html" and paths["docx"].name == "report.docx"
+    assert paths["chart:themes_overall"].exists() and paths["chart:themes_overall"].with_suffix(".svg").exists()
+
+
+def test_html_is_self_contained_and_escaped(published) -> None:
+    _, _, html, parser = published
+    assert parser.images and all(src.startswith("data:image/svg+xml;base64,") for src in parser.images)
+    assert not re.search(r"""(src|href)=["']https?:""", html)
+    assert "<link" not in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "@page { size: A4" in html
+
+
+def test_report_structure(published) -> None:
+    _, _, _, parser = published
+    top = [h for h in parser.headings if h in {
+        "Method and inputs", "The strands", "Summary of findings", "Themes across all discussions",
+        "Themes by strand", "The 4Ps exercise at community events", "Appendix: theme counts"}]  # fmt: skip
+    assert top == [
+        "Method and inputs", "The strands", "Summary of findings", "Themes across all discussions",
+        "Themes by strand", "The 4Ps exercise at community events", "Appendix: theme counts",
+    ]  # fmt: skip
+    assert "1. Community involvement and engagement" in parser.headings
+    assert "Other, less common themes" in parser.headings
+    assert "Strand 3 - Locality conversations" in parser.headings
+
+
+def test_html_numbers_equal_the_workbook(published) -> None:
+    paths, coded, _, parser = published
+    workbook = paths["workbook"]
+    summary = pd.read_excel(workbook, sheet_name="Summary", usecols="A:J", nrows=7)
+    table = parser.tables["table-theme-counts"]
+    header, rows = table[0], table[1:]
+    assert header == [c for c in summary.columns if c != "Theme ID"]
+    for html_row, (_, xl_row) in zip(rows, summary.iterrows(), strict=True):
+        cells = dict(zip(header, html_row, strict=True))
+        assert cells["Theme"] == xl_row["Theme"]
+        assert cells["Comments (main theme)"] == str(xl_row["Comments (main theme)"])
+        assert cells["Share (main theme)"] == _percent(xl_row["Share (main theme)"])
+        assert cells["Comments (any theme)"] == str(xl_row["Comments (any theme)"])
+        assert cells["Share (any theme)"] == _percent(xl_row["Share (any theme)"])
+        assert cells["Sessions raising it"] == str(xl_row["Sessions raising it"])
+    by_strand = pd.read_excel(workbook, sheet_name="Themes by strand")
+    appendix = parser.tables["table-appendix"]
+    strands = appendix[0][1:-1]
+    for row in appendix[1:]:
+        for strand, value in zip(strands, row[1:-1], strict=True):
+            expected = by_strand[(by_strand["Strand"] == strand) & (by_strand["Theme"] == row[0])]["Comments (main theme)"]
+            assert value == str(int(expected.iloc[0]))
+    strands_table = parser.tables["table-strands"]
+    workbook_strands = pd.read_excel(workbook, sheet_name="Summary", usecols="L:S", skiprows=8, nrows=5)
+    assert [r[4] for r in strands_table[1:]] == [str(v) for v in workbook_strands["Comments"]]
+    assert strands_table[-1][4] == str(len(coded))
+
+
+def test_paragraph_numbers_come_from_the_counts(published) -> None:
+    paths, _, html, _ = published
+    summary = pd.read_excel(paths["workbook"], sheet_name="Summary", usecols="A:J", nrows=7).set_index("Theme")
+    row = summary.loc["Clarity"]
+    expected = (
+        f"Clarity was the joint second most common theme: {row['Comments (main theme)']} of the 34 comments "
+        f"({_percent(row['Share (main theme)'])}) had it as their main theme, and {row['Comments (any theme)']} "
+        f"({_percent(row['Share (any theme)'])}) touched on it at all."
+    )
+    assert expected in html
+    assert "It came up in three of the eight sessions and in one email." in html
+    assert "Comments under it were about terminology (3 comments) and length (1 comment)." in html
+    assert "It came up in two of the three Strand 3 sessions." in html
+
+
+def test_quotes_in_the_report_are_safe_and_traceable(published) -> None:
+    _, coded, html, _ = published
+    by_id = coded.set_index("comment_id")["text"]
+    found = re.findall(r"&ldquo;(.*?)&rdquo;</p>\s*<footer>.*?\((c[0-9a-f]{12})\)", html, flags=re.S)
+    assert len(found) >= 10
+    for text, comment_id in found:
+        assert not REDACTION_MARKER.search(text)
+        assert by_id[comment_id] == unescape(text)
+
+
+def test_docx_has_the_same_content(published) -> None:
+    paths, _, _, parser = published
+    document = Document(str(paths["docx"]))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert parser.headings[:2] == ["Consultation feedback: thematic analysis", "Contents"]
+    assert headings == parser.headings[2:]
+    docx_tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    html_tables = list(parser.tables.values())
+    assert docx_tables == html_tables
+    assert len(document.inline_shapes) == len(parser.images)
+    assert all(shape.height.cm <= 23.01 and shape.width.cm <= 17.01 for shape in document.inline_shapes)
+    quotes = [p.text for p in document.paragraphs if p.style.name == "Quote" and p.text.startswith("\u201c")]
+    assert len(quotes) >= 10
+
+
+def test_report_for_a_table_without_sessions_strands_or_subthemes() -> None:
+    from tcs_themes.analysis.counts import count_all
+    from tcs_themes.analysis.quotes import quotes_by_scope
+    from tcs_themes.outputs.report import build_report, render_docx, render_html
+
+    codebook = make_codebook()
+    coded = make_coded(codebook)
+    coded = coded[coded["source_kind"] == "email"].assign(subthemes=pd.NA)
+    counts = count_all(coded, codebook)
+    report = build_report(coded, codebook, counts, quotes_by_scope(coded, codebook), {})
+    html = render_html(report)
+    assert "4 comments were recorded" in html and "Emails and other comments outside the strands" in html
+    assert len(render_docx(report).tables) == 4
