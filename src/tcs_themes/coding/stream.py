@@ -262,7 +262,7 @@ def _coded_batches(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for batch in batches:
             pending.append((batch, pool.submit(_code_in_worker, batch[text_column].tolist())))
-            while len(pending) > workers * 2:
+            while len(pending) > workers:
                 done, future = pending.pop(0)
                 yield coded_frame(done, future.result())
         for done, future in pending:
