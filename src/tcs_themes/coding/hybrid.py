@@ -114,7 +114,7 @@ class HybridCoder(BaseEstimator):
 
         codebook = self._check_params()
         self.theme_ids_ = list(codebook.ids)
-        self.rules_ = RuleCoder(codebook)
+        self.rules_ = RuleCoder(codebook, batch_size=min(self.batch_size, 1000))
 
     def _ready(self) -> None:
         """Make a coder built around an already fitted model usable without ``fit``."""
@@ -171,8 +171,7 @@ class HybridCoder(BaseEstimator):
 
     def _match(self, texts: Sequence[str]) -> list[list[Any]]:
         """Return each text's rule matches (``RuleMatch``), tokenising each text once."""
-        docs = self.rules_.nlp.pipe(texts, batch_size=self.batch_size)
-        return self.rules_.match_docs(list(docs))
+        return self.rules_.match_docs(self.rules_.docs(texts))
 
     def rule_counts(self, X: Sequence[str]) -> np.ndarray:
         """Return the number of rule matches per text and theme, shape (n, k)."""

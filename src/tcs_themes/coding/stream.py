@@ -81,8 +81,8 @@ class CodingSummary:
         return dict(sorted(self.theme_counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _is_table(path: Path) -> bool:
-    """A .parquet file, or a .csv whose header has a ``text`` column, is a comments table."""
+def _is_table(path: Path, column: str) -> bool:
+    """A .parquet file, or a .csv whose header has the text column, is a comments table."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return True
@@ -92,7 +92,7 @@ def _is_table(path: Path) -> bool:
         header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
     except (OSError, ValueError, UnicodeDecodeError):
         return False
-    return TEXT_COLUMN in header
+    return column in header
 
 
 def _csv_dtypes(path: Path) -> tuple[dict[str, str], list[str]]:
@@ -154,7 +154,7 @@ def iter_comments(
 ) -> Iterator[pd.DataFrame]:
     """Yield the input comments in batches of at most ``batch_size`` rows, in input order.
 
-    Tables (``.parquet``, or ``.csv`` with a ``text`` column) are streamed;
+    Tables (``.parquet``, or ``.csv`` with the text column) are streamed;
     other inputs are ingested together first, their errors and warnings
     appended to ``notices``.
 
@@ -163,7 +163,8 @@ def iter_comments(
     CodingInputError
         If a table has no text column.
     """
-    tables = [Path(p) for p in paths if _is_table(Path(p)) or text_column]
+    column = text_column or TEXT_COLUMN
+    tables = [Path(p) for p in paths if _is_table(Path(p), column)]
     raw = [Path(p) for p in paths if Path(p) not in tables]
     if raw:
         from tcs_themes.ingest import ingest
@@ -174,7 +175,6 @@ def iter_comments(
         comments = result.comments
         for start in range(0, len(comments), batch_size):
             yield comments.iloc[start : start + batch_size].reset_index(drop=True)
-    column = text_column or TEXT_COLUMN
     for path in tables:
         if not path.is_file():
             raise CodingInputError(str(path), "file not found; check the path")
@@ -262,7 +262,7 @@ def _coded_batches(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for batch in batches:
             pending.append((batch, pool.submit(_code_in_worker, batch[text_column].tolist())))
-            while len(pending) > workers * 2:
+            while len(pending) > workers:
                 done, future = pending.pop(0)
                 yield coded_frame(done, future.result())
         for done, future in pending:
