@@ -11,6 +11,7 @@ from tcs_themes.analysis.counts import count_all
 from tcs_themes.analysis.quotes import quotes_by_scope
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import Exercises
+from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import draw_charts
 from tcs_themes.outputs.report import build_report, write_report
 from tcs_themes.outputs.workbook import write_workbook
@@ -25,7 +26,7 @@ def publish(
     codebook: Codebook,
     out_dir: str | Path,
     *,
-    register=None,
+    register: SessionRegister | None = None,
     exercises: Exercises | None = None,
     method_info: Mapping[str, object] | None = None,
     n_quotes: int = 3,

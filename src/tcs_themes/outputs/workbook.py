@@ -26,6 +26,7 @@ from tcs_themes.analysis.quotes import quotes_by_scope
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.exercises import Exercises
+from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import strand_title
 from tcs_themes.outputs.excel import DATE, DECIMAL, INTEGER, PERCENT, add_table, safe_sheet_name, safe_text
 from tcs_themes.outputs.published import (
@@ -220,7 +221,7 @@ def write_workbook(
     *,
     counts: ThemeCounts | None = None,
     quotes: pd.DataFrame | None = None,
-    register=None,
+    register: SessionRegister | None = None,
     exercises: Exercises | None = None,
     method_info: Mapping[str, object] | None = None,
 ) -> Path:

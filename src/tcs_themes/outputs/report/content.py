@@ -20,6 +20,7 @@ from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts
 from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import Exercises
+from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import slug, strand_title
 from tcs_themes.outputs.published import (
     SHARE_HEADINGS,
@@ -281,7 +282,7 @@ def build_report(
     quotes: pd.DataFrame,
     charts: Mapping[str, Mapping[str, Path]],
     *,
-    register=None,
+    register: SessionRegister | None = None,
     exercises: Exercises | None = None,
     method_info: Mapping[str, object] | None = None,
     title: str = "Consultation feedback: thematic analysis",
