@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from tcs_themes.codebook import load_codebook
 from tcs_themes.coding.labels import read_labels
@@ -43,7 +41,6 @@ def test_code_uses_the_default_model() -> None:
     assert "model" in codes["evidence"].iloc[0] or "rule" in codes["evidence"].iloc[0]
 
 
-@pytest.mark.skipif(not os.environ.get("TCS_SLOW_TESTS"), reason="retrains the default model (minutes); set TCS_SLOW_TESTS=1")
 def test_training_on_the_sample_reproduces_the_default_model() -> None:
     from tcs_themes.coding.training import train_model
 
