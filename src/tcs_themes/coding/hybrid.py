@@ -171,7 +171,7 @@ class HybridCoder(BaseEstimator):
 
     def _match(self, texts: Sequence[str]) -> list[list[Any]]:
         """Return each text's rule matches (``RuleMatch``), tokenising each text once."""
-        return self.rules_.match_docs(self.rules_.docs(texts))
+        return self.rules_.match(texts)
 
     def rule_counts(self, X: Sequence[str]) -> np.ndarray:
         """Return the number of rule matches per text and theme, shape (n, k)."""
