@@ -166,3 +166,18 @@ def find_settings(folders: Sequence[Path]) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def resolve_settings(settings: Settings | str | Path | None, paths: Sequence[str | Path]) -> Settings:
+    """Return the settings to use for ``paths``.
+
+    ``settings`` may be ready :class:`Settings`, a settings file, or None: then
+    the ``tcs-themes.yaml`` of the first folder in ``paths`` that has one (else
+    of the current directory) is used, and the defaults when there is none.
+    """
+    if isinstance(settings, Settings):
+        return settings
+    if settings is not None:
+        return load_settings(settings)
+    found = find_settings([Path(p) for p in paths if Path(p).is_dir()])
+    return load_settings(found) if found else Settings()

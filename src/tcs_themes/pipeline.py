@@ -14,7 +14,7 @@ from tcs_themes.codebook import Codebook, load_codebook
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model_io import DEFAULT_MODEL, load_model
 from tcs_themes.coding.stream import CodingSummary, code_files
-from tcs_themes.config import Settings, find_settings, load_settings
+from tcs_themes.config import Settings, resolve_settings
 from tcs_themes.ingest import IngestResult, ingest
 from tcs_themes.ingest.exercises import Exercises, load_exercises
 from tcs_themes.ingest.register import SessionRegister, load_register
@@ -42,15 +42,6 @@ class PipelineResult:
     ingested: IngestResult
     coding: CodingSummary
     outputs: dict[str, Path] = field(default_factory=dict)
-
-
-def _settings_for(inputs: Sequence[str | Path], settings: str | Path | Settings | None) -> Settings:
-    if isinstance(settings, Settings):
-        return settings
-    if settings is not None:
-        return load_settings(settings)
-    found = find_settings([Path(p) for p in inputs if Path(p).is_dir()])
-    return load_settings(found) if found else Settings()
 
 
 def _exercises_for(settings: Settings, register: SessionRegister | None) -> Exercises | None:
@@ -114,7 +105,7 @@ def run_pipeline(
     """
     out = Path(out_dir)
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    project = _settings_for(inputs, settings)
+    project = resolve_settings(settings, inputs)
     ingested = ingest([str(p) for p in inputs], settings=project)
     outputs = {
         "comments": write_table(ingested.comments, out / COMMENTS_FILE),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tcs_themes.config import ROLES, Settings, find_settings, load_settings
+from tcs_themes.config import ROLES, Settings, resolve_settings
 from tcs_themes.errors import InputFileError, TcsError, UsageError
 from tcs_themes.ingest.columns import header_key, merged_synonyms
 from tcs_themes.ingest.csv_files import read_csv_grid
@@ -73,15 +73,6 @@ class IngestResult:
     def ok(self) -> bool:
         """Whether every file was read without error."""
         return not self.errors
-
-
-def _settings(settings: Settings | str | Path | None, paths: Sequence[str | Path]) -> Settings:
-    if isinstance(settings, Settings):
-        return settings
-    if settings is not None:
-        return load_settings(settings)
-    found = find_settings([Path(p) for p in paths if Path(p).is_dir()])
-    return load_settings(found) if found else Settings()
 
 
 def _register(register: SessionRegister | str | Path | None, settings: Settings) -> SessionRegister | None:
@@ -207,7 +198,7 @@ def ingest(
         If ``columns`` names an unknown role.
     """
     path_list = [paths] if isinstance(paths, str | Path) else list(paths)
-    project = _settings(settings, path_list)
+    project = resolve_settings(settings, path_list)
     sessions = _register(register, project)
     options = SheetOptions(
         register=sessions,
