@@ -116,10 +116,10 @@ def run_pipeline(
     outputs.update({f"coded_{key}" if key in ("csv", "parquet") else key: path for key, path in coding.outputs.items()})
     register = load_register(project.register) if project.register else None
     method_info = {
-        "inputs": {"files": ", ".join(str(p) for p in inputs), "settings": str(project.path or "none")},
-        "codebook": {"name": book.name, "fingerprint": book.fingerprint()},
-        "model": str(model or DEFAULT_MODEL.name),
-        "method": method,
+        "Input files": ", ".join(str(p) for p in inputs),
+        "Settings file": str(project.path or "none"),
+        "Model": str(model or f"{DEFAULT_MODEL.name} (bundled)") if method != "rules" else "none (rules only)",
+        "Coding method": method,
     }
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 

@@ -19,6 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin
+from spacy.lang.en.stop_words import STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
 from tcs_themes.coding.explain import top_terms
@@ -233,7 +234,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self) -> dict[str, Any]:
         """Leave the caches (rule coder with its spaCy pipeline, look-up tables) out of saved state."""
         state = super().__getstate__()
-        for cache in ("_rule_coder", "_terms", "_word_lookup"):
+        for cache in ("_rule_coder", "_terms", "_informative", "_word_lookup"):
             state.pop(cache, None)
         return state
 
@@ -451,8 +452,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         words = self._words(texts)
         if getattr(self, "_terms", None) is None:
             self._terms = self.word_vectorizer_.get_feature_names_out()
+            # evidence an analyst can read: a term made only of stop words ("to", "of the") explains nothing
+            self._informative = np.array([not set(term.split()) <= STOP_WORDS for term in self._terms])
         allowed = np.ones((len(texts), len(self.classes_)), dtype=bool) if mask is None else np.asarray(mask, bool)
         if allowed.shape != (len(texts), len(self.classes_)):
             raise ValueError("mask must have one row per text and one column per theme")
-        weights = self.coef_[:, : words.shape[1]]
+        weights = self.coef_[:, : words.shape[1]] * self._informative
         return top_terms(words, weights, allowed, self._terms, [str(c) for c in self.classes_], top)
