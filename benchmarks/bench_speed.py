@@ -13,7 +13,7 @@ folder outside the repository), then in the same run:
 
 Writes the ``speed`` section of docs/benchmarks.md. Usage::
 
-    python benchmarks/bench_speed.py [--comments 1000000] [--workers 2]
+    python benchmarks/bench_speed.py [--comments 1000000] [--workers 2] [--datasets ../shared/datasets]
 """
 
 from __future__ import annotations
@@ -40,9 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-PXTEXT = ROOT.parent / "shared" / "datasets" / "pxtextmining"
-if not PXTEXT.exists():
-    PXTEXT = Path("/work/shared/datasets/pxtextmining")
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 GOALS = {"rate": 25_000, "memory_gb": 1.5, "ratio": 2.5, "train_s": 60}
 
@@ -55,18 +52,18 @@ def sample_comments() -> list[dict]:
     return comments
 
 
-def sentences() -> list[str]:
+def sentences(datasets: Path) -> list[str]:
     """Return sentences from the sample and the pxtextmining comments."""
     found = [s for c in sample_comments() for s in SENTENCE.split(" ".join(str(c["text"]).split()))]
-    feedback = pd.read_csv(PXTEXT / "phase1_text_data.csv", usecols=["feedback"])["feedback"].dropna()
+    feedback = pd.read_csv(datasets / "pxtextmining" / "phase1_text_data.csv", usecols=["feedback"])["feedback"].dropna()
     found += [s for text in feedback for s in SENTENCE.split(" ".join(str(text).split()))]
     return [s for s in found if len(s.split()) >= 3]
 
 
-def build_comments(n: int, path: Path, seed: int = 0) -> float:
+def build_comments(n: int, path: Path, datasets: Path, seed: int = 0) -> float:
     """Write ``n`` comments of about 35 words to ``path`` (Parquet); return the mean word count."""
     rng = random.Random(seed)
-    pool = sentences()
+    pool = sentences(datasets)
     writer = None
     words = 0
     chunk = 100_000
@@ -181,6 +178,8 @@ def time_training(n: int, with_card_cv: bool, seed: int = 0) -> tuple[float, flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets",
+                        help="the shared datasets folder (pxtextmining sentences are mixed in)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--train-comments", type=int, default=20_000)
@@ -188,7 +187,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tcs-speed-") as tmp:
         source = Path(tmp) / "comments.parquet"
-        mean_words = build_comments(args.comments, source)
+        mean_words = build_comments(args.comments, source, args.datasets)
         print(f"built {args.comments:,} comments, {mean_words:.1f} words on average", flush=True)
         tokenizer_s, tokenizer_cpu = time_tokenizer(source)
         print(f"spaCy tokenizer alone: {tokenizer_s:.1f} s ({tokenizer_cpu:.1f} s CPU)", flush=True)
