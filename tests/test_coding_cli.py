@@ -80,6 +80,18 @@ def test_code_raw_notes_through_ingest_with_rules_only(project: Path, tmp_path: 
     assert coded["comment_id"].str.match(r"^c[0-9a-f]{12}$").all()
 
 
+def test_a_missing_input_still_codes_the_others_and_exits_1(project: Path, tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["Comment"])
+    book.active.append(["The jargon is impenetrable"])
+    book.save(tmp_path / "notes.xlsx")
+    args = ["code", str(tmp_path / "notes.xlsx"), str(tmp_path / "missing.xlsx"), "--out", str(tmp_path / "out")]
+    result = runner.invoke(app, [*args, "--codebook", str(project / "tiny.yaml"), "--method", "rules"])
+    assert result.exit_code == 1
+    assert "missing.xlsx" in result.output
+    assert read_table(tmp_path / "out" / "coded.csv")["themes"].tolist() == ["clarity"]
+
+
 def test_evaluate_with_a_model_and_against_a_coded_file(project: Path, tmp_path: Path) -> None:
     common = ["--codebook", str(project / "tiny.yaml")]
     result = runner.invoke(app, ["evaluate", str(project / "coded.xlsx"), "--model", str(project / "m.skops"), *common, "--out", str(tmp_path / "ev.xlsx")])

@@ -142,6 +142,8 @@ def code(
         top.add_row(theme, str(count))
     stdout.print(top)
     stdout.print("Wrote " + ", ".join(str(p) for p in summary.outputs.values()))
+    if summary.errors:
+        raise typer.Exit(code=1)
 
 
 @app.command()

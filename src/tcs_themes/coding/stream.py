@@ -47,6 +47,8 @@ class CodingSummary:
         ``csv``, ``parquet`` and ``uncoded`` output files.
     notices : list of str
         Ingest errors and warnings for raw inputs (one line each, no comment text).
+    errors : list of str
+        The ingest errors among ``notices``: input files that could not be read.
     """
 
     comments: int = 0
@@ -56,6 +58,7 @@ class CodingSummary:
     themes_per_comment: dict[int, int] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     @property
     def mean_themes(self) -> float:
@@ -151,12 +154,13 @@ def iter_comments(
     text_column: str | None = None,
     ingest_options: dict[str, Any] | None = None,
     notices: list[str] | None = None,
+    errors: list[str] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield the input comments in batches of at most ``batch_size`` rows, in input order.
 
     Tables (``.parquet``, or ``.csv`` with the text column) are streamed;
     other inputs are ingested together first, their errors and warnings
-    appended to ``notices``.
+    appended to ``notices`` (the errors also to ``errors``).
 
     Raises
     ------
@@ -172,6 +176,8 @@ def iter_comments(
         result = ingest([str(p) for p in raw], **(ingest_options or {}))
         if notices is not None:
             notices.extend([*result.errors, *result.warnings])
+        if errors is not None:
+            errors.extend(result.errors)
         comments = result.comments
         for start in range(0, len(comments), batch_size):
             yield comments.iloc[start : start + batch_size].reset_index(drop=True)
@@ -318,7 +324,8 @@ def code_files(
     writer = CodedWriter(out_dir)
     summary = CodingSummary(outputs=dict(writer.paths))
     batches = iter_comments(
-        paths, batch_size, text_column=text_column, ingest_options=ingest_options, notices=summary.notices
+        paths, batch_size, text_column=text_column, ingest_options=ingest_options, notices=summary.notices,
+        errors=summary.errors
     )
     try:
         for coded in _coded_batches(batches, coder, column, workers):
