@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tcs_themes.codebook import Codebook, load_codebook
-from tcs_themes.coding.hybrid import HybridCoder
-from tcs_themes.coding.model_io import DEFAULT_MODEL, load_model
+from tcs_themes.coding.model_io import DEFAULT_MODEL, coder_for
 from tcs_themes.coding.stream import CodingSummary, code_files
 from tcs_themes.config import Settings, resolve_settings
 from tcs_themes.ingest import IngestResult, ingest
@@ -111,7 +110,7 @@ def run_pipeline(
         "comments": write_table(ingested.comments, out / COMMENTS_FILE),
         "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE),
     }
-    coder = HybridCoder(book, method="rules") if method == "rules" else load_model(model, book, method=method)
+    coder = coder_for(book, model, method=method)
     coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress)
     outputs.update({f"coded_{key}" if key in ("csv", "parquet") else key: path for key, path in coding.outputs.items()})
     register = load_register(project.register) if project.register else None

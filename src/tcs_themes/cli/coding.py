@@ -101,18 +101,13 @@ def code(
 ) -> None:
     """Code comments against the codebook with rules and a trained model; write the coded table."""
     from tcs_themes.coding.decisions import METHODS
-    from tcs_themes.coding.hybrid import HybridCoder
-    from tcs_themes.coding.model_io import load_model
+    from tcs_themes.coding.model_io import coder_for
     from tcs_themes.coding.stream import code_files, count_rows
     from tcs_themes.errors import UsageError
 
     if method not in METHODS:
         raise UsageError(f"--method must be one of {', '.join(METHODS)}, not '{method}'")
-    book = _codebook(codebook)
-    if method == "rules":
-        coder = HybridCoder(book, method="rules", batch_size=batch_size)
-    else:
-        coder = load_model(model, book, method=method, batch_size=batch_size)
+    coder = coder_for(_codebook(codebook), model, method=method, batch_size=batch_size)
     total = count_rows(paths)
     columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=stderr, transient=True) as progress:
@@ -166,13 +161,12 @@ def evaluate(
 ) -> None:
     """Compare machine codes with an analyst's: precision, recall, F1, kappa and confused themes."""
     from tcs_themes.analysis.evaluate_files import evaluate_files, write_evaluation
-    from tcs_themes.coding.hybrid import HybridCoder
-    from tcs_themes.coding.model_io import load_model
+    from tcs_themes.coding.model_io import coder_for
 
     book = _codebook(codebook)
     coder = None
     if machine_file is None:
-        coder = HybridCoder(book, method="rules") if method == "rules" else load_model(model, book, method=method)
+        coder = coder_for(book, model, method=method)
     result = evaluate_files(
         human_file,
         book,

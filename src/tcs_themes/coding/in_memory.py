@@ -79,8 +79,6 @@ def _default_coder(codebook: Codebook | None, model: str | Path | None, method: 
     if method not in METHODS:
         raise CodingInputError("method", f"must be one of {', '.join(METHODS)}, not '{method}'")
     book = codebook if codebook is not None else load_codebook()
-    if method == "rules":
-        return HybridCoder(book, method="rules")
-    from tcs_themes.coding.model_io import load_model  # skops: only when a model is loaded
+    from tcs_themes.coding.model_io import coder_for  # skops: imported only when coding
 
-    return load_model(model, book, method=method)
+    return coder_for(book, model, method=method)

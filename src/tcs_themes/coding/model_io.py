@@ -157,3 +157,18 @@ def load_model(
         explain_top=bundle["explain_top"],
         batch_size=batch_size,
     )
+
+
+def coder_for(
+    codebook: Codebook,
+    model: str | Path | None = None,
+    *,
+    method: str = "hybrid",
+    batch_size: int = 2000,
+) -> HybridCoder:
+    """Return a ready coder for ``method``: the rules alone for ``"rules"`` (no model file is
+    read), otherwise the model file (None: the shipped default) loaded by :func:`load_model`.
+    """
+    if method == "rules":
+        return HybridCoder(codebook, method="rules", batch_size=batch_size)
+    return load_model(model, codebook, method=method, batch_size=batch_size)
