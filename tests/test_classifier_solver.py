@@ -1,0 +1,65 @@
+"""The per-theme solver: repeated rows merged exactly, and kept in one cross-validation fold."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from tcs_themes.coding.theme_models import (
+    ThemeFitSettings,
+    fit_svm,
+    merge_duplicates,
+    out_of_fold_splits,
+    row_groups,
+)
+
+SETTINGS = ThemeFitSettings(C=0.3, class_weight_power=0.5, cv=3, min_positives=5, random_state=0)
+
+
+def _data(seed: int = 0) -> tuple[sp.csr_matrix, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    base = sp.random(30, 12, density=0.3, random_state=seed, format="csr", dtype=np.float32)
+    signal = np.asarray(base[:, :4].sum(axis=1)).ravel()
+    y = (signal > np.median(signal)).astype(np.int8)
+    repeats = rng.integers(1, 4, size=30)
+    rows = np.repeat(np.arange(30), repeats)
+    return base[rows], y[rows]
+
+
+def test_row_groups_number_identical_rows_alike_in_order_of_first_row():
+    features = sp.csr_matrix(np.array([[1, 0], [0, 2], [1, 0], [0, 0], [0, 2]], dtype=np.float32))
+    assert row_groups(features).tolist() == [0, 1, 0, 2, 1]
+
+
+def test_merging_repeated_rows_gives_the_same_svm_as_fitting_every_copy():
+    features, y = _data()
+    weights = np.linspace(0.5, 1.0, len(y))
+    groups = row_groups(features)
+    rows, merged_y, merged_weights = merge_duplicates(groups, y, weights)
+    assert len(rows) == len(np.unique(groups)) < len(y)
+    assert np.isclose(merged_weights.sum(), weights.sum())
+    merged = fit_svm(features, y, weights, SETTINGS, groups)
+    every_copy = fit_svm(features, y, weights, SETTINGS)
+    assert np.allclose(merged[0], every_copy[0], atol=1e-3)
+    assert np.isclose(merged[1], every_copy[1], atol=1e-3)
+
+
+def test_out_of_fold_splits_keep_copies_of_a_row_in_one_fold():
+    features, y = _data(1)
+    groups = row_groups(features)
+    splits = out_of_fold_splits(y, groups, SETTINGS)
+    assert len(splits) == 3
+    tested = np.concatenate([test for _, test in splits])
+    assert sorted(tested.tolist()) == list(range(len(y)))
+    for train, test in splits:
+        assert not set(groups[train]) & set(groups[test])
+        assert y[test].any()
+
+
+def test_out_of_fold_splits_without_repeats_are_plain_stratified_folds():
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.array([0, 1] * 10, dtype=np.int8)
+    splits = out_of_fold_splits(y, np.arange(20), SETTINGS)
+    plain = StratifiedKFold(n_splits=3, shuffle=True, random_state=0).split(np.zeros(20), y)
+    assert [t.tolist() for _, t in splits] == [t.tolist() for _, t in plain]
