@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
+from tcs_themes.coding.classifier import ThemeClassifier
 from tcs_themes.coding.theme_models import (
     ThemeFitSettings,
+    decide,
     fit_svm,
     merge_duplicates,
     out_of_fold_splits,
@@ -63,3 +66,22 @@ def test_out_of_fold_splits_without_repeats_are_plain_stratified_folds():
     splits = out_of_fold_splits(y, np.arange(20), SETTINGS)
     plain = StratifiedKFold(n_splits=3, shuffle=True, random_state=0).split(np.zeros(20), y)
     assert [t.tolist() for _, t in splits] == [t.tolist() for _, t in plain]
+
+
+def test_at_least_one_gives_the_most_probable_theme_only_where_none_reaches_its_threshold():
+    proba = np.array([[0.2, 0.4], [0.9, 0.1], [0.1, 0.05]])
+    thresholds = np.array([0.5, 0.5])
+    assert decide(proba, thresholds, False).tolist() == [[0, 0], [1, 0], [0, 0]]
+    assert decide(proba, thresholds, True).tolist() == [[0, 1], [1, 0], [1, 0]]
+
+
+def test_at_least_one_is_on_by_default_only_when_every_training_text_has_a_theme():
+    texts = ["too much jargon", "plain english please", "more parks", "green space", "no idea"] * 6
+    coded = pd.DataFrame({"clarity": [1, 1, 0, 0, 1] * 6, "green": [0, 0, 1, 1, 0] * 6})
+    some_uncoded = coded.assign(clarity=[1, 1, 0, 0, 0] * 6)
+    assert ThemeClassifier(min_df=1, cv=3).fit(texts, coded).at_least_one_
+    model = ThemeClassifier(min_df=1, cv=3).fit(texts, some_uncoded)
+    assert not model.at_least_one_
+    assert not model.predict(["no idea"]).any()
+    assert ThemeClassifier(min_df=1, cv=3, at_least_one=True).fit(texts, some_uncoded).predict(["no idea"]).sum() == 1
+    assert 0 < model.cv_micro_f1_ <= 1 and 0 < model.cv_macro_f1_ <= 1

@@ -34,7 +34,14 @@ from tcs_themes.coding.features import (
     word_tfidf,
     word_vectorizer,
 )
-from tcs_themes.coding.theme_models import ThemeFitSettings, choose_prior_power, fit_theme, row_groups
+from tcs_themes.coding.theme_models import (
+    ThemeFitSettings,
+    choose_prior_power,
+    decide,
+    fit_theme,
+    out_of_fold_f1,
+    row_groups,
+)
 from tcs_themes.coding.thresholds import sigmoid
 
 #: With ``n_jobs=None``, training uses all cores from this many rows on
@@ -147,6 +154,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         value, so each question can give words weights of its own on top of
         the shared ones (more features: slower). :meth:`explain` lists terms
         by the shared word weights only.
+    at_least_one : bool or None, default None
+        Whether :meth:`predict` gives a text its most probable theme when no
+        theme reaches its threshold. None: yes when every analyst-coded
+        training text has at least one theme (the analyst never left one
+        uncoded), no otherwise.
 
     Attributes
     ----------
@@ -176,6 +188,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Weak examples per theme.
     primary_prior_power_ : float
         How much :meth:`predict_primary` discounts frequent themes (0 = plain argmax).
+    at_least_one_ : bool
+        Whether :meth:`predict` gives every text at least one theme.
+    cv_micro_f1_, cv_macro_f1_ : float
+        Out-of-fold micro- and macro-F1 of :meth:`predict`'s decisions over the
+        themes with out-of-fold scores (NaN when none has): a figure for
+        comparing settings inside the training data.
 
     Examples
     --------
@@ -208,6 +226,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         context_columns: Sequence[str] = (),
         context_value: float = 1.0,
         context_interactions: float = 0.0,
+        at_least_one: bool | None = None,
     ) -> None:
         self.C = C
         self.class_weight_power = class_weight_power
@@ -228,6 +247,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.context_columns = context_columns
         self.context_value = context_value
         self.context_interactions = context_interactions
+        self.at_least_one = at_least_one
 
     # -- scikit-learn plumbing ------------------------------------------------------
 
@@ -248,7 +268,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Restore a saved model; one saved before context columns existed gets their defaults."""
-        defaults = {"context_columns": (), "context_value": 1.0, "context_interactions": 0.0}
+        defaults = {
+            "context_columns": (), "context_value": 1.0, "context_interactions": 0.0,
+            "at_least_one": False, "at_least_one_": False,
+        }  # fmt: skip
         super().__setstate__({**defaults, **state})
 
     # -- training -------------------------------------------------------------------
@@ -375,6 +398,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.support_ = labels.sum(axis=0).astype(np.int64)
         self.weak_support_ = weak_labels.sum(axis=0).astype(np.int64)
         self.primary_prior_power_ = choose_prior_power([r["oof"] for r in results], labels)
+        every_text_coded = bool(labels.any(axis=1).all())
+        self.at_least_one_ = every_text_coded if self.at_least_one is None else bool(self.at_least_one)
+        self.cv_micro_f1_, self.cv_macro_f1_ = out_of_fold_f1(
+            [r["oof"] for r in results], labels, self.thresholds_, self.at_least_one_
+        )
         return self
 
     # -- prediction -----------------------------------------------------------------
@@ -418,9 +446,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return sigmoid(scores, self.sigmoid_[:, 0], self.sigmoid_[:, 1])
 
     def predict(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
-        """Return 0/1 theme codes, shape (n, k): probability at or above the theme's threshold."""
+        """Return 0/1 theme codes, shape (n, k): probability at or above the theme's threshold.
+
+        With ``at_least_one_``, a text no theme reaches gets its most probable theme.
+        """
         proba = self.predict_proba(X, rule_matches=rule_matches)
-        return (proba >= self.thresholds_).astype(np.int8)
+        return decide(proba, self.thresholds_, self.at_least_one_)
 
     def predict_primary(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return each text's main theme id, shape (n,), for single-theme data.

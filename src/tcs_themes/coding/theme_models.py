@@ -228,3 +228,32 @@ def choose_prior_power(oof: list[np.ndarray | None], labels: np.ndarray) -> floa
         for power in PRIOR_POWERS
     ]
     return float(PRIOR_POWERS[int(np.argmax(scores))])
+
+
+def decide(proba: np.ndarray, thresholds: np.ndarray, at_least_one: bool) -> np.ndarray:
+    """Return 0/1 codes, shape (n, k): each theme whose probability reaches its threshold.
+
+    With ``at_least_one``, a row where no theme does gets its most probable theme.
+    """
+    codes = (proba >= thresholds).astype(np.int8)
+    if at_least_one and proba.shape[1]:
+        empty = np.flatnonzero(~codes.any(axis=1))
+        codes[empty, proba[empty].argmax(axis=1)] = 1
+    return codes
+
+
+def out_of_fold_f1(
+    oof: list[np.ndarray | None], labels: np.ndarray, thresholds: np.ndarray, at_least_one: bool
+) -> tuple[float, float]:
+    """Return out-of-fold micro- and macro-F1 of :func:`decide` over the themes that have out-of-fold probabilities.
+
+    NaN, NaN when no theme has them.
+    """
+    themes = [j for j, proba in enumerate(oof) if proba is not None]
+    if not themes:
+        return float("nan"), float("nan")
+    truth = labels[:, themes]
+    codes = decide(np.column_stack([oof[j] for j in themes]), thresholds[themes], at_least_one)
+    micro = f1_score(truth, codes, average="micro", zero_division=0)
+    macro = f1_score(truth, codes, average="macro", zero_division=0)
+    return float(micro), float(macro)
