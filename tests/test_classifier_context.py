@@ -118,3 +118,23 @@ def test_a_model_saved_before_context_columns_loads_with_their_defaults():
     params = model.get_params()
     assert (params["context_columns"], params["context_value"], params["context_interactions"]) == ((), 1.0, 0.0)
     assert model.predict_proba(["too much jargon"]).shape == (1, len(model.classes_))
+
+
+def test_interaction_columns_limit_the_word_copies_to_those_columns():
+    rng = random.Random(7)
+    rows = [
+        {"text": f"parking and {rng.choice(WORDS)}", "question": QUESTIONS[kind], "rating": str(rng.randint(1, 3))}
+        for kind in sorted(QUESTIONS) * 30
+    ]
+    X = pd.DataFrame(rows)
+    Y = pd.DataFrame({"a": [i % 2 for i in range(len(X))], "b": [1 - i % 2 for i in range(len(X))]})
+    both = {"context_columns": ("question", "rating"), "context_interactions": 0.5, "min_df": 1, "cv": 3}
+    every = ThemeClassifier(**both).fit(X, Y)
+    question_only = ThemeClassifier(**both, interaction_columns=("question",)).fit(X, Y)
+    words = len(every.word_vectorizer_.vocabulary_)
+    categories = len(QUESTIONS) + 3
+    assert every.coef_.shape[1] == words + categories + words * categories
+    assert question_only.coef_.shape[1] == words + categories + words * len(QUESTIONS)
+    assert question_only.predict_proba(X).shape == (len(X), 2)
+    with pytest.raises(ValueError, match="interaction_columns"):
+        ThemeClassifier(**both, interaction_columns=("trust",)).fit(X, Y)

@@ -154,6 +154,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         value, so each question can give words weights of its own on top of
         the shared ones (more features: slower). :meth:`explain` lists terms
         by the shared word weights only.
+    interaction_columns : sequence of str or None, default None
+        The context columns whose categories get word copies (a subset of
+        ``context_columns``); None: all of them.
     at_least_one : bool or None, default None
         Whether :meth:`predict` gives a text its most probable theme when no
         theme reaches its threshold. None: yes when every analyst-coded
@@ -226,6 +229,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         context_columns: Sequence[str] = (),
         context_value: float = 1.0,
         context_interactions: float = 0.0,
+        interaction_columns: Sequence[str] | None = None,
         at_least_one: bool | None = None,
     ) -> None:
         self.C = C
@@ -247,6 +251,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.context_columns = context_columns
         self.context_value = context_value
         self.context_interactions = context_interactions
+        self.interaction_columns = interaction_columns
         self.at_least_one = at_least_one
 
     # -- scikit-learn plumbing ------------------------------------------------------
@@ -270,7 +275,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """Restore a saved model; one saved before context columns existed gets their defaults."""
         defaults = {
             "context_columns": (), "context_value": 1.0, "context_interactions": 0.0,
-            "at_least_one": False, "at_least_one_": False,
+            "interaction_columns": None, "at_least_one": False, "at_least_one_": False,
         }  # fmt: skip
         super().__setstate__({**defaults, **state})
 
@@ -287,6 +292,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("class_weight_power must not be negative")
         if self.context_interactions < 0:
             raise ValueError("context_interactions must not be negative")
+        unknown = set(self.interaction_columns or ()) - set(self.context_columns)
+        if unknown:
+            raise ValueError(f"interaction_columns must be context columns; not: {', '.join(sorted(unknown))}")
 
     def _class_ids(self, k: int, names: list[Any] | None) -> np.ndarray:
         if names is not None:
@@ -425,8 +433,20 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             one_hot = context_matrix(context, self.context_categories_, self.context_value)
             blocks.append(one_hot)
             if self.context_interactions > 0:
+                crossed = self._interaction_positions()
+                if len(crossed) < len(context):
+                    one_hot = context_matrix(
+                        [context[i] for i in crossed], [self.context_categories_[i] for i in crossed], 1.0
+                    )
                 blocks.append(context_word_block(words, one_hot, self.context_interactions))
         return join_blocks(blocks)
+
+    def _interaction_positions(self) -> list[int]:
+        """Return the positions (in ``context_columns``) of the columns whose categories get word copies."""
+        columns = list(self.context_columns)
+        if self.interaction_columns is None:
+            return list(range(len(columns)))
+        return [columns.index(column) for column in self.interaction_columns]
 
     def decision_function(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return each theme's linear score for each text, shape (n, k) (positive leans to the theme).
