@@ -136,3 +136,21 @@ def test_bad_models_and_inputs_fail_with_one_line(project: Path, tmp_path: Path)
     pd.DataFrame({"text": ["a private comment"], "theme": ["Claritty"]}).to_csv(typo, index=False)
     message = _one_line_error(runner.invoke(app, ["train", str(typo), *tiny, "--out", str(tmp_path / "x.skops")]))
     assert "did you mean clarity" in message and "private" not in message
+
+
+def test_train_preset_accurate_adds_character_ngrams_and_is_on_the_card(project: Path) -> None:
+    import json
+
+    out = project / "accurate.skops"
+    result = runner.invoke(
+        app,
+        ["train", str(project / "coded.xlsx"), "--codebook", str(project / "tiny.yaml"), "--out", str(out),
+         "--cv", "0", "--preset", "accurate"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    classifier = json.loads((project / "accurate.card.json").read_text())["params"]["classifier"]
+    assert classifier["char_ngrams"] == [2, 5] and classifier["C"] == 0.1
+    default = json.loads((project / "m.card.json").read_text())["params"]["classifier"]
+    assert default["char_ngrams"] is None
+    wrong = runner.invoke(app, ["train", str(project / "coded.xlsx"), "--out", str(out), "--preset", "fastest"])
+    assert wrong.exit_code != 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,14 @@ CodebookOption = Annotated[
 TextColumnOption = Annotated[
     str | None, typer.Option("--text-column", help="The column holding the comment text (default: detected).")
 ]
+
+
+
+class Preset(str, Enum):
+    """The ``--preset`` choices of ``train`` (see ``tcs_themes.coding.training.PRESETS``)."""
+
+    default = "default"
+    accurate = "accurate"
 
 
 def _codebook(path: Path | None):  # noqa: ANN202 - returns a Codebook
@@ -50,13 +59,17 @@ def train(
         typer.Option(help="How much a rule match adds to a theme's hybrid score (default: 0.15, see docs/coding.md)."),
     ] = None,
     cv: Annotated[int, typer.Option(help="Cross-validation folds for the model card (0: skip).")] = 5,
+    preset: Annotated[
+        Preset,
+        typer.Option(help="Classifier features: default (word n-grams, fast) or accurate (+ character n-grams, slower)."),
+    ] = Preset.default,
 ) -> None:
     """Train a model on analyst-coded comments and write it with its model card."""
     from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
     from tcs_themes.coding.labels import read_labels
     from tcs_themes.coding.model_card import card_paths
     from tcs_themes.coding.model_io import save_model
-    from tcs_themes.coding.training import train_model
+    from tcs_themes.coding.training import preset_model, train_model
 
     book = _codebook(codebook)
     labels = read_labels(coded_files, book, text_column=text_column, theme_columns=theme_column)
@@ -64,6 +77,7 @@ def train(
     coder, card = train_model(
         labels,
         book,
+        model=preset_model(preset.value, book),
         rule_weight=DEFAULT_RULE_WEIGHT if rule_weight is None else rule_weight,
         min_examples=min_examples,
         cv=cv,

@@ -24,6 +24,38 @@ from tcs_themes.coding.labels import CodedLabels
 from tcs_themes.coding.model_card import ModelCard, ThemeCard, training_data_hash
 
 
+#: Named classifier settings for ``tcs-themes train --preset``. ``default``: word 1-2 n-grams (fast
+#: to train and to code). ``accurate``: character 2-5 n-grams added, with C=0.1 (the C that
+#: cross-validation inside the pxtextmining P1 training rows chose for them): more accurate on
+#: real feedback, about 5x slower to train and 10x slower to code (docs/benchmarks.md).
+PRESETS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "accurate": {"char_ngrams": (2, 5), "C": 0.1},
+}
+
+
+def preset_model(preset: str, codebook: Codebook) -> Any:
+    """Return the unfitted classifier of a named preset (None: the coder's default classifier).
+
+    Parameters
+    ----------
+    preset : str
+        A key of :data:`PRESETS`.
+    codebook : Codebook
+
+    Returns
+    -------
+    ThemeClassifier or None
+    """
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
+    if not PRESETS[preset]:
+        return None
+    from tcs_themes.coding.classifier import ThemeClassifier
+
+    return ThemeClassifier(codebook=codebook, use_examples=False, **PRESETS[preset])
+
+
 def fold_indices(n: int, groups: Sequence[str] | None, cv: int, random_state: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Return ``cv`` (train, test) index pairs: grouped by ``groups`` when there are enough groups.
 
