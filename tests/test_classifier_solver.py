@@ -1,4 +1,4 @@
-"""The per-theme solver: repeated rows merged exactly, and kept in one cross-validation fold."""
+"""The per-theme solver (repeated rows merged exactly) and the at-least-one-theme decision."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from tcs_themes.coding.theme_models import (
     decide,
     fit_svm,
     merge_duplicates,
-    out_of_fold_splits,
     row_groups,
 )
 
@@ -45,27 +44,6 @@ def test_merging_repeated_rows_gives_the_same_svm_as_fitting_every_copy():
     every_copy = fit_svm(features, y, weights, SETTINGS)
     assert np.allclose(merged[0], every_copy[0], atol=1e-3)
     assert np.isclose(merged[1], every_copy[1], atol=1e-3)
-
-
-def test_out_of_fold_splits_keep_copies_of_a_row_in_one_fold():
-    features, y = _data(1)
-    groups = row_groups(features)
-    splits = out_of_fold_splits(y, groups, SETTINGS)
-    assert len(splits) == 3
-    tested = np.concatenate([test for _, test in splits])
-    assert sorted(tested.tolist()) == list(range(len(y)))
-    for train, test in splits:
-        assert not set(groups[train]) & set(groups[test])
-        assert y[test].any()
-
-
-def test_out_of_fold_splits_without_repeats_are_plain_stratified_folds():
-    from sklearn.model_selection import StratifiedKFold
-
-    y = np.array([0, 1] * 10, dtype=np.int8)
-    splits = out_of_fold_splits(y, np.arange(20), SETTINGS)
-    plain = StratifiedKFold(n_splits=3, shuffle=True, random_state=0).split(np.zeros(20), y)
-    assert [t.tolist() for _, t in splits] == [t.tolist() for _, t in plain]
 
 
 def test_at_least_one_gives_the_most_probable_theme_only_where_none_reaches_its_threshold():

@@ -109,45 +109,6 @@ def fit_svm(
     return svm.coef_[0], float(svm.intercept_[0])
 
 
-def out_of_fold_splits(
-    truth: np.ndarray, groups: np.ndarray | None, settings: ThemeFitSettings
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Return stratified (train, test) row splits that keep identical rows in the same fold.
-
-    Copies of one text in both parts would score it with a model that saw it,
-    making the out-of-fold scores (and so the thresholds) optimistic. Without
-    repeated rows this is plain ``StratifiedKFold`` over the rows.
-
-    Parameters
-    ----------
-    truth : ndarray of shape (n,)
-        0/1 codes of the theme (at least two positives).
-    groups : ndarray of shape (n,) or None
-        :func:`row_groups` numbers; None treats every row as distinct.
-    settings : ThemeFitSettings
-        ``cv`` (folds, at most the positive groups) and ``random_state``.
-    """
-    n = len(truth)
-    if groups is None:
-        groups = np.arange(n)
-    distinct, first, inverse = np.unique(groups, return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
-    if len(distinct) == n:
-        group_truth, inverse = truth, np.arange(n)
-    else:
-        group_truth = np.zeros(len(distinct), dtype=truth.dtype)
-        np.maximum.at(group_truth, inverse, truth)
-    n_splits = min(settings.cv, int(group_truth.sum()), int(len(group_truth) - group_truth.sum()))
-    if n_splits < 2:
-        group_truth, inverse, n_splits = truth, np.arange(n), min(settings.cv, int(truth.sum()))
-    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=settings.random_state)
-    splits = []
-    for _, test_groups in folds.split(np.zeros(len(group_truth)), group_truth):
-        in_test = np.isin(inverse, test_groups)
-        splits.append((np.flatnonzero(~in_test), np.flatnonzero(in_test)))
-    return splits
-
-
 def fit_theme(
     features: sp.csr_matrix,
     y: np.ndarray,
@@ -191,9 +152,12 @@ def fit_theme(
     positives = int(truth.sum())
     if positives < max(settings.min_positives, 2) or n_real - positives < 2:
         return result
+    folds = StratifiedKFold(n_splits=min(settings.cv, positives), shuffle=True, random_state=settings.random_state)
     scores = np.zeros(n_real)
     weak_rows = np.arange(n_real, len(y))
-    for train, test in out_of_fold_splits(truth, None if groups is None else groups[:n_real], settings):
+    # Copies of a text may fall on both sides of a split, as they will when new comments repeat
+    # stock answers ("Nothing", "All good"); grouping them made the thresholds worse on P2.
+    for train, test in folds.split(np.zeros(n_real), truth):
         rows = np.concatenate([train, weak_rows])
         fold_coef, fold_intercept = fit_svm(
             features[rows], y[rows], weights[rows], settings, None if groups is None else groups[rows]
