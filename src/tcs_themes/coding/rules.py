@@ -1,14 +1,18 @@
 """The rule coder: match a codebook's patterns in comments with spaCy, keeping the evidence.
 
-Every pattern is matched on lower-case words, with one spaCy ``PhraseMatcher``
-(``attr="LOWER"``) wherever it can be: phrases as written; lemma phrases and
-simple token patterns expanded into every word sequence they match (a lemma
-into all the words with that lemma), see
+Comments are split into spaCy's tokens (exactly as ``nlp.tokenizer`` splits
+them, each distinct word worked out once: :mod:`tcs_themes.coding.chunk_tokens`)
+and every pattern is matched on lower-case words, with one phrase index over
+the whole batch (:mod:`tcs_themes.coding.phrase_index`, what spaCy's
+``PhraseMatcher`` with ``attr="LOWER"`` finds) wherever it can be: phrases as
+written; lemma phrases and simple token patterns expanded into every word
+sequence they match (a lemma into all the words with that lemma), see
 :mod:`tcs_themes.coding.phrase_expansion`. The few token patterns that cannot
 be expanded are run with spaCy's ``Matcher``, each only on the comments that
 contain its required words (:mod:`tcs_themes.coding.token_patterns`). The spans
 found are the same as matching lemma phrases on lemmas and token patterns with
-the ``Matcher``, several times faster, and comments need no lemmatizer. For
+the ``Matcher`` on every comment, many times faster, and comments need no
+lemmatizer. For
 each comment the coder returns every theme matched and, for each match, the
 words, the pattern and the character offsets, so an analyst can check why a
 comment was coded.
@@ -36,19 +40,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from tcs_themes.codebook.model import Codebook, Pattern
+from tcs_themes.coding.chunk_tokens import ChunkTokenizer, TokenBatch
 from tcs_themes.coding.nlp import make_nlp, make_tokenizer_nlp
 from tcs_themes.coding.phrase_expansion import expand_to_phrases
+from tcs_themes.coding.phrase_index import PhraseIndex, PhraseMatches
 from tcs_themes.coding.token_patterns import GatedTokenPatterns
 
 
-#: Prefix of the PhraseMatcher keys of the token patterns' gate words.
+#: Prefix of the phrase-index keys of the token patterns' gate words.
 _GATE = "\x00gate:"
 #: Curly quotes to straight ones: same length, so character offsets are kept.
 _STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
@@ -127,7 +133,8 @@ class RuleCoder:
         self.batch_size = batch_size
         self.nlp: Language = make_tokenizer_nlp()
         self._rules: dict[int, _Rule] = {}
-        self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._phrases = PhraseIndex()
+        self._tokenize = ChunkTokenizer(self.nlp)
         self._tokens = GatedTokenPatterns(self.nlp.vocab)
         self._gates: dict[int, int] = {}  # gate phrase key -> the token pattern it gates
         self._needed: dict[int, int] = {}  # token pattern -> how many gates must match
@@ -138,24 +145,30 @@ class RuleCoder:
             for exclusion, patterns in ((False, theme.patterns), (True, theme.exclusions)):
                 for pattern in patterns:
                     self._add(pattern, _Rule(top, sub, pattern, len(self._rules), exclusion, pattern.describe()))
+        # the gates as arrays, for finding candidate comments of a whole batch at once
+        self._gated = list(self._needed)  # token patterns, in order
+        position = {key: i for i, key in enumerate(self._gated)}
+        self._needed_gates = np.array([self._needed[k] for k in self._gated], dtype=np.int64)
+        self._gate_keys = np.fromiter(self._gates, dtype=np.uint64, count=len(self._gates))
+        self._gate_pattern = np.array([position[k] for k in self._gates.values()], dtype=np.int64)
 
     def _add(self, pattern: Pattern, rule: _Rule) -> None:
-        self._rules[self.nlp.vocab.strings.add(pattern.id)] = rule
+        strings = self.nlp.vocab.strings
+        key = strings.add(pattern.id)
+        self._rules[key] = rule
         if pattern.phrase is not None:
-            self._phrases.add(pattern.id, [[token.lower for token in self.nlp.make_doc(pattern.phrase)]])
+            self._phrases.add(key, [[token.lower for token in self.nlp.make_doc(pattern.phrase)]])
             return
         tokens = pattern.tokens if pattern.lemmas is None else _lemma_tokens(pattern.lemmas)
         phrases = _phrase_keys(json.dumps(tokens, sort_keys=True))
         if phrases is not None:
-            self._phrases.add(pattern.id, list(phrases))
+            self._phrases.add(key, phrases)
             return
-        strings = self.nlp.vocab.strings
-        key = strings.add(pattern.id)
         gates = self._tokens.add(pattern.id, list(tokens or ()))
         for number, words in enumerate(gates):
-            gate_id = f"{_GATE}{number}:{pattern.id}"
-            self._phrases.add(gate_id, [[strings.add(word)] for word in sorted(words)])
-            self._gates[strings.add(gate_id)] = key
+            gate_key = strings.add(f"{_GATE}{number}:{pattern.id}")
+            self._phrases.add(gate_key, [[strings.add(word)] for word in sorted(words)])
+            self._gates[gate_key] = key
         self._needed[key] = len(gates)
         if not gates:
             self._ungated.append(key)
@@ -181,8 +194,8 @@ class RuleCoder:
 
     def iter_match(self, texts: Iterable[Any]) -> Iterator[list[RuleMatch]]:
         """Like :meth:`match`, but yield each comment's matches as its batch is done (bounded memory)."""
-        for text, doc in self._texts_and_docs(texts):
-            yield self._match_doc(doc, text)
+        for batch in minibatch(_cleaned(texts), self.batch_size):
+            yield from self._match_tokens(self._tokenize(batch), batch, None)
 
     def docs(self, texts: Iterable[Any]) -> Iterator[Doc]:
         """Tokenize texts with :attr:`nlp` in batches, as the coder sees them.
@@ -192,26 +205,54 @@ class RuleCoder:
         written "don't". The docs have no lemmas; they can be passed to
         :meth:`match_docs` or used by another coder (one pass of spaCy for both).
         """
-        for _, doc in self._texts_and_docs(texts):
-            yield doc
-
-    def _texts_and_docs(self, texts: Iterable[Any]) -> Iterator[tuple[str, Doc]]:
-        if isinstance(texts, str):
-            raise TypeError("pass a list of comment texts, not one string")
-        cleaned = (_as_text(text).translate(_STRAIGHT_QUOTES) for text in texts)
-        for batch in minibatch(cleaned, self.batch_size):
-            yield from zip(batch, self.nlp.tokenizer.pipe(batch, batch_size=self.batch_size))
+        for batch in minibatch(_cleaned(texts), self.batch_size):
+            yield from self.nlp.tokenizer.pipe(batch, batch_size=self.batch_size)
 
     def match_docs(self, docs: Iterable[Doc]) -> list[list[RuleMatch]]:
         """Match documents made by :meth:`docs` (or by ``nlp``); one list of matches per doc."""
-        return [self._match_doc(doc) for doc in docs]
+        docs = list(docs)
+        return self._match_tokens(TokenBatch.from_docs(docs), [doc.text for doc in docs], docs)
 
-    def _match_doc(self, doc: Doc, text: str | None = None) -> list[RuleMatch]:
-        found = self._phrases(doc)
-        if self._gates or self._ungated:
-            found = self._with_token_matches(doc, found)
-        if not found:
-            return []
+    def _match_tokens(self, tokens: TokenBatch, texts: list[str], docs: list[Doc] | None) -> list[list[RuleMatch]]:
+        """Match a batch of tokenized texts (``docs``, when given, are their spaCy docs)."""
+        found = self._phrases(tokens)
+        is_gate = np.isin(found.key, self._gate_keys)
+        candidates = self._candidates(found.text[is_gate], found.key[is_gate])
+        found = PhraseMatches(*(values[~is_gate] for values in vars(found).values()))
+        edges = np.searchsorted(found.text, np.arange(len(texts) + 1)).tolist()
+        keys, starts, ends = found.key.tolist(), found.start.tolist(), found.end.tolist()
+        results: list[list[RuleMatch]] = [[] for _ in texts]
+        rows = range(len(texts)) if self._ungated else sorted({*np.flatnonzero(np.diff(edges)).tolist(), *candidates})
+        for row in rows:
+            a, b = edges[row], edges[row + 1]
+            items = list(zip(keys[a:b], starts[a:b], ends[a:b]))
+            patterns = candidates.get(row, []) + self._ungated
+            if patterns:
+                doc = docs[row] if docs is not None else self.nlp.tokenizer(texts[row])
+                items += self._tokens(doc, patterns)
+            if items:
+                first = int(tokens.bounds[row])
+                results[row] = self._resolve(items, texts[row], tokens.start[first:], tokens.end[first:])
+        return results
+
+    def _candidates(self, text: np.ndarray, gate: np.ndarray) -> dict[int, list[int]]:
+        """Return, per text, the token patterns all of whose gates matched in it (gate matches given as arrays)."""
+        if not len(text):
+            return {}
+        gates, patterns = len(self._gate_keys), len(self._gated)
+        pair = np.unique(text * gates + pd.Index(self._gate_keys).get_indexer(gate))  # each gate once per text
+        row, pattern = pair // gates, self._gate_pattern[pair % gates]
+        combination, count = np.unique(row * patterns + pattern, return_counts=True)
+        complete = combination[count == self._needed_gates[combination % patterns]]
+        candidates: dict[int, list[int]] = {}
+        for row, pattern in zip((complete // patterns).tolist(), (complete % patterns).tolist()):
+            candidates.setdefault(row, []).append(self._gated[pattern])
+        return candidates
+
+    def _resolve(
+        self, found: list[tuple[int, int, int]], text: str, starts: np.ndarray, ends: np.ndarray
+    ) -> list[RuleMatch]:
+        """Apply exclusions and drop redundant matches; ``starts``/``ends`` are the text's token offsets."""
         rules = self._rules
         items = [(rules[key], start, end) for key, start, end in found]
         exclusions = [item for item in items if item[0].exclusion]
@@ -220,23 +261,7 @@ class RuleCoder:
         if len(items) > 1 and len({item[0].theme_id for item in items}) < len(items):
             items = _drop_redundant(items)
         items.sort(key=lambda item: (item[1], item[2], item[0].order))  # token order is character order
-        if text is None:
-            text = doc.text
-        return [_to_match(doc, text, rule, start, end) for rule, start, end in items]
-
-    def _with_token_matches(self, doc: Doc, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """Replace the gate matches in ``found`` by the matches of the token patterns they gate."""
-        gates = self._gates
-        gated = {key for key, _, _ in found if key in gates}
-        if not gated and not self._ungated:
-            return found
-        counts = dict.fromkeys(self._ungated, 0)
-        for key in gated:
-            counts[gates[key]] = counts.get(gates[key], 0) + 1
-        phrases = [item for item in found if item[0] not in gates] if gated else found
-        candidates = [key for key, count in counts.items() if count == self._needed[key]]
-        return phrases + self._tokens(doc, candidates) if candidates else phrases
-
+        return [_to_match(text, rule, int(starts[start]), int(ends[end - 1])) for rule, start, end in items]
 
 def _lemma_tokens(lemmas: str) -> tuple[dict[str, str], ...]:
     """The token pattern a lemma phrase stands for: one ``LEMMA`` per word of the phrase."""
@@ -247,7 +272,7 @@ def _lemma_tokens(lemmas: str) -> tuple[dict[str, str], ...]:
 def _phrase_keys(tokens_json: str) -> tuple[tuple[int, ...], ...] | None:
     """The phrases a token pattern expands to, as ``LOWER`` hashes (None if it cannot be), made once per process.
 
-    ``PhraseMatcher.add`` takes these hash sequences as well as docs; making a
+    The phrase index takes these hash sequences; making a
     doc for each of tens of thousands of phrases would take seconds.
     """
     phrases = expand_to_phrases(json.loads(tokens_json))
@@ -256,6 +281,15 @@ def _phrase_keys(tokens_json: str) -> tuple[tuple[int, ...], ...] | None:
     add = make_tokenizer_nlp().vocab.strings.add
     hashes = {word: add(word) for word in {word for words in phrases for word in words}}
     return tuple(tuple(map(hashes.__getitem__, words)) for words in phrases)
+
+
+def _cleaned(texts: Iterable[Any]) -> Iterator[str]:
+    """The texts as strings, curly quotes straightened (offsets kept)."""
+    if isinstance(texts, str):
+        raise TypeError("pass a list of comment texts, not one string")
+    for value in texts:
+        text = _as_text(value)
+        yield text if text.isascii() else text.translate(_STRAIGHT_QUOTES)
 
 
 def _as_text(text: Any) -> str:
@@ -298,11 +332,8 @@ def _drop_redundant(items: list[tuple[_Rule, int, int]]) -> list[tuple[_Rule, in
     return kept
 
 
-def _to_match(doc: Doc, text: str, rule: _Rule, start: int, end: int) -> RuleMatch:
-    """The evidence of one match; ``text`` is the doc's text (sliced: cheaper than ``Span.text``)."""
-    first_char = doc[start].idx
-    last = doc[end - 1]
-    end_char = last.idx + len(last)
+def _to_match(text: str, rule: _Rule, first_char: int, end_char: int) -> RuleMatch:
+    """The evidence of one match: the words from ``first_char`` to ``end_char`` of ``text``."""
     return RuleMatch(
         theme_id=rule.theme_id,
         subtheme_id=rule.subtheme_id,

@@ -7,10 +7,9 @@ token, which costs far more than tokenizing. Most comments cannot match them
 anyway: each pattern has words it cannot match without (``what`` ... ``mean``),
 so each pattern gets its own ``Matcher`` and runs only on the comments whose
 lower-case words include at least one word of each of its required tokens.
-The rule coder finds the candidates cheaply: each pattern's *gates* (the words
-of its required tokens that are not stop words) are added to its
-``PhraseMatcher``, and a pattern is checked only in comments where all its
-gates matched. The spans found
+The rule coder finds the candidates cheaply: each pattern's *gates* (the word sets of
+its required tokens) are added to its phrase index, and a pattern is
+checked only in comments where all its gates matched. The spans found
 are exactly those of one ``Matcher`` over every comment.
 
 ``LEMMA`` constraints are rewritten as ``LOWER`` sets of the words with that
@@ -27,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.attrs import LOWER
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -71,9 +69,8 @@ class GatedTokenPatterns:
         -------
         list of frozenset of str
             The pattern's gates: word sets such that every doc it matches
-            contains a word of each (the words of its required tokens that
-            are not stop words, or else of its most selective required
-            token); empty when it has no required word.
+            contains a word of each (the words of each of its required
+            tokens); empty when it has no required word.
         """
         rewritten = [_lemma_as_lower(token) for token in tokens]
         needs_lemmas = any(_attribute(token, "LEMMA") is not None for token in rewritten)
@@ -83,10 +80,7 @@ class GatedTokenPatterns:
         strings = self.vocab.strings
         required = tuple(frozenset(strings.add(word) for word in words) for words in groups)
         self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas)
-        selective = [frozenset(words) for words in groups if words.isdisjoint(STOP_WORDS)]
-        if selective or not groups:
-            return list(dict.fromkeys(selective))
-        return [frozenset(min(groups, key=lambda words: (len(words & STOP_WORDS), len(words))))]
+        return list(dict.fromkeys(frozenset(words) for words in groups))
 
     def __call__(self, doc: Doc, keys: Iterable[int]) -> list[tuple[int, int, int]]:
         """Return ``(match_id, start, end)`` for the matches in ``doc`` of the patterns ``keys`` (hashes)."""

@@ -1,0 +1,188 @@
+"""spaCy's tokens of a batch of comments, worked out once per distinct word.
+
+spaCy's tokenizer splits a text on white space and then tokenizes each
+non-space chunk on its own (prefixes, suffixes, infixes, special cases): the
+tokens of a text are the tokens of its chunks, in order. :class:`ChunkTokenizer`
+therefore asks spaCy for the tokens of each distinct chunk once, keeps them
+in a table, and assembles a whole batch into flat arrays (lower-case hash,
+character offsets) with array operations. The tokens are exactly those of
+``nlp.tokenizer`` (tested on every comment of the sample and of the
+pxtextmining data), at a fraction of the cost, because a consultation's
+words repeat. Texts with irregular white space (leading or trailing space,
+two spaces in a row, tabs, line breaks), where spaCy makes white-space
+tokens, are tokenized by spaCy whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
+from spacy.attrs import LOWER
+from spacy.language import Language
+from spacy.tokens import Doc
+
+#: White space other than single spaces between words: spaCy makes tokens of it.
+_IRREGULAR_SPACE = re.compile(r"[^\S ]|  |^ | $")
+
+
+def _irregular(text: str) -> bool:
+    """Whether spaCy makes white-space tokens in ``text`` (cheap string tests for most ASCII texts)."""
+    if text.isascii() and "\n" not in text and "\t" not in text:
+        if text[0] == " " or text[-1] == " " or "  " in text:
+            return True
+        if "\r" not in text and "\x0b" not in text and "\x0c" not in text:
+            return False
+    return _IRREGULAR_SPACE.search(text) is not None
+
+
+@dataclass(frozen=True)
+class TokenBatch:
+    """The tokens of a batch of texts, flat.
+
+    Attributes
+    ----------
+    lower : ndarray of uint64, shape (t,)
+        Each token's ``LOWER`` hash (spaCy's ``token.lower``).
+    start, end : ndarray of int64, shape (t,)
+        Each token's character offsets in its own text.
+    bounds : ndarray of int64, shape (n + 1,)
+        Text ``i``'s tokens are ``bounds[i]:bounds[i + 1]``.
+    """
+
+    lower: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    bounds: np.ndarray
+
+    @classmethod
+    def from_docs(cls, docs: Sequence[Doc]) -> TokenBatch:
+        """Return the tokens of spaCy docs."""
+        parts = [_doc_arrays(doc) for doc in docs]
+        lengths = np.array([len(doc) for doc in docs], dtype=np.int64)
+        return cls(
+            *(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, d) for i, d in enumerate(_DTYPES)),
+            bounds=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        )
+
+
+_DTYPES = (np.uint64, np.int64, np.int64)
+
+
+def _doc_arrays(doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A doc's LOWER hashes, token starts and token ends."""
+    start = np.array([token.idx for token in doc], dtype=np.int64)
+    length = np.array([len(token) for token in doc], dtype=np.int64)
+    return doc.to_array(LOWER).astype(np.uint64), start, start + length
+
+
+class ChunkTokenizer:
+    """Tokenize batches of texts exactly as ``nlp.tokenizer`` does, remembering each chunk's tokens.
+
+    Parameters
+    ----------
+    nlp : spacy.language.Language
+        The pipeline whose tokenizer (and vocabulary) to reproduce.
+    max_chunks : int, default 300_000
+        Distinct chunks remembered; the table is emptied when it is full, so
+        memory stays bounded however many comments are tokenized.
+    """
+
+    def __init__(self, nlp: Language, *, max_chunks: int = 300_000) -> None:
+        self.nlp = nlp
+        self.max_chunks = max_chunks
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}  # chunk -> its row in the token table
+        self._first = [0]  # chunk row -> its first token in the token columns (CSR pointer)
+        self._columns = [np.zeros(0, d) for d in _DTYPES]  # lower, start, end of every remembered token
+        self._arrays: tuple[np.ndarray, ...] | None = None
+
+    def _learn(self, chunks: list[str]) -> None:
+        """Add new distinct chunks to the table: one spaCy call over them joined by single spaces."""
+        lower, start, end = _doc_arrays(self.nlp.tokenizer(" ".join(chunks)))
+        width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
+        begin = np.cumsum(width) - width
+        first = np.searchsorted(start, begin)
+        owner_begin = begin[np.searchsorted(first, np.arange(len(start)), side="right") - 1]
+        self._columns = [np.concatenate([self._columns[0], lower]),
+                         np.concatenate([self._columns[1], start - owner_begin]),
+                         np.concatenate([self._columns[2], end - owner_begin])]  # fmt: skip
+        base = self._first[-1]
+        self._first.extend((base + np.append(first[1:], len(start))).tolist())
+        for chunk in chunks:
+            self._ids[chunk] = len(self._ids)
+        self._arrays = None
+
+    def __call__(self, texts: Sequence[str]) -> TokenBatch:
+        """Return the tokens of ``texts`` (strings) as one :class:`TokenBatch`."""
+        chunks: list[str] = []
+        per_text = np.zeros(len(texts), dtype=np.int64)
+        whole: list[int] = []  # texts with irregular white space: spaCy tokenizes them whole
+        for i, text in enumerate(texts):
+            if not text:
+                continue
+            if _irregular(text):
+                whole.append(i)
+                continue
+            pieces = text.split(" ")
+            chunks.extend(pieces)
+            per_text[i] = len(pieces)
+        row = np.fromiter(map(self._ids.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
+        unknown = np.flatnonzero(row < 0)
+        if len(unknown):
+            new = list(dict.fromkeys(chunks[i] for i in unknown))
+            if len(self._ids) + len(new) > self.max_chunks:
+                self._reset()
+                unknown = np.arange(len(chunks))
+                new = list(dict.fromkeys(chunks))
+            self._learn(new)
+            row[unknown] = [self._ids[chunks[i]] for i in unknown]
+        batch = self._gather(chunks, row, per_text, len(texts))
+        return _with_whole_texts(batch, whole, [texts[i] for i in whole], self.nlp)
+
+    def _gather(self, chunks: list[str], row: np.ndarray, per_text: np.ndarray, n: int) -> TokenBatch:
+        """Assemble the batch's tokens from the table rows of its chunks (``row``: one per chunk)."""
+        if self._arrays is None:
+            self._arrays = (np.array(self._first, dtype=np.int64), *self._columns)
+        first, lower, start, end = self._arrays
+        tokens = first[row + 1] - first[row]
+        total = int(tokens.sum())
+        take = np.repeat(first[row] - (np.cumsum(tokens) - tokens), tokens) + np.arange(total)
+        # each chunk's offset in its text: the lengths (plus one space) of the chunks before it
+        width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
+        before = np.cumsum(width) - width
+        offset = before - before[np.repeat(np.cumsum(per_text) - per_text, per_text)]
+        shift = np.repeat(offset, tokens)
+        text_of_chunk = np.repeat(np.arange(n), per_text)
+        per_text_tokens = np.bincount(text_of_chunk, weights=tokens, minlength=n).astype(np.int64)
+        return TokenBatch(
+            lower=lower[take],
+            start=start[take] + shift,
+            end=end[take] + shift,
+            bounds=np.concatenate([[0], np.cumsum(per_text_tokens)]).astype(np.int64),
+        )
+
+
+def _with_whole_texts(batch: TokenBatch, rows: list[int], texts: list[str], nlp: Language) -> TokenBatch:
+    """Insert the tokens of the texts at ``rows`` (absent from ``batch``), tokenized by spaCy whole."""
+    if not rows:
+        return batch
+    counts = np.diff(batch.bounds)
+    pieces: list[list[np.ndarray]] = [[], [], []]
+    inserted = dict(zip(rows, nlp.tokenizer.pipe(texts), strict=True))
+    for i in range(len(counts)):
+        doc = inserted.get(i)
+        arrays = _doc_arrays(doc) if doc is not None else None
+        a, b = batch.bounds[i], batch.bounds[i + 1]
+        for column, values in enumerate((batch.lower, batch.start, batch.end)):
+            pieces[column].append(arrays[column] if arrays is not None else values[a:b])
+        if doc is not None:
+            counts[i] = len(doc)
+    return TokenBatch(
+        *(np.concatenate(p) for p in pieces), bounds=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    )
