@@ -46,7 +46,7 @@ def test_chunk_tokens_are_spacys_tokens(texts: list[str]) -> None:
         assert np.array_equal(got.bounds, expected.bounds[start : start + len(batch) + 1] - first)
         for column in ("lower", "start", "end"):
             assert np.array_equal(getattr(got, column), getattr(expected, column)[first:last]), column
-    assert len(tokenizer._ids) <= 500
+    assert len(tokenizer.table) <= 500
 
 
 def test_phrase_index_finds_what_the_phrase_matcher_finds(texts: list[str]) -> None:

@@ -16,9 +16,10 @@ tokens, are tokenized by spaCy whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 from spacy.attrs import LOWER
@@ -79,6 +80,78 @@ def _doc_arrays(doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return doc.to_array(LOWER).astype(np.uint64), start, start + length
 
 
+class ChunkTable:
+    """Integer columns with a variable number of items per distinct chunk of text, remembered.
+
+    A chunk's items are computed once, the first time a batch has it, for all
+    the batch's new chunks at once; later batches gather them with array
+    operations. Memory stays bounded: the table is emptied when it would pass
+    ``max_chunks`` chunks.
+
+    Parameters
+    ----------
+    compute : callable
+        ``compute(chunks)`` -> (items per chunk, one array per column holding
+        the items of all the chunks in order).
+    dtypes : sequence of numpy dtypes
+        The dtype of each column.
+    max_chunks : int, default 300_000
+    """
+
+    def __init__(
+        self,
+        compute: Callable[[list[str]], tuple[np.ndarray, list[np.ndarray]]],
+        dtypes: Sequence[Any],
+        *,
+        max_chunks: int = 300_000,
+    ) -> None:
+        self.compute = compute
+        self.dtypes = tuple(dtypes)
+        self.max_chunks = max_chunks
+        self._reset()
+
+    def __len__(self) -> int:
+        """Return the number of chunks remembered."""
+        return len(self._ids)
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}  # chunk -> its row
+        self._first = [0]  # row -> its first item in the columns (CSR pointer)
+        self._columns = [np.zeros(0, d) for d in self.dtypes]
+        self._pointer: np.ndarray | None = None
+
+    def rows(self, chunks: list[str]) -> np.ndarray:
+        """Return each chunk's row in the table, computing the chunks not in it yet."""
+        row = np.fromiter(map(self._ids.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
+        unknown = np.flatnonzero(row < 0)
+        if len(unknown):
+            new = list(dict.fromkeys(chunks[i] for i in unknown))
+            if len(self._ids) + len(new) > self.max_chunks:
+                self._reset()
+                unknown = np.arange(len(chunks))
+                new = list(dict.fromkeys(chunks))
+            self._learn(new)
+            row[unknown] = [self._ids[chunks[i]] for i in unknown.tolist()]
+        return row
+
+    def _learn(self, chunks: list[str]) -> None:
+        items, columns = self.compute(chunks)
+        self._columns = [np.concatenate([old, new.astype(old.dtype)]) for old, new in zip(self._columns, columns)]
+        self._first.extend((self._first[-1] + np.cumsum(items)).tolist())
+        for chunk in chunks:
+            self._ids[chunk] = len(self._ids)
+        self._pointer = None
+
+    def gather(self, row: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Return the items per chunk of ``row`` and each column's items of those rows, in order."""
+        if self._pointer is None:
+            self._pointer = np.array(self._first, dtype=np.int64)
+        first = self._pointer[row]
+        items = self._pointer[row + 1] - first
+        take = np.repeat(first - (np.cumsum(items) - items), items) + np.arange(int(items.sum()))
+        return items, [column[take] for column in self._columns]
+
+
 class ChunkTokenizer:
     """Tokenize batches of texts exactly as ``nlp.tokenizer`` does, remembering each chunk's tokens.
 
@@ -87,36 +160,22 @@ class ChunkTokenizer:
     nlp : spacy.language.Language
         The pipeline whose tokenizer (and vocabulary) to reproduce.
     max_chunks : int, default 300_000
-        Distinct chunks remembered; the table is emptied when it is full, so
-        memory stays bounded however many comments are tokenized.
+        Distinct chunks remembered (see :class:`ChunkTable`).
     """
 
     def __init__(self, nlp: Language, *, max_chunks: int = 300_000) -> None:
         self.nlp = nlp
-        self.max_chunks = max_chunks
-        self._reset()
+        self.table = ChunkTable(self._tokens, _DTYPES, max_chunks=max_chunks)
 
-    def _reset(self) -> None:
-        self._ids: dict[str, int] = {}  # chunk -> its row in the token table
-        self._first = [0]  # chunk row -> its first token in the token columns (CSR pointer)
-        self._columns = [np.zeros(0, d) for d in _DTYPES]  # lower, start, end of every remembered token
-        self._arrays: tuple[np.ndarray, ...] | None = None
-
-    def _learn(self, chunks: list[str]) -> None:
-        """Add new distinct chunks to the table: one spaCy call over them joined by single spaces."""
+    def _tokens(self, chunks: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The tokens of new chunks: one spaCy call over them joined by single spaces."""
         lower, start, end = _doc_arrays(self.nlp.tokenizer(" ".join(chunks)))
         width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
         begin = np.cumsum(width) - width
         first = np.searchsorted(start, begin)
-        owner_begin = begin[np.searchsorted(first, np.arange(len(start)), side="right") - 1]
-        self._columns = [np.concatenate([self._columns[0], lower]),
-                         np.concatenate([self._columns[1], start - owner_begin]),
-                         np.concatenate([self._columns[2], end - owner_begin])]  # fmt: skip
-        base = self._first[-1]
-        self._first.extend((base + np.append(first[1:], len(start))).tolist())
-        for chunk in chunks:
-            self._ids[chunk] = len(self._ids)
-        self._arrays = None
+        items = np.diff(np.append(first, len(start)))
+        owner_begin = np.repeat(begin, items)
+        return items, [lower, start - owner_begin, end - owner_begin]
 
     def __call__(self, texts: Sequence[str]) -> TokenBatch:
         """Return the tokens of ``texts`` (strings) as one :class:`TokenBatch`."""
@@ -132,40 +191,20 @@ class ChunkTokenizer:
             pieces = text.split(" ")
             chunks.extend(pieces)
             per_text[i] = len(pieces)
-        row = np.fromiter(map(self._ids.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
-        unknown = np.flatnonzero(row < 0)
-        if len(unknown):
-            new = list(dict.fromkeys(chunks[i] for i in unknown))
-            if len(self._ids) + len(new) > self.max_chunks:
-                self._reset()
-                unknown = np.arange(len(chunks))
-                new = list(dict.fromkeys(chunks))
-            self._learn(new)
-            row[unknown] = [self._ids[chunks[i]] for i in unknown]
-        batch = self._gather(chunks, row, per_text, len(texts))
-        return _with_whole_texts(batch, whole, [texts[i] for i in whole], self.nlp)
-
-    def _gather(self, chunks: list[str], row: np.ndarray, per_text: np.ndarray, n: int) -> TokenBatch:
-        """Assemble the batch's tokens from the table rows of its chunks (``row``: one per chunk)."""
-        if self._arrays is None:
-            self._arrays = (np.array(self._first, dtype=np.int64), *self._columns)
-        first, lower, start, end = self._arrays
-        tokens = first[row + 1] - first[row]
-        total = int(tokens.sum())
-        take = np.repeat(first[row] - (np.cumsum(tokens) - tokens), tokens) + np.arange(total)
+        tokens, (lower, start, end) = self.table.gather(self.table.rows(chunks))
         # each chunk's offset in its text: the lengths (plus one space) of the chunks before it
         width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
         before = np.cumsum(width) - width
-        offset = before - before[np.repeat(np.cumsum(per_text) - per_text, per_text)]
-        shift = np.repeat(offset, tokens)
-        text_of_chunk = np.repeat(np.arange(n), per_text)
-        per_text_tokens = np.bincount(text_of_chunk, weights=tokens, minlength=n).astype(np.int64)
-        return TokenBatch(
-            lower=lower[take],
-            start=start[take] + shift,
-            end=end[take] + shift,
+        shift = np.repeat(before - before[np.repeat(np.cumsum(per_text) - per_text, per_text)], tokens)
+        text_of_chunk = np.repeat(np.arange(len(texts)), per_text)
+        per_text_tokens = np.bincount(text_of_chunk, weights=tokens, minlength=len(texts)).astype(np.int64)
+        batch = TokenBatch(
+            lower=lower,
+            start=start + shift,
+            end=end + shift,
             bounds=np.concatenate([[0], np.cumsum(per_text_tokens)]).astype(np.int64),
         )
+        return _with_whole_texts(batch, whole, [texts[i] for i in whole], self.nlp)
 
 
 def _with_whole_texts(batch: TokenBatch, rows: list[int], texts: list[str], nlp: Language) -> TokenBatch:

@@ -365,8 +365,20 @@ def evidence_by_theme(matches: Iterable[RuleMatch]) -> dict[str, str]:
     >>> evidence_by_theme([RuleMatch("green_spaces", None, "green_spaces/4", '"parks"', "parks", 10, 15)])
     {'green_spaces': '"parks" (green_spaces/4)'}
     """
-    evidence: dict[str, list[str]] = {}
+    by_theme: dict[str, list[RuleMatch]] = {}
     for match in matches:
-        words = " ".join(match.words.split()).replace("|", "/").replace('"', "'")
-        evidence.setdefault(match.theme_id, []).append(f'"{words}" ({match.pattern_id})')
-    return {theme_id: "; ".join(parts) for theme_id, parts in evidence.items()}
+        by_theme.setdefault(match.theme_id, []).append(match)
+    return {theme_id: rule_evidence(theme_matches) for theme_id, theme_matches in by_theme.items()}
+
+
+def rule_evidence(matches: Iterable[RuleMatch]) -> str:
+    """Return one evidence string for matches: ``'"parks" (green_spaces/4); "nature" (green_spaces/9)'``.
+
+    Words are quoted as matched (runs of white space as one space, ``|`` as ``/``,
+    double quotes as single ones).
+    """
+    return "; ".join(f'"{_quoted(match.words)}" ({match.pattern_id})' for match in matches)
+
+
+def _quoted(words: str) -> str:
+    return " ".join(words.split()).replace("|", "/").replace('"', "'")

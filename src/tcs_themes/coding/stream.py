@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from tcs_themes.coding.coded_table import coded_frame
@@ -193,7 +195,11 @@ def iter_comments(
 
 
 class CodedWriter:
-    """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``."""
+    """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
+
+    The CSV files are UTF-8 with a byte-order mark (so Excel reads them
+    right), dates as ``YYYY-MM-DD``, written by Arrow's CSV writer.
+    """
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
@@ -203,8 +209,7 @@ class CodedWriter:
             path.unlink(missing_ok=True)
         self._parquet: pq.ParquetWriter | None = None
         self._schema: pa.Schema | None = None
-        self._csv_started = False
-        self._uncoded_started = False
+        self._csv: dict[str, tuple[Any, pa_csv.CSVWriter]] = {}
 
     def write(self, coded: pd.DataFrame) -> None:
         """Append one coded batch to every output."""
@@ -217,32 +222,43 @@ class CodedWriter:
             raise CodingInputError(
                 str(self.paths["parquet"]), "the inputs have different columns; code each kind of table separately"
             )
-        self._parquet.write_table(table.cast(self._schema))
-        self._csv(coded, "csv")
-        uncoded = coded[coded["primary_theme"] == UNCODED]
-        if len(uncoded) or not self._uncoded_started:
-            self._csv(uncoded, "uncoded")
+        table = table.cast(self._schema)
+        self._parquet.write_table(table)
+        text = _csv_ready(table)
+        self._append_csv("csv", text)
+        uncoded = pc.equal(table.column("primary_theme"), UNCODED).fill_null(False)
+        self._append_csv("uncoded", text.filter(uncoded))
 
-    def _csv(self, frame: pd.DataFrame, key: str) -> None:
-        started = self._csv_started if key == "csv" else self._uncoded_started
-        frame.to_csv(
-            self.paths[key],
-            mode="a" if started else "w",
-            header=not started,
-            index=False,
-            encoding="utf-8" if started else "utf-8-sig",
-            date_format="%Y-%m-%d",
-        )
-        if key == "csv":
-            self._csv_started = True
-        else:
-            self._uncoded_started = True
+    def _append_csv(self, key: str, table: pa.Table) -> None:
+        if key not in self._csv:
+            sink = open(self.paths[key], "wb")  # noqa: SIM115 - closed in close()
+            sink.write("\ufeff".encode())
+            options = pa_csv.WriteOptions(quoting_style="needed", batch_size=8192)
+            self._csv[key] = (sink, pa_csv.CSVWriter(sink, table.schema, write_options=options))
+        if table.num_rows:
+            self._csv[key][1].write_table(table)
 
     def close(self) -> None:
-        """Finish the Parquet file."""
+        """Finish every output file."""
         if self._parquet is not None:
             self._parquet.close()
             self._parquet = None
+        for sink, writer in self._csv.values():
+            writer.close()
+            sink.close()
+        self._csv = {}
+
+
+def _csv_ready(table: pa.Table) -> pa.Table:
+    """Return ``table`` with dates as ``YYYY-MM-DD`` text and booleans as True/False, as the CSV shows them."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
+            column = pc.strftime(column, format="%Y-%m-%d")
+        elif pa.types.is_boolean(column.type):
+            column = pc.if_else(column, "True", "False")
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
 
 
 _WORKER_CODER: HybridCoder | None = None
