@@ -213,10 +213,11 @@ class HybridCoder(BaseEstimator):
         gives it no theme rather than the themes its intercepts favour.
         """
         uses_rules = getattr(self.model_, "uses_rules_", False)
+        # the empty text first: the model keeps the features of the last texts it scored, for explain
+        empty = np.asarray(self.model_.predict_proba([""], rule_matches=[[]] if uses_rules else None))[0]
         proba = np.asarray(
             self.model_.predict_proba(texts, rule_matches=matches if uses_rules else None), dtype=np.float64
         )
-        empty = np.asarray(self.model_.predict_proba([""], rule_matches=[[]] if uses_rules else None))[0]
         proba[(proba == empty).all(axis=1)] = 0.0
         return proba
 
@@ -311,13 +312,14 @@ class HybridCoder(BaseEstimator):
         if self.method == "rules" or self.explain_top <= 0:
             return words
         wanted = decisions.given & decisions.by_model
-        rows = np.flatnonzero(wanted.any(axis=1))
-        if not len(rows):
+        if not wanted.any():
             return words
-        explained = self.model_.explain([texts[r] for r in rows], top=self.explain_top, mask=wanted[rows])
+        # all the texts, as just scored: the model reuses their word features
+        explained = self.model_.explain(texts, top=self.explain_top, mask=wanted)
         position = {theme_id: i for i, theme_id in enumerate(self.theme_ids_)}
-        for row, per_theme in zip(rows, explained, strict=True):
-            words[row] = {position[t]: list(w) for t, w in per_theme.items() if t in position}
+        for row, per_theme in enumerate(explained):
+            if per_theme:
+                words[row] = {position[t]: w for t, w in per_theme.items() if t in position}
         return words
 
     def _describe(

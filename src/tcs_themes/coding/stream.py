@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from tcs_themes.coding.coded_table import coded_frame
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
-from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
+from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, LIST_SEPARATOR, SCORE_PREFIX, UNCODED
 
 TEXT_COLUMN = "text"
 OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
@@ -68,18 +68,16 @@ class CodingSummary:
         total = sum(k * v for k, v in self.themes_per_comment.items())
         return total / self.coded if self.coded else 0.0
 
-    def add(self, coded: pd.DataFrame) -> None:
+    def add(self, batch: EncodedBatch) -> None:
         """Count one coded batch."""
-        n = coded["n_themes"].to_numpy(dtype=np.int64)
-        self.comments += len(coded)
+        n = batch.n_themes
+        self.comments += len(n)
         self.uncoded += int((n == 0).sum())
         self.coded += int((n > 0).sum())
         for k, v in zip(*np.unique(n, return_counts=True), strict=True):
             self.themes_per_comment[int(k)] = self.themes_per_comment.get(int(k), 0) + int(v)
-        for value in coded["themes"]:
-            for theme in split_list(value):
-                if theme != UNCODED:
-                    self.theme_counts[theme] = self.theme_counts.get(theme, 0) + 1
+        for theme, count in batch.theme_counts.items():
+            self.theme_counts[theme] = self.theme_counts.get(theme, 0) + count
 
     def ranked(self) -> dict[str, int]:
         """Return ``theme_counts`` most common first (ties by id)."""
@@ -194,59 +192,50 @@ def iter_comments(
             yield chunk.reset_index(drop=True)
 
 
-class CodedWriter:
-    """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
+@dataclass(frozen=True)
+class EncodedBatch:
+    """One coded batch, ready to append to the outputs (made in a worker process).
 
-    The CSV files are UTF-8 with a byte-order mark (so Excel reads them
-    right), dates as ``YYYY-MM-DD``, written by Arrow's CSV writer.
+    Attributes
+    ----------
+    table : pyarrow.Table
+        The coded rows, for coded.parquet.
+    csv, uncoded_csv : bytes
+        The rows, and the uncoded rows, as CSV lines (no header).
+    header : bytes
+        The CSV header line.
+    n_themes : ndarray of int
+        Themes per comment.
+    theme_counts : dict of str to int
+        Comments per theme.
     """
 
-    def __init__(self, out_dir: str | Path) -> None:
-        self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.paths = {key: self.out_dir / name for key, name in OUTPUT_NAMES.items()}
-        for path in self.paths.values():
-            path.unlink(missing_ok=True)
-        self._parquet: pq.ParquetWriter | None = None
-        self._schema: pa.Schema | None = None
-        self._csv: dict[str, tuple[Any, pa_csv.CSVWriter]] = {}
+    table: pa.Table
+    csv: bytes
+    uncoded_csv: bytes
+    header: bytes
+    n_themes: np.ndarray
+    theme_counts: dict[str, int]
 
-    def write(self, coded: pd.DataFrame) -> None:
-        """Append one coded batch to every output."""
-        table = pa.Table.from_pandas(coded, preserve_index=False)
-        if self._parquet is None:
-            fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-            self._schema = pa.schema(fields)
-            self._parquet = pq.ParquetWriter(self.paths["parquet"], self._schema)
-        elif table.schema.names != self._schema.names:
-            raise CodingInputError(
-                str(self.paths["parquet"]), "the inputs have different columns; code each kind of table separately"
-            )
-        table = table.cast(self._schema)
-        self._parquet.write_table(table)
-        text = _csv_ready(table)
-        self._append_csv("csv", text)
-        uncoded = pc.equal(table.column("primary_theme"), UNCODED).fill_null(False)
-        self._append_csv("uncoded", text.filter(uncoded))
 
-    def _append_csv(self, key: str, table: pa.Table) -> None:
-        if key not in self._csv:
-            sink = open(self.paths[key], "wb")  # noqa: SIM115 - closed in close()
-            sink.write("\ufeff".encode())
-            options = pa_csv.WriteOptions(quoting_style="needed", batch_size=8192)
-            self._csv[key] = (sink, pa_csv.CSVWriter(sink, table.schema, write_options=options))
-        if table.num_rows:
-            self._csv[key][1].write_table(table)
-
-    def close(self) -> None:
-        """Finish every output file."""
-        if self._parquet is not None:
-            self._parquet.close()
-            self._parquet = None
-        for sink, writer in self._csv.values():
-            writer.close()
-            sink.close()
-        self._csv = {}
+def encode_batch(coded: pd.DataFrame) -> EncodedBatch:
+    """Turn a coded table (:func:`coded_frame`) into an :class:`EncodedBatch`."""
+    table = pa.Table.from_pandas(coded, preserve_index=False)
+    text = _csv_ready(table)
+    uncoded = pc.equal(table.column("primary_theme"), UNCODED).fill_null(False)
+    counts: dict[str, int] = {}
+    for value in coded["themes"].tolist():
+        if value and value != UNCODED:
+            for theme in value.split(LIST_SEPARATOR):
+                counts[theme] = counts.get(theme, 0) + 1
+    return EncodedBatch(
+        table=table,
+        csv=_csv_bytes(text),
+        uncoded_csv=_csv_bytes(text.filter(uncoded)),
+        header=_csv_bytes(text.slice(0, 0), header=True),
+        n_themes=coded["n_themes"].to_numpy(dtype=np.int64),
+        theme_counts=counts,
+    )
 
 
 def _csv_ready(table: pa.Table) -> pa.Table:
@@ -261,34 +250,89 @@ def _csv_ready(table: pa.Table) -> pa.Table:
     return pa.table(columns, names=table.column_names)
 
 
+def _csv_bytes(table: pa.Table, *, header: bool = False) -> bytes:
+    sink = pa.BufferOutputStream()
+    options = pa_csv.WriteOptions(include_header=header, quoting_style="needed", batch_size=8192)
+    pa_csv.write_csv(table, sink, write_options=options)
+    return sink.getvalue().to_pybytes()
+
+
+class CodedWriter:
+    """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
+
+    The CSV files are UTF-8 with a byte-order mark (so Excel reads them
+    right), dates as ``YYYY-MM-DD``.
+    """
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.paths = {key: self.out_dir / name for key, name in OUTPUT_NAMES.items()}
+        for path in self.paths.values():
+            path.unlink(missing_ok=True)
+        self._parquet: pq.ParquetWriter | None = None
+        self._schema: pa.Schema | None = None
+        self._csv: dict[str, Any] = {}
+
+    def write(self, batch: EncodedBatch) -> None:
+        """Append one coded batch to every output."""
+        table = batch.table
+        if self._parquet is None:
+            fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            self._schema = pa.schema(fields)
+            self._parquet = pq.ParquetWriter(self.paths["parquet"], self._schema)
+            for key in ("csv", "uncoded"):
+                self._csv[key] = open(self.paths[key], "wb")  # noqa: SIM115 - closed in close()
+                self._csv[key].write("\ufeff".encode() + batch.header)
+        elif table.schema.names != self._schema.names:
+            raise CodingInputError(
+                str(self.paths["parquet"]), "the inputs have different columns; code each kind of table separately"
+            )
+        self._parquet.write_table(table.cast(self._schema))
+        self._csv["csv"].write(batch.csv)
+        self._csv["uncoded"].write(batch.uncoded_csv)
+
+    def close(self) -> None:
+        """Finish every output file."""
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        for sink in self._csv.values():
+            sink.close()
+        self._csv = {}
+
+
 _WORKER_CODER: HybridCoder | None = None
 
 
-def _code_in_worker(texts: list[str]) -> pd.DataFrame:
+def _code_batch(coder: HybridCoder, batch: pd.DataFrame, text_column: str) -> EncodedBatch:
+    return encode_batch(coded_frame(batch, coder.code(batch[text_column].tolist())))
+
+
+def _code_in_worker(batch: pd.DataFrame, text_column: str) -> EncodedBatch:
     assert _WORKER_CODER is not None
-    return _WORKER_CODER.code(texts)
+    return _code_batch(_WORKER_CODER, batch, text_column)
 
 
 def _coded_batches(
     batches: Iterator[pd.DataFrame], coder: HybridCoder, text_column: str, workers: int
-) -> Iterator[pd.DataFrame]:
-    """Yield each batch coded, in order, using ``workers`` processes (forked, sharing the coder)."""
+) -> Iterator[EncodedBatch]:
+    """Yield each batch coded and encoded, in order, using ``workers`` processes (forked, sharing the coder)."""
     if workers <= 1:
         for batch in batches:
-            yield coded_frame(batch, coder.code(batch[text_column].tolist()))
+            yield _code_batch(coder, batch, text_column)
         return
     global _WORKER_CODER
     _WORKER_CODER = coder
     context = multiprocessing.get_context("fork")
-    pending: list[tuple[pd.DataFrame, Future[pd.DataFrame]]] = []
+    pending: list[Future[EncodedBatch]] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for batch in batches:
-            pending.append((batch, pool.submit(_code_in_worker, batch[text_column].tolist())))
+            pending.append(pool.submit(_code_in_worker, batch, text_column))
             while len(pending) > workers:
-                done, future = pending.pop(0)
-                yield coded_frame(done, future.result())
-        for done, future in pending:
-            yield coded_frame(done, future.result())
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
     _WORKER_CODER = None
 
 
@@ -348,10 +392,10 @@ def code_files(
             writer.write(coded)
             summary.add(coded)
             if progress is not None:
-                progress(len(coded))
+                progress(len(coded.n_themes))
     finally:
         writer.close()
     if summary.comments == 0:
-        writer.write(coded_frame(pd.DataFrame({column: pd.Series(dtype="string")}), coder.code([])))
+        writer.write(_code_batch(coder, pd.DataFrame({column: pd.Series(dtype="string")}), column))
         writer.close()
     return summary
