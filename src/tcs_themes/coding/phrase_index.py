@@ -77,13 +77,17 @@ class PhraseIndex:
 
     def add(self, key: int, phrases: Iterable[Sequence[int]]) -> None:
         """Add phrases (each a sequence of ``LOWER`` hashes, non-empty) under ``key``."""
+        key = int(key)
+        table = self._keys
         for phrase in phrases:
-            words = tuple(int(word) for word in phrase)
+            words = phrase if type(phrase) is tuple else tuple(map(int, phrase))
             if not words:
                 continue
-            keys = self._keys.setdefault(words, [])
-            if key not in keys:
-                keys.append(int(key))
+            keys = table.get(words)
+            if keys is None:
+                table[words] = [key]
+            elif key not in keys:
+                keys.append(key)
         self._compiled = None
 
     def _compile(self) -> tuple[pd.Index, dict[int, _Length], int]:
