@@ -10,6 +10,7 @@ processes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -317,7 +318,12 @@ def _code_in_worker(batch: pd.DataFrame, text_column: str) -> EncodedBatch:
 def _coded_batches(
     batches: Iterator[pd.DataFrame], coder: HybridCoder, text_column: str, workers: int
 ) -> Iterator[EncodedBatch]:
-    """Yield each batch coded and encoded, in order, using ``workers`` processes (forked, sharing the coder)."""
+    """Yield each batch coded and encoded, in order, using ``workers`` processes (forked, sharing the coder).
+
+    Each worker freezes the objects it inherits (the coder's tables) out of
+    the garbage collector's sight: collections then stay cheap however large
+    the tables are, and the pages stay shared with the parent.
+    """
     if workers <= 1:
         for batch in batches:
             yield _code_batch(coder, batch, text_column)
@@ -326,7 +332,7 @@ def _coded_batches(
     _WORKER_CODER = coder
     context = multiprocessing.get_context("fork")
     pending: list[Future[EncodedBatch]] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.freeze) as pool:
         for batch in batches:
             pending.append(pool.submit(_code_in_worker, batch, text_column))
             while len(pending) > workers:
