@@ -218,7 +218,6 @@ class RuleCoder:
         found = self._phrases(tokens)
         is_gate = np.isin(found.key, self._gate_keys)
         candidates = self._candidates(found.text[is_gate], found.key[is_gate])
-        near = _spans_per_text(found.text[is_gate], found.start[is_gate], found.end[is_gate])
         found = PhraseMatches(*(values[~is_gate] for values in vars(found).values()))
         edges = np.searchsorted(found.text, np.arange(len(texts) + 1)).tolist()
         keys, starts, ends = found.key.tolist(), found.start.tolist(), found.end.tolist()
@@ -230,7 +229,7 @@ class RuleCoder:
             patterns = candidates.get(row, []) + self._ungated
             if patterns:
                 doc = docs[row] if docs is not None else self.nlp.tokenizer(texts[row])
-                items += self._tokens(doc, patterns, None if self._ungated else near[row])
+                items += self._tokens(doc, patterns)
             if items:
                 first = int(tokens.bounds[row])
                 results[row] = self._resolve(items, texts[row], tokens.start[first:], tokens.end[first:])
@@ -263,15 +262,6 @@ class RuleCoder:
             items = _drop_redundant(items)
         items.sort(key=lambda item: (item[1], item[2], item[0].order))  # token order is character order
         return [_to_match(text, rule, int(starts[start]), int(ends[end - 1])) for rule, start, end in items]
-
-def _spans_per_text(text: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[int, tuple[int, int]]:
-    """Per text, the token span from its first match start to its last match end (matches sorted by text)."""
-    if not len(text):
-        return {}
-    rows, first = np.unique(text, return_index=True)
-    starts, ends = np.minimum.reduceat(start, first), np.maximum.reduceat(end, first)
-    return dict(zip(rows.tolist(), zip(starts.tolist(), ends.tolist())))
-
 
 def _lemma_tokens(lemmas: str) -> tuple[dict[str, str], ...]:
     """The token pattern a lemma phrase stands for: one ``LEMMA`` per word of the phrase."""

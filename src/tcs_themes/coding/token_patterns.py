@@ -43,7 +43,6 @@ class _Gated:
     matcher: Matcher
     required: tuple[frozenset[int], ...]
     needs_lemmas: bool
-    longest: int | None  # most tokens a match can have (None: no bound)
 
 
 class GatedTokenPatterns:
@@ -80,18 +79,11 @@ class GatedTokenPatterns:
         groups = [words for words in map(_required_words, rewritten) if words is not None]
         strings = self.vocab.strings
         required = tuple(frozenset(strings.add(word) for word in words) for words in groups)
-        self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas, _longest(rewritten))
+        self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas)
         return list(dict.fromkeys(frozenset(words) for words in groups))
 
-    def __call__(
-        self, doc: Doc, keys: Iterable[int], near: tuple[int, int] | None = None
-    ) -> list[tuple[int, int, int]]:
-        """Return ``(match_id, start, end)`` for the matches in ``doc`` of the patterns ``keys`` (hashes).
-
-        ``near``, when given, is the token span from the first to the last
-        occurrence of the patterns' required words: a pattern of bounded length
-        is then run only on the tokens that close to it (same matches, fewer tokens).
-        """
+    def __call__(self, doc: Doc, keys: Iterable[int]) -> list[tuple[int, int, int]]:
+        """Return ``(match_id, start, end)`` for the matches in ``doc`` of the patterns ``keys`` (hashes)."""
         present: set[int] | None = None
         found: list[tuple[int, int, int]] = []
         lemmatized = False
@@ -105,28 +97,8 @@ class GatedTokenPatterns:
             if pattern.needs_lemmas and not lemmatized:
                 make_nlp().get_pipe("lemmatizer")(doc)
                 lemmatized = True
-            if near is None or pattern.longest is None or pattern.needs_lemmas:
-                found.extend(pattern.matcher(doc))
-                continue
-            first = max(near[0] - pattern.longest, 0)
-            span = doc[first : min(near[1] + pattern.longest, len(doc))]
-            found.extend((key, start + first, end + first) for key, start, end in pattern.matcher(span))
+            found.extend(pattern.matcher(doc))
         return found
-
-
-def _longest(tokens: list[dict[str, Any]]) -> int | None:
-    """The most tokens a match of the pattern can have, or None when an operator makes it unbounded."""
-    total = 0
-    for token in tokens:
-        operator = token.get("OP")
-        if operator in (None, "!", "?", "1"):
-            total += 1
-            continue
-        repeat = _REPEAT.fullmatch(str(operator))
-        if repeat is None or "," in str(operator) and not str(operator).rstrip("}").split(",")[1]:
-            return None
-        total += int(str(operator).strip("{}").split(",")[-1])
-    return total
 
 
 def _attribute(token: dict[str, Any], name: str) -> str | None:
