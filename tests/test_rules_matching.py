@@ -21,6 +21,8 @@ TEXTS = [
     "Being outdoors in nature, even the park, is good for mental health and calm.",
     "Community Centres and community centre; the centres of communities. Were residents involved?",
     "",
+    # far from the start, twice: token patterns run only near their rarest required word
+    "filler " * 60 + "so what is the plan, what does it all mean? " + "more filler " * 30 + "£8 a child, 12 pages",
 ]
 
 TOKEN_PATTERNS = [

@@ -212,16 +212,17 @@ def _with_whole_texts(batch: TokenBatch, rows: list[int], texts: list[str], nlp:
     if not rows:
         return batch
     counts = np.diff(batch.bounds)
-    pieces: list[list[np.ndarray]] = [[], [], []]
-    inserted = dict(zip(rows, nlp.tokenizer.pipe(texts), strict=True))
-    for i in range(len(counts)):
-        doc = inserted.get(i)
-        arrays = _doc_arrays(doc) if doc is not None else None
-        a, b = batch.bounds[i], batch.bounds[i + 1]
-        for column, values in enumerate((batch.lower, batch.start, batch.end)):
-            pieces[column].append(arrays[column] if arrays is not None else values[a:b])
-        if doc is not None:
-            counts[i] = len(doc)
-    return TokenBatch(
-        *(np.concatenate(p) for p in pieces), bounds=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    )
+    inserted = [_doc_arrays(doc) for doc in nlp.tokenizer.pipe(texts)]
+    counts[rows] = [len(arrays[0]) for arrays in inserted]
+    bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    # the batch's own tokens keep their order; each text's block moves to its new start
+    own = np.diff(batch.bounds)
+    destination = np.repeat(bounds[:-1] - batch.bounds[:-1], own) + np.arange(int(own.sum()))
+    columns = []
+    for column, values in enumerate((batch.lower, batch.start, batch.end)):
+        merged = np.empty(int(bounds[-1]), dtype=values.dtype)
+        merged[destination] = values
+        for row, arrays in zip(rows, inserted, strict=True):
+            merged[bounds[row] : bounds[row + 1]] = arrays[column]
+        columns.append(merged)
+    return TokenBatch(*columns, bounds=bounds)

@@ -18,7 +18,7 @@ from typing import Any
 from tcs_themes.coding.nlp import words_with_lemma
 
 #: Patterns that would expand to more phrases than this stay in the Matcher.
-MAX_PHRASES = 20_000
+MAX_PHRASES = 100_000
 
 
 def expand_to_phrases(tokens: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> list[tuple[str, ...]] | None:

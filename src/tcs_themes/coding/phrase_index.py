@@ -68,7 +68,7 @@ class PhraseIndex:
     """
 
     def __init__(self) -> None:
-        self._keys: dict[tuple[int, ...], list[int]] = {}
+        self._keys: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._compiled: tuple[pd.Index, dict[int, _Length], int] | None = None
 
     def __len__(self) -> int:
@@ -85,9 +85,9 @@ class PhraseIndex:
                 continue
             keys = table.get(words)
             if keys is None:
-                table[words] = [key]
+                table[words] = (key,)  # tuples of ints: the garbage collector stops tracking them
             elif key not in keys:
-                keys.append(key)
+                table[words] = (*keys, key)
         self._compiled = None
 
     def _compile(self) -> tuple[pd.Index, dict[int, _Length], int]:

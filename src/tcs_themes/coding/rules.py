@@ -195,7 +195,7 @@ class RuleCoder:
     def iter_match(self, texts: Iterable[Any]) -> Iterator[list[RuleMatch]]:
         """Like :meth:`match`, but yield each comment's matches as its batch is done (bounded memory)."""
         for batch in minibatch(_cleaned(texts), self.batch_size):
-            yield from self._match_tokens(self._tokenize(batch), batch, None)
+            yield from self._match_tokens(self._tokenize(batch), batch)
 
     def docs(self, texts: Iterable[Any]) -> Iterator[Doc]:
         """Tokenize texts with :attr:`nlp` in batches, as the coder sees them.
@@ -211,13 +211,14 @@ class RuleCoder:
     def match_docs(self, docs: Iterable[Doc]) -> list[list[RuleMatch]]:
         """Match documents made by :meth:`docs` (or by ``nlp``); one list of matches per doc."""
         docs = list(docs)
-        return self._match_tokens(TokenBatch.from_docs(docs), [doc.text for doc in docs], docs)
+        return self._match_tokens(TokenBatch.from_docs(docs), [doc.text for doc in docs])
 
-    def _match_tokens(self, tokens: TokenBatch, texts: list[str], docs: list[Doc] | None) -> list[list[RuleMatch]]:
-        """Match a batch of tokenized texts (``docs``, when given, are their spaCy docs)."""
+    def _match_tokens(self, tokens: TokenBatch, texts: list[str]) -> list[list[RuleMatch]]:
+        """Match a batch of tokenized texts."""
         found = self._phrases(tokens)
         is_gate = np.isin(found.key, self._gate_keys)
-        candidates = self._candidates(found.text[is_gate], found.key[is_gate])
+        gates = PhraseMatches(*(values[is_gate] for values in vars(found).values()))
+        candidates = self._candidates(gates)
         found = PhraseMatches(*(values[~is_gate] for values in vars(found).values()))
         edges = np.searchsorted(found.text, np.arange(len(texts) + 1)).tolist()
         keys, starts, ends = found.key.tolist(), found.start.tolist(), found.end.tolist()
@@ -226,27 +227,59 @@ class RuleCoder:
         for row in rows:
             a, b = edges[row], edges[row + 1]
             items = list(zip(keys[a:b], starts[a:b], ends[a:b]))
-            patterns = candidates.get(row, []) + self._ungated
-            if patterns:
-                doc = docs[row] if docs is not None else self.nlp.tokenizer(texts[row])
-                items += self._tokens(doc, patterns)
+            first, last = int(tokens.bounds[row]), int(tokens.bounds[row + 1])
+            runs = candidates.get(row, []) + [(key, 0, last - first) for key in self._ungated]
+            for key, near_start, near_end in runs:
+                items += self._token_pattern_matches(key, texts[row], tokens, first, last, near_start, near_end)
             if items:
-                first = int(tokens.bounds[row])
                 results[row] = self._resolve(items, texts[row], tokens.start[first:], tokens.end[first:])
         return results
 
-    def _candidates(self, text: np.ndarray, gate: np.ndarray) -> dict[int, list[int]]:
-        """Return, per text, the token patterns all of whose gates matched in it (gate matches given as arrays)."""
-        if not len(text):
+    def _token_pattern_matches(
+        self, key: int, text: str, tokens: TokenBatch, first: int, last: int, near_start: int, near_end: int
+    ) -> list[tuple[int, int, int]]:
+        """Run one token pattern on a text (tokens ``first:last``), only as near its rarest gate word as it can reach.
+
+        A match of a pattern of bounded length contains a word of each of its
+        gates, so it lies within that length of the occurrences of its rarest
+        gate (tokens ``near_start:near_end`` of the text); the spaCy doc is
+        built from those tokens only, with spaCy's own token texts.
+        """
+        reach = self._tokens.reach([key])
+        start, end = 0, last - first
+        if reach is not None:
+            start, end = max(near_start - reach, 0), min(near_end + reach, end)
+        starts = tokens.start[first + start : first + end].tolist()
+        ends = tokens.end[first + start : first + end].tolist()
+        words = [text[a:b] for a, b in zip(starts, ends)]
+        spaces = [b < a for a, b in zip(starts[1:], ends)] + [False]
+        doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
+        return [(match, a + start, b + start) for match, a, b in self._tokens(doc, [key])]
+
+    def _candidates(self, gates: PhraseMatches) -> dict[int, list[tuple[int, int, int]]]:
+        """Return, per text, the token patterns all of whose gates matched in it, with where to look.
+
+        Each candidate is ``(pattern key, start, end)``: the token span from the
+        first to the last occurrence of the pattern's rarest gate in the text.
+        """
+        if not len(gates.text):
             return {}
-        gates, patterns = len(self._gate_keys), len(self._gated)
-        pair = np.unique(text * gates + pd.Index(self._gate_keys).get_indexer(gate))  # each gate once per text
-        row, pattern = pair // gates, self._gate_pattern[pair % gates]
-        combination, count = np.unique(row * patterns + pattern, return_counts=True)
-        complete = combination[count == self._needed_gates[combination % patterns]]
-        candidates: dict[int, list[int]] = {}
-        for row, pattern in zip((complete // patterns).tolist(), (complete % patterns).tolist()):
-            candidates.setdefault(row, []).append(self._gated[pattern])
+        n_gates, n_patterns = len(self._gate_keys), len(self._gated)
+        pair = gates.text * n_gates + pd.Index(self._gate_keys).get_indexer(gates.key)
+        order = np.argsort(pair, kind="stable")
+        pair, first_token, end_token = pair[order], gates.start[order], gates.end[order]
+        pairs, where, occurrences = np.unique(pair, return_index=True, return_counts=True)  # (text, gate)
+        low, high = np.minimum.reduceat(first_token, where), np.maximum.reduceat(end_token, where)
+        row, pattern = pairs // n_gates, self._gate_pattern[pairs % n_gates]
+        combination = row * n_patterns + pattern
+        by_rarity = np.lexsort((occurrences, combination))  # per (text, pattern): its rarest gate first
+        combination, low, high = combination[by_rarity], low[by_rarity], high[by_rarity]
+        groups, first, gate_count = np.unique(combination, return_index=True, return_counts=True)
+        complete = gate_count == self._needed_gates[groups % n_patterns]
+        candidates: dict[int, list[tuple[int, int, int]]] = {}
+        for group, start, end in zip(groups[complete].tolist(), low[first[complete]].tolist(),
+                                     high[first[complete]].tolist()):  # fmt: skip
+            candidates.setdefault(group // n_patterns, []).append((self._gated[group % n_patterns], start, end))
         return candidates
 
     def _resolve(

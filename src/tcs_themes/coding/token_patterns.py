@@ -43,6 +43,7 @@ class _Gated:
     matcher: Matcher
     required: tuple[frozenset[int], ...]
     needs_lemmas: bool
+    longest: int | None  # most tokens a match can have (None: no bound)
 
 
 class GatedTokenPatterns:
@@ -79,8 +80,13 @@ class GatedTokenPatterns:
         groups = [words for words in map(_required_words, rewritten) if words is not None]
         strings = self.vocab.strings
         required = tuple(frozenset(strings.add(word) for word in words) for words in groups)
-        self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas)
+        self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas, _longest(rewritten))
         return list(dict.fromkeys(frozenset(words) for words in groups))
+
+    def reach(self, keys: Iterable[int]) -> int | None:
+        """Return the most tokens a match of any of the patterns ``keys`` can have (None: no bound)."""
+        longest = [self._patterns[key].longest for key in keys]
+        return None if None in longest else max(longest, default=0)
 
     def __call__(self, doc: Doc, keys: Iterable[int]) -> list[tuple[int, int, int]]:
         """Return ``(match_id, start, end)`` for the matches in ``doc`` of the patterns ``keys`` (hashes)."""
@@ -99,6 +105,22 @@ class GatedTokenPatterns:
                 lemmatized = True
             found.extend(pattern.matcher(doc))
         return found
+
+
+def _longest(tokens: list[dict[str, Any]]) -> int | None:
+    """The most tokens a match of the pattern can have, or None when an operator makes it unbounded."""
+    total = 0
+    for token in tokens:
+        operator = str(token.get("OP", "1"))
+        if operator in ("1", "!", "?"):
+            total += 1
+            continue
+        repeat = _REPEAT.fullmatch(operator)
+        upper = operator.strip("{}").split(",")[-1] if repeat else ""
+        if not upper:
+            return None
+        total += int(upper)
+    return total
 
 
 def _attribute(token: dict[str, Any], name: str) -> str | None:
