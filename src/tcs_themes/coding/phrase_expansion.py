@@ -1,4 +1,4 @@
-"""Turn simple token patterns into phrase lists, which spaCy matches far faster.
+"""Turn simple token patterns into phrase lists, which the phrase index matches far faster.
 
 spaCy's ``Matcher`` checks ``{"IN": [...]}`` sets with Python code for every
 token of every comment, which makes a codebook of a few hundred such patterns
@@ -6,8 +6,8 @@ slow. Most codebook token patterns are only sequences of words written as
 ``LOWER`` or ``LEMMA`` values or sets, some of them optional (``OP: "?"``):
 those are expanded into every word sequence they can match (a ``LEMMA`` into
 all the words with that lemma, :func:`~tcs_themes.coding.nlp.words_with_lemma`)
-and matched with a ``PhraseMatcher`` on lower-case text, which finds exactly
-the same spans. Patterns with other attributes or operators stay in the
+and matched by the rule coder's phrase index on lower-case words
+(:mod:`tcs_themes.coding.phrase_index`), which finds exactly the same spans. Patterns with other attributes or operators stay in the
 ``Matcher``.
 """
 
