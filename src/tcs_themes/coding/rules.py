@@ -38,7 +38,7 @@ import functools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -60,9 +60,8 @@ _GATE = "\x00gate:"
 _STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
 
 
-@dataclass(frozen=True)
-class RuleMatch:
-    """One rule pattern matched in one comment: the evidence for a theme.
+class RuleMatch(NamedTuple):
+    """One rule pattern matched in one comment: the evidence for a theme (an immutable named tuple).
 
     Attributes
     ----------
