@@ -351,15 +351,17 @@ def _drop_redundant(items: list[tuple[_Rule, int, int]]) -> list[tuple[_Rule, in
     """Drop matches inside a longer (or sub-theme) match of the same theme that says as much."""
     ordered = sorted(items, key=lambda i: (-(i[2] - i[1]), i[0].subtheme_id is None, i[1], i[0].order))
     kept: list[tuple[_Rule, int, int]] = []
+    kept_by_theme: dict[str, list[tuple[_Rule, int, int]]] = {}
     for rule, start, end in ordered:
+        same_theme = kept_by_theme.setdefault(rule.theme_id, [])
         redundant = any(
-            other.theme_id == rule.theme_id
-            and other_start <= start
+            other_start <= start
             and end <= other_end
             and (rule.subtheme_id is None or other.subtheme_id == rule.subtheme_id)
-            for other, other_start, other_end in kept
+            for other, other_start, other_end in same_theme
         )
         if not redundant:
+            same_theme.append((rule, start, end))
             kept.append((rule, start, end))
     return kept
 
