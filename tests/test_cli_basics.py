@@ -45,3 +45,15 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert result.exit_code == 0, path
         assert "Usage" in result.stdout
         assert f"tcs-themes {path[0]}" in readme, path
+
+
+def test_python_m_runs_the_console_entry_point() -> None:
+    """``python -m tcs_themes`` goes through the console script's entry (skops first for model commands)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tcs_themes", "code", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--out" in done.stdout and "--workers" in done.stdout

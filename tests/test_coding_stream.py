@@ -106,3 +106,24 @@ def test_an_empty_table_gives_empty_outputs_with_headers(tmp_path: Path, coder) 
 def test_coded_frame_checks_lengths() -> None:
     with pytest.raises(ValueError, match="2 comments but 1 rows"):
         coded_frame(pd.DataFrame({"text": ["a", "b"]}), pd.DataFrame({"themes": ["x"]}))
+
+
+def test_csv_outputs_as_excel_reads_them(tmp_path: Path, coder, comments) -> None:
+    """BOM, dates as YYYY-MM-DD, True/False, quoted commas, quotes and line breaks; uncoded.csv = the uncoded rows."""
+    table = comments.head(40).copy()
+    table["date"] = pd.to_datetime(["2025-03-04 00:00"] * 20 + ["2025-03-05 14:30"] * 20)
+    table["flag"] = [True, False] * 20
+    table.loc[3, "text"] = 'Plain English, "please"\nand more parks'
+    source = tmp_path / "comments.parquet"
+    table.to_parquet(source)
+    code_files([source], tmp_path / "out", coder, batch_size=7, workers=2)
+    raw = (tmp_path / "out" / "coded.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+    back = pd.read_csv(tmp_path / "out" / "coded.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert back["date"].tolist() == ["2025-03-04"] * 20 + ["2025-03-05"] * 20
+    assert back["flag"].astype(str).tolist() == ["True", "False"] * 20
+    assert back.loc[3, "text"] == 'Plain English, "please"\nand more parks'
+    assert back["comment_id"].tolist() == table["comment_id"].tolist()
+    uncoded = pd.read_csv(tmp_path / "out" / "uncoded.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert uncoded["comment_id"].tolist() == back.loc[back["primary_theme"] == "uncoded", "comment_id"].tolist()
+    assert len(uncoded) > 0

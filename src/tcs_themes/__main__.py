@@ -1,5 +1,5 @@
 """Allow ``python -m tcs_themes``."""
 
-from tcs_themes.cli import main
+from tcs_themes.entry import main
 
 main()

@@ -267,7 +267,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self) -> dict[str, Any]:
         """Leave the caches (rule coder with its spaCy pipeline, look-up tables) out of saved state."""
         state = super().__getstate__()
-        for cache in ("_rule_coder", "_terms", "_informative", "_word_lookup"):
+        for cache in ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words"):
             state.pop(cache, None)
         return state
 
@@ -416,10 +416,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     # -- prediction -----------------------------------------------------------------
 
     def _words(self, texts: list[str]) -> sp.csr_matrix:
-        """Return the word TF-IDF block (fast batch path; lookup tables rebuilt after loading)."""
+        """Return the word TF-IDF block (fast batch path; lookup tables rebuilt after loading).
+
+        The last batch's block is kept, so explaining the texts just scored costs no second pass.
+        """
         if not hasattr(self, "_word_lookup"):
             self._word_lookup = word_lookup(self.word_vectorizer_)
-        return word_tfidf(texts, self.word_vectorizer_, self._word_lookup)
+        last = getattr(self, "_last_words", None)
+        if last is not None and last[0] == texts:
+            return last[1]
+        words = word_tfidf(texts, self.word_vectorizer_, self._word_lookup)
+        self._last_words = (texts, words)
+        return words
 
     def _features(self, texts: list[str], rule_matches: Any, context: list[list[str]]) -> sp.csr_matrix:
         words = self._words(texts)

@@ -102,10 +102,3 @@ def decide(
     scores = 1.0 - (1.0 - proba) * (1.0 - evidence)
     given = scores >= thresholds
     return Decisions(scores, given, by_rule & given, by_model)
-
-
-def ranked_themes(decisions: Decisions, row: int) -> list[int]:
-    """Return the column indices of the themes given to ``row``, highest score first (ties: codebook order)."""
-    columns = np.flatnonzero(decisions.given[row])
-    order = np.argsort(-decisions.scores[row, columns], kind="stable")
-    return [int(c) for c in columns[order]]

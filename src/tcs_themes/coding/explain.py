@@ -1,8 +1,9 @@
 """Explain a linear theme model: the terms of a text that raised a theme's score most.
 
 A term's contribution to a theme is its TF-IDF value in the text times the
-theme's weight for it. Computed for all (text, term, theme) triples at once
-with numpy, so explaining thousands of comments stays cheap.
+theme's weight for it. Computed for all the (text, theme) pairs asked for
+and their texts' terms at once with numpy, so explaining thousands of
+comments stays cheap.
 """
 
 from __future__ import annotations
@@ -46,22 +47,24 @@ def top_terms(
     """
     features = sp.csr_matrix(features)
     explained: list[dict[str, list[str]]] = [{} for _ in range(features.shape[0])]
-    if top <= 0 or features.nnz == 0:
+    pair_row, pair_theme = np.nonzero(np.asarray(mask, dtype=bool))
+    if top <= 0 or features.nnz == 0 or not len(pair_row):
         return explained
-    rows = np.repeat(np.arange(features.shape[0]), np.diff(features.indptr))
-    columns = features.indices
-    for theme, theme_id in enumerate(theme_ids):
-        keep = mask[rows, theme]
-        contribution = features.data[keep] * weights[theme, columns[keep]]
-        positive = contribution > 0
-        theme_rows = rows[keep][positive]
-        theme_columns = columns[keep][positive]
-        contribution = contribution[positive]
-        order = np.lexsort((-contribution, theme_rows))
-        theme_rows, theme_columns = theme_rows[order], theme_columns[order]
-        starts = np.searchsorted(theme_rows, theme_rows, side="left")
-        rank = np.arange(len(theme_rows)) - starts
-        chosen = rank < top
-        for row, column in zip(theme_rows[chosen].tolist(), theme_columns[chosen].tolist(), strict=True):
-            explained[row].setdefault(theme_id, []).append(str(terms[column]))
+    # every (pair, term of the pair's text) entry, with its contribution to the pair's theme
+    first, size = features.indptr[pair_row], np.diff(features.indptr)[pair_row]
+    pair = np.repeat(np.arange(len(pair_row)), size)
+    entry = np.repeat(first - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+    column = features.indices[entry]
+    contribution = features.data[entry] * weights[pair_theme[pair], column]
+    positive = contribution > 0
+    pair, column, contribution = pair[positive], column[positive], contribution[positive]
+    order = np.lexsort((-contribution, pair))
+    pair, column = pair[order], column[order]
+    chosen = np.arange(len(pair)) - np.searchsorted(pair, pair) < top
+    pair, column = pair[chosen], column[chosen]
+    chosen_terms = [str(term) for term in terms[column]]
+    edges = np.searchsorted(pair, np.arange(len(pair_row) + 1)).tolist()
+    for p, (row, theme) in enumerate(zip(pair_row.tolist(), pair_theme.tolist())):
+        if edges[p + 1] > edges[p]:
+            explained[row][theme_ids[theme]] = chosen_terms[edges[p] : edges[p + 1]]
     return explained

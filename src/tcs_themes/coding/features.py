@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import re
 from itertools import chain, repeat
 from typing import Any
 
@@ -16,6 +17,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from tcs_themes.coding.chunk_tokens import ChunkTable
 
 #: Word tokens: runs of letters/digits with their apostrophes ("couldn't"), so
 #: that explanations quote words as they were written. A simple pattern: the
@@ -97,6 +100,7 @@ class WordLookup:
     pair_feature: np.ndarray  # per bigram code: its column
     idf: np.ndarray
     n_features: int
+    chunks: ChunkTable  # each distinct white-space-separated chunk -> its tokens' positions (-1: not in tokens)
 
 
 def word_lookup(vectorizer: TfidfVectorizer) -> WordLookup | None:
@@ -119,6 +123,13 @@ def word_lookup(vectorizer: TfidfVectorizer) -> WordLookup | None:
     unigram_feature = np.full(len(tokens), -1, dtype=np.int64)
     unigram_feature[_positions(tokens, terms[~is_pair])] = columns[~is_pair]
     codes = _positions(tokens, firsts) * len(tokens) + _positions(tokens, seconds)
+    pattern = re.compile(vectorizer.token_pattern)
+
+    def chunk_tokens(chunks: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        found = [pattern.findall(chunk.lower()) for chunk in chunks]
+        items = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        return items, [_positions(tokens, list(chain.from_iterable(found)))]
+
     return WordLookup(
         tokens=tokens,
         unigram_feature=unigram_feature,
@@ -126,6 +137,7 @@ def word_lookup(vectorizer: TfidfVectorizer) -> WordLookup | None:
         pair_feature=columns[is_pair],
         idf=vectorizer.idf_.astype(np.float32),
         n_features=len(terms),
+        chunks=ChunkTable(chunk_tokens, [np.int64]),
     )
 
 
@@ -137,18 +149,23 @@ def _positions(tokens: dict[str, int], words: Sequence[str]) -> np.ndarray:
 def word_tfidf(texts: Sequence[str], vectorizer: TfidfVectorizer, lookup: WordLookup | None) -> sp.csr_matrix:
     """Return ``vectorizer.transform(texts)`` (to float precision), computed for the whole batch at once.
 
-    Tokens are found per text with the vectorizer's regular expression, then
-    looked up, paired into bigrams, counted and weighted with array
-    operations instead of scikit-learn's per-token Python loop.
+    The vectorizer's tokens never span white space, so each distinct
+    white-space-separated chunk is tokenized (and its tokens looked up) once
+    and remembered (``lookup.chunks``); the tokens are then paired into
+    bigrams, counted and weighted with array operations instead of
+    scikit-learn's per-token Python loop.
     """
     if lookup is None:
         return vectorizer.transform(texts)
     n = len(texts)
-    tokenized = pd.Series(list(texts), dtype=object).str.lower().str.findall(vectorizer.token_pattern)
-    lengths = tokenized.str.len().fillna(0).to_numpy(dtype=np.int64)
-    flat = list(chain.from_iterable(tokenized))
-    token = _positions(lookup.tokens, flat)
-    document = np.repeat(np.arange(n), lengths)
+    chunks: list[str] = []
+    per_text = np.zeros(n, dtype=np.int64)
+    for i, text in enumerate(texts):
+        pieces = text.split()
+        chunks.extend(pieces)
+        per_text[i] = len(pieces)
+    items, (token,) = lookup.chunks.gather(lookup.chunks.rows(chunks))
+    document = np.repeat(np.repeat(np.arange(n), per_text), items)
     rows, columns = [], []
     low, high = vectorizer.ngram_range
     if low <= 1:

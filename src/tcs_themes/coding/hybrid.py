@@ -20,7 +20,15 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT, METHODS, SOURCE_MODEL, SOURCE_RULE, Decisions, decide, ranked_themes
+from tcs_themes.coding.decisions import (
+    DEFAULT_RULE_WEIGHT,
+    METHODS,
+    SOURCE_BOTH,
+    SOURCE_MODEL,
+    SOURCE_RULE,
+    Decisions,
+    decide,
+)
 from tcs_themes.coding.text_prep import has_words, prepare_text
 from tcs_themes.coding.weak_labels import WeakLabelReport, weak_label_pairs
 from tcs_themes.schema import CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
@@ -114,7 +122,7 @@ class HybridCoder(BaseEstimator):
 
         codebook = self._check_params()
         self.theme_ids_ = list(codebook.ids)
-        self.rules_ = RuleCoder(codebook, batch_size=min(self.batch_size, 1000))
+        self.rules_ = RuleCoder(codebook, batch_size=self.batch_size)
 
     def _ready(self) -> None:
         """Make a coder built around an already fitted model usable without ``fit``."""
@@ -205,10 +213,11 @@ class HybridCoder(BaseEstimator):
         gives it no theme rather than the themes its intercepts favour.
         """
         uses_rules = getattr(self.model_, "uses_rules_", False)
+        # the empty text first: the model keeps the features of the last texts it scored, for explain
+        empty = np.asarray(self.model_.predict_proba([""], rule_matches=[[]] if uses_rules else None))[0]
         proba = np.asarray(
             self.model_.predict_proba(texts, rule_matches=matches if uses_rules else None), dtype=np.float64
         )
-        empty = np.asarray(self.model_.predict_proba([""], rule_matches=[[]] if uses_rules else None))[0]
         proba[(proba == empty).all(axis=1)] = 0.0
         return proba
 
@@ -261,12 +270,40 @@ class HybridCoder(BaseEstimator):
     def _code_batch(self, texts: list[str]) -> pd.DataFrame:
         decisions, hits = self._decide(texts)
         words = self._model_words(texts, decisions)
-        records = [self._describe(decisions, hits[row], words[row], row) for row in range(len(texts))]
-        frame = pd.DataFrame.from_records(records, columns=list(CODED_COLUMNS))
-        frame = frame.astype(CODED_COLUMNS)
-        scores = pd.DataFrame(
-            np.round(decisions.scores, 4), columns=[score_column(t) for t in self.theme_ids_]
+        given = decisions.given
+        count = given.sum(axis=1)
+        # per row, the given themes first, highest score first (ties: codebook order)
+        ranked = np.argsort(np.where(given, -decisions.scores, np.inf), axis=1, kind="stable")
+        top = np.take_along_axis(decisions.scores, ranked[:, :1], axis=1)[:, 0] if given.size else np.zeros(len(texts))
+        source = np.where(decisions.by_rule, np.where(decisions.by_model, 2, 0), 1)  # rule, model, both
+        columns: dict[str, list[Any]] = {"themes": [], "sources": [], "subthemes": [], "evidence": []}
+        for row, (order, n, row_source) in enumerate(zip(ranked.tolist(), count.tolist(), source.tolist())):
+            if not n:
+                columns["themes"].append(UNCODED)
+                columns["sources"].append(UNCODED)
+                columns["subthemes"].append("")
+                columns["evidence"].append("")
+                continue
+            chosen = order[:n]
+            themes, sources, subthemes, evidence = self._describe(chosen, row_source, hits[row], words[row])
+            columns["themes"].append(themes)
+            columns["sources"].append(sources)
+            columns["subthemes"].append(subthemes)
+            columns["evidence"].append(evidence)
+        themes = pd.array(columns["themes"], dtype="string")
+        frame = pd.DataFrame(
+            {
+                "themes": themes,
+                "primary_theme": pd.array([t.split(LIST_SEPARATOR, 1)[0] for t in columns["themes"]], dtype="string"),
+                "confidence": np.where(count > 0, np.round(top, 4), 0.0),
+                "n_themes": pd.array(count, dtype="Int64"),
+                "sources": pd.array(columns["sources"], dtype="string"),
+                "subthemes": pd.array(columns["subthemes"], dtype="string"),
+                "evidence": pd.array(columns["evidence"], dtype="string"),
+            },
+            columns=list(CODED_COLUMNS),
         )
+        scores = pd.DataFrame(np.round(decisions.scores, 4), columns=[score_column(t) for t in self.theme_ids_])
         return pd.concat([frame, scores], axis=1)
 
     def _model_words(self, texts: list[str], decisions: Decisions) -> list[dict[int, list[str]]]:
@@ -275,49 +312,49 @@ class HybridCoder(BaseEstimator):
         if self.method == "rules" or self.explain_top <= 0:
             return words
         wanted = decisions.given & decisions.by_model
-        rows = np.flatnonzero(wanted.any(axis=1))
-        if not len(rows):
+        if not wanted.any():
             return words
-        explained = self.model_.explain([texts[r] for r in rows], top=self.explain_top, mask=wanted[rows])
+        # all the texts, as just scored: the model reuses their word features
+        explained = self.model_.explain(texts, top=self.explain_top, mask=wanted)
         position = {theme_id: i for i, theme_id in enumerate(self.theme_ids_)}
-        for row, per_theme in zip(rows, explained, strict=True):
-            words[row] = {position[t]: list(w) for t, w in per_theme.items() if t in position}
+        for row, per_theme in enumerate(explained):
+            if per_theme:
+                words[row] = {position[t]: w for t, w in per_theme.items() if t in position}
         return words
 
     def _describe(
-        self, decisions: Decisions, hits: dict[int, list[Any]], words: dict[int, list[str]], row: int
-    ) -> tuple[Any, ...]:
-        from tcs_themes.coding.rules import evidence_by_theme
+        self, columns: list[int], source: list[int], hits: dict[int, list[Any]], words: dict[int, list[str]]
+    ) -> tuple[str, str, str, str]:
+        """Return one coded comment's themes, sources, sub-themes and evidence strings.
 
-        columns = ranked_themes(decisions, row)
-        if not columns:
-            return (UNCODED, UNCODED, 0.0, 0, "", "", "")
+        ``columns`` are its given themes (best first), ``source`` its source code per theme
+        (0 rule, 1 model, 2 both), ``hits`` its rule matches per theme, ``words`` the model's words.
+        """
+        from tcs_themes.coding.rules import rule_evidence
+
         ids = [self.theme_ids_[c] for c in columns]
-        sources = [decisions.source(row, c) for c in columns]
         subthemes: list[str] = []
         evidence: list[str] = []
-        for column, theme_id, source in zip(columns, ids, sources, strict=True):
+        for column, theme_id in zip(columns, ids, strict=True):
+            kind = source[column]
             parts = []
-            if source != SOURCE_MODEL:
+            if kind != 1:
                 matches = hits.get(column, [])
                 for match in matches:
                     if match.subtheme_id:
                         label = match.subtheme_id if "/" in match.subtheme_id else f"{theme_id}/{match.subtheme_id}"
                         if label not in subthemes:
                             subthemes.append(label)
-                parts.append("rule " + evidence_by_theme(matches)[theme_id])
-            if source != SOURCE_RULE:
+                parts.append("rule " + rule_evidence(matches))
+            if kind != 0:
                 parts.append("model " + ", ".join(words.get(column) or ["(no single word)"]))
             evidence.append(f"{theme_id}: {'; '.join(parts)}")
-        return (
-            LIST_SEPARATOR.join(ids),
-            ids[0],
-            float(round(decisions.scores[row, columns[0]], 4)),
-            len(ids),
-            LIST_SEPARATOR.join(sources),
-            LIST_SEPARATOR.join(subthemes),
-            " | ".join(evidence),
-        )
+        sources = LIST_SEPARATOR.join(_SOURCE_NAMES[source[c]] for c in columns)
+        return LIST_SEPARATOR.join(ids), sources, LIST_SEPARATOR.join(subthemes), " | ".join(evidence)
+
+
+#: Source codes of :meth:`HybridCoder._code_batch` -> their names in the coded table.
+_SOURCE_NAMES = (SOURCE_RULE, SOURCE_MODEL, SOURCE_BOTH)
 
 
 __all__ = ["HybridCoder", "WeakLabelReport"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.hybrid import HybridCoder
@@ -93,19 +94,15 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
     if not zipfile.is_zipfile(source):
         raise ModelError(str(source), "not a skops model file; models are saved by 'tcs-themes train' (pickle files are refused)")
     try:
-        untrusted = sio.get_untrusted_types(file=source)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
-        raise ModelError(str(source), f"not a valid skops model file ({type(error).__name__})") from None
-    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if refused:
+        bundle = sio.load(source, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException:
+        refused = sorted(set(sio.get_untrusted_types(file=source)) - set(TRUSTED_TYPES))
         raise ModelError(
             str(source),
             f"refused: the file contains untrusted types ({', '.join(refused)}); only load models you trained",
-        )
-    try:
-        bundle = sio.load(source, trusted=list(untrusted))
+        ) from None
     except Exception as error:  # noqa: BLE001 - skops raises many kinds on a damaged file
-        raise ModelError(str(source), f"cannot load the model ({type(error).__name__}); retrain it") from None
+        raise ModelError(str(source), f"not a valid skops model file, or damaged ({type(error).__name__}); retrain it") from None
     if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT:
         raise ModelError(str(source), f"not a tcs-themes model (expected format {MODEL_FORMAT})")
     return bundle

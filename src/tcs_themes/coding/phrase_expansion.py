@@ -1,4 +1,4 @@
-"""Turn simple token patterns into phrase lists, which spaCy matches far faster.
+"""Turn simple token patterns into phrase lists, which the phrase index matches far faster.
 
 spaCy's ``Matcher`` checks ``{"IN": [...]}`` sets with Python code for every
 token of every comment, which makes a codebook of a few hundred such patterns
@@ -6,8 +6,8 @@ slow. Most codebook token patterns are only sequences of words written as
 ``LOWER`` or ``LEMMA`` values or sets, some of them optional (``OP: "?"``):
 those are expanded into every word sequence they can match (a ``LEMMA`` into
 all the words with that lemma, :func:`~tcs_themes.coding.nlp.words_with_lemma`)
-and matched with a ``PhraseMatcher`` on lower-case text, which finds exactly
-the same spans. Patterns with other attributes or operators stay in the
+and matched by the rule coder's phrase index on lower-case words
+(:mod:`tcs_themes.coding.phrase_index`), which finds exactly the same spans. Patterns with other attributes or operators stay in the
 ``Matcher``.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 from tcs_themes.coding.nlp import words_with_lemma
 
 #: Patterns that would expand to more phrases than this stay in the Matcher.
-MAX_PHRASES = 20_000
+MAX_PHRASES = 100_000
 
 
 def expand_to_phrases(tokens: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> list[tuple[str, ...]] | None:

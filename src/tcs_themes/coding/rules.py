@@ -1,14 +1,18 @@
 """The rule coder: match a codebook's patterns in comments with spaCy, keeping the evidence.
 
-Every pattern is matched on lower-case words, with one spaCy ``PhraseMatcher``
-(``attr="LOWER"``) wherever it can be: phrases as written; lemma phrases and
-simple token patterns expanded into every word sequence they match (a lemma
-into all the words with that lemma), see
+Comments are split into spaCy's tokens (exactly as ``nlp.tokenizer`` splits
+them, each distinct word worked out once: :mod:`tcs_themes.coding.chunk_tokens`)
+and every pattern is matched on lower-case words, with one phrase index over
+the whole batch (:mod:`tcs_themes.coding.phrase_index`, what spaCy's
+``PhraseMatcher`` with ``attr="LOWER"`` finds) wherever it can be: phrases as
+written; lemma phrases and simple token patterns expanded into every word
+sequence they match (a lemma into all the words with that lemma), see
 :mod:`tcs_themes.coding.phrase_expansion`. The few token patterns that cannot
 be expanded are run with spaCy's ``Matcher``, each only on the comments that
 contain its required words (:mod:`tcs_themes.coding.token_patterns`). The spans
 found are the same as matching lemma phrases on lemmas and token patterns with
-the ``Matcher``, several times faster, and comments need no lemmatizer. For
+the ``Matcher`` on every comment, many times faster, and comments need no
+lemmatizer. For
 each comment the coder returns every theme matched and, for each match, the
 words, the pattern and the character offsets, so an analyst can check why a
 comment was coded.
@@ -34,29 +38,30 @@ import functools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from tcs_themes.codebook.model import Codebook, Pattern
+from tcs_themes.coding.chunk_tokens import ChunkTokenizer, TokenBatch
 from tcs_themes.coding.nlp import make_nlp, make_tokenizer_nlp
 from tcs_themes.coding.phrase_expansion import expand_to_phrases
+from tcs_themes.coding.phrase_index import PhraseIndex, PhraseMatches
 from tcs_themes.coding.token_patterns import GatedTokenPatterns
 
 
-#: Prefix of the PhraseMatcher keys of the token patterns' gate words.
+#: Prefix of the phrase-index keys of the token patterns' gate words.
 _GATE = "\x00gate:"
 #: Curly quotes to straight ones: same length, so character offsets are kept.
 _STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
 
 
-@dataclass(frozen=True)
-class RuleMatch:
-    """One rule pattern matched in one comment: the evidence for a theme.
+class RuleMatch(NamedTuple):
+    """One rule pattern matched in one comment: the evidence for a theme (an immutable named tuple).
 
     Attributes
     ----------
@@ -127,7 +132,8 @@ class RuleCoder:
         self.batch_size = batch_size
         self.nlp: Language = make_tokenizer_nlp()
         self._rules: dict[int, _Rule] = {}
-        self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._phrases = PhraseIndex()
+        self._tokenize = ChunkTokenizer(self.nlp)
         self._tokens = GatedTokenPatterns(self.nlp.vocab)
         self._gates: dict[int, int] = {}  # gate phrase key -> the token pattern it gates
         self._needed: dict[int, int] = {}  # token pattern -> how many gates must match
@@ -138,24 +144,30 @@ class RuleCoder:
             for exclusion, patterns in ((False, theme.patterns), (True, theme.exclusions)):
                 for pattern in patterns:
                     self._add(pattern, _Rule(top, sub, pattern, len(self._rules), exclusion, pattern.describe()))
+        # the gates as arrays, for finding candidate comments of a whole batch at once
+        self._gated = list(self._needed)  # token patterns, in order
+        position = {key: i for i, key in enumerate(self._gated)}
+        self._needed_gates = np.array([self._needed[k] for k in self._gated], dtype=np.int64)
+        self._gate_keys = np.fromiter(self._gates, dtype=np.uint64, count=len(self._gates))
+        self._gate_pattern = np.array([position[k] for k in self._gates.values()], dtype=np.int64)
 
     def _add(self, pattern: Pattern, rule: _Rule) -> None:
-        self._rules[self.nlp.vocab.strings.add(pattern.id)] = rule
+        strings = self.nlp.vocab.strings
+        key = strings.add(pattern.id)
+        self._rules[key] = rule
         if pattern.phrase is not None:
-            self._phrases.add(pattern.id, [[token.lower for token in self.nlp.make_doc(pattern.phrase)]])
+            self._phrases.add(key, [[token.lower for token in self.nlp.make_doc(pattern.phrase)]])
             return
         tokens = pattern.tokens if pattern.lemmas is None else _lemma_tokens(pattern.lemmas)
         phrases = _phrase_keys(json.dumps(tokens, sort_keys=True))
         if phrases is not None:
-            self._phrases.add(pattern.id, list(phrases))
+            self._phrases.add(key, phrases)
             return
-        strings = self.nlp.vocab.strings
-        key = strings.add(pattern.id)
         gates = self._tokens.add(pattern.id, list(tokens or ()))
         for number, words in enumerate(gates):
-            gate_id = f"{_GATE}{number}:{pattern.id}"
-            self._phrases.add(gate_id, [[strings.add(word)] for word in sorted(words)])
-            self._gates[strings.add(gate_id)] = key
+            gate_key = strings.add(f"{_GATE}{number}:{pattern.id}")
+            self._phrases.add(gate_key, [[strings.add(word)] for word in sorted(words)])
+            self._gates[gate_key] = key
         self._needed[key] = len(gates)
         if not gates:
             self._ungated.append(key)
@@ -181,8 +193,8 @@ class RuleCoder:
 
     def iter_match(self, texts: Iterable[Any]) -> Iterator[list[RuleMatch]]:
         """Like :meth:`match`, but yield each comment's matches as its batch is done (bounded memory)."""
-        for text, doc in self._texts_and_docs(texts):
-            yield self._match_doc(doc, text)
+        for batch in minibatch(_cleaned(texts), self.batch_size):
+            yield from self._match_tokens(self._tokenize(batch), batch)
 
     def docs(self, texts: Iterable[Any]) -> Iterator[Doc]:
         """Tokenize texts with :attr:`nlp` in batches, as the coder sees them.
@@ -192,26 +204,87 @@ class RuleCoder:
         written "don't". The docs have no lemmas; they can be passed to
         :meth:`match_docs` or used by another coder (one pass of spaCy for both).
         """
-        for _, doc in self._texts_and_docs(texts):
-            yield doc
-
-    def _texts_and_docs(self, texts: Iterable[Any]) -> Iterator[tuple[str, Doc]]:
-        if isinstance(texts, str):
-            raise TypeError("pass a list of comment texts, not one string")
-        cleaned = (_as_text(text).translate(_STRAIGHT_QUOTES) for text in texts)
-        for batch in minibatch(cleaned, self.batch_size):
-            yield from zip(batch, self.nlp.tokenizer.pipe(batch, batch_size=self.batch_size))
+        for batch in minibatch(_cleaned(texts), self.batch_size):
+            yield from self.nlp.tokenizer.pipe(batch, batch_size=self.batch_size)
 
     def match_docs(self, docs: Iterable[Doc]) -> list[list[RuleMatch]]:
         """Match documents made by :meth:`docs` (or by ``nlp``); one list of matches per doc."""
-        return [self._match_doc(doc) for doc in docs]
+        docs = list(docs)
+        return self._match_tokens(TokenBatch.from_docs(docs), [doc.text for doc in docs])
 
-    def _match_doc(self, doc: Doc, text: str | None = None) -> list[RuleMatch]:
-        found = self._phrases(doc)
-        if self._gates or self._ungated:
-            found = self._with_token_matches(doc, found)
-        if not found:
-            return []
+    def _match_tokens(self, tokens: TokenBatch, texts: list[str]) -> list[list[RuleMatch]]:
+        """Match a batch of tokenized texts."""
+        found = self._phrases(tokens)
+        is_gate = np.isin(found.key, self._gate_keys)
+        gates = PhraseMatches(*(values[is_gate] for values in vars(found).values()))
+        candidates = self._candidates(gates)
+        found = PhraseMatches(*(values[~is_gate] for values in vars(found).values()))
+        edges = np.searchsorted(found.text, np.arange(len(texts) + 1)).tolist()
+        keys, starts, ends = found.key.tolist(), found.start.tolist(), found.end.tolist()
+        results: list[list[RuleMatch]] = [[] for _ in texts]
+        rows = range(len(texts)) if self._ungated else sorted({*np.flatnonzero(np.diff(edges)).tolist(), *candidates})
+        for row in rows:
+            a, b = edges[row], edges[row + 1]
+            items = list(zip(keys[a:b], starts[a:b], ends[a:b]))
+            first, last = int(tokens.bounds[row]), int(tokens.bounds[row + 1])
+            runs = candidates.get(row, []) + [(key, 0, last - first) for key in self._ungated]
+            for key, near_start, near_end in runs:
+                items += self._token_pattern_matches(key, texts[row], tokens, first, last, near_start, near_end)
+            if items:
+                results[row] = self._resolve(items, texts[row], tokens.start[first:], tokens.end[first:])
+        return results
+
+    def _token_pattern_matches(
+        self, key: int, text: str, tokens: TokenBatch, first: int, last: int, near_start: int, near_end: int
+    ) -> list[tuple[int, int, int]]:
+        """Run one token pattern on a text (tokens ``first:last``), only as near its rarest gate word as it can reach.
+
+        A match of a pattern of bounded length contains a word of each of its
+        gates, so it lies within that length of the occurrences of its rarest
+        gate (tokens ``near_start:near_end`` of the text); the spaCy doc is
+        built from those tokens only, with spaCy's own token texts.
+        """
+        reach = self._tokens.reach([key])
+        start, end = 0, last - first
+        if reach is not None:
+            start, end = max(near_start - reach, 0), min(near_end + reach, end)
+        starts = tokens.start[first + start : first + end].tolist()
+        ends = tokens.end[first + start : first + end].tolist()
+        words = [text[a:b] for a, b in zip(starts, ends)]
+        spaces = [b < a for a, b in zip(starts[1:], ends)] + [False]
+        doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
+        return [(match, a + start, b + start) for match, a, b in self._tokens(doc, [key])]
+
+    def _candidates(self, gates: PhraseMatches) -> dict[int, list[tuple[int, int, int]]]:
+        """Return, per text, the token patterns all of whose gates matched in it, with where to look.
+
+        Each candidate is ``(pattern key, start, end)``: the token span from the
+        first to the last occurrence of the pattern's rarest gate in the text.
+        """
+        if not len(gates.text):
+            return {}
+        n_gates, n_patterns = len(self._gate_keys), len(self._gated)
+        pair = gates.text * n_gates + pd.Index(self._gate_keys).get_indexer(gates.key)
+        order = np.argsort(pair, kind="stable")
+        pair, first_token, end_token = pair[order], gates.start[order], gates.end[order]
+        pairs, where, occurrences = np.unique(pair, return_index=True, return_counts=True)  # (text, gate)
+        low, high = np.minimum.reduceat(first_token, where), np.maximum.reduceat(end_token, where)
+        row, pattern = pairs // n_gates, self._gate_pattern[pairs % n_gates]
+        combination = row * n_patterns + pattern
+        by_rarity = np.lexsort((occurrences, combination))  # per (text, pattern): its rarest gate first
+        combination, low, high = combination[by_rarity], low[by_rarity], high[by_rarity]
+        groups, first, gate_count = np.unique(combination, return_index=True, return_counts=True)
+        complete = gate_count == self._needed_gates[groups % n_patterns]
+        candidates: dict[int, list[tuple[int, int, int]]] = {}
+        for group, start, end in zip(groups[complete].tolist(), low[first[complete]].tolist(),
+                                     high[first[complete]].tolist()):  # fmt: skip
+            candidates.setdefault(group // n_patterns, []).append((self._gated[group % n_patterns], start, end))
+        return candidates
+
+    def _resolve(
+        self, found: list[tuple[int, int, int]], text: str, starts: np.ndarray, ends: np.ndarray
+    ) -> list[RuleMatch]:
+        """Apply exclusions and drop redundant matches; ``starts``/``ends`` are the text's token offsets."""
         rules = self._rules
         items = [(rules[key], start, end) for key, start, end in found]
         exclusions = [item for item in items if item[0].exclusion]
@@ -220,23 +293,7 @@ class RuleCoder:
         if len(items) > 1 and len({item[0].theme_id for item in items}) < len(items):
             items = _drop_redundant(items)
         items.sort(key=lambda item: (item[1], item[2], item[0].order))  # token order is character order
-        if text is None:
-            text = doc.text
-        return [_to_match(doc, text, rule, start, end) for rule, start, end in items]
-
-    def _with_token_matches(self, doc: Doc, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """Replace the gate matches in ``found`` by the matches of the token patterns they gate."""
-        gates = self._gates
-        gated = {key for key, _, _ in found if key in gates}
-        if not gated and not self._ungated:
-            return found
-        counts = dict.fromkeys(self._ungated, 0)
-        for key in gated:
-            counts[gates[key]] = counts.get(gates[key], 0) + 1
-        phrases = [item for item in found if item[0] not in gates] if gated else found
-        candidates = [key for key, count in counts.items() if count == self._needed[key]]
-        return phrases + self._tokens(doc, candidates) if candidates else phrases
-
+        return [_to_match(text, rule, int(starts[start]), int(ends[end - 1])) for rule, start, end in items]
 
 def _lemma_tokens(lemmas: str) -> tuple[dict[str, str], ...]:
     """The token pattern a lemma phrase stands for: one ``LEMMA`` per word of the phrase."""
@@ -247,7 +304,7 @@ def _lemma_tokens(lemmas: str) -> tuple[dict[str, str], ...]:
 def _phrase_keys(tokens_json: str) -> tuple[tuple[int, ...], ...] | None:
     """The phrases a token pattern expands to, as ``LOWER`` hashes (None if it cannot be), made once per process.
 
-    ``PhraseMatcher.add`` takes these hash sequences as well as docs; making a
+    The phrase index takes these hash sequences; making a
     doc for each of tens of thousands of phrases would take seconds.
     """
     phrases = expand_to_phrases(json.loads(tokens_json))
@@ -256,6 +313,15 @@ def _phrase_keys(tokens_json: str) -> tuple[tuple[int, ...], ...] | None:
     add = make_tokenizer_nlp().vocab.strings.add
     hashes = {word: add(word) for word in {word for words in phrases for word in words}}
     return tuple(tuple(map(hashes.__getitem__, words)) for words in phrases)
+
+
+def _cleaned(texts: Iterable[Any]) -> Iterator[str]:
+    """The texts as strings, curly quotes straightened (offsets kept)."""
+    if isinstance(texts, str):
+        raise TypeError("pass a list of comment texts, not one string")
+    for value in texts:
+        text = _as_text(value)
+        yield text if text.isascii() else text.translate(_STRAIGHT_QUOTES)
 
 
 def _as_text(text: Any) -> str:
@@ -285,24 +351,23 @@ def _drop_redundant(items: list[tuple[_Rule, int, int]]) -> list[tuple[_Rule, in
     """Drop matches inside a longer (or sub-theme) match of the same theme that says as much."""
     ordered = sorted(items, key=lambda i: (-(i[2] - i[1]), i[0].subtheme_id is None, i[1], i[0].order))
     kept: list[tuple[_Rule, int, int]] = []
+    kept_by_theme: dict[str, list[tuple[_Rule, int, int]]] = {}
     for rule, start, end in ordered:
+        same_theme = kept_by_theme.setdefault(rule.theme_id, [])
         redundant = any(
-            other.theme_id == rule.theme_id
-            and other_start <= start
+            other_start <= start
             and end <= other_end
             and (rule.subtheme_id is None or other.subtheme_id == rule.subtheme_id)
-            for other, other_start, other_end in kept
+            for other, other_start, other_end in same_theme
         )
         if not redundant:
+            same_theme.append((rule, start, end))
             kept.append((rule, start, end))
     return kept
 
 
-def _to_match(doc: Doc, text: str, rule: _Rule, start: int, end: int) -> RuleMatch:
-    """The evidence of one match; ``text`` is the doc's text (sliced: cheaper than ``Span.text``)."""
-    first_char = doc[start].idx
-    last = doc[end - 1]
-    end_char = last.idx + len(last)
+def _to_match(text: str, rule: _Rule, first_char: int, end_char: int) -> RuleMatch:
+    """The evidence of one match: the words from ``first_char`` to ``end_char`` of ``text``."""
     return RuleMatch(
         theme_id=rule.theme_id,
         subtheme_id=rule.subtheme_id,
@@ -334,8 +399,20 @@ def evidence_by_theme(matches: Iterable[RuleMatch]) -> dict[str, str]:
     >>> evidence_by_theme([RuleMatch("green_spaces", None, "green_spaces/4", '"parks"', "parks", 10, 15)])
     {'green_spaces': '"parks" (green_spaces/4)'}
     """
-    evidence: dict[str, list[str]] = {}
+    by_theme: dict[str, list[RuleMatch]] = {}
     for match in matches:
-        words = " ".join(match.words.split()).replace("|", "/").replace('"', "'")
-        evidence.setdefault(match.theme_id, []).append(f'"{words}" ({match.pattern_id})')
-    return {theme_id: "; ".join(parts) for theme_id, parts in evidence.items()}
+        by_theme.setdefault(match.theme_id, []).append(match)
+    return {theme_id: rule_evidence(theme_matches) for theme_id, theme_matches in by_theme.items()}
+
+
+def rule_evidence(matches: Iterable[RuleMatch]) -> str:
+    """Return one evidence string for matches: ``'"parks" (green_spaces/4); "nature" (green_spaces/9)'``.
+
+    Words are quoted as matched (runs of white space as one space, ``|`` as ``/``,
+    double quotes as single ones).
+    """
+    return "; ".join(f'"{_quoted(match.words)}" ({match.pattern_id})' for match in matches)
+
+
+def _quoted(words: str) -> str:
+    return " ".join(words.split()).replace("|", "/").replace('"', "'")

@@ -10,6 +10,7 @@ processes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,12 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from tcs_themes.coding.coded_table import coded_frame
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
-from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
+from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, LIST_SEPARATOR, SCORE_PREFIX, UNCODED
 
 TEXT_COLUMN = "text"
 OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
@@ -66,18 +69,16 @@ class CodingSummary:
         total = sum(k * v for k, v in self.themes_per_comment.items())
         return total / self.coded if self.coded else 0.0
 
-    def add(self, coded: pd.DataFrame) -> None:
+    def add(self, batch: EncodedBatch) -> None:
         """Count one coded batch."""
-        n = coded["n_themes"].to_numpy(dtype=np.int64)
-        self.comments += len(coded)
+        n = batch.n_themes
+        self.comments += len(n)
         self.uncoded += int((n == 0).sum())
         self.coded += int((n > 0).sum())
         for k, v in zip(*np.unique(n, return_counts=True), strict=True):
             self.themes_per_comment[int(k)] = self.themes_per_comment.get(int(k), 0) + int(v)
-        for value in coded["themes"]:
-            for theme in split_list(value):
-                if theme != UNCODED:
-                    self.theme_counts[theme] = self.theme_counts.get(theme, 0) + 1
+        for theme, count in batch.theme_counts.items():
+            self.theme_counts[theme] = self.theme_counts.get(theme, 0) + count
 
     def ranked(self) -> dict[str, int]:
         """Return ``theme_counts`` most common first (ties by id)."""
@@ -192,8 +193,77 @@ def iter_comments(
             yield chunk.reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class EncodedBatch:
+    """One coded batch, ready to append to the outputs (made in a worker process).
+
+    Attributes
+    ----------
+    table : pyarrow.Table
+        The coded rows, for coded.parquet.
+    csv, uncoded_csv : bytes
+        The rows, and the uncoded rows, as CSV lines (no header).
+    header : bytes
+        The CSV header line.
+    n_themes : ndarray of int
+        Themes per comment.
+    theme_counts : dict of str to int
+        Comments per theme.
+    """
+
+    table: pa.Table
+    csv: bytes
+    uncoded_csv: bytes
+    header: bytes
+    n_themes: np.ndarray
+    theme_counts: dict[str, int]
+
+
+def encode_batch(coded: pd.DataFrame) -> EncodedBatch:
+    """Turn a coded table (:func:`coded_frame`) into an :class:`EncodedBatch`."""
+    table = pa.Table.from_pandas(coded, preserve_index=False)
+    text = _csv_ready(table)
+    uncoded = pc.equal(table.column("primary_theme"), UNCODED).fill_null(False)
+    counts: dict[str, int] = {}
+    for value in coded["themes"].tolist():
+        if value and value != UNCODED:
+            for theme in value.split(LIST_SEPARATOR):
+                counts[theme] = counts.get(theme, 0) + 1
+    return EncodedBatch(
+        table=table,
+        csv=_csv_bytes(text),
+        uncoded_csv=_csv_bytes(text.filter(uncoded)),
+        header=_csv_bytes(text.slice(0, 0), header=True),
+        n_themes=coded["n_themes"].to_numpy(dtype=np.int64),
+        theme_counts=counts,
+    )
+
+
+def _csv_ready(table: pa.Table) -> pa.Table:
+    """Return ``table`` with dates as ``YYYY-MM-DD`` text and booleans as True/False, as the CSV shows them."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
+            column = pc.strftime(column, format="%Y-%m-%d")
+        elif pa.types.is_boolean(column.type):
+            column = pc.if_else(column, "True", "False")
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def _csv_bytes(table: pa.Table, *, header: bool = False) -> bytes:
+    sink = pa.BufferOutputStream()
+    options = pa_csv.WriteOptions(include_header=header, quoting_style="needed", batch_size=8192)
+    pa_csv.write_csv(table, sink, write_options=options)
+    return sink.getvalue().to_pybytes()
+
+
 class CodedWriter:
-    """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``."""
+    """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
+
+    The CSV files are UTF-8 with a byte-order mark (so Excel reads them
+    right), dates as ``YYYY-MM-DD``.
+    """
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
@@ -203,76 +273,72 @@ class CodedWriter:
             path.unlink(missing_ok=True)
         self._parquet: pq.ParquetWriter | None = None
         self._schema: pa.Schema | None = None
-        self._csv_started = False
-        self._uncoded_started = False
+        self._csv: dict[str, Any] = {}
 
-    def write(self, coded: pd.DataFrame) -> None:
+    def write(self, batch: EncodedBatch) -> None:
         """Append one coded batch to every output."""
-        table = pa.Table.from_pandas(coded, preserve_index=False)
+        table = batch.table
         if self._parquet is None:
             fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
             self._schema = pa.schema(fields)
             self._parquet = pq.ParquetWriter(self.paths["parquet"], self._schema)
+            for key in ("csv", "uncoded"):
+                self._csv[key] = open(self.paths[key], "wb")  # noqa: SIM115 - closed in close()
+                self._csv[key].write("\ufeff".encode() + batch.header)
         elif table.schema.names != self._schema.names:
             raise CodingInputError(
                 str(self.paths["parquet"]), "the inputs have different columns; code each kind of table separately"
             )
         self._parquet.write_table(table.cast(self._schema))
-        self._csv(coded, "csv")
-        uncoded = coded[coded["primary_theme"] == UNCODED]
-        if len(uncoded) or not self._uncoded_started:
-            self._csv(uncoded, "uncoded")
-
-    def _csv(self, frame: pd.DataFrame, key: str) -> None:
-        started = self._csv_started if key == "csv" else self._uncoded_started
-        frame.to_csv(
-            self.paths[key],
-            mode="a" if started else "w",
-            header=not started,
-            index=False,
-            encoding="utf-8" if started else "utf-8-sig",
-            date_format="%Y-%m-%d",
-        )
-        if key == "csv":
-            self._csv_started = True
-        else:
-            self._uncoded_started = True
+        self._csv["csv"].write(batch.csv)
+        self._csv["uncoded"].write(batch.uncoded_csv)
 
     def close(self) -> None:
-        """Finish the Parquet file."""
+        """Finish every output file."""
         if self._parquet is not None:
             self._parquet.close()
             self._parquet = None
+        for sink in self._csv.values():
+            sink.close()
+        self._csv = {}
 
 
 _WORKER_CODER: HybridCoder | None = None
 
 
-def _code_in_worker(texts: list[str]) -> pd.DataFrame:
+def _code_batch(coder: HybridCoder, batch: pd.DataFrame, text_column: str) -> EncodedBatch:
+    return encode_batch(coded_frame(batch, coder.code(batch[text_column].tolist())))
+
+
+def _code_in_worker(batch: pd.DataFrame, text_column: str) -> EncodedBatch:
     assert _WORKER_CODER is not None
-    return _WORKER_CODER.code(texts)
+    return _code_batch(_WORKER_CODER, batch, text_column)
 
 
 def _coded_batches(
     batches: Iterator[pd.DataFrame], coder: HybridCoder, text_column: str, workers: int
-) -> Iterator[pd.DataFrame]:
-    """Yield each batch coded, in order, using ``workers`` processes (forked, sharing the coder)."""
+) -> Iterator[EncodedBatch]:
+    """Yield each batch coded and encoded, in order, using ``workers`` processes (forked, sharing the coder).
+
+    Each worker freezes the objects it inherits (the coder's tables) out of
+    the garbage collector's sight: collections then stay cheap however large
+    the tables are, and the pages stay shared with the parent.
+    """
     if workers <= 1:
         for batch in batches:
-            yield coded_frame(batch, coder.code(batch[text_column].tolist()))
+            yield _code_batch(coder, batch, text_column)
         return
     global _WORKER_CODER
     _WORKER_CODER = coder
     context = multiprocessing.get_context("fork")
-    pending: list[tuple[pd.DataFrame, Future[pd.DataFrame]]] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pending: list[Future[EncodedBatch]] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.freeze) as pool:
         for batch in batches:
-            pending.append((batch, pool.submit(_code_in_worker, batch[text_column].tolist())))
+            pending.append(pool.submit(_code_in_worker, batch, text_column))
             while len(pending) > workers:
-                done, future = pending.pop(0)
-                yield coded_frame(done, future.result())
-        for done, future in pending:
-            yield coded_frame(done, future.result())
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
     _WORKER_CODER = None
 
 
@@ -332,10 +398,10 @@ def code_files(
             writer.write(coded)
             summary.add(coded)
             if progress is not None:
-                progress(len(coded))
+                progress(len(coded.n_themes))
     finally:
         writer.close()
     if summary.comments == 0:
-        writer.write(coded_frame(pd.DataFrame({column: pd.Series(dtype="string")}), coder.code([])))
+        writer.write(_code_batch(coder, pd.DataFrame({column: pd.Series(dtype="string")}), column))
         writer.close()
     return summary

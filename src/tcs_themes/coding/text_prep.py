@@ -28,6 +28,8 @@ def prepare_text(value: object) -> str:
     text = str(value)
     if len(text) > MAX_CODED_CHARS:
         text = text[:MAX_CODED_CHARS]
+    if text.isascii() and text.isprintable():  # the common case, tested cheaply: no control characters
+        return text
     if _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
     return text

@@ -7,10 +7,9 @@ token, which costs far more than tokenizing. Most comments cannot match them
 anyway: each pattern has words it cannot match without (``what`` ... ``mean``),
 so each pattern gets its own ``Matcher`` and runs only on the comments whose
 lower-case words include at least one word of each of its required tokens.
-The rule coder finds the candidates cheaply: each pattern's *gates* (the words
-of its required tokens that are not stop words) are added to its
-``PhraseMatcher``, and a pattern is checked only in comments where all its
-gates matched. The spans found
+The rule coder finds the candidates cheaply: each pattern's *gates* (the word sets of
+its required tokens) are added to its phrase index, and a pattern is
+checked only in comments where all its gates matched. The spans found
 are exactly those of one ``Matcher`` over every comment.
 
 ``LEMMA`` constraints are rewritten as ``LOWER`` sets of the words with that
@@ -27,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.attrs import LOWER
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -45,6 +43,7 @@ class _Gated:
     matcher: Matcher
     required: tuple[frozenset[int], ...]
     needs_lemmas: bool
+    longest: int | None  # most tokens a match can have (None: no bound)
 
 
 class GatedTokenPatterns:
@@ -71,9 +70,8 @@ class GatedTokenPatterns:
         -------
         list of frozenset of str
             The pattern's gates: word sets such that every doc it matches
-            contains a word of each (the words of its required tokens that
-            are not stop words, or else of its most selective required
-            token); empty when it has no required word.
+            contains a word of each (the words of each of its required
+            tokens); empty when it has no required word.
         """
         rewritten = [_lemma_as_lower(token) for token in tokens]
         needs_lemmas = any(_attribute(token, "LEMMA") is not None for token in rewritten)
@@ -82,11 +80,13 @@ class GatedTokenPatterns:
         groups = [words for words in map(_required_words, rewritten) if words is not None]
         strings = self.vocab.strings
         required = tuple(frozenset(strings.add(word) for word in words) for words in groups)
-        self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas)
-        selective = [frozenset(words) for words in groups if words.isdisjoint(STOP_WORDS)]
-        if selective or not groups:
-            return list(dict.fromkeys(selective))
-        return [frozenset(min(groups, key=lambda words: (len(words & STOP_WORDS), len(words))))]
+        self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas, _longest(rewritten))
+        return list(dict.fromkeys(frozenset(words) for words in groups))
+
+    def reach(self, keys: Iterable[int]) -> int | None:
+        """Return the most tokens a match of any of the patterns ``keys`` can have (None: no bound)."""
+        longest = [self._patterns[key].longest for key in keys]
+        return None if None in longest else max(longest, default=0)
 
     def __call__(self, doc: Doc, keys: Iterable[int]) -> list[tuple[int, int, int]]:
         """Return ``(match_id, start, end)`` for the matches in ``doc`` of the patterns ``keys`` (hashes)."""
@@ -105,6 +105,22 @@ class GatedTokenPatterns:
                 lemmatized = True
             found.extend(pattern.matcher(doc))
         return found
+
+
+def _longest(tokens: list[dict[str, Any]]) -> int | None:
+    """The most tokens a match of the pattern can have, or None when an operator makes it unbounded."""
+    total = 0
+    for token in tokens:
+        operator = str(token.get("OP", "1"))
+        if operator in ("1", "!", "?"):
+            total += 1
+            continue
+        repeat = _REPEAT.fullmatch(operator)
+        upper = operator.strip("{}").split(",")[-1] if repeat else ""
+        if not upper:
+            return None
+        total += int(upper)
+    return total
 
 
 def _attribute(token: dict[str, Any], name: str) -> str | None:

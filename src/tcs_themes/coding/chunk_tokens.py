@@ -1,0 +1,228 @@
+"""spaCy's tokens of a batch of comments, worked out once per distinct word.
+
+spaCy's tokenizer splits a text on white space and then tokenizes each
+non-space chunk on its own (prefixes, suffixes, infixes, special cases): the
+tokens of a text are the tokens of its chunks, in order. :class:`ChunkTokenizer`
+therefore asks spaCy for the tokens of each distinct chunk once, keeps them
+in a table, and assembles a whole batch into flat arrays (lower-case hash,
+character offsets) with array operations. The tokens are exactly those of
+``nlp.tokenizer`` (tested on every comment of the sample and of the
+pxtextmining data), at a fraction of the cost, because a consultation's
+words repeat. Texts with irregular white space (leading or trailing space,
+two spaces in a row, tabs, line breaks), where spaCy makes white-space
+tokens, are tokenized by spaCy whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+from spacy.attrs import LOWER
+from spacy.language import Language
+from spacy.tokens import Doc
+
+#: White space other than single spaces between words: spaCy makes tokens of it.
+_IRREGULAR_SPACE = re.compile(r"[^\S ]|  |^ | $")
+
+
+def _irregular(text: str) -> bool:
+    """Whether spaCy makes white-space tokens in ``text`` (cheap string tests for most ASCII texts)."""
+    if text.isascii() and "\n" not in text and "\t" not in text:
+        if text[0] == " " or text[-1] == " " or "  " in text:
+            return True
+        if "\r" not in text and "\x0b" not in text and "\x0c" not in text:
+            return False
+    return _IRREGULAR_SPACE.search(text) is not None
+
+
+@dataclass(frozen=True)
+class TokenBatch:
+    """The tokens of a batch of texts, flat.
+
+    Attributes
+    ----------
+    lower : ndarray of uint64, shape (t,)
+        Each token's ``LOWER`` hash (spaCy's ``token.lower``).
+    start, end : ndarray of int64, shape (t,)
+        Each token's character offsets in its own text.
+    bounds : ndarray of int64, shape (n + 1,)
+        Text ``i``'s tokens are ``bounds[i]:bounds[i + 1]``.
+    """
+
+    lower: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    bounds: np.ndarray
+
+    @classmethod
+    def from_docs(cls, docs: Sequence[Doc]) -> TokenBatch:
+        """Return the tokens of spaCy docs."""
+        parts = [_doc_arrays(doc) for doc in docs]
+        lengths = np.array([len(doc) for doc in docs], dtype=np.int64)
+        return cls(
+            *(np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, d) for i, d in enumerate(_DTYPES)),
+            bounds=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        )
+
+
+_DTYPES = (np.uint64, np.int64, np.int64)
+
+
+def _doc_arrays(doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A doc's LOWER hashes, token starts and token ends."""
+    start = np.array([token.idx for token in doc], dtype=np.int64)
+    length = np.array([len(token) for token in doc], dtype=np.int64)
+    return doc.to_array(LOWER).astype(np.uint64), start, start + length
+
+
+class ChunkTable:
+    """Integer columns with a variable number of items per distinct chunk of text, remembered.
+
+    A chunk's items are computed once, the first time a batch has it, for all
+    the batch's new chunks at once; later batches gather them with array
+    operations. Memory stays bounded: the table is emptied when it would pass
+    ``max_chunks`` chunks.
+
+    Parameters
+    ----------
+    compute : callable
+        ``compute(chunks)`` -> (items per chunk, one array per column holding
+        the items of all the chunks in order).
+    dtypes : sequence of numpy dtypes
+        The dtype of each column.
+    max_chunks : int, default 300_000
+    """
+
+    def __init__(
+        self,
+        compute: Callable[[list[str]], tuple[np.ndarray, list[np.ndarray]]],
+        dtypes: Sequence[Any],
+        *,
+        max_chunks: int = 300_000,
+    ) -> None:
+        self.compute = compute
+        self.dtypes = tuple(dtypes)
+        self.max_chunks = max_chunks
+        self._reset()
+
+    def __len__(self) -> int:
+        """Return the number of chunks remembered."""
+        return len(self._ids)
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}  # chunk -> its row
+        self._first = [0]  # row -> its first item in the columns (CSR pointer)
+        self._columns = [np.zeros(0, d) for d in self.dtypes]
+        self._pointer: np.ndarray | None = None
+
+    def rows(self, chunks: list[str]) -> np.ndarray:
+        """Return each chunk's row in the table, computing the chunks not in it yet."""
+        row = np.fromiter(map(self._ids.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
+        unknown = np.flatnonzero(row < 0)
+        if len(unknown):
+            new = list(dict.fromkeys(chunks[i] for i in unknown))
+            if len(self._ids) + len(new) > self.max_chunks:
+                self._reset()
+                unknown = np.arange(len(chunks))
+                new = list(dict.fromkeys(chunks))
+            self._learn(new)
+            row[unknown] = [self._ids[chunks[i]] for i in unknown.tolist()]
+        return row
+
+    def _learn(self, chunks: list[str]) -> None:
+        items, columns = self.compute(chunks)
+        self._columns = [np.concatenate([old, new.astype(old.dtype)]) for old, new in zip(self._columns, columns)]
+        self._first.extend((self._first[-1] + np.cumsum(items)).tolist())
+        for chunk in chunks:
+            self._ids[chunk] = len(self._ids)
+        self._pointer = None
+
+    def gather(self, row: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Return the items per chunk of ``row`` and each column's items of those rows, in order."""
+        if self._pointer is None:
+            self._pointer = np.array(self._first, dtype=np.int64)
+        first = self._pointer[row]
+        items = self._pointer[row + 1] - first
+        take = np.repeat(first - (np.cumsum(items) - items), items) + np.arange(int(items.sum()))
+        return items, [column[take] for column in self._columns]
+
+
+class ChunkTokenizer:
+    """Tokenize batches of texts exactly as ``nlp.tokenizer`` does, remembering each chunk's tokens.
+
+    Parameters
+    ----------
+    nlp : spacy.language.Language
+        The pipeline whose tokenizer (and vocabulary) to reproduce.
+    max_chunks : int, default 300_000
+        Distinct chunks remembered (see :class:`ChunkTable`).
+    """
+
+    def __init__(self, nlp: Language, *, max_chunks: int = 300_000) -> None:
+        self.nlp = nlp
+        self.table = ChunkTable(self._tokens, _DTYPES, max_chunks=max_chunks)
+
+    def _tokens(self, chunks: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The tokens of new chunks: one spaCy call over them joined by single spaces."""
+        lower, start, end = _doc_arrays(self.nlp.tokenizer(" ".join(chunks)))
+        width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
+        begin = np.cumsum(width) - width
+        first = np.searchsorted(start, begin)
+        items = np.diff(np.append(first, len(start)))
+        owner_begin = np.repeat(begin, items)
+        return items, [lower, start - owner_begin, end - owner_begin]
+
+    def __call__(self, texts: Sequence[str]) -> TokenBatch:
+        """Return the tokens of ``texts`` (strings) as one :class:`TokenBatch`."""
+        chunks: list[str] = []
+        per_text = np.zeros(len(texts), dtype=np.int64)
+        whole: list[int] = []  # texts with irregular white space: spaCy tokenizes them whole
+        for i, text in enumerate(texts):
+            if not text:
+                continue
+            if _irregular(text):
+                whole.append(i)
+                continue
+            pieces = text.split(" ")
+            chunks.extend(pieces)
+            per_text[i] = len(pieces)
+        tokens, (lower, start, end) = self.table.gather(self.table.rows(chunks))
+        # each chunk's offset in its text: the lengths (plus one space) of the chunks before it
+        width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
+        before = np.cumsum(width) - width
+        shift = np.repeat(before - before[np.repeat(np.cumsum(per_text) - per_text, per_text)], tokens)
+        text_of_chunk = np.repeat(np.arange(len(texts)), per_text)
+        per_text_tokens = np.bincount(text_of_chunk, weights=tokens, minlength=len(texts)).astype(np.int64)
+        batch = TokenBatch(
+            lower=lower,
+            start=start + shift,
+            end=end + shift,
+            bounds=np.concatenate([[0], np.cumsum(per_text_tokens)]).astype(np.int64),
+        )
+        return _with_whole_texts(batch, whole, [texts[i] for i in whole], self.nlp)
+
+
+def _with_whole_texts(batch: TokenBatch, rows: list[int], texts: list[str], nlp: Language) -> TokenBatch:
+    """Insert the tokens of the texts at ``rows`` (absent from ``batch``), tokenized by spaCy whole."""
+    if not rows:
+        return batch
+    counts = np.diff(batch.bounds)
+    inserted = [_doc_arrays(doc) for doc in nlp.tokenizer.pipe(texts)]
+    counts[rows] = [len(arrays[0]) for arrays in inserted]
+    bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    # the batch's own tokens keep their order; each text's block moves to its new start
+    own = np.diff(batch.bounds)
+    destination = np.repeat(bounds[:-1] - batch.bounds[:-1], own) + np.arange(int(own.sum()))
+    columns = []
+    for column, values in enumerate((batch.lower, batch.start, batch.end)):
+        merged = np.empty(int(bounds[-1]), dtype=values.dtype)
+        merged[destination] = values
+        for row, arrays in zip(rows, inserted, strict=True):
+            merged[bounds[row] : bounds[row + 1]] = arrays[column]
+        columns.append(merged)
+    return TokenBatch(*columns, bounds=bounds)

@@ -1,0 +1,163 @@
+"""Find every occurrence of many phrases in a whole batch of tokenized texts at once.
+
+:class:`PhraseIndex` does what spaCy's ``PhraseMatcher`` does on the
+``LOWER`` attribute (every match of every phrase, overlapping and nested
+ones included), but over the flat token arrays of a batch
+(:class:`~tcs_themes.coding.chunk_tokens.TokenBatch`) with array
+operations: each token is looked up once in the phrases' vocabulary, each
+window of ``n`` known tokens gets a rolling 64-bit code, and the codes are
+looked up among the phrases of that length; every candidate is then
+checked word by word, so a hash collision can never make a false match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tcs_themes.coding.chunk_tokens import TokenBatch
+
+#: Multipliers of the rolling code (odd 64-bit constants); the next is tried if one gives two phrases one code.
+_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+
+
+@dataclass(frozen=True)
+class _Length:
+    """The phrases of one length: their words (vocabulary positions), codes and keys."""
+
+    words: np.ndarray  # (m, length) int64
+    codes: pd.Index  # (m,) uint64, unique
+    key_start: np.ndarray  # (m + 1,) CSR pointer into keys
+    keys: np.ndarray  # uint64
+
+
+@dataclass(frozen=True)
+class PhraseMatches:
+    """Matches in a batch, sorted by text then start then end.
+
+    Attributes
+    ----------
+    text : ndarray of int64
+        The text (row of the batch) of each match.
+    key, start, end : ndarray
+        The key (uint64) the phrase was added under, and its token span in its text.
+    """
+
+    text: np.ndarray
+    key: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+class PhraseIndex:
+    """Phrases (sequences of ``LOWER`` hashes) under keys; matched over a :class:`TokenBatch`.
+
+    Examples
+    --------
+    >>> from tcs_themes.coding.chunk_tokens import ChunkTokenizer
+    >>> from tcs_themes.coding.nlp import make_tokenizer_nlp
+    >>> nlp = make_tokenizer_nlp()
+    >>> index = PhraseIndex()
+    >>> index.add(1, [[t.lower for t in nlp.make_doc("green space")]])
+    >>> found = index(ChunkTokenizer(nlp)(["More green space please"]))
+    >>> found.key.tolist(), found.start.tolist(), found.end.tolist()
+    ([1], [1], [3])
+    """
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._compiled: tuple[pd.Index, dict[int, _Length], int] | None = None
+
+    def __len__(self) -> int:
+        """Return the number of distinct phrases."""
+        return len(self._keys)
+
+    def add(self, key: int, phrases: Iterable[Sequence[int]]) -> None:
+        """Add phrases (each a sequence of ``LOWER`` hashes, non-empty) under ``key``."""
+        key = int(key)
+        table = self._keys
+        for phrase in phrases:
+            words = phrase if type(phrase) is tuple else tuple(map(int, phrase))
+            if not words:
+                continue
+            keys = table.get(words)
+            if keys is None:
+                table[words] = (key,)  # tuples of ints: the garbage collector stops tracking them
+            elif key not in keys:
+                table[words] = (*keys, key)
+        self._compiled = None
+
+    def _compile(self) -> tuple[pd.Index, dict[int, _Length], int]:
+        vocabulary = pd.Index(np.unique(np.fromiter((w for p in self._keys for w in p), dtype=np.uint64)))
+        by_length: dict[int, list[tuple[int, ...]]] = {}
+        for phrase in self._keys:
+            by_length.setdefault(len(phrase), []).append(phrase)
+        for multiplier in _MULTIPLIERS:
+            lengths = {}
+            for length, phrases in by_length.items():
+                words = vocabulary.get_indexer(np.array(phrases, dtype=np.uint64).ravel()).reshape(len(phrases), length)
+                codes = pd.Index(_codes(words, multiplier))
+                if not codes.is_unique:
+                    break
+                keys = [self._keys[p] for p in phrases]
+                sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+                lengths[length] = _Length(
+                    words=words,
+                    codes=codes,
+                    key_start=np.concatenate([[0], np.cumsum(sizes)]),
+                    keys=np.fromiter((k for ks in keys for k in ks), dtype=np.uint64, count=int(sizes.sum())),
+                )
+            else:
+                return vocabulary, lengths, multiplier
+        raise RuntimeError("phrase codes collide under every multiplier")  # practically impossible
+
+    def __call__(self, tokens: TokenBatch) -> PhraseMatches:
+        """Return every phrase match in the batch."""
+        if self._compiled is None:
+            self._compiled = self._compile()
+        vocabulary, lengths, multiplier = self._compiled
+        words = vocabulary.get_indexer(tokens.lower) if len(tokens.lower) else np.zeros(0, np.int64)
+        text_of = np.repeat(np.arange(len(tokens.bounds) - 1), np.diff(tokens.bounds))
+        found: list[tuple[np.ndarray, np.ndarray, int]] = []  # (first token, key) per length
+        code = np.zeros(len(words), dtype=np.uint64)
+        valid = np.ones(len(words), dtype=bool)
+        mult = np.uint64(multiplier)
+        for length in range(1, max(lengths, default=0) + 1):
+            last = words[length - 1 :]
+            code = code[: len(last)] * mult + (last + 1).astype(np.uint64)
+            valid = valid[: len(last)] & (last >= 0) & (text_of[length - 1 :] == text_of[: len(last)])
+            if not valid.any():
+                break
+            phrases = lengths.get(length)
+            if phrases is None:
+                continue
+            first = np.flatnonzero(valid)
+            phrase = phrases.codes.get_indexer(code[first])
+            first, phrase = first[phrase >= 0], phrase[phrase >= 0]
+            exact = (words[first[:, None] + np.arange(length)] == phrases.words[phrase]).all(axis=1)
+            first, phrase = first[exact], phrase[exact]
+            count = phrases.key_start[phrase + 1] - phrases.key_start[phrase]
+            within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+            found.append((np.repeat(first, count), phrases.keys[np.repeat(phrases.key_start[phrase], count) + within], length))
+        if not found:
+            empty = np.zeros(0, dtype=np.int64)
+            return PhraseMatches(empty, np.zeros(0, dtype=np.uint64), empty, empty)
+        first = np.concatenate([f for f, _, _ in found])
+        key = np.concatenate([k for _, k, _ in found])
+        end = first + np.concatenate([np.full(len(f), n) for f, _, n in found])
+        text = text_of[first]
+        order = np.lexsort((end, first, text))
+        base = tokens.bounds[text]
+        return PhraseMatches(text[order], key[order], (first - base)[order], (end - base)[order])
+
+
+def _codes(words: np.ndarray, multiplier: int) -> np.ndarray:
+    """The rolling code of each row of vocabulary positions (as :meth:`PhraseIndex.__call__` computes it)."""
+    code = np.zeros(len(words), dtype=np.uint64)
+    mult = np.uint64(multiplier)
+    for column in range(words.shape[1]):
+        code = code * mult + (words[:, column] + 1).astype(np.uint64)
+    return code
