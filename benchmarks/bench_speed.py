@@ -175,6 +175,11 @@ def time_training(n: int, with_card_cv: bool, seed: int = 0) -> tuple[float, flo
     return fit_only, time.perf_counter() - started
 
 
+def verdict(ok: bool) -> str:
+    """Markdown verdict of a goal."""
+    return "met" if ok else "**not met**"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=1_000_000)
@@ -209,8 +214,6 @@ def main() -> None:
     train_verdict = verdict(fit_s < GOALS["train_s"]) if args.train_comments >= 20_000 else "not comparable (fewer comments)"
     card_cv = f"{train_s:.1f} s" if train_s is not None else "not run (--with-card-cv)"
 
-    def verdict(ok: bool) -> str:
-        return "met" if ok else "**not met**"
 
     scale = ""
     if args.comments < 1_000_000:
@@ -228,9 +231,10 @@ consultation and of the pxtextmining comments recombined), coded end to end by
 (default model, hybrid method; reading Parquet, coding, writing coded.csv, coded.parquet
 and uncoded.csv), run as a child process; memory is the peak proportional set size (PSS) of its
 whole process tree, sampled every 0.2 s (the RSS summed over the processes
-counts the pages the forked workers share with their parent once per process). The machine was shared with other jobs
-(1-minute load average {load:.1f} on 2 cores at the end of the coding run), so
-wall-clock figures are pessimistic; CPU times are given beside them.
+counts the pages the forked workers share with their parent once per process). The 1-minute
+load average at the end of the coding run was {load:.1f} on 2 cores (the run's own two workers
+make about 2 of it; anything above is other work on the machine); CPU times are given beside
+the wall-clock ones.
 
 | measure | result | goal | |
 |---|---:|---:|---|
