@@ -24,6 +24,8 @@ METHODS = ("hybrid", "rules", "model")
 DEFAULT_RULE_WEIGHT = 0.15
 
 SOURCE_RULE, SOURCE_MODEL, SOURCE_BOTH = "rule", "model", "both"
+#: The sources by code (:meth:`Decisions.source_codes`).
+SOURCE_NAMES = (SOURCE_RULE, SOURCE_MODEL, SOURCE_BOTH)
 
 
 @dataclass
@@ -47,12 +49,9 @@ class Decisions:
     by_rule: np.ndarray
     by_model: np.ndarray
 
-    def source(self, row: int, column: int) -> str:
-        """Return ``rule``, ``model`` or ``both`` for a given theme of a comment."""
-        rule, model = bool(self.by_rule[row, column]), bool(self.by_model[row, column])
-        if rule and model:
-            return SOURCE_BOTH
-        return SOURCE_RULE if rule else SOURCE_MODEL
+    def source_codes(self) -> np.ndarray:
+        """Return, per comment and theme, the index in :data:`SOURCE_NAMES` of where a given theme came from."""
+        return np.where(self.by_rule, np.where(self.by_model, 2, 0), 1)
 
 
 def rule_scores(rule_counts: np.ndarray, rule_weight: float) -> np.ndarray:

@@ -23,8 +23,8 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.decisions import (
     DEFAULT_RULE_WEIGHT,
     METHODS,
-    SOURCE_BOTH,
     SOURCE_MODEL,
+    SOURCE_NAMES,
     SOURCE_RULE,
     Decisions,
     decide,
@@ -275,31 +275,19 @@ class HybridCoder(BaseEstimator):
         # per row, the given themes first, highest score first (ties: codebook order)
         ranked = np.argsort(np.where(given, -decisions.scores, np.inf), axis=1, kind="stable")
         top = np.take_along_axis(decisions.scores, ranked[:, :1], axis=1)[:, 0] if given.size else np.zeros(len(texts))
-        source = np.where(decisions.by_rule, np.where(decisions.by_model, 2, 0), 1)  # rule, model, both
-        columns: dict[str, list[Any]] = {"themes": [], "sources": [], "subthemes": [], "evidence": []}
-        for row, (order, n, row_source) in enumerate(zip(ranked.tolist(), count.tolist(), source.tolist())):
-            if not n:
-                columns["themes"].append(UNCODED)
-                columns["sources"].append(UNCODED)
-                columns["subthemes"].append("")
-                columns["evidence"].append("")
-                continue
-            chosen = order[:n]
-            themes, sources, subthemes, evidence = self._describe(chosen, row_source, hits[row], words[row])
-            columns["themes"].append(themes)
-            columns["sources"].append(sources)
-            columns["subthemes"].append(subthemes)
-            columns["evidence"].append(evidence)
-        themes = pd.array(columns["themes"], dtype="string")
+        rows = zip(ranked.tolist(), count.tolist(), decisions.source_codes().tolist(), hits, words)
+        described = [self._describe(order[:n], source, row_hits, row_words) if n else _UNCODED_ROW
+                     for order, n, source, row_hits, row_words in rows]  # fmt: skip
+        themes, sources, subthemes, evidence = (list(column) for column in zip(*described)) if described else ([],) * 4
         frame = pd.DataFrame(
             {
-                "themes": themes,
-                "primary_theme": pd.array([t.split(LIST_SEPARATOR, 1)[0] for t in columns["themes"]], dtype="string"),
+                "themes": pd.array(themes, dtype="string"),
+                "primary_theme": pd.array([t.split(LIST_SEPARATOR, 1)[0] for t in themes], dtype="string"),
                 "confidence": np.where(count > 0, np.round(top, 4), 0.0),
                 "n_themes": pd.array(count, dtype="Int64"),
-                "sources": pd.array(columns["sources"], dtype="string"),
-                "subthemes": pd.array(columns["subthemes"], dtype="string"),
-                "evidence": pd.array(columns["evidence"], dtype="string"),
+                "sources": pd.array(sources, dtype="string"),
+                "subthemes": pd.array(subthemes, dtype="string"),
+                "evidence": pd.array(evidence, dtype="string"),
             },
             columns=list(CODED_COLUMNS),
         )
@@ -328,7 +316,7 @@ class HybridCoder(BaseEstimator):
         """Return one coded comment's themes, sources, sub-themes and evidence strings.
 
         ``columns`` are its given themes (best first), ``source`` its source code per theme
-        (0 rule, 1 model, 2 both), ``hits`` its rule matches per theme, ``words`` the model's words.
+        (:meth:`Decisions.source_codes`), ``hits`` its rule matches per theme, ``words`` the model's words.
         """
         from tcs_themes.coding.rules import rule_evidence
 
@@ -336,9 +324,9 @@ class HybridCoder(BaseEstimator):
         subthemes: list[str] = []
         evidence: list[str] = []
         for column, theme_id in zip(columns, ids, strict=True):
-            kind = source[column]
+            kind = SOURCE_NAMES[source[column]]
             parts = []
-            if kind != 1:
+            if kind != SOURCE_MODEL:
                 matches = hits.get(column, [])
                 for match in matches:
                     if match.subtheme_id:
@@ -346,15 +334,15 @@ class HybridCoder(BaseEstimator):
                         if label not in subthemes:
                             subthemes.append(label)
                 parts.append("rule " + rule_evidence(matches))
-            if kind != 0:
+            if kind != SOURCE_RULE:
                 parts.append("model " + ", ".join(words.get(column) or ["(no single word)"]))
             evidence.append(f"{theme_id}: {'; '.join(parts)}")
-        sources = LIST_SEPARATOR.join(_SOURCE_NAMES[source[c]] for c in columns)
+        sources = LIST_SEPARATOR.join(SOURCE_NAMES[source[c]] for c in columns)
         return LIST_SEPARATOR.join(ids), sources, LIST_SEPARATOR.join(subthemes), " | ".join(evidence)
 
 
-#: Source codes of :meth:`HybridCoder._code_batch` -> their names in the coded table.
-_SOURCE_NAMES = (SOURCE_RULE, SOURCE_MODEL, SOURCE_BOTH)
+#: The coded columns of a comment no theme fits: themes, sources, sub-themes, evidence.
+_UNCODED_ROW = (UNCODED, UNCODED, "", "")
 
 
 __all__ = ["HybridCoder", "WeakLabelReport"]
