@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from tcs_themes.coding.coded_table import coded_frame
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
-from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, LIST_SEPARATOR, SCORE_PREFIX, UNCODED
+from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
 
 TEXT_COLUMN = "text"
 OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
@@ -226,8 +226,8 @@ def encode_batch(coded: pd.DataFrame) -> EncodedBatch:
     uncoded = pc.equal(table.column("primary_theme"), UNCODED).fill_null(False)
     counts: dict[str, int] = {}
     for value in coded["themes"].tolist():
-        if value and value != UNCODED:
-            for theme in value.split(LIST_SEPARATOR):
+        for theme in split_list(value):
+            if theme != UNCODED:
                 counts[theme] = counts.get(theme, 0) + 1
     return EncodedBatch(
         table=table,
