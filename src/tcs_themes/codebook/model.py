@@ -23,11 +23,11 @@ class Pattern:
     id : str
         Stable id within the codebook, e.g. ``"clarity/3"``; shown as evidence.
     phrase : str or None
-        A phrase matched on lower-case text (PhraseMatcher, ``attr="LOWER"``).
+        A phrase matched on lower-case words (as spaCy's PhraseMatcher with ``attr="LOWER"`` would).
     tokens : list of dict or None
         A spaCy Matcher token pattern (``[{"LEMMA": "jargon"}]``).
     lemmas : str or None
-        A phrase matched on lemmas (PhraseMatcher, ``attr="LEMMA"``), so
+        A phrase matched on lemmas (as a PhraseMatcher with ``attr="LEMMA"`` would), so
         ``"community centre"`` also matches "community centres".
     scope : str or None
         Exclusions only: ``"comment"`` (a match anywhere in the comment cancels
