@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, matthews_corrcoef
+from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine_description, write_section  # noqa: E402
@@ -37,26 +38,25 @@ P2_FIRST_THEME = "Not assigned"
 #: (C, class_weight_power) pairs tried; the best mean out-of-fold F1 inside the training data wins.
 GRID = ((0.1, 0.0), (0.1, 0.5), (0.3, 0.0), (0.3, 0.5))
 #: The question the comment answers (one-hot; an input known when a comment is coded, not a label),
-#: optionally with per-question copies of the word block. The copies' scale 0.5 was chosen among
-#: 0.3 / 0.5 / 0.7 / 1.0 by 5-fold cross-validation inside the P1 train rows (see INTERACTION_CHOICE).
+#: optionally with per-question copies of the word block, whose scale is chosen in the run among
+#: INTERACTION_SCALES by 5-fold cross-validation inside the P1 train rows (:func:`choose_interaction_scale`).
 QUESTION = {"context_columns": ("question",)}
-QUESTION_X_WORDS = {"context_columns": ("question",), "context_interactions": 0.5}
-INTERACTION_CHOICE = (
-    "The scale of the per-question word copies (`context_interactions=0.5`) was chosen by 5-fold "
-    "cross-validation inside the P1 train rows, in a simpler pipeline (word 1-2 TF-IDF + question one-hot, "
-    "one-vs-rest LinearSVC C=0.3, balanced weights, argmax): accuracy / balanced accuracy / MCC / macro-F1 "
-    "without copies 0.7105 / 0.6191 / 0.6343 / 0.5959; scale 0.3: 0.7153 / 0.6184 / 0.6396 / 0.5987; "
-    "0.5: 0.7228 / 0.6198 / 0.6479 / 0.6065; 0.7: 0.7262 / 0.6116 / 0.6507 / 0.6058; "
-    "1.0: 0.7285 / 0.5995 / 0.6518 / 0.6034 (text only: 0.6981 / 0.5911 / 0.6174 / 0.5749)."
-)
-#: Feature sets measured: the default (word n-grams), with character n-grams added, and with the question.
-FEATURES = {
-    "word 1-2 (default)": {"char_ngrams": None},
-    "word 1-2 + question": {"char_ngrams": None, **QUESTION},
-    "word 1-2 + question + question x words": {"char_ngrams": None, **QUESTION_X_WORDS},
-    "word 1-2 + char 2-5": {"char_ngrams": (2, 5)},
-    "word 1-2 + char 2-5 + question + question x words": {"char_ngrams": (2, 5), **QUESTION_X_WORDS},
-}
+INTERACTION_SCALES = (0.5, 0.7, 1.0)
+#: The configuration the scale is chosen for: its C and class_weight_power are the ones the grid
+#: chose for it inside the train rows (an earlier run of this script).
+INTERACTION_BASE = {"char_ngrams": (2, 5), "C": 0.1, "class_weight_power": 0.5, **QUESTION}
+
+
+def feature_sets(scale: float) -> dict[str, dict]:
+    """The feature sets measured: the default (word n-grams), with character n-grams, and with the question."""
+    question_x_words = {**QUESTION, "context_interactions": scale}
+    return {
+        "word 1-2 (default)": {"char_ngrams": None},
+        "word 1-2 + question": {"char_ngrams": None, **QUESTION},
+        "word 1-2 + question + question x words": {"char_ngrams": None, **question_x_words},
+        "word 1-2 + char 2-5": {"char_ngrams": (2, 5)},
+        "word 1-2 + char 2-5 + question + question x words": {"char_ngrams": (2, 5), **question_x_words},
+    }
 
 
 #: P2 context candidates, chosen inside each training fold (nested): the question only (as in P1), or
@@ -109,6 +109,31 @@ def fit_choosing_params(texts: pd.DataFrame, Y: pd.DataFrame, n_jobs: int, **par
     return best, ", ".join(notes)
 
 
+def choose_interaction_scale(texts: pd.DataFrame, labels: pd.Series, Y: pd.DataFrame, n_jobs: int) -> tuple[float, str]:
+    """Choose the scale of the per-question word copies by 5-fold CV inside the train rows (main-theme accuracy)."""
+    truth = labels.to_numpy(dtype=object)
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(texts, truth))
+    found = {}
+    for scale in INTERACTION_SCALES:
+        predicted = np.empty(len(truth), dtype=object)
+        for train, test in folds:
+            model = ThemeClassifier(**INTERACTION_BASE, context_interactions=scale, n_jobs=n_jobs)
+            predicted[test] = model.fit(texts.iloc[train], Y.iloc[train]).predict_primary(texts.iloc[test])
+        found[scale] = scores(truth, predicted)
+        log(f"P1 inner CV, question x words scale {scale}: {found[scale]}")
+    best = max(INTERACTION_SCALES, key=lambda scale: (found[scale]["accuracy"], -scale))
+    table = "; ".join(
+        f"{scale}: " + " / ".join(f"{value:.4f}" for value in found[scale].values()) for scale in INTERACTION_SCALES
+    )
+    note = (
+        f"The scale of the per-question word copies (`context_interactions`) was chosen by 5-fold cross-validation "
+        f"inside the train rows (StratifiedKFold, random_state 0) for word 1-2 + char 2-5 + question + question x "
+        f"words with C=0.1, class_weight_power=0.5, by main-theme accuracy; accuracy / balanced accuracy / MCC / "
+        f"macro-F1 per scale: {table}; chosen {best}."
+    )
+    return best, note
+
+
 def run_p1(folder: Path, n_jobs: int) -> tuple[str, dict[str, ThemeClassifier]]:
     data = pd.read_csv(folder / "phase1_text_data.csv").set_index("row_index")
     train_rows = pd.read_csv(folder / "phase1_train_index.csv")["row_index"]
@@ -125,7 +150,8 @@ def run_p1(folder: Path, n_jobs: int) -> tuple[str, dict[str, ThemeClassifier]]:
     models, notes = {}, []
     inputs = {part: pd.DataFrame({"text": rows["feedback"], "question": rows["question"]}) for part, rows in
               (("train", train), ("test", test))}  # fmt: skip
-    for name, params in FEATURES.items():
+    scale, scale_note = choose_interaction_scale(inputs["train"], train["label"].map(to_id), Y, n_jobs)
+    for name, params in feature_sets(scale).items():
         started = time.perf_counter()
         model, grid_notes = fit_choosing_params(inputs["train"], Y, n_jobs, **params)
         seconds = time.perf_counter() - started
@@ -142,6 +168,8 @@ def run_p1(folder: Path, n_jobs: int) -> tuple[str, dict[str, ThemeClassifier]]:
     lines = [
         f"Train {len(train)} rows, test {len(test)} rows, {len(labels)} themes (the peer's split). "
         "C and class_weight_power chosen by mean out-of-fold F1 inside the train rows only.",
+        "",
+        scale_note,
         "",
         *[f"- {note}" for note in notes],
         "",
@@ -302,7 +330,7 @@ def with_questions(folder: Path, texts: list[str]) -> pd.DataFrame:
 
 
 def run_speed(folder: Path, n_jobs: int, models_p1: dict[str, ThemeClassifier]) -> str:
-    chosen = models_p1[next(iter(FEATURES))]
+    chosen = models_p1[next(iter(models_p1))]
     texts, Y = twenty_thousand(folder)
     words = np.mean([len(t.split()) for t in texts])
     long_texts = thirty_five_words(texts, len(texts))
@@ -352,9 +380,7 @@ def main() -> None:
         parser.error(f"{folder} has no phase1_text_data.csv; give the datasets folder with --datasets")
     log(f"machine: {machine_description()}")
     p1_text, models = run_p1(folder, args.n_jobs)
-    p2_texts = [
-        f"**{name}**\n\n" + run_p2(folder, args.n_jobs, models[name]) for name in FEATURES
-    ]
+    p2_texts = [f"**{name}**\n\n" + run_p2(folder, args.n_jobs, model) for name, model in models.items()]
     p2_texts.append(
         f"**{P2_NESTED_BASE}, context chosen inside each training fold**\n\n"
         + run_p2(folder, args.n_jobs, models[P2_NESTED_BASE], P2_CONTEXT_CANDIDATES)
@@ -372,7 +398,6 @@ def main() -> None:
             "so they also tell the model which trust a comment came from; with the trust stripped (Q1/Q2 only) "
             "cross-validation inside the train rows gained almost nothing (accuracy 0.7063 -> 0.7078, vs 0.7163 "
             "with the full value, one-vs-rest LinearSVC C=0.3). P2's `FFT question` is the question's wording.",
-            INTERACTION_CHOICE,
             "### P1: the peer's single-theme split (main theme = `predict_primary`)",
             p1_text,
             "### P2: multi-label, 5-fold cross-validation (`predict`, per-theme thresholds)",
