@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tcs_themes.schema import CODED_COLUMNS, SCORE_PREFIX, UNCODED, split_list
+from tcs_themes.schema import CODED_COLUMNS, SCORE_PREFIX, split_list
 
 INPUT_PREFIX = "input_"
 
@@ -41,11 +41,6 @@ def coded_frame(comments: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     if renames:
         carried = carried.rename(columns=renames)
     return pd.concat([carried, codes.reset_index(drop=True)], axis=1)
-
-
-def uncoded_rows(coded: pd.DataFrame) -> pd.DataFrame:
-    """Return the rows of a coded table that no theme fits."""
-    return coded[coded["primary_theme"] == UNCODED]
 
 
 def themes_matrix(codes: pd.DataFrame, theme_ids: list[str]) -> np.ndarray:

@@ -244,7 +244,7 @@ class RuleCoder:
         gate (tokens ``near_start:near_end`` of the text); the spaCy doc is
         built from those tokens only, with spaCy's own token texts.
         """
-        reach = self._tokens.reach([key])
+        reach = self._tokens.reach(key)
         start, end = 0, last - first
         if reach is not None:
             start, end = max(near_start - reach, 0), min(near_end + reach, end)

@@ -83,10 +83,9 @@ class GatedTokenPatterns:
         self._patterns[strings.add(key)] = _Gated(matcher, required, needs_lemmas, _longest(rewritten))
         return list(dict.fromkeys(frozenset(words) for words in groups))
 
-    def reach(self, keys: Iterable[int]) -> int | None:
-        """Return the most tokens a match of any of the patterns ``keys`` can have (None: no bound)."""
-        longest = [self._patterns[key].longest for key in keys]
-        return None if None in longest else max(longest, default=0)
+    def reach(self, key: int) -> int | None:
+        """Return the most tokens a match of the pattern ``key`` can have (None: no bound)."""
+        return self._patterns[key].longest
 
     def __call__(self, doc: Doc, keys: Iterable[int]) -> list[tuple[int, int, int]]:
         """Return ``(match_id, start, end)`` for the matches in ``doc`` of the patterns ``keys`` (hashes)."""
