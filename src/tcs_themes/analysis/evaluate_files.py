@@ -90,7 +90,8 @@ def evaluate_files(
     machine_path : path, optional
         A machine-coded table (``tcs-themes code`` output) to compare with.
     coder : HybridCoder, optional
-        Used to code the analyst file's texts when ``machine_path`` is not given.
+        Used to code the analyst file's texts when ``machine_path`` is not given
+        (with the file's context columns, for a model that reads them).
     text_column, theme_columns
         For the analyst file, see :func:`read_labels`.
     top_confusions : int, default 10
@@ -99,12 +100,15 @@ def evaluate_files(
     -------
     Evaluation
     """
-    human = read_labels(human_path, codebook, text_column=text_column, theme_columns=theme_columns)
+    context = coder.context_columns if coder is not None and machine_path is None else ()
+    human = read_labels(
+        human_path, codebook, text_column=text_column, theme_columns=theme_columns, context_columns=context
+    )
     if machine_path is not None:
         machine = align(human, _machine_labels(Path(machine_path), codebook), str(human_path), str(machine_path))
         machine_Y, machine_primary = machine.Y, machine.primary
     elif coder is not None:
-        codes = coder.code(human.texts)
+        codes = coder.code(human.inputs())
         machine_Y = pd.DataFrame(themes_matrix(codes, codebook.ids), columns=codebook.ids)
         machine_primary = [p if p != UNCODED else "" for p in codes["primary_theme"]]
     else:

@@ -63,6 +63,14 @@ def train(
         Preset,
         typer.Option(help="Classifier features: default (word n-grams, fast) or accurate (+ character n-grams, slower)."),
     ] = Preset.default,
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            help="A column besides the text for the model to read, e.g. question; repeat for several. "
+            "Files to code then need it too.",
+        ),
+    ] = None,
 ) -> None:
     """Train a model on analyst-coded comments and write it with its model card."""
     from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
@@ -72,12 +80,14 @@ def train(
     from tcs_themes.coding.training import preset_model, train_model
 
     book = _codebook(codebook)
-    labels = read_labels(coded_files, book, text_column=text_column, theme_columns=theme_column)
+    labels = read_labels(
+        coded_files, book, text_column=text_column, theme_columns=theme_column, context_columns=context or ()
+    )
     stderr.print(f"Training on {len(labels)} coded comments ({labels.n_skipped} rows without codes skipped)...")
     coder, card = train_model(
         labels,
         book,
-        model=preset_model(preset.value, book),
+        model=preset_model(preset.value, book, context or ()),
         rule_weight=DEFAULT_RULE_WEIGHT if rule_weight is None else rule_weight,
         min_examples=min_examples,
         cv=cv,

@@ -137,13 +137,14 @@ class HybridCoder(BaseEstimator):
 
     # -- training -----------------------------------------------------------------
 
-    def fit(self, X: Sequence[str], Y: Any) -> HybridCoder:
+    def fit(self, X: Sequence[str] | pd.DataFrame, Y: Any) -> HybridCoder:
         """Train the classifier on analyst-coded texts (topped up with weak labels for rare themes).
 
         Parameters
         ----------
-        X : sequence of str
-            Comment texts.
+        X : sequence of str, or DataFrame
+            Comment texts; a DataFrame with a ``text`` column and the
+            classifier's context columns when it has any (see :attr:`context_columns`).
         Y : array-like of shape (n, k) or DataFrame
             0/1 codes, one column per codebook theme (a DataFrame's columns are
             matched by theme id).
@@ -153,7 +154,7 @@ class HybridCoder(BaseEstimator):
         self : HybridCoder
         """
         self._build_rules()
-        texts = [prepare_text(t) for t in X]
+        texts, context = self._split(X, self.model)
         labels = _labels_array(Y, self.theme_ids_)
         if len(texts) != len(labels):
             raise ValueError("X and Y must have the same number of rows")
@@ -165,8 +166,61 @@ class HybridCoder(BaseEstimator):
         counts, _ = self._rule_hits(matches)
         pairs, self.weak_labels_ = weak_label_pairs(texts, labels, self.codebook, counts, self.min_examples)
         model = self._new_model().set_params(weak_labels=pairs or None)
-        self.model_ = model.fit(texts, pd.DataFrame(labels, columns=self.theme_ids_), rule_matches=matches)
+        self.model_ = model.fit(
+            _model_input(texts, context), pd.DataFrame(labels, columns=self.theme_ids_), rule_matches=matches
+        )
         return self
+
+    # -- inputs -----------------------------------------------------------------------
+
+    @property
+    def context_columns(self) -> tuple[str, ...]:
+        """The columns besides the text that the classifier reads (e.g. ``("question",)``); empty for most models."""
+        if self.method == "rules":
+            return ()
+        model = getattr(self, "model_", None) or self.model
+        return tuple(getattr(model, "context_columns", ()) or ())
+
+    def inputs(self, comments: pd.DataFrame, text_column: str = "text") -> list[str] | pd.DataFrame:
+        """Return what to give :meth:`code` (or ``fit``, ``predict``) for the rows of a comments table.
+
+        The texts of ``text_column``, or, for a classifier with context
+        columns, a DataFrame of ``text`` and those columns.
+
+        Raises
+        ------
+        ValueError
+            If the table lacks a context column the classifier reads.
+        """
+        columns = self.context_columns
+        if not columns:
+            return comments[text_column].tolist()
+        missing = [column for column in columns if column not in comments.columns]
+        if missing:
+            raise ValueError(
+                f"the model reads the column(s) {', '.join(missing)} beside the text, and the table has none; "
+                "add it (empty cells are allowed) or use a model trained without --context"
+            )
+        frame = comments[list(columns)].reset_index(drop=True)
+        frame.insert(0, "text", comments[text_column].reset_index(drop=True))
+        return frame
+
+    def _split(self, X: Sequence[str] | pd.DataFrame, model: Any) -> tuple[list[str], pd.DataFrame | None]:
+        """Return X's prepared texts and, when ``model`` reads context columns, X's context (one row per text)."""
+        columns = tuple(getattr(model, "context_columns", ()) or ()) if self.method != "rules" else ()
+        if isinstance(X, pd.DataFrame):
+            if "text" not in X.columns:
+                raise ValueError("X lacks the column 'text'")
+            missing = [column for column in columns if column not in X.columns]
+            if missing:
+                raise ValueError(f"X lacks the context column(s) {', '.join(missing)}")
+            texts = [prepare_text(t) for t in X["text"].tolist()]
+            return texts, (X[list(columns)].reset_index(drop=True) if columns else None)
+        if columns:
+            raise ValueError(
+                f"the model reads the context column(s) {', '.join(columns)}: give X as a DataFrame with 'text' and them"
+            )
+        return [prepare_text(t) for t in X], None
 
     def _new_model(self) -> Any:
         if self.model is not None:
@@ -181,10 +235,10 @@ class HybridCoder(BaseEstimator):
         """Return each text's rule matches (``RuleMatch``), tokenising each text once."""
         return self.rules_.match(texts)
 
-    def rule_counts(self, X: Sequence[str]) -> np.ndarray:
+    def rule_counts(self, X: Sequence[str] | pd.DataFrame) -> np.ndarray:
         """Return the number of rule matches per text and theme, shape (n, k)."""
         self._ready()
-        counts, _ = self._rule_hits(self._match([prepare_text(t) for t in X]))
+        counts, _ = self._rule_hits(self._match(self._split(X, getattr(self, "model_", None))[0]))
         return counts
 
     def _rule_hits(self, matches: list[list[Any]]) -> tuple[np.ndarray, list[dict[int, list[Any]]]]:
@@ -205,53 +259,69 @@ class HybridCoder(BaseEstimator):
     def _thresholds(self) -> np.ndarray:
         return np.asarray(self.model_.thresholds_, dtype=np.float64)
 
-    def _model_proba(self, texts: list[str], matches: list[list[Any]]) -> np.ndarray:
+    def _model_proba(self, texts: list[str], context: pd.DataFrame | None, matches: list[list[Any]]) -> np.ndarray:
         """Return the model's probabilities; 0 for texts with no feature the model knows.
 
         A text none of whose words (or rule matches) the model has seen scores
-        exactly like an empty text: the model knows nothing about it, so it
-        gives it no theme rather than the themes its intercepts favour.
+        exactly like an empty text (with the same context): the model knows
+        nothing about it, so it gives it no theme rather than the themes its
+        intercepts (or the comment's question alone) favour.
         """
         uses_rules = getattr(self.model_, "uses_rules_", False)
-        # the empty text first: the model keeps the features of the last texts it scored, for explain
-        empty = np.asarray(self.model_.predict_proba([""], rule_matches=[[]] if uses_rules else None))[0]
+        n_empty = 1 if context is None else len(texts)
+        # the empty texts first: the model keeps the features of the last texts it scored, for explain
+        empty = np.asarray(
+            self.model_.predict_proba(
+                _model_input([""] * n_empty, context), rule_matches=[[]] * n_empty if uses_rules else None
+            )
+        )
         proba = np.asarray(
-            self.model_.predict_proba(texts, rule_matches=matches if uses_rules else None), dtype=np.float64
+            self.model_.predict_proba(_model_input(texts, context), rule_matches=matches if uses_rules else None),
+            dtype=np.float64,
         )
         proba[(proba == empty).all(axis=1)] = 0.0
         return proba
 
-    def _decide(self, texts: list[str]) -> tuple[Decisions, list[dict[int, list[Any]]]]:
+    def _decide(self, texts: list[str], context: pd.DataFrame | None) -> tuple[Decisions, list[dict[int, list[Any]]]]:
         matches = self._match(texts)
         counts, hits = self._rule_hits(matches)
         proba = thresholds = None
         if self.method != "rules":
             thresholds = self._thresholds()
-            proba = self._model_proba(texts, matches) if texts else np.zeros(counts.shape)
+            proba = self._model_proba(texts, context, matches) if texts else np.zeros(counts.shape)
         decisions = decide(self.method, counts, proba, thresholds, self.rule_weight)
         blank = np.array([not has_words(t) for t in texts], dtype=bool)
         if blank.any():
             decisions.given[blank] = False
         return decisions, hits
 
-    def _batches(self, X: Sequence[str]) -> list[list[str]]:
-        texts = [prepare_text(t) for t in X]
-        return [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
+    def _batches(self, X: Sequence[str] | pd.DataFrame) -> list[tuple[list[str], pd.DataFrame | None]]:
+        """Split X into batches of (prepared texts, context or None)."""
+        texts, context = self._split(X, getattr(self, "model_", None))
+        return [
+            (texts[i : i + self.batch_size], None if context is None else context.iloc[i : i + self.batch_size])
+            for i in range(0, len(texts), self.batch_size)
+        ]
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        """Return each theme's score (0..1) for each text, shape (n, k), columns ``theme_ids_``."""
+    def predict_proba(self, X: Sequence[str] | pd.DataFrame) -> np.ndarray:
+        """Return each theme's score (0..1) for each text, shape (n, k), columns ``theme_ids_``.
+
+        X is as for :meth:`fit`.
+        """
         self._ready()
-        parts = [self._decide(batch)[0].scores for batch in self._batches(X)]
+        parts = [self._decide(*batch)[0].scores for batch in self._batches(X)]
         return np.vstack(parts) if parts else np.zeros((0, len(self.theme_ids_)))
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
+    def predict(self, X: Sequence[str] | pd.DataFrame) -> np.ndarray:
         """Return 0/1 theme decisions for each text, shape (n, k), columns ``theme_ids_``."""
         self._ready()
-        parts = [self._decide(batch)[0].given.astype(np.int8) for batch in self._batches(X)]
+        parts = [self._decide(*batch)[0].given.astype(np.int8) for batch in self._batches(X)]
         return np.vstack(parts) if parts else np.zeros((0, len(self.theme_ids_)), dtype=np.int8)
 
-    def code(self, X: Sequence[str]) -> pd.DataFrame:
+    def code(self, X: Sequence[str] | pd.DataFrame) -> pd.DataFrame:
         """Code texts: the coded table's code columns, one row per text, in order.
+
+        X is as for :meth:`fit`; :meth:`inputs` makes it from a comments table.
 
         Returns
         -------
@@ -262,13 +332,13 @@ class HybridCoder(BaseEstimator):
             for every theme.
         """
         self._ready()
-        frames = [self._code_batch(batch) for batch in self._batches(X)]
+        frames = [self._code_batch(*batch) for batch in self._batches(X)]
         if not frames:
-            return self._code_batch([])
+            return self._code_batch([], None)
         return pd.concat(frames, ignore_index=True)
 
-    def _code_batch(self, texts: list[str]) -> pd.DataFrame:
-        decisions, hits = self._decide(texts)
+    def _code_batch(self, texts: list[str], context: pd.DataFrame | None) -> pd.DataFrame:
+        decisions, hits = self._decide(texts, context)
         words = self._model_words(texts, decisions)
         given = decisions.given
         count = given.sum(axis=1)
@@ -339,6 +409,11 @@ class HybridCoder(BaseEstimator):
             evidence.append(f"{theme_id}: {'; '.join(parts)}")
         sources = LIST_SEPARATOR.join(SOURCE_NAMES[source[c]] for c in columns)
         return LIST_SEPARATOR.join(ids), sources, LIST_SEPARATOR.join(subthemes), " | ".join(evidence)
+
+
+def _model_input(texts: list[str], context: pd.DataFrame | None) -> list[str] | pd.DataFrame:
+    """The classifier's input: the texts, or a DataFrame of ``text`` and the context columns."""
+    return texts if context is None else context.reset_index(drop=True).assign(text=texts)
 
 
 #: The coded columns of a comment no theme fits: themes, sources, sub-themes, evidence.

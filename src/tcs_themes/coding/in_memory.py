@@ -58,7 +58,7 @@ def code(
     Raises
     ------
     CodingInputError
-        If ``comments`` has no ``text_column`` or ``method`` is unknown.
+        If ``comments`` has no ``text_column`` (or no context column the model reads) or ``method`` is unknown.
 
     Examples
     --------
@@ -69,8 +69,11 @@ def code(
         raise CodingInputError("comments", f"no '{text_column}' column; pass text_column= the column with the comments")
     if coder is None:
         coder = _default_coder(codebook, model, method)
-    codes = coder.code(comments[text_column].tolist())
-    return coded_frame(comments, codes)
+    try:
+        inputs = coder.inputs(comments, text_column)
+    except ValueError as error:
+        raise CodingInputError("comments", str(error)) from None
+    return coded_frame(comments, coder.code(inputs))
 
 
 def _default_coder(codebook: Codebook | None, model: str | Path | None, method: str) -> HybridCoder:

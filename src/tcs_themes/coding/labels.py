@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ import pandas as pd
 
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import LabelsError
+from tcs_themes.ingest.columns import SYNONYMS
 from tcs_themes.schema import SCORE_PREFIX, UNCODED
 from tcs_themes.tables import TABLE_SUFFIXES, read_table
 
@@ -68,6 +69,8 @@ THEME_HEADERS = (
 )
 #: Header names (normalised) that identify the session a comment came from (for grouped CV).
 GROUP_HEADERS = ("session id", "session", "session name", "sheet")
+#: Header names (normalised) under which a context column is also found, by its usual name.
+CONTEXT_HEADERS: dict[str, tuple[str, ...]] = {"question": tuple(SYNONYMS["question"])}
 #: Cell values meaning "coded with no theme".
 NO_THEME_VALUES = {UNCODED, "none", "no theme", "n/a", "na", "-"}
 _TRUE_VALUES = {"1", "1.0", "x", "y", "yes", "true", "✓"}
@@ -96,6 +99,9 @@ class CodedLabels:
         ``file (sheet, row N)`` for each comment, to trace it back.
     n_skipped : int
         Rows skipped because they had no text or no theme cells at all.
+    context : dict of str to list of str or None
+        Per context column asked for (``context_columns``), its value for
+        each comment ("" when empty), or None when the file has no such column.
     """
 
     texts: list[str]
@@ -105,9 +111,17 @@ class CodedLabels:
     primary: list[str] | None
     sources: list[str]
     n_skipped: int = 0
+    context: dict[str, list[str] | None] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def inputs(self) -> list[str] | pd.DataFrame:
+        """The coder's input: the texts, or with context columns a DataFrame of ``text`` and them."""
+        if not self.context:
+            return list(self.texts)
+        columns = {name: values if values is not None else [""] * len(self) for name, values in self.context.items()}
+        return pd.DataFrame({"text": self.texts, **columns})
 
 
 def normalise_name(value: object) -> str:
@@ -246,6 +260,7 @@ def labels_from_frame(
     theme_columns: Sequence[str] | None = None,
     keep_unlabelled: bool = False,
     first_row: int = 2,
+    context_columns: Sequence[str] = (),
 ) -> CodedLabels:
     """Read texts and theme codes from a DataFrame in any of the common coded shapes.
 
@@ -269,6 +284,10 @@ def labels_from_frame(
         evaluation); by default they are skipped and counted in ``n_skipped``.
     first_row : int, default 2
         The spreadsheet row number of the frame's first row (for messages).
+    context_columns : sequence of str, default ()
+        Columns besides the text to keep as the classifier's context (e.g.
+        ``question``, found under its usual header names too); a column the
+        frame lacks is recorded as None.
 
     Returns
     -------
@@ -321,6 +340,10 @@ def labels_from_frame(
         groups: list[str] | None = [_cell_text(v) for v in picked[layout.group]]
     else:
         groups = [f"{Path(source).stem}/{sheet}"] * len(keep) if sheet else None
+    context: dict[str, list[str] | None] = {}
+    for name in context_columns:
+        column = _pick_column(frame, None, (normalise_name(name), *CONTEXT_HEADERS.get(name, ())), where, name)
+        context[name] = None if column is None else [" ".join(_cell_text(v).split()) for v in picked[column]]
     return CodedLabels(
         texts=[_cell_text(v) for v in picked[layout.text]],
         Y=Y,
@@ -329,6 +352,7 @@ def labels_from_frame(
         primary=primary if layout.primary else None,
         sources=[f"{where} (row {first_row + i})" for i in keep],
         n_skipped=skipped,
+        context=context,
     )
 
 
@@ -387,6 +411,7 @@ def read_labels(
     text_column: str | None = None,
     theme_columns: Sequence[str] | None = None,
     keep_unlabelled: bool = False,
+    context_columns: Sequence[str] = (),
 ) -> CodedLabels:
     """Read one or more analyst-coded files into texts and a theme indicator matrix.
 
@@ -401,8 +426,9 @@ def read_labels(
         (read in file-name order).
     codebook : Codebook
         The codebook the themes must belong to.
-    text_column, theme_columns, keep_unlabelled
-        See :func:`labels_from_frame`.
+    text_column, theme_columns, keep_unlabelled, context_columns
+        See :func:`labels_from_frame`. A context column some files lack is
+        empty for their comments.
 
     Returns
     -------
@@ -412,7 +438,8 @@ def read_labels(
     Raises
     ------
     LabelsError
-        If a file cannot be read, has no coded rows, or names an unknown theme.
+        If a file cannot be read, has no coded rows, or names an unknown
+        theme, or no file has a context column asked for.
 
     Examples
     --------
@@ -434,13 +461,19 @@ def read_labels(
                 theme_columns=theme_columns,
                 keep_unlabelled=keep_unlabelled,
                 first_row=first_row,
+                context_columns=context_columns,
             )
             for sheet, frame, first_row in sheets
         ]
         if not found or not sum(len(part) for part in found):
             raise LabelsError(str(path), "no coded comments found (a text column and at least one theme per row)")
         parts.extend(found)
-    return concat_labels(parts)
+    labels = concat_labels(parts)
+    for name, values in labels.context.items():
+        if values is None:
+            files = ", ".join(str(p) for p in paths)
+            raise LabelsError(files, f"no '{name}' column in any file; check the --context name (or drop it)")
+    return labels
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:
@@ -474,4 +507,12 @@ def concat_labels(parts: Sequence[CodedLabels]) -> CodedLabels:
         primary=joined("primary"),
         sources=[s for part in parts for s in part.sources],
         n_skipped=sum(part.n_skipped for part in parts),
+        context={name: _joined_context(parts, name) for name in (parts[0].context if parts else {})},
     )
+
+
+def _joined_context(parts: Sequence[CodedLabels], name: str) -> list[str] | None:
+    """One context column over several parts ("" for the parts that lack it); None if every part lacks it."""
+    if all(part.context.get(name) is None for part in parts):
+        return None
+    return [value for part in parts for value in (part.context.get(name) or [""] * len(part))]

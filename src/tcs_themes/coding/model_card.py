@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
@@ -36,14 +37,18 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def training_data_hash(texts: list[str], Y: np.ndarray, theme_ids: list[str]) -> str:
-    """Return a SHA-256 of the training texts and codes (order-sensitive, format-independent)."""
+def training_data_hash(
+    texts: list[str], Y: np.ndarray, theme_ids: list[str], context: Mapping[str, Sequence[str]] | None = None
+) -> str:
+    """Return a SHA-256 of the training texts, context columns (if any) and codes (order-sensitive, format-independent)."""
     digest = hashlib.sha256()
     digest.update(json.dumps(theme_ids).encode("utf-8"))
     for text, row in zip(texts, np.asarray(Y, dtype=np.int8), strict=True):
         digest.update(text.encode("utf-8"))
         digest.update(b"\x00")
         digest.update(row.tobytes())
+    for name, values in (context or {}).items():
+        digest.update(json.dumps([name, list(values)]).encode("utf-8"))
     return digest.hexdigest()
 
 

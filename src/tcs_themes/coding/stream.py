@@ -156,6 +156,7 @@ def iter_comments(
     ingest_options: dict[str, Any] | None = None,
     notices: list[str] | None = None,
     errors: list[str] | None = None,
+    context_columns: Sequence[str] = (),
 ) -> Iterator[pd.DataFrame]:
     """Yield the input comments in batches of at most ``batch_size`` rows, in input order.
 
@@ -166,7 +167,8 @@ def iter_comments(
     Raises
     ------
     CodingInputError
-        If a table has no text column.
+        If a table has no text column, or lacks one of ``context_columns``
+        (the columns besides the text that the model reads).
     """
     column = text_column or TEXT_COLUMN
     tables = [Path(p) for p in paths if _is_table(Path(p), column)]
@@ -189,6 +191,13 @@ def iter_comments(
             if column not in chunk.columns:
                 raise CodingInputError(
                     str(path), f"no '{column}' column; ingest it first or pass --text-column with the comment column"
+                )
+            missing = [name for name in context_columns if name not in chunk.columns]
+            if missing:
+                raise CodingInputError(
+                    str(path),
+                    f"no '{missing[0]}' column, which the model reads beside the text; add it (empty cells are "
+                    "allowed) or code with a model trained without --context",
                 )
             yield chunk.reset_index(drop=True)
 
@@ -307,7 +316,7 @@ _WORKER_CODER: HybridCoder | None = None
 
 
 def _code_batch(coder: HybridCoder, batch: pd.DataFrame, text_column: str) -> EncodedBatch:
-    return encode_batch(coded_frame(batch, coder.code(batch[text_column].tolist())))
+    return encode_batch(coded_frame(batch, coder.code(coder.inputs(batch, text_column))))
 
 
 def _code_in_worker(batch: pd.DataFrame, text_column: str) -> EncodedBatch:
@@ -391,7 +400,7 @@ def code_files(
     summary = CodingSummary(outputs=dict(writer.paths))
     batches = iter_comments(
         paths, batch_size, text_column=text_column, ingest_options=ingest_options, notices=summary.notices,
-        errors=summary.errors
+        errors=summary.errors, context_columns=coder.context_columns,
     )
     try:
         for coded in _coded_batches(batches, coder, column, workers):
@@ -402,6 +411,7 @@ def code_files(
     finally:
         writer.close()
     if summary.comments == 0:
-        writer.write(_code_batch(coder, pd.DataFrame({column: pd.Series(dtype="string")}), column))
+        empty = {name: pd.Series(dtype="string") for name in (column, *coder.context_columns)}
+        writer.write(_code_batch(coder, pd.DataFrame(empty), column))
         writer.close()
     return summary

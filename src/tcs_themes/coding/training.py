@@ -34,7 +34,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-def preset_model(preset: str, codebook: Codebook) -> Any:
+def preset_model(preset: str, codebook: Codebook, context_columns: Sequence[str] = ()) -> Any:
     """Return the unfitted classifier of a named preset (None: the coder's default classifier).
 
     Parameters
@@ -42,6 +42,8 @@ def preset_model(preset: str, codebook: Codebook) -> Any:
     preset : str
         A key of :data:`PRESETS`.
     codebook : Codebook
+    context_columns : sequence of str, default ()
+        Columns besides the text the classifier reads, one-hot (e.g. ``question``).
 
     Returns
     -------
@@ -49,11 +51,12 @@ def preset_model(preset: str, codebook: Codebook) -> Any:
     """
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
-    if not PRESETS[preset]:
+    if not PRESETS[preset] and not context_columns:
         return None
     from tcs_themes.coding.classifier import ThemeClassifier
 
-    return ThemeClassifier(codebook=codebook, use_examples=False, **PRESETS[preset])
+    context = {"context_columns": tuple(context_columns)} if context_columns else {}
+    return ThemeClassifier(codebook=codebook, use_examples=False, **PRESETS[preset], **context)
 
 
 def fold_indices(n: int, groups: Sequence[str] | None, cv: int, random_state: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -71,7 +74,7 @@ def fold_indices(n: int, groups: Sequence[str] | None, cv: int, random_state: in
 
 def cross_val_codes(
     coder: HybridCoder,
-    texts: Sequence[str],
+    texts: Sequence[str] | pd.DataFrame,
     Y: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
     variants: Mapping[str, Mapping[str, Any]] | None = None,
@@ -82,7 +85,8 @@ def cross_val_codes(
     ----------
     coder : HybridCoder
         An unfitted coder (cloned for each fold).
-    texts : sequence of str
+    texts : sequence of str, or DataFrame
+        The coder's input (:meth:`CodedLabels.inputs`).
     Y : ndarray of shape (n, k)
     folds : list of (train, test) index arrays
     variants : mapping of str to parameters, optional
@@ -94,14 +98,20 @@ def cross_val_codes(
     dict of str to ndarray of shape (n, k)
     """
     variants = variants or {"hybrid": {"method": "hybrid"}}
-    texts = list(texts)
+    rows = texts.reset_index(drop=True) if isinstance(texts, pd.DataFrame) else pd.Series(list(texts), dtype=object)
     out = {name: np.zeros_like(Y, dtype=np.int8) for name in variants}
     for train, test in folds:
-        fitted = clone(coder).set_params(method="hybrid").fit([texts[i] for i in train], Y[train])
-        test_texts = [texts[i] for i in test]
+        fitted = clone(coder).set_params(method="hybrid").fit(_take(rows, train), Y[train])
+        test_inputs = _take(rows, test)
         for name, params in variants.items():
-            out[name][test] = fitted.set_params(**params).predict(test_texts)
+            out[name][test] = fitted.set_params(**params).predict(test_inputs)
     return out
+
+
+def _take(rows: pd.Series | pd.DataFrame, index: np.ndarray) -> list[str] | pd.DataFrame:
+    """The coder's input for some rows: texts as a list, or a DataFrame with context."""
+    picked = rows.iloc[index]
+    return picked.reset_index(drop=True) if isinstance(picked, pd.DataFrame) else picked.tolist()
 
 
 def _params(coder: HybridCoder) -> dict[str, Any]:
@@ -165,11 +175,11 @@ def train_model(
         folds = fold_indices(len(labels), labels.groups, cv, random_state)
         grouped = labels.groups is not None and len(set(labels.groups)) >= cv
         description = f"{cv}-fold, " + ("folds grouped by session" if grouped else "comments shuffled") + ", hybrid method"
-        predicted = cross_val_codes(coder, labels.texts, Y, folds)["hybrid"]
+        predicted = cross_val_codes(coder, labels.inputs(), Y, folds)["hybrid"]
         scores = evaluate_coding(
             pd.DataFrame(Y, columns=codebook.ids), pd.DataFrame(predicted, columns=codebook.ids), codebook
         )
-    coder.fit(labels.texts, Y)
+    coder.fit(labels.inputs(), Y)
     report = coder.weak_labels_
     thresholds = coder._thresholds()
     themes = []
@@ -196,7 +206,7 @@ def train_model(
         codebook_name=codebook.name,
         codebook_fingerprint=codebook.fingerprint(),
         training_files=[str(f) for f in training_files],
-        training_hash=training_data_hash(labels.texts, Y, codebook.ids),
+        training_hash=training_data_hash(labels.texts, Y, codebook.ids, labels.context),
         n_comments=len(labels),
         themes=themes,
         averages=averages,
