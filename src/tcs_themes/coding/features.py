@@ -70,14 +70,17 @@ def rule_matrix(matches: Sequence[Sequence[Any]], theme_ids: Sequence[str], valu
     scipy.sparse.csr_matrix of shape (len(matches), len(theme_ids))
     """
     position = {theme_id: column for column, theme_id in enumerate(theme_ids)}
-    rows: list[int] = []
     columns: list[int] = []
-    for row, text_matches in enumerate(matches):
-        hit = {position[m.theme_id] for m in text_matches if m.theme_id in position}
-        rows.extend([row] * len(hit))
-        columns.extend(sorted(hit))
-    data = np.full(len(rows), value, dtype=np.float32)
-    return sp.csr_matrix((data, (rows, columns)), shape=(len(matches), len(theme_ids)), dtype=np.float32)
+    pointer = [0]
+    for text_matches in matches:
+        if text_matches:
+            columns.extend(sorted({position[m.theme_id] for m in text_matches if m.theme_id in position}))
+        pointer.append(len(columns))
+    data = np.full(len(columns), value, dtype=np.float32)
+    return sp.csr_matrix(
+        (data, np.array(columns, dtype=np.int32), np.array(pointer, dtype=np.int64)),
+        shape=(len(matches), len(theme_ids)),
+    )
 
 
 def join_blocks(blocks: Sequence[sp.spmatrix]) -> sp.csr_matrix:
