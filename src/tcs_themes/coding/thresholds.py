@@ -78,3 +78,59 @@ def best_f1_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, floa
     candidates = np.flatnonzero(np.isclose(f1, best))
     chosen = candidates[np.argmin(np.abs(THRESHOLD_GRID[candidates] - 0.5))]
     return float(THRESHOLD_GRID[chosen]), float(best)
+
+
+#: How :class:`~tcs_themes.coding.classifier.ThemeClassifier` may choose thresholds.
+THRESHOLD_MODES = ("theme", "shared", "auto")
+
+
+def shared_threshold(proba: np.ndarray, truth: np.ndarray, at_least_one: bool) -> tuple[float, float]:
+    """Return the one probability threshold for every theme that maximises micro-F1, and that micro-F1.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n, k)
+        Out-of-fold calibrated probabilities of the themes.
+    truth : ndarray of shape (n, k)
+        Their 0/1 codes.
+    at_least_one : bool
+        Score the decisions as :meth:`ThemeClassifier.predict` makes them: a row no
+        theme reaches gets its most probable theme.
+
+    Returns
+    -------
+    (threshold, micro_f1)
+        Among equally good thresholds, the one nearest 0.5; ``(FALLBACK_THRESHOLD, 0.0)``
+        when there is nothing to score.
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    truth = np.asarray(truth).astype(bool)
+    positives = int(truth.sum())
+    if not proba.size or positives == 0:
+        return FALLBACK_THRESHOLD, 0.0
+    top = proba.argmax(axis=1)
+    top_true = truth[np.arange(len(proba)), top]
+    row_max = proba.max(axis=1)
+    # the row's top probability, and whether the top theme is right, decide what the at-least-one rule adds
+    f1 = np.zeros(len(THRESHOLD_GRID))
+    for i, threshold in enumerate(THRESHOLD_GRID):
+        given = proba >= threshold
+        tp = int((given & truth).sum())
+        n_given = int(given.sum())
+        if at_least_one:
+            empty = row_max < threshold
+            tp += int(top_true[empty].sum())
+            n_given += int(empty.sum())
+        f1[i] = 2 * tp / (n_given + positives) if n_given + positives else 0.0
+    best = f1.max()
+    if best <= 0:
+        return FALLBACK_THRESHOLD, 0.0
+    candidates = np.flatnonzero(np.isclose(f1, best))
+    chosen = candidates[np.argmin(np.abs(THRESHOLD_GRID[candidates] - 0.5))]
+    return float(THRESHOLD_GRID[chosen]), float(best)
+
+
+def theme_thresholds(proba: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Return each theme's F1-best threshold (:func:`best_f1_threshold`), shape (k,)."""
+    return np.array([best_f1_threshold(proba[:, j], truth[:, j])[0] for j in range(proba.shape[1])])
+
