@@ -108,20 +108,21 @@ def shared_threshold(proba: np.ndarray, truth: np.ndarray, at_least_one: bool) -
     positives = int(truth.sum())
     if not proba.size or positives == 0:
         return FALLBACK_THRESHOLD, 0.0
-    top = proba.argmax(axis=1)
-    top_true = truth[np.arange(len(proba)), top]
-    row_max = proba.max(axis=1)
-    # the row's top probability, and whether the top theme is right, decide what the at-least-one rule adds
-    f1 = np.zeros(len(THRESHOLD_GRID))
-    for i, threshold in enumerate(THRESHOLD_GRID):
-        given = proba >= threshold
-        tp = int((given & truth).sum())
-        n_given = int(given.sum())
-        if at_least_one:
-            empty = row_max < threshold
-            tp += int(top_true[empty].sum())
-            n_given += int(empty.sum())
-        f1[i] = 2 * tp / (n_given + positives) if n_given + positives else 0.0
+
+    def at_or_above(values: np.ndarray) -> np.ndarray:
+        """How many of ``values`` reach each grid threshold."""
+        return len(values) - np.searchsorted(np.sort(values), THRESHOLD_GRID, side="left")
+
+    tp = at_or_above(proba[truth])
+    n_given = at_or_above(proba.ravel())
+    if at_least_one:
+        # a row whose top probability is below the threshold gets its top theme (right or wrong)
+        top = proba.argmax(axis=1)
+        row_max = proba[np.arange(len(proba)), top]
+        top_true = truth[np.arange(len(proba)), top]
+        n_given = n_given + (len(row_max) - at_or_above(row_max))
+        tp = tp + (int(top_true.sum()) - at_or_above(row_max[top_true]))
+    f1 = 2 * tp / np.maximum(n_given + positives, 1)
     best = f1.max()
     if best <= 0:
         return FALLBACK_THRESHOLD, 0.0
