@@ -150,6 +150,7 @@ def test_train_preset_accurate_adds_character_ngrams_and_is_on_the_card(project:
     assert result.exit_code == 0, result.output
     classifier = json.loads((project / "accurate.card.json").read_text())["params"]["classifier"]
     assert classifier["char_ngrams"] == [2, 5] and classifier["C"] == 0.1
+    assert classifier["threshold_mode"] == "auto"
     default = json.loads((project / "m.card.json").read_text())["params"]["classifier"]
     assert default["char_ngrams"] is None
     wrong = runner.invoke(app, ["train", str(project / "coded.xlsx"), "--out", str(out), "--preset", "fastest"])

@@ -12,15 +12,18 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from tcs_themes.coding.thresholds import (
     FALLBACK_SLOPE,
     FALLBACK_THRESHOLD,
+    THRESHOLD_MODES,
     best_f1_threshold,
     fit_sigmoid,
+    shared_threshold,
     sigmoid,
+    theme_thresholds,
 )
 
 #: Candidate powers for discounting frequent themes in ``predict_primary``.
@@ -221,3 +224,80 @@ def out_of_fold_f1(
     micro = f1_score(truth, codes, average="micro", zero_division=0)
     macro = f1_score(truth, codes, average="macro", zero_division=0)
     return float(micro), float(macro)
+
+
+def compare_threshold_modes(
+    proba: np.ndarray, truth: np.ndarray, at_least_one: bool, cv: int = 5, random_state: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Cross-validate the two ways of choosing thresholds on out-of-fold probabilities.
+
+    The rows are split into ``cv`` folds; each way chooses its thresholds on
+    the other folds' rows and decides the held-out rows (with the
+    at-least-one rule when asked). Choosing a threshold per theme fits the
+    rows it is chosen on more closely than one shared threshold, so only
+    held-out rows compare them fairly.
+
+    Returns
+    -------
+    dict
+        ``{"theme": (micro_f1, macro_f1), "shared": (micro_f1, macro_f1)}`` of the pooled held-out decisions.
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    truth = np.asarray(truth).astype(np.int8)
+    decided = {mode: np.zeros_like(truth) for mode in ("theme", "shared")}
+    folds = KFold(n_splits=min(cv, len(proba)), shuffle=True, random_state=random_state)
+    for chosen_on, held_out in folds.split(proba):
+        per_theme = theme_thresholds(proba[chosen_on], truth[chosen_on])
+        shared = np.full(proba.shape[1], shared_threshold(proba[chosen_on], truth[chosen_on], at_least_one)[0])
+        decided["theme"][held_out] = decide(proba[held_out], per_theme, at_least_one)
+        decided["shared"][held_out] = decide(proba[held_out], shared, at_least_one)
+    return {
+        mode: (
+            float(f1_score(truth, codes, average="micro", zero_division=0)),
+            float(f1_score(truth, codes, average="macro", zero_division=0)),
+        )
+        for mode, codes in decided.items()
+    }
+
+
+def choose_thresholds(
+    oof: list[np.ndarray | None], labels: np.ndarray, thresholds: np.ndarray, at_least_one: bool,
+    mode: str, random_state: int = 0,
+) -> tuple[np.ndarray, str, dict[str, tuple[float, float]]]:
+    """Return the thresholds :meth:`ThemeClassifier.predict` uses, the way they were chosen, and its evidence.
+
+    Parameters
+    ----------
+    oof : list of (ndarray of shape (n,) or None)
+        Per theme, its out-of-fold probabilities (None: a fallback theme, whose threshold stays).
+    labels : ndarray of shape (n, k)
+    thresholds : ndarray of shape (k,)
+        Each theme's own F1-best threshold (or its fallback).
+    at_least_one : bool
+    mode : {"theme", "shared", "auto"}
+        ``"theme"``: keep ``thresholds``. ``"shared"``: one threshold for every theme with
+        out-of-fold probabilities, the one that maximises their out-of-fold micro-F1
+        (:func:`shared_threshold`). ``"auto"``: whichever of the two gives the higher mean of
+        micro- and macro-F1 on held-out rows (:func:`compare_threshold_modes`).
+
+    Returns
+    -------
+    (thresholds, chosen, scores)
+        ``chosen`` is "theme" or "shared"; ``scores`` is :func:`compare_threshold_modes`'s
+        result for "auto", else empty.
+    """
+    if mode not in THRESHOLD_MODES:
+        raise ValueError(f"threshold_mode must be one of {', '.join(THRESHOLD_MODES)}, not {mode!r}")
+    themes = [j for j, proba in enumerate(oof) if proba is not None]
+    if mode == "theme" or not themes:
+        return thresholds, "theme", {}
+    proba = np.column_stack([oof[j] for j in themes])
+    truth = labels[:, themes]
+    scores: dict[str, tuple[float, float]] = {}
+    if mode == "auto":
+        scores = compare_threshold_modes(proba, truth, at_least_one, random_state=random_state)
+        if sum(scores["shared"]) <= sum(scores["theme"]):
+            return thresholds, "theme", scores
+    chosen = np.array(thresholds, dtype=np.float64)
+    chosen[themes] = shared_threshold(proba, truth, at_least_one)[0]
+    return chosen, "shared", scores

@@ -78,3 +78,60 @@ def best_f1_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, floa
     candidates = np.flatnonzero(np.isclose(f1, best))
     chosen = candidates[np.argmin(np.abs(THRESHOLD_GRID[candidates] - 0.5))]
     return float(THRESHOLD_GRID[chosen]), float(best)
+
+
+#: How :class:`~tcs_themes.coding.classifier.ThemeClassifier` may choose thresholds.
+THRESHOLD_MODES = ("theme", "shared", "auto")
+
+
+def shared_threshold(proba: np.ndarray, truth: np.ndarray, at_least_one: bool) -> tuple[float, float]:
+    """Return the one probability threshold for every theme that maximises micro-F1, and that micro-F1.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n, k)
+        Out-of-fold calibrated probabilities of the themes.
+    truth : ndarray of shape (n, k)
+        Their 0/1 codes.
+    at_least_one : bool
+        Score the decisions as :meth:`ThemeClassifier.predict` makes them: a row no
+        theme reaches gets its most probable theme.
+
+    Returns
+    -------
+    (threshold, micro_f1)
+        Among equally good thresholds, the one nearest 0.5; ``(FALLBACK_THRESHOLD, 0.0)``
+        when there is nothing to score.
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    truth = np.asarray(truth).astype(bool)
+    positives = int(truth.sum())
+    if not proba.size or positives == 0:
+        return FALLBACK_THRESHOLD, 0.0
+
+    def at_or_above(values: np.ndarray) -> np.ndarray:
+        """How many of ``values`` reach each grid threshold."""
+        return len(values) - np.searchsorted(np.sort(values), THRESHOLD_GRID, side="left")
+
+    tp = at_or_above(proba[truth])
+    n_given = at_or_above(proba.ravel())
+    if at_least_one:
+        # a row whose top probability is below the threshold gets its top theme (right or wrong)
+        top = proba.argmax(axis=1)
+        row_max = proba[np.arange(len(proba)), top]
+        top_true = truth[np.arange(len(proba)), top]
+        n_given = n_given + (len(row_max) - at_or_above(row_max))
+        tp = tp + (int(top_true.sum()) - at_or_above(row_max[top_true]))
+    f1 = 2 * tp / np.maximum(n_given + positives, 1)
+    best = f1.max()
+    if best <= 0:
+        return FALLBACK_THRESHOLD, 0.0
+    candidates = np.flatnonzero(np.isclose(f1, best))
+    chosen = candidates[np.argmin(np.abs(THRESHOLD_GRID[candidates] - 0.5))]
+    return float(THRESHOLD_GRID[chosen]), float(best)
+
+
+def theme_thresholds(proba: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Return each theme's F1-best threshold (:func:`best_f1_threshold`), shape (k,)."""
+    return np.array([best_f1_threshold(proba[:, j], truth[:, j])[0] for j in range(proba.shape[1])])
+
