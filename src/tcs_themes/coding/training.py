@@ -26,13 +26,12 @@ from tcs_themes.coding.model_card import ModelCard, ThemeCard, training_data_has
 
 #: Named classifier settings for ``tcs-themes train --preset``. ``default``: word 1-2 n-grams (fast
 #: to train and to code). ``accurate``: character 2-5 n-grams added, with C=0.1 (the C that
-#: cross-validation inside the pxtextmining P1 training rows chose for them), and thresholds per
-#: theme or shared by all themes, whichever does better on held-out out-of-fold rows
-#: (``threshold_mode="auto"``; pxtextmining P2 micro- and macro-F1 about +0.01 each): more accurate
-#: on real feedback, about 5x slower to train and 10x slower to code (docs/benchmarks.md).
+#: cross-validation inside the pxtextmining P1 training rows chose for them): more accurate on
+#: real feedback, about 5x slower to train and 10x slower to code (docs/benchmarks.md). Both
+#: choose between per-theme and shared thresholds inside the training data (``threshold_mode="auto"``).
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
-    "accurate": {"char_ngrams": (2, 5), "C": 0.1, "threshold_mode": "auto"},
+    "accurate": {"char_ngrams": (2, 5), "C": 0.1},
 }
 
 
