@@ -72,6 +72,11 @@ def best_f1_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, floa
     fn = truth.sum() - tp
     denominator = 2 * tp + fp + fn
     f1 = np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 0.0)
+    return _best_on_grid(f1)
+
+
+def _best_on_grid(f1: np.ndarray) -> tuple[float, float]:
+    """The grid threshold with the best F1 (among ties, the one nearest 0.5), and that F1."""
     best = f1.max()
     if best <= 0:
         return FALLBACK_THRESHOLD, 0.0
@@ -123,12 +128,7 @@ def shared_threshold(proba: np.ndarray, truth: np.ndarray, at_least_one: bool) -
         n_given = n_given + (len(row_max) - at_or_above(row_max))
         tp = tp + (int(top_true.sum()) - at_or_above(row_max[top_true]))
     f1 = 2 * tp / np.maximum(n_given + positives, 1)
-    best = f1.max()
-    if best <= 0:
-        return FALLBACK_THRESHOLD, 0.0
-    candidates = np.flatnonzero(np.isclose(f1, best))
-    chosen = candidates[np.argmin(np.abs(THRESHOLD_GRID[candidates] - 0.5))]
-    return float(THRESHOLD_GRID[chosen]), float(best)
+    return _best_on_grid(f1)
 
 
 def theme_thresholds(proba: np.ndarray, truth: np.ndarray) -> np.ndarray:
