@@ -111,3 +111,16 @@ def test_train_context_then_code_and_evaluate_from_the_command_line(tmp_path: Pa
     scored = runner.invoke(app, ["evaluate", str(tmp_path / "coded.csv"), *book, "--model", str(model)])
     assert scored.exit_code == 0, scored.output
     assert "micro" in scored.stdout
+
+
+def test_train_context_interactions_copy_the_words_per_question(tmp_path: Path) -> None:
+    write_codebook_yaml(tiny_codebook(), tmp_path / "tiny.yaml")
+    _comments(60, seed=4).rename(columns={"theme": "Main theme"}).to_csv(tmp_path / "coded.csv", index=False)
+    args = ["train", str(tmp_path / "coded.csv"), "--codebook", str(tmp_path / "tiny.yaml"), "--cv", "0"]
+    crossed = runner.invoke(app, [*args, "--out", str(tmp_path / "x.skops"), "--context", "question", "--context-interactions", "1"])
+    assert crossed.exit_code == 0, crossed.output
+    classifier = json.loads((tmp_path / "x.card.json").read_text())["params"]["classifier"]
+    assert classifier["context_columns"] == ["question"] and classifier["context_interactions"] == 1.0
+    alone = runner.invoke(app, [*args, "--out", str(tmp_path / "y.skops"), "--context-interactions", "1"])
+    assert alone.exit_code != 0
+    assert "needs --context" in alone.output and not (tmp_path / "y.skops").exists()

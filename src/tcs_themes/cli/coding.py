@@ -71,6 +71,13 @@ def train(
             "Files to code then need it too.",
         ),
     ] = None,
+    context_interactions: Annotated[
+        float,
+        typer.Option(
+            help="With --context: also copy the word features once per context value, at this scale "
+            "(e.g. 1.0; 0: no copies). Slower to train, often more accurate (docs/classifier.md).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Train a model on analyst-coded comments and write it with its model card."""
     from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
@@ -79,6 +86,10 @@ def train(
     from tcs_themes.coding.model_io import save_model
     from tcs_themes.coding.training import preset_model, train_model
 
+    from tcs_themes.errors import UsageError
+
+    if context_interactions < 0 or (context_interactions and not context):
+        raise UsageError("--context-interactions must be 0 or more, and needs --context (e.g. --context question)")
     book = _codebook(codebook)
     labels = read_labels(
         coded_files, book, text_column=text_column, theme_columns=theme_column, context_columns=context or ()
@@ -87,7 +98,7 @@ def train(
     coder, card = train_model(
         labels,
         book,
-        model=preset_model(preset.value, book, context or ()),
+        model=preset_model(preset.value, book, context or (), context_interactions),
         rule_weight=DEFAULT_RULE_WEIGHT if rule_weight is None else rule_weight,
         min_examples=min_examples,
         cv=cv,

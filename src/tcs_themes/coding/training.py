@@ -35,7 +35,9 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-def preset_model(preset: str, codebook: Codebook, context_columns: Sequence[str] = ()) -> Any:
+def preset_model(
+    preset: str, codebook: Codebook, context_columns: Sequence[str] = (), context_interactions: float = 0.0
+) -> Any:
     """Return the unfitted classifier of a named preset (None: the coder's default classifier).
 
     Parameters
@@ -45,6 +47,8 @@ def preset_model(preset: str, codebook: Codebook, context_columns: Sequence[str]
     codebook : Codebook
     context_columns : sequence of str, default ()
         Columns besides the text the classifier reads, one-hot (e.g. ``question``).
+    context_interactions : float, default 0.0
+        Scale of the per-category copies of the word features (0: none); needs context columns.
 
     Returns
     -------
@@ -52,11 +56,15 @@ def preset_model(preset: str, codebook: Codebook, context_columns: Sequence[str]
     """
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
+    if context_interactions and not context_columns:
+        raise ValueError("context interactions need a context column (e.g. --context question)")
     if not PRESETS[preset] and not context_columns:
         return None
     from tcs_themes.coding.classifier import ThemeClassifier
 
-    context = {"context_columns": tuple(context_columns)} if context_columns else {}
+    context: dict[str, Any] = {}
+    if context_columns:
+        context = {"context_columns": tuple(context_columns), "context_interactions": context_interactions}
     return ThemeClassifier(codebook=codebook, use_examples=False, **PRESETS[preset], **context)
 
 
