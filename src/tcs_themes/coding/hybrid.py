@@ -176,10 +176,11 @@ class HybridCoder(BaseEstimator):
     @property
     def context_columns(self) -> tuple[str, ...]:
         """The columns besides the text that the classifier reads (e.g. ``("question",)``); empty for most models."""
-        if self.method == "rules":
-            return ()
-        model = getattr(self, "model_", None) or self.model
-        return tuple(getattr(model, "context_columns", ()) or ())
+        return self._context_of(getattr(self, "model_", None) or self.model)
+
+    def _context_of(self, model: Any) -> tuple[str, ...]:
+        """The context columns ``model`` reads (none when only the rules code)."""
+        return () if self.method == "rules" else tuple(getattr(model, "context_columns", ()) or ())
 
     def inputs(self, comments: pd.DataFrame, text_column: str = "text") -> list[str] | pd.DataFrame:
         """Return what to give :meth:`code` (or ``fit``, ``predict``) for the rows of a comments table.
@@ -207,7 +208,7 @@ class HybridCoder(BaseEstimator):
 
     def _split(self, X: Sequence[str] | pd.DataFrame, model: Any) -> tuple[list[str], pd.DataFrame | None]:
         """Return X's prepared texts and, when ``model`` reads context columns, X's context (one row per text)."""
-        columns = tuple(getattr(model, "context_columns", ()) or ()) if self.method != "rules" else ()
+        columns = self._context_of(model)
         if isinstance(X, pd.DataFrame):
             if "text" not in X.columns:
                 raise ValueError("X lacks the column 'text'")

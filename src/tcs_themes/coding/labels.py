@@ -493,8 +493,8 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
 def concat_labels(parts: Sequence[CodedLabels]) -> CodedLabels:
     """Join several :class:`CodedLabels` in order."""
 
-    def joined(name: str) -> list[str] | None:
-        values = [getattr(part, name) for part in parts]
+    def joined(values: list[list[str] | None]) -> list[str] | None:
+        """One optional column over the parts ("" for the parts that lack it); None if every part lacks it."""
         if all(v is None for v in values):
             return None
         return [x for part, v in zip(parts, values, strict=True) for x in (v if v is not None else [""] * len(part))]
@@ -502,17 +502,12 @@ def concat_labels(parts: Sequence[CodedLabels]) -> CodedLabels:
     return CodedLabels(
         texts=[t for part in parts for t in part.texts],
         Y=pd.concat([part.Y for part in parts], ignore_index=True),
-        comment_ids=joined("comment_ids"),
-        groups=joined("groups"),
-        primary=joined("primary"),
+        comment_ids=joined([part.comment_ids for part in parts]),
+        groups=joined([part.groups for part in parts]),
+        primary=joined([part.primary for part in parts]),
         sources=[s for part in parts for s in part.sources],
         n_skipped=sum(part.n_skipped for part in parts),
-        context={name: _joined_context(parts, name) for name in (parts[0].context if parts else {})},
+        context={
+            name: joined([part.context.get(name) for part in parts]) for name in (parts[0].context if parts else {})
+        },
     )
-
-
-def _joined_context(parts: Sequence[CodedLabels], name: str) -> list[str] | None:
-    """One context column over several parts ("" for the parts that lack it); None if every part lacks it."""
-    if all(part.context.get(name) is None for part in parts):
-        return None
-    return [value for part in parts for value in (part.context.get(name) or [""] * len(part))]
