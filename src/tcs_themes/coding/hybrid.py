@@ -269,13 +269,19 @@ class HybridCoder(BaseEstimator):
         intercepts (or the comment's question alone) favour.
         """
         uses_rules = getattr(self.model_, "uses_rules_", False)
-        n_empty = 1 if context is None else len(texts)
-        # the empty texts first: the model keeps the features of the last texts it scored, for explain
+        # one empty text per distinct context, scored first: the model keeps the features of the
+        # last texts it scored, for explain
+        rows = np.zeros(1, dtype=np.int64)
+        distinct = None
+        if context is not None:
+            rows = context.groupby(list(context.columns), sort=False, dropna=False).ngroup().to_numpy()
+            distinct = context[~pd.Series(rows).duplicated().to_numpy()]
+        n_empty = 1 if distinct is None else len(distinct)
         empty = np.asarray(
             self.model_.predict_proba(
-                _model_input([""] * n_empty, context), rule_matches=[[]] * n_empty if uses_rules else None
+                _model_input([""] * n_empty, distinct), rule_matches=[[]] * n_empty if uses_rules else None
             )
-        )
+        )[rows]
         proba = np.asarray(
             self.model_.predict_proba(_model_input(texts, context), rule_matches=matches if uses_rules else None),
             dtype=np.float64,
