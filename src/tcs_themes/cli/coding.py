@@ -85,12 +85,13 @@ def train(
     from tcs_themes.coding.model_card import card_paths
     from tcs_themes.coding.model_io import save_model
     from tcs_themes.coding.training import preset_model, train_model
-
     from tcs_themes.errors import UsageError
 
-    if context_interactions < 0 or (context_interactions and not context):
-        raise UsageError("--context-interactions must be 0 or more, and needs --context (e.g. --context question)")
     book = _codebook(codebook)
+    try:
+        model = preset_model(preset.value, book, context or (), context_interactions)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     labels = read_labels(
         coded_files, book, text_column=text_column, theme_columns=theme_column, context_columns=context or ()
     )
@@ -98,7 +99,7 @@ def train(
     coder, card = train_model(
         labels,
         book,
-        model=preset_model(preset.value, book, context or (), context_interactions),
+        model=model,
         rule_weight=DEFAULT_RULE_WEIGHT if rule_weight is None else rule_weight,
         min_examples=min_examples,
         cv=cv,

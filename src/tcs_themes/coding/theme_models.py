@@ -221,6 +221,11 @@ def out_of_fold_f1(
         return float("nan"), float("nan")
     truth = labels[:, themes]
     codes = decide(np.column_stack([oof[j] for j in themes]), thresholds[themes], at_least_one)
+    return micro_macro_f1(truth, codes)
+
+
+def micro_macro_f1(truth: np.ndarray, codes: np.ndarray) -> tuple[float, float]:
+    """Return micro- and macro-F1 of 0/1 ``codes`` against ``truth`` (both (n, k))."""
     micro = f1_score(truth, codes, average="micro", zero_division=0)
     macro = f1_score(truth, codes, average="macro", zero_division=0)
     return float(micro), float(macro)
@@ -251,13 +256,7 @@ def compare_threshold_modes(
         shared = np.full(proba.shape[1], shared_threshold(proba[chosen_on], truth[chosen_on], at_least_one)[0])
         decided["theme"][held_out] = decide(proba[held_out], per_theme, at_least_one)
         decided["shared"][held_out] = decide(proba[held_out], shared, at_least_one)
-    return {
-        mode: (
-            float(f1_score(truth, codes, average="micro", zero_division=0)),
-            float(f1_score(truth, codes, average="macro", zero_division=0)),
-        )
-        for mode, codes in decided.items()
-    }
+    return {mode: micro_macro_f1(truth, codes) for mode, codes in decided.items()}
 
 
 def choose_thresholds(

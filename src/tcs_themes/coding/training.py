@@ -53,11 +53,19 @@ def preset_model(
     Returns
     -------
     ThemeClassifier or None
+
+    Raises
+    ------
+    ValueError
+        For an unknown preset, or context interactions that are negative or without context columns.
     """
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
-    if context_interactions and not context_columns:
-        raise ValueError("context interactions need a context column (e.g. --context question)")
+    if context_interactions < 0 or (context_interactions and not context_columns):
+        raise ValueError(
+            "context interactions must be 0 or more and need context columns "
+            "(tcs-themes train: --context-interactions needs --context, e.g. --context question)"
+        )
     if not PRESETS[preset] and not context_columns:
         return None
     from tcs_themes.coding.classifier import ThemeClassifier
