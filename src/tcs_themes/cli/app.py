@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
+from rich.markup import escape
 
 from tcs_themes import __version__
 from tcs_themes.console import stderr
@@ -58,7 +59,8 @@ def _main_options(
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as a one-line error on stderr and return the Exit to raise."""
-    stderr.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    # escaped: a message may hold square brackets (a file name, 'pip install "tcs-themes[outlook]"')
+    stderr.print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(code=code)
 
 

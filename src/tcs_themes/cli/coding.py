@@ -28,6 +28,7 @@ class Preset(str, Enum):
 
     default = "default"
     accurate = "accurate"
+    semantic = "semantic"
 
 
 def _codebook(path: Path | None):  # noqa: ANN202 - returns a Codebook
@@ -61,7 +62,10 @@ def train(
     cv: Annotated[int, typer.Option(help="Cross-validation folds for the model card (0: skip).")] = 5,
     preset: Annotated[
         Preset,
-        typer.Option(help="Classifier features: default (word n-grams, fast) or accurate (+ character n-grams, slower)."),
+        typer.Option(
+            help="Classifier features: default (word n-grams, fast), accurate (+ character n-grams, slower) or "
+            'semantic (+ sentence embeddings: most accurate, codes ~100x slower; pip install "tcs-themes[embeddings]").'
+        ),
     ] = Preset.default,
     context: Annotated[
         list[str] | None,

@@ -2,7 +2,8 @@
 
 :class:`ThemeClassifier` learns one linear model per theme on shared word and
 character n-gram TF-IDF features (plus, optionally, one rule-evidence feature
-per theme and one-hot context such as the question a comment answers), turns
+per theme, one-hot context such as the question a comment answers, and a
+pretrained sentence embedding of the comment's meaning), turns
 each theme's score into a calibrated probability with a Platt sigmoid fitted
 on out-of-fold scores, and gives a theme where its
 probability reaches a threshold chosen by cross-validation inside the training
@@ -22,6 +23,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from spacy.lang.en.stop_words import STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
+from tcs_themes.coding.embeddings import ENCODER_PACKAGES, sentence_encoder
 from tcs_themes.coding.explain import top_terms
 from tcs_themes.coding.features import (
     char_vectorizer,
@@ -45,6 +47,8 @@ from tcs_themes.coding.theme_models import (
 )
 from tcs_themes.coding.thresholds import THRESHOLD_MODES, sigmoid
 
+#: The evidence term of a theme the comment's sentence embedding (its overall meaning) pushed up.
+MEANING_TERM = "(meaning of the whole comment)"
 #: With ``n_jobs=None``, training uses all cores from this many rows on
 #: (below it, starting worker processes costs more than it saves).
 PARALLEL_FROM_ROWS = 2000
@@ -175,6 +179,19 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         sample consultation it chooses "shared": hybrid micro-F1 0.589
         against 0.576 per theme, macro-F1 0.600 against 0.598). Models saved
         before this option existed load as "theme", as they were fitted.
+    embeddings : str or None, default None
+        A sentence encoder (a key of
+        :data:`tcs_themes.coding.embeddings.ENCODER_PACKAGES`, e.g.
+        ``"all-MiniLM-L6-v2"``) whose unit-length embedding of each text is
+        added as a dense block: the model then reads what a comment means, not
+        only its words (on pxtextmining, the largest single gain; see
+        docs/classifier.md). Needs ``pip install "tcs-themes[embeddings]"``;
+        encoding costs about 5 ms of CPU per comment, so coding runs at
+        hundreds, not thousands, of comments per second. The saved model holds
+        only the encoder's name; the encoder is loaded from its installed
+        package when the model is used.
+    embedding_weight : float, default 1.0
+        Scale of the embedding block (1: the same length as each TF-IDF block).
 
     Attributes
     ----------
@@ -250,6 +267,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         interaction_columns: Sequence[str] | None = None,
         at_least_one: bool | None = None,
         threshold_mode: str = "auto",
+        embeddings: str | None = None,
+        embedding_weight: float = 1.0,
     ) -> None:
         self.C = C
         self.class_weight_power = class_weight_power
@@ -273,6 +292,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.interaction_columns = interaction_columns
         self.at_least_one = at_least_one
         self.threshold_mode = threshold_mode
+        self.embeddings = embeddings
+        self.embedding_weight = embedding_weight
 
     # -- scikit-learn plumbing ------------------------------------------------------
 
@@ -297,6 +318,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             "context_columns": (), "context_value": 1.0, "context_interactions": 0.0,
             "interaction_columns": None, "at_least_one": False, "at_least_one_": False,
             "threshold_mode": "theme", "threshold_mode_": "theme", "threshold_scores_": {},
+            "embeddings": None, "embedding_weight": 1.0,
         }  # fmt: skip
         super().__setstate__({**defaults, **state})
 
@@ -315,6 +337,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("context_interactions must not be negative")
         if self.threshold_mode not in THRESHOLD_MODES:
             raise ValueError(f"threshold_mode must be one of {', '.join(THRESHOLD_MODES)}, not {self.threshold_mode!r}")
+        if self.embeddings is not None and self.embeddings not in ENCODER_PACKAGES:
+            raise ValueError(f"embeddings must be one of {', '.join(ENCODER_PACKAGES)} or None, not {self.embeddings!r}")
+        if self.embedding_weight <= 0:
+            raise ValueError("embedding_weight must be positive")
         unknown = set(self.interaction_columns or ()) - set(self.context_columns)
         if unknown:
             raise ValueError(f"interaction_columns must be context columns; not: {', '.join(sorted(unknown))}")
@@ -485,6 +511,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                         [context[i] for i in crossed], [self.context_categories_[i] for i in crossed], 1.0
                     )
                 blocks.append(context_word_block(words, one_hot, self.context_interactions))
+        if self.embeddings is not None:
+            meaning = sentence_encoder(self.embeddings).encode(texts)
+            blocks.append(sp.csr_matrix(meaning * np.float32(self.embedding_weight)))
         return join_blocks(blocks)
 
     def _interaction_positions(self) -> list[int]:
@@ -553,6 +582,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         list of dict
             Per text, ``{theme_id: [term, ...]}`` for each theme some term of
             the text pushed up; terms are lower-cased words or n-grams of the text.
+            With ``embeddings``, :data:`MEANING_TERM` ends the list of each
+            theme the comment's sentence embedding pushed up.
         """
         check_is_fitted(self, "coef_")
         texts, _ = _inputs(X, ())
@@ -565,4 +596,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if allowed.shape != (len(texts), len(self.classes_)):
             raise ValueError("mask must have one row per text and one column per theme")
         weights = self.coef_[:, : words.shape[1]] * self._informative
-        return top_terms(words, weights, allowed, self._terms, [str(c) for c in self.classes_], top)
+        theme_ids = [str(c) for c in self.classes_]
+        explained = top_terms(words, weights, allowed, self._terms, theme_ids, top)
+        if self.embeddings is not None:
+            encoder = sentence_encoder(self.embeddings)
+            meaning = self.coef_[:, -encoder.dimension :] * np.float32(self.embedding_weight)
+            pushed = allowed & (encoder.encode(texts) @ meaning.T > 0)
+            for row, column in zip(*np.nonzero(pushed)):
+                explained[row].setdefault(theme_ids[column], []).append(MEANING_TERM)
+        return explained

@@ -26,10 +26,10 @@ from tcs_themes import __version__
 LIBRARIES = ("scikit-learn", "spacy", "skops", "numpy", "scipy", "pandas")
 
 
-def library_versions() -> dict[str, str]:
-    """Return the versions of Python, tcs-themes and the libraries a model depends on."""
+def library_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Return the versions of Python, tcs-themes and the libraries a model depends on (and ``extra`` ones)."""
     versions = {"python": platform.python_version(), "tcs-themes": __version__}
-    for name in LIBRARIES:
+    for name in (*LIBRARIES, *extra):
         try:
             versions[name] = version(name)
         except PackageNotFoundError:

@@ -21,9 +21,10 @@ import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from tcs_themes.codebook.model import Codebook
+from tcs_themes.coding.embeddings import INSTALL_HINT, sentence_encoder
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model_card import ModelCard, write_card
-from tcs_themes.errors import ModelError
+from tcs_themes.errors import MissingExtraError, ModelError
 
 MODEL_FORMAT = "tcs-themes-model/1"
 MODEL_SUFFIX = ".skops"
@@ -146,6 +147,15 @@ def load_model(
             f"'{codebook.name}' ({expected[:12]}); use the codebook it was trained with, or retrain "
             "with 'tcs-themes train --codebook ...'",
         )
+    encoder = getattr(bundle["model"], "embeddings", None)
+    if encoder is not None:
+        try:
+            sentence_encoder(encoder)
+        except MissingExtraError:
+            raise ModelError(
+                str(source), f"the model reads sentence embeddings ({encoder}), which need packages that are not "
+                f"installed: {INSTALL_HINT}"
+            ) from None
     return HybridCoder(
         codebook,
         model=bundle["model"],

@@ -21,17 +21,22 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.labels import CodedLabels
-from tcs_themes.coding.model_card import ModelCard, ThemeCard, training_data_hash
+from tcs_themes.coding.embeddings import ENCODER_DISTRIBUTIONS, sentence_encoder
+from tcs_themes.coding.model_card import ModelCard, ThemeCard, library_versions, training_data_hash
 
 
 #: Named classifier settings for ``tcs-themes train --preset``. ``default``: word 1-2 n-grams (fast
 #: to train and to code). ``accurate``: character 2-5 n-grams added, with C=0.1 (the C that
 #: cross-validation inside the pxtextmining P1 training rows chose for them): more accurate on
-#: real feedback, about 5x slower to train and 10x slower to code (docs/benchmarks.md). Both
-#: choose between per-theme and shared thresholds inside the training data (``threshold_mode="auto"``).
+#: real feedback, about 5x slower to train and 10x slower to code (docs/benchmarks.md). ``semantic``:
+#: ``accurate`` plus each comment's sentence embedding (all-MiniLM-L6-v2, needs the ``embeddings``
+#: extra): the most accurate by far on real feedback, but it codes hundreds, not thousands, of
+#: comments per second. All choose between per-theme and shared thresholds inside the training
+#: data (``threshold_mode="auto"``).
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
     "accurate": {"char_ngrams": (2, 5), "C": 0.1},
+    "semantic": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "all-MiniLM-L6-v2"},
 }
 
 
@@ -58,6 +63,9 @@ def preset_model(
     ------
     ValueError
         For an unknown preset, or context interactions that are negative or without context columns.
+    MissingExtraError
+        For a preset that reads sentence embeddings when their packages are not installed (checked
+        here, before any data is read; the encoder is loaded once per process).
     """
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
@@ -73,6 +81,8 @@ def preset_model(
     context: dict[str, Any] = {}
     if context_columns:
         context = {"context_columns": tuple(context_columns), "context_interactions": context_interactions}
+    if "embeddings" in PRESETS[preset]:
+        sentence_encoder(PRESETS[preset]["embeddings"])
     return ThemeClassifier(codebook=codebook, use_examples=False, **PRESETS[preset], **context)
 
 
@@ -230,4 +240,6 @@ def train_model(
         cross_validation=description,
         params=_params(coder),
     )
+    if getattr(coder.model_, "embeddings", None) is not None:
+        card.versions = library_versions(ENCODER_DISTRIBUTIONS)
     return coder, card

