@@ -64,7 +64,7 @@ def train(
         Preset,
         typer.Option(
             help="Classifier features: default (word n-grams, fast), accurate (+ character n-grams, slower) or "
-            'semantic (+ sentence embeddings: most accurate, codes ~100x slower; pip install "tcs-themes[embeddings]").'
+            'semantic (+ sentence embeddings: most accurate, codes ~100 comments a second; pip install "tcs-themes[embeddings]").'
         ),
     ] = Preset.default,
     context: Annotated[

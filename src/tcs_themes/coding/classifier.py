@@ -186,8 +186,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         added as a dense block: the model then reads what a comment means, not
         only its words (on pxtextmining, the largest single gain; see
         docs/classifier.md). Needs ``pip install "tcs-themes[embeddings]"``;
-        encoding costs about 5 ms of CPU per comment, so coding runs at
-        hundreds, not thousands, of comments per second. The saved model holds
+        the encoder reads about 100-160 comments a second on 2 cores, so
+        coding runs at about a hundred, not tens of thousands, of comments a
+        second. The saved model holds
         only the encoder's name; the encoder is loaded from its installed
         package when the model is used.
     embedding_weight : float, default 1.0

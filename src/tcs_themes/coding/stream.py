@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -324,6 +325,15 @@ def _code_in_worker(batch: pd.DataFrame, text_column: str) -> EncodedBatch:
     return _code_batch(_WORKER_CODER, batch, text_column)
 
 
+def _start_worker() -> None:
+    """Prepare a forked worker: freeze inherited objects (see :func:`_coded_batches`) and, where a
+    sentence encoder is loaded, give its PyTorch one thread (the workers already share the cores)."""
+    gc.freeze()
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+
+
 def _coded_batches(
     batches: Iterator[pd.DataFrame], coder: HybridCoder, text_column: str, workers: int
 ) -> Iterator[EncodedBatch]:
@@ -341,7 +351,7 @@ def _coded_batches(
     _WORKER_CODER = coder
     context = multiprocessing.get_context("fork")
     pending: list[Future[EncodedBatch]] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.freeze) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
         for batch in batches:
             pending.append(pool.submit(_code_in_worker, batch, text_column))
             while len(pending) > workers:

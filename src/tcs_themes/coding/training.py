@@ -30,8 +30,8 @@ from tcs_themes.coding.model_card import ModelCard, ThemeCard, library_versions,
 #: cross-validation inside the pxtextmining P1 training rows chose for them): more accurate on
 #: real feedback, about 5x slower to train and 10x slower to code (docs/benchmarks.md). ``semantic``:
 #: ``accurate`` plus each comment's sentence embedding (all-MiniLM-L6-v2, needs the ``embeddings``
-#: extra): the most accurate by far on real feedback, but it codes hundreds, not thousands, of
-#: comments per second. All choose between per-theme and shared thresholds inside the training
+#: extra): the most accurate by far on real feedback, but it codes about a hundred, not tens of
+#: thousands, of comments a second. All choose between per-theme and shared thresholds inside the training
 #: data (``threshold_mode="auto"``).
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
