@@ -115,17 +115,17 @@ def test_code_with_a_semantic_model_explains_and_does_not_depend_on_batch_size(s
     texts = ["Far too much jargon in the paper", "Plant more trees in the park", "", "Who pays for it?", "😀 \x07"] * 3
     pd.DataFrame({"comment_id": [f"c{i}" for i in range(len(texts))], "text": texts}).to_csv(tmp_path / "in.csv", index=False)
     outputs = []
-    for batch in ("4", "5000"):
-        out = tmp_path / f"out{batch}"
+    for batch, workers in (("4", "1"), ("5000", "1"), ("4", "2")):
+        out = tmp_path / f"out{batch}-{workers}"
         result = runner.invoke(
             app,
             ["code", str(tmp_path / "in.csv"), "--out", str(out), "--codebook", str(semantic_project / "tiny.yaml"),
-             "--model", str(semantic_project / "m.skops"), "--batch-size", batch],
+             "--model", str(semantic_project / "m.skops"), "--batch-size", batch, "--workers", workers],
         )  # fmt: skip
         assert result.exit_code == 0, result.output
         outputs.append((out / "coded.csv").read_bytes())
-    assert outputs[0] == outputs[1]
-    coded = read_table(tmp_path / "out4" / "coded.csv")
+    assert outputs[0] == outputs[1] == outputs[2]
+    coded = read_table(tmp_path / "out4-1" / "coded.csv")
     assert len(coded) == len(texts)
     assert coded["primary_theme"].tolist()[:2] == ["clarity", "green_spaces"]
     assert MEANING_TERM in coded["evidence"].iloc[1]
