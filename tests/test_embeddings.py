@@ -166,3 +166,14 @@ def test_code_with_a_semantic_model_without_the_extra_names_the_model_file(
     message = result.output.strip()
     assert len(message.splitlines()) == 1
     assert str(semantic_project / "m.skops") in message and "tcs-themes[embeddings]" in message
+
+
+def test_a_model_file_naming_an_unknown_encoder_is_refused_with_the_files_name(tmp_path: Path) -> None:
+    from tcs_themes.coding.hybrid import HybridCoder
+    from tcs_themes.errors import ModelError
+
+    coder = HybridCoder(tiny_codebook(), model=ThemeClassifier(min_df=1, cv=2, n_jobs=1)).fit(TEXTS, CODES)
+    coder.model_.embeddings = "word2vec"  # as a tampered or future file would say
+    save_model(coder, tmp_path / "odd.skops")
+    with pytest.raises(ModelError, match=r"odd\.skops: the model reads sentence embeddings: unknown sentence encoder"):
+        load_model(tmp_path / "odd.skops", tiny_codebook())

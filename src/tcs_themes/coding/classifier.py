@@ -188,9 +188,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         docs/classifier.md). Needs ``pip install "tcs-themes[embeddings]"``;
         the encoder reads about 100-160 comments a second on 2 cores, so
         coding runs at about a hundred, not tens of thousands, of comments a
-        second. The saved model holds
-        only the encoder's name; the encoder is loaded from its installed
-        package when the model is used.
+        second. The saved model holds only the encoder's name; the encoder is
+        loaded from its installed package when the model is used.
     embedding_weight : float, default 1.0
         Scale of the embedding block (1: the same length as each TF-IDF block).
 

@@ -33,8 +33,9 @@ INSTALL_HINT = 'pip install "tcs-themes[embeddings]"'
 #: texts come with it, and no pass is padded.
 PIECES_PER_PASS = 128
 #: Encoded texts remembered per encoder, so that cross-validation and repeated
-#: fits on the same comments encode each comment once.
-CACHE_SIZE = 200_000
+#: fits on the same comments encode each comment once (about 80 MB when full;
+#: then it starts again, so memory stays bounded however many comments are coded).
+CACHE_SIZE = 50_000
 
 
 class SentenceEncoder:

@@ -21,7 +21,7 @@ import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.embeddings import INSTALL_HINT, sentence_encoder
+from tcs_themes.coding.embeddings import sentence_encoder
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model_card import ModelCard, write_card
 from tcs_themes.errors import MissingExtraError, ModelError
@@ -151,11 +151,8 @@ def load_model(
     if encoder is not None:
         try:
             sentence_encoder(encoder)
-        except MissingExtraError:
-            raise ModelError(
-                str(source), f"the model reads sentence embeddings ({encoder}), which need packages that are not "
-                f"installed: {INSTALL_HINT}"
-            ) from None
+        except (MissingExtraError, ValueError) as error:  # not installed, or a name no release knows
+            raise ModelError(str(source), f"the model reads sentence embeddings: {error}") from None
     return HybridCoder(
         codebook,
         model=bundle["model"],

@@ -239,7 +239,6 @@ def train_model(
         averages=averages,
         cross_validation=description,
         params=_params(coder),
+        versions=library_versions(ENCODER_DISTRIBUTIONS if getattr(coder.model_, "embeddings", None) else ()),
     )
-    if getattr(coder.model_, "embeddings", None) is not None:
-        card.versions = library_versions(ENCODER_DISTRIBUTIONS)
     return coder, card
