@@ -87,7 +87,7 @@ P2_SEMANTIC_BASE = "word 1-2 + char 2-5 + question + question x words + sentence
 #: Ways of choosing P2's thresholds measured beside each theme's own F1-best threshold (the rows
 #: above): one threshold shared by all themes, and the better of the two on held-out out-of-fold rows
 #: inside each training fold (``ThemeClassifier(threshold_mode=...)``; "auto" is the classifier's
-#: default), each for the default feature set and for the best one.
+#: default), each for the default feature set and for the best one without and with embeddings.
 P2_THRESHOLD_BASES = ("word 1-2 (default)", P2_NESTED_BASE, P2_SEMANTIC_BASE)
 P2_THRESHOLD_MODES = {
     "one threshold shared by all themes": "shared",
