@@ -33,10 +33,11 @@ from tcs_themes.coding.model_card import ModelCard, ThemeCard, library_versions,
 #: extra): the most accurate by far on real feedback, but it codes about a hundred, not tens of
 #: thousands, of comments a second. All choose between per-theme and shared thresholds inside the training
 #: data (``threshold_mode="auto"``).
+_ACCURATE: dict[str, Any] = {"char_ngrams": (2, 5), "C": 0.1}
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
-    "accurate": {"char_ngrams": (2, 5), "C": 0.1},
-    "semantic": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "all-MiniLM-L6-v2"},
+    "accurate": _ACCURATE,
+    "semantic": {**_ACCURATE, "embeddings": "all-MiniLM-L6-v2"},
 }
 
 
