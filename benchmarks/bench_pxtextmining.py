@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine_description, write_section  # noqa: E402
 
 from tcs_themes.codebook.model import Codebook, Theme  # noqa: E402
-from tcs_themes.coding.classifier import ThemeClassifier  # noqa: E402
-from tcs_themes.coding.embeddings import sentence_encoder  # noqa: E402
+from tcs_themes.coding.model.classifier import ThemeClassifier  # noqa: E402
+from tcs_themes.coding.model.embeddings import sentence_encoder  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NOT_THEMES = ("Labelling not possible", "Not assigned")

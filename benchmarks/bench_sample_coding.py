@@ -30,9 +30,9 @@ from tcs_themes.analysis.evaluation import evaluate_coding  # noqa: E402
 from tcs_themes.codebook import load_codebook  # noqa: E402
 from tcs_themes.coding.hybrid import HybridCoder  # noqa: E402
 from tcs_themes.coding.coded_table import themes_matrix  # noqa: E402
-from tcs_themes.coding.labels import labels_from_frame, read_labels  # noqa: E402
-from tcs_themes.coding.model_io import load_model  # noqa: E402
-from tcs_themes.coding.training import PRESETS, cross_val_codes, fold_indices, preset_model  # noqa: E402
+from tcs_themes.ingest.labels import labels_from_frame, read_labels  # noqa: E402
+from tcs_themes.coding.model.model_io import load_model  # noqa: E402
+from tcs_themes.coding.model.training import PRESETS, cross_val_codes, fold_indices, preset_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT / "data" / "raw" / "notes"

@@ -149,8 +149,8 @@ def time_training(n: int, with_card_cv: bool, seed: int = 0) -> tuple[float, flo
     """Seconds to train on ``n`` coded comments: (fit only, fit with the card's 5-fold CV or None)."""
     from tcs_themes.codebook import load_codebook
     from tcs_themes.coding.hybrid import HybridCoder
-    from tcs_themes.coding.labels import CodedLabels
-    from tcs_themes.coding.training import train_model
+    from tcs_themes.ingest.labels import CodedLabels
+    from tcs_themes.coding.model.training import train_model
 
     codebook = load_codebook()
     coded = [c for c in sample_comments() if c.get("theme")]

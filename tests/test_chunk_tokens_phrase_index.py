@@ -11,10 +11,10 @@ import yaml
 from spacy.matcher import PhraseMatcher
 
 from tcs_themes.codebook import load_codebook
-from tcs_themes.coding.chunk_tokens import ChunkTokenizer, TokenBatch
-from tcs_themes.coding.nlp import make_tokenizer_nlp
-from tcs_themes.coding.phrase_index import PhraseIndex
-from tcs_themes.coding.rules import RuleCoder
+from tcs_themes.coding.rules.chunk_tokens import ChunkTokenizer, TokenBatch
+from tcs_themes.coding.rules.nlp import make_tokenizer_nlp
+from tcs_themes.coding.rules.phrase_index import PhraseIndex
+from tcs_themes.coding.rules.coder import RuleCoder
 
 AUTHORING = Path(__file__).resolve().parents[1] / "scripts" / "sample_source" / "sessions"
 ODD = ["", " ", "  parks", "parks  ", "green\nspace", "green \n space", "green\t\tspace", "don’t  know",

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import skops.io as sio
 
-from tcs_themes.coding.classifier import ThemeClassifier
-from tcs_themes.coding.features import context_categories, context_matrix
+from tcs_themes.coding.model.classifier import ThemeClassifier
+from tcs_themes.coding.model.features import context_categories, context_matrix
 
 WORDS = ["the staff", "the nurses", "parking", "the waiting room", "the food", "appointments", "the doctor"]
 QUESTIONS = {"good": "What was good?", "better": "What could we do  better?"}
@@ -77,8 +77,8 @@ def test_context_model_round_trips_through_skops(tmp_path, with_question, data):
     X, _ = data
     path = tmp_path / "context.skops"
     sio.dump(with_question, path)
-    assert sio.get_untrusted_types(file=path) == ["tcs_themes.coding.classifier.ThemeClassifier"]
-    loaded = sio.load(path, trusted=["tcs_themes.coding.classifier.ThemeClassifier"])
+    assert sio.get_untrusted_types(file=path) == ["tcs_themes.coding.model.classifier.ThemeClassifier"]
+    loaded = sio.load(path, trusted=["tcs_themes.coding.model.classifier.ThemeClassifier"])
     assert np.array_equal(loaded.predict_proba(X), with_question.predict_proba(X))
     assert loaded.get_params() == with_question.get_params()
 
@@ -111,7 +111,7 @@ def test_context_interactions_let_a_word_mean_different_themes_per_question():
 
 
 def test_a_model_saved_before_context_columns_loads_with_their_defaults():
-    from tcs_themes.coding.model_io import DEFAULT_MODEL, read_bundle
+    from tcs_themes.coding.model.model_io import DEFAULT_MODEL, read_bundle
 
     model = read_bundle(DEFAULT_MODEL)["model"]  # the shipped model, saved by the earlier ThemeClassifier
     assert isinstance(model, ThemeClassifier)

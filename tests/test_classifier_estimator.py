@@ -11,8 +11,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline
 
-from tcs_themes.coding.classifier import ThemeClassifier
-from tcs_themes.coding.thresholds import best_f1_threshold
+from tcs_themes.coding.model.classifier import ThemeClassifier
+from tcs_themes.coding.model.thresholds import best_f1_threshold
 
 
 @pytest.fixture(scope="module")

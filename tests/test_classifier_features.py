@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from classifier_corpus import corpus
 
-from tcs_themes.coding.features import rule_matrix, word_lookup, word_tfidf, word_vectorizer
-from tcs_themes.coding.rules import RuleMatch
+from tcs_themes.coding.model.features import rule_matrix, word_lookup, word_tfidf, word_vectorizer
+from tcs_themes.coding.rules.coder import RuleMatch
 
 ODD = ["", "!!!", "a", "Don't   STOP — naïve café's rôle", "🙂 x y", "x" * 5000, "the the the paper paper"]
 

@@ -7,16 +7,16 @@ import skops.io as sio
 from classifier_corpus import corpus
 
 from tcs_themes.codebook.model import Codebook, Pattern, Theme
-from tcs_themes.coding.classifier import ThemeClassifier
+from tcs_themes.coding.model.classifier import ThemeClassifier
 
 #: Everything a fitted ThemeClassifier holds beyond skops' default trusted types.
-TRUSTED = ["tcs_themes.coding.classifier.ThemeClassifier"]
+TRUSTED = ["tcs_themes.coding.model.classifier.ThemeClassifier"]
 #: ... and when it was given a codebook (for rule evidence or examples).
 TRUSTED_WITH_CODEBOOK = [
     "tcs_themes.codebook.model.Codebook",
     "tcs_themes.codebook.model.Pattern",
     "tcs_themes.codebook.model.Theme",
-    "tcs_themes.coding.classifier.ThemeClassifier",
+    "tcs_themes.coding.model.classifier.ThemeClassifier",
 ]
 NEW = ["the paper is full of jargon", "who pays for the parks", "", "more trees along the river"]
 

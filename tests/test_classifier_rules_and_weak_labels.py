@@ -8,8 +8,8 @@ import pytest
 from classifier_corpus import corpus
 
 from tcs_themes.codebook.model import Codebook, Pattern, Theme
-from tcs_themes.coding.classifier import ThemeClassifier
-from tcs_themes.coding.rules import RuleCoder
+from tcs_themes.coding.model.classifier import ThemeClassifier
+from tcs_themes.coding.rules.coder import RuleCoder
 
 SAFETY = Theme(
     id="community_safety",

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from tcs_themes.coding.classifier import ThemeClassifier
-from tcs_themes.coding.theme_models import (
+from tcs_themes.coding.model.classifier import ThemeClassifier
+from tcs_themes.coding.model.theme_models import (
     ThemeFitSettings,
     decide,
     fit_svm,

@@ -7,9 +7,9 @@ import pytest
 import skops.io as sio
 from classifier_corpus import corpus
 
-from tcs_themes.coding.classifier import ThemeClassifier
-from tcs_themes.coding.theme_models import choose_thresholds, compare_threshold_modes, decide
-from tcs_themes.coding.thresholds import THRESHOLD_GRID, shared_threshold
+from tcs_themes.coding.model.classifier import ThemeClassifier
+from tcs_themes.coding.model.theme_models import choose_thresholds, compare_threshold_modes, decide
+from tcs_themes.coding.model.thresholds import THRESHOLD_GRID, shared_threshold
 
 
 def _micro_f1(proba, truth, threshold, at_least_one):

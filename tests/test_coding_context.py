@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from tcs_themes.cli import app
 from tcs_themes.codebook import write_codebook_yaml
-from tcs_themes.coding.classifier import ThemeClassifier
+from tcs_themes.coding.model.classifier import ThemeClassifier
 from tcs_themes.coding.hybrid import HybridCoder
-from tcs_themes.coding.labels import read_labels
+from tcs_themes.ingest.labels import read_labels
 from tcs_themes.errors import LabelsError
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ import pytest
 from coding_support import tiny_codebook
 from openpyxl import Workbook
 
-from tcs_themes.coding.labels import read_labels
+from tcs_themes.ingest.labels import read_labels
 from tcs_themes.errors import LabelsError
 
 

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from tcs_themes.cli import app
 from tcs_themes.codebook import write_codebook_yaml
-from tcs_themes.coding.classifier import MEANING_TERM, ThemeClassifier
-from tcs_themes.coding.embeddings import ENCODER_PACKAGES, SentenceEncoder, sentence_encoder
-from tcs_themes.coding.model_io import load_model, save_model
+from tcs_themes.coding.model.classifier import MEANING_TERM, ThemeClassifier
+from tcs_themes.coding.model.embeddings import ENCODER_PACKAGES, SentenceEncoder, sentence_encoder
+from tcs_themes.coding.model.model_io import load_model, save_model
 from tcs_themes.errors import MissingExtraError
 from tcs_themes.tables import read_table
 

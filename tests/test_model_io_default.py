@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 
 from tcs_themes.codebook import load_codebook
-from tcs_themes.coding.labels import read_labels
-from tcs_themes.coding.model_card import read_card, training_data_hash
-from tcs_themes.coding.model_io import DEFAULT_MODEL, load_model, read_bundle
+from tcs_themes.ingest.labels import read_labels
+from tcs_themes.coding.model.model_card import read_card, training_data_hash
+from tcs_themes.coding.model.model_io import DEFAULT_MODEL, load_model, read_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT / "data" / "raw" / "notes"
@@ -42,7 +42,7 @@ def test_code_uses_the_default_model() -> None:
 
 
 def test_training_on_the_sample_reproduces_the_default_model() -> None:
-    from tcs_themes.coding.training import train_model
+    from tcs_themes.coding.model.training import train_model
 
     codebook = load_codebook()
     labels = read_labels(NOTES, codebook)

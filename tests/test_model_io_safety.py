@@ -13,10 +13,10 @@ from coding_support import CLARITY, FUNDING, GREEN, tiny_codebook
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import FunctionTransformer
 
-from tcs_themes.coding.labels import CodedLabels
-from tcs_themes.coding.model_card import read_card
-from tcs_themes.coding.model_io import load_model, save_model
-from tcs_themes.coding.training import train_model
+from tcs_themes.ingest.labels import CodedLabels
+from tcs_themes.coding.model.model_card import read_card
+from tcs_themes.coding.model.model_io import load_model, save_model
+from tcs_themes.coding.model.training import train_model
 from tcs_themes.errors import ModelError
 
 TEXTS = CLARITY + GREEN + FUNDING

@@ -187,7 +187,7 @@ def test_expanded_phrases_match_the_same_spans_as_spacy_matcher(tokens: list[dic
     from spacy.matcher import Matcher, PhraseMatcher
     from spacy.tokens import Doc
 
-    from tcs_themes.coding.phrase_expansion import expand_to_phrases
+    from tcs_themes.coding.rules.phrase_expansion import expand_to_phrases
 
     nlp = make_nlp()
     texts = [
@@ -204,7 +204,7 @@ def test_expanded_phrases_match_the_same_spans_as_spacy_matcher(tokens: list[dic
 
 
 def test_patterns_that_cannot_be_expanded_stay_token_patterns() -> None:
-    from tcs_themes.coding.phrase_expansion import expand_to_phrases
+    from tcs_themes.coding.rules.phrase_expansion import expand_to_phrases
 
     assert expand_to_phrases([{"LOWER": "park"}, {"LOWER": "run", "OP": "+"}]) is None
     assert expand_to_phrases([{"IS_DIGIT": True}, {"LOWER": "pages"}]) is None

@@ -10,8 +10,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 
 from tcs_themes.codebook import load_codebook
 from tcs_themes.coding import RuleCoder, make_nlp
-from tcs_themes.coding.nlp import make_tokenizer_nlp
-from tcs_themes.coding.token_patterns import GatedTokenPatterns
+from tcs_themes.coding.rules.nlp import make_tokenizer_nlp
+from tcs_themes.coding.rules.token_patterns import GatedTokenPatterns
 
 TEXTS = [
     "What does 'thriving' actually mean? What is it that this means, what do they mean",

@@ -37,8 +37,8 @@ _EXPORTS: dict[str, str] = {
     "write_codebook_yaml": "tcs_themes.codebook.write",
     "export_qdc": "tcs_themes.codebook.refi_qda",
     "import_qdc": "tcs_themes.codebook.refi_qda",
-    "RuleCoder": "tcs_themes.coding.rules",
-    "RuleMatch": "tcs_themes.coding.rules",
+    "RuleCoder": "tcs_themes.coding.rules.coder",
+    "RuleMatch": "tcs_themes.coding.rules.coder",
     # ingest
     "IngestResult": "tcs_themes.ingest",
     "redact": "tcs_themes.ingest.redaction",
@@ -50,16 +50,16 @@ _EXPORTS: dict[str, str] = {
     "load_exercises": "tcs_themes.ingest.exercises",
     # coding
     "HybridCoder": "tcs_themes.coding.hybrid",
-    "ThemeClassifier": "tcs_themes.coding.classifier",
+    "ThemeClassifier": "tcs_themes.coding.model.classifier",
     "code": "tcs_themes.coding.in_memory",
     "code_files": "tcs_themes.coding.stream",
     "coded_frame": "tcs_themes.coding.coded_table",
-    "read_labels": "tcs_themes.coding.labels",
-    "CodedLabels": "tcs_themes.coding.labels",
-    "train_model": "tcs_themes.coding.training",
-    "ModelCard": "tcs_themes.coding.model_card",
-    "load_model": "tcs_themes.coding.model_io",
-    "save_model": "tcs_themes.coding.model_io",
+    "read_labels": "tcs_themes.ingest.labels",
+    "CodedLabels": "tcs_themes.ingest.labels",
+    "train_model": "tcs_themes.coding.model.training",
+    "ModelCard": "tcs_themes.coding.model.model_card",
+    "load_model": "tcs_themes.coding.model.model_io",
+    "save_model": "tcs_themes.coding.model.model_io",
     # evaluation
     "evaluate_coding": "tcs_themes.analysis.evaluation",
     "evaluate_files": "tcs_themes.analysis.evaluate_files",
@@ -126,13 +126,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.codebook.load import default_codebook_path, load_codebook
     from tcs_themes.codebook.refi_qda import export_qdc, import_qdc
     from tcs_themes.codebook.write import write_codebook_yaml
-    from tcs_themes.coding.rules import RuleCoder, RuleMatch
+    from tcs_themes.coding.rules.coder import RuleCoder, RuleMatch
     from tcs_themes.codebook.model import (
         Codebook,
         Pattern,
         Theme,
     )
-    from tcs_themes.coding.classifier import ThemeClassifier
+    from tcs_themes.coding.model.classifier import ThemeClassifier
     from tcs_themes.coding.hybrid import (
         HybridCoder,
     )
@@ -141,18 +141,18 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.coding.in_memory import (
         code,
     )
-    from tcs_themes.coding.labels import (
+    from tcs_themes.ingest.labels import (
         CodedLabels,
         read_labels,
     )
-    from tcs_themes.coding.model_card import (
+    from tcs_themes.coding.model.model_card import (
         ModelCard,
     )
-    from tcs_themes.coding.model_io import (
+    from tcs_themes.coding.model.model_io import (
         load_model,
         save_model,
     )
-    from tcs_themes.coding.training import (
+    from tcs_themes.coding.model.training import (
         train_model,
     )
     from tcs_themes.errors import (

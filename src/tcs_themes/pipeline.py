@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tcs_themes.codebook import Codebook, load_codebook
-from tcs_themes.coding.model_io import DEFAULT_MODEL, coder_for
+from tcs_themes.coding.model.model_io import DEFAULT_MODEL, coder_for
 from tcs_themes.coding.stream import CodingSummary, code_files
 from tcs_themes.config import Settings, resolve_settings
 from tcs_themes.ingest import IngestResult, ingest

@@ -16,7 +16,7 @@ from tcs_themes.analysis.evaluation import Evaluation, evaluate_coding
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import themes_matrix
 from tcs_themes.coding.hybrid import HybridCoder
-from tcs_themes.coding.labels import CodedLabels, read_labels
+from tcs_themes.ingest.labels import CodedLabels, read_labels
 from tcs_themes.errors import CodingInputError
 from tcs_themes.schema import UNCODED
 from tcs_themes.tables import TABLE_SUFFIXES

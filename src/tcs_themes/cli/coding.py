@@ -24,7 +24,7 @@ TextColumnOption = Annotated[
 
 
 class Preset(str, Enum):
-    """The ``--preset`` choices of ``train`` (see ``tcs_themes.coding.training.PRESETS``)."""
+    """The ``--preset`` choices of ``train`` (see ``tcs_themes.coding.model.training.PRESETS``)."""
 
     default = "default"
     accurate = "accurate"
@@ -85,10 +85,10 @@ def train(
 ) -> None:
     """Train a model on analyst-coded comments and write it with its model card."""
     from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
-    from tcs_themes.coding.labels import read_labels
-    from tcs_themes.coding.model_card import card_paths
-    from tcs_themes.coding.model_io import save_model
-    from tcs_themes.coding.training import preset_model, train_model
+    from tcs_themes.ingest.labels import read_labels
+    from tcs_themes.coding.model.model_card import card_paths
+    from tcs_themes.coding.model.model_io import save_model
+    from tcs_themes.coding.model.training import preset_model, train_model
     from tcs_themes.errors import UsageError
 
     book = _codebook(codebook)
@@ -141,7 +141,7 @@ def code(
 ) -> None:
     """Code comments against the codebook with rules and a trained model; write the coded table."""
     from tcs_themes.coding.decisions import METHODS
-    from tcs_themes.coding.model_io import coder_for
+    from tcs_themes.coding.model.model_io import coder_for
     from tcs_themes.coding.stream import code_files, count_rows
     from tcs_themes.errors import UsageError
 
@@ -201,7 +201,7 @@ def evaluate(
 ) -> None:
     """Compare machine codes with an analyst's: precision, recall, F1, kappa and confused themes."""
     from tcs_themes.analysis.evaluate_files import evaluate_files, write_evaluation
-    from tcs_themes.coding.model_io import coder_for
+    from tcs_themes.coding.model.model_io import coder_for
 
     book = _codebook(codebook)
     coder = None

@@ -24,7 +24,7 @@ from spacy.matcher import Matcher
 from spacy.schemas import validate_token_pattern
 
 from tcs_themes.codebook.model import Pattern
-from tcs_themes.coding.nlp import make_nlp
+from tcs_themes.coding.rules.nlp import make_nlp
 
 #: Keys a pattern mapping may have.
 PATTERN_KEYS = ("id", "phrase", "lemmas", "tokens", "scope")

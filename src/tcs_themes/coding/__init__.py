@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tcs_themes.coding.nlp import make_nlp
-from tcs_themes.coding.rules import RuleCoder, RuleMatch, evidence_by_theme
+from tcs_themes.coding.rules.nlp import make_nlp
+from tcs_themes.coding.rules.coder import RuleCoder, RuleMatch, evidence_by_theme
 
 __all__ = ["RuleCoder", "RuleMatch", "evidence_by_theme", "make_nlp"]

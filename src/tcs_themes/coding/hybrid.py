@@ -30,7 +30,7 @@ from tcs_themes.coding.decisions import (
     decide,
 )
 from tcs_themes.coding.text_prep import has_words, prepare_text
-from tcs_themes.coding.weak_labels import WeakLabelReport, weak_label_pairs
+from tcs_themes.coding.model.weak_labels import WeakLabelReport, weak_label_pairs
 from tcs_themes.schema import CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
 
 def _labels_array(Y: Any, theme_ids: Sequence[str]) -> np.ndarray:
@@ -53,7 +53,7 @@ class HybridCoder(BaseEstimator):
     codebook : Codebook
         The themes, their rules and example comments.
     model : estimator, optional
-        An unfitted :class:`~tcs_themes.coding.classifier.ThemeClassifier` to
+        An unfitted :class:`~tcs_themes.coding.model.classifier.ThemeClassifier` to
         train in :meth:`fit` (default: one with default parameters), or a
         fitted one to code with straight away (``fit`` then is not needed).
     method : {"hybrid", "rules", "model"}, default "hybrid"
@@ -118,7 +118,7 @@ class HybridCoder(BaseEstimator):
         return self.codebook
 
     def _build_rules(self) -> None:
-        from tcs_themes.coding.rules import RuleCoder
+        from tcs_themes.coding.rules.coder import RuleCoder
 
         codebook = self._check_params()
         self.theme_ids_ = list(codebook.ids)
@@ -226,7 +226,7 @@ class HybridCoder(BaseEstimator):
     def _new_model(self) -> Any:
         if self.model is not None:
             return clone(self.model)
-        from tcs_themes.coding.classifier import ThemeClassifier
+        from tcs_themes.coding.model.classifier import ThemeClassifier
 
         return ThemeClassifier(codebook=self.codebook, use_examples=False)
 
@@ -395,7 +395,7 @@ class HybridCoder(BaseEstimator):
         ``columns`` are its given themes (best first), ``source`` its source code per theme
         (:meth:`Decisions.source_codes`), ``hits`` its rule matches per theme, ``words`` the model's words.
         """
-        from tcs_themes.coding.rules import rule_evidence
+        from tcs_themes.coding.rules.coder import rule_evidence
 
         ids = [self.theme_ids_[c] for c in columns]
         subthemes: list[str] = []

@@ -82,6 +82,6 @@ def _default_coder(codebook: Codebook | None, model: str | Path | None, method: 
     if method not in METHODS:
         raise CodingInputError("method", f"must be one of {', '.join(METHODS)}, not '{method}'")
     book = codebook if codebook is not None else load_codebook()
-    from tcs_themes.coding.model_io import coder_for  # skops: imported only when coding
+    from tcs_themes.coding.model.model_io import coder_for  # skops: imported only when coding
 
     return coder_for(book, model, method=method)

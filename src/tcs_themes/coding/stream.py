@@ -382,7 +382,7 @@ def code_files(
     out_dir : path
         The output folder (created if needed; earlier outputs are replaced).
     coder : HybridCoder
-        A ready coder, e.g. from :func:`tcs_themes.coding.model_io.load_model`.
+        A ready coder, e.g. from :func:`tcs_themes.coding.model.model_io.load_model`.
     batch_size : int, default 5000
         Comments read and coded at a time; the result does not depend on it.
     workers : int, default 1

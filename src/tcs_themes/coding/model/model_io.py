@@ -13,6 +13,7 @@ each with a one-line :class:`~tcs_themes.errors.ModelError` naming the file.
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,10 @@ import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.embeddings import sentence_encoder
+from tcs_themes.coding.model import classifier as classifier_module
+from tcs_themes.coding.model.embeddings import sentence_encoder
 from tcs_themes.coding.hybrid import HybridCoder
-from tcs_themes.coding.model_card import ModelCard, write_card
+from tcs_themes.coding.model.model_card import ModelCard, write_card
 from tcs_themes.errors import MissingExtraError, ModelError
 
 MODEL_FORMAT = "tcs-themes-model/1"
@@ -31,14 +33,18 @@ MODEL_SUFFIX = ".skops"
 
 #: Types a model file may contain beyond those skops trusts by default.
 TRUSTED_TYPES: tuple[str, ...] = (
-    "tcs_themes.coding.classifier.ThemeClassifier",
+    "tcs_themes.coding.model.classifier.ThemeClassifier",
     "tcs_themes.codebook.model.Codebook",
     "tcs_themes.codebook.model.Pattern",
     "tcs_themes.codebook.model.Theme",
 )
 
+#: Where the classifier lived before the coding package was split into ``rules/`` and ``model/``;
+#: model files saved then name it so, and still load.
+_FORMER_CLASSIFIER_MODULE = "tcs_themes.coding.classifier"
+
 #: The model shipped with the package, trained on the sample consultation.
-DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "tcs-sample.skops"
+DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "tcs-sample.skops"
 
 
 def save_model(coder: HybridCoder, path: str | Path, card: ModelCard | None = None) -> Path:
@@ -94,10 +100,12 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
         raise ModelError(str(source), "model file not found; check the path or train one with 'tcs-themes train'")
     if not zipfile.is_zipfile(source):
         raise ModelError(str(source), "not a skops model file; models are saved by 'tcs-themes train' (pickle files are refused)")
+    trusted = [*TRUSTED_TYPES, f"{_FORMER_CLASSIFIER_MODULE}.ThemeClassifier"]
+    sys.modules.setdefault(_FORMER_CLASSIFIER_MODULE, classifier_module)
     try:
-        bundle = sio.load(source, trusted=list(TRUSTED_TYPES))
+        bundle = sio.load(source, trusted=trusted)
     except UntrustedTypesFoundException:
-        refused = sorted(set(sio.get_untrusted_types(file=source)) - set(TRUSTED_TYPES))
+        refused = sorted(set(sio.get_untrusted_types(file=source)) - set(trusted))
         raise ModelError(
             str(source),
             f"refused: the file contains untrusted types ({', '.join(refused)}); only load models you trained",

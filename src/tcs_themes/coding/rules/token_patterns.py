@@ -13,7 +13,7 @@ checked only in comments where all its gates matched. The spans found
 are exactly those of one ``Matcher`` over every comment.
 
 ``LEMMA`` constraints are rewritten as ``LOWER`` sets of the words with that
-lemma (:func:`~tcs_themes.coding.nlp.words_with_lemma`), so comments need no
+lemma (:func:`~tcs_themes.coding.rules.nlp.words_with_lemma`), so comments need no
 lemmas; a ``LEMMA`` constraint that cannot be rewritten (``REGEX`` ...) makes
 the comment be lemmatized before its pattern runs.
 """
@@ -30,7 +30,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from tcs_themes.coding.nlp import make_nlp, words_with_lemma
+from tcs_themes.coding.rules.nlp import make_nlp, words_with_lemma
 
 _REPEAT = re.compile(r"\{(\d*)(?:,\d*)?\}")
 _WORD_ATTRIBUTES = ("LOWER", "ORTH", "TEXT")

@@ -3,7 +3,7 @@
 :class:`PhraseIndex` does what spaCy's ``PhraseMatcher`` does on the
 ``LOWER`` attribute (every match of every phrase, overlapping and nested
 ones included), but over the flat token arrays of a batch
-(:class:`~tcs_themes.coding.chunk_tokens.TokenBatch`) with array
+(:class:`~tcs_themes.coding.rules.chunk_tokens.TokenBatch`) with array
 operations: each token is looked up once in the phrases' vocabulary, each
 window of ``n`` known tokens gets a rolling 64-bit code, and the codes are
 looked up among the phrases of that length; every candidate is then
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tcs_themes.coding.chunk_tokens import TokenBatch
+from tcs_themes.coding.rules.chunk_tokens import TokenBatch
 
 #: Multipliers of the rolling code (odd 64-bit constants); the next is tried if one gives two phrases one code.
 _MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
@@ -57,8 +57,8 @@ class PhraseIndex:
 
     Examples
     --------
-    >>> from tcs_themes.coding.chunk_tokens import ChunkTokenizer
-    >>> from tcs_themes.coding.nlp import make_tokenizer_nlp
+    >>> from tcs_themes.coding.rules.chunk_tokens import ChunkTokenizer
+    >>> from tcs_themes.coding.rules.nlp import make_tokenizer_nlp
     >>> nlp = make_tokenizer_nlp()
     >>> index = PhraseIndex()
     >>> index.add(1, [[t.lower for t in nlp.make_doc("green space")]])

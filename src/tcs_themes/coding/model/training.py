@@ -20,9 +20,9 @@ from tcs_themes.analysis.evaluation import evaluate_coding
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
 from tcs_themes.coding.hybrid import HybridCoder
-from tcs_themes.coding.labels import CodedLabels
-from tcs_themes.coding.embeddings import ENCODER_DISTRIBUTIONS, sentence_encoder
-from tcs_themes.coding.model_card import ModelCard, ThemeCard, library_versions, training_data_hash
+from tcs_themes.ingest.labels import CodedLabels
+from tcs_themes.coding.model.embeddings import ENCODER_DISTRIBUTIONS, sentence_encoder
+from tcs_themes.coding.model.model_card import ModelCard, ThemeCard, library_versions, training_data_hash
 
 
 #: Named classifier settings for ``tcs-themes train --preset``. ``default``: word 1-2 n-grams (fast
@@ -77,7 +77,7 @@ def preset_model(
         )
     if not PRESETS[preset] and not context_columns:
         return None
-    from tcs_themes.coding.classifier import ThemeClassifier
+    from tcs_themes.coding.model.classifier import ThemeClassifier
 
     context: dict[str, Any] = {}
     if context_columns:
@@ -174,7 +174,7 @@ def train_model(
     Parameters
     ----------
     labels : CodedLabels
-        Texts and codes, from :func:`tcs_themes.coding.labels.read_labels`.
+        Texts and codes, from :func:`tcs_themes.ingest.labels.read_labels`.
     codebook : Codebook
         The codebook the codes belong to.
     model : estimator, optional

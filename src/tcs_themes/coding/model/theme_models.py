@@ -15,7 +15,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from tcs_themes.coding.thresholds import (
+from tcs_themes.coding.model.thresholds import (
     FALLBACK_SLOPE,
     FALLBACK_THRESHOLD,
     THRESHOLD_MODES,

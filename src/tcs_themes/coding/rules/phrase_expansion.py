@@ -5,9 +5,9 @@ token of every comment, which makes a codebook of a few hundred such patterns
 slow. Most codebook token patterns are only sequences of words written as
 ``LOWER`` or ``LEMMA`` values or sets, some of them optional (``OP: "?"``):
 those are expanded into every word sequence they can match (a ``LEMMA`` into
-all the words with that lemma, :func:`~tcs_themes.coding.nlp.words_with_lemma`)
+all the words with that lemma, :func:`~tcs_themes.coding.rules.nlp.words_with_lemma`)
 and matched by the rule coder's phrase index on lower-case words
-(:mod:`tcs_themes.coding.phrase_index`), which finds exactly the same spans. Patterns with other attributes or operators stay in the
+(:mod:`tcs_themes.coding.rules.phrase_index`), which finds exactly the same spans. Patterns with other attributes or operators stay in the
 ``Matcher``.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tcs_themes.coding.nlp import words_with_lemma
+from tcs_themes.coding.rules.nlp import words_with_lemma
 
 #: Patterns that would expand to more phrases than this stay in the Matcher.
 MAX_PHRASES = 100_000

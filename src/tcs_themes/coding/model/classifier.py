@@ -23,9 +23,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from spacy.lang.en.stop_words import STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
-from tcs_themes.coding.embeddings import ENCODER_PACKAGES, sentence_encoder
-from tcs_themes.coding.explain import top_terms
-from tcs_themes.coding.features import (
+from tcs_themes.coding.model.embeddings import ENCODER_PACKAGES, sentence_encoder
+from tcs_themes.coding.model.explain import top_terms
+from tcs_themes.coding.model.features import (
     char_vectorizer,
     context_categories,
     context_matrix,
@@ -36,7 +36,7 @@ from tcs_themes.coding.features import (
     word_tfidf,
     word_vectorizer,
 )
-from tcs_themes.coding.theme_models import (
+from tcs_themes.coding.model.theme_models import (
     ThemeFitSettings,
     choose_prior_power,
     choose_thresholds,
@@ -45,7 +45,7 @@ from tcs_themes.coding.theme_models import (
     out_of_fold_f1,
     row_groups,
 )
-from tcs_themes.coding.thresholds import THRESHOLD_MODES, sigmoid
+from tcs_themes.coding.model.thresholds import THRESHOLD_MODES, sigmoid
 
 #: The evidence term of a theme the comment's sentence embedding (its overall meaning) pushed up.
 MEANING_TERM = "(meaning of the whole comment)"
@@ -181,7 +181,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         before this option existed load as "theme", as they were fitted.
     embeddings : str or None, default None
         A sentence encoder (a key of
-        :data:`tcs_themes.coding.embeddings.ENCODER_PACKAGES`, e.g.
+        :data:`tcs_themes.coding.model.embeddings.ENCODER_PACKAGES`, e.g.
         ``"all-MiniLM-L6-v2"``) whose unit-length embedding of each text is
         added as a dense block: the model then reads what a comment means, not
         only its words (on pxtextmining, the largest single gain; see
@@ -367,7 +367,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if self.codebook is None:
             raise ValueError("this model uses rule evidence: give rule_matches, or set codebook")
         if getattr(self, "_rule_coder", None) is None:
-            from tcs_themes.coding.rules import RuleCoder
+            from tcs_themes.coding.rules.coder import RuleCoder
 
             self._rule_coder = RuleCoder(self.codebook)
         return self._rule_coder.match(texts)

@@ -1,15 +1,15 @@
 """The rule coder: match a codebook's patterns in comments with spaCy, keeping the evidence.
 
 Comments are split into spaCy's tokens (exactly as ``nlp.tokenizer`` splits
-them, each distinct word worked out once: :mod:`tcs_themes.coding.chunk_tokens`)
+them, each distinct word worked out once: :mod:`tcs_themes.coding.rules.chunk_tokens`)
 and every pattern is matched on lower-case words, with one phrase index over
-the whole batch (:mod:`tcs_themes.coding.phrase_index`, what spaCy's
+the whole batch (:mod:`tcs_themes.coding.rules.phrase_index`, what spaCy's
 ``PhraseMatcher`` with ``attr="LOWER"`` finds) wherever it can be: phrases as
 written; lemma phrases and simple token patterns expanded into every word
 sequence they match (a lemma into all the words with that lemma), see
-:mod:`tcs_themes.coding.phrase_expansion`. The few token patterns that cannot
+:mod:`tcs_themes.coding.rules.phrase_expansion`. The few token patterns that cannot
 be expanded are run with spaCy's ``Matcher``, each only on the comments that
-contain its required words (:mod:`tcs_themes.coding.token_patterns`). The spans
+contain its required words (:mod:`tcs_themes.coding.rules.token_patterns`). The spans
 found are the same as matching lemma phrases on lemmas and token patterns with
 the ``Matcher`` on every comment, many times faster, and comments need no
 lemmatizer. For
@@ -47,11 +47,11 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from tcs_themes.codebook.model import Codebook, Pattern
-from tcs_themes.coding.chunk_tokens import ChunkTokenizer, TokenBatch
-from tcs_themes.coding.nlp import make_nlp, make_tokenizer_nlp
-from tcs_themes.coding.phrase_expansion import expand_to_phrases
-from tcs_themes.coding.phrase_index import PhraseIndex, PhraseMatches
-from tcs_themes.coding.token_patterns import GatedTokenPatterns
+from tcs_themes.coding.rules.chunk_tokens import ChunkTokenizer, TokenBatch
+from tcs_themes.coding.rules.nlp import make_nlp, make_tokenizer_nlp
+from tcs_themes.coding.rules.phrase_expansion import expand_to_phrases
+from tcs_themes.coding.rules.phrase_index import PhraseIndex, PhraseMatches
+from tcs_themes.coding.rules.token_patterns import GatedTokenPatterns
 
 
 #: Prefix of the phrase-index keys of the token patterns' gate words.
@@ -114,7 +114,7 @@ class RuleCoder:
     ----------
     nlp : spacy.language.Language
         The pipeline the coder tokenizes with
-        (:func:`tcs_themes.coding.nlp.make_tokenizer_nlp`: tokens only), shared and cached.
+        (:func:`tcs_themes.coding.rules.nlp.make_tokenizer_nlp`: tokens only), shared and cached.
     codebook : Codebook
 
     Examples

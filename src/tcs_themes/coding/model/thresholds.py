@@ -85,7 +85,7 @@ def _best_on_grid(f1: np.ndarray) -> tuple[float, float]:
     return float(THRESHOLD_GRID[chosen]), float(best)
 
 
-#: How :class:`~tcs_themes.coding.classifier.ThemeClassifier` may choose thresholds.
+#: How :class:`~tcs_themes.coding.model.classifier.ThemeClassifier` may choose thresholds.
 THRESHOLD_MODES = ("theme", "shared", "auto")
 
 

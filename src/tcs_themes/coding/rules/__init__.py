@@ -1,0 +1,1 @@
+"""The rule coder: the spaCy pipeline, codebook phrases expanded and indexed, token patterns, and :class:`RuleCoder`."""
