@@ -9,15 +9,16 @@ warnings, with the closest known key.
 from __future__ import annotations
 
 import importlib.resources
-import warnings
 from pathlib import Path
 
 import yaml
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.codebook.validation import BuildResult, build_codebook, describe_path
-from tcs_themes.codebook.yaml_source import Problem, YamlDocument, parse_yaml
-from tcs_themes.errors import CodebookError, CodebookValidationError, CodebookWarning
+from tcs_themes.codebook.problems import raise_problems, read_text
+from tcs_themes.codebook.refi_qda import import_qdc
+from tcs_themes.codebook.validation import build_codebook
+from tcs_themes.codebook.yaml_source import parse_yaml
+from tcs_themes.errors import CodebookError
 
 #: The default codebook, relative to the repository root and to the installed package.
 DEFAULT_CODEBOOK = "codebooks/tcs.yaml"
@@ -77,8 +78,6 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     """
     source = Path(path) if path is not None else default_codebook_path()
     if source.suffix.lower() == ".qdc":
-        from tcs_themes.codebook.refi_qda import import_qdc
-
         return import_qdc(source)
     text = read_text(source, "codebook")
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
@@ -91,50 +90,6 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     result.problems[:0] = document.problems
     codebook = raise_problems(result, str(source), document)
     return Codebook(name=codebook.name, themes=codebook.themes, subthemes=codebook.subthemes, source=str(source))
-
-
-def read_text(source: Path, kind: str) -> str:
-    """Read a UTF-8 text file, or raise a :class:`CodebookError` saying what to do."""
-    if not source.is_file():
-        raise CodebookError(str(source), f"{kind} file not found; check the path")
-    try:
-        return source.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CodebookError(str(source), f"the {kind} is not UTF-8 text; save it as UTF-8") from None
-    except OSError as error:
-        raise CodebookError(str(source), f"cannot read the {kind} ({error.strerror or type(error).__name__})") from None
-
-
-def raise_problems(result: BuildResult, source: str, document: YamlDocument | None = None) -> Codebook:
-    """Warn about ``result.warnings``; raise all ``result.problems`` at once, else return the codebook.
-
-    Parameters
-    ----------
-    result : BuildResult
-        What :func:`build_codebook` found.
-    source : str
-        The file name to put in messages.
-    document : YamlDocument, optional
-        The parsed YAML, to name lines; without it problems are located by key only.
-    """
-    data = document.data if document is not None else None
-    for warning in result.warnings:
-        warnings.warn(CodebookWarning(f"{source} ({_locate(warning, document, data)}): {warning.message}"), stacklevel=3)
-    if result.problems or result.codebook is None:
-        ordered = sorted(result.problems, key=lambda p: _line(p, document) or 0)
-        raise CodebookValidationError(source, [f"{_locate(p, document, data)}: {p.message}" for p in ordered])
-    return result.codebook
-
-
-def _line(problem: Problem, document: YamlDocument | None) -> int | None:
-    return problem.line or (document.line(problem.path) if document is not None else None)
-
-
-def _locate(problem: Problem, document: YamlDocument | None, data: object) -> str:
-    key = describe_path(data, problem.path) if problem.path else ""
-    line = _line(problem, document)
-    parts = [f"line {line}" if line else "", f"key {key}" if key else ""]
-    return ", ".join(part for part in parts if part) or "top level"
 
 
 def _yaml_error_where(error: yaml.YAMLError) -> str | None:

@@ -29,8 +29,8 @@ import yaml
 from defusedxml import DefusedXmlException
 
 from tcs_themes import __version__
-from tcs_themes.codebook.load import raise_problems, read_text
 from tcs_themes.codebook.model import Codebook, Theme
+from tcs_themes.codebook.problems import raise_problems, read_text
 from tcs_themes.codebook.validation import build_codebook
 from tcs_themes.codebook.write import dump_yaml, theme_entry, write_text_atomic
 from tcs_themes.codebook.yaml_source import YamlDocument
