@@ -1,4 +1,6 @@
-"""Build REFI-QDA projects as other tools write them, for the .qdpx import tests.
+"""Coded tables and REFI-QDA projects as other tools write them, for the .qdpx tests.
+
+:func:`sample_coded` is the sample's coded table with a ``code_source`` column.
 
 :func:`nvivo_style_project` writes what an NVivo export of last year's coding
 looks like: the analyst's comments from the sample consultation, one text
@@ -24,9 +26,20 @@ from tcs_themes.schema import split_list
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMENTS = ROOT / "data" / "coded" / "comments.parquet"
+CODED = ROOT / "data" / "coded" / "coded.parquet"
+REGISTER = ROOT / "data" / "raw" / "sessions.yaml"
 NS = "urn:QDA-XML:project:1.0"
 #: The uncoded line a facilitator's note adds after every third comment (it holds a phone number to redact).
 FACILITATOR = "Facilitator: thanks all, questions to Jo on 07700 900123 please.\r\nNext question."
+
+
+def sample_coded() -> pd.DataFrame:
+    """The sample's coded table, with ``code_source``: analyst where the input had codes, some reviewed."""
+    coded = pd.read_parquet(CODED)
+    analyst = coded["Main theme"].notna() | coded["Theme"].notna()
+    source = pd.Series("machine", index=coded.index).mask(analyst, "analyst")
+    source.iloc[[5, 6, 7]] = "review"
+    return coded.assign(code_source=source)
 
 
 def fixed_guid(key: str) -> str:

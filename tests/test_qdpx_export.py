@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _qdpx_projects import CODED, REGISTER, ROOT, sample_coded
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -21,21 +22,9 @@ from tcs_themes.outputs.qdpx import MACHINE_USER, export_qdpx
 from tcs_themes.refi import PROJECT_NAMESPACE
 from tcs_themes.schema import split_list
 
-ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT.parent / "shared" / "specs" / "refi-qda" / "Project.xsd"
-CODED = ROOT / "data" / "coded" / "coded.parquet"
-REGISTER = ROOT / "data" / "raw" / "sessions.yaml"
 NS = {"q": PROJECT_NAMESPACE}
 runner = CliRunner()
-
-
-def sample_coded() -> pd.DataFrame:
-    """The sample's coded table, with ``code_source``: analyst where the input had codes, some reviewed."""
-    coded = pd.read_parquet(CODED)
-    analyst = coded["Main theme"].notna() | coded["Theme"].notna()
-    source = pd.Series("machine", index=coded.index).mask(analyst, "analyst")
-    source.iloc[[5, 6, 7]] = "review"
-    return coded.assign(code_source=source)
 
 
 @pytest.fixture(scope="module")

@@ -46,8 +46,9 @@ def import_qdpx_command(
     comments = result.comments
     coded = int((comments["codes"].fillna("") != "").sum())
     machine = int((comments["machine_codes"].fillna("") != "").sum())
-    XX
-    for heading in ("Text sources", "Comments", "Analyst-coded", "Machine-coded", "Codings", "Uncoded spans", "Other log rows"):
+    origin = result.origin or "origin not given"
+    table = Table(title=escape(f"Imported from {project.name} ({origin})"), title_justify="left")
+    for heading in ("Sources", "Comments", "Analyst", "Machine", "Codings", "Uncoded spans", "Other log"):
         table.add_column(heading, justify="right")
     uncoded = int((result.log["reason"] == "uncoded-text").sum())
     table.add_row(
