@@ -268,3 +268,28 @@ def test_cli_import_writes_the_table_and_the_log(nvivo: dict, tmp_path: Path) ->
     log = pd.read_csv(tmp_path / "comments.import-log.csv")
     assert len(table) == len(nvivo["coded"]) and (log["reason"] == "uncoded-text").all()
     assert "07700" not in out.read_bytes().decode("latin-1") + (tmp_path / "comments.import-log.csv").read_text()
+
+
+def test_maxqda_style_variables_selection_cases_and_memo_selections(tmp_path: Path, codebook) -> None:
+    variables = ('<Variables><Variable guid="40000000-0000-4000-8000-000000000001" name="Age group" typeOfVariable="Text"/>'
+                 '<Variable guid="40000000-0000-4000-8000-000000000002" name="Text" typeOfVariable="Text"/>'
+                 '<Variable guid="40000000-0000-4000-8000-000000000003" name="Strand" typeOfVariable="Text"/></Variables>')
+    value = ('<VariableValue><VariableRef targetGUID="40000000-0000-4000-8000-00000000000{}"/>'
+             "<TextValue>{}</TextValue></VariableValue>")
+    cases = ('<Cases><Case guid="50000000-0000-4000-8000-000000000001" name="Resident 1">' + value.format(3, "Strand 3")
+             + '<SelectionRef targetGUID="10000000-0000-4000-8000-000000000002"/></Case></Cases>')
+    memo = ('<PlainTextSelection guid="10000000-0000-4000-8000-000000000009" startPosition="0" endPosition="6">'
+            "<Description>a memo</Description></PlainTextSelection>")
+    body = codes_xml("Clarity", "Green spaces") + variables + cases + (
+        '<Sources><TextSource guid="30000000-0000-4000-8000-000000000001" name="Survey" plainTextPath="internal://s.txt">'
+        f"{memo}{selection(0, 6, 0, guid=1)}{selection(7, 12, 1, guid=2)}"
+        + value.format(1, "25-34") + value.format(2, "free text") + "</TextSource></Sources>"
+    )
+    result = import_qdpx(project(tmp_path / "p.qdpx", body, {"sources/s.txt": b"jargon parks"}), codebook)
+    table = result.comments
+    assert table["text"].tolist() == ["jargon", "parks"] and table["codes"].tolist() == ["clarity", "green_spaces"]
+    assert table["age_group"].tolist() == ["25-34", "25-34"] and table["case_text"].tolist() == ["free text"] * 2
+    assert table["strand"].isna().tolist() == [True, False] and table["strand"].iloc[1] == "Strand 3"
+    assert result.log.empty
+    empty = import_qdpx(project(tmp_path / "e.qdpx", codes_xml("Clarity")), codebook)
+    assert empty.comments.empty and "codes" in empty.comments.columns and empty.sources == 0

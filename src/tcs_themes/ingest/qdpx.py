@@ -103,12 +103,13 @@ class QdpxImport:
 
 @dataclass
 class _Segment:
+    """One span of a source's text, with the codings of every selection over it."""
+
     start: int
     end: int
     name: str | None = None
-    users: list[str] = field(default_factory=list)  # the creating user of each coding, in order
-    codes: list[Theme] = field(default_factory=list)
-    cases: list[str] = field(default_factory=list)
+    codings: list[tuple[Theme, str]] = field(default_factory=list)  # (theme, its creating user's GUID)
+    users: set[str] = field(default_factory=set)  # the selections' creating users
 
 
 def import_qdpx(path: str | Path, codebook: Codebook) -> QdpxImport:
@@ -238,7 +239,7 @@ class _Reader:
                 continue
             sources += 1
             for record in self._comments(element, text, label, used_ids):
-                codings += len(record.pop("_codings"))
+                codings += int(record.pop("_codings"))
                 records.append(record)
         comments = self._frame(records)
         log = pd.DataFrame(self.log, columns=list(IMPORT_LOG_COLUMNS)).astype("string")
@@ -284,21 +285,20 @@ class _Reader:
                 self._note(label, BAD_SELECTION, f"positions {start}-{end} are outside the text (0-{len(text)})", (start, end))
                 continue
             user = _guid(selection.get("creatingUser"))
-            codes, users, cases = [], [], list(self.selection_cases.get(_guid(selection.get("guid")), []))
+            codings, cases = [], list(self.selection_cases.get(_guid(selection.get("guid")), []))
             for coding in selection.findall(f"{self.ns}Coding"):
                 ref = coding.find(f"{self.ns}CodeRef")
                 target = _guid(ref.get("targetGUID")) if ref is not None else ""
                 if target in self.codes:
-                    codes.append(self.codes[target])
-                    users.append(_guid(coding.get("creatingUser")) or user)
+                    codings.append((self.codes[target], _guid(coding.get("creatingUser")) or user))
                 elif target in self.cases:
                     cases.append(target)
             case_spans.extend((start, end, case) for case in cases)
-            if cases and not codes and selection.find(f"{self.ns}Coding") is not None:
+            if cases and not codings and selection.find(f"{self.ns}Coding") is not None:
                 continue  # only says which case the span belongs to
             segment = spans.setdefault((start, end), _Segment(start, end, selection.get("name")))
-            segment.codes.extend(codes)
-            segment.users.extend(users or [user])
+            segment.codings.extend(codings)
+            segment.users.add(user)
         return [spans[key] for key in sorted(spans)], case_spans
 
     def _comments(self, element: ET.Element, text: str, label: str, used_ids: set[str]) -> list[dict[str, object]]:
@@ -345,9 +345,10 @@ class _Reader:
             identifier = comment_id(Path(self.source).name, location)
         used_ids.add(identifier)
         text, redactions = redact(raw)
-        machine = [code for code, user in zip(segment.codes, segment.users, strict=False) if user in self.machine_users]
-        human = [code for code, user in zip(segment.codes, segment.users, strict=False) if user not in self.machine_users]
-        only_machine = bool(segment.users) and all(user in self.machine_users for user in segment.users)
+        machine = [code for code, user in segment.codings if user in self.machine_users]
+        human = [code for code, user in segment.codings if user not in self.machine_users]
+        coders = {user for _, user in segment.codings} or segment.users
+        only_machine = bool(coders) and coders <= self.machine_users
         themes, subthemes = _joined(human)
         machine_themes, machine_subthemes = _joined(machine)
         record: dict[str, object] = {
@@ -355,7 +356,7 @@ class _Reader:
             "session_id": label, "session_name": label, "text": text, "redactions": redactions,
             "codes": themes, "subtheme_codes": subthemes, "machine_codes": machine_themes,
             "machine_subtheme_codes": machine_subthemes, "code_source": "machine" if only_machine else "analyst",
-            "qdpx_source": label, "qdpx_start": segment.start, "qdpx_end": segment.end, "_codings": segment.codes,
+            "qdpx_source": label, "qdpx_start": segment.start, "qdpx_end": segment.end, "_codings": len(segment.codings),
         }
         for name, value in values.items():
             column = _column(name)
