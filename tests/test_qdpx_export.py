@@ -21,6 +21,7 @@ from tcs_themes.ingest.register import load_register
 from tcs_themes.outputs.qdpx import MACHINE_USER, export_qdpx
 from tcs_themes.refi import PROJECT_NAMESPACE
 from tcs_themes.schema import split_list
+from tcs_themes.tables import write_table
 
 SCHEMA = ROOT.parent / "shared" / "specs" / "refi-qda" / "Project.xsd"
 NS = {"q": PROJECT_NAMESPACE}
@@ -172,6 +173,19 @@ def test_text_xml_cannot_hold_is_dropped_and_a_theme_the_codebook_lacks_is_refus
     with pytest.raises(InputFileError, match="not_a_theme.*--codebook"):
         export_qdpx(coded, load_codebook(), tmp_path / "bad.qdpx")
     assert not (tmp_path / "bad.qdpx").exists()
+
+
+def test_comments_with_emoji_are_counted_for_a_warning(tmp_path: Path) -> None:
+    coded = pd.read_parquet(CODED).dropna(subset=["session_id"]).head(3).copy()
+    coded.loc[coded.index[0], "text"] = "Love the park \U0001F333 more trees please"
+    out = tmp_path / "p.qdpx"
+    assert export_qdpx(coded, load_codebook(), out).wide == 1
+    write_table(coded, tmp_path / "coded.parquet")
+    result = runner.invoke(app, ["export", str(tmp_path / "coded.parquet"), "--out", str(out)])
+    assert result.exit_code == 0 and "1 comments hold emoji" in result.output.replace("\n", " ")
+    root = ET.fromstring(zipfile.ZipFile(out).read("project.qde"))
+    second = root.findall(".//q:PlainTextSelection", NS)[1]
+    assert int(second.get("startPosition")) == len(coded["text"].iloc[0]) + 4  # code points: the tree counts one
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path, monkeypatch) -> None:

@@ -230,6 +230,13 @@ def export_command(
             + (f"; {result.skipped} comments with no text left out" if result.skipped else ""),
             highlight=False, markup=False,
         )
+        if result.wide:
+            stderr.print(
+                f"Warning: {result.wide} comments hold emoji or other characters outside the Basic Multilingual Plane; "
+                "NVivo and MAXQDA count each as two, so later selections in their sources look one character late "
+                "there (QualCoder is right). See docs/interop.md.",
+                highlight=False, markup=False, soft_wrap=True,
+            )
         return
     from tcs_themes.outputs.workbook import write_workbook
 

@@ -83,6 +83,10 @@ class QdpxExport:
         Codings (one per theme or sub-theme of a comment).
     skipped : int
         Comments with no text, which have nothing to select.
+    wide : int
+        Comments holding characters outside the Basic Multilingual Plane (emoji):
+        tools that count UTF-16 units (NVivo, MAXQDA) show the selections after
+        them in the same source shifted by one character per such character.
     """
 
     path: Path
@@ -90,6 +94,7 @@ class QdpxExport:
     comments: int
     codings: int
     skipped: int
+    wide: int = 0
 
 
 @dataclass
@@ -166,7 +171,7 @@ def export_qdpx(
             _case(cases, source, used)
     known = {theme.id for theme in (*codebook.themes, *codebook.subthemes)}
     files: dict[str, bytes] = {}
-    counts = {"comments": 0, "codings": 0, "skipped": 0}
+    counts = {"comments": 0, "codings": 0, "skipped": 0, "wide": 0}
     if sources:
         container = ET.SubElement(root, _tag("Sources"))
         for source in sources:
@@ -178,7 +183,7 @@ def export_qdpx(
             files[f"sources/{guid}.txt"] = _selections(element, source, users, known, counts, str(target)).encode("utf-8")
     qde = xml_document(root, PROJECT_NAMESPACE).replace('encoding="utf-8"', 'encoding="UTF-8"', 1)
     write_bytes_atomic(target, _zip({"project.qde": qde.encode("utf-8"), **files}))
-    return QdpxExport(target, len(sources), counts["comments"], counts["codings"], counts["skipped"])
+    return QdpxExport(target, len(sources), counts["comments"], counts["codings"], counts["skipped"], counts["wide"])
 
 
 def _tag(name: str) -> str:
@@ -278,6 +283,7 @@ def _selections(
             ET.SubElement(coding, _tag("CodeRef"), {"targetGUID": theme_guid(code)})
         parts.append(text)
         position += len(text)
+        counts["wide"] += any(ord(char) > 0xFFFF for char in text)
         counts["comments"] += 1
         counts["codings"] += len(codes)
     return "".join(parts) + ("\r\n" if parts else "")
