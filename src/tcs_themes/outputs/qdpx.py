@@ -221,12 +221,11 @@ def _sources(table: pd.DataFrame) -> list[_Source]:
         else:
             where = f"{_value(row, 'source_file') or ''}\n{_value(row, 'sheet') or ''}"
             keys.append((2, where, f"file {where}"))
-    table = table.assign(_key=[k[2] for k in keys])
-    order = sorted(set(keys))
+    groups = dict(tuple(table.groupby(pd.Series([k[2] for k in keys], index=table.index), sort=False)))
     sources: list[_Source] = []
     emails = 0
-    for kind, _, key in order:
-        rows = table[table["_key"] == key].drop(columns="_key")
+    for kind, _, key in sorted(set(keys)):
+        rows = groups[key]
         first = rows.iloc[0]
         if kind == 0:
             label = " ".join(v for v in (_value(first, "session_id"), _value(first, "session_name")) if v)
