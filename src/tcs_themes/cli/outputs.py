@@ -214,8 +214,12 @@ def export_command(
         str, typer.Option("--analyst", help="qdpx: the name of the user who made the analyst's and reviewed codes.")
     ] = "Analyst",
 ) -> None:
-    """Write the theme-count workbook (summary, strands, sessions, co-occurrence, comments, quotes, codebook,
-    method), or with --format qdpx the coded comments as a REFI-QDA project."""
+    """Write the theme-count workbook, or with --format qdpx the coded comments as a REFI-QDA project.
+
+    The workbook: summary, strands, sessions, co-occurrence, comments, quotes, codebook, method.
+    The project (.qdpx): codes, one text source per session or email, each comment's codes at its
+    exact position, for NVivo, ATLAS.ti, MAXQDA or QualCoder (docs/interop.md).
+    """
     from tcs_themes.errors import UsageError
 
     chosen = format or (ExportFormat.qdpx if out.suffix.lower() == ".qdpx" else ExportFormat.xlsx)
