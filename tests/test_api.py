@@ -88,6 +88,9 @@ PUBLIC = sorted(
         "write_report",
         "Report",
         "publish",
+        # exchange with QDA software
+        "export_qdpx",
+        "import_qdpx",
     ]
 )
 NAMES = [name for name in PUBLIC if name != "__version__"]

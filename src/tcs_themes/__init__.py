@@ -88,6 +88,9 @@ _EXPORTS: dict[str, str] = {
     "write_report": "tcs_themes.outputs.report",
     "Report": "tcs_themes.outputs.report",
     "publish": "tcs_themes.outputs.publish",
+    # exchange with QDA software (REFI-QDA projects)
+    "export_qdpx": "tcs_themes.outputs.qdpx",
+    "import_qdpx": "tcs_themes.ingest.qdpx",
 }
 
 # ``tcs_themes.ingest`` is both a subpackage and its main function. The function is
@@ -125,6 +128,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from tcs_themes.codebook.load import default_codebook_path, load_codebook
     from tcs_themes.codebook.refi_qda import export_qdc, import_qdc
+    from tcs_themes.ingest.qdpx import import_qdpx
+    from tcs_themes.outputs.qdpx import export_qdpx
     from tcs_themes.codebook.write import write_codebook_yaml
     from tcs_themes.coding.rules.coder import RuleCoder, RuleMatch
     from tcs_themes.codebook.model import (

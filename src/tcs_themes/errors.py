@@ -100,3 +100,7 @@ class LabelsError(InputFileError):
 
 class CodingInputError(InputFileError):
     """An input to ``code`` or ``evaluate`` has no text column or cannot be aligned with another file."""
+
+
+class ProjectFileError(InputFileError):
+    """A REFI-QDA project (``.qdpx``) is not a zip, not REFI-QDA, over the size limits, or unsafe to read."""

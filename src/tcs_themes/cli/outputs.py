@@ -37,6 +37,13 @@ class By(str, Enum):
     source = "source"
 
 
+class ExportFormat(str, Enum):
+    """Formats for ``export --format``."""
+
+    xlsx = "xlsx"
+    qdpx = "qdpx"
+
+
 class BasisChoice(str, Enum):
     """Bases for ``count --basis``."""
 
@@ -191,12 +198,50 @@ def quotes_command(
 @clean_errors
 def export_command(
     coded: CodedArg,
-    out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write: a workbook (.xlsx) or a REFI-QDA project (.qdpx).")],
     codebook: CodebookOpt = None,
     register: RegisterOpt = None,
     exercises: ExercisesOpt = None,
+    format: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            help="xlsx: the theme-count workbook; qdpx: a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or "
+            "QualCoder (default: from the --out extension).",
+        ),
+    ] = None,
+    analyst: Annotated[
+        str, typer.Option("--analyst", help="qdpx: the name of the user who made the analyst's and reviewed codes.")
+    ] = "Analyst",
 ) -> None:
-    """Write the theme-count workbook: summary, strands, sessions, co-occurrence, comments, quotes, codebook, method."""
+    """Write the theme-count workbook, or with --format qdpx the coded comments as a REFI-QDA project.
+
+    The workbook: summary, strands, sessions, co-occurrence, comments, quotes, codebook, method.
+    The project (.qdpx): codes, one text source per session or email, each comment's codes at its
+    exact position, for NVivo, ATLAS.ti, MAXQDA or QualCoder (docs/interop.md).
+    """
+    from tcs_themes.errors import UsageError
+
+    chosen = format or (ExportFormat.qdpx if out.suffix.lower() == ".qdpx" else ExportFormat.xlsx)
+    if out.suffix.lower() != f".{chosen.value}":
+        raise UsageError(f"--out {out}: with --format {chosen.value} the file must end in .{chosen.value}")
+    if chosen is ExportFormat.qdpx:
+        from tcs_themes.outputs.qdpx import export_qdpx
+
+        result = export_qdpx(_read_coded(coded), _codebook(codebook), out, register=_register(register), analyst=analyst)
+        stdout.print(
+            f"Wrote {result.path}: {result.comments} comments in {result.sources} sources, {result.codings} codings"
+            + (f"; {result.skipped} comments with no text left out" if result.skipped else ""),
+            highlight=False, markup=False,
+        )
+        if result.wide:
+            stderr.print(
+                f"Warning: {result.wide} comments hold emoji or other characters outside the Basic Multilingual Plane; "
+                "NVivo and MAXQDA count each as two, so later selections in their sources look one character late "
+                "there (QualCoder is right). See docs/interop.md.",
+                highlight=False, markup=False, soft_wrap=True,
+            )
+        return
     from tcs_themes.outputs.workbook import write_workbook
 
     inputs = _publishing_inputs(coded, codebook, register, exercises)

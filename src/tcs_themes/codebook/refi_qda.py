@@ -18,15 +18,12 @@ external entities are refused.
 from __future__ import annotations
 
 import re
-import uuid
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import defusedxml.ElementTree as SafeET
 import yaml
-from defusedxml import DefusedXmlException
 
 from tcs_themes import __version__
 from tcs_themes.codebook.model import Codebook, Theme
@@ -35,38 +32,36 @@ from tcs_themes.codebook.validation import build_codebook
 from tcs_themes.codebook.write import dump_yaml, theme_entry, write_text_atomic
 from tcs_themes.codebook.yaml_source import YamlDocument
 from tcs_themes.errors import CodebookError, CodebookWarning
+from tcs_themes.refi import CODEBOOK_NAMESPACE as NAMESPACE
+from tcs_themes.refi import GUID_NAMESPACE, PROJECT_NAMESPACE, parse_refi_xml, split_tag, theme_guid, xml_document, xml_text
 
-NAMESPACE = "urn:QDA-XML:codebook:1.0"
-PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
-#: UUID-5 namespace of theme GUIDs: ``uuid5(GUID_NAMESPACE, theme_id)``.
-GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/tcs-themes/codebook")
+__all__ = ["GUID_NAMESPACE", "NAMESPACE", "add_codes", "codebook_to_qdc", "export_qdc", "import_qdc", "theme_guid"]
+
 #: The line that starts the tcs-themes block in a code's description.
 RULES_MARKER = "[tcs-themes]"
 _RULE_KEYS = ("id", "patterns", "exclusions", "examples")
 
 
-def theme_guid(theme_id: str) -> str:
-    """Return the stable REFI-QDA GUID of a theme id (upper-case UUID 5).
+def add_codes(parent: ET.Element, codebook: Codebook, namespace: str = NAMESPACE) -> ET.Element:
+    """Add ``<Codes>`` to ``parent``: one ``<Code>`` per theme, its sub-themes nested; return it.
 
-    Examples
-    --------
-    >>> theme_guid("clarity") == theme_guid("clarity")
-    True
+    Each code has the theme's stable GUID (:func:`theme_guid`), name, colour
+    and description (with the ``[tcs-themes]`` rules block). ``namespace`` is
+    the codebook's (``.qdc``) or the project's (``.qde``).
     """
-    return str(uuid.uuid5(GUID_NAMESPACE, theme_id)).upper()
+    codes = ET.SubElement(parent, f"{{{namespace}}}Codes")
+    for theme in codebook.themes:
+        element = _code_element(codes, theme, namespace)
+        for sub in codebook.subthemes_of(theme.id):
+            _code_element(element, sub, namespace)
+    return codes
 
 
 def codebook_to_qdc(codebook: Codebook) -> str:
     """Return ``codebook`` as the XML text of a REFI-QDA ``.qdc`` file."""
-    ET.register_namespace("", NAMESPACE)
     root = ET.Element(_tag("CodeBook"), {"origin": f"tcs-themes {__version__}"})
-    codes = ET.SubElement(root, _tag("Codes"))
-    for theme in codebook.themes:
-        element = _code_element(codes, theme)
-        for sub in codebook.subthemes_of(theme.id):
-            _code_element(element, sub)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    add_codes(root, codebook)
+    return xml_document(root, NAMESPACE)
 
 
 def export_qdc(codebook: Codebook, path: str | Path) -> Path:
@@ -131,33 +126,22 @@ def _tag(name: str) -> str:
     return f"{{{NAMESPACE}}}{name}"
 
 
-def _code_element(parent: ET.Element, theme: Theme) -> ET.Element:
-    attributes = {"guid": theme_guid(theme.id), "name": theme.name, "isCodable": "true"}
+def _code_element(parent: ET.Element, theme: Theme, namespace: str) -> ET.Element:
+    attributes = {"guid": theme_guid(theme.id), "name": xml_text(theme.name), "isCodable": "true"}
     if theme.colour:
         attributes["color"] = theme.colour.upper()
-    element = ET.SubElement(parent, _tag("Code"), attributes)
+    element = ET.SubElement(parent, f"{{{namespace}}}Code", attributes)
     rules = {key: value for key, value in theme_entry(theme).items() if key in _RULE_KEYS}
     block = f"{RULES_MARKER}\n{dump_yaml(rules)}".rstrip()
-    ET.SubElement(element, _tag("Description")).text = f"{theme.description}\n\n{block}" if theme.description else block
+    description = f"{theme.description}\n\n{block}" if theme.description else block
+    ET.SubElement(element, f"{{{namespace}}}Description").text = xml_text(description)
     return element
 
 
 def _parse(source: Path, text: str) -> ET.Element:
-    try:
-        root = SafeET.fromstring(text.encode("utf-8"), forbid_dtd=True)
-    except DefusedXmlException as error:
-        raise CodebookError(
-            str(source),
-            f"refused: the XML declares a DTD or entities ({type(error).__name__}), which REFI-QDA codebooks "
-            "never need and XML bombs use; export the codebook again from your QDA software",
-        ) from None
-    except ET.ParseError as error:
-        line, column = error.position
-        raise CodebookError(
-            str(source), "not well-formed XML; is it a complete .qdc file?", f"line {line}, column {column + 1}"
-        ) from None
+    root = parse_refi_xml(text.encode("utf-8"), str(source), CodebookError, "a complete .qdc file")
     if root.tag != _tag("CodeBook"):
-        namespace, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+        namespace, local = split_tag(root.tag)
         if namespace == PROJECT_NAMESPACE:
             problem = "this is a REFI-QDA project (.qde), not a codebook; export a codebook (.qdc) instead"
         else:
