@@ -93,6 +93,23 @@ def test_a_table_without_a_text_column_is_a_clear_error(tmp_path: Path, coder) -
         code_files([source], tmp_path / "out", coder)
     summary = code_files([source], tmp_path / "out", coder, text_column="body")
     assert summary.coded == 1
+    coded = pd.read_parquet(tmp_path / "out" / "coded.parquet")
+    assert coded.columns[:2].tolist() == ["comment_id", "text"] and coded["text"].tolist() == ["jargon"]
+
+
+def test_a_table_without_comment_ids_gets_them_and_its_text_redacted(tmp_path: Path, coder) -> None:
+    """A user's own Parquet table: ids from file name and row (not the batch), the user's id column unchanged."""
+    source = tmp_path / "plain.parquet"
+    texts = [TEXTS[i % 30] for i in range(25)]
+    texts[7] = "Email jo@example.org about more trees in the park"
+    pd.DataFrame({"id": range(500, 525), "text": texts}).to_parquet(source, row_group_size=10)
+    code_files([source], tmp_path / "one", coder, batch_size=1000)
+    code_files([source], tmp_path / "small", coder, batch_size=4)
+    coded = pd.read_parquet(tmp_path / "one" / "coded.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "small" / "coded.parquet"), coded)
+    assert coded.columns[:2].tolist() == ["comment_id", "id"] and coded["id"].tolist() == list(range(500, 525))
+    assert coded["comment_id"].is_unique and coded["comment_id"].str.fullmatch(r"c[0-9a-f]{12}").all()
+    assert coded.loc[7, "text"] == "Email [EMAIL] about more trees in the park" and coded.loc[7, "redactions"] == 1
 
 
 def test_an_empty_table_gives_empty_outputs_with_headers(tmp_path: Path, coder) -> None:
