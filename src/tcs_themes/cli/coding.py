@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from tcs_themes.cli.app import app, clean_errors
@@ -35,6 +36,17 @@ def _codebook(path: Path | None):  # noqa: ANN202 - returns a Codebook
     from tcs_themes.codebook import load_codebook
 
     return load_codebook(path)
+
+
+def _skipped(skipped: dict[str, int]) -> str:
+    """``"skipped: 265 rows with no codes, 1 row with no text"``, or ``"no rows skipped"``."""
+    if not skipped:
+        return "no rows skipped"
+    parts = []
+    for reason, count in skipped.items():
+        verb = "with" if reason.startswith("no ") else "coded with"
+        parts.append(f"{count} row{'s' if count != 1 else ''} {verb} {reason}")
+    return "skipped: " + ", ".join(parts)
 
 
 def _fmt(value: float | None) -> str:
@@ -82,6 +94,14 @@ def train(
             "(e.g. 1.0; 0: no copies). Slower to train, often more accurate (docs/classifier.md).",
         ),
     ] = 0.0,
+    ignore_unknown_themes: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown-themes",
+            help="Skip themes the codebook lacks (values and 0/1 columns) with a warning, instead of stopping; "
+            "rows coded only with them are skipped.",
+        ),
+    ] = False,
 ) -> None:
     """Train a model on analyst-coded comments and write it with its model card."""
     from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
@@ -97,9 +117,16 @@ def train(
     except ValueError as error:
         raise UsageError(str(error)) from None
     labels = read_labels(
-        coded_files, book, text_column=text_column, theme_columns=theme_column, context_columns=context or ()
+        coded_files,
+        book,
+        text_column=text_column,
+        theme_columns=theme_column,
+        context_columns=context or (),
+        ignore_unknown_themes=ignore_unknown_themes,
     )
-    stderr.print(f"Training on {len(labels)} coded comments ({labels.n_skipped} rows without codes skipped)...")
+    for warning in labels.warnings:
+        stderr.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    stderr.print(f"Training on {len(labels)} coded comments ({_skipped(labels.skipped)})...", highlight=False, soft_wrap=True)
     coder, card = train_model(
         labels,
         book,
