@@ -27,6 +27,7 @@ def texts() -> list[str]:
     comments = pd.read_parquet(ROOT / "data" / "coded" / "comments.parquet", columns=["text"])
     texts = comments["text"].iloc[::25].head(40).tolist()
     texts[3] = "Ring me on 07700 900123 about the park: it needs more trees and benches."
+    texts[5] = texts[6]  # a repeated comment is still a row of its own
     return texts
 
 
@@ -53,6 +54,7 @@ def test_code_count_quotes_export_report_on_a_plain_csv(tmp_path: Path, texts: l
     if own_id:
         assert coded["id"].tolist() == table["id"].tolist()
     assert "[PHONE]" in coded["text"].iloc[3] and "07700" not in " ".join(coded["text"])
+    assert coded["location"].tolist()[:2] == ["feedback!R2", "feedback!R3"]  # every row kept, as the file numbers them
     assert read_table(tmp_path / "coded" / "coded.csv")["comment_id"].tolist() == coded["comment_id"].tolist()
 
     for written in ("coded.parquet", "coded.csv", "uncoded.csv"):

@@ -107,7 +107,8 @@ def test_a_table_without_comment_ids_gets_them_and_its_text_redacted(tmp_path: P
     code_files([source], tmp_path / "small", coder, batch_size=4)
     coded = pd.read_parquet(tmp_path / "one" / "coded.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "small" / "coded.parquet"), coded)
-    assert coded.columns[:2].tolist() == ["comment_id", "id"] and coded["id"].tolist() == list(range(500, 525))
+    assert coded.columns[:3].tolist() == ["comment_id", "location", "id"] and coded["id"].tolist() == list(range(500, 525))
+    assert coded["location"].tolist()[:2] == ["plain!R1", "plain!R2"]
     assert coded["comment_id"].is_unique and coded["comment_id"].str.fullmatch(r"c[0-9a-f]{12}").all()
     assert coded.loc[7, "text"] == "Email [EMAIL] about more trees in the park" and coded.loc[7, "redactions"] == 1
 

@@ -87,13 +87,7 @@ class CodingSummary:
 
 
 def _is_table(path: Path, column: str) -> bool:
-    """Whether ``path`` is streamed as a comments table rather than ingested.
-
-    A .parquet file is; a .csv is when its header has ``comment_id`` and the
-    text column, as the tables ``ingest`` and ``code`` write. Any other CSV (a
-    user's own, with or without an ``id`` column) is read by ingest like a
-    spreadsheet, which gives each row its ``comment_id`` and redacts its text.
-    """
+    """A .parquet file, or a .csv whose header has the text column, is a comments table (streamed)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return True
@@ -103,7 +97,7 @@ def _is_table(path: Path, column: str) -> bool:
         header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
     except (OSError, ValueError, UnicodeDecodeError):
         return False
-    return "comment_id" in header and column in header
+    return column in header
 
 
 def _text_in_text_column(chunk: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -178,12 +172,13 @@ def iter_comments(
 ) -> Iterator[pd.DataFrame]:
     """Yield the input comments in batches of at most ``batch_size`` rows, in input order.
 
-    Tables (``.parquet``, or ``.csv`` with ``comment_id`` and the text column)
-    are streamed; other inputs, plain CSVs included, are ingested together
-    first, their errors and warnings appended to ``notices`` (the errors also
-    to ``errors``). Every batch has a ``comment_id`` and the comment text in
-    ``text`` (see :func:`_text_in_text_column`); rows of a table without
-    ``comment_id`` get one, and their text redacted, as ingest would
+    Tables (``.parquet``, or ``.csv`` with the text column) are streamed,
+    every row kept; other inputs are ingested together first, their errors
+    and warnings appended to ``notices`` (the errors also to ``errors``).
+    Every batch has a ``comment_id`` and the comment text in ``text`` (see
+    :func:`_text_in_text_column`): the rows of a table without ``comment_id``
+    (a user's own CSV, with or without an ``id`` column) get one, a
+    ``location`` and their text redacted, as ingest would give them
     (:func:`tcs_themes.ingest.plain_tables.identify_rows`).
 
     Raises
@@ -212,7 +207,7 @@ def iter_comments(
     for path in tables:
         if not path.is_file():
             raise CodingInputError(str(path), "file not found; check the path")
-        rows = 0
+        rows = 1 if path.suffix.lower() == ".csv" else 0  # a CSV's first data row is row 2, as Excel shows it
         for chunk in _table_chunks(path, batch_size):
             if column not in chunk.columns:
                 raise CodingInputError(
