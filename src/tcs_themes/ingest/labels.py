@@ -251,6 +251,20 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def theme_labels(cell: object) -> list[str]:
+    """Split a theme cell (``"clarity; Green spaces"``, ``;`` ``,`` ``|`` or new lines) into its labels.
+
+    "No theme" values (``uncoded``, ``none``, ``n/a``...) are left out.
+    """
+    labels = (label.strip() for label in _LIST_SPLIT.split(_cell_text(cell)))
+    return [label for label in labels if label and normalise_name(label) not in NO_THEME_VALUES]
+
+
+def is_true(value: object) -> bool:
+    """Whether a 0/1 cell says "coded" (``1``, ``x``, ``yes``, ``true``...)."""
+    return _cell_text(value).lower() in _TRUE_VALUES
+
+
 def is_indicator(series: pd.Series, *, any_true: bool = True) -> bool:
     """Whether ``series`` is a 0/1 column (``1``, ``x``, ``yes``... or empty), with a true cell if ``any_true``."""
     values = {_cell_text(v).lower() for v in series.dropna().unique()}
@@ -259,7 +273,14 @@ def is_indicator(series: pd.Series, *, any_true: bool = True) -> bool:
     return bool(values & _TRUE_VALUES) or not any_true
 
 
-def _pick_column(frame: pd.DataFrame, wanted: str | None, candidates: Sequence[str], path: str, what: str) -> str | None:
+def pick_column(frame: pd.DataFrame, wanted: str | None, candidates: Sequence[str], path: str, what: str) -> str | None:
+    """Return the column named ``wanted`` (any case and spacing), else the first of ``candidates`` found, else None.
+
+    Raises
+    ------
+    LabelsError
+        If ``wanted`` is given and the frame has no such column (the message lists the columns).
+    """
     normalised = {normalise_name(c): c for c in frame.columns}
     if wanted is not None:
         found = normalised.get(normalise_name(wanted))
@@ -296,7 +317,7 @@ def _detect_layout(
     text_column: str | None,
     theme_columns: Sequence[str] | None,
 ) -> _Layout:
-    text = _pick_column(frame, text_column, TEXT_HEADERS, path, "text")
+    text = pick_column(frame, text_column, TEXT_HEADERS, path, "text")
     if text is None:
         raise LabelsError(
             path,
@@ -306,7 +327,7 @@ def _detect_layout(
     indicators: dict[str, str] = {}
     unknown: list[str] = []
     if theme_columns:
-        lists = [_pick_column(frame, name, (), path, "theme") for name in theme_columns]
+        lists = [pick_column(frame, name, (), path, "theme") for name in theme_columns]
         lists = [c for c in lists if c is not None]
         for column in list(lists):
             if not is_indicator(frame[column], any_true=False):
@@ -339,8 +360,8 @@ def _detect_layout(
         )
     primary_names = ("main theme", "main theme id", "primary theme", "primary theme id", "theme", "theme id")
     primary = next((c for c in lists if normalise_name(c) in primary_names), None)
-    group = _pick_column(frame, None, GROUP_HEADERS, path, "session")
-    comment_id = _pick_column(frame, None, ("comment id",), path, "comment id")
+    group = pick_column(frame, None, GROUP_HEADERS, path, "session")
+    comment_id = pick_column(frame, None, ("comment id",), path, "comment id")
     return _Layout(text, lists, indicators, primary, group, comment_id, unknown)
 
 
@@ -419,12 +440,8 @@ def labels_from_frame(
         outside = False
         first = ""
         for column in layout.list_columns:
-            cell = _cell_text(record[column])
-            filled = filled or bool(cell)
-            for label in _LIST_SPLIT.split(cell):
-                label = label.strip()
-                if not label or normalise_name(label) in NO_THEME_VALUES:
-                    continue
+            filled = filled or bool(_cell_text(record[column]))
+            for label in theme_labels(record[column]):
                 theme = resolver.get(label)
                 if theme is None:
                     unknown.add(label, first_row + offset)
@@ -434,9 +451,9 @@ def labels_from_frame(
                 if column == layout.primary and not first:
                     first = theme
         for column, theme in layout.indicator_columns.items():
-            if _cell_text(record[column]).lower() in _TRUE_VALUES:
+            if is_true(record[column]):
                 indicator[position[theme]] = 1
-        outside = outside or any(_cell_text(record[c]).lower() in _TRUE_VALUES for c in layout.unknown_columns)
+        outside = outside or any(is_true(record[c]) for c in layout.unknown_columns)
         reason = NO_CODES if not filled and not keep_unlabelled else None
         if outside and not indicator.any() and not keep_unlabelled:
             reason = ONLY_UNKNOWN
@@ -459,7 +476,7 @@ def labels_from_frame(
         groups = [f"{Path(source).stem}/{sheet}"] * len(keep) if sheet else None
     context: dict[str, list[str] | None] = {}
     for name in context_columns:
-        column = _pick_column(frame, None, (normalise_name(name), *CONTEXT_HEADERS.get(name, ())), where, name)
+        column = pick_column(frame, None, (normalise_name(name), *CONTEXT_HEADERS.get(name, ())), where, name)
         context[name] = None if column is None else [" ".join(_cell_text(v).split()) for v in picked[column]]
     return CodedLabels(
         texts=[_cell_text(v) for v in picked[layout.text]],
@@ -474,7 +491,7 @@ def labels_from_frame(
     )
 
 
-def _read_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
+def read_coded_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
     """Return (sheet name, frame, first row number) for each table in ``path``."""
     suffix = path.suffix.lower()
     if suffix == ".csv" and path.is_file():
@@ -569,8 +586,8 @@ def read_labels(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     parts: list[CodedLabels] = []
-    for path in _expand(map(Path, paths)):
-        sheets = _read_sheets(path)
+    for path in expand_coded_paths(map(Path, paths)):
+        sheets = read_coded_sheets(path)
         found = [
             labels_from_frame(
                 frame,
@@ -597,7 +614,7 @@ def read_labels(
     return labels
 
 
-def _expand(paths: Iterable[Path]) -> list[Path]:
+def expand_coded_paths(paths: Iterable[Path]) -> list[Path]:
     """Replace each folder by its coded files (.xlsx, .xlsm, .csv, .parquet), sorted by name."""
     files: list[Path] = []
     for path in paths:
