@@ -76,7 +76,8 @@ def train(
         Preset,
         typer.Option(
             help="Classifier features: default (word n-grams, fast), accurate (+ character n-grams, slower) or "
-            'semantic (+ sentence embeddings: most accurate, codes ~100 comments a second; pip install "tcs-themes[embeddings]").'
+            "semantic (+ sentence embeddings: most accurate, codes ~100 comments a second; needs the embeddings "
+            "extra, see above)."
         ),
     ] = Preset.default,
     context: Annotated[
@@ -103,7 +104,10 @@ def train(
         ),
     ] = False,
 ) -> None:
-    """Train a model on analyst-coded comments and write it with its model card."""
+    """Train a model on analyst-coded comments and write it with its model card.
+
+    --preset semantic needs the embeddings extra: pip install "tcs-themes[embeddings]".
+    """
     from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
     from tcs_themes.ingest.labels import read_labels
     from tcs_themes.coding.model.model_card import card_paths
