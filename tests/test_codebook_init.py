@@ -49,7 +49,9 @@ def test_german_theme_names_init_train_code(tmp_path: Path) -> None:
     """One column of theme names (several per cell), German: ids are slugs, names keep their umlauts."""
     book = tmp_path / "codebook.yaml"
     output = _ok("codebook", "init", "--from-labels", GERMAN, "--theme-column", "Themen", "--out", book)
-    assert "3 themes, no patterns" in output and "Next: tcs-themes train" in output
+    assert "3 themes, no patterns" in output and "--text-column COLUMN --theme-column Themen" in output
+    output = _ok("codebook", "init", "--from-labels", GERMAN, "--theme-column", "Themen", "--out", book, "--force",
+                 "--text-column", "kommentar")
     codebook = load_codebook(book)
     assert [(t.id, t.name) for t in codebook.themes] == [
         ("grunflachen", "Grünflächen"), ("verkehr", "Verkehr"), ("wohnen", "Wohnen")
@@ -58,7 +60,7 @@ def test_german_theme_names_init_train_code(tmp_path: Path) -> None:
     assert codebook.name == "Themes from rueckmeldungen_de.csv"
 
     model = tmp_path / "de.skops"
-    assert "--theme-column Themen" in output  # the hint names the column train must read
+    assert "--text-column Kommentar --theme-column Themen" in output  # the hint names the columns train must read
     result = _run(
         "train", GERMAN, "--codebook", book, "--out", model, "--cv", "0", "--text-column", "Kommentar",
         "--theme-column", "Themen",

@@ -191,6 +191,9 @@ def init_command(
         typer.Option("--theme-column", help="Instead, the one column of theme names (several per cell: ; , | or new lines)."),
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="The codebook's name (default: Themes from FILE).")] = None,
+    text_column: Annotated[
+        str | None, typer.Option("--text-column", help="The comment text column, for the train command shown (default: detected).")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
 ) -> None:
     """Start a codebook from labelled data: an id and a name per theme, no patterns (train learns them)."""
@@ -203,7 +206,11 @@ def init_command(
     if out.exists() and not force:
         raise fail(f"{out} exists; choose another --out, or pass --force to replace it")
     starter = codebook_from_labels(
-        from_labels, theme_columns=[*(theme_columns or ()), *(more_columns or ())], theme_column=theme_column, name=name
+        from_labels,
+        theme_columns=[*(theme_columns or ()), *(more_columns or ())],
+        theme_column=theme_column,
+        name=name,
+        text_column=text_column,
     )
     write_starter_codebook(starter, out, from_labels.name)
     table = Table(title=f"{escape(starter.codebook.name)}: {len(starter.codebook.themes)} themes, no patterns")
@@ -214,6 +221,8 @@ def init_command(
     stdout.print(table)
     columns = [theme_column] if theme_column else [*(theme_columns or ()), *(more_columns or ())]
     train = ["tcs-themes", "train", str(from_labels), "--codebook", str(out), "--out", "model.skops"]
+    if starter.text_column is None or text_column is not None:
+        train += ["--text-column", starter.text_column or "COLUMN"]
     for column in columns:
         train += ["--theme-column", column]
     stdout.print(f"Wrote {escape(str(out))}. Next: {escape(shlex.join(train))}", highlight=False, soft_wrap=True)

@@ -21,6 +21,7 @@ from tcs_themes.codebook.validation import theme_id_from_name
 from tcs_themes.codebook.write import codebook_to_yaml, write_text_atomic
 from tcs_themes.errors import LabelsError, UsageError
 from tcs_themes.ingest.labels import (
+    TEXT_HEADERS,
     expand_coded_paths,
     is_indicator,
     is_true,
@@ -46,10 +47,14 @@ class StarterCodebook:
         Themes in the order their columns (or names) first appear; no patterns.
     coded : dict of str to int
         Theme id -> rows coded with it, over every file.
+    text_column : str or None
+        The first file's text column (given, or found by its usual names as
+        ``train`` finds it); None when ``train`` will need ``--text-column``.
     """
 
     codebook: Codebook
     coded: dict[str, int]
+    text_column: str | None = None
 
 
 def codebook_from_labels(
@@ -58,6 +63,7 @@ def codebook_from_labels(
     theme_columns: Sequence[str] = (),
     theme_column: str | None = None,
     name: str | None = None,
+    text_column: str | None = None,
 ) -> StarterCodebook:
     """Make a starter codebook from analyst-coded files.
 
@@ -75,6 +81,9 @@ def codebook_from_labels(
         Names differing only in case, accents or punctuation are one theme.
     name : str, optional
         The codebook's name (default: ``Themes from <first file name>``).
+    text_column : str, optional
+        The comment text column, checked to exist (default: found by its
+        usual names, as ``train`` does; see ``StarterCodebook.text_column``).
 
     Returns
     -------
@@ -94,9 +103,11 @@ def codebook_from_labels(
     files = expand_coded_paths(Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths))
     names: dict[str, str] = {}  # normalised name -> name as first written
     coded: dict[str, int] = {}
+    text: list[str | None] = []
     for path in files:
         for sheet, frame, _ in read_coded_sheets(path):
             where = f"{path} (sheet {sheet})" if sheet else str(path)
+            text.append(pick_column(frame, text_column, TEXT_HEADERS, where, "text"))
             if theme_column is not None:
                 labels = _names_in_column(frame, theme_column, where)
             else:
@@ -123,7 +134,7 @@ def codebook_from_labels(
         themes.append(Theme(id=theme_id, name=label))
         counts[theme_id] = coded[key]
     title = name or f"Themes from {files[0].name}"
-    return StarterCodebook(Codebook(name=title, themes=tuple(themes)), counts)
+    return StarterCodebook(Codebook(name=title, themes=tuple(themes)), counts, text[0] if text else None)
 
 
 def _indicator_columns(frame: pd.DataFrame, wanted: Sequence[str], where: str) -> dict[str, int]:
