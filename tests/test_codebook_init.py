@@ -49,7 +49,7 @@ def test_german_theme_names_init_train_code(tmp_path: Path) -> None:
     """One column of theme names (several per cell), German: ids are slugs, names keep their umlauts."""
     book = tmp_path / "codebook.yaml"
     output = _ok("codebook", "init", "--from-labels", GERMAN, "--theme-column", "Themen", "--out", book)
-    assert "3 themes, no patterns" in output and "--text-column COLUMN --theme-column Themen" in output
+    assert "codebook.yaml: 3 themes, no patterns" in output and "--text-column COLUMN --theme-column Themen" in output
     output = _ok("codebook", "init", "--from-labels", GERMAN, "--theme-column", "Themen", "--out", book, "--force",
                  "--text-column", "kommentar")
     codebook = load_codebook(book)

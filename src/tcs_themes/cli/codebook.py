@@ -213,9 +213,9 @@ def init_command(
         text_column=text_column,
     )
     write_starter_codebook(starter, out, from_labels.name)
-    table = Table(title=f"{escape(starter.codebook.name)}: {len(starter.codebook.themes)} themes, no patterns")
+    table = Table(title=escape(starter.codebook.name))
     for column in ("id", "name", "coded rows"):
-        table.add_column(column, justify="right" if column == "coded rows" else "left")
+        table.add_column(column, justify="right" if column == "coded rows" else "left", overflow="fold")
     for theme in starter.codebook.themes:
         table.add_row(theme.id, escape(theme.name), str(starter.coded[theme.id]))
     stdout.print(table)
@@ -225,4 +225,10 @@ def init_command(
         train += ["--text-column", starter.text_column or "COLUMN"]
     for column in columns:
         train += ["--theme-column", column]
-    stdout.print(f"Wrote {escape(str(out))}. Next: {escape(shlex.join(train))}", highlight=False, soft_wrap=True)
+    themes = len(starter.codebook.themes)
+    stdout.print(
+        f"Wrote {escape(str(out))}: {themes} theme{'s' if themes != 1 else ''}, no patterns. "
+        f"Next: {escape(shlex.join(train))}",
+        highlight=False,
+        soft_wrap=True,
+    )
