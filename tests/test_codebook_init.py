@@ -13,6 +13,7 @@ from tcs_themes.cli import app
 from tcs_themes.codebook import load_codebook
 from tcs_themes.codebook.from_labels import codebook_from_labels
 from tcs_themes.errors import LabelsError, UsageError
+from tcs_themes.ingest.labels import read_labels
 from tcs_themes.tables import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,14 +150,16 @@ def test_wrong_column_kinds_are_one_line_errors_saying_which_option_fits(tmp_pat
 
 def test_names_in_any_script_get_ids_and_too_many_names_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "names.csv"
-    pd.DataFrame({"text": ["a", "b", "c", "d"], "code": ["公园", "Πάρκα; 公园", "green spaces", "Green Spaces!"]}).to_csv(
-        path, index=False
-    )
+    pd.DataFrame(
+        {"text": ["a", "b", "c", "d", "e"], "code": ["公园", "Πάρκα; 公园", "green spaces", "Green Spaces!", "👍 | 👎"]}
+    ).to_csv(path, index=False)
     starter = codebook_from_labels(path, theme_column="code", name="Mixed")
     assert [(t.id, t.name) for t in starter.codebook.themes] == [
-        ("theme_1", "公园"), ("theme_2", "Πάρκα"), ("green_spaces", "green spaces")
+        ("theme_1", "公园"), ("theme_2", "Πάρκα"), ("green_spaces", "green spaces"), ("theme_4", "👍"), ("theme_5", "👎")
     ]
-    assert starter.coded == {"theme_1": 2, "theme_2": 1, "green_spaces": 2}
+    assert starter.coded == {"theme_1": 2, "theme_2": 1, "green_spaces": 2, "theme_4": 1, "theme_5": 1}
+    labels = read_labels(path, starter.codebook, theme_columns=["code"])
+    assert labels.Y.sum().tolist() == [2, 1, 2, 1, 1]
     free_text = tmp_path / "free.csv"
     pd.DataFrame({"text": ["x"] * 201, "code": [f"answer {i}" for i in range(201)]}).to_csv(free_text, index=False)
     with pytest.raises(LabelsError, match="more than 200 different theme names"):

@@ -25,9 +25,9 @@ from tcs_themes.ingest.labels import (
     expand_coded_paths,
     is_indicator,
     is_true,
-    normalise_name,
     pick_column,
     read_coded_sheets,
+    theme_key,
     theme_labels,
 )
 
@@ -101,7 +101,7 @@ def codebook_from_labels(
     if bool(theme_columns) == (theme_column is not None):
         raise UsageError("give either --theme-columns (one 0/1 column per theme) or --theme-column (theme names)")
     files = expand_coded_paths(Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths))
-    names: dict[str, str] = {}  # normalised name -> name as first written
+    names: dict[str, str] = {}  # theme_key -> name as first written
     coded: dict[str, int] = {}
     text: list[str | None] = []
     for path in files:
@@ -113,7 +113,7 @@ def codebook_from_labels(
             else:
                 labels = _indicator_columns(frame, theme_columns, where)
             for label, count in labels.items():
-                key = normalise_name(label)
+                key = theme_key(label)
                 names.setdefault(key, label)
                 coded[key] = coded.get(key, 0) + count
             if len(names) > MAX_STARTER_THEMES:

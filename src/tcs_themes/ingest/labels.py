@@ -142,6 +142,12 @@ class CodedLabels:
         return pd.DataFrame({"text": self.texts, **columns})
 
 
+def theme_key(value: object) -> str:
+    """The key two theme labels share when they name the same theme: :func:`normalise_name`, or
+    the label itself when it has no letter or digit (``"👍"`` and ``"👎"`` stay apart)."""
+    return normalise_name(value) or str(value).strip()
+
+
 def normalise_name(value: object) -> str:
     """Return ``value`` case-folded, without accents, with runs of non-alphanumerics as single spaces.
 
@@ -173,17 +179,16 @@ class ThemeResolver:
             self._add(theme.id, theme.name, theme.id)
 
     def _add(self, theme_id: str, name: str, target: str) -> None:
-        self._lookup[normalise_name(theme_id)] = target
-        self._lookup[normalise_name(name)] = target
-        self._lookup[normalise_name(theme_id.split("/")[-1])] = target
+        for key in (theme_id, name, theme_id.split("/")[-1]):
+            self._lookup[theme_key(key)] = target
 
     def get(self, label: object) -> str | None:
         """Return the theme id for ``label``, or None when it is not a theme."""
-        return self._lookup.get(normalise_name(label))
+        return self._lookup.get(theme_key(label))
 
     def close_matches(self, label: object) -> list[str]:
         """Return up to three theme ids whose id or name is close to ``label``."""
-        close = difflib.get_close_matches(normalise_name(label), list(self._lookup), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(theme_key(label), list(self._lookup), n=3, cutoff=0.6)
         return list(dict.fromkeys(self._lookup[c] for c in close))
 
 
@@ -192,13 +197,14 @@ class UnknownThemes:
 
     def __init__(self, resolver: ThemeResolver) -> None:
         self.resolver = resolver
-        self.rows: dict[str, list[int]] = {}
+        self.rows: dict[str, list[int]] = {}  # label as first written -> rows
         self.columns: list[str] = []
+        self._written: dict[str, str] = {}  # theme_key -> label as first written
 
     def add(self, label: str, row: int) -> None:
         """Record ``label`` (a cell value) at spreadsheet ``row``."""
-        key = next((k for k in self.rows if normalise_name(k) == normalise_name(label)), label)
-        self.rows.setdefault(key, []).append(row)
+        written = self._written.setdefault(theme_key(label), label)
+        self.rows.setdefault(written, []).append(row)
 
     def __bool__(self) -> bool:
         return bool(self.rows or self.columns)
