@@ -403,9 +403,9 @@ def code_files(
     Parameters
     ----------
     paths : sequence of path
-        Raw inputs (anything :func:`tcs_themes.ingest.ingest` reads, plain CSVs
-        included) and/or comments tables (``.parquet``, or ``.csv`` with
-        ``comment_id`` and text columns, as ``ingest`` and ``code`` write them).
+        Raw inputs (anything :func:`tcs_themes.ingest.ingest` reads) and/or
+        comments tables (``.parquet``, or ``.csv`` with the text column); a
+        table without ``comment_id`` gets one per row (see :func:`iter_comments`).
     out_dir : path
         The output folder (created if needed; earlier outputs are replaced).
     coder : HybridCoder
