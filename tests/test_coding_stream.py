@@ -145,3 +145,14 @@ def test_csv_outputs_as_excel_reads_them(tmp_path: Path, coder, comments) -> Non
     uncoded = pd.read_csv(tmp_path / "out" / "uncoded.csv", encoding="utf-8-sig", keep_default_na=False)
     assert uncoded["comment_id"].tolist() == back.loc[back["primary_theme"] == "uncoded", "comment_id"].tolist()
     assert len(uncoded) > 0
+
+
+def test_a_windows_1252_csv_with_a_text_column_is_read_by_ingest(tmp_path: Path, coder) -> None:
+    """Excel's plain 'CSV' export: not UTF-8, so ingest reads it (encoding detected) instead of the stream failing."""
+    source = tmp_path / "excel.csv"
+    source.write_bytes("id,text\r\n1,Café parks need more trees\r\n2,Who pays for the funding?\r\n".encode("cp1252"))
+    summary = code_files([source], tmp_path / "out", coder)
+    assert summary.comments == 2 and not summary.errors
+    coded = pd.read_parquet(tmp_path / "out" / "coded.parquet")
+    assert coded["text"].tolist() == ["Café parks need more trees", "Who pays for the funding?"]
+    assert coded["id"].tolist() == ["1", "2"] and coded["comment_id"].notna().all()

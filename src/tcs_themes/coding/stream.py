@@ -10,6 +10,7 @@ processes.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import multiprocessing
 import sys
@@ -87,7 +88,11 @@ class CodingSummary:
 
 
 def _is_table(path: Path, column: str) -> bool:
-    """A .parquet file, or a .csv whose header has the text column, is a comments table (streamed)."""
+    """A .parquet file, or a UTF-8 .csv whose header has the text column, is a comments table (streamed).
+
+    Other CSVs (another encoding, another delimiter, a title above the header)
+    are read by ingest, which understands them.
+    """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return True
@@ -97,7 +102,20 @@ def _is_table(path: Path, column: str) -> bool:
         header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
     except (OSError, ValueError, UnicodeDecodeError):
         return False
-    return column in header
+    return column in header and _is_utf8(path)
+
+
+def _is_utf8(path: Path, block: int = 1 << 20) -> bool:
+    """Whether the whole file decodes as UTF-8 (read a block at a time)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as stream:
+            while data := stream.read(block):
+                decoder.decode(data)
+            decoder.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _text_in_text_column(chunk: pd.DataFrame, column: str) -> pd.DataFrame:
