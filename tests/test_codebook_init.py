@@ -174,3 +174,15 @@ def test_a_folder_of_coded_files(tmp_path: Path) -> None:
     starter = codebook_from_labels(folder, theme_column="Themen")
     assert starter.codebook.ids == ["grunflachen", "verkehr", "wohnen", "sicherheit"]
     assert starter.codebook.name == "Themes from a.csv"
+
+
+def test_evaluate_also_stops_at_unknown_themes_or_skips_them(tmp_path: Path) -> None:
+    path = tmp_path / "typo.csv"
+    pd.DataFrame(
+        {"text": ["Too much jargon", "The park needs benches", "Fix the potholes"], "theme": ["Clarity", "Grean spaces", "Potholes"]}
+    ).to_csv(path, index=False)
+    message = _error("evaluate", path, "--method", "rules")
+    assert "2 themes are not in the codebook" in message and "did you mean green_spaces?" in message
+    result = _run("evaluate", path, "--method", "rules", "--ignore-unknown-themes")
+    assert result.exit_code == 0, result.output
+    assert "ignored 2 themes" in _flat(result.stderr) and "Per theme (1 comments)" in _flat(result.stdout)

@@ -38,6 +38,12 @@ def _codebook(path: Path | None):  # noqa: ANN202 - returns a Codebook
     return load_codebook(path)
 
 
+def _warn(warnings: list[str]) -> None:
+    """Print each warning as one line on stderr (escaped: a file or theme name may hold '[')."""
+    for warning in warnings:
+        stderr.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+
+
 def _skipped(skipped: dict[str, int]) -> str:
     """``"skipped: 265 rows with no codes, 1 row with no text"``, or ``"no rows skipped"``."""
     if not skipped:
@@ -128,8 +134,7 @@ def train(
         context_columns=context or (),
         ignore_unknown_themes=ignore_unknown_themes,
     )
-    for warning in labels.warnings:
-        stderr.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    _warn(labels.warnings)
     stderr.print(f"Training on {len(labels)} coded comments ({_skipped(labels.skipped)})...", highlight=False, soft_wrap=True)
     coder, card = train_model(
         labels,
@@ -229,6 +234,13 @@ def evaluate(
     theme_column: Annotated[
         list[str] | None, typer.Option("--theme-column", help="The analyst file's theme column(s). Default: detected.")
     ] = None,
+    ignore_unknown_themes: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown-themes",
+            help="Skip the analyst's themes the codebook lacks instead of stopping (rows coded only with them are left out).",
+        ),
+    ] = False,
 ) -> None:
     """Compare machine codes with an analyst's: precision, recall, F1, kappa and confused themes."""
     from tcs_themes.analysis.evaluate_files import evaluate_files, write_evaluation
@@ -245,7 +257,9 @@ def evaluate(
         coder=coder,
         text_column=text_column,
         theme_columns=theme_column,
+        ignore_unknown_themes=ignore_unknown_themes,
     )
+    _warn(result.warnings)
     table = Table(title=f"Per theme ({result.n_comments} comments)")
     for name in ("theme", "precision", "recall", "F1", "support", "predicted", "kappa"):
         table.add_column(name, justify="left" if name == "theme" else "right")
