@@ -184,7 +184,7 @@ def init_command(
     ] = None,
     more_columns: Annotated[
         list[str] | None,
-        typer.Argument(help="More 0/1 columns after --theme-columns.", show_default=False, metavar="[COLUMN]..."),
+        typer.Argument(help="More 0/1 columns after --theme-columns.", show_default=False, metavar="COLUMN"),
     ] = None,
     theme_column: Annotated[
         str | None,
