@@ -116,3 +116,61 @@ def test_no_text_or_no_theme_column_is_a_clear_error(tmp_path: Path) -> None:
         read_labels(no_theme, tiny_codebook())
     with pytest.raises(LabelsError, match="no text column 'body'"):
         read_labels(no_theme, tiny_codebook(), text_column="body")
+
+
+def test_every_unknown_theme_is_listed_once_in_one_line_or_skipped_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "typos.csv"
+    pd.DataFrame(
+        {
+            "text": ["secret words one", "two", "three", "four", "", "six"],
+            "themes": ["clarity", "Grean spaces", "Potholes; clarity", "potholes", "Grean spaces", None],
+            "Parking": [0, 1, 0, 0, 0, 0],  # a 0/1 theme column beside a list: not read
+        }
+    ).to_csv(path, index=False)
+
+    with pytest.raises(LabelsError) as caught:
+        read_labels(path, tiny_codebook())
+    message = str(caught.value)
+    assert "\n" not in message and "secret" not in message and "Parking" not in message
+    assert message.count("Grean spaces") == 1 and "'Grean spaces' (row 3; did you mean green_spaces?)" in message
+    assert "'Potholes' (rows 4, 5)" in message and "2 themes are not in the codebook 'tiny'" in message
+    assert "--ignore-unknown-themes" in message
+
+    labels = read_labels(path, tiny_codebook(), ignore_unknown_themes=True)
+    assert labels.texts == ["secret words one", "three"]
+    assert _coded_rows(labels) == [["clarity"], ["clarity"]]
+    assert labels.skipped == {"only themes not in the codebook": 2, "no text": 1, "no codes": 1}
+    assert len(labels.warnings) == 1 and "ignored 2 themes" in labels.warnings[0]
+    assert "2 rows coded only with them skipped" in labels.warnings[0]
+
+
+def test_zero_one_columns_the_codebook_lacks_are_named_not_read_as_theme_0(tmp_path: Path) -> None:
+    path = tmp_path / "onehot.csv"
+    pd.DataFrame(
+        {"comment": ["a", "b", "c"], "Clarity": [1, 0, 0], "Potholes": [0, 1, 0], "Respondent ID": [1, 1, 1]}
+    ).to_csv(path, index=False)
+
+    for columns in (None, ["Clarity", "Potholes"]):
+        with pytest.raises(LabelsError) as caught:
+            read_labels(path, tiny_codebook(), theme_columns=columns)
+        message = str(caught.value)
+        assert "1 theme is not in the codebook 'tiny': 0/1 column 'Potholes'" in message, message
+        assert "'0'" not in message and "Respondent" not in message
+
+    labels = read_labels(path, tiny_codebook(), theme_columns=["Clarity", "Potholes"], ignore_unknown_themes=True)
+    assert labels.texts == ["a", "c"] and _coded_rows(labels) == [["clarity"], []]
+    assert labels.skipped == {"only themes not in the codebook": 1}
+
+
+def test_theme_names_in_any_language_and_script(tmp_path: Path) -> None:
+    from tcs_themes.codebook import Codebook, Theme
+
+    book = Codebook("de", (Theme("grunflachen", "Grünflächen"), Theme("theme_2", "公园"), Theme("verkehr", "Verkehr")))
+    path = tmp_path / "de.csv"
+    pd.DataFrame(
+        {"Kommentar": ["Mehr Bäume", "Mehr Bänke", "Busse", "x"], "Thema": ["grünflächen", "公园", "VERKEHR; Grunflachen", ""]}
+    ).to_csv(path, index=False)
+
+    labels = read_labels(path, book, text_column="Kommentar", theme_columns=["Thema"])
+    assert _coded_rows(labels) == [["grunflachen"], ["theme_2"], ["grunflachen", "verkehr"]]
+    assert labels.skipped == {"no codes": 1}

@@ -93,6 +93,24 @@ def test_a_table_without_a_text_column_is_a_clear_error(tmp_path: Path, coder) -
         code_files([source], tmp_path / "out", coder)
     summary = code_files([source], tmp_path / "out", coder, text_column="body")
     assert summary.coded == 1
+    coded = pd.read_parquet(tmp_path / "out" / "coded.parquet")
+    assert coded.columns[:2].tolist() == ["comment_id", "text"] and coded["text"].tolist() == ["jargon"]
+
+
+def test_a_table_without_comment_ids_gets_them_and_its_text_redacted(tmp_path: Path, coder) -> None:
+    """A user's own Parquet table: ids from file name and row (not the batch), the user's id column unchanged."""
+    source = tmp_path / "plain.parquet"
+    texts = [TEXTS[i % 30] for i in range(25)]
+    texts[7] = "Email jo@example.org about more trees in the park"
+    pd.DataFrame({"id": range(500, 525), "text": texts}).to_parquet(source, row_group_size=10)
+    code_files([source], tmp_path / "one", coder, batch_size=1000)
+    code_files([source], tmp_path / "small", coder, batch_size=4)
+    coded = pd.read_parquet(tmp_path / "one" / "coded.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "small" / "coded.parquet"), coded)
+    assert coded.columns[:3].tolist() == ["comment_id", "location", "id"] and coded["id"].tolist() == list(range(500, 525))
+    assert coded["location"].tolist()[:2] == ["plain!R1", "plain!R2"]
+    assert coded["comment_id"].is_unique and coded["comment_id"].str.fullmatch(r"c[0-9a-f]{12}").all()
+    assert coded.loc[7, "text"] == "Email [EMAIL] about more trees in the park" and coded.loc[7, "redactions"] == 1
 
 
 def test_an_empty_table_gives_empty_outputs_with_headers(tmp_path: Path, coder) -> None:
@@ -127,3 +145,14 @@ def test_csv_outputs_as_excel_reads_them(tmp_path: Path, coder, comments) -> Non
     uncoded = pd.read_csv(tmp_path / "out" / "uncoded.csv", encoding="utf-8-sig", keep_default_na=False)
     assert uncoded["comment_id"].tolist() == back.loc[back["primary_theme"] == "uncoded", "comment_id"].tolist()
     assert len(uncoded) > 0
+
+
+def test_a_windows_1252_csv_with_a_text_column_is_read_by_ingest(tmp_path: Path, coder) -> None:
+    """Excel's plain 'CSV' export: not UTF-8, so ingest reads it (encoding detected) instead of the stream failing."""
+    source = tmp_path / "excel.csv"
+    source.write_bytes("id,text\r\n1,Café parks need more trees\r\n2,Who pays for the funding?\r\n".encode("cp1252"))
+    summary = code_files([source], tmp_path / "out", coder)
+    assert summary.comments == 2 and not summary.errors
+    coded = pd.read_parquet(tmp_path / "out" / "coded.parquet")
+    assert coded["text"].tolist() == ["Café parks need more trees", "Who pays for the funding?"]
+    assert coded["id"].tolist() == ["1", "2"] and coded["comment_id"].notna().all()

@@ -79,6 +79,7 @@ def evaluate_files(
     text_column: str | None = None,
     theme_columns: Sequence[str] | None = None,
     top_confusions: int = 10,
+    ignore_unknown_themes: bool = False,
 ) -> Evaluation:
     """Score machine codes against an analyst-coded file.
 
@@ -92,7 +93,7 @@ def evaluate_files(
     coder : HybridCoder, optional
         Used to code the analyst file's texts when ``machine_path`` is not given
         (with the file's context columns, for a model that reads them).
-    text_column, theme_columns
+    text_column, theme_columns, ignore_unknown_themes
         For the analyst file, see :func:`read_labels`.
     top_confusions : int, default 10
 
@@ -102,7 +103,12 @@ def evaluate_files(
     """
     context = coder.context_columns if coder is not None and machine_path is None else ()
     human = read_labels(
-        human_path, codebook, text_column=text_column, theme_columns=theme_columns, context_columns=context
+        human_path,
+        codebook,
+        text_column=text_column,
+        theme_columns=theme_columns,
+        context_columns=context,
+        ignore_unknown_themes=ignore_unknown_themes,
     )
     if machine_path is not None:
         machine = align(human, _machine_labels(Path(machine_path), codebook), str(human_path), str(machine_path))
@@ -113,7 +119,7 @@ def evaluate_files(
         machine_primary = [p if p != UNCODED else "" for p in codes["primary_theme"]]
     else:
         raise ValueError("give machine_path or coder")
-    return evaluate_coding(
+    evaluation = evaluate_coding(
         human.Y,
         machine_Y,
         codebook,
@@ -121,6 +127,8 @@ def evaluate_files(
         machine_primary=machine_primary,
         top_confusions=top_confusions,
     )
+    evaluation.warnings.extend(human.warnings)
+    return evaluation
 
 
 def write_evaluation(evaluation: Evaluation, path: str | Path) -> list[Path]:

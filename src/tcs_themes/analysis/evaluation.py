@@ -7,7 +7,7 @@ column per theme (several themes per comment allowed).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -37,12 +37,15 @@ class Evaluation:
         the analyst) and ``comments``, most frequent first.
     n_comments : int
         Comments compared.
+    warnings : list of str
+        One line per analyst file whose themes outside the codebook were ignored.
     """
 
     per_theme: pd.DataFrame
     averages: pd.DataFrame
     confusions: pd.DataFrame
     n_comments: int
+    warnings: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Return the three tables by name (``per_theme``, ``averages``, ``confusions``)."""

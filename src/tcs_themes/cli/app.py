@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from tcs_themes import __version__
 from tcs_themes.console import stderr
@@ -22,8 +23,37 @@ from tcs_themes.errors import TcsError
 P = ParamSpec("P")
 R = TypeVar("R")
 
+class LiteralHelpGroup(TyperGroup):
+    """The app's command group: every help text is shown as written.
+
+    Typer renders help with rich markup, which would take ``[embeddings]`` in
+    ``pip install "tcs-themes[embeddings]"`` for a style and drop it. Help texts
+    here are plain text, so once the command tree is built, the help of every
+    command, sub-command, option and argument is escaped (one place for all,
+    present and future; ``tests/test_cli_help.py`` checks every command).
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _escape_help(self)
+
+
+def _escape_help(command: Any) -> None:
+    """Escape rich markup in the help of ``command``, its parameters and, for a group, its sub-commands."""
+    if getattr(command, "rich_markup_mode", None) == "rich":
+        for name in ("help", "short_help", "epilog"):
+            if getattr(command, name, None):
+                setattr(command, name, escape(getattr(command, name)))
+        for param in command.params:
+            if getattr(param, "help", None):
+                param.help = escape(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        _escape_help(sub)
+
+
 app = typer.Typer(
     name="tcs-themes",
+    cls=LiteralHelpGroup,
     help=(
         "Code public-consultation feedback against a codebook of themes, offline, "
         "and publish theme counts, charts, quotes and a report."

@@ -1,14 +1,16 @@
-"""``tcs-themes codebook ...``: validate, show, export and import codebooks.
+"""``tcs-themes codebook ...``: validate, show, export, import and start codebooks.
 
 Each command is a thin wrapper: it calls :func:`tcs_themes.codebook.load_codebook`
 (which validates), :func:`~tcs_themes.codebook.export_qdc`,
-:func:`~tcs_themes.codebook.import_qdc` or
-:func:`~tcs_themes.codebook.write_codebook_yaml` and prints a summary.
+:func:`~tcs_themes.codebook.import_qdc`,
+:func:`~tcs_themes.codebook.write_codebook_yaml` or
+:func:`~tcs_themes.codebook.from_labels.codebook_from_labels` and prints a summary.
 Warnings (unknown keys) go to stderr; results to stdout.
 """
 
 from __future__ import annotations
 
+import shlex
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.table import Table
 from rich.tree import Tree
 
 from tcs_themes.cli.app import app, clean_errors, fail
@@ -35,7 +38,7 @@ from tcs_themes.errors import CodebookWarning
 
 codebook_app = typer.Typer(
     name="codebook",
-    help="Validate, show, export and import codebooks (YAML and REFI-QDA .qdc).",
+    help="Validate, show, export and import codebooks (YAML and REFI-QDA .qdc), or start one from labelled data.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
@@ -158,6 +161,74 @@ def import_command(
     stdout.print(
         f"Wrote {escape(str(out))}: {len(codebook.themes)} themes, {len(codebook.subthemes)} sub-themes "
         f"(from {escape(str(file))})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@codebook_app.command("init")
+@clean_errors
+def init_command(
+    from_labels: Annotated[
+        Path,
+        typer.Option("--from-labels", help="The coded file (.xlsx, .csv, .parquet) or a folder of them.", exists=True),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The codebook YAML to write.")],
+    theme_columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theme-columns",
+            help="The 0/1 columns, one per theme: --theme-columns A B C (or repeat the option).",
+            show_default=False,
+        ),
+    ] = None,
+    more_columns: Annotated[
+        list[str] | None,
+        typer.Argument(help="More 0/1 columns after --theme-columns.", show_default=False, metavar="COLUMN"),
+    ] = None,
+    theme_column: Annotated[
+        str | None,
+        typer.Option("--theme-column", help="Instead, the one column of theme names (several per cell: ; , | or new lines)."),
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The codebook's name (default: Themes from FILE).")] = None,
+    text_column: Annotated[
+        str | None, typer.Option("--text-column", help="The comment text column, for the train command shown (default: detected).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+) -> None:
+    """Start a codebook from labelled data: an id and a name per theme, no patterns (train learns them)."""
+    from tcs_themes.codebook.from_labels import codebook_from_labels, write_starter_codebook
+
+    if more_columns and not theme_columns:
+        raise fail(f"unexpected argument(s) {', '.join(more_columns)}; give 0/1 columns after --theme-columns")
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise fail(f"{out}: the output must end in .yaml or .yml")
+    if out.exists() and not force:
+        raise fail(f"{out} exists; choose another --out, or pass --force to replace it")
+    starter = codebook_from_labels(
+        from_labels,
+        theme_columns=[*(theme_columns or ()), *(more_columns or ())],
+        theme_column=theme_column,
+        name=name,
+        text_column=text_column,
+    )
+    write_starter_codebook(starter, out, from_labels.name)
+    table = Table(title=escape(starter.codebook.name))
+    for column in ("id", "name", "coded rows"):
+        table.add_column(column, justify="right" if column == "coded rows" else "left", overflow="fold")
+    for theme in starter.codebook.themes:
+        table.add_row(theme.id, escape(theme.name), str(starter.coded[theme.id]))
+    stdout.print(table)
+    columns = [theme_column] if theme_column else [*(theme_columns or ()), *(more_columns or ())]
+    train = ["tcs-themes", "train", str(from_labels), "--codebook", str(out), "--out", "model.skops"]
+    if starter.text_column is None or text_column is not None:
+        train += ["--text-column", starter.text_column or "COLUMN"]
+    for column in columns:
+        train += ["--theme-column", column]
+    themes = len(starter.codebook.themes)
+    stdout.print(
+        f"Wrote {escape(str(out))}: {themes} theme{'s' if themes != 1 else ''}, no patterns. "
+        f"Next: {escape(shlex.join(train))}",
         highlight=False,
         soft_wrap=True,
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from tcs_themes.cli.app import app, clean_errors
@@ -37,6 +38,23 @@ def _codebook(path: Path | None):  # noqa: ANN202 - returns a Codebook
     return load_codebook(path)
 
 
+def _warn(warnings: list[str]) -> None:
+    """Print each warning as one line on stderr (escaped: a file or theme name may hold '[')."""
+    for warning in warnings:
+        stderr.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+
+
+def _skipped(skipped: dict[str, int]) -> str:
+    """``"skipped: 265 rows with no codes, 1 row with no text"``, or ``"no rows skipped"``."""
+    if not skipped:
+        return "no rows skipped"
+    parts = []
+    for reason, count in skipped.items():
+        verb = "with" if reason.startswith("no ") else "coded with"
+        parts.append(f"{count} row{'s' if count != 1 else ''} {verb} {reason}")
+    return "skipped: " + ", ".join(parts)
+
+
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
@@ -64,7 +82,8 @@ def train(
         Preset,
         typer.Option(
             help="Classifier features: default (word n-grams, fast), accurate (+ character n-grams, slower) or "
-            'semantic (+ sentence embeddings: most accurate, codes ~100 comments a second; pip install "tcs-themes[embeddings]").'
+            "semantic (+ sentence embeddings: most accurate, codes ~100 comments a second; needs the embeddings "
+            "extra, see above)."
         ),
     ] = Preset.default,
     context: Annotated[
@@ -82,8 +101,19 @@ def train(
             "(e.g. 1.0; 0: no copies). Slower to train, often more accurate (docs/classifier.md).",
         ),
     ] = 0.0,
+    ignore_unknown_themes: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown-themes",
+            help="Skip themes the codebook lacks (values and 0/1 columns) with a warning, instead of stopping; "
+            "rows coded only with them are skipped.",
+        ),
+    ] = False,
 ) -> None:
-    """Train a model on analyst-coded comments and write it with its model card."""
+    """Train a model on analyst-coded comments and write it with its model card.
+
+    --preset semantic needs the embeddings extra: pip install "tcs-themes[embeddings]".
+    """
     from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
     from tcs_themes.ingest.labels import read_labels
     from tcs_themes.coding.model.model_card import card_paths
@@ -97,9 +127,15 @@ def train(
     except ValueError as error:
         raise UsageError(str(error)) from None
     labels = read_labels(
-        coded_files, book, text_column=text_column, theme_columns=theme_column, context_columns=context or ()
+        coded_files,
+        book,
+        text_column=text_column,
+        theme_columns=theme_column,
+        context_columns=context or (),
+        ignore_unknown_themes=ignore_unknown_themes,
     )
-    stderr.print(f"Training on {len(labels)} coded comments ({labels.n_skipped} rows without codes skipped)...")
+    _warn(labels.warnings)
+    stderr.print(f"Training on {len(labels)} coded comments ({_skipped(labels.skipped)})...", highlight=False, soft_wrap=True)
     coder, card = train_model(
         labels,
         book,
@@ -198,6 +234,13 @@ def evaluate(
     theme_column: Annotated[
         list[str] | None, typer.Option("--theme-column", help="The analyst file's theme column(s). Default: detected.")
     ] = None,
+    ignore_unknown_themes: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown-themes",
+            help="Skip the analyst's themes the codebook lacks instead of stopping (rows coded only with them are left out).",
+        ),
+    ] = False,
 ) -> None:
     """Compare machine codes with an analyst's: precision, recall, F1, kappa and confused themes."""
     from tcs_themes.analysis.evaluate_files import evaluate_files, write_evaluation
@@ -214,7 +257,9 @@ def evaluate(
         coder=coder,
         text_column=text_column,
         theme_columns=theme_column,
+        ignore_unknown_themes=ignore_unknown_themes,
     )
+    _warn(result.warnings)
     table = Table(title=f"Per theme ({result.n_comments} comments)")
     for name in ("theme", "precision", "recall", "F1", "support", "predicted", "kappa"):
         table.add_column(name, justify="left" if name == "theme" else "right")

@@ -17,7 +17,6 @@ external entities are refused.
 
 from __future__ import annotations
 
-import re
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -28,7 +27,7 @@ import yaml
 from tcs_themes import __version__
 from tcs_themes.codebook.model import Codebook, Theme
 from tcs_themes.codebook.problems import raise_problems, read_text
-from tcs_themes.codebook.validation import build_codebook
+from tcs_themes.codebook.validation import build_codebook, theme_id_from_name
 from tcs_themes.codebook.write import dump_yaml, theme_entry, write_text_atomic
 from tcs_themes.codebook.yaml_source import YamlDocument
 from tcs_themes.errors import CodebookError, CodebookWarning
@@ -169,7 +168,7 @@ class _CodeReader:
         if block.strip():
             entry.update(self._rules(block, where))
         if "id" not in entry and name:
-            entry["id"] = self._id_from_name(name)
+            entry["id"] = theme_id_from_name(name, self.used_ids, fallback="code")
         if isinstance(entry.get("id"), str):
             self.used_ids.add(entry["id"])
         children = []
@@ -212,12 +211,3 @@ class _CodeReader:
                 stacklevel=4,
             )
         return {key: rules[key] for key in _RULE_KEYS if key in rules}
-
-    def _id_from_name(self, name: str) -> str:
-        base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "code"
-        if not base[0].isalpha():
-            base = f"code_{base}"
-        candidate, number = base, 2
-        while candidate in self.used_ids or candidate == "uncoded":
-            candidate, number = f"{base}_{number}", number + 1
-        return candidate

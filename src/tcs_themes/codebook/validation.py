@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,6 +26,28 @@ THEME_KEYS = ("id", "name", "description", "parent", "colour", "patterns", "excl
 RESERVED_IDS = ("uncoded",)
 THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+
+
+def theme_id_from_name(name: str, taken: Container[str], fallback: str = "theme") -> str:
+    """Return a snake_case theme id for ``name`` that is not in ``taken`` (nor reserved).
+
+    Accents are dropped (``"Grünflächen"`` -> ``grunflachen``); a name with no
+    Latin letter or digit (``"公园"``) gets ``fallback``; a clash gets ``_2``,
+    ``_3``... added.
+
+    Examples
+    --------
+    >>> theme_id_from_name("Green spaces", {"green_spaces"})
+    'green_spaces_2'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_") or fallback
+    if not base[0].isalpha():
+        base = f"{fallback}_{base}"
+    candidate, number = base, 2
+    while candidate in taken or candidate in RESERVED_IDS:
+        candidate, number = f"{base}_{number}", number + 1
+    return candidate
 
 
 @dataclass

@@ -10,6 +10,7 @@ processes.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import multiprocessing
 import sys
@@ -26,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from tcs_themes.coding.coded_table import coded_frame
+from tcs_themes.coding.coded_table import INPUT_PREFIX, coded_frame
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
@@ -87,7 +88,11 @@ class CodingSummary:
 
 
 def _is_table(path: Path, column: str) -> bool:
-    """A .parquet file, or a .csv whose header has the text column, is a comments table."""
+    """A .parquet file, or a UTF-8 .csv whose header has the text column, is a comments table (streamed).
+
+    Other CSVs (another encoding, another delimiter, a title above the header)
+    are read by ingest, which understands them.
+    """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return True
@@ -97,7 +102,31 @@ def _is_table(path: Path, column: str) -> bool:
         header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
     except (OSError, ValueError, UnicodeDecodeError):
         return False
-    return column in header
+    return column in header and _is_utf8(path)
+
+
+def _is_utf8(path: Path, block: int = 1 << 20) -> bool:
+    """Whether the whole file decodes as UTF-8 (read a block at a time)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as stream:
+            while data := stream.read(block):
+                decoder.decode(data)
+            decoder.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _text_in_text_column(chunk: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Return ``chunk`` with its comment text in ``text``, as in every comments table.
+
+    The text column ``column`` is renamed ``text``; a ``text`` column it had
+    besides is carried through as ``input_text``.
+    """
+    if column == TEXT_COLUMN:
+        return chunk
+    return chunk.rename(columns={TEXT_COLUMN: f"{INPUT_PREFIX}{TEXT_COLUMN}"}).rename(columns={column: TEXT_COLUMN})
 
 
 def _csv_dtypes(path: Path) -> tuple[dict[str, str], list[str]]:
@@ -161,9 +190,14 @@ def iter_comments(
 ) -> Iterator[pd.DataFrame]:
     """Yield the input comments in batches of at most ``batch_size`` rows, in input order.
 
-    Tables (``.parquet``, or ``.csv`` with the text column) are streamed;
-    other inputs are ingested together first, their errors and warnings
-    appended to ``notices`` (the errors also to ``errors``).
+    Tables (``.parquet``, or ``.csv`` with the text column) are streamed,
+    every row kept; other inputs are ingested together first, their errors
+    and warnings appended to ``notices`` (the errors also to ``errors``).
+    Every batch has a ``comment_id`` and the comment text in ``text`` (see
+    :func:`_text_in_text_column`): the rows of a table without ``comment_id``
+    (a user's own CSV, with or without an ``id`` column) get one, a
+    ``location`` and their text redacted, as ingest would give them
+    (:func:`tcs_themes.ingest.plain_tables.identify_rows`).
 
     Raises
     ------
@@ -177,7 +211,10 @@ def iter_comments(
     if raw:
         from tcs_themes.ingest import ingest
 
-        result = ingest([str(p) for p in raw], **(ingest_options or {}))
+        options = dict(ingest_options or {})
+        if text_column is not None:
+            options["columns"] = {"text": text_column, **(options.get("columns") or {})}
+        result = ingest([str(p) for p in raw], **options)
         if notices is not None:
             notices.extend([*result.errors, *result.warnings])
         if errors is not None:
@@ -188,6 +225,7 @@ def iter_comments(
     for path in tables:
         if not path.is_file():
             raise CodingInputError(str(path), "file not found; check the path")
+        rows = 1 if path.suffix.lower() == ".csv" else 0  # a CSV's first data row is row 2, as Excel shows it
         for chunk in _table_chunks(path, batch_size):
             if column not in chunk.columns:
                 raise CodingInputError(
@@ -200,7 +238,13 @@ def iter_comments(
                     f"no '{missing[0]}' column, which the model reads beside the text; add it (empty cells are "
                     "allowed) or code with a model trained without --context",
                 )
-            yield chunk.reset_index(drop=True)
+            chunk = _text_in_text_column(chunk.reset_index(drop=True), column)
+            if "comment_id" not in chunk.columns:
+                from tcs_themes.ingest.plain_tables import identify_rows
+
+                chunk = identify_rows(chunk, path.name, rows + 1)
+            rows += len(chunk)
+            yield chunk
 
 
 @dataclass(frozen=True)
@@ -316,13 +360,13 @@ class CodedWriter:
 _WORKER_CODER: HybridCoder | None = None
 
 
-def _code_batch(coder: HybridCoder, batch: pd.DataFrame, text_column: str) -> EncodedBatch:
-    return encode_batch(coded_frame(batch, coder.code(coder.inputs(batch, text_column))))
+def _code_batch(coder: HybridCoder, batch: pd.DataFrame) -> EncodedBatch:
+    return encode_batch(coded_frame(batch, coder.code(coder.inputs(batch, TEXT_COLUMN))))
 
 
-def _code_in_worker(batch: pd.DataFrame, text_column: str) -> EncodedBatch:
+def _code_in_worker(batch: pd.DataFrame) -> EncodedBatch:
     assert _WORKER_CODER is not None
-    return _code_batch(_WORKER_CODER, batch, text_column)
+    return _code_batch(_WORKER_CODER, batch)
 
 
 def _start_worker() -> None:
@@ -335,7 +379,7 @@ def _start_worker() -> None:
 
 
 def _coded_batches(
-    batches: Iterator[pd.DataFrame], coder: HybridCoder, text_column: str, workers: int
+    batches: Iterator[pd.DataFrame], coder: HybridCoder, workers: int
 ) -> Iterator[EncodedBatch]:
     """Yield each batch coded and encoded, in order, using ``workers`` processes (forked, sharing the coder).
 
@@ -345,7 +389,7 @@ def _coded_batches(
     """
     if workers <= 1:
         for batch in batches:
-            yield _code_batch(coder, batch, text_column)
+            yield _code_batch(coder, batch)
         return
     global _WORKER_CODER
     _WORKER_CODER = coder
@@ -353,7 +397,7 @@ def _coded_batches(
     pending: list[Future[EncodedBatch]] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
         for batch in batches:
-            pending.append(pool.submit(_code_in_worker, batch, text_column))
+            pending.append(pool.submit(_code_in_worker, batch))
             while len(pending) > workers:
                 yield pending.pop(0).result()
         for future in pending:
@@ -378,7 +422,8 @@ def code_files(
     ----------
     paths : sequence of path
         Raw inputs (anything :func:`tcs_themes.ingest.ingest` reads) and/or
-        comments tables (``.parquet``, or ``.csv`` with a ``text`` column).
+        comments tables (``.parquet``, or ``.csv`` with the text column); a
+        table without ``comment_id`` gets one per row (see :func:`iter_comments`).
     out_dir : path
         The output folder (created if needed; earlier outputs are replaced).
     coder : HybridCoder
@@ -388,7 +433,8 @@ def code_files(
     workers : int, default 1
         Processes coding batches in parallel (Linux/macOS fork).
     text_column : str, optional
-        The text column of tables (default ``text``).
+        The comment text column of the inputs (default ``text`` in tables,
+        detected in raw inputs). The coded table holds the text in ``text``.
     ingest_options : dict, optional
         Keyword arguments for :func:`tcs_themes.ingest.ingest` (settings, register...).
     progress : callable, optional
@@ -405,7 +451,6 @@ def code_files(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    column = text_column or TEXT_COLUMN
     writer = CodedWriter(out_dir)
     summary = CodingSummary(outputs=dict(writer.paths))
     batches = iter_comments(
@@ -413,7 +458,7 @@ def code_files(
         errors=summary.errors, context_columns=coder.context_columns,
     )
     try:
-        for coded in _coded_batches(batches, coder, column, workers):
+        for coded in _coded_batches(batches, coder, workers):
             writer.write(coded)
             summary.add(coded)
             if progress is not None:
@@ -421,7 +466,7 @@ def code_files(
     finally:
         writer.close()
     if summary.comments == 0:
-        empty = {name: pd.Series(dtype="string") for name in (column, *coder.context_columns)}
-        writer.write(_code_batch(coder, pd.DataFrame(empty), column))
+        empty = {name: pd.Series(dtype="string") for name in ("comment_id", TEXT_COLUMN, *coder.context_columns)}
+        writer.write(_code_batch(coder, pd.DataFrame(empty)))
         writer.close()
     return summary

@@ -10,8 +10,11 @@ Coded files come in a few common shapes, all understood here, alone or mixed:
 
 Themes may be given by id or by name, in any case and spacing
 (``Community Involvement``, ``community_involvement`` and
-``community involvement and engagement`` are the same theme). A theme that is
-not in the codebook is an error naming the file, the row and the close matches.
+``community involvement and engagement`` are the same theme), in any
+language (``Grünflächen`` and ``grunflachen`` are the same too). Themes that
+are not in the codebook (cell values, or 0/1 columns beside the codebook's)
+are one error listing them all with their rows and close matches, or, with
+``ignore_unknown_themes``, a warning (rows coded only with them are skipped).
 ``uncoded`` (or ``none``) marks a comment the analyst coded with no theme.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +33,7 @@ import pandas as pd
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import LabelsError
 from tcs_themes.ingest.columns import SYNONYMS
-from tcs_themes.schema import SCORE_PREFIX, UNCODED
+from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED
 from tcs_themes.tables import TABLE_SUFFIXES, read_table
 
 #: Header names (normalised) that hold comment text, most likely first.
@@ -77,6 +81,10 @@ _TRUE_VALUES = {"1", "1.0", "x", "y", "yes", "true", "✓"}
 _FALSE_VALUES = {"", "0", "0.0", "n", "no", "false", "nan", "<na>", "none"}
 _LIST_SPLIT = re.compile(r"[;,|\n]+")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+#: Reasons a coded file's row is not used, as keys of ``CodedLabels.skipped``.
+NO_TEXT, NO_CODES, ONLY_UNKNOWN = "no text", "no codes", "only themes not in the codebook"
+#: Unknown themes listed by name in one message; the rest are counted.
+MAX_LISTED = 10
 
 
 @dataclass
@@ -97,11 +105,15 @@ class CodedLabels:
         The main theme of each comment when the file had a main-theme column.
     sources : list of str
         ``file (sheet, row N)`` for each comment, to trace it back.
-    n_skipped : int
-        Rows skipped because they had no text or no theme cells at all.
+    skipped : dict of str to int
+        Rows not used, per reason: :data:`NO_TEXT`, :data:`NO_CODES` (no
+        theme cell filled: not coded yet) and, with ``ignore_unknown_themes``,
+        :data:`ONLY_UNKNOWN`. Reasons with no row are absent.
     context : dict of str to list of str or None
         Per context column asked for (``context_columns``), its value for
         each comment ("" when empty), or None when the file has no such column.
+    warnings : list of str
+        One line per file whose themes outside the codebook were ignored.
     """
 
     texts: list[str]
@@ -110,11 +122,17 @@ class CodedLabels:
     groups: list[str] | None
     primary: list[str] | None
     sources: list[str]
-    n_skipped: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
     context: dict[str, list[str] | None] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    @property
+    def n_skipped(self) -> int:
+        """Rows not used, whatever the reason."""
+        return sum(self.skipped.values())
 
     def inputs(self) -> list[str] | pd.DataFrame:
         """The coder's input: the texts, or with context columns a DataFrame of ``text`` and them."""
@@ -124,9 +142,21 @@ class CodedLabels:
         return pd.DataFrame({"text": self.texts, **columns})
 
 
+def theme_key(value: object) -> str:
+    """The key two theme labels share when they name the same theme: :func:`normalise_name`, or
+    the label itself when it has no letter or digit (``"👍"`` and ``"👎"`` stay apart)."""
+    return normalise_name(value) or str(value).strip()
+
+
 def normalise_name(value: object) -> str:
-    """Return ``value`` lower-cased with runs of non-alphanumerics as single spaces."""
-    return re.sub(r"[^0-9a-z]+", " ", str(value).lower()).strip()
+    """Return ``value`` case-folded, without accents, with runs of non-alphanumerics as single spaces.
+
+    Letters of every script are kept: ``"Grünflächen"`` -> ``"grunflachen"``,
+    ``"公园"`` -> ``"公园"``.
+    """
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
 
 class ThemeResolver:
@@ -149,26 +179,76 @@ class ThemeResolver:
             self._add(theme.id, theme.name, theme.id)
 
     def _add(self, theme_id: str, name: str, target: str) -> None:
-        self._lookup[normalise_name(theme_id)] = target
-        self._lookup[normalise_name(name)] = target
-        self._lookup[normalise_name(theme_id.split("/")[-1])] = target
+        for key in (theme_id, name, theme_id.split("/")[-1]):
+            self._lookup[theme_key(key)] = target
 
     def get(self, label: object) -> str | None:
         """Return the theme id for ``label``, or None when it is not a theme."""
-        return self._lookup.get(normalise_name(label))
+        return self._lookup.get(theme_key(label))
 
-    def resolve(self, label: str, path: str, where: str | None = None) -> str:
-        """Return the theme id for ``label``; raise :class:`LabelsError` with close matches if unknown.
+    def close_matches(self, label: object) -> list[str]:
+        """Return up to three theme ids whose id or name is close to ``label``."""
+        close = difflib.get_close_matches(theme_key(label), list(self._lookup), n=3, cutoff=0.6)
+        return list(dict.fromkeys(self._lookup[c] for c in close))
 
-        ``path`` and ``where`` (sheet, row) locate the label for the message.
-        """
-        found = self.get(label)
-        if found is not None:
-            return found
-        close = difflib.get_close_matches(normalise_name(label), list(self._lookup), n=3, cutoff=0.6)
-        ids = list(dict.fromkeys(self._lookup[c] for c in close))
-        hint = f"did you mean {', '.join(ids)}?" if ids else "check the codebook's theme ids and names."
-        raise LabelsError(path, f"theme '{label}' is not in the codebook '{self.codebook.name}'; {hint}", where=where)
+
+class UnknownThemes:
+    """Themes a coded file names that the codebook lacks, with where they were found."""
+
+    def __init__(self, resolver: ThemeResolver) -> None:
+        self.resolver = resolver
+        self.rows: dict[str, list[int]] = {}  # label as first written -> rows
+        self.columns: list[str] = []
+        self._written: dict[str, str] = {}  # theme_key -> label as first written
+
+    def add(self, label: str, row: int) -> None:
+        """Record ``label`` (a cell value) at spreadsheet ``row``."""
+        written = self._written.setdefault(theme_key(label), label)
+        self.rows.setdefault(written, []).append(row)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.columns)
+
+    def _hint(self, label: str) -> str:
+        close = self.resolver.close_matches(label)
+        return f"did you mean {', '.join(close)}?" if close else ""
+
+    def listing(self) -> str:
+        """One line: every unknown theme with its rows (or column) and close matches."""
+        items = []
+        for column in self.columns:
+            hint = self._hint(column)
+            items.append(f"0/1 column '{column}'" + (f" ({hint})" if hint else ""))
+        for label, rows in self.rows.items():
+            shown = ", ".join(map(str, rows[:3])) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+            hint = self._hint(label)
+            items.append(f"'{label}' (row{'s' if len(rows) > 1 else ''} {shown}" + (f"; {hint})" if hint else ")"))
+        more = f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
+        return ", ".join(items[:MAX_LISTED]) + more
+
+    def count(self) -> int:
+        """How many distinct unknown themes."""
+        return len(self.rows) + len(self.columns)
+
+    def error(self, where: str) -> LabelsError:
+        """The error for a file with unknown themes."""
+        n = self.count()
+        what, them = ("1 theme is", "it") if n == 1 else (f"{n} themes are", "them")
+        return LabelsError(
+            where,
+            f"{what} not in the codebook '{self.resolver.codebook.name}': {self.listing()}; fix the file, add "
+            f"{them} to the codebook (or start one with 'tcs-themes codebook init --from-labels'), or pass "
+            f"--ignore-unknown-themes to skip {them}",
+        )
+
+    def warning(self, where: str, skipped: int) -> str:
+        """The warning for a file whose unknown themes were ignored."""
+        n = self.count()
+        return (
+            f"{where}: ignored {n} theme{'s' if n > 1 else ''} not in the codebook "
+            f"'{self.resolver.codebook.name}': {self.listing()}; {skipped} row{'s' if skipped != 1 else ''} "
+            "coded only with them skipped"
+        )
 
 
 def _cell_text(value: object) -> str:
@@ -177,12 +257,36 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _is_indicator(series: pd.Series) -> bool:
+def theme_labels(cell: object) -> list[str]:
+    """Split a theme cell (``"clarity; Green spaces"``, ``;`` ``,`` ``|`` or new lines) into its labels.
+
+    "No theme" values (``uncoded``, ``none``, ``n/a``...) are left out.
+    """
+    labels = (label.strip() for label in _LIST_SPLIT.split(_cell_text(cell)))
+    return [label for label in labels if label and normalise_name(label) not in NO_THEME_VALUES]
+
+
+def is_true(value: object) -> bool:
+    """Whether a 0/1 cell says "coded" (``1``, ``x``, ``yes``, ``true``...)."""
+    return _cell_text(value).lower() in _TRUE_VALUES
+
+
+def is_indicator(series: pd.Series, *, any_true: bool = True) -> bool:
+    """Whether ``series`` is a 0/1 column (``1``, ``x``, ``yes``... or empty), with a true cell if ``any_true``."""
     values = {_cell_text(v).lower() for v in series.dropna().unique()}
-    return bool(values) and values <= (_TRUE_VALUES | _FALSE_VALUES) and bool(values & _TRUE_VALUES)
+    if not values or not values <= (_TRUE_VALUES | _FALSE_VALUES):
+        return False
+    return bool(values & _TRUE_VALUES) or not any_true
 
 
-def _pick_column(frame: pd.DataFrame, wanted: str | None, candidates: Sequence[str], path: str, what: str) -> str | None:
+def pick_column(frame: pd.DataFrame, wanted: str | None, candidates: Sequence[str], path: str, what: str) -> str | None:
+    """Return the column named ``wanted`` (any case and spacing), else the first of ``candidates`` found, else None.
+
+    Raises
+    ------
+    LabelsError
+        If ``wanted`` is given and the frame has no such column (the message lists the columns).
+    """
     normalised = {normalise_name(c): c for c in frame.columns}
     if wanted is not None:
         found = normalised.get(normalise_name(wanted))
@@ -195,6 +299,12 @@ def _pick_column(frame: pd.DataFrame, wanted: str | None, candidates: Sequence[s
     return None
 
 
+def _is_id_header(column: object) -> bool:
+    """Whether a header names an id, row number or session (``id``, ``Respondent ID``, ``row``, ``session``)."""
+    name = normalise_name(column)
+    return name in ("id", "row", "no", "number", *GROUP_HEADERS) or name.endswith((" id", " no", " number"))
+
+
 @dataclass
 class _Layout:
     text: str
@@ -203,6 +313,7 @@ class _Layout:
     primary: str | None
     group: str | None
     comment_id: str | None
+    unknown_columns: list[str]
 
 
 def _detect_layout(
@@ -212,7 +323,7 @@ def _detect_layout(
     text_column: str | None,
     theme_columns: Sequence[str] | None,
 ) -> _Layout:
-    text = _pick_column(frame, text_column, TEXT_HEADERS, path, "text")
+    text = pick_column(frame, text_column, TEXT_HEADERS, path, "text")
     if text is None:
         raise LabelsError(
             path,
@@ -220,24 +331,34 @@ def _detect_layout(
             f"(the columns are: {', '.join(map(str, frame.columns))})",
         )
     indicators: dict[str, str] = {}
+    unknown: list[str] = []
     if theme_columns:
-        lists = [_pick_column(frame, name, (), path, "theme") for name in theme_columns]
+        lists = [pick_column(frame, name, (), path, "theme") for name in theme_columns]
         lists = [c for c in lists if c is not None]
         for column in list(lists):
+            if not is_indicator(frame[column], any_true=False):
+                continue
+            lists.remove(column)
             theme = resolver.get(column)
-            if theme is not None and _is_indicator(frame[column]):
+            if theme is not None:
                 indicators[column] = theme
-                lists.remove(column)
+            else:
+                unknown.append(column)
     else:
         wanted = set(THEME_HEADERS)
         lists = [c for c in frame.columns if normalise_name(c) in wanted and c != text]
+        others = []
         for column in frame.columns:
             if column in lists or column == text or str(column).startswith(SCORE_PREFIX):
                 continue
             theme = resolver.get(column)
-            if theme is not None and _is_indicator(frame[column]):
+            if theme is not None and is_indicator(frame[column]):
                 indicators[column] = theme
-    if not lists and not indicators:
+            elif theme is None and column not in COMMENT_COLUMNS and column not in CODED_COLUMNS:
+                others.append(column)
+        if indicators or not lists:  # the file codes with 0/1 columns: other 0/1 columns are themes too
+            unknown = [c for c in others if is_indicator(frame[c]) and not _is_id_header(c)]
+    if not lists and not indicators and not unknown:
         raise LabelsError(
             path,
             "no theme columns found; name them 'theme' / 'themes' / 'further themes', use one 0/1 "
@@ -245,9 +366,9 @@ def _detect_layout(
         )
     primary_names = ("main theme", "main theme id", "primary theme", "primary theme id", "theme", "theme id")
     primary = next((c for c in lists if normalise_name(c) in primary_names), None)
-    group = _pick_column(frame, None, GROUP_HEADERS, path, "session")
-    comment_id = _pick_column(frame, None, ("comment id",), path, "comment id")
-    return _Layout(text, lists, indicators, primary, group, comment_id)
+    group = pick_column(frame, None, GROUP_HEADERS, path, "session")
+    comment_id = pick_column(frame, None, ("comment id",), path, "comment id")
+    return _Layout(text, lists, indicators, primary, group, comment_id, unknown)
 
 
 def labels_from_frame(
@@ -261,6 +382,7 @@ def labels_from_frame(
     keep_unlabelled: bool = False,
     first_row: int = 2,
     context_columns: Sequence[str] = (),
+    ignore_unknown_themes: bool = False,
 ) -> CodedLabels:
     """Read texts and theme codes from a DataFrame in any of the common coded shapes.
 
@@ -288,6 +410,10 @@ def labels_from_frame(
         Columns besides the text to keep as the classifier's context (e.g.
         ``question``, found under its usual header names too); a column the
         frame lacks is recorded as None.
+    ignore_unknown_themes : bool, default False
+        Skip themes the codebook lacks (cell values and 0/1 columns) with a
+        warning in ``warnings`` instead of raising; rows coded only with them
+        are skipped (not taken as coded with no theme).
 
     Returns
     -------
@@ -296,7 +422,8 @@ def labels_from_frame(
     Raises
     ------
     LabelsError
-        If there is no text column, no theme column, or a theme not in the codebook.
+        If there is no text column, no theme column, or themes not in the
+        codebook (one message listing them all).
     """
     resolver = ThemeResolver(codebook)
     where = f"{source} (sheet {sheet})" if sheet else source
@@ -306,34 +433,47 @@ def labels_from_frame(
     rows: list[np.ndarray] = []
     keep: list[int] = []
     primary: list[str] = []
-    skipped = 0
+    skipped: dict[str, int] = {}
+    unknown = UnknownThemes(resolver)
+    unknown.columns = list(layout.unknown_columns)
     for offset, (_, record) in enumerate(frame.iterrows()):
         text = _cell_text(record[layout.text])
+        if not text:
+            skipped[NO_TEXT] = skipped.get(NO_TEXT, 0) + 1
+            continue
         indicator = np.zeros(len(ids), dtype=np.int8)
-        filled = False
+        filled = bool(layout.indicator_columns or layout.unknown_columns)
+        outside = False
         first = ""
         for column in layout.list_columns:
-            cell = _cell_text(record[column])
-            filled = filled or bool(cell)
-            for label in _LIST_SPLIT.split(cell):
-                label = label.strip()
-                if not label or normalise_name(label) in NO_THEME_VALUES:
+            filled = filled or bool(_cell_text(record[column]))
+            for label in theme_labels(record[column]):
+                theme = resolver.get(label)
+                if theme is None:
+                    unknown.add(label, first_row + offset)
+                    outside = True
                     continue
-                theme = resolver.resolve(label, source, f"sheet {sheet}, row {first_row + offset}" if sheet else f"row {first_row + offset}")
                 indicator[position[theme]] = 1
                 if column == layout.primary and not first:
                     first = theme
         for column, theme in layout.indicator_columns.items():
-            cell = _cell_text(record[column]).lower()
-            filled = True
-            if cell in _TRUE_VALUES:
+            if is_true(record[column]):
                 indicator[position[theme]] = 1
-        if not text or (not filled and not keep_unlabelled):
-            skipped += 1
+        outside = outside or any(is_true(record[c]) for c in layout.unknown_columns)
+        reason = NO_CODES if not filled and not keep_unlabelled else None
+        if outside and not indicator.any() and not keep_unlabelled:
+            reason = ONLY_UNKNOWN
+        if reason is not None:
+            skipped[reason] = skipped.get(reason, 0) + 1
             continue
         rows.append(indicator)
         keep.append(offset)
         primary.append(first)
+    warnings = []
+    if unknown:
+        if not ignore_unknown_themes:
+            raise unknown.error(where)
+        warnings.append(unknown.warning(where, skipped.get(ONLY_UNKNOWN, 0)))
     Y = pd.DataFrame(np.array(rows, dtype=np.int8).reshape(len(rows), len(ids)), columns=ids)
     picked = frame.iloc[keep]
     if layout.group:
@@ -342,7 +482,7 @@ def labels_from_frame(
         groups = [f"{Path(source).stem}/{sheet}"] * len(keep) if sheet else None
     context: dict[str, list[str] | None] = {}
     for name in context_columns:
-        column = _pick_column(frame, None, (normalise_name(name), *CONTEXT_HEADERS.get(name, ())), where, name)
+        column = pick_column(frame, None, (normalise_name(name), *CONTEXT_HEADERS.get(name, ())), where, name)
         context[name] = None if column is None else [" ".join(_cell_text(v).split()) for v in picked[column]]
     return CodedLabels(
         texts=[_cell_text(v) for v in picked[layout.text]],
@@ -351,12 +491,13 @@ def labels_from_frame(
         groups=groups,
         primary=primary if layout.primary else None,
         sources=[f"{where} (row {first_row + i})" for i in keep],
-        n_skipped=skipped,
+        skipped=skipped,
         context=context,
+        warnings=warnings,
     )
 
 
-def _read_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
+def read_coded_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
     """Return (sheet name, frame, first row number) for each table in ``path``."""
     suffix = path.suffix.lower()
     if suffix == ".csv" and path.is_file():
@@ -412,6 +553,7 @@ def read_labels(
     theme_columns: Sequence[str] | None = None,
     keep_unlabelled: bool = False,
     context_columns: Sequence[str] = (),
+    ignore_unknown_themes: bool = False,
 ) -> CodedLabels:
     """Read one or more analyst-coded files into texts and a theme indicator matrix.
 
@@ -426,7 +568,7 @@ def read_labels(
         (read in file-name order).
     codebook : Codebook
         The codebook the themes must belong to.
-    text_column, theme_columns, keep_unlabelled, context_columns
+    text_column, theme_columns, keep_unlabelled, context_columns, ignore_unknown_themes
         See :func:`labels_from_frame`. A context column some files lack is
         empty for their comments.
 
@@ -438,8 +580,9 @@ def read_labels(
     Raises
     ------
     LabelsError
-        If a file cannot be read, has no coded rows, or names an unknown
-        theme, or no file has a context column asked for.
+        If a file cannot be read, has no coded rows, or names themes the
+        codebook lacks (unless ``ignore_unknown_themes``), or no file has a
+        context column asked for.
 
     Examples
     --------
@@ -449,8 +592,8 @@ def read_labels(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     parts: list[CodedLabels] = []
-    for path in _expand(map(Path, paths)):
-        sheets = _read_sheets(path)
+    for path in expand_coded_paths(map(Path, paths)):
+        sheets = read_coded_sheets(path)
         found = [
             labels_from_frame(
                 frame,
@@ -462,6 +605,7 @@ def read_labels(
                 keep_unlabelled=keep_unlabelled,
                 first_row=first_row,
                 context_columns=context_columns,
+                ignore_unknown_themes=ignore_unknown_themes,
             )
             for sheet, frame, first_row in sheets
         ]
@@ -476,7 +620,7 @@ def read_labels(
     return labels
 
 
-def _expand(paths: Iterable[Path]) -> list[Path]:
+def expand_coded_paths(paths: Iterable[Path]) -> list[Path]:
     """Replace each folder by its coded files (.xlsx, .xlsm, .csv, .parquet), sorted by name."""
     files: list[Path] = []
     for path in paths:
@@ -506,7 +650,12 @@ def concat_labels(parts: Sequence[CodedLabels]) -> CodedLabels:
         groups=joined([part.groups for part in parts]),
         primary=joined([part.primary for part in parts]),
         sources=[s for part in parts for s in part.sources],
-        n_skipped=sum(part.n_skipped for part in parts),
+        skipped={
+            reason: total
+            for reason in (NO_TEXT, NO_CODES, ONLY_UNKNOWN)
+            if (total := sum(part.skipped.get(reason, 0) for part in parts))
+        },
+        warnings=[w for part in parts for w in part.warnings],
         context={
             name: joined([part.context.get(name) for part in parts]) for name in (parts[0].context if parts else {})
         },
