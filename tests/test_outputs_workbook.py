@@ -38,7 +38,7 @@ def test_sheets_tables_and_frozen_headers(workbook) -> None:
         assert sheet.tables, f"{sheet.title} has no Excel table"
         assert sheet.freeze_panes == "A2", sheet.title
     table = book["Coded comments"].tables["Coded_comments"]
-    assert table.ref == f"A1:S{len(coded) + 1}"
+    assert table.ref == f"A1:U{len(coded) + 1}"
     assert table.autoFilter is not None or table.tableStyleInfo is not None
     names = [name for sheet in book for name in sheet.tables]
     assert len(names) == len(set(names))
