@@ -25,7 +25,7 @@ def _with_interval(row: dict, measure: str, percent: bool = False) -> str:
     low, high = row[f"{measure}_low"], row[f"{measure}_high"]
     if value == "-" or math.isnan(low):
         return value
-    return f"{value} ({_value(low, percent)}-{_value(high, percent)})"
+    return f"{value} ({_value(low, percent)} to {_value(high, percent)})"
 
 
 @app.command()
@@ -92,7 +92,7 @@ def agree(
         labels = {"agreement": "agreement", "kappa": result.kappa_name, "alpha": "Krippendorff's alpha"}
         for row in result.main_theme.to_dict("records"):
             percent = row["measure"] == "agreement"
-            interval = "-" if math.isnan(row["low"]) else f"{_value(row['low'], percent)}-{_value(row['high'], percent)}"
+            interval = "-" if math.isnan(row["low"]) else f"{_value(row['low'], percent)} to {_value(row['high'], percent)}"
             main.add_row(escape(labels[row["measure"]]), _value(row["value"], percent), interval)
         stdout.print(main)
     for item, value in about_rows(result):

@@ -223,8 +223,7 @@ def problem_messages(problems: Sequence[CodeProblem]) -> list[str]:
     for (path, problem), places in grouped.items():
         shown = ", ".join(places[:_ROWS_SHOWN])
         more = f" and {len(places) - _ROWS_SHOWN} more" if len(places) > _ROWS_SHOWN else ""
-        lines.append(
-            f"{path} ({shown}{more}): the analyst's {problem} Those comments keep the machine's codes until the cell "
-            "is fixed."
-        )
+        keeps = "That comment keeps" if len(places) == 1 else "Those comments keep"
+        end = "" if problem.endswith(("?", ".")) else "."
+        lines.append(f"{path} ({shown}{more}): the analyst's {problem}{end} {keeps} the machine's codes until it is fixed.")
     return lines
