@@ -151,3 +151,14 @@ def test_a_path_with_a_colon_is_not_split(tmp_path: Path) -> None:
     odd.write_bytes(b"")
     assert split_spec(odd) == (odd, None)
     assert split_spec(f"{tmp_path}/coded.parquet:machine_themes") == (tmp_path / "coded.parquet", "machine_themes")
+
+
+def test_evaluate_reads_the_machines_own_column_too(coded: Path) -> None:
+    table = coded / "hybrid" / "coded.parquet"
+    for machine, perfect in ((str(table), True), (f"{table}:machine_themes", False)):
+        result = runner.invoke(app, ["evaluate", str(CMT), machine])
+        assert result.exit_code == 0, result.output
+        micro = next(line for line in result.output.splitlines() if "micro" in line).split("│")
+        assert (float(micro[4]) == 1.0) is perfect  # themes is the analyst's own codes; machine_themes is not
+    result = runner.invoke(app, ["evaluate", str(CMT), f"{table}:nope"])
+    assert result.exit_code == 1 and "no 'nope' column" in result.output

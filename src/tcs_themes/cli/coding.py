@@ -195,7 +195,11 @@ def code(
 def evaluate(
     human_file: Annotated[Path, typer.Argument(help="The analyst-coded file (the reference).")],
     machine_file: Annotated[
-        Path | None, typer.Argument(help="A machine-coded table to compare (default: code the texts with --model).")
+        str | None,
+        typer.Argument(
+            help="A machine-coded table to compare (default: code the texts with --model); FILE:COLUMN reads another "
+            "theme column, e.g. coded.parquet:machine_themes (the machine's own codes beside an analyst's)."
+        ),
     ] = None,
     codebook: CodebookOption = None,
     model: Annotated[
