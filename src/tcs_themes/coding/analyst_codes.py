@@ -43,8 +43,9 @@ from tcs_themes.schema import (
 ANALYST_COLUMN = "analyst_codes"
 #: Labels are looked up (and shown in messages) up to this many characters.
 _LABEL_CHARS = 120
-#: How many rows a problem message lists before "and N more".
+#: How many rows a problem message lists before "and N more", and how many messages are listed in all.
 _ROWS_SHOWN = 5
+_MESSAGES_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,8 @@ def analyst_labels(comments: pd.DataFrame) -> pd.Series:
     return pd.Series(joined, dtype="string")
 
 
-def _location(comments: pd.DataFrame, row: int) -> tuple[str, str]:
-    path = comments["source_file"].iat[row] if "source_file" in comments.columns else None
-    where = comments["location"].iat[row] if "location" in comments.columns else None
-    return (str(path) if not pd.isna(path) else "comments"), (str(where) if not pd.isna(where) else f"row {row + 1}")
+def _column_values(comments: pd.DataFrame, name: str) -> list[object]:
+    return comments[name].tolist() if name in comments.columns else [None] * len(comments)
 
 
 def resolve_codes(
@@ -127,27 +126,48 @@ def resolve_codes(
         One per unknown label.
     """
     resolver = ThemeResolver(codebook)
-    labels = analyst_labels(comments)
+    labels: dict[str, str | LabelsError | None] = {}  # label -> theme id, its error, or None for "no theme"
+    cells: dict[str, tuple[list[str], list[str]]] = {}  # cell -> (theme ids, problems)
+
+    def resolve(label: str) -> str | LabelsError | None:
+        if label not in labels:
+            try:
+                labels[label] = None if normalise_name(label) in NO_THEME_VALUES else resolver.resolve(label[:_LABEL_CHARS], "")
+            except LabelsError as error:
+                labels[label] = error
+        return labels[label]
+
+    def resolve_cell(cell: str) -> tuple[list[str], list[str]]:
+        if cell not in cells:
+            ids: list[str] = []
+            errors: list[str] = []
+            for label in split_labels(cell):
+                theme = resolve(label)
+                if isinstance(theme, LabelsError):
+                    errors.append(theme.problem)
+                elif theme is not None and theme not in ids:
+                    ids.append(theme)
+            cells[cell] = (ids, errors)
+        return cells[cell]
+
     codes: list[list[str] | None] = []
     problems: list[CodeProblem] = []
-    for row, value in enumerate(labels.tolist()):
+    paths, locations = _column_values(comments, "source_file"), _column_values(comments, "location")
+    for row, value in enumerate(analyst_labels(comments).tolist()):
         if pd.isna(value):
             codes.append(None)
             continue
-        ids: list[str] = []
-        failed = False
-        for label in split_labels(str(value)):
-            if normalise_name(label) in NO_THEME_VALUES:
-                continue
-            try:
-                theme = resolver.resolve(label[:_LABEL_CHARS], "", None)
-            except LabelsError as error:
-                problems.append(CodeProblem(*_location(comments, row), error.problem))
-                failed = True
-                continue
-            if theme not in ids:
-                ids.append(theme)
-        codes.append(None if failed else ids)
+        ids, errors = resolve_cell(str(value))
+        codes.append(None if errors else list(ids))
+        path, where = paths[row], locations[row]
+        for problem in errors:
+            problems.append(
+                CodeProblem(
+                    str(path) if not pd.isna(path) else "comments",
+                    str(where) if not pd.isna(where) else f"row {row + 1}",
+                    problem,
+                )
+            )
     return codes, problems
 
 
@@ -220,10 +240,16 @@ def problem_messages(problems: Sequence[CodeProblem]) -> list[str]:
     for problem in problems:
         grouped.setdefault((problem.path, problem.problem), []).append(problem.where)
     lines = []
-    for (path, problem), places in grouped.items():
+    for (path, problem), places in list(grouped.items())[:_MESSAGES_SHOWN]:
         shown = ", ".join(places[:_ROWS_SHOWN])
         more = f" and {len(places) - _ROWS_SHOWN} more" if len(places) > _ROWS_SHOWN else ""
         keeps = "That comment keeps" if len(places) == 1 else "Those comments keep"
         end = "" if problem.endswith(("?", ".")) else "."
         lines.append(f"{path} ({shown}{more}): the analyst's {problem}{end} {keeps} the machine's codes until it is fixed.")
+    if len(grouped) > _MESSAGES_SHOWN:
+        rest = list(grouped.values())[_MESSAGES_SHOWN:]
+        lines.append(
+            f"... and {len(rest)} more theme labels not in the codebook, in {sum(map(len, rest))} more places; "
+            "those comments keep the machine's codes too. Fix the labels above first, then run again."
+        )
     return lines
