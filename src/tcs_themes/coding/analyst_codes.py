@@ -30,7 +30,9 @@ from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import LabelsError
 from tcs_themes.ingest.columns import SYNONYMS, header_key
 from tcs_themes.ingest.labels import NO_THEME_VALUES, ThemeResolver, normalise_name, split_labels
+from tcs_themes.ingest.redaction import redact
 from tcs_themes.schema import (
+    ANALYST_CODES,
     CODE_SOURCE_ANALYST,
     CODED_COLUMNS,
     LIST_SEPARATOR,
@@ -40,7 +42,6 @@ from tcs_themes.schema import (
     split_list,
 )
 
-ANALYST_COLUMN = "analyst_codes"
 #: Labels are looked up (and shown in messages) up to this many characters.
 _LABEL_CHARS = 120
 #: How many rows a problem message lists before "and N more", and how many messages are listed in all.
@@ -95,8 +96,8 @@ def analyst_labels(comments: pd.DataFrame) -> pd.Series:
     was not ingested, its main-theme and further-themes columns found by their
     usual names (``Theme``, ``Main theme``, ``Other themes``...).
     """
-    if ANALYST_COLUMN in comments.columns:
-        return comments[ANALYST_COLUMN].astype("string").reset_index(drop=True)
+    if ANALYST_CODES in comments.columns:
+        return comments[ANALYST_CODES].astype("string").reset_index(drop=True)
     parts = [comments[c].astype("string").str.strip().replace("", pd.NA) for c in _theme_columns(comments.columns)]
     if not parts:
         return pd.Series(pd.NA, index=range(len(comments)), dtype="string")
@@ -132,7 +133,8 @@ def resolve_codes(
     def resolve(label: str) -> str | LabelsError | None:
         if label not in labels:
             try:
-                labels[label] = None if normalise_name(label) in NO_THEME_VALUES else resolver.resolve(label[:_LABEL_CHARS], "")
+                shown = redact(label[:_LABEL_CHARS])[0]  # a label in a message never carries personal details
+                labels[label] = None if normalise_name(label) in NO_THEME_VALUES else resolver.resolve(shown, "")
             except LabelsError as error:
                 labels[label] = error
         return labels[label]

@@ -22,7 +22,7 @@ from tcs_themes.ingest.redaction import redact
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.ingest.sources import InputFile
 from tcs_themes.ingest.workbooks import Grid
-from tcs_themes.schema import COMMENT_COLUMNS, LIST_SEPARATOR
+from tcs_themes.schema import ANALYST_CODES, COMMENT_COLUMNS, LIST_SEPARATOR
 
 _UNSAVED_FORMULA = "the text is a formula whose value was never saved; open the workbook in Excel, save it and try again"
 
@@ -190,7 +190,7 @@ class _SheetReader:
             "date": date if date is not None else (session["date"] if session is not None else None),
             "question": None if is_empty(question) else cell_text(question),
             "text": text,
-            "analyst_codes": self._analyst_codes(cells),
+            ANALYST_CODES: self._analyst_codes(cells),
         }
         record.update({name: self._cell(cells, column) for column, name in self.carried.items()})
         group = str(record["session_id"] or record["session_name"] or f"{self.item.source_file}!{self.grid.name}")
