@@ -99,4 +99,5 @@ def agree(
         if item == "Note":
             stderr.print(f"[yellow]Note:[/] {escape(value)}", highlight=False, soft_wrap=True)
     if out is not None:
-        stdout.print("Wrote " + ", ".join(str(p) for p in write_agreement(result, out)), highlight=False, soft_wrap=True)
+        written = ", ".join(str(p) for p in write_agreement(result, out))
+        stdout.print(f"Wrote {escape(written)}", highlight=False, soft_wrap=True)
