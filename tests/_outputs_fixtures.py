@@ -181,6 +181,11 @@ def make_coded(codebook: Codebook | None = None) -> pd.DataFrame:
     frame["n_themes"] = [len(t) for t in theme_lists]
     frame["sources"] = [LIST_SEPARATOR.join("both" if k == 0 else "model" for k in range(len(t))) for t in theme_lists]
     frame["subthemes"] = frame["_subthemes"]
+    # every fourth session comment came coded by an analyst
+    analyst = (frame["source_kind"] == "spreadsheet") & (frame.index % 4 == 0)
+    frame["code_source"] = np.where(analyst, "analyst", "machine")
+    frame.loc[analyst, "sources"] = [LIST_SEPARATOR.join(["analyst"] * max(len(theme_lists[i]), 1)) for i in frame.index[analyst]]
+    frame["machine_themes"] = frame["themes"]
     frame["evidence"] = [
         " | ".join(f'{t}: rule "{t.split("_")[0]}"' if k == 0 else f"{t}: model {scores[i, ids.index(t)]:.2f}" for k, t in enumerate(ts))
         for i, ts in enumerate(theme_lists)

@@ -64,6 +64,10 @@ PUBLIC = sorted(
         "evaluate_coding",
         "evaluate_files",
         "Evaluation",
+        "read_coding",
+        "agreement",
+        "agreement_files",
+        "Agreement",
         # counts, quotes and search
         "ThemeCounts",
         "theme_counts",

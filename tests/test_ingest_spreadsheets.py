@@ -36,9 +36,9 @@ def test_sheet_per_session_workbook(tmp_path: Path, register: Path) -> None:
     duplicate = result.log[result.log["reason"] == "duplicate"].iloc[0]
     assert duplicate["location"] == "Partners 1!R5"
     assert duplicate["detail"].startswith(f"duplicate-of {by_location.loc['Partners 1!R2', 'comment_id']}")
-    # analyst's codes carried through unchanged
-    assert by_location.loc["Partners 1!R2", "Theme"] == "community_involvement"
-    assert by_location.loc["Partners 1!R2", "Other themes"] == "communication"
+    # the analyst's codes (Theme, Other themes) in analyst_codes as written, main theme first
+    assert by_location.loc["Partners 1!R2", "analyst_codes"] == "community_involvement; communication"
+    assert "Theme" not in comments.columns and "Other themes" not in comments.columns
     # the cover sheet is skipped with a warning, not an error
     assert result.errors == []
     assert any("Read me" in warning for warning in result.warnings)
@@ -54,7 +54,7 @@ def test_title_row_merged_cells_and_header_below(tmp_path: Path, register: Path)
     # the question merged over three rows applies to each
     assert set(comments["question"]) == {"How can you work with us?"}
     assert comments["text"].tolist() == ["Use the ward forums", "2022-07-13", "A third  note"]
-    assert comments["Theme"].tolist()[0] == "partnership_working"
+    assert comments["analyst_codes"].tolist()[0] == "partnership_working"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])

@@ -106,7 +106,7 @@ def test_report_structure(published) -> None:
 
 
 def test_html_numbers_equal_the_workbook(published) -> None:
-    paths, coded, _, parser = published
+    paths, coded, html, parser = published
     workbook = paths["workbook"]
     summary = pd.read_excel(workbook, sheet_name="Summary", usecols="A:J", nrows=7)
     table = parser.tables["table-theme-counts"]
@@ -128,9 +128,18 @@ def test_html_numbers_equal_the_workbook(published) -> None:
             expected = by_strand[(by_strand["Strand"] == strand) & (by_strand["Theme"] == row[0])]["Comments (main theme)"]
             assert value == str(int(expected.iloc[0]))
     strands_table = parser.tables["table-strands"]
-    workbook_strands = pd.read_excel(workbook, sheet_name="Summary", usecols="L:S", skiprows=8, nrows=5)
+    workbook_strands = pd.read_excel(workbook, sheet_name="Summary", usecols="L:S", skiprows=11, nrows=5)
     assert [r[4] for r in strands_table[1:]] == [str(v) for v in workbook_strands["Comments"]]
     assert strands_table[-1][4] == str(len(coded))
+    # who coded the comments: the same figures in the method section and the workbook's totals
+    totals = pd.read_excel(workbook, sheet_name="Summary", usecols="L:M", nrows=9).set_index("Measure")["Value"]
+    analyst = int((coded["code_source"] == "analyst").sum())
+    assert 0 < analyst == totals["Coded by an analyst"] and totals["Reviewed by an analyst"] == 0
+    assert totals["Coded by the machine alone"] == len(coded) - analyst
+    assert (
+        f"Who coded them: {analyst} comments were coded by an analyst before the toolkit ran" in html
+        and f"and {len(coded) - analyst} comments were coded by the machine alone" in html
+    )
 
 
 def test_paragraph_numbers_come_from_the_counts(published) -> None:

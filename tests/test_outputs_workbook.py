@@ -38,7 +38,7 @@ def test_sheets_tables_and_frozen_headers(workbook) -> None:
         assert sheet.tables, f"{sheet.title} has no Excel table"
         assert sheet.freeze_panes == "A2", sheet.title
     table = book["Coded comments"].tables["Coded_comments"]
-    assert table.ref == f"A1:S{len(coded) + 1}"
+    assert table.ref == f"A1:U{len(coded) + 1}"
     assert table.autoFilter is not None or table.tableStyleInfo is not None
     names = [name for sheet in book for name in sheet.tables]
     assert len(names) == len(set(names))
@@ -150,3 +150,12 @@ def test_only_xlsx(tmp_path: Path) -> None:
     codebook = make_codebook()
     with pytest.raises(InputFileError, match=r"out\.xls: the workbook must end in \.xlsx"):
         write_workbook(tmp_path / "out.xls", make_coded(codebook), codebook)
+
+
+def test_a_table_coded_before_code_source_existed_counts_as_machine_coded(tmp_path: Path) -> None:
+    coded = make_coded().drop(columns=["code_source", "machine_themes"])
+    path = write_workbook(tmp_path / "old.xlsx", coded, make_codebook())
+    totals = pd.read_excel(path, sheet_name="Summary", usecols="L:M", nrows=9).set_index("Measure")["Value"]
+    assert totals["Coded by the machine alone"] == len(coded) and totals["Coded by an analyst"] == 0
+    comments = pd.read_excel(path, sheet_name="Coded comments")
+    assert (comments["Code source"] == "machine").all() and comments["Machine's themes"].isna().all()

@@ -64,6 +64,10 @@ _EXPORTS: dict[str, str] = {
     "evaluate_coding": "tcs_themes.analysis.evaluation",
     "evaluate_files": "tcs_themes.analysis.evaluate_files",
     "Evaluation": "tcs_themes.analysis.evaluation",
+    "read_coding": "tcs_themes.analysis.codings",
+    "agreement": "tcs_themes.analysis.agreement",
+    "agreement_files": "tcs_themes.analysis.agreement",
+    "Agreement": "tcs_themes.analysis.agreement",
     # counts, quotes and search
     "ThemeCounts": "tcs_themes.analysis.counts",
     "theme_counts": "tcs_themes.analysis.counts",
@@ -112,6 +116,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         theme_summary,
         ThemeCounts,
     )
+    from tcs_themes.analysis.agreement import Agreement, agreement, agreement_files
+    from tcs_themes.analysis.codings import read_coding
     from tcs_themes.analysis.evaluate_files import (
         evaluate_files,
     )

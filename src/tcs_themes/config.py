@@ -6,7 +6,7 @@ directory, unless a path is given (``--settings``). Every key is optional::
     register: sessions.yaml               # the sessions register, relative to this file
     exercises: [four_ps_exercise.xlsx]    # files that are not comments (globs)
     skip: ["drafts/*"]                    # files to leave out (globs)
-    columns: {text: "What was said"}      # explicit column names per role
+    columns: {text: "What was said", theme: Code}   # explicit column names per role
     column_synonyms: {text: [Views]}      # more header names per role
     sheets: [Partners 1]                  # read only these sheets of each workbook
     emails: {strand: null}                # the strand emails belong to
@@ -27,8 +27,9 @@ import yaml
 from tcs_themes.errors import SettingsError, SettingsWarning
 
 SETTINGS_FILE = "tcs-themes.yaml"
-#: The roles a column can play; each fills the standard comment column of the same name.
-ROLES = ("text", "session", "date", "question", "strand")
+#: The roles a column can play. The first five fill the standard comment column of the same name;
+#: ``theme`` (the analyst's main theme) and ``other_themes`` (their further themes) fill ``analyst_codes``.
+ROLES = ("text", "session", "date", "question", "strand", "theme", "other_themes")
 KEYS = ("register", "exercises", "skip", "columns", "column_synonyms", "sheets", "emails")
 EMAIL_KEYS = ("strand",)
 

@@ -98,6 +98,10 @@ class LabelsError(InputFileError):
     """An analyst-coded file has no usable text or theme columns, or names a theme the codebook lacks."""
 
 
+class LabelsWarning(UserWarning):
+    """An analyst's code in the input names a theme the codebook lacks; that comment keeps the machine's codes."""
+
+
 class CodingInputError(InputFileError):
     """An input to ``code`` or ``evaluate`` has no text column or cannot be aligned with another file."""
 

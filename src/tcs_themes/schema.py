@@ -32,6 +32,7 @@ COMMENT_COLUMNS: dict[str, str] = {
     "text": "string",  # redacted comment text
     "sender_org": "string",  # emails: sender organisation from domain or signature
     "redactions": "Int64",  # how many personal details were redacted from text
+    "analyst_codes": "string",  # the analyst's theme codes as written in the input: main first, "; "-joined
 }
 
 #: Columns that ``code`` adds to the comments table (plus ``score_<theme_id>``).
@@ -40,12 +41,22 @@ CODED_COLUMNS: dict[str, str] = {
     "primary_theme": "string",  # the first of themes, or "uncoded"
     "confidence": "float64",  # score of the primary theme (0..1)
     "n_themes": "Int64",  # number of themes given (0 for uncoded)
-    "sources": "string",  # per theme in the order of themes: "rule", "model" or "both"
+    "sources": "string",  # per theme in the order of themes: "rule", "model", "both" or "analyst"
     "subthemes": "string",  # "theme_id/subtheme_id" joined by "; " where a sub-theme's rules matched
     "evidence": "string",  # per theme: "theme_id: why" joined by " | "
+    "code_source": "string",  # where the codes came from: "analyst", "review" or "machine"
+    "machine_themes": "string",  # the machine's own themes, like themes, for every comment
 }
 
 UNCODED = "uncoded"
+#: The comments-table column holding an analyst's codes as written (see :mod:`tcs_themes.coding.analyst_codes`).
+ANALYST_CODES = "analyst_codes"
+#: The values of ``code_source``: codes that came with the input (an analyst's), codes set by an
+#: applied review decision, and codes the rules and the model gave.
+CODE_SOURCE_ANALYST, CODE_SOURCE_REVIEW, CODE_SOURCE_MACHINE = "analyst", "review", "machine"
+CODE_SOURCES = (CODE_SOURCE_ANALYST, CODE_SOURCE_REVIEW, CODE_SOURCE_MACHINE)
+#: The per-theme ``sources`` entry of a human's code.
+SOURCE_ANALYST = "analyst"
 LIST_SEPARATOR = "; "
 SCORE_PREFIX = "score_"
 

@@ -15,13 +15,13 @@ session...), so the shares of one group under the primary basis add up to 1.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import pandas as pd
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.schema import UNCODED, split_list
+from tcs_themes.schema import CODE_SOURCE_MACHINE, CODE_SOURCES, UNCODED, split_list
 
 Basis = Literal["primary", "any"]
 Dimension = Literal["strand", "session", "question", "source"]
@@ -328,6 +328,21 @@ def top_cooccurring(matrix: pd.DataFrame, theme_id: str, n: int = 3) -> list[tup
     return [(str(t), int(c)) for t, c in order[:n]]
 
 
+def code_source_counts(coded: pd.DataFrame) -> dict[str, int]:
+    """Return how many comments were coded by an analyst, reviewed, or coded by the machine alone.
+
+    Keys are the ``code_source`` values (``analyst``, ``review``, ``machine``,
+    always all three, in that order; any other value after them). A table
+    without the column (coded before issue 15) counts as coded by the machine.
+    """
+    if "code_source" not in coded.columns:
+        return {**dict.fromkeys(CODE_SOURCES, 0), CODE_SOURCE_MACHINE: len(coded)}
+    found = coded["code_source"].astype("string").fillna(CODE_SOURCE_MACHINE).value_counts()
+    counts = {source: int(found.get(source, 0)) for source in CODE_SOURCES}
+    counts.update({str(k): int(v) for k, v in found.items() if k not in counts})
+    return counts
+
+
 @dataclass(frozen=True)
 class ThemeCounts:
     """Every count the workbook and the report publish, computed once so they always agree.
@@ -344,6 +359,8 @@ class ThemeCounts:
         :func:`subtheme_counts`.
     cooccurrence : DataFrame
         :func:`cooccurrence`.
+    code_sources : dict of str to int
+        :func:`code_source_counts`.
     """
 
     overall: pd.DataFrame
@@ -354,6 +371,7 @@ class ThemeCounts:
     strands: pd.DataFrame
     subthemes: pd.DataFrame
     cooccurrence: pd.DataFrame
+    code_sources: dict[str, int] = field(default_factory=dict)
 
     @property
     def n_comments(self) -> int:
@@ -386,4 +404,5 @@ def count_all(coded: pd.DataFrame, codebook: Codebook, register: Register | None
         strands=strand_overview(coded, register),
         subthemes=subtheme_counts(coded, codebook),
         cooccurrence=cooccurrence(coded, codebook),
+        code_sources=code_source_counts(coded),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tcs_themes.analysis.codings import split_spec
 from tcs_themes.analysis.evaluation import Evaluation, evaluate_coding
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import themes_matrix
@@ -24,14 +25,20 @@ from tcs_themes.tables import TABLE_SUFFIXES
 MACHINE_THEME_COLUMN = "themes"
 
 
-def _machine_labels(path: Path, codebook: Codebook) -> CodedLabels:
-    """Read a coded table's ``themes`` column (ignoring any analyst columns carried through it)."""
+def _machine_labels(spec: str | Path, codebook: Codebook) -> CodedLabels:
+    """Read a coded table's ``themes`` column, or the column ``spec`` names (``coded.parquet:machine_themes``).
+
+    Analyst columns carried through the table are ignored.
+    """
+    path, column = split_spec(spec)
     header: list[str] = []
     if path.suffix.lower() in TABLE_SUFFIXES:
         from tcs_themes.tables import read_table
 
         header = [str(c) for c in read_table(path).columns]
-    columns = [MACHINE_THEME_COLUMN] if MACHINE_THEME_COLUMN in header else None
+    if column is not None and column not in header:
+        raise CodingInputError(str(path), f"no '{column}' column; the columns are: {', '.join(header)}")
+    columns = [column] if column else ([MACHINE_THEME_COLUMN] if MACHINE_THEME_COLUMN in header else None)
     return read_labels(path, codebook, theme_columns=columns, keep_unlabelled=True)
 
 
@@ -89,7 +96,10 @@ def evaluate_files(
         The analyst-coded file (any shape :func:`read_labels` understands).
     codebook : Codebook
     machine_path : path, optional
-        A machine-coded table (``tcs-themes code`` output) to compare with.
+        A machine-coded table (``tcs-themes code`` output) to compare with: its
+        ``themes`` column, or another theme column as ``FILE:COLUMN`` (e.g.
+        ``coded.parquet:machine_themes``, the machine's own codes where
+        ``themes`` holds an analyst's).
     coder : HybridCoder, optional
         Used to code the analyst file's texts when ``machine_path`` is not given
         (with the file's context columns, for a model that reads them).
@@ -111,7 +121,7 @@ def evaluate_files(
         ignore_unknown_themes=ignore_unknown_themes,
     )
     if machine_path is not None:
-        machine = align(human, _machine_labels(Path(machine_path), codebook), str(human_path), str(machine_path))
+        machine = align(human, _machine_labels(machine_path, codebook), str(human_path), str(machine_path))
         machine_Y, machine_primary = machine.Y, machine.primary
     elif coder is not None:
         codes = coder.code(human.inputs())

@@ -8,8 +8,9 @@ postcode or web address, no person named by title or initial, and between ``min_
 Each candidate gets a relevance score from three parts:
 
 * **clearly about the theme** (weight 0.4): the theme's score, whether it is the
-  comment's main theme, whether a codebook rule matched (``sources`` is ``rule``
-  or ``both``), and how few other themes the comment has;
+  comment's main theme, whether a codebook rule matched or an analyst gave it
+  (``sources`` is ``rule``, ``both`` or ``analyst``), and how few other themes
+  the comment has;
 * **representative** (weight 0.4): cosine similarity, in TF-IDF space, to the
   centroid of all the theme's candidates, so a quote says what most people said;
 * **short** (weight 0.2): 1 for 8 to 30 words, less for longer ones.
@@ -31,7 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.analysis.counts import group_labels, natural_key
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.schema import UNCODED, score_column, split_list
+from tcs_themes.schema import SOURCE_ANALYST, UNCODED, score_column, split_list
 
 #: The markers redaction puts in place of personal details.
 REDACTION_MARKER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NAME)\]")
@@ -77,7 +78,7 @@ def _clarity(candidates: pd.DataFrame, theme_id: str) -> np.ndarray:
     themes = candidates["themes"].astype(object).map(split_list)
     sources = candidates["sources"].astype(object).map(split_list)
     rule = [
-        t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both")
+        t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both", SOURCE_ANALYST)
         for t, s in zip(themes, sources, strict=True)
     ]
     is_primary = (candidates["primary_theme"] == theme_id).to_numpy(dtype=float)

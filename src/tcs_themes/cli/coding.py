@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.markup import escape
 from rich.table import Table
@@ -180,6 +181,7 @@ def code(
     from tcs_themes.coding.model.model_io import coder_for
     from tcs_themes.coding.stream import code_files, count_rows
     from tcs_themes.errors import UsageError
+    from tcs_themes.schema import CODE_SOURCE_ANALYST
 
     if method not in METHODS:
         raise UsageError(f"--method must be one of {', '.join(METHODS)}, not '{method}'")
@@ -198,13 +200,20 @@ def code(
             progress=lambda n: progress.advance(task, n),
         )
     for notice in summary.notices:
-        stderr.print(f"[yellow]Note:[/] {notice}", highlight=False, soft_wrap=True)
+        stderr.print(f"[yellow]Note:[/] {escape(notice)}", highlight=False, soft_wrap=True)
     table = Table(title=f"Coded with method '{method}'")
     table.add_column("comments", justify="right")
     table.add_column("coded", justify="right")
     table.add_column("uncoded", justify="right")
     table.add_column("themes per coded comment", justify="right")
-    table.add_row(str(summary.comments), str(summary.coded), str(summary.uncoded), f"{summary.mean_themes:.2f}")
+    table.add_column("analyst's codes", justify="right")
+    table.add_row(
+        str(summary.comments),
+        str(summary.coded),
+        str(summary.uncoded),
+        f"{summary.mean_themes:.2f}",
+        str(summary.code_sources.get(CODE_SOURCE_ANALYST, 0)),
+    )
     stdout.print(table)
     top = Table(title="Most common themes")
     top.add_column("theme")
@@ -222,7 +231,11 @@ def code(
 def evaluate(
     human_file: Annotated[Path, typer.Argument(help="The analyst-coded file (the reference).")],
     machine_file: Annotated[
-        Path | None, typer.Argument(help="A machine-coded table to compare (default: code the texts with --model).")
+        str | None,
+        typer.Argument(
+            help="A machine-coded table to compare (default: code the texts with --model); FILE:COLUMN reads another "
+            "theme column, e.g. coded.parquet:machine_themes (the machine's own codes beside an analyst's)."
+        ),
     ] = None,
     codebook: CodebookOption = None,
     model: Annotated[

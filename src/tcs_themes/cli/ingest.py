@@ -71,7 +71,7 @@ def ingest_command(
     ] = None,
     column: Annotated[
         list[str] | None,
-        typer.Option("--column", metavar="ROLE=NAME", help="Map a column: ROLE=NAME, roles text, session, date, question, strand (repeatable)."),
+        typer.Option("--column", metavar="ROLE=NAME", help="Map a column: ROLE=NAME, roles text, session, date, question, strand, theme, other_themes (repeatable)."),
     ] = None,
     log: Annotated[
         Path | None, typer.Option(metavar="FILE", help="Where to write the ingest log (default: <out stem>.ingest-log.csv beside --out).")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -30,7 +31,9 @@ def run_command(
     coded.parquet and uncoded.csv, theme-counts.xlsx, charts/, report.html
     and report.docx.
     """
+    from tcs_themes.outputs.published import code_source_rows
     from tcs_themes.pipeline import run_pipeline
+    from tcs_themes.schema import CODE_SOURCES
 
     columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=stderr, transient=True) as bar:
@@ -39,8 +42,8 @@ def run_command(
             inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
             progress=lambda n: bar.advance(task, n),
         )
-    for message in [*result.ingested.errors, *result.ingested.warnings]:
-        stderr.print(f"[yellow]Note:[/] {message}", highlight=False, soft_wrap=True)
+    for message in [*result.ingested.errors, *result.ingested.warnings, *result.coding.notices]:
+        stderr.print(f"[yellow]Note:[/] {escape(message)}", highlight=False, soft_wrap=True)
     files = result.ingested.files
     summary = Table(title="tcs-themes run", show_header=False)
     summary.add_row("Files read", f"{len(files)} ({int(files['error'].notna().sum())} failed)")
@@ -48,11 +51,14 @@ def run_command(
     summary.add_row("Coded", str(result.coding.coded))
     summary.add_row("Uncoded", str(result.coding.uncoded))
     summary.add_row("Themes per coded comment", f"{result.coding.mean_themes:.2f}")
+    sources = {source: result.coding.code_sources.get(source, 0) for source in CODE_SOURCES}
+    for heading, n in code_source_rows(sources):
+        summary.add_row(heading, str(n))
     summary.add_row("Rows logged, not coded", str(len(result.ingested.log)))
     stdout.print(summary)
     for name in ("coded_csv", "uncoded", "workbook", "html", "docx"):
         if name in result.outputs:
             stdout.print(f"Wrote {result.outputs[name]}", highlight=False, soft_wrap=True)
     stdout.print(f"Charts in {out / 'charts'}", highlight=False)
-    if result.ingested.errors:
+    if result.ingested.errors or result.coding.errors:
         raise typer.Exit(code=1)

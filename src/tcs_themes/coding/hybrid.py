@@ -31,7 +31,7 @@ from tcs_themes.coding.decisions import (
 )
 from tcs_themes.coding.text_prep import has_words, prepare_text
 from tcs_themes.coding.model.weak_labels import WeakLabelReport, weak_label_pairs
-from tcs_themes.schema import CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
+from tcs_themes.schema import CODE_SOURCE_MACHINE, CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
 
 def _labels_array(Y: Any, theme_ids: Sequence[str]) -> np.ndarray:
     if isinstance(Y, pd.DataFrame):
@@ -334,7 +334,8 @@ class HybridCoder(BaseEstimator):
         -------
         pandas.DataFrame
             ``themes``, ``primary_theme``, ``confidence``, ``n_themes``,
-            ``sources``, ``subthemes``, ``evidence`` (see
+            ``sources``, ``subthemes``, ``evidence``, ``code_source``
+            (``machine``) and ``machine_themes`` (the same as ``themes``; see
             :data:`tcs_themes.schema.CODED_COLUMNS`) and ``score_<theme_id>``
             for every theme.
         """
@@ -365,6 +366,8 @@ class HybridCoder(BaseEstimator):
                 "sources": pd.array(sources, dtype="string"),
                 "subthemes": pd.array(subthemes, dtype="string"),
                 "evidence": pd.array(evidence, dtype="string"),
+                "code_source": pd.array([CODE_SOURCE_MACHINE] * len(themes), dtype="string"),
+                "machine_themes": pd.array(themes, dtype="string"),
             },
             columns=list(CODED_COLUMNS),
         )

@@ -8,15 +8,16 @@ the coded table back. :func:`code` is that step.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.coded_table import coded_frame
+from tcs_themes.coding.analyst_codes import code_table, problem_messages
 from tcs_themes.coding.decisions import METHODS
 from tcs_themes.coding.hybrid import HybridCoder
-from tcs_themes.errors import CodingInputError
+from tcs_themes.errors import CodingInputError, LabelsWarning
 
 
 def code(
@@ -29,6 +30,13 @@ def code(
     text_column: str = "text",
 ) -> pd.DataFrame:
     """Code a comments table and return the coded table.
+
+    Codes the comments already have (an analyst's ``analyst_codes``, or a main
+    and further-themes column) are kept as their codes (``code_source``
+    ``analyst``); the machine's own themes are in ``machine_themes`` for every
+    comment. An analyst's label not in the codebook gives a
+    :class:`~tcs_themes.errors.LabelsWarning` naming the row, and that comment
+    keeps the machine's codes.
 
     Parameters
     ----------
@@ -52,7 +60,8 @@ def code(
     pandas.DataFrame
         Every input column, unchanged and in order, then the coded columns
         (``themes``, ``primary_theme``, ``confidence``, ``n_themes``, ``sources``,
-        ``subthemes``, ``evidence``) and a ``score_<theme_id>`` per theme; one row
+        ``subthemes``, ``evidence``, ``code_source``, ``machine_themes``) and a
+        ``score_<theme_id>`` per theme; one row
         per input row, in order, never dropped (no theme fits: ``uncoded``).
 
     Raises
@@ -70,10 +79,12 @@ def code(
     if coder is None:
         coder = _default_coder(codebook, model, method)
     try:
-        inputs = coder.inputs(comments, text_column)
+        coded, problems = code_table(coder, comments, text_column)
     except ValueError as error:
         raise CodingInputError("comments", str(error)) from None
-    return coded_frame(comments, coder.code(inputs))
+    for message in problem_messages(problems):
+        warnings.warn(message, LabelsWarning, stacklevel=2)
+    return coded
 
 
 def _default_coder(codebook: Codebook | None, model: str | Path | None, method: str) -> HybridCoder:

@@ -27,7 +27,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from tcs_themes.coding.coded_table import INPUT_PREFIX, coded_frame
+from tcs_themes.coding.analyst_codes import CodeProblem, code_table, problem_messages
+from tcs_themes.coding.coded_table import INPUT_PREFIX
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
@@ -50,10 +51,15 @@ class CodingSummary:
         How many comments got 0, 1, 2... themes.
     outputs : dict of str to Path
         ``csv``, ``parquet`` and ``uncoded`` output files.
+    code_sources : dict of str to int
+        Comments per ``code_source``: ``analyst`` (the input's codes) and ``machine``.
     notices : list of str
-        Ingest errors and warnings for raw inputs (one line each, no comment text).
+        Ingest errors and warnings for raw inputs, and analyst codes not in the
+        codebook (one line each, no comment text).
     errors : list of str
-        The ingest errors among ``notices``: input files that could not be read.
+        The errors among ``notices``: input files that could not be read, analyst codes not in the codebook.
+    problems : list of CodeProblem
+        The analyst codes not in the codebook, one per label (their comments keep the machine's codes).
     """
 
     comments: int = 0
@@ -62,8 +68,10 @@ class CodingSummary:
     theme_counts: dict[str, int] = field(default_factory=dict)
     themes_per_comment: dict[int, int] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
+    code_sources: dict[str, int] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    problems: list[CodeProblem] = field(default_factory=list)
 
     @property
     def mean_themes(self) -> float:
@@ -81,6 +89,9 @@ class CodingSummary:
             self.themes_per_comment[int(k)] = self.themes_per_comment.get(int(k), 0) + int(v)
         for theme, count in batch.theme_counts.items():
             self.theme_counts[theme] = self.theme_counts.get(theme, 0) + count
+        for source, count in batch.code_sources.items():
+            self.code_sources[source] = self.code_sources.get(source, 0) + count
+        self.problems.extend(batch.problems)
 
     def ranked(self) -> dict[str, int]:
         """Return ``theme_counts`` most common first (ties by id)."""
@@ -263,6 +274,10 @@ class EncodedBatch:
         Themes per comment.
     theme_counts : dict of str to int
         Comments per theme.
+    code_sources : dict of str to int
+        Comments per ``code_source``.
+    problems : tuple of CodeProblem
+        Analyst codes not in the codebook.
     """
 
     table: pa.Table
@@ -271,10 +286,12 @@ class EncodedBatch:
     header: bytes
     n_themes: np.ndarray
     theme_counts: dict[str, int]
+    code_sources: dict[str, int] = field(default_factory=dict)
+    problems: tuple[CodeProblem, ...] = ()
 
 
-def encode_batch(coded: pd.DataFrame) -> EncodedBatch:
-    """Turn a coded table (:func:`coded_frame`) into an :class:`EncodedBatch`."""
+def encode_batch(coded: pd.DataFrame, problems: Sequence[CodeProblem] = ()) -> EncodedBatch:
+    """Turn a coded table (:func:`~tcs_themes.coding.analyst_codes.code_table`) and its problems into an :class:`EncodedBatch`."""
     table = pa.Table.from_pandas(coded, preserve_index=False)
     text = _csv_ready(table)
     uncoded = pc.equal(table.column("primary_theme"), UNCODED).fill_null(False)
@@ -290,6 +307,8 @@ def encode_batch(coded: pd.DataFrame) -> EncodedBatch:
         header=_csv_bytes(text.slice(0, 0), header=True),
         n_themes=coded["n_themes"].to_numpy(dtype=np.int64),
         theme_counts=counts,
+        code_sources={str(k): int(v) for k, v in coded["code_source"].value_counts(sort=False).items()},
+        problems=tuple(problems),
     )
 
 
@@ -361,7 +380,7 @@ _WORKER_CODER: HybridCoder | None = None
 
 
 def _code_batch(coder: HybridCoder, batch: pd.DataFrame) -> EncodedBatch:
-    return encode_batch(coded_frame(batch, coder.code(coder.inputs(batch, TEXT_COLUMN))))
+    return encode_batch(*code_table(coder, batch, TEXT_COLUMN))
 
 
 def _code_in_worker(batch: pd.DataFrame) -> EncodedBatch:
@@ -418,6 +437,10 @@ def code_files(
 ) -> CodingSummary:
     """Code comments from files and write coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
 
+    Theme codes the inputs already have (an analyst's, see
+    :mod:`tcs_themes.coding.analyst_codes`) are the comments' codes; the
+    machine's are kept beside them in ``machine_themes``.
+
     Parameters
     ----------
     paths : sequence of path
@@ -465,6 +488,9 @@ def code_files(
                 progress(len(coded.n_themes))
     finally:
         writer.close()
+    messages = problem_messages(summary.problems)
+    summary.notices.extend(messages)
+    summary.errors.extend(messages)
     if summary.comments == 0:
         empty = {name: pd.Series(dtype="string") for name in ("comment_id", TEXT_COLUMN, *coder.context_columns)}
         writer.write(_code_batch(coder, pd.DataFrame(empty)))

@@ -181,8 +181,9 @@ def ingest(
     sheets : sequence of str, optional
         Read only these sheets of each workbook (default: the settings' ``sheets``, else all).
     columns : mapping, optional
-        Role (``text``, ``session``, ``date``, ``question``, ``strand``) -> column
-        name; wins over the settings' ``columns`` and the synonyms.
+        Role (``text``, ``session``, ``date``, ``question``, ``strand``, and an
+        analyst's codes: ``theme``, ``other_themes``) -> column name; wins over
+        the settings' ``columns`` and the synonyms.
 
     Returns
     -------

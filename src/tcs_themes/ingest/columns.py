@@ -34,6 +34,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "set question", "prompt",
     ),
     "strand": ("strand", "strand name", "consultation strand", "workstream"),
+    # an analyst's codes (labels.py reads the same names when training)
+    "theme": ("main theme", "main theme id", "primary theme", "primary theme id", "theme", "theme id"),
+    "other_themes": (
+        "further themes", "further theme ids", "other themes", "secondary themes", "themes", "theme ids", "also",
+    ),
 }
 
 #: How many rows from the top of a sheet are searched for the header.

@@ -51,26 +51,10 @@ TEXT_HEADERS = (
     "note",
     "notes",
 )
+#: Header names (normalised) that hold the main theme: the ``theme`` role of ingest.
+PRIMARY_HEADERS = SYNONYMS["theme"]
 #: Header names (normalised) that hold one theme or a delimited list of themes.
-THEME_HEADERS = (
-    "themes",
-    "theme",
-    "theme id",
-    "theme ids",
-    "main theme",
-    "main theme id",
-    "primary theme",
-    "primary theme id",
-    "further themes",
-    "further theme ids",
-    "other themes",
-    "secondary themes",
-    "also",
-    "code",
-    "codes",
-    "label",
-    "labels",
-)
+THEME_HEADERS = (*PRIMARY_HEADERS, *SYNONYMS["other_themes"], "code", "codes", "label", "labels")
 #: Header names (normalised) that identify the session a comment came from (for grouped CV).
 GROUP_HEADERS = ("session id", "session", "session name", "sheet")
 #: Header names (normalised) under which a context column is also found, by its usual name.
@@ -364,8 +348,7 @@ def _detect_layout(
             "no theme columns found; name them 'theme' / 'themes' / 'further themes', use one 0/1 "
             "column per theme, or pass --theme-column",
         )
-    primary_names = ("main theme", "main theme id", "primary theme", "primary theme id", "theme", "theme id")
-    primary = next((c for c in lists if normalise_name(c) in primary_names), None)
+    primary = next((c for c in lists if normalise_name(c) in PRIMARY_HEADERS), None)
     group = pick_column(frame, None, GROUP_HEADERS, path, "session")
     comment_id = pick_column(frame, None, ("comment id",), path, "comment id")
     return _Layout(text, lists, indicators, primary, group, comment_id, unknown)
@@ -404,6 +387,7 @@ def labels_from_frame(
     keep_unlabelled : bool, default False
         Keep rows with text but no theme cell filled, as all-zero rows (for
         evaluation); by default they are skipped and counted in ``n_skipped``.
+        Blank rows are passed over (the row numbers in ``sources`` still count them).
     first_row : int, default 2
         The spreadsheet row number of the frame's first row (for messages).
     context_columns : sequence of str, default ()
@@ -437,6 +421,8 @@ def labels_from_frame(
     unknown = UnknownThemes(resolver)
     unknown.columns = list(layout.unknown_columns)
     for offset, (_, record) in enumerate(frame.iterrows()):
+        if not any(_cell_text(value) for value in record.tolist()):
+            continue  # a blank row (between questions, say): not a comment, not counted as skipped
         text = _cell_text(record[layout.text])
         if not text:
             skipped[NO_TEXT] = skipped.get(NO_TEXT, 0) + 1
@@ -519,7 +505,6 @@ def read_coded_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
             continue
         frame = grid.iloc[header_at + 1 :].reset_index(drop=True)
         frame.columns = [_cell_text(c) or f"column {i + 1}" for i, c in enumerate(grid.iloc[header_at])]
-        frame = frame.dropna(how="all")
         sheets.append((str(name), frame, header_at + 2))
     return sheets
 

@@ -18,10 +18,11 @@ from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.cells import EXCEL_ERRORS, cell_date, cell_text, is_empty
 from tcs_themes.ingest.columns import Header, find_header, header_key
 from tcs_themes.ingest.ledger import SKIPPED, FileReport, Ledger
+from tcs_themes.ingest.redaction import redact
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.ingest.sources import InputFile
 from tcs_themes.ingest.workbooks import Grid
-from tcs_themes.schema import COMMENT_COLUMNS
+from tcs_themes.schema import ANALYST_CODES, COMMENT_COLUMNS, LIST_SEPARATOR
 
 _UNSAVED_FORMULA = "the text is a formula whose value was never saved; open the workbook in Excel, save it and try again"
 
@@ -124,6 +125,12 @@ class _SheetReader:
                 "the session's date from the register was used where there is one"
             )
 
+    def _analyst_codes(self, cells: Sequence[object]) -> str | None:
+        """The analyst's theme cells as written (redacted), main theme first, joined by "; "; None when both are empty."""
+        values = [self._cell(cells, self.header.roles.get(role)) for role in ("theme", "other_themes")]
+        written = [cell_text(value) for value in values if not is_empty(value)]
+        return redact(LIST_SEPARATOR.join(written))[0] if written else None
+
     def _fail(self, ledger: Ledger, report: FileReport, location: str, row: int, problem: str) -> None:
         ledger.fail(report, self.item, location, problem)
         self.problems.setdefault(problem, []).append(row)
@@ -183,6 +190,7 @@ class _SheetReader:
             "date": date if date is not None else (session["date"] if session is not None else None),
             "question": None if is_empty(question) else cell_text(question),
             "text": text,
+            ANALYST_CODES: self._analyst_codes(cells),
         }
         record.update({name: self._cell(cells, column) for column, name in self.carried.items()})
         group = str(record["session_id"] or record["session_name"] or f"{self.item.source_file}!{self.grid.name}")

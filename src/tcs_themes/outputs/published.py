@@ -13,7 +13,7 @@ import pandas as pd
 
 from tcs_themes import __version__
 
-from tcs_themes.analysis.counts import BASES, ThemeCounts
+from tcs_themes.analysis.counts import BASES, ThemeCounts, code_source_counts
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises
 
@@ -31,6 +31,22 @@ THEME_HEADINGS: dict[str, str] = {
     "theme_id": "Theme ID",
 }
 SHARE_HEADINGS = ("Share (main theme)", "Share (any theme)")
+#: ``code_source`` -> how the workbook and the report name it.
+CODE_SOURCE_HEADINGS: dict[str, str] = {
+    "analyst": "Coded by an analyst",
+    "review": "Reviewed by an analyst",
+    "machine": "Coded by the machine alone",
+}
+_CODE_SOURCE_NOTES: dict[str, str] = {
+    "analyst": "their codes came with the input and are used as given",
+    "review": "an analyst reviewed the machine's codes and their decision is used",
+    "machine": "coded by the rules and the model",
+}
+
+
+def code_source_rows(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """(heading, comments) per code source, analyst first: the figures the workbook and the report show."""
+    return [(CODE_SOURCE_HEADINGS.get(source, f"Code source '{source}'"), n) for source, n in counts.items()]
 STRAND_HEADINGS: dict[str, str] = {
     "strand": "Strand",
     "description": "Description",
@@ -120,6 +136,10 @@ def method_rows(
         ("Codebook", codebook.name),
         ("Codebook file", codebook.source or "(not from a file)"),
         ("Codebook fingerprint (SHA-256)", codebook.fingerprint()),
+        *(
+            (CODE_SOURCE_HEADINGS.get(source, f"Code source '{source}'"), f"{n:,} comments: {_CODE_SOURCE_NOTES.get(source, source)}")
+            for source, n in code_source_counts(coded).items()
+        ),
         ("Themes in the codebook", f"{len(codebook.themes)} themes, {len(codebook.subthemes)} sub-themes"),
         ("Counting: main theme", f"each comment counted once, under its {BASES['primary']}; counts add up to the comments"),
         ("Counting: any theme", f"each comment counted under every theme it was given ({BASES['any']}); shares can add up to more than 100%"),

@@ -30,6 +30,7 @@ from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import strand_title
 from tcs_themes.outputs.excel import DATE, DECIMAL, INTEGER, PERCENT, add_table, safe_sheet_name, safe_text
 from tcs_themes.outputs.published import (
+    code_source_rows,
     method_rows,
     SHARE_HEADINGS,
     THEME_HEADINGS,
@@ -38,7 +39,7 @@ from tcs_themes.outputs.published import (
     strand_table,
     theme_table,
 )
-from tcs_themes.schema import UNCODED, split_list
+from tcs_themes.schema import CODE_SOURCE_MACHINE, UNCODED, split_list
 
 TOP_IN_CHARTS = 10
 _COUNT_FORMATS = {h: INTEGER for h in THEME_HEADINGS.values() if h not in SHARE_HEADINGS}
@@ -90,7 +91,8 @@ def _summary_sheet(book: Workbook, counts: ThemeCounts, title: str) -> None:
         "Sessions with comments": "sessions_with_comments",
         "Emails": "emails",
     }
-    measures = pd.DataFrame({"Measure": list(keys), "Value": [int(totals[k]) for k in keys.values()]})
+    rows = [(name, int(totals[key])) for name, key in keys.items()] + code_source_rows(counts.code_sources)
+    measures = pd.DataFrame(rows, columns=["Measure", "Value"])
     add_table(sheet, measures, "Totals", left=12, formats={"Value": INTEGER}, freeze=False)
     strands = strand_table(counts)
     strands_top = len(measures) + 3
@@ -137,6 +139,11 @@ def _cooccurrence_sheet(book: Workbook, counts: ThemeCounts, codebook: Codebook)
     add_table(book.create_sheet("Co-occurrence"), table, "Cooccurrence", formats={c: INTEGER for c in matrix.columns})
 
 
+def _column(coded: pd.DataFrame, name: str, default: object) -> pd.Series:
+    """``coded[name]``, or ``default`` in every row for a table coded before the column existed."""
+    return coded[name] if name in coded.columns else pd.Series(default, index=coded.index, dtype="object")
+
+
 def _comments_sheet(book: Workbook, coded: pd.DataFrame, codebook: Codebook) -> None:
     def names(value: object) -> str:
         return "; ".join(codebook.name_of(t) for t in split_list(value))
@@ -156,6 +163,8 @@ def _comments_sheet(book: Workbook, coded: pd.DataFrame, codebook: Codebook) -> 
             "Comment": coded["text"],
             "Themes": coded["themes"].map(names),
             "Main theme": coded["primary_theme"].map(codebook.name_of),
+            "Code source": _column(coded, "code_source", CODE_SOURCE_MACHINE),
+            "Machine's themes": _column(coded, "machine_themes", None).map(names),
             "Confidence": coded["confidence"],
             "Theme sources": coded["sources"],
             "Sub-themes": coded["subthemes"],

@@ -23,6 +23,7 @@ from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import slug, strand_title
 from tcs_themes.outputs.published import (
+    CODE_SOURCE_HEADINGS,
     SHARE_HEADINGS,
     appendix_table,
     choices_table,
@@ -180,6 +181,7 @@ def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts
         "every theme it touched on, most confident first, and the first is its main theme. Unless a table says "
         "otherwise, comments are counted under their main theme, so each comment is counted once and the counts "
         "add up to the total. Comments that fitted no theme are counted as uncoded and shown, not left out.",
+        narrative.coders_paragraph(counts.code_sources),
         "A theme was raised in a session when at least one comment from that session touched on it. The "
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
         "and different from each other, from different sessions where possible; comments with personal details "
@@ -187,6 +189,7 @@ def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts
     ]
     inputs = pd.DataFrame(rows, columns=["Item", "Value"])
     inputs = inputs[~inputs["Item"].str.startswith(("Counting", "Uncoded", "Sessions raising", "Illustrative"))]
+    inputs = inputs[~inputs["Item"].isin(CODE_SOURCE_HEADINGS.values())]
     return Section(
         "Method and inputs",
         [*(Paragraph(p) for p in paragraphs), format_table(inputs, "Inputs and settings", name="inputs")],

@@ -38,6 +38,18 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count(n)} {singular if n == 1 else (plural_form or singular + 's')}"
 
 
+def coders_paragraph(code_sources: dict[str, int]) -> str:
+    """Who coded the comments: an analyst (codes that came with the input), an analyst's review, the machine."""
+    analyst, review, machine = (int(code_sources.get(k, 0)) for k in ("analyst", "review", "machine"))
+    return (
+        f"Who coded them: {plural(analyst, 'comment')} {'was' if analyst == 1 else 'were'} coded by an analyst before "
+        "the toolkit ran, and their codes are used as given (the machine never replaces them); "
+        f"{plural(review, 'comment')} {'was' if review == 1 else 'were'} reviewed by an analyst, whose decision is used; "
+        f"and {plural(machine, 'comment')} {'was' if machine == 1 else 'were'} coded by the machine alone, "
+        "with the codebook's rules and a model trained on analysts' codes."
+    )
+
+
 def ordinal_rank(rank: int, tied: bool) -> str:
     """``"most common"``, ``"second most common"``, ``"joint third most common"``, ``"12th most common"``."""
     if rank == 1:
