@@ -27,6 +27,7 @@ import pandas as pd
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import coded_frame
 from tcs_themes.coding.hybrid import HybridCoder
+from tcs_themes.errors import LabelsError
 from tcs_themes.ingest.columns import SYNONYMS, header_key
 from tcs_themes.ingest.labels import ThemeResolver, theme_labels
 from tcs_themes.ingest.redaction import redact
@@ -46,13 +47,6 @@ _LABEL_CHARS = 120
 #: How many rows a problem message lists before "and N more", and how many messages are listed in all.
 _ROWS_SHOWN = 5
 _MESSAGES_SHOWN = 20
-
-
-@dataclass(frozen=True)
-class _Unknown:
-    """Why a label is not a theme of the codebook (with its close matches)."""
-
-    problem: str
 
 
 @dataclass(frozen=True)
@@ -133,18 +127,16 @@ def resolve_codes(
         One per unknown label.
     """
     resolver = ThemeResolver(codebook)
-    labels: dict[str, str | _Unknown] = {}  # label -> theme id, or why it is not one
+    labels: dict[str, str | LabelsError] = {}  # label -> theme id, or its error
     cells: dict[str, tuple[list[str], list[str]]] = {}  # cell -> (theme ids, problems)
 
-    def resolve(label: str) -> str | _Unknown:
+    def resolve(label: str) -> str | LabelsError:
         if label not in labels:
-            theme = resolver.get(label)
-            if theme is None:
+            try:
                 shown = redact(label[:_LABEL_CHARS])[0]  # a label in a message never carries personal details
-                close = resolver.close_matches(label)
-                hint = f"did you mean {', '.join(close)}?" if close else "check the codebook's theme ids and names."
-                theme = _Unknown(f"theme '{shown}' is not in the codebook '{codebook.name}'; {hint}")
-            labels[label] = theme
+                labels[label] = resolver.resolve(shown, "")
+            except LabelsError as error:
+                labels[label] = error
         return labels[label]
 
     def resolve_cell(cell: str) -> tuple[list[str], list[str]]:
@@ -153,7 +145,7 @@ def resolve_codes(
             errors: list[str] = []
             for label in theme_labels(cell):
                 theme = resolve(label)
-                if isinstance(theme, _Unknown):
+                if isinstance(theme, LabelsError):
                     errors.append(theme.problem)
                 elif theme not in ids:
                     ids.append(theme)

@@ -175,6 +175,18 @@ class ThemeResolver:
         close = difflib.get_close_matches(theme_key(label), list(self._lookup), n=3, cutoff=0.6)
         return list(dict.fromkeys(self._lookup[c] for c in close))
 
+    def resolve(self, label: str, path: str, where: str | None = None) -> str:
+        """Return the theme id for ``label``; raise :class:`LabelsError` with close matches if unknown.
+
+        ``path`` and ``where`` (sheet, row) locate the label for the message.
+        """
+        found = self.get(label)
+        if found is not None:
+            return found
+        close = self.close_matches(label)
+        hint = f"did you mean {', '.join(close)}?" if close else "check the codebook's theme ids and names."
+        raise LabelsError(path, f"theme '{label}' is not in the codebook '{self.codebook.name}'; {hint}", where=where)
+
 
 class UnknownThemes:
     """Themes a coded file names that the codebook lacks, with where they were found."""
