@@ -11,6 +11,7 @@ from rich.table import Table
 
 from tcs_themes.cli.app import app, clean_errors
 from tcs_themes.console import stderr, stdout
+from tcs_themes.ingest.personal_columns import DROPPED
 
 
 @app.command("run")
@@ -49,6 +50,8 @@ def run_command(
     summary.add_row("Uncoded", str(result.coding.uncoded))
     summary.add_row("Themes per coded comment", f"{result.coding.mean_themes:.2f}")
     summary.add_row("Rows logged, not coded", str(len(result.ingested.log)))
+    dropped = int((result.ingested.columns["action"] == DROPPED).sum())
+    summary.add_row("Columns dropped (personal data)", f"{dropped} (listed in ingest-log.csv)" if dropped else "0")
     stdout.print(summary)
     for name in ("coded_csv", "uncoded", "workbook", "html", "docx"):
         if name in result.outputs:
