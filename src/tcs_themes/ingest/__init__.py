@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from tcs_themes.ingest.ledger import (
     ATTACHMENT, COLUMN_REPORT_COLUMNS, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger,
 )
 from tcs_themes.ingest.person_names import display_name
-from tcs_themes.ingest.redaction import redact, redact_label
+from tcs_themes.ingest.redaction import redact
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.ingest.sources import InputFile, expand_paths, matches_any
 from tcs_themes.ingest.spreadsheets import SheetOptions, ingest_grids
@@ -54,7 +55,8 @@ class IngestResult:
         ``duplicate`` (detail ``duplicate-of <comment_id>``), ``error``,
         ``attachment``, ``not-comments``, ``unsupported``, ``skipped``,
         ``personal-column`` (a column dropped, or kept by the settings). Names
-        of files, sheets and attachments in it are redacted.
+        of files and sheets in it are redacted; attachments are logged by
+        number, type and size, never by name.
     columns : DataFrame
         Per file and sheet, each column besides the text: ``source_file, sheet,
         column, action, reason``; action ``carried, redacted`` (cells redacted
@@ -105,6 +107,18 @@ def _sender_names(mail: Mail) -> list[str]:
     return names
 
 
+def _attachment_label(number: int, attachment: str) -> str:
+    """An attachment without its file name, which can name a person no rule knows ("Nkechi Obi CV.pdf").
+
+    >>> _attachment_label(2, "Jo Bloggs CV.pdf (application/pdf, 12 KB)")
+    'attachment 2 (.pdf, application/pdf, 12 KB)'
+    """
+    name, _, details = attachment.rpartition(" (")
+    suffix = Path(name).suffix.lower()
+    kind = f"{suffix}, " if re.fullmatch(r"\.\w{1,8}", suffix) else ""
+    return f"attachment {number} ({kind}{details}"
+
+
 def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
     for mail in mails:
         names = _sender_names(mail)
@@ -119,9 +133,9 @@ def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger
         for part, text in enumerate(points, start=1):
             record = {**base, "part": part, "location": f"{mail.location}#{part}", "text": text}
             ledger.offer(report, item, record, group=f"email {mail.message_id}", names=names)
-        for attachment in mail.attachments:
+        for number, attachment in enumerate(mail.attachments, start=1):
             report.attachments += 1
-            ledger.note(item, mail.location, ATTACHMENT, f"{redact_label(attachment, names)}: attachments are not read")
+            ledger.note(item, mail.location, ATTACHMENT, f"{_attachment_label(number, attachment)}: attachments are not read")
 
 
 def _not_comments(item: InputFile, settings: Settings, register: SessionRegister | None) -> tuple[str, str] | None:

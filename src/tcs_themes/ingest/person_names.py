@@ -192,10 +192,12 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     three, two = _lower_sequence(words, index, 3), _lower_sequence(words, index, 2)
     if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's"):
         end = words.run(start)
-        while end < len(words.words) and end - start < 3 and (  # "my name is jo bloggs"
-            words.words[end].title() in faker_given_names() or words.is_sender(end)
-        ):
-            end += 1
+        if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)):
+            end = start + 1  # "my name is jo bloggs": a given name in lower case, and the words after it
+            while end < len(words.words) and end - start < 3 and words.words[end].lower() not in _NOT_NAMES and (
+                re.fullmatch(r"[ \t]{1,3}", words.gap(end))
+            ):
+                end += 1
         return (start, end) if end > start else None
     if two in (("i", "am"), ("this", "is")) or words.words[index].lower() in ("i'm", "i\u2019m"):
         if words.is_given(start) or (words.is_sender(start) and words.words[start][0].isupper()):

@@ -48,13 +48,21 @@ class ColumnDecision:
     reason: str
 
 
+def _key(header: str) -> str:
+    """:func:`header_key` with the spellings of one idea made one word ("e-mail", "post code")."""
+    key = f" {header_key(header)} "
+    for spelling, word in ((" e mail ", " email "), (" post code ", " postcode "), (" date of birth ", " dob ")):
+        key = key.replace(spelling, word)
+    return key.strip()
+
+
 def header_is_personal(header: str) -> bool:
     """Whether a header names a personal detail.
 
     >>> [header_is_personal(h) for h in ("Email address", "Tel.", "Session name", "Respondent type", "Contact")]
     [True, True, False, False, True]
     """
-    words = set(header_key(header).replace("date of birth", "dob").replace("e mail", "email").split())
+    words = set(_key(header).split())
     if "national" in words and "insurance" in words:
         return True
     return bool(words & PERSONAL_WORDS) and not words & QUALIFIERS
@@ -108,7 +116,7 @@ def decide_column(header: str, values: Sequence[object], keep: Iterable[str] = (
         ``column`` is the header redacted (so the summary never shows a detail).
     """
     shown, count = redact(header)
-    if header_key(header) in {header_key(name) for name in keep}:
+    if _key(header) in {_key(name) for name in keep}:
         return ColumnDecision(shown, KEPT, "named under 'keep_columns' in the settings")
     if count:
         return ColumnDecision(shown, DROPPED, "its header holds a personal detail")

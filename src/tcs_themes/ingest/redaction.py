@@ -81,8 +81,11 @@ def _phone_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
         digits += group.group()
         if position == 0 and not international and not digits.startswith("0"):
             return None
-        if not international and not digits.startswith("00") and (len(groups[0].group()) < 3 or len(group.group()) < 2):
-            return None  # "0.5 0.25 ...": UK numbers are typed in groups of 2 or more digits
+        if not international and not digits.startswith("00"):
+            if len(groups[0].group()) < 3:
+                return None  # "0.5 0.25 ...": UK numbers start with a group of 3 or more digits
+            if len(group.group()) < 2:
+                break  # and go on in groups of 2 or more ("07700 900123 8pm")
         if _is_phone(digits, international):
             best = group.end()
     if best is None:
