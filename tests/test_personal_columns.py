@@ -101,7 +101,8 @@ def test_cli_ingest_lists_the_dropped_columns(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ingest", str(tmp_path / "notes.xlsx"), "--out", str(out)], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "Columns with personal data" in result.output
-    assert "│ Name   │ dropped │ its header names a personal" in result.output
+    table = result.output.split("Columns with personal data", 1)[1]
+    assert "│ Name " in table and "│ dropped │" in table and "its header names a personal" in table
     assert "3 other columns besides the text were carried through" in result.output
     written = pd.read_csv(out)
     assert "Name" not in written.columns and "Jo Bloggs" not in out.read_text(encoding="utf-8")
