@@ -112,6 +112,9 @@ def test_postcodes_and_addresses(text: str, expected: str) -> None:
         ("I'm Siobhan and I am British and I am Disabled", "I'm [NAME] and I am British and I am Disabled"),
         ("Great event.\nBest wishes,\nJo Bloggs", "Great event.\nBest wishes,\n[NAME]"),
         ("Lovely day. Thanks, Jo", "Lovely day. Thanks, [NAME]"),
+        ("Lovely day. Many thanks, Oluwaseun.", "Lovely day. Many thanks, [NAME]."),
+        ("I am Oluwaseun Adeyemi, a carer", "I am [NAME], a carer"),
+        ("We are at B33 8TH and b33 8th", "We are at [POSTCODE] and [POSTCODE]"),
         ("Kind regards\nMohammed", "Kind regards\n[NAME]"),
         ("Mr Okafor and Cllr. Jones spoke; Dr J. Bloggs chaired", "Mr [NAME] and Cllr. [NAME] spoke; Dr [NAME] chaired"),
         ("Priya Shah from the youth club said", "[NAME] from the youth club said"),
@@ -130,6 +133,7 @@ def test_names_announced_by_their_context(text: str, expected: str) -> None:
         "Thanks Council for listening. I love Oxford. We did the best Oxford could.",
         "Gypsy, Roma and Traveller families; Lady Margaret Hall; Jordan Hill Business Park",
         "I am Concerned that the Green Spaces Strategy ignores us",
+        "I am Very Angry. Thanks Council for nothing. Many thanks, the Residents Group",
         "Kind regards to all the staff",
     ],
 )

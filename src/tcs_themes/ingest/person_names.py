@@ -41,6 +41,8 @@ _TITLES = frozenset(
 )
 #: Last words of a sign-off, before the writer's name.
 _SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly".split())
+#: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", titles, sign-offs.
+_CUES = _TITLES | _SIGN_OFFS | {"is", "am", "called", "name's", "i'm", "i\u2019m"}
 #: Capitalised words that are not names even when a context seems to announce one.
 _NOT_NAMES = frozenset(
     """the a an and or but of for to in on at by with from as this that these those there here it its we our
@@ -52,7 +54,10 @@ _NOT_NAMES = frozenset(
     row walk mews parade station bridge estate ward library centre center hall college school church house team
     group forum trust bank network partnership association society club project board hub services service
     department office committee officer officers residents resident community communities people public gypsy
-    gypsies roma traveller travellers""".split()
+    gypsies roma traveller travellers is was are were be been has have had do does did can could would should
+    shall might must such i've i'll i'd i've north south east west nurse nurses doctor doctors visitor unit mother
+    father mum dad sister brother manager health healthcare queen king prince princess royal admiral captain
+    sergeant general major""".split()
 )
 _ORG_OR_PLACE = re.compile(
     r"^(?:council|house|bank|friends|trust|association|network|partnership|group|forum|charity|cic|foundation|"
@@ -138,6 +143,7 @@ class _Words:
         self.sender = sender
         self.spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         self.words = [text[start:end] for start, end in self.spans]
+        self.lower = [word.lower() for word in self.words]
 
     def gap(self, index: int) -> str:
         """The text between word ``index - 1`` and word ``index``."""
@@ -162,7 +168,10 @@ class _Words:
     def run(self, start: int, limit: int = 3) -> int:
         """End (exclusive) of the capitalised words from ``start`` on, on one line, at most ``limit``."""
         end = start
+        shouting = self.words[start].isupper() and len(self.words[start]) > 1
         while end < len(self.words) and end - start < limit and self.is_capitalised(end):
+            if end > start and len(self.words[end]) > 1 and self.words[end].isupper() != shouting:
+                break  # "Lynda CPN", "VICKY I'VE": an acronym or shouting is no surname
             gap = self.gap(end)
             if end > start and not (re.fullmatch(r"[ \t]{1,3}", gap) or (gap[:1] == "." and len(self.words[end - 1]) == 1
                                                                       and re.fullmatch(r"\.[ \t]{0,2}", gap))):
@@ -181,7 +190,7 @@ class _Words:
 
 
 def _lower_sequence(words: _Words, index: int, length: int) -> tuple[str, ...]:
-    return tuple(word.lower() for word in words.words[max(0, index - length + 1) : index + 1])
+    return tuple(words.lower[max(0, index - length + 1) : index + 1])
 
 
 def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
@@ -199,10 +208,11 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
             ):
                 end += 1
         return (start, end) if end > start else None
-    if two in (("i", "am"), ("this", "is")) or words.words[index].lower() in ("i'm", "i\u2019m"):
+    if two in (("i", "am"), ("this", "is")) or words.lower[index] in ("i'm", "i\u2019m"):
+        end = words.run(start)
         if words.is_given(start) or (words.is_sender(start) and words.words[start][0].isupper()):
-            return (start, max(words.run(start), start + 1))
-        return None
+            return (start, max(end, start + 1))
+        return (start, end) if end - start >= 2 else None  # "I am Oluwaseun Adeyemi": two capitalised words
     if words.words[index].lower() in _TITLES and re.fullmatch(r"\.?[ \t]{1,3}", words.gap(start)):
         end = words.run(start, limit=2)
         return (start, end) if end > start else None
@@ -225,11 +235,13 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     if end == start or not words.ends_line(end):
         return None
     own_line = "\n" in gap
-    return (start, end) if own_line or words.is_given(start, trusted_only=False) or words.is_sender(start) else None
+    ends_text = not words.text[words.spans[end - 1][1] :].strip(" \t.!")
+    known = words.is_given(start, trusted_only=False) or words.is_sender(start)
+    return (start, end) if own_line or known or ("," in gap and ends_text) else None  # "Thanks, Oluwaseun"
 
 
 def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
-    """A known given name and a surname or initial, or "SURNAME, Given"."""
+    """A known given name and a surname or initial, or "SURNAME, Given" at the start of a line."""
     word = words.words[index]
     following = index + 1
     if following >= len(words.words):
@@ -242,7 +254,8 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         initial = words.words[following]
         if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
             return (index, following + 1)
-    if word.isupper() and len(word) >= 2 and re.fullmatch(r",[ \t]{1,2}", gap) and words.is_given(following):
+    line_start = index == 0 or "\n" in words.gap(index)
+    if word.isupper() and len(word) >= 2 and line_start and re.fullmatch(r",[ \t]{1,2}", gap) and words.is_given(following):
         if word.lower() not in _NOT_NAMES and not _ORG_OR_PLACE.match(word):
             return (index, following + 1)
     return None
@@ -281,6 +294,9 @@ def name_spans(text: str, sender: Iterable[str] = ()) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     index = 0
     while index < len(words.words):
+        if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender):
+            index += 1  # no rule starts at a word in lower case that is no cue
+            continue
         span = (
             _sender_run(words, index) if words.sender else None
         ) or _free_name(words, index) or _after_trigger(words, index) or _sign_off_name(words, index)

@@ -38,6 +38,7 @@ _EMAIL_RE = re.compile(
 # A run of digits and the separators people type inside phone numbers; checked by _phone_end.
 _PHONE_RE = re.compile(r"[+(]{0,2}\d[\d \t\u00a0.()\-]{5,26}\d")
 _DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 _EXTENSION = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:x|ext|extn|extension)\.?[ \t]{0,3}\d{1,5}\b|[ \t]{0,3}#\d{1,5}\b", re.I)
 _NI_RE = re.compile(
     r"\b[A-CEGHJ-TW-Z][A-CEGHJ-NP-TW-Z][ \t-]?\d{2}[ \t-]?\d{2}[ \t-]?\d{2}[ \t-]?[A-D]?\b", re.IGNORECASE
@@ -124,7 +125,10 @@ def _redact_phones(text: str) -> tuple[str, int]:
 
 
 def _postcode(match: re.Match[str]) -> str:
-    return match.group() if match.group(1).lower() in _ORDINALS else POSTCODE
+    """A postcode, unless it is a road and an ordinal in mixed case ("A40 2nd"; "B33 8TH" is a postcode)."""
+    found = match.group()
+    mixed = not (found.isupper() or found.islower())
+    return found if mixed and match.group(1).lower() in _ORDINALS else POSTCODE
 
 
 def _address(match: re.Match[str]) -> str:
@@ -182,7 +186,7 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     if "@" in text or "(at)" in text.lower() or "[at]" in text.lower():
         text, count = _count_sub(_EMAIL_RE, _email, text)
         total += count
-    if any(char.isdigit() for char in text):
+    if _DIGIT.search(text):
         for step in (_redact_phones, lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t),
                      lambda t: _count_sub(_POSTCODE_RE, _postcode, t), lambda t: _count_sub(_ADDRESS_RE, _address, t)):
             text, count = step(text)
