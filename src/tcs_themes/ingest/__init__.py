@@ -27,7 +27,7 @@ from tcs_themes.ingest.emails import Mail, read_eml, read_mbox, read_msg
 from tcs_themes.ingest.ledger import (
     ATTACHMENT, COLUMN_REPORT_COLUMNS, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger,
 )
-from tcs_themes.ingest.person_names import display_name
+from tcs_themes.ingest.person_names import display_name, faker_given_names
 from tcs_themes.ingest.redaction import redact
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.ingest.sources import InputFile, expand_paths, matches_any
@@ -101,9 +101,10 @@ def _sender_names(mail: Mail) -> list[str]:
     if mail.sender_name and is_personal_name(display_name(mail.sender_name)):
         names.append(display_name(mail.sender_name))
     local = (mail.sender_address or "").split("@")[0]
-    words = [w for w in local.replace("_", ".").replace("-", ".").split(".") if w.isalpha()]
-    if len(words) >= 2:
-        names.append(" ".join(w.title() for w in words))
+    words = [w.title() for w in local.replace("_", ".").replace("-", ".").split(".") if w.isalpha()]
+    # beside a From name, only an address that starts with a given name (jo.bloggs@, not practice.manager@)
+    if len(words) >= 2 and (not names or words[0] in faker_given_names()):
+        names.append(" ".join(words))
     return names
 
 

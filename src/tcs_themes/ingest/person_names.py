@@ -43,6 +43,8 @@ _TITLES = frozenset(
 _SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly".split())
 #: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", titles, sign-offs.
 _CUES = _TITLES | _SIGN_OFFS | {"is", "am", "called", "name's", "i'm", "i\u2019m"}
+#: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
+_CUE_WORDS = _TITLES | _SIGN_OFFS | {"called", "name", "name's", "i'm", "i\u2019m"}
 #: Capitalised words that are not names even when a context seems to announce one.
 _NOT_NAMES = frozenset(
     """the a an and or but of for to in on at by with from as this that these those there here it its we our
@@ -138,9 +140,10 @@ def display_name(raw: str) -> str:
 class _Words:
     """The words of one text with the helpers the rules need."""
 
-    def __init__(self, text: str, sender: frozenset[str]) -> None:
+    def __init__(self, text: str, sender: frozenset[str], *, loose: bool = False) -> None:
         self.text = text
         self.sender = sender
+        self.loose = loose
         self.spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         self.words = [text[start:end] for start, end in self.spans]
         self.lower = [word.lower() for word in self.words]
@@ -262,18 +265,27 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
 
 
 def _sender_run(words: _Words, index: int) -> tuple[int, int] | None:
-    """The sender's name: two or more of its words together in any case, or one capitalised word."""
+    """The sender's name: two or more of its words together in any case, or one capitalised word (any in a label)."""
     if not words.is_sender(index):
         return None
     end = index + 1
     while end < len(words.words) and words.is_sender(end) and re.fullmatch(r",?[ \t]{1,3}|\.[ \t]?", words.gap(end)):
         end += 1
-    if end - index >= 2 or words.words[index][0].isupper():
+    if end - index >= 2 or words.words[index][0].isupper() or words.loose:
         return (index, end)
     return None
 
 
-def name_spans(text: str, sender: Iterable[str] = ()) -> list[tuple[int, int]]:
+def _may_name(text: str) -> bool:
+    """Whether any rule but the sender's could fire: a cue, or a known given name (a quick look by sets first)."""
+    tokens = _WORD.findall(text)
+    lower = set(map(str.lower, tokens))
+    if not lower.isdisjoint(_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
+        return True
+    return not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens)))
+
+
+def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) -> list[tuple[int, int]]:
     """Character spans of the names in ``text``, in order and not overlapping.
 
     Parameters
@@ -281,6 +293,9 @@ def name_spans(text: str, sender: Iterable[str] = ()) -> list[tuple[int, int]]:
     text : str
     sender : iterable of str
         The sender's names (any order, case and punctuation), e.g. ``["BLOGGS, Jo"]``.
+    loose : bool, default False
+        One word of the sender's name counts in lower case too (for the names
+        of things: ``bloggs-family.co.uk``).
 
     Examples
     --------
@@ -290,7 +305,10 @@ def name_spans(text: str, sender: Iterable[str] = ()) -> list[tuple[int, int]]:
     """
     if not text:
         return []
-    words = _Words(text, sender if isinstance(sender, frozenset) else sender_words(sender))
+    sender = sender if isinstance(sender, frozenset) else sender_words(sender)
+    if not sender and not _may_name(text):
+        return []
+    words = _Words(text, sender, loose=loose)
     found: list[tuple[int, int]] = []
     index = 0
     while index < len(words.words):

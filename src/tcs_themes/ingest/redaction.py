@@ -39,12 +39,13 @@ _EMAIL_RE = re.compile(
 _PHONE_RE = re.compile(r"[+(]{0,2}\d[\d \t\u00a0.()\-]{5,26}\d")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
+_AT = re.compile(r"[\[(]at[\])]", re.IGNORECASE)
 _EXTENSION = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:x|ext|extn|extension)\.?[ \t]{0,3}\d{1,5}\b|[ \t]{0,3}#\d{1,5}\b", re.I)
 _NI_RE = re.compile(
     r"\b[A-CEGHJ-TW-Z][A-CEGHJ-NP-TW-Z][ \t-]?\d{2}[ \t-]?\d{2}[ \t-]?\d{2}[ \t-]?[A-D]?\b", re.IGNORECASE
 )
 _POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?(\d[A-Z]{2})\b", re.IGNORECASE)
-_LABEL_SEPARATORS = str.maketrans("_.", "  ")
+_LABEL_SEPARATORS = str.maketrans("_.-", "   ")
 _ORDINALS = {"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "0th"}
 _STREET_TYPES = (
     "road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|terrace|place|pl|gardens|gdns|"
@@ -150,8 +151,8 @@ def _count_sub(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
 
 
 def _redact_names(text: str, sender: frozenset[str], *, label: bool = False) -> tuple[str, int]:
-    """Replace names; in a label, ``_`` and ``.`` separate words too ("Jo_Bloggs_notes.xlsx")."""
-    spans = name_spans(text.translate(_LABEL_SEPARATORS) if label else text, sender)
+    """Replace names; in a label ``_``, ``.`` and ``-`` separate words ("Jo_Bloggs_notes.xlsx", "bloggs-family.org")."""
+    spans = name_spans(text.translate(_LABEL_SEPARATORS) if label else text, sender, loose=label)
     for start, end in reversed(spans):
         text = text[:start] + NAME + text[end:]
     return text, len(spans)
@@ -168,7 +169,8 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
         The sender's own names (an email's From name, in any order, case or
         punctuation, e.g. ``"BLOGGS, Jo"``): found as whole words anywhere.
     label : bool, default False
-        The text names a thing (a file, a sheet): ``_`` and ``.`` also separate words.
+        The text names a thing (a file, a sheet, a domain): ``_``, ``.`` and ``-``
+        also separate words, and one word of the sender's name counts in lower case.
 
     Returns
     -------
@@ -183,7 +185,7 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     ('My name is [NAME], NI [NI], I live at [ADDRESS].', 3)
     """
     total = 0
-    if "@" in text or "(at)" in text.lower() or "[at]" in text.lower():
+    if "@" in text or (("(" in text or "[" in text) and _AT.search(text)):
         text, count = _count_sub(_EMAIL_RE, _email, text)
         total += count
     if _DIGIT.search(text):
