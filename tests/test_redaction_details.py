@@ -7,12 +7,16 @@ Every number, name and address here is invented (Ofcom's drama ranges 07700 900x
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from tcs_themes.ingest import person_names, redaction
+from tcs_themes.ingest.exercises import load_exercises
 from tcs_themes.ingest.person_names import display_name, name_spans
 from tcs_themes.ingest.redaction import redact, redact_label
+from tcs_themes.ingest.register import load_register
 
 try:
     from re import _parser as sre_parse  # Python 3.11+
@@ -213,3 +217,29 @@ def test_pathological_100kb_texts_are_redacted(piece: str) -> None:
     text = piece * (100_000 // len(piece))
     redacted, count = redact(text)
     assert count >= 0 and len(redacted) <= len(text) * 8
+
+
+def test_register_shows_session_names_redacted_and_still_knows_them(tmp_path: Path) -> None:
+    path = tmp_path / "sessions.yaml"
+    path.write_text(
+        "strands: {Strand 3: Talks hosted by Cllr Okafor}\n"
+        "sessions:\n  - {id: S05, name: Coffee morning with Priya Shah, strand: Strand 3}\n",
+        encoding="utf-8",
+    )
+    register = load_register(path)
+    assert register.sessions["session_name"].tolist() == ["Coffee morning with [NAME]"]
+    assert register.strands == {"Strand 3": "Talks hosted by Cllr [NAME]"}
+    assert register.find("Coffee morning with Priya Shah.xlsx")["session_id"] == "S05"
+
+
+def test_exercise_reasons_are_redacted(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.title = "Choices"
+    book.active.append(["Event", "People", "Pride", "Place", "Progress"])
+    book.active.append(["Fun day", 1, 2, 3, 4])
+    statements = book.create_sheet("Statements")
+    statements.append(["Event", "P", "Statement", "Stickers", "Reasons"])
+    statements.append(["Fun day", "Place", "Safe parks", 3, "Ask Mr Okafor\nring 07700 900123\nMore bins"])
+    book.save(tmp_path / "4ps.xlsx")
+    reasons = load_exercises(tmp_path / "4ps.xlsx").statements["reasons"].iloc[0]
+    assert reasons == ["Ask Mr [NAME]", "ring [PHONE]", "More bins"]
