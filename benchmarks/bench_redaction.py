@@ -190,7 +190,7 @@ def _planted_recall() -> tuple[str, list[str]]:
         planted._csv(raw / "responses 07700 900207.csv")
         planted._emails(raw)
         run_pipeline([raw], out)
-        texts = planted._output_texts(out)
+        texts = {path: planted._Normalised(text) for path, text in planted._output_texts(out).items()}
         leaks = [f"{kind} {value!r} in {Path(path).name}"
                  for kind, value in planted.PLANTED for path, text in texts.items() if planted._found(kind, value, text)]
         kinds = Counter(kind for kind, _ in planted.PLANTED)

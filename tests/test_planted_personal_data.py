@@ -197,21 +197,30 @@ def _output_texts(out: Path) -> dict[str, str]:
     return texts
 
 
-def _found(kind: str, value: str, text: str) -> bool:
-    lower = " ".join(text.lower().split())
+class _Normalised:
+    """One output's text, normalised once: lower case and single spaces, no spaces, digit runs."""
+
+    def __init__(self, text: str) -> None:
+        self.lower = " ".join(text.lower().split())
+        self.no_spaces = self.lower.replace(" ", "")
+        self.words = set(re.findall(r"\w+", self.lower))
+        self.digit_runs = [re.sub(r"\D", "", run) for run in re.findall(r"(?<!\w)[+(]?\d[\d \t.()+\-]*\d", text)]
+
+
+def _found(kind: str, value: str, output: _Normalised) -> bool:
+    """Whether ``value`` appears in ``output``, whatever its case, spacing or phone layout."""
     if kind == "phone":
         digits = re.sub(r"\D", "", value)
-        digits = digits[2:] if value.startswith("+44") or value.startswith("0044") else digits
+        digits = digits[2:] if value.startswith(("+44", "0044")) else digits
         digits = digits.removeprefix("0").removeprefix("0")[-9:]
-        runs = (re.sub(r"\D", "", run) for run in re.findall(r"(?<!\w)[+(]?\d[\d \t.()+\-]*\d", text))
-        return any(digits in run for run in runs)
+        return any(digits in run for run in output.digit_runs)
     if kind in ("postcode", "ni"):
-        return value.lower().replace(" ", "") in lower.replace(" ", "")
+        return value.lower().replace(" ", "") in output.no_spaces
     if kind == "name":
-        return any(re.search(rf"\b{re.escape(word.lower())}\b", lower) for word in value.split())
+        return any(word.lower() in output.words for word in value.split())
     if kind == "email":
-        return value.lower() in lower or value.lower().split("@")[0].split(" ")[0] in lower
-    return " ".join(value.lower().split()) in lower
+        return value.lower() in output.lower or value.lower().split("@")[0].split(" ")[0] in output.lower
+    return " ".join(value.lower().split()) in output.lower
 
 
 def test_at_least_forty_details_of_every_kind_are_planted() -> None:
@@ -229,7 +238,7 @@ def test_run_reads_every_file(run: tuple) -> None:
 
 def test_no_planted_detail_appears_in_any_output(run: tuple) -> None:
     _, out = run
-    texts = _output_texts(out)
+    texts = {path: _Normalised(text) for path, text in _output_texts(out).items()}
     assert {Path(p).suffix for p in texts} >= {".csv", ".parquet", ".xlsx", ".html", ".docx", ".svg"}
     leaks = [f"{kind} {value!r} in {Path(path).relative_to(out)}"
              for kind, value in PLANTED for path, text in texts.items() if _found(kind, value, text)]
