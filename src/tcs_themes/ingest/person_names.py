@@ -40,11 +40,15 @@ _TITLES = frozenset(
     "mr mrs ms miss mx dr cllr councillor prof professor sir dame rev revd reverend".split()
 )
 #: Last words of a sign-off, before the writer's name.
-_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly".split())
+_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed".split())
+#: Sign-offs after which a capitalised word ending the text is a name even without a comma ("Regards Oluwaseun").
+_FIRM_SIGN_OFFS = frozenset("regards wishes cheers sincerely faithfully truly signed".split())
+#: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...").
+_NAME_LABELS = frozenset("name names from contact signed author respondent by".split())
 #: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", titles, sign-offs.
-_CUES = _TITLES | _SIGN_OFFS | {"is", "am", "called", "name's", "i'm", "i\u2019m"}
+_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | {"is", "am", "called", "name's", "i'm", "i\u2019m"}
 #: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
-_CUE_WORDS = _TITLES | _SIGN_OFFS | {"called", "name", "name's", "i'm", "i\u2019m"}
+_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | {"called", "name's", "i'm", "i\u2019m"}
 #: Capitalised words that are not names even when a context seems to announce one.
 _NOT_NAMES = frozenset(
     """the a an and or but of for to in on at by with from as this that these those there here it its we our
@@ -202,7 +206,8 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     if start >= len(words.words) or "\n" in words.gap(start):
         return None
     three, two = _lower_sequence(words, index, 3), _lower_sequence(words, index, 2)
-    if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's"):
+    labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*", words.gap(start))
+    if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's") or labelled:
         end = words.run(start)
         if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)):
             end = start + 1  # "my name is jo bloggs": a given name in lower case, and the words after it
@@ -240,7 +245,8 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     own_line = "\n" in gap
     ends_text = not words.text[words.spans[end - 1][1] :].strip(" \t.!")
     known = words.is_given(start, trusted_only=False) or words.is_sender(start)
-    return (start, end) if own_line or known or ("," in gap and ends_text) else None  # "Thanks, Oluwaseun"
+    firm = "," in gap or word in _FIRM_SIGN_OFFS
+    return (start, end) if own_line or known or (firm and ends_text) else None  # "Thanks, Oluwaseun", "Regards Tendai"
 
 
 def _free_name(words: _Words, index: int) -> tuple[int, int] | None:

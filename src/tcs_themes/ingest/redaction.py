@@ -29,20 +29,23 @@ NAME = "[NAME]"
 #: Every placeholder redaction writes.
 PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME)
 
-# user@host.tld (the tail trimmed in _email), and "user [at] host [dot] tld", "user(at)host(dot)org".
+# user@host.tld (the tail trimmed in _email), "user [at] host [dot] tld", "user(at)host.org", "user at host dot com".
 _EMAIL_RE = re.compile(
     r"[\w.+'-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}"
-    r"|[\w.+'-]{1,64}[ \t]?[\[(]at[\])][ \t]?[\w-]{1,63}(?:\.|[ \t]?[\[(]dot[\])][ \t]?)[\w.-]{2,190}",
+    r"|[\w.+'-]{1,64}[ \t]?[\[(]at[\])][ \t]?[\w-]{1,63}(?:\.|[ \t]?[\[(]dot[\])][ \t]?)[\w.-]{2,190}"
+    r"|[\w.+'-]{1,64}[ \t]at[ \t][\w-]{1,63}[ \t]dot[ \t][a-z]{2,6}\b",
     re.IGNORECASE,
 )
 # A run of digits and the separators people type inside phone numbers; checked by _phone_end.
-_PHONE_RE = re.compile(r"[+(]{0,2}\d[\d \t\u00a0.()\-]{5,26}\d")
+_PHONE_RE = re.compile(r"[+(]{0,2}\d[\d \t\u00a0.()/\-]{5,26}\d")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
-_AT = re.compile(r"[\[(]at[\])]", re.IGNORECASE)
+_AT = re.compile(r"[\[(]at[\])]|[ \t]at[ \t].{1,64}[ \t]dot[ \t]", re.IGNORECASE)
 _EXTENSION = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:x|ext|extn|extension)\.?[ \t]{0,3}\d{1,5}\b|[ \t]{0,3}#\d{1,5}\b", re.I)
+# Two letters, six digits (spaced in any way), a letter A-D; in lower case only with that last letter ("at 250000").
+_NI_DIGITS = r"[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?"
 _NI_RE = re.compile(
-    r"\b[A-CEGHJ-TW-Z][A-CEGHJ-NP-TW-Z][ \t-]?\d{2}[ \t-]?\d{2}[ \t-]?\d{2}[ \t-]?[A-D]?\b", re.IGNORECASE
+    rf"\b[A-CEGHJ-TW-Z][A-CEGHJ-NP-TW-Z]{_NI_DIGITS}[A-D]?\b|(?i:\b[a-ceghj-tw-z][a-ceghj-np-tw-z]{_NI_DIGITS}[a-d]\b)"
 )
 _POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?(\d[A-Z]{2})\b", re.IGNORECASE)
 _LABEL_SEPARATORS = str.maketrans("_.-", "   ")
@@ -185,7 +188,7 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     ('My name is [NAME], NI [NI], I live at [ADDRESS].', 3)
     """
     total = 0
-    if "@" in text or (("(" in text or "[" in text) and _AT.search(text)):
+    if "@" in text or _AT.search(text):
         text, count = _count_sub(_EMAIL_RE, _email, text)
         total += count
     if _DIGIT.search(text):
