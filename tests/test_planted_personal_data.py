@@ -231,6 +231,7 @@ def test_at_least_forty_details_of_every_kind_are_planted() -> None:
 def test_run_reads_every_file(run: tuple) -> None:
     result, out = run
     assert result.exit_code == 0, result.output
+    assert "Columns dropped (personal data)" in result.output and "12 (listed in" in result.output
     coded = pd.read_parquet(out / "coded.parquet")
     assert len(coded) >= 16
     assert set(coded["source_kind"]) == {"spreadsheet", "email"}

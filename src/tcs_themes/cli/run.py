@@ -51,7 +51,8 @@ def run_command(
     summary.add_row("Themes per coded comment", f"{result.coding.mean_themes:.2f}")
     summary.add_row("Rows logged, not coded", str(len(result.ingested.log)))
     dropped = int((result.ingested.columns["action"] == DROPPED).sum())
-    summary.add_row("Columns dropped (personal data)", f"{dropped} (listed in ingest-log.csv)" if dropped else "0")
+    if dropped:
+        summary.add_row("Columns dropped (personal data)", f"{dropped} (listed in ingest-log.csv)")
     stdout.print(summary)
     for name in ("coded_csv", "uncoded", "workbook", "html", "docx"):
         if name in result.outputs:
