@@ -68,7 +68,7 @@ PLANTED: list[tuple[str, str]] = [
     ("email", "chidi.okonkwo@example.org"),
     ("phone", "+44 20 7946 0209"),       # email body
     ("name", "Nkechi Obi"),              # attachment file name "Nkechi Obi CV.pdf"
-    ("name", "Sophie Turner"),           # mbox sender, signs "Thanks, Sophie"
+    ("name", "Sophie Turner"),           # mbox sender, signs "Thanks, Sophie", in the Message-ID
     ("phone", "0117 496 0210"),          # mbox body, after "Tel:"
     ("postcode", "BS1 4ZZ"),
     ("address", "221 Mulberry Road"),
@@ -159,7 +159,7 @@ def _emails(folder: Path) -> None:
         "Sophie Turner <s.turner@example.net>",
         "Hello,\n\nThe bus to the hospital is always late. Tel: 0117 496 0210, post to 221 Mulberry Road, "
         "BS1 4ZZ.\n\nThanks, Sophie\n",
-        "response-two",
+        "sophie.turner.reply",  # a Message-ID that names the sender
     ))
     box.flush()
     box.close()
