@@ -49,7 +49,7 @@ def test_attachment_is_logged_not_read(tmp_path: Path) -> None:
     result = ingest(path)
     assert len(result.comments) == 1
     attachment = result.log[result.log["reason"] == "attachment"]
-    assert attachment["detail"].tolist() == ["report.pdf (application/pdf, 20 bytes): attachments are not read"]
+    assert attachment["detail"].tolist() == ["attachment 1 (.pdf, application/pdf, 20 bytes): attachments are not read"]
     assert result.files.iloc[0]["attachments"] == 1
 
 

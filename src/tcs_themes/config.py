@@ -9,6 +9,7 @@ directory, unless a path is given (``--settings``). Every key is optional::
     columns: {text: "What was said", theme: Code}   # explicit column names per role
     column_synonyms: {text: [Views]}      # more header names per role
     sheets: [Partners 1]                  # read only these sheets of each workbook
+    keep_columns: [Contact preference]    # columns kept as they are, though they look personal
     emails: {strand: null}                # the strand emails belong to
 
 See ``docs/settings.md``.
@@ -30,7 +31,7 @@ SETTINGS_FILE = "tcs-themes.yaml"
 #: The roles a column can play. The first five fill the standard comment column of the same name;
 #: ``theme`` (the analyst's main theme) and ``other_themes`` (their further themes) fill ``analyst_codes``.
 ROLES = ("text", "session", "date", "question", "strand", "theme", "other_themes")
-KEYS = ("register", "exercises", "skip", "columns", "column_synonyms", "sheets", "emails")
+KEYS = ("register", "exercises", "skip", "columns", "column_synonyms", "sheets", "keep_columns", "emails")
 EMAIL_KEYS = ("strand",)
 
 
@@ -52,6 +53,9 @@ class Settings:
         Role -> extra header names.
     sheets : tuple of str
         Sheets to read from each workbook (empty: all).
+    keep_columns : tuple of str
+        Columns besides the text to carry through as they are, though their
+        header or values look personal (by default such columns are dropped).
     email_strand : str or None
         Strand for emails; only meaningful when ``email_strand_set``.
     email_strand_set : bool
@@ -65,6 +69,7 @@ class Settings:
     columns: dict[str, str] = field(default_factory=dict)
     column_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()
+    keep_columns: tuple[str, ...] = ()
     email_strand: str | None = None
     email_strand_set: bool = False
 
@@ -155,6 +160,7 @@ def load_settings(path: str | Path) -> Settings:
         columns={role: str(name) for role, name in columns.items()},
         column_synonyms=synonyms,
         sheets=_strings(source, "sheets", data.get("sheets")),
+        keep_columns=_strings(source, "keep_columns", data.get("keep_columns")),
         email_strand=None if strand is None else str(strand),
         email_strand_set="strand" in emails,
     )

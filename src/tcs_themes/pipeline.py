@@ -16,6 +16,7 @@ from tcs_themes.coding.stream import CodingSummary, code_files
 from tcs_themes.config import Settings, resolve_settings
 from tcs_themes.ingest import IngestResult, ingest
 from tcs_themes.ingest.exercises import Exercises, load_exercises
+from tcs_themes.ingest.redaction import redact_label
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.tables import read_table, write_table
 
@@ -120,6 +121,7 @@ def run_pipeline(
         "Model": str(model or f"{DEFAULT_MODEL.name} (bundled)") if method != "rules" else "none (rules only)",
         "Coding method": method,
     }
+    method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
     published = publish(

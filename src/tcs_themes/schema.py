@@ -5,8 +5,9 @@ Two tables flow through the toolkit (see ``docs/schema.md``):
 * the **comments table**, written by ingest: one row per comment;
 * the **coded table**, written by ``code``: the comments table plus the codes.
 
-Columns the input had that are not listed here are carried through unchanged,
-after the standard columns. A carried-through column whose name clashes with a
+Columns the input had that are not listed here are carried through after the
+standard columns, their cells redacted (columns holding personal data are
+dropped at ingest). A carried-through column whose name clashes with a
 standard column is renamed with the prefix ``input_``.
 """
 
@@ -31,7 +32,7 @@ COMMENT_COLUMNS: dict[str, str] = {
     "question": "string",
     "text": "string",  # redacted comment text
     "sender_org": "string",  # emails: sender organisation from domain or signature
-    "redactions": "Int64",  # how many personal details were redacted from text
+    "redactions": "Int64",  # how many personal details were redacted from text and carried-through cells
     "analyst_codes": "string",  # the analyst's theme codes as written in the input: main first, "; "-joined
 }
 

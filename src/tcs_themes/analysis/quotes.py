@@ -32,10 +32,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.analysis.counts import group_labels, natural_key
 from tcs_themes.codebook.model import Codebook
+from tcs_themes.ingest.redaction import PLACEHOLDERS
 from tcs_themes.schema import SOURCE_ANALYST, UNCODED, score_column, split_list
 
 #: The markers redaction puts in place of personal details.
-REDACTION_MARKER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NAME)\]")
+REDACTION_MARKER = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
 #: Personal details redaction may have missed: emails, phone numbers, postcodes, web addresses.
 PERSONAL_DETAILS = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+"

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tcs_themes.cli.app import _state, app, clean_errors
 from tcs_themes.console import stderr, stdout
 from tcs_themes.errors import UsageError
 from tcs_themes.ingest import IngestResult, ingest
+from tcs_themes.ingest.personal_columns import CARRIED
 from tcs_themes.tables import write_table
 
 
@@ -51,7 +53,24 @@ def summary_table(result: IngestResult) -> Table:
         status = "error" if isinstance(row.error, str) else ("ok" if read else "not read")
         style = {"error": "red", "not read": "dim"}.get(status)
         cells = [str(getattr(row, name)) for name in counts.values()]
-        table.add_row(row.source_file, row.kind, *cells, status, style=style)
+        table.add_row(escape(row.source_file), row.kind, *cells, status, style=style)
+    return table
+
+
+def columns_table(result: IngestResult) -> Table | None:
+    """A rich table of the columns besides the text that were dropped or kept unredacted (None when none were)."""
+    columns = result.columns[result.columns["action"] != CARRIED]
+    if columns.empty:
+        return None
+    carried = int((result.columns["action"] == CARRIED).sum())
+    table = Table(title="Columns with personal data", title_justify="left", caption_justify="left", caption=(
+        f"{carried} other columns besides the text were carried through, their cells redacted. "
+        "Keep a column as it is with 'keep_columns' in the settings file."
+    ))
+    for heading in ("File", "Sheet", "Column", "Action", "Why"):
+        table.add_column(heading, overflow="fold")
+    for row in columns.itertuples(index=False):
+        table.add_row(*(escape(str(value)) for value in (row.source_file, row.sheet, row.column, row.action, row.reason)))
     return table
 
 
@@ -92,6 +111,8 @@ def ingest_command(
     write_table(result.comments, out)
     write_table(result.log, log_path)
     stdout.print(summary_table(result))
+    if (dropped := columns_table(result)) is not None:
+        stdout.print(dropped)
     stdout.print(
         f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.", soft_wrap=True
     )

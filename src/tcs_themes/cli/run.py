@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tcs_themes.cli.app import app, clean_errors
 from tcs_themes.console import stderr, stdout
+from tcs_themes.ingest.personal_columns import DROPPED
 
 
 @app.command("run")
@@ -55,6 +56,9 @@ def run_command(
     for heading, n in code_source_rows(sources):
         summary.add_row(heading, str(n))
     summary.add_row("Rows logged, not coded", str(len(result.ingested.log)))
+    dropped = int((result.ingested.columns["action"] == DROPPED).sum())
+    if dropped:
+        summary.add_row("Columns dropped (personal data)", f"{dropped} (listed in ingest-log.csv)")
     stdout.print(summary)
     for name in ("coded_csv", "uncoded", "workbook", "html", "docx"):
         if name in result.outputs:

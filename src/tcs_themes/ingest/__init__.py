@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,10 @@ from tcs_themes.ingest.columns import header_key, merged_synonyms
 from tcs_themes.ingest.csv_files import read_csv_grid
 from tcs_themes.ingest.email_text import clean_body, is_personal_name, sender_org, split_points
 from tcs_themes.ingest.emails import Mail, read_eml, read_mbox, read_msg
-from tcs_themes.ingest.ledger import ATTACHMENT, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger
+from tcs_themes.ingest.ledger import (
+    ATTACHMENT, COLUMN_REPORT_COLUMNS, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger,
+)
+from tcs_themes.ingest.person_names import display_name, faker_given_names
 from tcs_themes.ingest.redaction import redact
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.ingest.sources import InputFile, expand_paths, matches_any
@@ -49,7 +53,15 @@ class IngestResult:
         ``source_file, location, reason, detail, comment_id``: every row, part,
         sheet or file that did not become a comment. Reasons: ``blank``,
         ``duplicate`` (detail ``duplicate-of <comment_id>``), ``error``,
-        ``attachment``, ``not-comments``, ``unsupported``, ``skipped``.
+        ``attachment``, ``not-comments``, ``unsupported``, ``skipped``,
+        ``personal-column`` (a column dropped, or kept by the settings). Names
+        of files and sheets in it are redacted; attachments are logged by
+        number, type and size, never by name.
+    columns : DataFrame
+        Per file and sheet, each column besides the text: ``source_file, sheet,
+        column, action, reason``; action ``carried, redacted`` (cells redacted
+        like the text), ``dropped`` (it holds personal data) or ``kept as the
+        settings ask`` (``keep_columns``: carried as it is).
     files : DataFrame
         Per file: ``source_file, kind, rows_read, kept, blank, duplicates,
         failed, redactions, attachments, error``; ``rows_read == kept + blank +
@@ -67,6 +79,7 @@ class IngestResult:
     files: pd.DataFrame
     errors: list[str]
     warnings: list[str] = field(default_factory=list)
+    columns: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMN_REPORT_COLUMNS)))
     unexpected: list[Exception] = field(default_factory=list, repr=False)
 
     @property
@@ -83,12 +96,28 @@ def _register(register: SessionRegister | str | Path | None, settings: Settings)
 
 
 def _sender_names(mail: Mail) -> list[str]:
-    """The sender's name to redact: a personal From name, or one read from the address (jo.bloggs@)."""
-    if mail.sender_name:
-        return [mail.sender_name] if is_personal_name(mail.sender_name) else []
+    """The sender's names to redact: a personal From name ("BLOGGS, Jo" too), and one read from the address (jo.bloggs@)."""
+    names = []
+    if mail.sender_name and is_personal_name(display_name(mail.sender_name)):
+        names.append(display_name(mail.sender_name))
     local = (mail.sender_address or "").split("@")[0]
-    words = [w for w in local.replace("_", ".").replace("-", ".").split(".") if w.isalpha()]
-    return [" ".join(w.title() for w in words)] if len(words) >= 2 else []
+    words = [w.title() for w in local.replace("_", ".").replace("-", ".").split(".") if w.isalpha()]
+    # beside a From name, only an address that starts with a given name (jo.bloggs@, not practice.manager@)
+    if len(words) >= 2 and (not names or words[0] in faker_given_names()):
+        names.append(" ".join(words))
+    return names
+
+
+def _attachment_label(number: int, attachment: str) -> str:
+    """An attachment without its file name, which can name a person no rule knows ("Nkechi Obi CV.pdf").
+
+    >>> _attachment_label(2, "Jo Bloggs CV.pdf (application/pdf, 12 KB)")
+    'attachment 2 (.pdf, application/pdf, 12 KB)'
+    """
+    name, _, details = attachment.rpartition(" (")
+    suffix = Path(name).suffix.lower()
+    kind = f"{suffix}, " if re.fullmatch(r"\.\w{1,8}", suffix) else ""
+    return f"attachment {number} ({kind}{details}"
 
 
 def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
@@ -105,9 +134,9 @@ def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger
         for part, text in enumerate(points, start=1):
             record = {**base, "part": part, "location": f"{mail.location}#{part}", "text": text}
             ledger.offer(report, item, record, group=f"email {mail.message_id}", names=names)
-        for attachment in mail.attachments:
+        for number, attachment in enumerate(mail.attachments, start=1):
             report.attachments += 1
-            ledger.note(item, mail.location, ATTACHMENT, f"{attachment}: attachments are not read")
+            ledger.note(item, mail.location, ATTACHMENT, f"{_attachment_label(number, attachment)}: attachments are not read")
 
 
 def _not_comments(item: InputFile, settings: Settings, register: SessionRegister | None) -> tuple[str, str] | None:
@@ -206,6 +235,7 @@ def ingest(
         columns={**project.columns, **_check_options(columns)},
         synonyms=merged_synonyms(project.column_synonyms),
         sheets=tuple(sheets) if sheets else project.sheets,
+        keep_columns=project.keep_columns,
     )
     email_strand = project.email_strand if project.email_strand_set else (sessions.email_strand if sessions else None)
     files, missing = expand_paths(path_list)
@@ -235,6 +265,7 @@ def ingest(
         files=ledger.files_frame(),
         errors=list(ledger.errors),
         warnings=list(ledger.warnings),
+        columns=ledger.columns_frame(),
         unexpected=list(ledger.unexpected),
     )
 

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tcs_themes.errors import ExerciseFileError
+from tcs_themes.ingest.redaction import redact, redact_label
 
 FOUR_PS: tuple[str, ...] = ("People", "Pride", "Place", "Progress")
 CHOICES_SHEET = "Choices"
@@ -132,9 +133,10 @@ def _p(path: Path, value: object, where: str) -> str:
 
 
 def _reasons(value: object) -> list[str]:
+    """The written reasons, one per line, redacted like comment text."""
     if value is None:
         return []
-    return [line.strip(" \t-•") for line in str(value).splitlines() if line.strip(" \t-•")]
+    return [redact(line.strip(" \t-•"))[0] for line in str(value).splitlines() if line.strip(" \t-•")]
 
 
 def load_exercises(path: str | Path, events: list[str] | None = None) -> Exercises:
@@ -170,7 +172,7 @@ def load_exercises(path: str | Path, events: list[str] | None = None) -> Exercis
         known = {e.strip().lower(): e for e in events} if events is not None else None
 
         def event_name(value: object, where: str) -> str:
-            name = _text(source, value, where, "Event")
+            name = str(redact_label(_text(source, value, where, "Event")))  # as the register shows it
             if known is None:
                 return name
             if name.lower() not in known:
@@ -195,7 +197,7 @@ def load_exercises(path: str | Path, events: list[str] | None = None) -> Exercis
                 {
                     "event": event_name(record["Event"], where),
                     "p": _p(source, record["P"], where),
-                    "statement": _text(source, record["Statement"], where, "Statement"),
+                    "statement": str(redact_label(_text(source, record["Statement"], where, "Statement"))),
                     "stickers": _count(source, record["Stickers"], where, "Stickers"),
                     "reasons": _reasons(record["Reasons"]),
                 }

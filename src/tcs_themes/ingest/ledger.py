@@ -16,17 +16,23 @@ import pandas as pd
 from tcs_themes.errors import InputFileError, TcsError
 from tcs_themes.ingest.cells import tidy_column
 from tcs_themes.ingest.ids import comment_id
-from tcs_themes.ingest.redaction import redact
+from tcs_themes.ingest.ids import content_hash
+from tcs_themes.ingest.personal_columns import DROPPED, ColumnDecision
+from tcs_themes.ingest.redaction import redact, redact_label
 from tcs_themes.ingest.sources import InputFile
 from tcs_themes.schema import COMMENT_COLUMNS, conform_comments, empty_comments
 
 LOG_COLUMNS = ("source_file", "location", "reason", "detail", "comment_id")
+#: What was done with each column besides the text (``IngestResult.columns``).
+COLUMN_REPORT_COLUMNS = ("source_file", "sheet", "column", "action", "reason")
+#: Standard comment columns that name things (files, sheets, sessions, questions): redacted, not counted.
+LABEL_COLUMNS = ("source_file", "sheet", "location", "session_id", "session_name", "strand", "question", "sender_org")
 FILE_COLUMNS = (
     "source_file", "kind", "rows_read", "kept", "blank", "duplicates", "failed", "redactions", "attachments", "error",
 )
 #: Reasons in the ingest log.
-BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED = (
-    "blank", "duplicate", "error", "attachment", "not-comments", "unsupported", "skipped",
+BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED, PERSONAL_COLUMN = (
+    "blank", "duplicate", "error", "attachment", "not-comments", "unsupported", "skipped", "personal-column",
 )
 
 
@@ -56,6 +62,7 @@ class Ledger:
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.unexpected: list[Exception] = []
+        self.columns: list[tuple[str, str, str, str, str]] = []
         self._seen: dict[tuple[str, str], str] = {}
 
     def start(self, item: InputFile, kind: str) -> FileReport:
@@ -68,6 +75,14 @@ class Ledger:
         """Log something that is not a comment and is not an error (attachment, skipped sheet, ...)."""
         source = item if isinstance(item, str) else item.source_file
         self.log.append((source, location, reason, detail, None))
+
+    def column(self, item: InputFile, sheet: str, decision: ColumnDecision) -> None:
+        """Record what was done with a column besides the text; a dropped or kept one is also logged."""
+        self.columns.append((item.source_file, sheet, decision.column, decision.action, decision.reason))
+        if decision.reason:
+            verb = "dropped" if decision.action == DROPPED else "kept unredacted"
+            hint = "; keep it with 'keep_columns' in the settings" if decision.action == DROPPED else ""
+            self.note(item, sheet, PERSONAL_COLUMN, f"column {decision.column!r} {verb}: {decision.reason}{hint}")
 
     def error(self, report: FileReport | None, error: TcsError, *, logged: bool = True) -> None:
         """Record a file- or sheet-level error: its one-line message goes to ``errors``.
@@ -96,14 +111,23 @@ class Ledger:
         self.log.append((item.source_file, location, BLANK, detail, comment_id(item.relative, location)))
 
     def offer(
-        self, report: FileReport, item: InputFile, record: dict[str, object], *, group: str, names: Iterable[str] = ()
+        self,
+        report: FileReport,
+        item: InputFile,
+        record: dict[str, object],
+        *,
+        group: str,
+        names: Iterable[str] = (),
+        verbatim: Iterable[str] = (),
     ) -> None:
         """Keep ``record`` as a comment unless its text is blank or repeats an earlier one in ``group``.
 
         ``record`` holds the standard columns it knows (``location`` and ``text``
-        at least) and any carried-through input columns. The text is redacted
-        (with ``names`` as the sender's name) and ``comment_id``, ``source_file``
-        and ``redactions`` are filled in.
+        at least) and any carried-through input columns. Every text in it is
+        redacted (with ``names`` as the sender's name), except the carried
+        columns named in ``verbatim`` (kept by the settings); ``redactions``
+        counts the details taken from the text and the carried cells. The
+        ``comment_id``, ``source_file`` and ``redactions`` are filled in.
         """
         location = str(record["location"])
         text = str(record.get("text") or "").strip()
@@ -120,12 +144,12 @@ class Ledger:
             )
             return
         self._seen[key] = identifier
-        redacted, count = redact(text, names)
+        names = tuple(names)
+        record = {**record, "source_file": item.source_file, "text": text}
+        count = _redact_record(record, names, frozenset(verbatim))
         report.kept += 1
         report.redactions += count
-        self.comments.append(
-            {**record, "comment_id": identifier, "source_file": item.source_file, "text": redacted, "redactions": count}
-        )
+        self.comments.append({**record, "comment_id": identifier, "redactions": count})
 
     def comments_frame(self) -> pd.DataFrame:
         """The comments table, standard columns first, carried-through columns tidied for Parquet."""
@@ -138,17 +162,40 @@ class Ledger:
         return conform_comments(frame)
 
     def log_frame(self) -> pd.DataFrame:
-        """The ingest log: one row per row, part, sheet or file that did not become a comment."""
-        return pd.DataFrame(self.log, columns=list(LOG_COLUMNS)).astype("string")
+        """The ingest log: one row per row, part, sheet, column or file that did not become a comment (redacted)."""
+        rows = [(redact_label(s), redact_label(loc), reason, redact_label(d), c) for s, loc, reason, d, c in self.log]
+        return pd.DataFrame(rows, columns=list(LOG_COLUMNS)).astype("string")
+
+    def columns_frame(self) -> pd.DataFrame:
+        """What was done with each column besides the text, per file and sheet (names redacted)."""
+        rows = [(redact_label(s), redact_label(sheet), *rest) for s, sheet, *rest in self.columns]
+        return pd.DataFrame(rows, columns=list(COLUMN_REPORT_COLUMNS)).astype("string")
 
     def files_frame(self) -> pd.DataFrame:
         """The per-file report."""
         rows = [
-            (r.source_file, r.kind, r.rows_read, r.kept, r.blank, r.duplicates, r.failed, r.redactions, r.attachments,
-             " | ".join(r.errors) or None)
+            (redact_label(r.source_file), r.kind, r.rows_read, r.kept, r.blank, r.duplicates, r.failed, r.redactions,
+             r.attachments, redact_label(" | ".join(r.errors)) or None)
             for r in self.reports
         ]
         frame = pd.DataFrame(rows, columns=list(FILE_COLUMNS))
         counts = [c for c in FILE_COLUMNS if c not in ("source_file", "kind", "error")]
         return frame.astype({**{c: "int64" for c in counts}, "source_file": "string", "kind": "string", "error": "string"})
 
+
+
+def _redact_record(record: dict[str, object], names: tuple[str, ...], verbatim: frozenset[str]) -> int:
+    """Redact every text of ``record`` in place; return the details taken from the text and carried cells."""
+    total = 0
+    for key, value in record.items():
+        if not isinstance(value, str) or key in verbatim:
+            continue
+        if key in LABEL_COLUMNS:
+            record[key] = redact_label(value, names)
+        elif key == "message_id":  # "local@host": a personal detail in the local part hides the whole id
+            local = value.rsplit("@", 1)[0]
+            record[key] = value if redact_label(local, names) == local else f"sha-{content_hash(value.encode())}"
+        elif key not in COMMENT_COLUMNS or key == "text":
+            record[key], count = redact(value, names)
+            total += count
+    return total

@@ -12,6 +12,10 @@ A register is a YAML file (the format of ``data/raw/sessions.yaml``)::
 
 or a CSV file with the columns ``id, name, strand, date, format`` and an
 optional ``aliases`` column (several aliases separated by ``;``).
+
+Session names and strand descriptions are redacted like comment text, as they
+reach the outputs; a redacted session name is still recognised in its
+original form.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import yaml
 
 from tcs_themes.errors import SessionRegisterError
 from tcs_themes.ingest.columns import header_key
+from tcs_themes.ingest.redaction import redact_label
 
 SESSION_COLUMNS = ("session_id", "session_name", "strand", "date", "format")
 _REQUIRED = ("id", "name", "strand")
@@ -203,7 +208,11 @@ def load_register(path: str | Path) -> SessionRegister:
         if entry.get("date") and pd.isna(date):
             raise SessionRegisterError(str(source), "the date is not a date; write it as YYYY-MM-DD", where)
         aliases[session_id] = _as_list(entry.get("aliases"))
-        rows.append((session_id, str(entry["name"]).strip(), strand, date, str(entry.get("format") or "").strip() or None))
+        name = str(entry["name"]).strip()
+        shown = str(redact_label(name))
+        if shown != name:  # the name is shown redacted, and still recognised in sheet and file names
+            aliases[session_id].append(name)
+        rows.append((session_id, shown, strand, date, str(entry.get("format") or "").strip() or None))
     if not rows:
         raise SessionRegisterError(str(source), "the register lists no sessions", "sessions")
     sessions = pd.DataFrame(rows, columns=list(SESSION_COLUMNS)).astype(
@@ -211,4 +220,5 @@ def load_register(path: str | Path) -> SessionRegister:
     )
     if not strands:
         strands = {label: "" for label in sessions["strand"].drop_duplicates()}
+    strands = {label: str(redact_label(description)) for label, description in strands.items()}
     return SessionRegister(source, sessions, strands, None if email_strand is None else str(email_strand), aliases)

@@ -4,7 +4,9 @@ For each sheet: find the header row and the role of each column, match the
 rows to sessions of the register (by a session column, else the sheet name,
 the file name or a title above the header), and offer each row to the
 :class:`~tcs_themes.ingest.ledger.Ledger`. Columns with no role are carried
-through under their own names.
+through under their own (redacted) names, their cells redacted, unless they
+hold personal data: then they are dropped (see
+:mod:`~tcs_themes.ingest.personal_columns`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from tcs_themes.ingest.cells import EXCEL_ERRORS, cell_date, cell_text, is_empty
 from tcs_themes.ingest.columns import Header, find_header, header_key
 from tcs_themes.ingest.ledger import SKIPPED, FileReport, Ledger
 from tcs_themes.ingest.redaction import redact
+from tcs_themes.ingest.personal_columns import DROPPED, KEPT, ColumnDecision, decide_column
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.ingest.sources import InputFile
 from tcs_themes.ingest.workbooks import Grid
 from tcs_themes.schema import ANALYST_CODES, COMMENT_COLUMNS, LIST_SEPARATOR
 
+#: How many non-empty values of a column are looked at to judge whether it holds personal details.
+COLUMN_SAMPLE = 200
 _UNSAVED_FORMULA = "the text is a formula whose value was never saved; open the workbook in Excel, save it and try again"
 
 
@@ -40,6 +45,8 @@ class SheetOptions:
         Role -> header names.
     sheets : tuple of str
         The sheets chosen (empty: all).
+    keep_columns : tuple of str
+        Columns to carry through as they are, though they look personal.
     sheets_found, columns_found : set of str
         Chosen sheets and explicit roles seen in at least one file.
     """
@@ -48,6 +55,7 @@ class SheetOptions:
     columns: dict[str, str]
     synonyms: dict[str, tuple[str, ...]]
     sheets: tuple[str, ...] = ()
+    keep_columns: tuple[str, ...] = ()
     sheets_found: set[str] = field(default_factory=set)
     columns_found: set[str] = field(default_factory=set)
 
@@ -76,15 +84,35 @@ class _SheetReader:
         self.sheet_session = self._sheet_session()
         header_cells = grid.rows[header.index]
         roles = set(header.roles.values())
-        self.carried = {
-            index: (f"input_{name}" if name in COMMENT_COLUMNS else name)
-            for index, name in enumerate(header.names)
-            if index not in roles and (not is_empty(self._cell(header_cells, index)) or self._has_data(index))
-        }
+        self.decisions: list[ColumnDecision] = []
+        self.carried: dict[int, str] = {}
+        self.verbatim: set[str] = set()
+        for index, name in enumerate(header.names):
+            if index in roles or (is_empty(self._cell(header_cells, index)) and not self._has_data(index)):
+                continue
+            decision = decide_column(name, self._sample(index), options.keep_columns)
+            self.decisions.append(decision)
+            if decision.action == DROPPED:
+                continue
+            shown = name if decision.action == KEPT else decision.column
+            self.carried[index] = f"input_{shown}" if shown in COMMENT_COLUMNS else shown
+            if decision.action == KEPT:
+                self.verbatim.add(self.carried[index])
 
     @staticmethod
     def _cell(cells: Sequence[object], index: int | None) -> object:
         return cells[index] if index is not None and index < len(cells) else None
+
+    def _sample(self, index: int) -> list[object]:
+        """Up to :data:`COLUMN_SAMPLE` non-empty values of a column, to judge whether it is personal."""
+        values: list[object] = []
+        for row in self.grid.rows[self.header.index + 1 :]:
+            value = self._cell(row, index)
+            if not is_empty(value):
+                values.append(value)
+                if len(values) >= COLUMN_SAMPLE:
+                    break
+        return values
 
     def _has_data(self, index: int) -> bool:
         return any(not is_empty(self._cell(row, index)) for row in self.grid.rows[self.header.index + 1 :])
@@ -113,6 +141,8 @@ class _SheetReader:
 
     def read(self, ledger: Ledger, report: FileReport) -> None:
         """Offer every data row to ``ledger``; report row problems as one error each."""
+        for decision in self.decisions:
+            ledger.column(self.item, self.grid.name, decision)
         for index in range(self.header.index + 1, len(self.grid.rows)):
             self._row(index, ledger, report)
         where_prefix = f"sheet {self.label}, " if self.label else ""
@@ -194,7 +224,7 @@ class _SheetReader:
         }
         record.update({name: self._cell(cells, column) for column, name in self.carried.items()})
         group = str(record["session_id"] or record["session_name"] or f"{self.item.source_file}!{self.grid.name}")
-        ledger.offer(report, self.item, record, group=group)
+        ledger.offer(report, self.item, record, group=group, verbatim=self.verbatim)
 
 
 def _no_text_column(options: SheetOptions) -> str:

@@ -1,0 +1,333 @@
+"""Find people's names in text: a sender's own name, names a context announces, given name + surname.
+
+Three kinds of evidence are used, all by rules over the words of the text
+(no statistical model, so the result is the same on every machine):
+
+* the sender's name (from an email's From header, in any order, case or
+  punctuation: "BLOGGS, Jo" finds "Jo Bloggs", "jo bloggs" and "Bloggs");
+* a context that announces a name: "my name is ...", "I am ..."/"I'm ..."
+  followed by a known given name, a title ("Mr", "Cllr", "Dr" ...), or a
+  sign-off ("Best wishes,\\nJo Bloggs", "Thanks, Jo");
+* a known given name followed by a capitalised surname or initial
+  ("Priya Shah", "Priya S."), or an upper-case surname, comma, given name
+  ("BLOGGS, Jo").
+
+Given names come from the person providers of the Faker package (MIT licence;
+about 13,600 names from the locales in :data:`LOCALES`). Names that are also
+everyday words ("Will", "May", "Grace") are listed in
+``data/common_word_names.txt`` (built by ``scripts/build_common_word_names.py``
+from spaCy's word frequencies) and count only where a context announces a name.
+Words are found with one flat regular expression and the rules look at
+neighbouring words only, so the time is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from collections.abc import Iterable
+from importlib import resources
+
+#: Faker locales whose given names are used (Latin-script names of people living in the UK).
+LOCALES = (
+    "en", "en_GB", "en_IE", "en_IN", "en_PK", "en_NG", "en_KE", "en_NZ", "ga_IE", "pl_PL", "ro_RO", "pt_PT",
+    "es_ES", "it_IT", "fr_FR", "de_DE", "tr_TR", "nl_NL", "sw", "cs_CZ", "hu_HU", "lt_LT",
+)
+_NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_TITLES = frozenset(
+    "mr mrs ms miss mx dr cllr councillor prof professor sir dame rev revd reverend".split()
+)
+#: Last words of a sign-off, before the writer's name.
+_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed".split())
+#: Sign-offs after which a capitalised word ending the text is a name even without a comma ("Regards Oluwaseun").
+_FIRM_SIGN_OFFS = frozenset("regards wishes cheers sincerely faithfully truly signed".split())
+#: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...").
+_NAME_LABELS = frozenset("name names from contact signed author respondent by".split())
+#: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", titles, sign-offs.
+_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | {"is", "am", "called", "name's", "i'm", "i\u2019m"}
+#: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
+_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | {"called", "name's", "i'm", "i\u2019m"}
+#: Capitalised words that are not names even when a context seems to announce one.
+_NOT_NAMES = frozenset(
+    """the a an and or but of for to in on at by with from as this that these those there here it its we our
+    us they their them he she his her him you your i me my mine all any some no not yes so if when where why how
+    what which who please thank thanks hi hello dear regards sincerely also again very many more most just only
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december today tomorrow yesterday council councils city county borough district
+    road street lane avenue close drive way crescent terrace place gardens court grove square hill park green rise
+    row walk mews parade station bridge estate ward library centre center hall college school church house team
+    group forum trust bank network partnership association society club project board hub services service
+    department office committee officer officers residents resident community communities people public gypsy
+    gypsies roma traveller travellers is was are were be been has have had do does did can could would should
+    shall might must such i've i'll i'd north south east west nurse nurses doctor doctors visitor unit mother
+    father mum dad sister brother manager health healthcare queen king prince princess royal admiral captain
+    sergeant general major""".split()
+)
+_ORG_OR_PLACE = frozenset(
+    """council house bank friends trust association network partnership group forum charity cic foundation
+    society centre center ltd limited nhs university college school church mosque alliance services club
+    collective project board hub federation institute agency housing cooperative road street lane avenue close
+    drive way crescent terrace place gardens court grove square hill park green rise row walk mews parade
+    station bridge estate ward library hall team ferry meadow meadows field fields farm wood woods common marsh
+    end cross gate quay wharf market hospital surgery practice academy primary museum theatre gallery stadium
+    pool leisure arts festival partners""".split()
+)
+_NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
+
+
+def faker_given_names() -> frozenset[str]:
+    """Every given name of the Faker person providers of :data:`LOCALES` (two letters or more)."""
+    return _faker_given_names()
+
+
+@functools.cache
+def _faker_given_names() -> frozenset[str]:
+    names: set[str] = set()
+    for locale in LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in _NAME_LISTS:
+            names.update(str(name) for name in getattr(provider, attribute, ()) or ())
+    return frozenset(name for name in names if len(name) >= 2 and _WORD.fullmatch(name) and name[0].isupper())
+
+
+@functools.cache
+def common_word_names() -> frozenset[str]:
+    """Given names that are also everyday words (trusted only where a context announces a name)."""
+    text = resources.files("tcs_themes.ingest").joinpath("data/common_word_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """Given names trusted on their own: Faker's, less everyday words and words that are never names here."""
+    return frozenset(
+        name for name in faker_given_names()
+        if name not in common_word_names() and name.lower() not in _NEVER_NAMES
+    )
+
+
+def _as_name(word: str) -> str:
+    return word.title() if word.isupper() and len(word) > 1 else word
+
+
+def sender_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of a sender's names, lower-cased, without titles or parenthesised parts.
+
+    >>> sorted(sender_words(["BLOGGS, Jo (Resident)", "Mr J. Bloggs"]))
+    ['bloggs', 'jo']
+    """
+    words: set[str] = set()
+    for name in names:
+        name = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)
+        words.update(
+            word.lower() for word in _WORD.findall(name) if len(word) >= 2 and word.lower() not in _TITLES
+        )
+    return frozenset(words)
+
+
+def display_name(raw: str) -> str:
+    """A From name as "Forename Surname": brackets and quotes dropped, "SURNAME, Forename" turned round.
+
+    >>> display_name('"BLOGGS, Jo (Resident)"'), display_name("o'neill, SIOBHAN")
+    ('Jo Bloggs', "Siobhan O'Neill")
+    """
+    name = re.sub(r"\([^)]*\)|\[[^\]]*\]|[\"\u201c\u201d]", " ", raw)
+    parts = [part.strip() for part in name.split(",") if part.strip()]
+    if len(parts) == 2:
+        parts.reverse()
+    words = " ".join(parts).split()
+    return " ".join(word.title() if word.isupper() or word.islower() else word for word in words)
+
+
+class _Words:
+    """The words of one text with the helpers the rules need."""
+
+    def __init__(self, text: str, sender: frozenset[str], *, loose: bool = False) -> None:
+        self.text = text
+        self.sender = sender
+        self.loose = loose
+        self.spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        self.words = [text[start:end] for start, end in self.spans]
+        self.lower = [word.lower() for word in self.words]
+
+    def gap(self, index: int) -> str:
+        """The text between word ``index - 1`` and word ``index``."""
+        return self.text[self.spans[index - 1][1] : self.spans[index][0]]
+
+    def is_capitalised(self, index: int) -> bool:
+        word = self.words[index]
+        return word[0].isupper() and word.lower() not in _NOT_NAMES
+
+    def is_given(self, index: int, *, trusted_only: bool = True) -> bool:
+        word = self.words[index]
+        if not word[0].isupper():
+            return False
+        name = _as_name(word)
+        if name in given_names():
+            return True
+        return not trusted_only and name in faker_given_names()
+
+    def is_sender(self, index: int) -> bool:
+        return self.words[index].lower() in self.sender
+
+    def run(self, start: int, limit: int = 3) -> int:
+        """End (exclusive) of the capitalised words from ``start`` on, on one line, at most ``limit``."""
+        end = start
+        shouting = self.words[start].isupper() and len(self.words[start]) > 1
+        while end < len(self.words) and end - start < limit and self.is_capitalised(end):
+            if end > start and len(self.words[end]) > 1 and self.words[end].isupper() != shouting:
+                break  # "Lynda CPN", "VICKY I'VE": an acronym or shouting is no surname
+            gap = self.gap(end)
+            if end > start and not (re.fullmatch(r"[ \t]{1,3}", gap) or (gap[:1] == "." and len(self.words[end - 1]) == 1
+                                                                      and re.fullmatch(r"\.[ \t]{0,2}", gap))):
+                break
+            end += 1
+        if end < len(self.words) and end > start and self.lower[end] in _ORG_OR_PLACE and " " in self.gap(end):
+            return start  # "Marston Ferry Road", "Jo Bloggs Centre": a place or an organisation
+        if not _ORG_OR_PLACE.isdisjoint(self.lower[start:end]):
+            return start
+        return end
+
+    def ends_line(self, end: int) -> bool:
+        """Whether the text after word ``end - 1`` is the end, a line break or closing punctuation."""
+        rest = self.text[self.spans[end - 1][1] : self.spans[end - 1][1] + 4]
+        return re.match(r"[ \t]*(?:$|[\r\n.,!;:)])", rest) is not None
+
+
+def _lower_sequence(words: _Words, index: int, length: int) -> tuple[str, ...]:
+    return tuple(words.lower[max(0, index - length + 1) : index + 1])
+
+
+def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
+    """A name announced by the words ending at ``index`` ("my name is", "I am", a title): (first, end) or None."""
+    start = index + 1
+    if start >= len(words.words) or "\n" in words.gap(start):
+        return None
+    three, two = _lower_sequence(words, index, 3), _lower_sequence(words, index, 2)
+    labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*", words.gap(start))
+    if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's") or labelled:
+        end = words.run(start)
+        if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)):
+            end = start + 1  # "my name is jo bloggs": a given name in lower case, and the words after it
+            while end < len(words.words) and end - start < 3 and words.words[end].lower() not in _NOT_NAMES and (
+                re.fullmatch(r"[ \t]{1,3}", words.gap(end))
+            ):
+                end += 1
+        return (start, end) if end > start else None
+    if two in (("i", "am"), ("this", "is")) or words.lower[index] in ("i'm", "i\u2019m"):
+        end = words.run(start)
+        if words.is_given(start) or (words.is_sender(start) and words.words[start][0].isupper()):
+            return (start, max(end, start + 1))
+        return (start, end) if end - start >= 2 else None  # "I am Oluwaseun Adeyemi": two capitalised words
+    if words.words[index].lower() in _TITLES and re.fullmatch(r"\.?[ \t]{1,3}", words.gap(start)):
+        end = words.run(start, limit=2)
+        return (start, end) if end > start else None
+    return None
+
+
+def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A name after a sign-off: "Best wishes,\\nJo Bloggs", "Thanks, Jo"."""
+    word = words.words[index].lower()
+    start = index + 1
+    if word not in _SIGN_OFFS or start >= len(words.words):
+        return None
+    line_start = index == 0 or "\n" in words.gap(index)
+    if word in ("best", "love") and not (line_start or _lower_sequence(words, index, 2)[0] in ("the", "with")):
+        return None  # "the best Oxford can do", "I love Oxford."
+    gap = words.gap(start)
+    if not re.fullmatch(r"[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*)?", gap) or not gap:
+        return None
+    end = words.run(start)
+    if end == start or not words.ends_line(end):
+        return None
+    own_line = "\n" in gap
+    ends_text = not words.text[words.spans[end - 1][1] :].strip(" \t.!")
+    known = words.is_given(start, trusted_only=False) or words.is_sender(start)
+    firm = "," in gap or word in _FIRM_SIGN_OFFS
+    return (start, end) if own_line or known or (firm and ends_text) else None  # "Thanks, Oluwaseun", "Regards Tendai"
+
+
+def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A known given name and a surname or initial, or "SURNAME, Given" at the start of a line."""
+    word = words.words[index]
+    following = index + 1
+    if following >= len(words.words):
+        return None
+    gap = words.gap(following)
+    if words.is_given(index) and re.fullmatch(r"[ \t]{1,2}", gap):
+        end = words.run(index)
+        if end >= index + 2:
+            return (index, end)
+        initial = words.words[following]
+        if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
+            return (index, following + 1)
+    line_start = index == 0 or "\n" in words.gap(index)
+    surname_first = word.isupper() and len(word) >= 2 and word.lower() not in _NEVER_NAMES
+    if surname_first and line_start and re.fullmatch(r",[ \t]{1,2}", gap) and words.is_given(following):
+        return (index, following + 1)
+    return None
+
+
+def _sender_run(words: _Words, index: int) -> tuple[int, int] | None:
+    """The sender's name: two or more of its words together in any case, or one capitalised word (any in a label)."""
+    if not words.is_sender(index):
+        return None
+    end = index + 1
+    while end < len(words.words) and words.is_sender(end) and re.fullmatch(r",?[ \t]{1,3}|\.[ \t]?", words.gap(end)):
+        end += 1
+    if end - index >= 2 or words.words[index][0].isupper() or words.loose:
+        return (index, end)
+    return None
+
+
+def _may_name(text: str) -> bool:
+    """Whether any rule but the sender's could fire: a cue, or a known given name (a quick look by sets first)."""
+    tokens = _WORD.findall(text)
+    lower = set(map(str.lower, tokens))
+    if not lower.isdisjoint(_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
+        return True
+    return not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens)))
+
+
+def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) -> list[tuple[int, int]]:
+    """Character spans of the names in ``text``, in order and not overlapping.
+
+    Parameters
+    ----------
+    text : str
+    sender : iterable of str
+        The sender's names (any order, case and punctuation), e.g. ``["BLOGGS, Jo"]``.
+    loose : bool, default False
+        One word of the sender's name counts in lower case too (for the names
+        of things: ``bloggs-family.co.uk``).
+
+    Examples
+    --------
+    >>> text = "Hello, I am Jo Bloggs. Ask Mr Patel or Priya Shah. Best wishes,\\nSam"
+    >>> [text[a:b] for a, b in name_spans(text)]
+    ['Jo Bloggs', 'Patel', 'Priya Shah', 'Sam']
+    """
+    if not text:
+        return []
+    sender = sender if isinstance(sender, frozenset) else sender_words(sender)
+    if not sender and not _may_name(text):
+        return []
+    words = _Words(text, sender, loose=loose)
+    found: list[tuple[int, int]] = []
+    index = 0
+    while index < len(words.words):
+        if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender):
+            index += 1  # no rule starts at a word in lower case that is no cue
+            continue
+        span = (
+            _sender_run(words, index) if words.sender else None
+        ) or _free_name(words, index) or _after_trigger(words, index) or _sign_off_name(words, index)
+        if span is None:
+            index += 1
+            continue
+        first, end = span
+        found.append((words.spans[first][0], words.spans[end - 1][1]))
+        index = end
+    return found

@@ -1,0 +1,127 @@
+"""Decide what happens to a column besides the comment text: carried through redacted, dropped, or kept.
+
+A column is personal, and dropped, when its header names a personal detail
+("Name", "Email address", "Phone", "Postcode", "Contact", "Respondent", ...
+but not "Session name", "Contact preference" or "Respondent type"), when its
+header itself holds a personal detail, or when most of its values are personal
+details (emails, phone numbers, postcodes, names) whatever its header says.
+Other columns are carried through with every cell redacted like the text.
+The settings file's ``keep_columns`` keeps a named column as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tcs_themes.ingest.columns import header_key
+from tcs_themes.ingest.person_names import given_names
+from tcs_themes.ingest.redaction import PLACEHOLDERS, redact
+
+#: What can be done with a column.
+CARRIED, DROPPED, KEPT = "carried, redacted", "dropped", "kept as the settings ask"
+#: Header words that name a personal detail.
+PERSONAL_WORDS = frozenset(
+    """name names fullname firstname forename forenames surname surnames lastname givenname initials email emails
+    mail e-mail phone phones telephone tel mobile mob landline fax address addresses postcode postcodes zip zipcode
+    contact contacts respondent participant attendee interviewee author sender signature resident dob birth
+    birthday ni nino insurance""".split()
+)
+#: Header words that make a personal word mean something else ("session name", "contact preference").
+QUALIFIERS = frozenset(
+    """session event meeting workshop strand theme themes code codes subtheme tag label category categories group
+    organisation organization org company business file sheet venue place street road project team question
+    ward area location site service school document type kind role status method preference preferences channel
+    consent count number_of web website ip""".split()
+)
+#: Share of non-empty values that must be personal details for the content alone to make a column personal.
+CONTENT_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class ColumnDecision:
+    """What is done with one column, and why."""
+
+    column: str
+    action: str
+    reason: str
+
+
+def _key(header: str) -> str:
+    """:func:`header_key` with the spellings of one idea made one word ("e-mail", "post code")."""
+    key = f" {header_key(header)} "
+    for spelling, word in ((" e mail ", " email "), (" post code ", " postcode "), (" date of birth ", " dob ")):
+        key = key.replace(spelling, word)
+    return key.strip()
+
+
+def header_is_personal(header: str) -> bool:
+    """Whether a header names a personal detail.
+
+    >>> [header_is_personal(h) for h in ("Email address", "Tel.", "Session name", "Respondent type", "Contact")]
+    [True, True, False, False, True]
+    """
+    words = set(_key(header).split())
+    if "national" in words and "insurance" in words:
+        return True
+    return bool(words & PERSONAL_WORDS) and not words & QUALIFIERS
+
+
+def _is_personal_value(value: str) -> bool:
+    """A cell that is nothing but personal details ("jo@x.org", "07700 900123", "Jo Bloggs", "Sam")."""
+    redacted, count = redact(value)
+    if count == 0:  # a given name alone ("Sam"), as in a facilitator or respondent column
+        return value.title() in given_names()
+    for placeholder in PLACEHOLDERS:
+        redacted = redacted.replace(placeholder, " ")
+    return not any(char.isalnum() for char in redacted)
+
+
+def _looks_like_stored_phone(value: object) -> bool:
+    """A whole number that is a UK phone number whose leading 0 the spreadsheet dropped (1865123456)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value and (
+        re.fullmatch(r"[1-37]\d{8,9}", str(int(value))) is not None
+    )
+
+
+def content_is_personal(values: Iterable[object]) -> bool:
+    """Whether most non-empty values are personal details (at least :data:`CONTENT_SHARE` of them)."""
+    personal = total = 0
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            total += 1
+            personal += _is_personal_value(value.strip())
+        elif isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+            total += 1
+            personal += _looks_like_stored_phone(value)
+    return total > 0 and personal >= CONTENT_SHARE * total
+
+
+def decide_column(header: str, values: Sequence[object], keep: Iterable[str] = ()) -> ColumnDecision:
+    """Decide what to do with a column besides the text, by its header and its values.
+
+    Parameters
+    ----------
+    header : str
+        The column's header as the file has it.
+    values : sequence
+        The column's cells below the header.
+    keep : iterable of str
+        Headers the settings' ``keep_columns`` names (compared ignoring case and punctuation).
+
+    Returns
+    -------
+    ColumnDecision
+        ``column`` is the header redacted (so the summary never shows a detail).
+    """
+    shown, count = redact(header)
+    if _key(header) in {_key(name) for name in keep}:
+        return ColumnDecision(shown, KEPT, "named under 'keep_columns' in the settings")
+    if count:
+        return ColumnDecision(shown, DROPPED, "its header holds a personal detail")
+    if header_is_personal(header):
+        return ColumnDecision(shown, DROPPED, "its header names a personal detail")
+    if content_is_personal(values):
+        return ColumnDecision(shown, DROPPED, "most of its values are personal details")
+    return ColumnDecision(shown, CARRIED, "")
