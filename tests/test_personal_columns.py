@@ -60,7 +60,7 @@ def _book(folder: Path) -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = "Partners 1"
-    sheet.append(["Session", "Date", "Question", "Strand", "Comment", "Name", "Contact preference", "Theme", "Notes 2"])
+    sheet.append(["Session", "Date", "Question", "Strand", "Comment", "Name", "Contact preference", "Topic", "Notes 2"])
     sheet.append(["Drop-in", "05/07/2022", "What matters?", "Strand 3", "More buses please, call 07700 900123.",
                   "Jo Bloggs", "email", "transport", "ring Sam on 07700 900456"])
     sheet.append(["Drop-in", "05/07/2022", "What matters?", "Strand 3", "Cleaner parks.", "Priya Shah", "phone",
@@ -79,7 +79,7 @@ def test_ingest_drops_personal_columns_and_says_so(tmp_path: Path) -> None:
     assert comments["redactions"].tolist() == [2, 0]
     assert comments[["session_name", "question", "strand"]].iloc[0].tolist() == ["Drop-in", "What matters?", "Strand 3"]
     columns = result.columns.set_index("column")["action"].to_dict()
-    assert columns == {"Name": DROPPED, "Contact preference": CARRIED, "Theme": CARRIED, "Notes 2": CARRIED}
+    assert columns == {"Name": DROPPED, "Contact preference": CARRIED, "Topic": CARRIED, "Notes 2": CARRIED}
     logged = result.log[result.log["reason"] == "personal-column"]
     assert logged["detail"].tolist() == [
         "column 'Name' dropped: its header names a personal detail; keep it with 'keep_columns' in the settings"

@@ -111,11 +111,11 @@ def _workbook(path: Path) -> None:
     ]
     extras = [
         ("Eleanor Whitfield", "eleanor.w@example.org", "01632 960111", "14 Larkspur Crescent", "OX4 7QZ",
-         "Gareth Pryce", "Imogen Stafford", "stafford.family@example.net", "private note", "transport",
+         "Gareth Pryce", "Imogen Stafford", "stafford.family@example.net", "private note", "Green spaces",
          "Resident", "Barton"),
     ] + [
         ("Ann Other", "ann@example.org", "07700 900999", "1 High Street", "OX1 1AA", "Sam", "Jo",
-         "someone@example.org", "private note", "housing", "Business", "Cowley"),
+         "someone@example.org", "private note", "funding_costs", "Business", "Cowley"),
     ] * (len(rows) - 1)
     for row, extra in zip(rows, extras, strict=True):
         sheet.append([*row, *extra])
@@ -252,7 +252,9 @@ def test_personal_columns_are_dropped_and_analyst_columns_survive(run: tuple) ->
     for gone in ("Name", "Email", "Telephone", "Address", "Postcode", "Contact", "Respondent", "Column K",
                  "Full name", "Mobile no.", "E-mail"):
         assert gone not in coded.columns
-    assert {"Theme", "Respondent type", "Ward"} <= set(coded.columns)
+    assert {"Respondent type", "Ward"} <= set(coded.columns)
+    analyst = coded[coded["code_source"] == "analyst"]  # the workbook's Theme column holds the analyst's codes
+    assert len(analyst) == 12 and set(analyst["primary_theme"]) == {"green_spaces", "funding_costs"}
     assert set(coded["Ward"].dropna()) == {"Barton", "Cowley"}
     assert set(coded.loc[coded["source_kind"] == "spreadsheet", "session_id"]) == {"S01", "S02"}
     log = pd.read_csv(out / "ingest-log.csv")
