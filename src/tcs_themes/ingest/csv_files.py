@@ -14,43 +14,18 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
-import unicodedata
 from pathlib import Path
 
 import charset_normalizer
 
 from tcs_themes.errors import InputFileError
+from tcs_themes.ingest.charsets import mixes_utf8, plausible_western
 from tcs_themes.ingest.sniff import require_kind
 from tcs_themes.ingest.workbooks import Grid
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _RESAVE = "open it in Excel and save it as 'CSV UTF-8 (Comma delimited)', then try again"
 _DELIMITERS = ",;\t|"
-_PUNCTUATION = {"Pd", "Pi", "Pf", "Po", "Sc", "Zs", "So", "No"}
-#: Largest share of letters that may be accented in text accepted as Windows-1252.
-MAX_ACCENTED_SHARE = 0.15
-
-
-def _plausible_western(text: str) -> bool:
-    """Whether ``text`` reads as Western-European text.
-
-    Every non-ASCII character must be a Latin letter, a currency sign or
-    typographic punctuation, and accented letters must be a small share of all
-    letters (mis-decoded Cyrillic or Greek gives runs of accented letters).
-    """
-    letters = accented = 0
-    for char in text:
-        if char.isalpha():
-            letters += 1
-            accented += ord(char) > 127
-        if ord(char) > 127:
-            category = unicodedata.category(char)
-            is_latin = "LATIN" in unicodedata.name(char, "") and category.startswith("L")
-            if not (is_latin or category in _PUNCTUATION):
-                return False
-    return accented <= MAX_ACCENTED_SHARE * max(letters, 1)
 
 
 def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
@@ -72,7 +47,7 @@ def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _UTF8_SEQUENCE.search(data):
+    if mixes_utf8(data):
         raise InputFileError(
             source_file, f"cannot tell the file's encoding: it mixes UTF-8 with another encoding; {_RESAVE}"
         )
@@ -80,7 +55,7 @@ def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = None
-    if text is not None and _plausible_western(text):
+    if text is not None and plausible_western(text):
         return text, "cp1252"
     guess = charset_normalizer.from_bytes(data).best()
     looks = f"; it looks like {guess.encoding}" if guess is not None else ""

@@ -2,7 +2,8 @@
 
 The per-file counts reconcile by construction: each row or part offered is
 counted once in ``rows_read`` and once in exactly one of ``kept``, ``blank``,
-``duplicates`` or ``failed``.
+``duplicates``, ``failed`` or ``removed`` (a piece of an email body that is not
+a comment: a signature, a quoted message, ...).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from tcs_themes.schema import COMMENT_COLUMNS, conform_comments, empty_comments
 
 LOG_COLUMNS = ("source_file", "location", "reason", "detail", "comment_id")
 FILE_COLUMNS = (
-    "source_file", "kind", "rows_read", "kept", "blank", "duplicates", "failed", "redactions", "attachments", "error",
+    "source_file", "kind", "rows_read", "kept", "blank", "duplicates", "failed", "removed", "redactions", "attachments",
+    "error",
 )
 #: Reasons in the ingest log.
-BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED = (
-    "blank", "duplicate", "error", "attachment", "not-comments", "unsupported", "skipped",
+BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED, REMOVED, TRUNCATED, DECODED = (
+    "blank", "duplicate", "error", "attachment", "not-comments", "unsupported", "skipped", "removed", "truncated",
+    "decoded",
 )
 
 
@@ -41,6 +44,7 @@ class FileReport:
     blank: int = 0
     duplicates: int = 0
     failed: int = 0
+    removed: int = 0
     redactions: int = 0
     attachments: int = 0
     errors: list[str] = field(default_factory=list)
@@ -95,6 +99,12 @@ class Ledger:
         report.blank += 1
         self.log.append((item.source_file, location, BLANK, detail, comment_id(item.relative, location)))
 
+    def remove(self, report: FileReport, item: InputFile, location: str, detail: str) -> None:
+        """Count a part that is read but is not a comment (an email's signature, quoted message, ...)."""
+        report.rows_read += 1
+        report.removed += 1
+        self.log.append((item.source_file, location, REMOVED, detail, comment_id(item.relative, location)))
+
     def offer(
         self, report: FileReport, item: InputFile, record: dict[str, object], *, group: str, names: Iterable[str] = ()
     ) -> None:
@@ -144,8 +154,8 @@ class Ledger:
     def files_frame(self) -> pd.DataFrame:
         """The per-file report."""
         rows = [
-            (r.source_file, r.kind, r.rows_read, r.kept, r.blank, r.duplicates, r.failed, r.redactions, r.attachments,
-             " | ".join(r.errors) or None)
+            (r.source_file, r.kind, r.rows_read, r.kept, r.blank, r.duplicates, r.failed, r.removed, r.redactions,
+             r.attachments, " | ".join(r.errors) or None)
             for r in self.reports
         ]
         frame = pd.DataFrame(rows, columns=list(FILE_COLUMNS))
