@@ -35,6 +35,7 @@ from tcs_themes.codebook.validation import build_codebook
 from tcs_themes.codebook.write import dump_yaml, theme_entry, write_text_atomic
 from tcs_themes.codebook.yaml_source import YamlDocument
 from tcs_themes.errors import CodebookError, CodebookWarning
+from tcs_themes.yaml_limits import YamlLimitError, safe_load
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -213,7 +214,9 @@ class _CodeReader:
 
     def _rules(self, block: str, where: str) -> dict[str, Any]:
         try:
-            rules = yaml.safe_load(block)
+            rules = safe_load(block)
+        except YamlLimitError as error:
+            raise CodebookError(self.source, f"the {RULES_MARKER} block in its description {error.problem}", where) from None
         except yaml.YAMLError:
             raise CodebookError(
                 self.source, f"the {RULES_MARKER} block in its description is not valid YAML; fix or delete it", where

@@ -12,20 +12,24 @@ the toolkit never silently takes a guess.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import charset_normalizer
 
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.charsets import mixes_utf8, plausible_western
+from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_ROWS
 from tcs_themes.ingest.sniff import require_kind
 from tcs_themes.ingest.workbooks import Grid
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _RESAVE = "open it in Excel and save it as 'CSV UTF-8 (Comma delimited)', then try again"
 _DELIMITERS = ",;\t|"
+_TOO_BIG = "the file has more than can be read from one file: "
 
 
 def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
@@ -71,6 +75,21 @@ def _delimiter(text: str) -> str:
     return best if counts[best] > 1 else ","
 
 
+@contextlib.contextmanager
+def _fields_up_to(size: int) -> Iterator[None]:
+    """Let the csv module read fields as long as the whole file (its default stops at 128 KB and fails the file).
+
+    Cells longer than :data:`~tcs_themes.ingest.limits.MAX_CELL_CHARS` are cut when
+    they become comments, and logged; the file's other rows are kept.
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str]:
     """Read the CSV file ``path`` as a :class:`Grid` named after its stem; return it and the encoding.
 
@@ -80,11 +99,20 @@ def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str]:
     require_kind(path, source_file, "text", "give it its right extension (.xlsx, .eml, ...) or export it as CSV")
     text, encoding = decode_csv_bytes(path.read_bytes(), source_file)
     text = text.removeprefix("\ufeff")
+    rows: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False))
+        with _fields_up_to(len(text)):
+            for record in reader:
+                cells = [cell if cell.strip() else None for cell in record]
+                if len(rows) == MAX_ROWS and any(cells):
+                    raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_ROWS:,} rows; split it")
+                if len(record) > MAX_COLUMNS:
+                    raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_COLUMNS:,} columns in row {len(rows) + 1}")
+                if len(rows) < MAX_ROWS:
+                    rows.append(cells)
     except csv.Error as error:
         raise InputFileError(source_file, f"is not a readable CSV ({error}); {_RESAVE}") from None
-    rows = [[cell if cell.strip() else None for cell in record] for record in records]
     while rows and all(cell is None for cell in rows[-1]):
         rows.pop()
     if not rows:

@@ -17,6 +17,7 @@ import pandas as pd
 from tcs_themes.errors import InputFileError, TcsError
 from tcs_themes.ingest.cells import tidy_column
 from tcs_themes.ingest.ids import comment_id
+from tcs_themes.ingest.limits import MAX_CELL_CHARS
 from tcs_themes.ingest.redaction import redact
 from tcs_themes.ingest.sources import InputFile
 from tcs_themes.schema import COMMENT_COLUMNS, conform_comments, empty_comments
@@ -116,6 +117,7 @@ class Ledger:
         and ``redactions`` are filled in.
         """
         location = str(record["location"])
+        record = self._cut_long_cells(item, record)
         text = str(record.get("text") or "").strip()
         if not re.search(r"\w", text):
             self.blank(report, item, location, "no text" if not text else "no letters or digits")
@@ -136,6 +138,21 @@ class Ledger:
         self.comments.append(
             {**record, "comment_id": identifier, "source_file": item.source_file, "text": redacted, "redactions": count}
         )
+
+    def _cut_long_cells(self, item: InputFile, record: dict[str, object]) -> dict[str, object]:
+        """Cut text values longer than :data:`MAX_CELL_CHARS`, logging each with its length."""
+        long = [key for key, value in record.items() if isinstance(value, str) and len(value) > MAX_CELL_CHARS]
+        if not long:
+            return record
+        location = str(record["location"])
+        for key in long:
+            detail = (
+                f"column {key}: {len(record[key]):,} characters, cut to the first {MAX_CELL_CHARS:,} "
+                "(the most a cell holds)"
+            )
+            self.log.append((item.source_file, location, TRUNCATED, detail, None))
+            self.warnings.append(f"{item.source_file} ({location}): {detail}")
+        return {key: value[:MAX_CELL_CHARS] if key in long else value for key, value in record.items()}
 
     def comments_frame(self) -> pd.DataFrame:
         """The comments table, standard columns first, carried-through columns tidied for Parquet."""

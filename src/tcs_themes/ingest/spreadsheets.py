@@ -24,6 +24,7 @@ from tcs_themes.ingest.workbooks import Grid
 from tcs_themes.schema import COMMENT_COLUMNS
 
 _UNSAVED_FORMULA = "the text is a formula whose value was never saved; open the workbook in Excel, save it and try again"
+_UNSAVED_OTHERS = "other cells of the row are formulas whose values were never saved (open and save it in Excel)"
 
 
 @dataclass
@@ -75,18 +76,22 @@ class _SheetReader:
         self.sheet_session = self._sheet_session()
         header_cells = grid.rows[header.index]
         roles = set(header.roles.values())
+        with_data = self._columns_with_data()
         self.carried = {
             index: (f"input_{name}" if name in COMMENT_COLUMNS else name)
             for index, name in enumerate(header.names)
-            if index not in roles and (not is_empty(self._cell(header_cells, index)) or self._has_data(index))
+            if index not in roles and (not is_empty(self._cell(header_cells, index)) or index in with_data)
         }
 
     @staticmethod
     def _cell(cells: Sequence[object], index: int | None) -> object:
         return cells[index] if index is not None and index < len(cells) else None
 
-    def _has_data(self, index: int) -> bool:
-        return any(not is_empty(self._cell(row, index)) for row in self.grid.rows[self.header.index + 1 :])
+    def _columns_with_data(self) -> set[int]:
+        """The columns with a value in some row below the header (one pass over the cells)."""
+        return {
+            index for row in self.grid.rows[self.header.index + 1 :] for index, cell in enumerate(row) if not is_empty(cell)
+        }
 
     def _sheet_session(self) -> pd.Series | None:
         register = self.options.register
@@ -133,16 +138,15 @@ class _SheetReader:
         row = index + 1
         location = f"{self.grid.name}!R{row}"
         roles = self.header.roles
-        if all(is_empty(cell) for cell in cells):
-            ledger.blank(report, self.item, location, "empty row")
-            return
         value = self._cell(cells, roles["text"])
         if is_empty(value):
-            formula = self.grid.unsaved_formula(index, roles["text"]) if self.grid.unsaved_formula else None
-            if formula:
+            formulas = self.grid.unsaved_formulas(index) if self.grid.unsaved_formulas else {}
+            if roles["text"] in formulas:
                 self._fail(ledger, report, location, row, _UNSAVED_FORMULA)
+            elif formulas:
+                ledger.blank(report, self.item, location, f"no text; {_UNSAVED_OTHERS}")
             else:
-                ledger.blank(report, self.item, location, "no text")
+                ledger.blank(report, self.item, location, "empty row" if all(is_empty(c) for c in cells) else "no text")
             return
         text = cell_text(value)
         if text in EXCEL_ERRORS:

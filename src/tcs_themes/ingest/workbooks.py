@@ -3,6 +3,12 @@
 Values of formulas are the ones Excel saved (openpyxl ``data_only``); merged
 cells are filled down from their top-left cell, so a session or question
 merged over several rows applies to each of them.
+
+Before openpyxl unpacks anything, the zip's declared sizes are checked
+(:data:`~tcs_themes.ingest.limits.MAX_XLSX_BYTES`, no zip bombs). Only the cells
+present in the file are read, so a stray cell at XFD1048576 costs one cell, not
+a billion; data beyond :data:`~tcs_themes.ingest.limits.MAX_ROWS` rows or
+:data:`~tcs_themes.ingest.limits.MAX_COLUMNS` columns is an error for the sheet.
 """
 
 from __future__ import annotations
@@ -13,10 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tcs_themes.errors import InputFileError
+from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_BYTES
 from tcs_themes.ingest.sniff import require_kind
+from tcs_themes.zip_limits import zip_problem
+
+_DAMAGED = "open it in Excel and save it again"
 
 
 @dataclass
@@ -28,15 +39,16 @@ class Grid:
     name : str
         Sheet name (for a CSV, the file's stem).
     rows : list of list
-        Cell values; ``rows[i]`` is spreadsheet row ``i + 1``.
-    unsaved_formula : callable or None
-        ``(row_index, column_index) -> formula`` for a cell whose formula has no
-        saved value (``None`` otherwise); only for workbooks.
+        Cell values; ``rows[i]`` is spreadsheet row ``i + 1``. Rows may differ in
+        length: a row ends at its last cell with a value.
+    unsaved_formulas : callable or None
+        ``row_index -> {column_index: formula}`` for the cells of a row whose
+        formula has no saved value; only for workbooks.
     """
 
     name: str
     rows: list[list[object]]
-    unsaved_formula: Callable[[int, int], str | None] | None = field(default=None, repr=False)
+    unsaved_formulas: Callable[[int], dict[int, str]] | None = field(default=None, repr=False)
 
     def is_empty(self) -> bool:
         """Whether no cell has a value."""
@@ -48,27 +60,75 @@ def _open(path: Path, source_file: str, *, data_only: bool) -> openpyxl.Workbook
         return openpyxl.load_workbook(path, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
         raise InputFileError(
-            source_file,
-            f"the workbook is damaged and cannot be read ({type(error).__name__}); "
-            "open it in Excel and save it again",
+            source_file, f"the workbook is damaged and cannot be read ({type(error).__name__}); {_DAMAGED}"
         ) from None
 
 
+def _check_sizes(path: Path, source_file: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            problem = zip_problem(archive, MAX_XLSX_BYTES)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InputFileError(
+            source_file, f"the workbook is damaged and cannot be read ({type(error).__name__}); {_DAMAGED}"
+        ) from None
+    if problem:
+        raise InputFileError(source_file, f"refused: {problem}; {_DAMAGED}, or split it")
+
+
+def _cell_values(sheet) -> dict[tuple[int, int], object]:
+    """The cells present in the file with a value, by (row, column) from 1.
+
+    openpyxl keeps only the cells a sheet's XML has in ``_cells``; its public
+    row iterators fill every cell up to the furthest one, which a single stray
+    cell at XFD1048576 makes 17 billion.
+    """
+    return {key: cell.value for key, cell in sheet._cells.items() if cell.value is not None}  # noqa: SLF001
+
+
+def _grid_rows(values: dict[tuple[int, int], object], source_file: str, sheet: str) -> list[list[object]]:
+    """Rows of cell values, each as long as its last value; an error for data beyond the row or column limit."""
+    if not values:
+        return []
+    far_row = max(values, key=lambda key: key[0])
+    far_column = max(values, key=lambda key: key[1])
+    for row, column in (far_row, far_column):
+        if row > MAX_ROWS or column > MAX_COLUMNS:
+            raise InputFileError(
+                source_file,
+                f"the sheet has data in cell {get_column_letter(column)}{row}, beyond the {MAX_ROWS:,} rows and "
+                f"{MAX_COLUMNS:,} columns read; delete the stray cells, or split the sheet",
+                where=f"sheet {sheet}",
+            )
+    rows: list[list[object]] = [[] for _ in range(far_row[0])]
+    for (row, column), value in sorted(values.items()):
+        cells = rows[row - 1]
+        cells.extend([None] * (column - 1 - len(cells)))
+        cells.append(value)
+    return rows
+
+
 class _Formulas:
-    """Loads the workbook's formulas only when a cell looks empty (their values were not saved)."""
+    """Finds formulas with no saved value; loads the workbook's formulas only when a row looks empty."""
 
     def __init__(self, path: Path, source_file: str) -> None:
         self._path, self._source_file = path, source_file
         self._book: openpyxl.Workbook | None = None
+        self._by_sheet: dict[str, dict[int, dict[int, str]]] = {}
 
-    def lookup(self, sheet: str) -> Callable[[int, int], str | None]:
-        def formula(row: int, column: int) -> str | None:
-            if self._book is None:
-                self._book = _open(self._path, self._source_file, data_only=False)
-            value = self._book[sheet].cell(row=row + 1, column=column + 1).value
-            return value if isinstance(value, str) and value.startswith("=") else None
+    def lookup(self, sheet: str, values: dict[tuple[int, int], object]) -> Callable[[int], dict[int, str]]:
+        def formulas(row: int) -> dict[int, str]:
+            if sheet not in self._by_sheet:
+                if self._book is None:
+                    self._book = _open(self._path, self._source_file, data_only=False)
+                found: dict[int, dict[int, str]] = {}
+                for (r, c), formula in _cell_values(self._book[sheet]).items():
+                    if isinstance(formula, str) and formula.startswith("=") and (r, c) not in values:
+                        found.setdefault(r - 1, {})[c - 1] = formula
+                self._by_sheet[sheet] = found
+            return self._by_sheet[sheet].get(row, {})
 
-        return formula
+        return formulas
 
 
 def _fill_merged_down(sheet, rows: list[list[object]]) -> None:
@@ -76,9 +136,12 @@ def _fill_merged_down(sheet, rows: list[list[object]]) -> None:
         column = merged.min_col - 1
         if merged.min_row - 1 >= len(rows):
             continue
-        value = rows[merged.min_row - 1][column]
+        top = rows[merged.min_row - 1]
+        value = top[column] if column < len(top) else None
         for row in range(merged.min_row, min(merged.max_row, len(rows))):
-            rows[row][column] = value
+            cells = rows[row]
+            cells.extend([None] * (column + 1 - len(cells)))
+            cells[column] = value
 
 
 def read_workbook(path: Path, source_file: str) -> list[Grid]:
@@ -87,17 +150,20 @@ def read_workbook(path: Path, source_file: str) -> list[Grid]:
     Raises
     ------
     InputFileError
-        If the file is empty, not really a workbook, password-protected or damaged.
+        If the file is empty, not really a workbook, password-protected,
+        damaged, unpacks to too much, or has a sheet with data beyond the limits.
     """
     require_kind(path, source_file, "zip", "save it as an Excel workbook (.xlsx) or give it its right extension")
+    _check_sizes(path, source_file)
     book = _open(path, source_file, data_only=True)
     formulas = _Formulas(path, source_file)
     grids = []
     for sheet in book.worksheets:
-        rows = [list(row) for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
+        values = _cell_values(sheet)
+        rows = _grid_rows(values, source_file, sheet.title)
         _fill_merged_down(sheet, rows)
         while rows and all(cell in (None, "") for cell in rows[-1]):
             rows.pop()
-        grids.append(Grid(sheet.title, rows, formulas.lookup(sheet.title)))
+        grids.append(Grid(sheet.title, rows, formulas.lookup(sheet.title, values)))
     book.close()
     return grids
