@@ -114,7 +114,9 @@ class Ledger:
         ``record`` holds the standard columns it knows (``location`` and ``text``
         at least) and any carried-through input columns. The text is redacted
         (with ``names`` as the sender's name) and ``comment_id``, ``source_file``
-        and ``redactions`` are filled in.
+        and ``redactions`` are filled in. Text values longer than
+        :data:`~tcs_themes.ingest.limits.MAX_CELL_CHARS` are cut, and logged with
+        reason ``truncated``.
         """
         location = str(record["location"])
         record = self._cut_long_cells(item, record)
@@ -133,6 +135,9 @@ class Ledger:
             return
         self._seen[key] = identifier
         redacted, count = redact(text, names)
+        if len(redacted) > MAX_CELL_CHARS:  # placeholders can be longer than what they replace
+            self._log_cut(item, location, "text after redaction", len(redacted))
+            redacted = redacted[:MAX_CELL_CHARS]
         report.kept += 1
         report.redactions += count
         self.comments.append(
@@ -144,15 +149,14 @@ class Ledger:
         long = [key for key, value in record.items() if isinstance(value, str) and len(value) > MAX_CELL_CHARS]
         if not long:
             return record
-        location = str(record["location"])
         for key in long:
-            detail = (
-                f"column {key}: {len(record[key]):,} characters, cut to the first {MAX_CELL_CHARS:,} "
-                "(the most a cell holds)"
-            )
-            self.log.append((item.source_file, location, TRUNCATED, detail, None))
-            self.warnings.append(f"{item.source_file} ({location}): {detail}")
+            self._log_cut(item, str(record["location"]), f"column {key}", len(str(record[key])))
         return {key: value[:MAX_CELL_CHARS] if key in long else value for key, value in record.items()}
+
+    def _log_cut(self, item: InputFile, location: str, what: str, length: int) -> None:
+        detail = f"{what}: {length:,} characters, cut to the first {MAX_CELL_CHARS:,} (the most a cell holds)"
+        self.log.append((item.source_file, location, TRUNCATED, detail, None))
+        self.warnings.append(f"{item.source_file} ({location}): {detail}")
 
     def comments_frame(self) -> pd.DataFrame:
         """The comments table, standard columns first, carried-through columns tidied for Parquet."""
