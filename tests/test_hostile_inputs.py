@@ -49,35 +49,39 @@ def test_a_stray_cell_at_xfd1048576_is_an_error_for_its_file(tmp_path: Path) -> 
     assert "(sheet Notes): the sheet has data in cell XFD1048576" in error
 
 
-def test_a_declared_dimension_alone_costs_nothing(tmp_path: Path) -> None:
+def _one_comment_workbook(path: Path, text: str) -> dict[str, bytes]:
+    """Save a one-comment workbook at ``path``; return its zip members, to tamper with."""
     book = openpyxl.Workbook()
     book.active.append(["Comment"])
-    book.active.append(["A real comment"])
-    path = tmp_path / "dimension.xlsx"
+    book.active.append([text])
     book.save(path)
-    with zipfile.ZipFile(path) as source:
-        contents = {name: source.read(name) for name in source.namelist()}
+    return files.zip_members(path)
+
+
+def test_a_declared_dimension_alone_costs_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "dimension.xlsx"
+    contents = _one_comment_workbook(path, "A real comment")
     sheet = contents["xl/worksheets/sheet1.xml"].decode()
     contents["xl/worksheets/sheet1.xml"] = sheet.replace('<dimension ref="A1:A2"/>', '<dimension ref="A1:XFD1048576"/>').encode()
     assert contents["xl/worksheets/sheet1.xml"] != sheet.encode()
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in contents.items():
-            target.writestr(name, data)
+    files.write_zip(path, contents).close()
     result = ingest(path)
     assert result.errors == [] and result.comments["text"].tolist() == ["A real comment"]
 
 
 def test_shared_strings_that_expand_to_50_mb_are_refused_before_unpacking(tmp_path: Path) -> None:
-    book = openpyxl.Workbook()
-    book.active.append(["Comment"])
-    book.active.append(["lol"])
     path = tmp_path / "bomb.xlsx"
-    book.save(path)
-    with zipfile.ZipFile(path) as source:
-        contents = {name: source.read(name) for name in source.namelist() if name != "xl/sharedStrings.xml"}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in contents.items():
-            target.writestr(name, data)
+    contents = _one_comment_workbook(path, "lol")
+    types, rels = contents["[Content_Types].xml"].decode(), contents["xl/_rels/workbook.xml.rels"].decode()
+    contents["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )).encode()
+    contents["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdStrings" Target="sharedStrings.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+    )).encode()
+    with files.write_zip(path, contents, zipfile.ZIP_DEFLATED) as target:
         with target.open("xl/sharedStrings.xml", "w") as member:
             member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
             chunk = b"<si><t>lol</t></si>" * 50_000
@@ -168,17 +172,14 @@ def _model_with_array(path: Path, array: np.ndarray, **bundle) -> Path:
 
 def _declare_shape(path: Path, shape: tuple[int, ...]) -> None:
     """Rewrite the .npy header in a skops file to declare ``shape``, keeping its few bytes of data."""
-    with zipfile.ZipFile(path) as source:
-        contents = {name: source.read(name) for name in source.namelist()}
+    contents = files.zip_members(path)
     name = next(n for n in contents if n.endswith(".npy"))
     old = contents[name]
     header_end = old.index(b"\n") + 1
     header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}".encode()
     header += b" " * (header_end - 10 - len(header) - 1) + b"\n"
     contents[name] = old[:8] + len(header).to_bytes(2, "little") + header + old[header_end:]
-    with zipfile.ZipFile(path, "w") as target:
-        for member, data in contents.items():
-            target.writestr(member, data)
+    files.write_zip(path, contents).close()
 
 
 def test_hostile_model_files_are_refused_with_the_file_named(tmp_path: Path) -> None:
