@@ -10,13 +10,18 @@ import numpy as np
 import openpyxl
 import pytest
 import skops.io as sio
+from _outputs_fixtures import write_exercises
 from coding_support import tiny_codebook
 
 import _ingest_files as files
 from tcs_themes.codebook import load_codebook
 from tcs_themes.coding.model.model_io import MODEL_FORMAT, load_model
-from tcs_themes.errors import CodebookError, ModelError, SessionRegisterError, SettingsError
+from tcs_themes.errors import (
+    CodebookError, ExerciseFileError, LabelsError, ModelError, SessionRegisterError, SettingsError,
+)
 from tcs_themes.ingest import ingest, load_register
+from tcs_themes.ingest.exercises import load_exercises
+from tcs_themes.ingest.labels import read_labels
 from tcs_themes.ingest.limits import MAX_CELL_CHARS
 from tcs_themes.ingest.redaction import redact
 
@@ -206,3 +211,22 @@ def test_hostile_model_files_are_refused_with_the_file_named(tmp_path: Path) -> 
             load_model(path, codebook)
         assert str(raised.value).startswith(f"{path}: ") and message in str(raised.value), str(raised.value)
         assert "\n" not in str(raised.value) and time.perf_counter() - start < 5
+
+
+def test_a_stray_cell_in_a_coded_or_exercise_workbook_costs_one_cell(tmp_path: Path) -> None:
+    coded = tmp_path / "coded.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Comment", "Theme"])
+    book.active.append(["Jargon everywhere", "clarity"])
+    book.active["XFD1048576"] = "x"
+    book.save(coded)
+    exercises = write_exercises(tmp_path / "4ps.xlsx")
+    book = openpyxl.load_workbook(exercises)
+    book["Choices"]["XFD1048576"] = "x"
+    book.save(exercises)
+    start = time.perf_counter()
+    with pytest.raises(LabelsError, match=r"coded\.xlsx \(sheet Sheet\): the sheet has data in cell XFD1048576"):
+        read_labels(coded, tiny_codebook())
+    with pytest.raises(ExerciseFileError, match=r"4ps\.xlsx \(sheet Choices, row 1048576\): Event is empty"):
+        load_exercises(exercises)
+    assert time.perf_counter() - start < 20  # pandas and openpyxl's row iterators took minutes here

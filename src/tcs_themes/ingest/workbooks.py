@@ -64,7 +64,15 @@ def _open(path: Path, source_file: str, *, data_only: bool) -> openpyxl.Workbook
         ) from None
 
 
-def _check_sizes(path: Path, source_file: str) -> None:
+def check_workbook_sizes(path: Path, source_file: str) -> None:
+    """Refuse a workbook whose zip would unpack to too much (see :func:`~tcs_themes.zip_limits.zip_problem`).
+
+    Raises
+    ------
+    InputFileError
+        If the zip cannot be read, or unpacks to more than
+        :data:`~tcs_themes.ingest.limits.MAX_XLSX_BYTES` or by a zip-bomb ratio.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             problem = zip_problem(archive, MAX_XLSX_BYTES)
@@ -144,8 +152,11 @@ def _fill_merged_down(sheet, rows: list[list[object]]) -> None:
             cells[column] = value
 
 
-def read_workbook(path: Path, source_file: str) -> list[Grid]:
+def read_workbook(path: Path, source_file: str, *, fill_merged: bool = True) -> list[Grid]:
     """Return every worksheet of the .xlsx file ``path`` as a :class:`Grid`.
+
+    ``fill_merged=False`` leaves merged cells as Excel stores them (the value in
+    the top-left cell only).
 
     Raises
     ------
@@ -154,14 +165,15 @@ def read_workbook(path: Path, source_file: str) -> list[Grid]:
         damaged, unpacks to too much, or has a sheet with data beyond the limits.
     """
     require_kind(path, source_file, "zip", "save it as an Excel workbook (.xlsx) or give it its right extension")
-    _check_sizes(path, source_file)
+    check_workbook_sizes(path, source_file)
     book = _open(path, source_file, data_only=True)
     formulas = _Formulas(path, source_file)
     grids = []
     for sheet in book.worksheets:
         values = _cell_values(sheet)
         rows = _grid_rows(values, source_file, sheet.title)
-        _fill_merged_down(sheet, rows)
+        if fill_merged:
+            _fill_merged_down(sheet, rows)
         while rows and all(cell in (None, "") for cell in rows[-1]):
             rows.pop()
         grids.append(Grid(sheet.title, rows, formulas.lookup(sheet.title, values)))
