@@ -62,29 +62,34 @@ def _known(charset: str | None) -> str | None:
     if not charset:
         return None
     try:
-        return codecs.lookup(charset).name
+        info = codecs.lookup(charset)
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None  # not "base64", "rot13", "zlib"
 
 
 def decode_declared(data: bytes, declared: str | None) -> tuple[str, str | None]:
     """Decode ``data`` (an email part) that says it is in ``declared``; return the text and a note, or None.
 
-    The declared charset is used when it decodes the bytes, unless it is a
+    Without a declared charset, UTF-8 is taken silently when it fits. The
+    declared charset is used when it decodes the bytes, unless it is a
     single-byte Western charset and the bytes are valid UTF-8 with non-ASCII
     characters (a mislabelled UTF-8 message). Otherwise UTF-8, then
     Windows-1252 when it reads as Western text, then charset-normalizer's best
     guess is tried; as a last resort undecodable bytes become U+FFFD. The note
     says which of these happened, and how many characters were replaced.
     """
-    if not declared and data.isascii():
-        return data.decode("ascii"), None
+    if not declared:
+        try:
+            return data.decode("utf-8"), None  # UTF-8 is the default when nothing is declared
+        except UnicodeDecodeError:
+            pass
     charset = _known(declared)
     label = f"declared charset {declared!r}" if declared else "no declared charset"
     if charset is not None:
         try:
             text = data.decode(charset)
-        except UnicodeDecodeError:
+        except (UnicodeError, ValueError):  # idna and a few others raise UnicodeError, not UnicodeDecodeError
             problem = f"{label} does not fit the bytes"
         else:
             if charset not in _SINGLE_BYTE or data.isascii():

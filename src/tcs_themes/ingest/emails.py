@@ -218,7 +218,14 @@ def read_msg(path: Path, source_file: str) -> list[Mail]:
     except Exception as error:  # noqa: BLE001 - extract-msg raises many unrelated types
         raise InputFileError(source_file, f"is not a readable Outlook message ({type(error).__name__})") from None
     try:
-        body = message.body or (html_to_text(_decode(message.htmlBody)) if message.htmlBody else "")
+        note = None
+        if message.body:
+            body = message.body
+        elif isinstance(message.htmlBody, bytes):
+            html, note = decode_declared(message.htmlBody, None)
+            body = html_to_text(html)
+        else:
+            body = html_to_text(message.htmlBody or "")
         name, address = email.utils.parseaddr(message.sender or "")
         attachments = [
             f"{a.longFilename or a.shortFilename or 'unnamed'} ({getattr(a, 'mimetype', None) or 'attachment'}, "
@@ -226,10 +233,9 @@ def read_msg(path: Path, source_file: str) -> list[Mail]:
             for a in message.attachments
         ]
         message_id = (message.messageId or "").strip().strip("<>") or f"sha-{content_hash(path.read_bytes())}"
-        return [Mail(Path(source_file).name, message_id, name or None, address or None, _utc(message.date), body, attachments)]
+        return [Mail(
+            Path(source_file).name, message_id, name or None, address or None, _utc(message.date), body, attachments,
+            decoding_note=note,
+        )]
     finally:
         message.close()
-
-
-def _decode(value: bytes | str) -> str:
-    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value
