@@ -16,6 +16,7 @@ from coding_support import tiny_codebook
 import _ingest_files as files
 from tcs_themes.codebook import load_codebook
 from tcs_themes.coding.model.model_io import MODEL_FORMAT, load_model
+from tcs_themes.coding.rules.coder import RuleCoder
 from tcs_themes.errors import (
     CodebookError, ExerciseFileError, LabelsError, ModelError, SessionRegisterError, SettingsError,
 )
@@ -230,3 +231,16 @@ def test_a_stray_cell_in_a_coded_or_exercise_workbook_costs_one_cell(tmp_path: P
     with pytest.raises(ExerciseFileError, match=r"4ps\.xlsx \(sheet Choices, row 1048576\): Event is empty"):
         load_exercises(exercises)
     assert time.perf_counter() - start < 20  # pandas and openpyxl's row iterators took minutes here
+
+
+def test_an_accepted_regex_never_runs_on_an_overlong_token(tmp_path: Path) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        "name: t\nthemes:\n  - id: abc\n    name: ABC\n    patterns:\n      - tokens: [{LOWER: {REGEX: '.*a.*b.*c'}}]\n",
+        encoding="utf-8",
+    )
+    coder = RuleCoder(load_codebook(path))
+    start = time.perf_counter()
+    matches = coder.match(["a" * 20_000, "xaybzc is here", "a" * 90 + "bc"])
+    assert time.perf_counter() - start < 5  # the pattern alone takes hours on a 20,000-letter word
+    assert [[m.theme_id for m in found] for found in matches] == [[], ["abc"], ["abc"]]
