@@ -168,3 +168,20 @@ def test_windows_1252_french_csv_is_read(tmp_path: Path) -> None:
     mixed = text.encode("cp1252") + "Caf\u00e9 \u2019\r\n".encode("utf-8")
     (tmp_path / "mixed.csv").write_bytes(mixed)
     assert "mixes UTF-8 with another encoding" in ingest(tmp_path / "mixed.csv").errors[0]
+
+
+def test_prose_after_the_sign_off_that_mentions_a_disclaimer_stays(tmp_path: Path) -> None:
+    body = (
+        "The park needs lights.\n\nBest wishes,\nLee\n\n"
+        "One more thing: the disclaimer on the survey form was confusing and put many of our neighbours off answering.\n\n"
+        "Lee Hart\nFlat 2, Some Road\n\n"
+        "Lee Road needs a crossing near the school because the traffic is fast and there is no safe place to cross.\n"
+    )
+    message = files._message("After", "Lee Hart <lee.hart@example.net>", body)
+    texts = ingest(files.write_eml(tmp_path / "a.eml", message)).comments["text"].tolist()
+    assert texts[:2] == [
+        "The park needs lights.",
+        "One more thing: the disclaimer on the survey form was confusing and put many of our neighbours off answering.",
+    ]
+    ending = "Road needs a crossing near the school because the traffic is fast and there is no safe place to cross."
+    assert len(texts) == 3 and texts[2].endswith(ending)  # prose starting with the sender's name is not a signature

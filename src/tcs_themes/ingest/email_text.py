@@ -55,7 +55,7 @@ _LEAD_IN_WORDS = 15
 _HEADING_WORDS = 4
 _GREETING_WORDS = 8
 #: A paragraph after the sign-off with at least this many words, in sentences, is prose and stays a comment.
-_PROSE_WORDS = 20
+_PROSE_WORDS = 12
 _ORG_WORDS = re.compile(
     r"\b(?:council|house|bank|friends|trust|association|network|partnership|group|forum|charity|cic|foundation|society|"
     r"centre|center|ltd|limited|nhs|university|college|school|church|mosque|alliance|services|club|"
@@ -178,7 +178,7 @@ def _find_sign_off(pieces: list[Piece], names: Sequence[str]) -> tuple[int, int,
     """Where the end of the message starts: (piece, line within it, reason of that line).
 
     The last sign-off line ("Kind regards", ...) before a ``--`` line, else the
-    ``--`` line, else a last paragraph that starts with the sender's name.
+    ``--`` line, else a last paragraph (not prose) that starts with the sender's name.
     """
     places = [(i, j) for i, piece in enumerate(pieces) if piece.removed is None for j in range(len(piece.lines))]
     dashes = next((n for n, (i, j) in enumerate(places) if pieces[i].lines[j] == "--"), len(places))
@@ -188,7 +188,8 @@ def _find_sign_off(pieces: list[Piece], names: Sequence[str]) -> tuple[int, int,
     if dashes < len(places):
         return (*places[dashes], SIGNATURE)
     kept = [i for i, piece in enumerate(pieces) if piece.removed is None]
-    if len(kept) > 1 and any(name and pieces[kept[-1]].lines[0].startswith(name) for name in names):
+    last = pieces[kept[-1]] if kept else None
+    if len(kept) > 1 and not _is_prose(last) and any(name and last.lines[0].startswith(name) for name in names):
         return kept[-1], 0, SIGNATURE
     return None
 
@@ -202,20 +203,23 @@ def _is_prose(piece: Piece) -> bool:
 def _end_of_message(pieces: list[Piece], start: int) -> list[str]:
     """Classify the pieces after the sign-off; return the signature's lines.
 
-    A postscript and paragraphs of prose stay comments; disclaimers and footers
-    are removed as such; everything else is the signature block.
+    A postscript and paragraphs of prose stay comments, unless they open like a
+    disclaimer; footers are removed as such; everything else is the signature
+    block (named a disclaimer when it mentions one).
     """
     signature: list[str] = []
     for piece in pieces[start:]:
-        if piece.removed is not None:
+        if piece.removed is not None or _POSTSCRIPT.match(piece.text):
             continue
-        if _POSTSCRIPT.match(piece.text):
-            continue
-        if _DISCLAIMER.search(piece.text):
+        if _DISCLAIMER.match(piece.text):
             piece.removed = DISCLAIMER
         elif _MOBILE_FOOTER.match(piece.text):
             piece.removed = FOOTER
-        elif not _is_prose(piece):
+        elif _is_prose(piece):
+            continue
+        elif _DISCLAIMER.search(piece.text):
+            piece.removed = DISCLAIMER
+        else:
             piece.removed = SIGNATURE
             signature.extend(piece.lines)
     return signature
