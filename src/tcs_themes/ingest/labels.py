@@ -399,7 +399,8 @@ def _grid_frame(grid: Grid) -> pd.DataFrame:
             return int(cell)
         return cell
 
-    return pd.DataFrame([[value(cell) for cell in row] for row in grid.rows], dtype=object)
+    width = max((len(row) for row in grid.rows), default=0)
+    return pd.DataFrame([[value(cell) for cell in row] + [np.nan] * (width - len(row)) for row in grid.rows], dtype=object)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
