@@ -244,3 +244,23 @@ def test_an_accepted_regex_never_runs_on_an_overlong_token(tmp_path: Path) -> No
     matches = coder.match(["a" * 20_000, "xaybzc is here", "a" * 90 + "bc"])
     assert time.perf_counter() - start < 5  # the pattern alone takes hours on a 20,000-letter word
     assert [[m.theme_id for m in found] for found in matches] == [[], ["abc"], ["abc"]]
+
+
+def test_huge_merged_or_linked_ranges_are_refused_before_openpyxl_expands_them(tmp_path: Path) -> None:
+    links = '<hyperlinks><hyperlink ref="A3:XFD1048576" location="Sheet!A1"/></hyperlinks>'
+    for name, extra in (("merged.xlsx", '<mergeCells count="1"><mergeCell ref="B1:XFD1048576"/></mergeCells>'),
+                        ("linked.xlsx", links)):
+        path = tmp_path / name
+        contents = _one_comment_workbook(path, "A real comment")
+        sheet = contents["xl/worksheets/sheet1.xml"].decode()
+        contents["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", "</sheetData>" + extra).encode()
+        files.write_zip(path, contents).close()
+        error, _ = _ingest_beside_a_good_csv(tmp_path, path)
+        assert "refused: the merged or linked range" in error and "over 2,000,000 cells" in error
+    path = tmp_path / "small_merge.xlsx"
+    contents = _one_comment_workbook(path, "A real comment")
+    sheet = contents["xl/worksheets/sheet1.xml"].decode()
+    merge = '<mergeCells count="1"><mergeCell ref="B1:C2"/></mergeCells>'
+    contents["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", "</sheetData>" + merge).encode()
+    files.write_zip(path, contents).close()
+    assert ingest(path).comments["text"].tolist() == ["A real comment"]

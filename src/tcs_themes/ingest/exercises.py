@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tcs_themes.errors import ExerciseFileError, InputFileError
-from tcs_themes.ingest.workbooks import check_workbook_sizes
+from tcs_themes.ingest.workbooks import check_workbook
 
 FOUR_PS: tuple[str, ...] = ("People", "Pride", "Place", "Progress")
 CHOICES_SHEET = "Choices"
@@ -166,7 +166,7 @@ def load_exercises(path: str | Path, events: list[str] | None = None) -> Exercis
         raise ExerciseFileError(str(source), "file not found; check the path")
     try:
         if zipfile.is_zipfile(source):
-            check_workbook_sizes(source, str(source))
+            check_workbook(source, str(source))
     except InputFileError as error:
         raise ExerciseFileError(error.path, error.problem) from None
     try:

@@ -13,3 +13,6 @@ MAX_COLUMNS = 1_024
 MAX_CELL_CHARS = 32_767
 #: Most bytes an .xlsx workbook may unpack to (512 MiB).
 MAX_XLSX_BYTES = 512 << 20
+#: Most cells the merged ranges and hyperlink ranges of one workbook may cover together (openpyxl makes an
+#: object for every cell of such a range, so one range B1:XFD1048576 would be 17 billion objects).
+MAX_RANGE_CELLS = 2_000_000

@@ -5,7 +5,9 @@ cells are filled down from their top-left cell, so a session or question
 merged over several rows applies to each of them.
 
 Before openpyxl unpacks anything, the zip's declared sizes are checked
-(:data:`~tcs_themes.ingest.limits.MAX_XLSX_BYTES`, no zip bombs). Only the cells
+(:data:`~tcs_themes.ingest.limits.MAX_XLSX_BYTES`, no zip bombs), and so are the
+cells that merged and hyperlink ranges cover (openpyxl makes an object for each:
+:data:`~tcs_themes.ingest.limits.MAX_RANGE_CELLS`). Only the cells
 present in the file are read, so a stray cell at XFD1048576 costs one cell, not
 a billion; data beyond :data:`~tcs_themes.ingest.limits.MAX_ROWS` rows or
 :data:`~tcs_themes.ingest.limits.MAX_COLUMNS` columns is an error for the sheet.
@@ -13,17 +15,18 @@ a billion; data beyond :data:`~tcs_themes.ingest.limits.MAX_ROWS` rows or
 
 from __future__ import annotations
 
+import xml.parsers.expat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tcs_themes.errors import InputFileError
-from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_BYTES
+from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_RANGE_CELLS, MAX_ROWS, MAX_XLSX_BYTES
 from tcs_themes.ingest.sniff import require_kind
 from tcs_themes.zip_limits import zip_problem
 
@@ -64,24 +67,75 @@ def _open(path: Path, source_file: str, *, data_only: bool) -> openpyxl.Workbook
         ) from None
 
 
-def check_workbook_sizes(path: Path, source_file: str) -> None:
-    """Refuse a workbook whose zip would unpack to too much (see :func:`~tcs_themes.zip_limits.zip_problem`).
+def _range_problem(archive: zipfile.ZipFile) -> str | None:
+    """Say which merged or hyperlink range makes the sheets cover too many cells, or return None.
+
+    Each sheet's XML is scanned with expat (no tree is built; a DTD is refused,
+    as openpyxl's defusedxml would) before openpyxl expands the ranges.
+    """
+    total = 0
+
+    def on_start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal total
+        if name.rsplit(" ", 1)[-1] not in ("mergeCell", "hyperlink") or ":" not in attributes.get("ref", ""):
+            return
+        try:
+            low_col, low_row, high_col, high_row = range_boundaries(attributes["ref"])
+        except (ValueError, TypeError):
+            return  # openpyxl reports a malformed range itself
+        total += (high_row - low_row + 1) * (high_col - low_col + 1)
+        if total > MAX_RANGE_CELLS:
+            raise _TooManyCells(attributes["ref"])
+
+    def refuse(*_args: object) -> None:
+        raise ValueError("a DTD")
+
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = on_start
+        parser.StartDoctypeDeclHandler = refuse
+        try:
+            with archive.open(name) as member:
+                parser.ParseFile(member)
+        except _TooManyCells as error:
+            return (
+                f"the merged or linked range {error} takes the sheets over {MAX_RANGE_CELLS:,} cells; "
+                "unmerge it or remove the link"
+            )
+        except (xml.parsers.expat.ExpatError, ValueError):
+            return None  # damaged or with a DTD: openpyxl refuses it with its own error
+    return None
+
+
+class _TooManyCells(Exception):
+    """Raised from inside expat's callback to stop the scan at the range that breaks the limit."""
+
+
+def check_workbook(path: Path, source_file: str) -> None:
+    """Refuse a workbook that would unpack to too much, or whose merged or linked ranges cover too many cells.
+
+    Nothing is unpacked into memory: the zip's declared sizes are checked (see
+    :func:`~tcs_themes.zip_limits.zip_problem`), then the sheets' XML is streamed.
 
     Raises
     ------
     InputFileError
-        If the zip cannot be read, or unpacks to more than
-        :data:`~tcs_themes.ingest.limits.MAX_XLSX_BYTES` or by a zip-bomb ratio.
+        If the zip cannot be read, unpacks to more than
+        :data:`~tcs_themes.ingest.limits.MAX_XLSX_BYTES` or by a zip-bomb ratio,
+        or its ranges cover more than :data:`~tcs_themes.ingest.limits.MAX_RANGE_CELLS` cells.
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            problem = zip_problem(archive, MAX_XLSX_BYTES)
+            too_big = zip_problem(archive, MAX_XLSX_BYTES)
+            problem = f"{too_big}; {_DAMAGED}, or split it" if too_big else _range_problem(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise InputFileError(
             source_file, f"the workbook is damaged and cannot be read ({type(error).__name__}); {_DAMAGED}"
         ) from None
     if problem:
-        raise InputFileError(source_file, f"refused: {problem}; {_DAMAGED}, or split it")
+        raise InputFileError(source_file, f"refused: {problem}")
 
 
 def _cell_values(sheet) -> dict[tuple[int, int], object]:
@@ -165,7 +219,7 @@ def read_workbook(path: Path, source_file: str, *, fill_merged: bool = True) -> 
         damaged, unpacks to too much, or has a sheet with data beyond the limits.
     """
     require_kind(path, source_file, "zip", "save it as an Excel workbook (.xlsx) or give it its right extension")
-    check_workbook_sizes(path, source_file)
+    check_workbook(path, source_file)
     book = _open(path, source_file, data_only=True)
     formulas = _Formulas(path, source_file)
     grids = []
