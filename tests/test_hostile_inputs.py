@@ -256,7 +256,7 @@ def test_huge_merged_or_linked_ranges_are_refused_before_openpyxl_expands_them(t
         contents["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", "</sheetData>" + extra).encode()
         files.write_zip(path, contents).close()
         error, _ = _ingest_beside_a_good_csv(tmp_path, path)
-        assert "refused: the merged or linked range" in error and "over 2,000,000 cells" in error
+        assert "refused: the merged and linked ranges (up to " in error and "over 2,000,000 cells" in error
     path = tmp_path / "small_merge.xlsx"
     contents = _one_comment_workbook(path, "A real comment")
     sheet = contents["xl/worksheets/sheet1.xml"].decode()
@@ -264,3 +264,16 @@ def test_huge_merged_or_linked_ranges_are_refused_before_openpyxl_expands_them(t
     contents["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", "</sheetData>" + merge).encode()
     files.write_zip(path, contents).close()
     assert ingest(path).comments["text"].tolist() == ["A real comment"]
+
+
+def test_many_links_into_many_merges_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "links.xlsx"
+    contents = _one_comment_workbook(path, "A real comment")
+    merges = "".join(f'<mergeCell ref="B{r}:C{r}"/>' for r in range(1, 3001))
+    links = "".join(f'<hyperlink ref="C{r}" location="Sheet!A1"/>' for r in range(1, 3001))
+    extra = f'<mergeCells count="3000">{merges}</mergeCells><hyperlinks>{links}</hyperlinks>'
+    sheet = contents["xl/worksheets/sheet1.xml"].decode()
+    contents["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", "</sheetData>" + extra).encode()
+    files.write_zip(path, contents).close()
+    error, _ = _ingest_beside_a_good_csv(tmp_path, path)  # 9 million look-ups in openpyxl
+    assert "refused: the merged and linked ranges (up to C" in error

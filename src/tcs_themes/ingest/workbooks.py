@@ -70,20 +70,31 @@ def _open(path: Path, source_file: str, *, data_only: bool) -> openpyxl.Workbook
 def _range_problem(archive: zipfile.ZipFile) -> str | None:
     """Say which merged or hyperlink range makes the sheets cover too many cells, or return None.
 
-    Each sheet's XML is scanned with expat (no tree is built; a DTD is refused,
-    as openpyxl's defusedxml would) before openpyxl expands the ranges.
+    openpyxl makes an object for every cell of a merged or linked range, and
+    looks up every merged range for each one-cell link; both are counted
+    against :data:`~tcs_themes.ingest.limits.MAX_RANGE_CELLS`. Each sheet's XML
+    is scanned with expat (no tree is built; a DTD is refused, as openpyxl's
+    defusedxml would) before openpyxl sees it.
     """
     total = 0
+    sheet = {"merges": 0, "cell_links": 0}  # in the sheet being scanned
 
     def on_start(name: str, attributes: dict[str, str]) -> None:
         nonlocal total
-        if name.rsplit(" ", 1)[-1] not in ("mergeCell", "hyperlink") or ":" not in attributes.get("ref", ""):
+        tag = name.rsplit(" ", 1)[-1]
+        if tag not in ("mergeCell", "hyperlink") or "ref" not in attributes:
             return
         try:
             low_col, low_row, high_col, high_row = range_boundaries(attributes["ref"])
         except (ValueError, TypeError):
             return  # openpyxl reports a malformed range itself
-        total += (high_row - low_row + 1) * (high_col - low_col + 1)
+        area = (high_row - low_row + 1) * (high_col - low_col + 1)
+        if tag == "mergeCell":
+            total += area + sheet["cell_links"]  # its cells, and one look-up for each one-cell link
+            sheet["merges"] += 1
+        else:
+            total += area + (sheet["merges"] if area == 1 else 0)
+            sheet["cell_links"] += area == 1
         if total > MAX_RANGE_CELLS:
             raise _TooManyCells(attributes["ref"])
 
@@ -93,6 +104,7 @@ def _range_problem(archive: zipfile.ZipFile) -> str | None:
     for name in archive.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
+        sheet.update(merges=0, cell_links=0)
         parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
         parser.StartElementHandler = on_start
         parser.StartDoctypeDeclHandler = refuse
@@ -101,8 +113,8 @@ def _range_problem(archive: zipfile.ZipFile) -> str | None:
                 parser.ParseFile(member)
         except _TooManyCells as error:
             return (
-                f"the merged or linked range {error} takes the sheets over {MAX_RANGE_CELLS:,} cells; "
-                "unmerge it or remove the link"
+                f"the merged and linked ranges (up to {error}) take the sheets over {MAX_RANGE_CELLS:,} cells; "
+                "unmerge cells or remove links"
             )
         except (xml.parsers.expat.ExpatError, ValueError):
             return None  # damaged or with a DTD: openpyxl refuses it with its own error
