@@ -11,6 +11,7 @@ a :class:`Mail` with a ``problem``, and the others are still read.
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import email.utils
 import mailbox
@@ -29,6 +30,7 @@ from tcs_themes.ingest.sniff import require_kind
 _MESSAGE_HEADERS = frozenset(
     {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version", "content-type"}
 )
+_HEADERS_ONLY = email.parser.BytesParser(policy=email.policy.compat32)
 _EXPORT = "export the message again as .eml"
 _NOT_AN_EMAIL = f"it has no From header, so it is not an email; {_EXPORT}"
 
@@ -166,7 +168,7 @@ def _mbox_chunks(path: Path) -> list[bytes]:
         for key in box.iterkeys():
             with_separator = box.get_bytes(key, from_=True)
             separator, _, raw = with_separator.partition(b"\n")
-            headers = {name.lower() for name in email.message_from_bytes(raw, policy=email.policy.compat32).keys()}
+            headers = {name.lower() for name in _HEADERS_ONLY.parsebytes(raw, headersonly=True).keys()}
             if chunks and not headers & _MESSAGE_HEADERS:
                 chunks[-1] = chunks[-1].rstrip(b"\n") + b"\n\n" + with_separator
             else:
