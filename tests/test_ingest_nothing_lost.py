@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import _ingest_files as files
 from tcs_themes.ingest import ingest
@@ -185,3 +186,16 @@ def test_prose_after_the_sign_off_that_mentions_a_disclaimer_stays(tmp_path: Pat
     ]
     ending = "Road needs a crossing near the school because the traffic is fast and there is no safe place to cross."
     assert len(texts) == 3 and texts[2].endswith(ending)  # prose starting with the sender's name is not a signature
+
+
+@pytest.mark.parametrize("last", [
+    "The views expressed by the council do not reflect what residents want.",
+    "Disclaimer: I am a trustee of the park.",
+    "If you have received this leaflet, please recycle it.",
+    "Registered charity shops should pay lower business rates.",
+])
+def test_a_last_point_that_only_sounds_like_a_disclaimer_stays(tmp_path: Path, last: str) -> None:
+    message = files._message("Last", "Ann Lee <ann@example.org>", f"The park needs lights.\n\n{last}\n")
+    assert ingest(files.write_eml(tmp_path / "l.eml", message)).comments["text"].tolist() == [
+        "The park needs lights.", last,
+    ]

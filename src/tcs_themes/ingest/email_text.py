@@ -34,18 +34,26 @@ _GREETING = re.compile(
     r"^(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|to whom it may concern|to whoever)\b[^.?!\n]{0,60}[,:!]?$",
     re.IGNORECASE,
 )
-#: How a legal disclaimer or email footer opens. Matched at the start of a last paragraph, and
-#: anywhere in a paragraph after the sign-off; never elsewhere.
+#: How a legal disclaimer opens, in words no resident's last point would use. Matched at the start of a
+#: last paragraph, or of a paragraph after the sign-off; never elsewhere.
 _DISCLAIMER = re.compile(
-    r"(?:\W*(?:disclaimer|confidential(?:ity)?\s+(?:notice|warning))\b|"
+    r"\W*(?:disclaimer|confidential(?:ity)?\s+(?:notice|warning))\b(?=.{0,300}?\b(?:confidential|intended|recipient|"
+    r"privileged|liability|viruses|monitored|addressee|e-?mail|message)\b)|"
     r"(?:the\s+)?(?:information\s+(?:in|contained\s+in)\s+)?this\s+(?:e-?mail|message|communication)\b.{0,200}?"
     r"\b(?:confidential|privileged|intended\s+(?:solely|only))|"
-    r"if\s+you\s+(?:have\s+received\s+this|are\s+not\s+the\s+intended)|"
-    r"(?:any|the)\s+(?:views|opinions)\s+(?:or\s+opinions\s+)?(?:expressed|contained)\b.{0,120}?\b(?:are\s+(?:those|solely)|do\s+not)|"
+    r"if\s+you\s+(?:have\s+received\s+this\s+(?:e-?mail|message|communication)\s+(?:in\s+error|by\s+mistake)|"
+    r"are\s+not\s+the\s+intended\s+recipient)|"
+    r"(?:any|the)\s+(?:views|opinions)\s+(?:or\s+opinions\s+)?(?:expressed|contained|presented)\s+(?:in|within)\s+"
+    r"this\s+(?:e-?mail|message|communication)|"
     r"please\s+consider\s+the\s+environment|"
-    r"(?:this\s+\S+\s+(?:has\s+been|was)\s+)?scanned\s+for\s+(?:viruses|malware)|"
-    r"registered\s+(?:charity|in\s+england|office|company))",
+    r"(?:this\s+\S+\s+(?:has\s+been|was)\s+)?scanned\s+for\s+(?:viruses|malware)",
     re.IGNORECASE | re.DOTALL,
+)
+#: Legal words that make a signature block a disclaimer (only looked for after the sign-off).
+_LEGAL_WORDS = re.compile(
+    r"\b(?:disclaimer|confidential|privileged|intended recipient|registered\s+(?:charity|in\s+england|office|company)|"
+    r"(?:company|charity)\s+(?:no|number)|views\s+expressed)\b",
+    re.IGNORECASE,
 )
 #: "Sent from my iPhone" and the like: a short footer line.
 _MOBILE_FOOTER = re.compile(r"^(?:sent|get outlook) (?:from|for) (?:my )?\w+(?:\s+\w+){0,3}\W*$", re.IGNORECASE)
@@ -205,7 +213,7 @@ def _end_of_message(pieces: list[Piece], start: int) -> list[str]:
 
     A postscript and paragraphs of prose stay comments, unless they open like a
     disclaimer; footers are removed as such; everything else is the signature
-    block (named a disclaimer when it mentions one).
+    block (named a disclaimer when it has legal words).
     """
     signature: list[str] = []
     for piece in pieces[start:]:
@@ -217,10 +225,8 @@ def _end_of_message(pieces: list[Piece], start: int) -> list[str]:
             piece.removed = FOOTER
         elif _is_prose(piece):
             continue
-        elif _DISCLAIMER.search(piece.text):
-            piece.removed = DISCLAIMER
         else:
-            piece.removed = SIGNATURE
+            piece.removed = DISCLAIMER if _LEGAL_WORDS.search(piece.text) else SIGNATURE
             signature.extend(piece.lines)
     return signature
 
