@@ -52,7 +52,26 @@ def test_a_stray_cell_at_xfd1048576_is_an_error_for_its_file(tmp_path: Path) -> 
     book.save(tmp_path / "stray.xlsx")
     assert (tmp_path / "stray.xlsx").stat().st_size < 10_000
     error, _ = _ingest_beside_a_good_csv(tmp_path, tmp_path / "stray.xlsx")
-    assert "(sheet Notes): the sheet has data in cell XFD1048576" in error
+    assert "(sheet Notes): the sheet has data in cell XFD1048576, beyond the 1,024 columns read" in error
+
+
+def test_stray_cells_far_below_or_right_are_errors_but_blank_stretches_are_not(tmp_path: Path) -> None:
+    cases = {"A20003": "after 20,000 empty rows (more than 10,000)", "AMK2": "beyond the 1,024 columns read",
+             "A9003": None}
+    for cell, problem in cases.items():
+        book = openpyxl.Workbook()
+        book.active.append(["Comment"])
+        book.active.append(["A real comment"])
+        book.active[cell] = "Another comment"
+        path = tmp_path / f"{cell}.xlsx"
+        book.save(path)
+        result = ingest(path)
+        if problem is None:  # 9,000 blank rows between comments: read, each blank row logged
+            assert result.errors == [] and result.comments["text"].tolist() == ["A real comment", "Another comment"]
+            assert result.files.iloc[0]["blank"] == 9000
+        else:
+            assert result.errors == [f"{path.as_posix()} (sheet Sheet): the sheet has data in cell {cell}, {problem}; "
+                                     "delete the stray cells, or split the sheet"]
 
 
 def _one_comment_workbook(path: Path, text: str) -> dict[str, bytes]:

@@ -5,8 +5,11 @@ Every limit is listed, with the reason for its value, in ``docs/ingest.md``.
 
 from __future__ import annotations
 
-#: Most rows read from one sheet or CSV file (a sheet with data further down is an error for that sheet).
-MAX_ROWS = 1_000_000
+#: Most rows read from one sheet or CSV file: Excel's own limit (a file with more is an error).
+MAX_ROWS = 1_048_576
+#: Most empty rows a sheet may have between two rows with data; more means a stray cell far below the data
+#: (a cell at XFD1048576 in a sheet of ten comments), which is an error for the file.
+MAX_EMPTY_ROWS = 10_000
 #: Most columns read from one sheet or CSV file.
 MAX_COLUMNS = 1_024
 #: Longest text kept from one cell or email point (Excel's own limit); longer text is cut and logged.

@@ -10,7 +10,8 @@ cells that merged and hyperlink ranges cover (openpyxl makes an object for each:
 :data:`~tcs_themes.ingest.limits.MAX_RANGE_CELLS`). Only the cells
 present in the file are read, so a stray cell at XFD1048576 costs one cell, not
 a billion; data beyond :data:`~tcs_themes.ingest.limits.MAX_ROWS` rows or
-:data:`~tcs_themes.ingest.limits.MAX_COLUMNS` columns is an error for the sheet.
+:data:`~tcs_themes.ingest.limits.MAX_COLUMNS` columns, or after more than
+:data:`~tcs_themes.ingest.limits.MAX_EMPTY_ROWS` empty rows, is an error for the file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tcs_themes.errors import InputFileError
-from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_RANGE_CELLS, MAX_ROWS, MAX_XLSX_BYTES
+from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_EMPTY_ROWS, MAX_RANGE_CELLS, MAX_ROWS, MAX_XLSX_BYTES
 from tcs_themes.ingest.sniff import require_kind
 from tcs_themes.zip_limits import zip_problem
 
@@ -161,20 +162,35 @@ def _cell_values(sheet) -> dict[tuple[int, int], object]:
 
 
 def _grid_rows(values: dict[tuple[int, int], object], source_file: str, sheet: str) -> list[list[object]]:
-    """Rows of cell values, each as long as its last value; an error for data beyond the row or column limit."""
+    """Rows of cell values, each as long as its last value.
+
+    An error for data beyond the row or column limit, or after a run of more
+    than :data:`~tcs_themes.ingest.limits.MAX_EMPTY_ROWS` empty rows (a stray cell).
+    """
     if not values:
         return []
-    far_row = max(values, key=lambda key: key[0])
+
+    def stray(row: int, column: int, why: str) -> InputFileError:
+        cell = f"{get_column_letter(column)}{row}"
+        return InputFileError(
+            source_file, f"the sheet has data in cell {cell}, {why}; delete the stray cells, or split the sheet",
+            where=f"sheet {sheet}",
+        )
+
     far_column = max(values, key=lambda key: key[1])
-    for row, column in (far_row, far_column):
-        if row > MAX_ROWS or column > MAX_COLUMNS:
-            raise InputFileError(
-                source_file,
-                f"the sheet has data in cell {get_column_letter(column)}{row}, beyond the {MAX_ROWS:,} rows and "
-                f"{MAX_COLUMNS:,} columns read; delete the stray cells, or split the sheet",
-                where=f"sheet {sheet}",
-            )
-    rows: list[list[object]] = [[] for _ in range(far_row[0])]
+    if far_column[1] > MAX_COLUMNS:
+        raise stray(*far_column, f"beyond the {MAX_COLUMNS:,} columns read")
+    first_column = {}
+    for row, column in values:
+        first_column[row] = min(column, first_column.get(row, column))
+    previous = 0
+    for row in sorted(first_column):
+        if row > MAX_ROWS:
+            raise stray(row, first_column[row], f"beyond the {MAX_ROWS:,} rows read")
+        if row - previous - 1 > MAX_EMPTY_ROWS:
+            raise stray(row, first_column[row], f"after {row - previous - 1:,} empty rows (more than {MAX_EMPTY_ROWS:,})")
+        previous = row
+    rows: list[list[object]] = [[] for _ in range(previous)]
     for (row, column), value in sorted(values.items()):
         cells = rows[row - 1]
         cells.extend([None] * (column - 1 - len(cells)))
