@@ -81,10 +81,23 @@ def csv_export(path: Path, encoding: str) -> Path:
     return path
 
 
+def zip_members(path: Path) -> dict[str, bytes]:
+    """The members of a zip file (a workbook, a model) by name."""
+    with zipfile.ZipFile(path) as source:
+        return {name: source.read(name) for name in source.namelist()}
+
+
+def write_zip(path: Path, contents: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> zipfile.ZipFile:
+    """Write ``contents`` as the zip ``path``; return the archive still open, to add members, and to close."""
+    target = zipfile.ZipFile(path, "w", compression)
+    for name, data in contents.items():
+        target.writestr(name, data)
+    return target
+
+
 def with_cached_formula(path: Path, sheet_xml: str, cell: str, value: str) -> None:
     """Give the formula in ``cell`` a saved value, as Excel does when it saves (openpyxl cannot)."""
-    with zipfile.ZipFile(path) as source:
-        contents = {name: source.read(name) for name in source.namelist()}
+    contents = zip_members(path)
     xml = contents[sheet_xml].decode()
     xml = re.sub(
         rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>',
@@ -92,9 +105,7 @@ def with_cached_formula(path: Path, sheet_xml: str, cell: str, value: str) -> No
         xml,
     )
     contents[sheet_xml] = xml.encode()
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in contents.items():
-            target.writestr(name, data)
+    write_zip(path, contents).close()
 
 
 def formulas_workbook(path: Path) -> Path:

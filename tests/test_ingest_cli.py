@@ -32,7 +32,7 @@ def test_ingest_writes_parquet_and_log(tmp_path: Path) -> None:
     assert len(comments) == 6
     assert set(comments["source_kind"]) == {"spreadsheet", "email"}
     log = pd.read_csv(tmp_path / "out" / "comments.ingest-log.csv", encoding="utf-8-sig")
-    assert set(log["reason"]) == {"not-comments"}
+    assert set(log["reason"]) == {"not-comments", "removed"}  # the email's greeting, lead-in, sign-off, signature
     assert "Ingest summary" in result.stdout
     assert "export.csv" in result.stdout and "Wrote 6 comments" in result.stdout
 

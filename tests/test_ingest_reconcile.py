@@ -1,4 +1,4 @@
-"""Nothing is lost: per file, rows read = kept + blank + duplicates + failed, and the log agrees."""
+"""Nothing is lost: per file, rows read = kept + blank + duplicates + failed + removed, and the log agrees."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def test_counts_reconcile_with_comments_and_log(tmp_path: Path) -> None:
 
     result = ingest(tmp_path)
     read = result.files[result.files["kind"].isin(["spreadsheet", "email"])]
-    assert read["rows_read"].sum() == 29
+    assert read["rows_read"].sum() == 46
     for row in result.files.itertuples(index=False):
-        assert row.rows_read == row.kept + row.blank + row.duplicates + row.failed, row.source_file
+        assert row.rows_read == row.kept + row.blank + row.duplicates + row.failed + row.removed, row.source_file
         kept = result.comments[result.comments["source_file"] == row.source_file]
         assert len(kept) == row.kept, row.source_file
         assert kept["redactions"].sum() == row.redactions
@@ -39,12 +39,14 @@ def test_counts_reconcile_with_comments_and_log(tmp_path: Path) -> None:
         assert (log["reason"] == "blank").sum() == row.blank
         assert (log["reason"] == "duplicate").sum() == row.duplicates
         assert (log["reason"] == "error").sum() == row.failed
+        assert (log["reason"] == "removed").sum() == row.removed
     # every row-level log entry and every comment has a distinct id: nothing counted twice
     ids = list(result.comments["comment_id"]) + list(result.log["comment_id"].dropna())
     assert len(ids) == len(set(ids)) == read["rows_read"].sum()
     by_file = result.files.set_index(result.files["source_file"].str.rsplit("/", n=1).str[-1])
-    assert by_file.loc["box.mbox", ["rows_read", "kept", "duplicates"]].tolist() == [7, 4, 3]
+    # each POINTS message: greeting, lead-in, sign-off and signature removed; PLAIN: greeting, sign-off, signature
+    assert by_file.loc["box.mbox", ["rows_read", "kept", "duplicates", "removed"]].tolist() == [18, 4, 3, 11]
     assert by_file.loc["unknown.csv", ["rows_read", "kept", "blank", "duplicates", "failed"]].tolist() == [4, 1, 1, 1, 1]
-    assert by_file.loc["empty_body.eml", ["rows_read", "blank"]].tolist() == [1, 1]
+    assert by_file.loc["empty_body.eml", ["rows_read", "kept", "removed"]].tolist() == [2, 0, 2]
     assert by_file.loc["header_only.xlsx", "rows_read"] == 0
     assert by_file["error"].notna().sum() == 2  # formulas.xlsx (unsaved formula) and unknown.csv (unknown session)

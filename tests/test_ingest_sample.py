@@ -14,7 +14,7 @@ def test_sample_ingests_cleanly() -> None:
     result = ingest(RAW)
     assert result.errors == []
     files = result.files
-    assert (files["rows_read"] == files["kept"] + files["blank"] + files["duplicates"] + files["failed"]).all()
+    assert (files["rows_read"] == files["kept"] + files["blank"] + files["duplicates"] + files["failed"] + files["removed"]).all()
     assert files["failed"].sum() == 0
     emails = sorted(p.name for p in (RAW / "emails").glob("*.eml")) + sorted(p.name for p in (RAW / "emails").glob("*.mbox"))
     read = result.comments.loc[result.comments["source_kind"] == "email", "source_file"].str.rsplit("/", n=1).str[-1]
@@ -22,7 +22,7 @@ def test_sample_ingests_cleanly() -> None:
     spreadsheets = result.comments[result.comments["source_kind"] == "spreadsheet"]
     assert spreadsheets["session_id"].notna().all()  # every session note matched the register
     assert result.comments["comment_id"].is_unique
-    assert result.log["reason"].isin(["blank", "not-comments", "attachment", "unsupported"]).all()
+    assert result.log["reason"].isin(["blank", "not-comments", "attachment", "unsupported", "removed"]).all()
 
 
 def test_public_api() -> None:

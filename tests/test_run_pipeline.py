@@ -53,7 +53,7 @@ def test_every_row_is_coded_or_logged(run: tuple) -> None:
     assert coded["themes"].notna().all()
     uncoded = pd.read_csv(out / "uncoded.csv")
     assert len(uncoded) == int((coded["primary_theme"] == "uncoded").sum())
-    assert set(log["reason"]) <= {"blank", "not-comments", "unsupported", "attachment", "duplicate"}
+    assert set(log["reason"]) <= {"blank", "not-comments", "unsupported", "attachment", "duplicate", "removed"}
     # the strand 1 session, with its register name and strand, and two emails split into points
     assert set(coded.loc[coded["source_kind"] == "spreadsheet", "session_id"]) == {"S01"}
     assert coded.loc[coded["source_kind"] == "email", "message_id"].nunique() == 2

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from tcs_themes.errors import SettingsError, SettingsWarning
+from tcs_themes.yaml_limits import YamlLimitError, safe_load
 
 SETTINGS_FILE = "tcs-themes.yaml"
 #: The roles a column can play. The first five fill the standard comment column of the same name;
@@ -127,7 +128,9 @@ def load_settings(path: str | Path) -> Settings:
     if not source.is_file():
         raise SettingsError(str(source), "settings file not found; check the path")
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8-sig")) or {}
+        data = safe_load(source.read_text(encoding="utf-8-sig")) or {}
+    except YamlLimitError as error:
+        raise SettingsError(str(source), error.problem) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None

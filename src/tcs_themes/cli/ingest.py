@@ -38,9 +38,10 @@ def summary_table(result: IngestResult) -> Table:
     """A rich table with one row per file (``Failed``: rows or parts that errored) and a total row."""
     files = result.files
     counts = {"Read": "rows_read", "Kept": "kept", "Blank": "blank", "Dupes": "duplicates",
-              "Failed": "failed", "Redacted": "redactions"}
+              "Failed": "failed", "Removed": "removed", "Redacted": "redactions"}
     table = Table(title="Ingest summary", show_footer=True, title_justify="left", caption=(
-        "Read = Kept + Blank + Dupes (same text, same session) + Failed; every row not kept is in the ingest log."
+        "Read = Kept + Blank + Dupes (same text, same session) + Failed + Removed (email signatures, quotes, ...); "
+        "every row not kept is in the ingest log."
     ), caption_justify="left")
     table.add_column("File", footer="Total", overflow="fold")
     table.add_column("Kind")

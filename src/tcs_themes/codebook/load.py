@@ -19,6 +19,7 @@ from tcs_themes.codebook.refi_qda import import_qdc
 from tcs_themes.codebook.validation import build_codebook
 from tcs_themes.codebook.yaml_source import parse_yaml
 from tcs_themes.errors import CodebookError
+from tcs_themes.yaml_limits import YamlLimitError
 
 #: The default codebook, relative to the repository root and to the installed package.
 DEFAULT_CODEBOOK = "codebooks/tcs.yaml"
@@ -84,6 +85,8 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raise CodebookError(str(source), "the file is empty; a codebook needs a 'themes:' list (see docs/codebook.md)")
     try:
         document = parse_yaml(text)
+    except YamlLimitError as error:
+        raise CodebookError(str(source), error.problem) from None
     except yaml.YAMLError as error:
         raise CodebookError(str(source), _yaml_error_message(error), _yaml_error_where(error)) from None
     result = build_codebook(document.data, default_name=source.stem)

@@ -10,7 +10,8 @@ Each is checked the way spaCy will use it: phrases must tokenize to at least
 one token; token patterns are validated with spaCy's own schema and compiled
 into a Matcher, and must not rely on attributes the rule pipeline does not set
 (POS, DEP, ...), use upper-case LOWER/LEMMA values, name a word that is not a
-lemma, or match every comment.
+lemma, use a REGEX that can backtrack for hours (see
+:mod:`tcs_themes.codebook.regex_checks`), or match every comment.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from spacy.matcher import Matcher
 from spacy.schemas import validate_token_pattern
 
 from tcs_themes.codebook.model import Pattern
+from tcs_themes.codebook.regex_checks import regex_problem
 from tcs_themes.coding.rules.nlp import make_nlp
 
 #: Keys a pattern mapping may have.
@@ -192,6 +194,10 @@ def _check_token(token: dict[str, Any]) -> list[Issue]:
     issues: list[Issue] = []
     for attribute, value in token.items():
         name = attribute.upper()
+        if isinstance(value, dict) and "REGEX" in value:
+            problem = regex_problem(value["REGEX"])
+            if problem:
+                issues.append(((attribute, "REGEX"), problem))
         if name in UNSET_ATTRIBUTES:
             issues.append(
                 ((attribute,), f"{name} is never set by the rule pipeline (tokenizer and lemmatizer); use LOWER or LEMMA")

@@ -33,6 +33,7 @@ from tcs_themes.codebook.yaml_source import YamlDocument
 from tcs_themes.errors import CodebookError, CodebookWarning
 from tcs_themes.refi import CODEBOOK_NAMESPACE as NAMESPACE
 from tcs_themes.refi import GUID_NAMESPACE, PROJECT_NAMESPACE, parse_refi_xml, split_tag, theme_guid, xml_document, xml_text
+from tcs_themes.yaml_limits import YamlLimitError, safe_load
 
 __all__ = ["GUID_NAMESPACE", "NAMESPACE", "add_codes", "codebook_to_qdc", "export_qdc", "import_qdc", "theme_guid"]
 
@@ -196,7 +197,9 @@ class _CodeReader:
 
     def _rules(self, block: str, where: str) -> dict[str, Any]:
         try:
-            rules = yaml.safe_load(block)
+            rules = safe_load(block)
+        except YamlLimitError as error:
+            raise CodebookError(self.source, f"the {RULES_MARKER} block in its description {error.problem}", where) from None
         except yaml.YAMLError:
             raise CodebookError(
                 self.source, f"the {RULES_MARKER} block in its description is not valid YAML; fix or delete it", where

@@ -14,10 +14,9 @@ from typing import Any
 
 import yaml
 
-KeyPath = tuple[str | int, ...]
+from tcs_themes.yaml_limits import Loader, check_yaml_limits
 
-#: libyaml's loader when PyYAML was built with it (several times faster), else the pure-Python one.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+KeyPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -82,10 +81,13 @@ def parse_yaml(text: str) -> YamlDocument:
 
     Raises
     ------
+    YamlLimitError
+        If the document breaks a limit of :mod:`tcs_themes.yaml_limits` (nested aliases, depth).
     yaml.YAMLError
         On a syntax error (its ``problem_mark`` gives the position).
     """
-    loader = _Loader(text)
+    check_yaml_limits(text)
+    loader = Loader(text)
     try:
         node = loader.get_single_node()
         document = YamlDocument(data=None)

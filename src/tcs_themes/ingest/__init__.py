@@ -22,10 +22,10 @@ from tcs_themes.config import ROLES, Settings, resolve_settings
 from tcs_themes.errors import InputFileError, TcsError, UsageError
 from tcs_themes.ingest.columns import header_key, merged_synonyms
 from tcs_themes.ingest.csv_files import read_csv_grid
-from tcs_themes.ingest.email_text import clean_body, is_personal_name, sender_org, split_points
+from tcs_themes.ingest.email_text import clean_body, is_personal_name, sender_org
 from tcs_themes.ingest.emails import Mail, read_eml, read_mbox, read_msg
 from tcs_themes.ingest.ledger import (
-    ATTACHMENT, COLUMN_REPORT_COLUMNS, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger,
+    ATTACHMENT, COLUMN_REPORT_COLUMNS, DECODED, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger,
 )
 from tcs_themes.ingest.person_names import display_name, faker_given_names
 from tcs_themes.ingest.redaction import redact
@@ -53,10 +53,13 @@ class IngestResult:
         ``source_file, location, reason, detail, comment_id``: every row, part,
         sheet or file that did not become a comment. Reasons: ``blank``,
         ``duplicate`` (detail ``duplicate-of <comment_id>``), ``error``,
-        ``attachment``, ``not-comments``, ``unsupported``, ``skipped``,
-        ``personal-column`` (a column dropped, or kept by the settings). Names
-        of files and sheets in it are redacted; attachments are logged by
-        number, type and size, never by name.
+        ``attachment``, ``not-comments``, ``unsupported``, ``skipped``, ``removed``
+        (a piece of an email that is not a comment; detail: why), ``truncated``
+        (a cell cut to ``MAX_CELL_CHARS``), ``decoded`` (text whose charset was
+        wrong or unknown; detail: how it was read), ``personal-column`` (a
+        column dropped, or kept by the settings). Names of files and sheets in
+        it are redacted; attachments are logged by number, type and size, never
+        by name.
     columns : DataFrame
         Per file and sheet, each column besides the text: ``source_file, sheet,
         column, action, reason``; action ``carried, redacted`` (cells redacted
@@ -64,8 +67,8 @@ class IngestResult:
         settings ask`` (``keep_columns``: carried as it is).
     files : DataFrame
         Per file: ``source_file, kind, rows_read, kept, blank, duplicates,
-        failed, redactions, attachments, error``; ``rows_read == kept + blank +
-        duplicates + failed``.
+        failed, removed, redactions, attachments, error``; ``rows_read == kept +
+        blank + duplicates + failed + removed``.
     errors : list of str
         One-line error messages (never comment text); empty when all went well.
     warnings : list of str
@@ -122,18 +125,29 @@ def _attachment_label(number: int, attachment: str) -> str:
 
 def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
     for mail in mails:
+        if mail.problem is not None:
+            ledger.fail(report, item, mail.location, mail.problem)
+            ledger.error(report, InputFileError(item.source_file, mail.problem, mail.location), logged=False)
+            continue
+        if mail.decoding_note:
+            ledger.note(item, mail.location, DECODED, mail.decoding_note)
         names = _sender_names(mail)
-        paragraphs, signature = clean_body(mail.body, names=[w for n in names for w in (n, n.split()[0])])
-        points = split_points(paragraphs)
-        if not points:
-            ledger.blank(report, item, f"{mail.location}#1", "no text once quotes, signature and disclaimers are removed")
+        body = clean_body(mail.body, names=[w for n in names for w in (n, n.split()[0])])
         base = {
             "source_kind": "email", "message_id": mail.message_id, "strand": strand, "date": mail.date,
-            "sender_org": sender_org(mail.sender_address, signature),
+            "sender_org": sender_org(mail.sender_address, body.signature),
         }
-        for part, text in enumerate(points, start=1):
-            record = {**base, "part": part, "location": f"{mail.location}#{part}", "text": text}
+        part = 0
+        for piece in body.pieces:
+            if piece.removed is not None:
+                lines = f"line {piece.first}" if piece.first == piece.last else f"lines {piece.first}-{piece.last}"
+                ledger.remove(report, item, f"{mail.location} {lines}", piece.removed)
+                continue
+            part += 1
+            record = {**base, "part": part, "location": f"{mail.location}#{part}", "text": piece.text}
             ledger.offer(report, item, record, group=f"email {mail.message_id}", names=names)
+        if not body.pieces:
+            ledger.blank(report, item, f"{mail.location}#1", "the body has no text")
         for number, attachment in enumerate(mail.attachments, start=1):
             report.attachments += 1
             ledger.note(item, mail.location, ATTACHMENT, f"{_attachment_label(number, attachment)}: attachments are not read")

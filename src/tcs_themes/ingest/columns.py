@@ -104,10 +104,13 @@ def _assign_roles(
     roles: dict[str, int] = {}
     notes: list[str] = []
     taken: set[int] = set()
+    positions: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        positions.setdefault(key, []).append(index)
     for role, name in explicit.items():
         key = header_key(name)
-        if key in keys:
-            roles[role] = keys.index(key)
+        if key in positions:
+            roles[role] = positions[key][0]
             taken.add(roles[role])
     for role in ROLES:
         if role in roles:
@@ -115,8 +118,8 @@ def _assign_roles(
         matches = [
             index
             for synonym in synonyms[role]
-            for index, key in enumerate(keys)
-            if key == header_key(synonym) and index not in taken
+            for index in positions.get(header_key(synonym), ())
+            if index not in taken
         ]
         unique = list(dict.fromkeys(matches))
         if unique:

@@ -12,45 +12,24 @@ the toolkit never silently takes a guess.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
-import re
-import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import charset_normalizer
 
 from tcs_themes.errors import InputFileError
+from tcs_themes.ingest.charsets import mixes_utf8, plausible_western
+from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_ROWS
 from tcs_themes.ingest.sniff import require_kind
 from tcs_themes.ingest.workbooks import Grid
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _RESAVE = "open it in Excel and save it as 'CSV UTF-8 (Comma delimited)', then try again"
 _DELIMITERS = ",;\t|"
-_PUNCTUATION = {"Pd", "Pi", "Pf", "Po", "Sc", "Zs", "So", "No"}
-#: Largest share of letters that may be accented in text accepted as Windows-1252.
-MAX_ACCENTED_SHARE = 0.15
-
-
-def _plausible_western(text: str) -> bool:
-    """Whether ``text`` reads as Western-European text.
-
-    Every non-ASCII character must be a Latin letter, a currency sign or
-    typographic punctuation, and accented letters must be a small share of all
-    letters (mis-decoded Cyrillic or Greek gives runs of accented letters).
-    """
-    letters = accented = 0
-    for char in text:
-        if char.isalpha():
-            letters += 1
-            accented += ord(char) > 127
-        if ord(char) > 127:
-            category = unicodedata.category(char)
-            is_latin = "LATIN" in unicodedata.name(char, "") and category.startswith("L")
-            if not (is_latin or category in _PUNCTUATION):
-                return False
-    return accented <= MAX_ACCENTED_SHARE * max(letters, 1)
+_TOO_BIG = "the file has more than can be read from one file: "
 
 
 def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
@@ -72,7 +51,7 @@ def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _UTF8_SEQUENCE.search(data):
+    if mixes_utf8(data):
         raise InputFileError(
             source_file, f"cannot tell the file's encoding: it mixes UTF-8 with another encoding; {_RESAVE}"
         )
@@ -80,7 +59,7 @@ def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = None
-    if text is not None and _plausible_western(text):
+    if text is not None and plausible_western(text):
         return text, "cp1252"
     guess = charset_normalizer.from_bytes(data).best()
     looks = f"; it looks like {guess.encoding}" if guess is not None else ""
@@ -96,6 +75,21 @@ def _delimiter(text: str) -> str:
     return best if counts[best] > 1 else ","
 
 
+@contextlib.contextmanager
+def _fields_up_to(size: int) -> Iterator[None]:
+    """Let the csv module read fields as long as the whole file (its default stops at 128 KB and fails the file).
+
+    Cells longer than :data:`~tcs_themes.ingest.limits.MAX_CELL_CHARS` are cut when
+    they become comments, and logged; the file's other rows are kept.
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str]:
     """Read the CSV file ``path`` as a :class:`Grid` named after its stem; return it and the encoding.
 
@@ -105,11 +99,20 @@ def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str]:
     require_kind(path, source_file, "text", "give it its right extension (.xlsx, .eml, ...) or export it as CSV")
     text, encoding = decode_csv_bytes(path.read_bytes(), source_file)
     text = text.removeprefix("\ufeff")
+    rows: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False))
+        with _fields_up_to(len(text)):
+            for record in reader:
+                cells = [cell if cell.strip() else None for cell in record]
+                if len(rows) == MAX_ROWS and any(cells):
+                    raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_ROWS:,} rows; split it")
+                if len(record) > MAX_COLUMNS:
+                    raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_COLUMNS:,} columns in row {len(rows) + 1}")
+                if len(rows) < MAX_ROWS:
+                    rows.append(cells)
     except csv.Error as error:
         raise InputFileError(source_file, f"is not a readable CSV ({error}); {_RESAVE}") from None
-    rows = [[cell if cell.strip() else None for cell in record] for record in records]
     while rows and all(cell is None for cell in rows[-1]):
         rows.pop()
     if not rows:

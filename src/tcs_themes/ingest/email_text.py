@@ -1,14 +1,22 @@
-"""Find the comments in an email body: drop quotes, greetings, signatures and disclaimers, then split points.
+"""Find the comments in an email body, and account for every line that is not one.
 
-An email that makes several points (numbered or bulleted items, or clearly
-separate paragraphs) gives one comment per point. The sender's organisation is
-read from the signature, else from the address's domain (webmail domains give none).
+The body is cut into pieces (paragraphs; a list item, a greeting line or a
+sign-off line is a piece of its own). Each piece either becomes a comment (a
+"point") or is removed with its reason: a quoted earlier message, a greeting,
+a heading or lead-in to a list, and, only at the end, the sign-off, the
+signature block and a legal disclaimer recognised as a block. A postscript or a
+paragraph of prose after the sign-off stays a comment. Removed pieces go to the
+ingest log, so every line of the body is accounted for.
+
+The sender's organisation is read from the signature, else from the address's
+domain (webmail domains give none).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 _REPLY_MARKERS = (
     re.compile(r"^-{2,}\s*original message\s*-{2,}", re.IGNORECASE),
@@ -26,15 +34,36 @@ _GREETING = re.compile(
     r"^(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|to whom it may concern|to whoever)\b[^.?!\n]{0,60}[,:!]?$",
     re.IGNORECASE,
 )
+#: How a legal disclaimer opens, in words no resident's last point would use. Matched at the start of a
+#: last paragraph, or of a paragraph after the sign-off; never elsewhere.
 _DISCLAIMER = re.compile(
-    r"(?:this (?:e-?mail|message|communication)\b.{0,120}\b(?:confidential|intended (?:solely|only))|"
-    r"if you (?:have received|are not the intended)|\bdisclaimer\b|views expressed .{0,80}\b(?:are those|do not)|"
-    r"please consider the environment|scanned for (?:viruses|malware)|sent from my (?:iphone|ipad|android|mobile))",
+    r"\W*(?:disclaimer|confidential(?:ity)?\s+(?:notice|warning))\b(?=.{0,300}?\b(?:confidential|intended|recipient|"
+    r"privileged|liability|viruses|monitored|addressee|e-?mail|message)\b)|"
+    r"(?:the\s+)?(?:information\s+(?:in|contained\s+in)\s+)?this\s+(?:e-?mail|message|communication)\b.{0,200}?"
+    r"\b(?:confidential|privileged|intended\s+(?:solely|only))|"
+    r"if\s+you\s+(?:have\s+received\s+this\s+(?:e-?mail|message|communication)\s+(?:in\s+error|by\s+mistake)|"
+    r"are\s+not\s+the\s+intended\s+recipient)|"
+    r"(?:any|the)\s+(?:views|opinions)\s+(?:or\s+opinions\s+)?(?:expressed|contained|presented)\s+(?:in|within)\s+"
+    r"this\s+(?:e-?mail|message|communication)|"
+    r"please\s+consider\s+the\s+environment|"
+    r"(?:this\s+\S+\s+(?:has\s+been|was)\s+)?scanned\s+for\s+(?:viruses|malware)",
     re.IGNORECASE | re.DOTALL,
 )
+#: Legal words that make a signature block a disclaimer (only looked for after the sign-off).
+_LEGAL_WORDS = re.compile(
+    r"\b(?:disclaimer|confidential|privileged|intended recipient|registered\s+(?:charity|in\s+england|office|company)|"
+    r"(?:company|charity)\s+(?:no|number)|views\s+expressed)\b",
+    re.IGNORECASE,
+)
+#: "Sent from my iPhone" and the like: a short footer line.
+_MOBILE_FOOTER = re.compile(r"^(?:sent|get outlook) (?:from|for) (?:my )?\w+(?:\s+\w+){0,3}\W*$", re.IGNORECASE)
+_POSTSCRIPT = re.compile(r"^p\.?\s?p?\.?\s?s\b", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h][.)]|[-*\u2022\u2023\u2013\u00b7])\s+")
 _LEAD_IN_WORDS = 15
 _HEADING_WORDS = 4
+_GREETING_WORDS = 8
+#: A paragraph after the sign-off with at least this many words, in sentences, is prose and stays a comment.
+_PROSE_WORDS = 12
 _ORG_WORDS = re.compile(
     r"\b(?:council|house|bank|friends|trust|association|network|partnership|group|forum|charity|cic|foundation|society|"
     r"centre|center|ltd|limited|nhs|university|college|school|church|mosque|alliance|services|club|"
@@ -49,102 +78,229 @@ WEBMAIL_DOMAINS = frozenset(
 )
 
 
-def _cut_quoted(lines: list[str]) -> list[str]:
-    """Drop ``>`` lines and everything from the first reply header on."""
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        window = "\n".join(lines[index : index + 4])
-        two_lines = " ".join(part.strip() for part in lines[index : index + 2])
-        if any(marker.match(stripped) or marker.match(two_lines) for marker in _REPLY_MARKERS):
-            break
-        if _OUTLOOK_HEADER.match(window):
-            break
-        if not stripped.startswith(">"):
-            kept.append(line)
-    return kept
+
+#: Reasons a piece of an email body is not a comment (the ``detail`` of its ingest-log row).
+QUOTED, GREETING, HEADING, LEAD_IN, SIGN_OFF, SIGNATURE, DISCLAIMER, FOOTER = (
+    "quoted earlier message", "greeting", "heading", "lead-in to a list", "sign-off", "signature block at the end",
+    "disclaimer at the end", "mobile footer at the end",
+)
 
 
-def split_signature(body: str, names: Sequence[str] = ()) -> tuple[str, str]:
-    """Split ``body`` into the message and its signature (``""`` when none is found).
+@dataclass
+class Piece:
+    """A run of body lines and what became of it.
 
-    The signature starts at the last sign-off line ("Kind regards", "Thanks",
-    ...) before any ``--`` line, else at the ``--`` line, else at a last
-    paragraph that starts with the sender's name (``names``).
+    Attributes
+    ----------
+    first, last : int
+        Its first and last line in the body, from 1.
+    lines : list of str
+        Its non-blank lines, stripped.
+    removed : str or None
+        Why it is not a comment (one of the reasons above), or None for a point.
+    is_item : bool
+        Whether it is a numbered or bulleted list item.
     """
-    lines = body.split("\n")
-    dashes = next((i for i, line in enumerate(lines) if line.rstrip() in ("--", "-- ")), len(lines))
-    sign_offs = [i for i, line in enumerate(lines[:dashes]) if _SIGN_OFF.match(line.strip())]
+
+    first: int
+    last: int
+    lines: list[str]
+    removed: str | None = None
+    is_item: bool = False
+
+    @property
+    def text(self) -> str:
+        """Its lines joined with spaces, without a list marker."""
+        text = " ".join(self.lines)
+        return _ITEM.sub("", text, count=1) if self.is_item else text
+
+
+@dataclass
+class CleanBody:
+    """An email body cut into pieces: the points (comments) and the removed pieces, in body order.
+
+    Attributes
+    ----------
+    pieces : list of Piece
+        Every non-blank line of the body is in exactly one piece.
+    signature : str
+        The signature block's text (to read the sender's organisation from).
+    """
+
+    pieces: list[Piece] = field(default_factory=list)
+    signature: str = ""
+
+    @property
+    def points(self) -> list[str]:
+        """The texts of the pieces that are comments."""
+        return [piece.text for piece in self.pieces if piece.removed is None]
+
+    @property
+    def removed(self) -> list[Piece]:
+        """The pieces that are not comments."""
+        return [piece for piece in self.pieces if piece.removed is not None]
+
+
+def _reply_start(lines: list[str]) -> int:
+    """The index of the first line of a quoted earlier message (a reply header), else ``len(lines)``."""
+    for index, line in enumerate(lines):
+        two_lines = " ".join(part.strip() for part in lines[index : index + 2])
+        if any(marker.match(line.strip()) or marker.match(two_lines) for marker in _REPLY_MARKERS):
+            return index
+        if _OUTLOOK_HEADER.match("\n".join(lines[index : index + 4])):
+            return index
+    return len(lines)
+
+
+def _pieces(lines: list[str], offset: int) -> list[Piece]:
+    """Cut lines into paragraphs at blank lines, at list items and where ``>`` quoting starts or stops."""
+    pieces: list[Piece] = []
+    current: Piece | None = None
+    for number, line in enumerate(lines, start=offset + 1):
+        stripped = line.strip()
+        if not stripped:
+            current = None
+            continue
+        quoted = stripped.startswith(">")
+        is_item = not quoted and bool(_ITEM.match(stripped))
+        if current is None or is_item or quoted != (current.removed == QUOTED):
+            current = Piece(number, number, [], QUOTED if quoted else None, is_item)
+            pieces.append(current)
+        current.lines.append(stripped)
+        current.last = number
+    return pieces
+
+
+def _split_line(pieces: list[Piece], index: int, line: int, reason: str) -> int:
+    """Make line ``line`` of ``pieces[index]`` a piece of its own, removed for ``reason``; return its index."""
+    piece = pieces[index]
+    at = piece.first + line
+    before = Piece(piece.first, at - 1, piece.lines[:line], piece.removed, piece.is_item)
+    alone = Piece(at, at, [piece.lines[line]], reason)
+    after = Piece(at + 1, piece.last, piece.lines[line + 1 :], piece.removed)
+    pieces[index : index + 1] = [p for p in (before, alone, after) if p.lines]
+    return index + bool(before.lines)
+
+
+def _find_sign_off(pieces: list[Piece], names: Sequence[str]) -> tuple[int, int, str] | None:
+    """Where the end of the message starts: (piece, line within it, reason of that line).
+
+    The last sign-off line ("Kind regards", ...) before a ``--`` line, else the
+    ``--`` line, else a last paragraph (not prose) that starts with the sender's name.
+    """
+    places = [(i, j) for i, piece in enumerate(pieces) if piece.removed is None for j in range(len(piece.lines))]
+    dashes = next((n for n, (i, j) in enumerate(places) if pieces[i].lines[j] == "--"), len(places))
+    sign_offs = [(i, j) for i, j in places[:dashes] if _SIGN_OFF.match(pieces[i].lines[j])]
     if sign_offs:
-        return "\n".join(lines[: sign_offs[-1]]), "\n".join(lines[sign_offs[-1] + 1 :])
-    if dashes < len(lines):
-        return "\n".join(lines[:dashes]), "\n".join(lines[dashes + 1 :])
-    starts = [i for i, line in enumerate(lines) if line.strip() and (i == 0 or not lines[i - 1].strip())]
-    if len(starts) > 1 and any(name and lines[starts[-1]].strip().startswith(name) for name in names):
-        return "\n".join(lines[: starts[-1]]), "\n".join(lines[starts[-1] :])
-    return body, ""
+        return (*sign_offs[-1], SIGN_OFF)
+    if dashes < len(places):
+        return (*places[dashes], SIGNATURE)
+    kept = [i for i, piece in enumerate(pieces) if piece.removed is None]
+    last = pieces[kept[-1]] if kept else None
+    if len(kept) > 1 and not _is_prose(last) and any(name and last.lines[0].startswith(name) for name in names):
+        return kept[-1], 0, SIGNATURE
+    return None
 
 
-def _paragraphs(text: str) -> list[list[str]]:
-    blocks = re.split(r"\n\s*\n", text)
-    return [[line.strip() for line in block.split("\n") if line.strip()] for block in blocks if block.strip()]
+def _is_prose(piece: Piece) -> bool:
+    """Sentences rather than signature lines: enough words, and a sentence ending."""
+    words = len(piece.text.split())
+    return words >= _PROSE_WORDS and words >= 6 * len(piece.lines) and bool(re.search(r"[.?!](?:\s|$)", piece.text))
 
 
-def _is_heading(lines: list[str]) -> bool:
-    """A one-line paragraph of a few words without closing punctuation, e.g. "Governance"."""
-    return len(lines) == 1 and len(lines[0].split()) <= _HEADING_WORDS and not re.search(r"[.?!:;,)\"]$", lines[0])
+def _end_of_message(pieces: list[Piece], start: int) -> list[str]:
+    """Classify the pieces after the sign-off; return the signature's lines.
+
+    A postscript and paragraphs of prose stay comments, unless they open like a
+    disclaimer; footers are removed as such; everything else is the signature
+    block (named a disclaimer when it has legal words).
+    """
+    signature: list[str] = []
+    for piece in pieces[start:]:
+        if piece.removed is not None or _POSTSCRIPT.match(piece.text):
+            continue
+        if _DISCLAIMER.match(piece.text):
+            piece.removed = DISCLAIMER
+        elif _MOBILE_FOOTER.match(piece.text):
+            piece.removed = FOOTER
+        elif _is_prose(piece):
+            continue
+        else:
+            piece.removed = DISCLAIMER if _LEGAL_WORDS.search(piece.text) else SIGNATURE
+            signature.extend(piece.lines)
+    return signature
 
 
-def clean_body(body: str, names: Sequence[str] = ()) -> tuple[list[list[str]], str]:
-    """Return the paragraphs (as lines) of ``body`` that carry comments, and the signature.
+def _remove_trailing_disclaimers(pieces: list[Piece]) -> None:
+    """Remove paragraphs that end the message and open like a disclaimer or footer."""
+    for piece in reversed(pieces):
+        if piece.removed is not None:
+            continue
+        if _DISCLAIMER.match(piece.text):
+            piece.removed = DISCLAIMER
+        elif _MOBILE_FOOTER.match(piece.text):
+            piece.removed = FOOTER
+        else:
+            return
 
-    Quoted earlier messages, greetings, sign-offs, signatures (``names``: the
-    sender's names, to recognise a signature without a sign-off), disclaimers
-    and headings are removed.
+
+def _is_greeting(line: str) -> bool:
+    """"Dear team," or "Hi all": a greeting word, a few words, ending the line (not a sentence after it)."""
+    words = len(line.split())
+    return bool(_GREETING.match(line)) and words <= _GREETING_WORDS and (words <= 4 or line.endswith((",", ":", "!")))
+
+
+def _is_heading(piece: Piece) -> bool:
+    """A one-line title of a few words, such as "Governance" or "Transport and Parking"."""
+    line = piece.lines[0] if len(piece.lines) == 1 else ""
+    words = line.split()
+    return (
+        0 < len(words) <= _HEADING_WORDS
+        and not re.search(r"[.?!:;,)\"']$", line)
+        and (line.isupper() or all(w[0].isupper() or w.lower() in _CONNECTORS for w in words))
+    )
+
+
+def _is_lead_in(piece: Piece) -> bool:
+    """A short line ending with ":" ("Our points are:"), or a heading."""
+    text = piece.text
+    return (text.endswith(":") and len(text.split()) <= _LEAD_IN_WORDS) or _is_heading(piece)
+
+
+def clean_body(body: str, names: Sequence[str] = ()) -> CleanBody:
+    """Cut ``body`` into points and removed pieces, each non-blank line in exactly one piece.
+
+    Removed: quoted earlier messages (``>`` lines and everything from a reply
+    header on), a greeting line at the top, headings before a paragraph and
+    lead-ins before a list, and at the end the sign-off, the signature block
+    (``names``: the sender's names, to recognise a signature without a
+    sign-off) and disclaimers or footers recognised as a block. A postscript or
+    prose after the sign-off, and a short paragraph that is not a title, stay points.
     """
     lines = [line.rstrip() for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    message, signature = split_signature("\n".join(_cut_quoted(lines)), names)
-    paragraphs = [p for p in _paragraphs(message) if not _DISCLAIMER.search(" ".join(p))]
-    if paragraphs and _GREETING.match(paragraphs[0][0]):
-        paragraphs[0] = paragraphs[0][1:]
-    paragraphs = [p for i, p in enumerate(paragraphs) if p and not (_is_heading(p) and i + 1 < len(paragraphs))]
-    return paragraphs, signature
-
-
-def _is_lead_in(lines: list[str], followed_by_items: bool) -> bool:
-    """A heading, or a short line ending with ":", right before list items."""
-    text = " ".join(lines)
-    short_intro = text.endswith(":") and len(text.split()) <= _LEAD_IN_WORDS
-    return followed_by_items and (short_intro or _is_heading(lines))
-
-
-def split_points(paragraphs: list[list[str]]) -> list[str]:
-    """Split cleaned paragraphs into points: one per list item, else one per paragraph.
-
-    Lines within a point are joined with spaces; item markers (``1.``, ``-``,
-    ``•``) are removed; a heading or a short lead-in ending with ``:`` right
-    before a list is dropped.
-    """
-    blocks: list[tuple[bool, list[str]]] = []  # (is_item, lines)
-    for paragraph in paragraphs:
-        current: list[str] = []
-        is_item = False
-        for line in paragraph:
-            if _ITEM.match(line):
-                if current:
-                    blocks.append((is_item, current))
-                current, is_item = [_ITEM.sub("", line, count=1)], True
-            else:
-                current.append(line)
-        if current:
-            blocks.append((is_item, current))
-    points = []
-    for index, (is_item, lines) in enumerate(blocks):
-        next_is_item = index + 1 < len(blocks) and blocks[index + 1][0]
-        if not is_item and _is_lead_in(lines, next_is_item):
-            continue
-        points.append(" ".join(lines))
-    return points
+    reply = _reply_start(lines)
+    pieces = _pieces(lines[:reply], 0)
+    for piece in _pieces(lines[reply:], reply):
+        piece.removed, piece.is_item = QUOTED, False
+        pieces.append(piece)
+    first = next((i for i, piece in enumerate(pieces) if piece.removed is None), None)
+    if first is not None and _is_greeting(pieces[first].lines[0]):
+        _split_line(pieces, first, 0, GREETING)
+    signature: list[str] = []
+    end = _find_sign_off(pieces, names)
+    if end is not None:
+        start = _split_line(pieces, *end)
+        if end[2] == SIGNATURE:
+            signature.extend(pieces[start].lines)
+        signature.extend(_end_of_message(pieces, start + 1))
+    _remove_trailing_disclaimers(pieces)
+    kept = [piece for piece in pieces if piece.removed is None]
+    for piece, following in zip(kept, kept[1:]):
+        if following.is_item and not piece.is_item and _is_lead_in(piece):
+            piece.removed = LEAD_IN
+        elif not piece.is_item and _is_heading(piece):
+            piece.removed = HEADING
+    return CleanBody(pieces, "\n".join(signature))
 
 
 def sender_org(address: str | None, signature: str) -> str | None:

@@ -2,12 +2,16 @@
 
 Each message becomes a :class:`Mail`: who sent it, when, its body as plain
 text (the plain part preferred, HTML converted otherwise) and the attachments
-it carried (listed, never read).
+it carried (listed, never read). A body whose charset is missing, unknown or
+wrong is decoded by :func:`~tcs_themes.ingest.charsets.decode_declared`, which
+says how. An mbox is read message by message: a message that cannot be read is
+a :class:`Mail` with a ``problem``, and the others are still read.
 """
 
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import email.utils
 import mailbox
@@ -18,11 +22,17 @@ from pathlib import Path
 import pandas as pd
 
 from tcs_themes.errors import InputFileError, MissingExtraError
+from tcs_themes.ingest.charsets import decode_declared
 from tcs_themes.ingest.html_text import html_to_text
 from tcs_themes.ingest.ids import content_hash
 from tcs_themes.ingest.sniff import require_kind
 
-_NOT_AN_EMAIL = "it has no From header, so it is not an email; export the message again as .eml"
+_MESSAGE_HEADERS = frozenset(
+    {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version", "content-type"}
+)
+_HEADERS_ONLY = email.parser.BytesParser(policy=email.policy.compat32)
+_EXPORT = "export the message again as .eml"
+_NOT_AN_EMAIL = f"it has no From header, so it is not an email; {_EXPORT}"
 
 
 @dataclass
@@ -43,6 +53,11 @@ class Mail:
         Plain-text body.
     attachments : list of str
         ``"name (type, size)"`` for each attachment.
+    decoding_note : str or None
+        How the body was decoded when its declared charset did not fit (see
+        :func:`~tcs_themes.ingest.charsets.decode_declared`).
+    problem : str or None
+        Why the message cannot be read (then the other fields are empty).
     """
 
     location: str
@@ -52,6 +67,8 @@ class Mail:
     date: pd.Timestamp | None
     body: str
     attachments: list[str] = field(default_factory=list)
+    decoding_note: str | None = None
+    problem: str | None = None
 
 
 def _utc(value: object) -> pd.Timestamp | None:
@@ -74,15 +91,16 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
 
 
-def _body(message: EmailMessage) -> str:
+def _body(message: EmailMessage) -> tuple[str, str | None]:
+    """The plain-text body (HTML converted), and a note when its charset did not fit."""
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
-        return ""
-    try:
-        content = part.get_content()
-    except (LookupError, ValueError):
-        content = part.get_payload(decode=True).decode("utf-8", errors="replace")
-    return html_to_text(content) if part.get_content_subtype() == "html" else content
+        return "", None
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return "", None
+    content, note = decode_declared(payload, part.get_content_charset())
+    return (html_to_text(content) if part.get_content_subtype() == "html" else content), note
 
 
 def _attachments(message: EmailMessage) -> list[str]:
@@ -98,19 +116,28 @@ def mail_from_message(message: EmailMessage, location: str, raw: bytes) -> Mail:
     """Build a :class:`Mail` from a parsed message; ``raw`` gives the id when there is no Message-ID."""
     name, address = email.utils.parseaddr(str(message.get("From", "")))
     message_id = str(message.get("Message-ID", "")).strip().strip("<>") or f"sha-{content_hash(raw)}"
+    body, note = _body(message)
     return Mail(
         location=location,
         message_id=message_id,
         sender_name=name or None,
         sender_address=address or None,
         date=_parse_date(message.get("Date")),
-        body=_body(message),
+        body=body,
         attachments=_attachments(message) if message.is_multipart() else [],
+        decoding_note=note,
     )
 
 
-def _parse(raw: bytes) -> EmailMessage:
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+def _read_message(raw: bytes, location: str) -> Mail:
+    """Parse one message; a message without a From header, or that the email parser fails on, gets a problem."""
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        if not message.get("From"):
+            return Mail(location, "", None, None, None, "", problem=_NOT_AN_EMAIL)
+        return mail_from_message(message, location, raw)  # type: ignore[arg-type]
+    except Exception as error:  # noqa: BLE001 - the email package raises many types on malformed headers
+        return Mail(location, "", None, None, None, "", problem=f"the message cannot be parsed ({type(error).__name__}); {_EXPORT}")
 
 
 def read_eml(path: Path, source_file: str) -> list[Mail]:
@@ -119,18 +146,43 @@ def read_eml(path: Path, source_file: str) -> list[Mail]:
     Raises
     ------
     InputFileError
-        If the file is empty, binary, or has no From header.
+        If the file is empty, binary, has no From header or cannot be parsed.
     """
     require_kind(path, source_file, "text", "an .eml file is a saved email in text form; export the message again")
-    raw = path.read_bytes()
-    message = _parse(raw)
-    if not message.get("From"):
-        raise InputFileError(source_file, _NOT_AN_EMAIL)
-    return [mail_from_message(message, Path(source_file).name, raw)]
+    mail = _read_message(path.read_bytes(), Path(source_file).name)
+    if mail.problem is not None:
+        raise InputFileError(source_file, mail.problem)
+    return [mail]
+
+
+def _mbox_chunks(path: Path) -> list[bytes]:
+    """The messages of an mbox as bytes, without their ``From `` separator lines.
+
+    A body line starting "From " that its writer did not escape splits a
+    message in two: a part without any of the usual message headers is such a
+    split, and is joined back, with its "From " line, to the message before it.
+    """
+    box = mailbox.mbox(path, create=False)
+    chunks: list[bytes] = []
+    try:
+        for key in box.iterkeys():
+            with_separator = box.get_bytes(key, from_=True)
+            separator, _, raw = with_separator.partition(b"\n")
+            headers = {name.lower() for name in _HEADERS_ONLY.parsebytes(raw, headersonly=True).keys()}
+            if chunks and not headers & _MESSAGE_HEADERS:
+                chunks[-1] = chunks[-1].rstrip(b"\n") + b"\n\n" + with_separator
+            else:
+                chunks.append(raw)
+    finally:
+        box.close()
+    return chunks
 
 
 def read_mbox(path: Path, source_file: str) -> list[Mail]:
     """Read every message of an .mbox file (numbered from 1 in their locations).
+
+    A message that cannot be read is returned with its ``problem`` set; the
+    others are read as usual.
 
     Raises
     ------
@@ -141,19 +193,8 @@ def read_mbox(path: Path, source_file: str) -> list[Mail]:
     with path.open("rb") as handle:
         if not handle.read(5) == b"From ":
             raise InputFileError(source_file, "is not an mbox file (it must start with a 'From ' line); export the mailbox again")
-    box = mailbox.mbox(path, create=False)
-    mails = []
-    try:
-        for number, key in enumerate(box.iterkeys(), start=1):
-            raw = box.get_bytes(key)
-            message = _parse(raw)
-            location = f"{Path(source_file).name}:{number}"
-            if not message.get("From"):
-                raise InputFileError(source_file, _NOT_AN_EMAIL, where=f"message {number}")
-            mails.append(mail_from_message(message, location, raw))
-    finally:
-        box.close()
-    return mails
+    name = Path(source_file).name
+    return [_read_message(raw, f"{name}:{number}") for number, raw in enumerate(_mbox_chunks(path), start=1)]
 
 
 def read_msg(path: Path, source_file: str) -> list[Mail]:
@@ -179,7 +220,14 @@ def read_msg(path: Path, source_file: str) -> list[Mail]:
     except Exception as error:  # noqa: BLE001 - extract-msg raises many unrelated types
         raise InputFileError(source_file, f"is not a readable Outlook message ({type(error).__name__})") from None
     try:
-        body = message.body or (html_to_text(_decode(message.htmlBody)) if message.htmlBody else "")
+        note = None
+        if message.body:
+            body = message.body
+        elif isinstance(message.htmlBody, bytes):
+            html, note = decode_declared(message.htmlBody, None)
+            body = html_to_text(html)
+        else:
+            body = html_to_text(message.htmlBody or "")
         name, address = email.utils.parseaddr(message.sender or "")
         attachments = [
             f"{a.longFilename or a.shortFilename or 'unnamed'} ({getattr(a, 'mimetype', None) or 'attachment'}, "
@@ -187,10 +235,9 @@ def read_msg(path: Path, source_file: str) -> list[Mail]:
             for a in message.attachments
         ]
         message_id = (message.messageId or "").strip().strip("<>") or f"sha-{content_hash(path.read_bytes())}"
-        return [Mail(Path(source_file).name, message_id, name or None, address or None, _utc(message.date), body, attachments)]
+        return [Mail(
+            Path(source_file).name, message_id, name or None, address or None, _utc(message.date), body, attachments,
+            decoding_note=note,
+        )]
     finally:
         message.close()
-
-
-def _decode(value: bytes | str) -> str:
-    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value

@@ -24,8 +24,9 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from tcs_themes.errors import ExerciseFileError
+from tcs_themes.errors import ExerciseFileError, InputFileError
 from tcs_themes.ingest.redaction import redact, redact_label
+from tcs_themes.ingest.workbooks import check_workbook
 
 FOUR_PS: tuple[str, ...] = ("People", "Pride", "Place", "Progress")
 CHOICES_SHEET = "Choices"
@@ -82,6 +83,7 @@ def _sheet_rows(path: Path, book, name: str, headers: tuple[str, ...]) -> list[t
     if name.lower() not in sheets:
         raise ExerciseFileError(str(path), f"no sheet named '{name}'; the workbook needs sheets Choices and Statements")
     sheet = book[sheets[name.lower()]]
+    sheet.reset_dimensions()  # rows end at their last cell, not at a declared XFD1048576
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
     found = {str(cell).strip().lower(): i for i, cell in enumerate(header) if cell is not None}
@@ -164,6 +166,11 @@ def load_exercises(path: str | Path, events: list[str] | None = None) -> Exercis
     source = Path(path)
     if not source.is_file():
         raise ExerciseFileError(str(source), "file not found; check the path")
+    try:
+        if zipfile.is_zipfile(source):
+            check_workbook(source, str(source))
+    except InputFileError as error:
+        raise ExerciseFileError(error.path, error.problem) from None
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):

@@ -31,8 +31,10 @@ import numpy as np
 import pandas as pd
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.errors import LabelsError
+from tcs_themes.errors import InputFileError, LabelsError
+from tcs_themes.ingest.cells import EXCEL_ERRORS
 from tcs_themes.ingest.columns import SYNONYMS
+from tcs_themes.ingest.workbooks import Grid, read_workbook
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED
 from tcs_themes.tables import TABLE_SUFFIXES, read_table
 
@@ -507,9 +509,9 @@ def read_coded_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
     if not path.is_file():
         raise LabelsError(str(path), "file not found; check the path")
     try:
-        raw = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
-    except (OSError, ValueError, KeyError) as error:
-        raise LabelsError(str(path), f"cannot read it as a workbook ({type(error).__name__})") from None
+        raw = {grid.name: _grid_frame(grid) for grid in read_workbook(path, str(path), fill_merged=False)}
+    except InputFileError as error:
+        raise LabelsError(error.path, error.problem, error.where) from None
     sheets = []
     for name, grid in raw.items():
         header_at = _header_row(grid)
@@ -519,6 +521,24 @@ def read_coded_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
         frame.columns = [_cell_text(c) or f"column {i + 1}" for i, c in enumerate(grid.iloc[header_at])]
         sheets.append((str(name), frame, header_at + 2))
     return sheets
+
+
+def _grid_frame(grid: Grid) -> pd.DataFrame:
+    """A sheet as a frame of cells, as ``pandas.read_excel(header=None, dtype=object)`` gives it.
+
+    Read by :func:`~tcs_themes.ingest.workbooks.read_workbook`, which reads only
+    the cells present and bounds the file (pandas fills every cell up to a stray
+    one at XFD1048576). Whole numbers become ints, Excel errors and empty cells NaN.
+    """
+    def value(cell: object) -> object:
+        if cell is None or cell == "" or (isinstance(cell, str) and cell in EXCEL_ERRORS):
+            return np.nan
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        return cell
+
+    width = max((len(row) for row in grid.rows), default=0)
+    return pd.DataFrame([[value(cell) for cell in row] + [np.nan] * (width - len(row)) for row in grid.rows], dtype=object)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 The per-file counts reconcile by construction: each row or part offered is
 counted once in ``rows_read`` and once in exactly one of ``kept``, ``blank``,
-``duplicates`` or ``failed``.
+``duplicates``, ``failed`` or ``removed`` (a piece of an email body that is not
+a comment: a signature, a quoted message, ...).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import pandas as pd
 
 from tcs_themes.errors import InputFileError, TcsError
 from tcs_themes.ingest.cells import tidy_column
-from tcs_themes.ingest.ids import comment_id
-from tcs_themes.ingest.ids import content_hash
+from tcs_themes.ingest.ids import comment_id, content_hash
+from tcs_themes.ingest.limits import MAX_CELL_CHARS
 from tcs_themes.ingest.personal_columns import DROPPED, ColumnDecision
 from tcs_themes.ingest.redaction import redact, redact_label
 from tcs_themes.ingest.sources import InputFile
@@ -28,11 +29,13 @@ COLUMN_REPORT_COLUMNS = ("source_file", "sheet", "column", "action", "reason")
 #: Standard comment columns that name things (files, sheets, sessions, questions): redacted, not counted.
 LABEL_COLUMNS = ("source_file", "sheet", "location", "session_id", "session_name", "strand", "question", "sender_org")
 FILE_COLUMNS = (
-    "source_file", "kind", "rows_read", "kept", "blank", "duplicates", "failed", "redactions", "attachments", "error",
+    "source_file", "kind", "rows_read", "kept", "blank", "duplicates", "failed", "removed", "redactions", "attachments",
+    "error",
 )
 #: Reasons in the ingest log.
-BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED, PERSONAL_COLUMN = (
-    "blank", "duplicate", "error", "attachment", "not-comments", "unsupported", "skipped", "personal-column",
+BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED, REMOVED, TRUNCATED, DECODED, PERSONAL_COLUMN = (
+    "blank", "duplicate", "error", "attachment", "not-comments", "unsupported", "skipped", "removed", "truncated",
+    "decoded", "personal-column",
 )
 
 
@@ -47,6 +50,7 @@ class FileReport:
     blank: int = 0
     duplicates: int = 0
     failed: int = 0
+    removed: int = 0
     redactions: int = 0
     attachments: int = 0
     errors: list[str] = field(default_factory=list)
@@ -110,6 +114,12 @@ class Ledger:
         report.blank += 1
         self.log.append((item.source_file, location, BLANK, detail, comment_id(item.relative, location)))
 
+    def remove(self, report: FileReport, item: InputFile, location: str, detail: str) -> None:
+        """Count a part that is read but is not a comment (an email's signature, quoted message, ...)."""
+        report.rows_read += 1
+        report.removed += 1
+        self.log.append((item.source_file, location, REMOVED, detail, comment_id(item.relative, location)))
+
     def offer(
         self,
         report: FileReport,
@@ -127,9 +137,12 @@ class Ledger:
         redacted (with ``names`` as the sender's name), except the carried
         columns named in ``verbatim`` (kept by the settings); ``redactions``
         counts the details taken from the text and the carried cells. The
-        ``comment_id``, ``source_file`` and ``redactions`` are filled in.
+        ``comment_id``, ``source_file`` and ``redactions`` are filled in. Text
+        values longer than :data:`~tcs_themes.ingest.limits.MAX_CELL_CHARS` are
+        cut, and logged with reason ``truncated``.
         """
         location = str(record["location"])
+        record = self._cut_long_cells(item, record)
         text = str(record.get("text") or "").strip()
         if not re.search(r"\w", text):
             self.blank(report, item, location, "no text" if not text else "no letters or digits")
@@ -147,9 +160,26 @@ class Ledger:
         names = tuple(names)
         record = {**record, "source_file": item.source_file, "text": text}
         count = _redact_record(record, names, frozenset(verbatim))
+        if len(str(record["text"])) > MAX_CELL_CHARS:  # placeholders can be longer than what they replace
+            self._log_cut(item, location, "text after redaction", len(str(record["text"])))
+            record["text"] = str(record["text"])[:MAX_CELL_CHARS]
         report.kept += 1
         report.redactions += count
         self.comments.append({**record, "comment_id": identifier, "redactions": count})
+
+    def _cut_long_cells(self, item: InputFile, record: dict[str, object]) -> dict[str, object]:
+        """Cut text values longer than :data:`MAX_CELL_CHARS`, logging each with its length."""
+        long = [key for key, value in record.items() if isinstance(value, str) and len(value) > MAX_CELL_CHARS]
+        if not long:
+            return record
+        for key in long:
+            self._log_cut(item, str(record["location"]), f"column {key}", len(str(record[key])))
+        return {key: value[:MAX_CELL_CHARS] if key in long else value for key, value in record.items()}
+
+    def _log_cut(self, item: InputFile, location: str, what: str, length: int) -> None:
+        detail = f"{what}: {length:,} characters, cut to the first {MAX_CELL_CHARS:,} (the most a cell holds)"
+        self.log.append((item.source_file, location, TRUNCATED, detail, None))
+        self.warnings.append(f"{item.source_file} ({location}): {detail}")
 
     def comments_frame(self) -> pd.DataFrame:
         """The comments table, standard columns first, carried-through columns tidied for Parquet."""
@@ -174,8 +204,8 @@ class Ledger:
     def files_frame(self) -> pd.DataFrame:
         """The per-file report."""
         rows = [
-            (redact_label(r.source_file), r.kind, r.rows_read, r.kept, r.blank, r.duplicates, r.failed, r.redactions,
-             r.attachments, redact_label(" | ".join(r.errors)) or None)
+            (redact_label(r.source_file), r.kind, r.rows_read, r.kept, r.blank, r.duplicates, r.failed, r.removed,
+             r.redactions, r.attachments, redact_label(" | ".join(r.errors)) or None)
             for r in self.reports
         ]
         frame = pd.DataFrame(rows, columns=list(FILE_COLUMNS))

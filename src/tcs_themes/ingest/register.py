@@ -33,6 +33,7 @@ import yaml
 from tcs_themes.errors import SessionRegisterError
 from tcs_themes.ingest.columns import header_key
 from tcs_themes.ingest.redaction import redact_label
+from tcs_themes.yaml_limits import YamlLimitError, safe_load
 
 SESSION_COLUMNS = ("session_id", "session_name", "strand", "date", "format")
 _REQUIRED = ("id", "name", "strand")
@@ -142,7 +143,9 @@ class SessionRegister:
 
 def _load_yaml(path: Path) -> tuple[list[dict], dict[str, str], str | None]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = safe_load(path.read_text(encoding="utf-8-sig"))
+    except YamlLimitError as error:
+        raise SessionRegisterError(str(path), error.problem) from None
     except yaml.YAMLError as error:
         line = getattr(getattr(error, "problem_mark", None), "line", None)
         where = f"line {line + 1}" if line is not None else None

@@ -30,6 +30,7 @@ from tcs_themes.schema import ANALYST_CODES, COMMENT_COLUMNS, LIST_SEPARATOR
 #: How many non-empty values of a column are looked at to judge whether it holds personal details.
 COLUMN_SAMPLE = 200
 _UNSAVED_FORMULA = "the text is a formula whose value was never saved; open the workbook in Excel, save it and try again"
+_UNSAVED_OTHERS = "other cells of the row are formulas whose values were never saved (open and save it in Excel)"
 
 
 @dataclass
@@ -87,8 +88,9 @@ class _SheetReader:
         self.decisions: list[ColumnDecision] = []
         self.carried: dict[int, str] = {}
         self.verbatim: set[str] = set()
+        with_data = self._columns_with_data()
         for index, name in enumerate(header.names):
-            if index in roles or (is_empty(self._cell(header_cells, index)) and not self._has_data(index)):
+            if index in roles or (is_empty(self._cell(header_cells, index)) and index not in with_data):
                 continue
             decision = decide_column(name, self._sample(index), options.keep_columns)
             self.decisions.append(decision)
@@ -114,8 +116,11 @@ class _SheetReader:
                     break
         return values
 
-    def _has_data(self, index: int) -> bool:
-        return any(not is_empty(self._cell(row, index)) for row in self.grid.rows[self.header.index + 1 :])
+    def _columns_with_data(self) -> set[int]:
+        """The columns with a value in some row below the header (one pass over the cells)."""
+        return {
+            index for row in self.grid.rows[self.header.index + 1 :] for index, cell in enumerate(row) if not is_empty(cell)
+        }
 
     def _sheet_session(self) -> pd.Series | None:
         register = self.options.register
@@ -170,16 +175,15 @@ class _SheetReader:
         row = index + 1
         location = f"{self.grid.name}!R{row}"
         roles = self.header.roles
-        if all(is_empty(cell) for cell in cells):
-            ledger.blank(report, self.item, location, "empty row")
-            return
         value = self._cell(cells, roles["text"])
         if is_empty(value):
-            formula = self.grid.unsaved_formula(index, roles["text"]) if self.grid.unsaved_formula else None
-            if formula:
+            formulas = self.grid.unsaved_formulas(index) if self.grid.unsaved_formulas else {}
+            if roles["text"] in formulas:
                 self._fail(ledger, report, location, row, _UNSAVED_FORMULA)
+            elif formulas:
+                ledger.blank(report, self.item, location, f"no text; {_UNSAVED_OTHERS}")
             else:
-                ledger.blank(report, self.item, location, "no text")
+                ledger.blank(report, self.item, location, "empty row" if all(is_empty(c) for c in cells) else "no text")
             return
         text = cell_text(value)
         if text in EXCEL_ERRORS:

@@ -3,9 +3,12 @@
 A model file holds the fitted classifier, the theme ids and the fingerprint of
 the codebook it was trained with. Loading
 
-* refuses a file that is not a skops file,
+* refuses a file that is not a skops file, or whose zip or array headers
+  declare more than :data:`~tcs_themes.coding.model.model_file_checks.MAX_MODEL_BYTES`
+  (checked before anything is unpacked),
 * refuses a file holding any type outside :data:`TRUSTED_TYPES` (skops'
   defaults plus this explicit allow-list), naming the types,
+* refuses a bundle missing any of its parts (a minimal or malformed skops file),
 * refuses a model whose codebook fingerprint differs from the codebook in use,
 
 each with a one-line :class:`~tcs_themes.errors.ModelError` naming the file.
@@ -26,6 +29,7 @@ from tcs_themes.coding.model import classifier as classifier_module
 from tcs_themes.coding.model.embeddings import sentence_encoder
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model.model_card import ModelCard, write_card
+from tcs_themes.coding.model.model_file_checks import model_file_problem
 from tcs_themes.errors import MissingExtraError, ModelError
 
 MODEL_FORMAT = "tcs-themes-model/1"
@@ -38,6 +42,12 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "tcs_themes.codebook.model.Pattern",
     "tcs_themes.codebook.model.Theme",
 )
+
+#: What a model bundle holds besides its format, and the type of each value.
+_BUNDLE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "model": object, "theme_ids": list, "codebook_name": str, "codebook_fingerprint": str,
+    "rule_weight": (int, float), "explain_top": int,
+}
 
 #: Where the classifier lived before the coding package was split into ``rules/`` and ``model/``;
 #: model files saved then name it so, and still load.
@@ -100,12 +110,22 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
         raise ModelError(str(source), "model file not found; check the path or train one with 'tcs-themes train'")
     if not zipfile.is_zipfile(source):
         raise ModelError(str(source), "not a skops model file; models are saved by 'tcs-themes train' (pickle files are refused)")
+    try:
+        with zipfile.ZipFile(source) as archive:
+            problem = model_file_problem(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        problem = f"the zip cannot be read ({type(error).__name__})"
+    if problem:
+        raise ModelError(str(source), f"refused: {problem}; only load models saved by 'tcs-themes train', or retrain it")
     trusted = [*TRUSTED_TYPES, f"{_FORMER_CLASSIFIER_MODULE}.ThemeClassifier"]
     sys.modules.setdefault(_FORMER_CLASSIFIER_MODULE, classifier_module)
     try:
         bundle = sio.load(source, trusted=trusted)
     except UntrustedTypesFoundException:
-        refused = sorted(set(sio.get_untrusted_types(file=source)) - set(trusted))
+        try:
+            refused = sorted(set(sio.get_untrusted_types(file=source)) - set(trusted))
+        except Exception:  # noqa: BLE001 - listing the types of a damaged file can fail too
+            refused = ["types that cannot be listed"]
         raise ModelError(
             str(source),
             f"refused: the file contains untrusted types ({', '.join(refused)}); only load models you trained",
@@ -114,6 +134,10 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
         raise ModelError(str(source), f"not a valid skops model file, or damaged ({type(error).__name__}); retrain it") from None
     if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT:
         raise ModelError(str(source), f"not a tcs-themes model (expected format {MODEL_FORMAT})")
+    wrong = [key for key, kind in _BUNDLE_KEYS.items() if key not in bundle or not isinstance(bundle[key], kind)]
+    if wrong or not hasattr(bundle["model"], "thresholds_"):
+        missing = ", ".join(wrong) or "a trained model"
+        raise ModelError(str(source), f"an incomplete tcs-themes model (missing or wrong: {missing}); retrain it")
     return bundle
 
 

@@ -15,7 +15,9 @@ are exactly those of one ``Matcher`` over every comment.
 ``LEMMA`` constraints are rewritten as ``LOWER`` sets of the words with that
 lemma (:func:`~tcs_themes.coding.rules.nlp.words_with_lemma`), so comments need no
 lemmas; a ``LEMMA`` constraint that cannot be rewritten (``REGEX`` ...) makes
-the comment be lemmatized before its pattern runs.
+the comment be lemmatized before its pattern runs. ``REGEX`` values are
+bounded (:func:`~tcs_themes.codebook.regex_checks.bounded_regex`): they never
+run on a token longer than 100 characters.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from tcs_themes.codebook.regex_checks import bounded_regex
 from tcs_themes.coding.rules.nlp import make_nlp, words_with_lemma
 
 _REPEAT = re.compile(r"\{(\d*)(?:,\d*)?\}")
@@ -73,7 +76,7 @@ class GatedTokenPatterns:
             contains a word of each (the words of each of its required
             tokens); empty when it has no required word.
         """
-        rewritten = [_lemma_as_lower(token) for token in tokens]
+        rewritten = [_bounded_regexes(_lemma_as_lower(token)) for token in tokens]
         needs_lemmas = any(_attribute(token, "LEMMA") is not None for token in rewritten)
         matcher = Matcher(self.vocab)
         matcher.add(key, [rewritten], greedy="LONGEST")
@@ -104,6 +107,15 @@ class GatedTokenPatterns:
                 lemmatized = True
             found.extend(pattern.matcher(doc))
         return found
+
+
+def _bounded_regexes(token: dict[str, Any]) -> dict[str, Any]:
+    """The token with each ``REGEX`` value made to fail at once on overlong tokens (:func:`bounded_regex`)."""
+    return {
+        name: {**value, "REGEX": bounded_regex(value["REGEX"])}
+        if isinstance(value, dict) and isinstance(value.get("REGEX"), str) else value
+        for name, value in token.items()
+    }
 
 
 def _longest(tokens: list[dict[str, Any]]) -> int | None:
