@@ -100,3 +100,7 @@ class LabelsError(InputFileError):
 
 class CodingInputError(InputFileError):
     """An input to ``code`` or ``evaluate`` has no text column or cannot be aligned with another file."""
+
+
+class OutputFileError(InputFileError):
+    """An output file or its folder cannot be written (read-only, missing drive, disk full); nothing half-written is left."""

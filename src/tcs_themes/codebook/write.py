@@ -9,13 +9,12 @@ Files are written atomically: nothing is left half-written on error.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from tcs_themes.atomic import write_text_atomic
 from tcs_themes.codebook.model import Codebook, Pattern, Theme
 from tcs_themes.errors import CodebookError
 
@@ -65,31 +64,7 @@ def write_codebook_yaml(codebook: Codebook, path: str | Path) -> Path:
     CodebookError
         If the file cannot be written.
     """
-    return write_text_atomic(Path(path), codebook_to_yaml(codebook))
-
-
-def write_text_atomic(target: Path, text: str) -> Path:
-    """Write ``text`` to ``target`` via a temporary file in the same folder, then rename it.
-
-    Raises
-    ------
-    CodebookError
-        If the folder or file cannot be written; ``target`` is then untouched.
-    """
-    temporary = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as error:
-        raise CodebookError(str(target), f"cannot write it ({error.strerror or type(error).__name__})") from None
-    finally:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
-    return target
+    return write_text_atomic(Path(path), codebook_to_yaml(codebook), error=CodebookError)
 
 
 def theme_entry(theme: Theme) -> dict[str, Any]:

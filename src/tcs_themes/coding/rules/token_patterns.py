@@ -73,7 +73,7 @@ class GatedTokenPatterns:
             contains a word of each (the words of each of its required
             tokens); empty when it has no required word.
         """
-        rewritten = [_lemma_as_lower(token) for token in tokens]
+        rewritten = lemmas_as_lower(tokens)
         needs_lemmas = any(_attribute(token, "LEMMA") is not None for token in rewritten)
         matcher = Matcher(self.vocab)
         matcher.add(key, [rewritten], greedy="LONGEST")
@@ -125,6 +125,11 @@ def _longest(tokens: list[dict[str, Any]]) -> int | None:
 def _attribute(token: dict[str, Any], name: str) -> str | None:
     """The key of ``token`` that names attribute ``name`` (keys are case-insensitive), or None."""
     return next((key for key in token if key.upper() == name), None)
+
+
+def lemmas_as_lower(tokens: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rewrite the ``LEMMA`` words and word sets of a token pattern as ``LOWER`` sets (a rewritten pattern is kept as it is)."""
+    return [_lemma_as_lower(token) for token in tokens]
 
 
 def _lemma_as_lower(token: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,66 @@
+"""Write output files so that nobody ever sees half of one: to a temporary name, then renamed into place.
+
+Every file the toolkit writes (tables, logs, workbooks, reports, charts,
+codebooks, models, the run manifest) goes through :func:`atomic_path`: the
+writer writes a temporary file in the target's folder, and only a complete
+file is renamed over the target (an atomic rename on one file system). A run
+killed mid-way leaves the previous file, or none, never a truncated one that
+parses as complete; a stray temporary file is named ``.<name>.<random>.tmp<suffix>``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tcs_themes.errors import InputFileError, OutputFileError
+
+
+@contextmanager
+def atomic_path(target: str | Path, *, error: type[InputFileError] = OutputFileError) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; when the block succeeds, rename it to ``target``.
+
+    The temporary name keeps ``target``'s suffix (writers such as matplotlib
+    choose the format by it). The folder is created if needed. If the block
+    raises, the temporary file is removed and ``target`` is untouched.
+
+    Parameters
+    ----------
+    target : path
+        The file to write.
+    error : InputFileError subclass, default OutputFileError
+        Raised, naming ``target``, when the folder or file cannot be written.
+
+    Examples
+    --------
+    >>> with atomic_path("out/coded.csv") as temporary:   # doctest: +SKIP
+    ...     frame.to_csv(temporary)
+    """
+    target = Path(target)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{target.suffix}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        yield temporary
+        os.replace(temporary, target)
+    except OSError as problem:
+        raise error(str(target), f"cannot write it ({problem.strerror or type(problem).__name__}); "
+                    "check the folder exists and is writable") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text_atomic(target: str | Path, text: str, *, error: type[InputFileError] = OutputFileError) -> Path:
+    """Write ``text`` to ``target`` as UTF-8 (``\\n`` line ends) through :func:`atomic_path`; return the path."""
+    with atomic_path(target, error=error) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+    return Path(target)
+
+
+def write_bytes_atomic(target: str | Path, data: bytes, *, error: type[InputFileError] = OutputFileError) -> Path:
+    """Write ``data`` to ``target`` through :func:`atomic_path`; return the path."""
+    with atomic_path(target, error=error) as temporary:
+        temporary.write_bytes(data)
+    return Path(target)
