@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tcs_themes.errors import InputFileError, OutputFileError
@@ -40,16 +40,27 @@ def atomic_path(target: str | Path, *, error: type[InputFileError] = OutputFileE
     ...     frame.to_csv(temporary)
     """
     target = Path(target)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{target.suffix}")
+    temporary = temporary_path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         yield temporary
         os.replace(temporary, target)
     except OSError as problem:
-        raise error(str(target), f"cannot write it ({problem.strerror or type(problem).__name__}); "
-                    "check the folder exists and is writable") from None
+        raise cannot_write(target, problem, error) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        with suppress(OSError):  # nothing to clean up where nothing could be written
+            temporary.unlink(missing_ok=True)
+
+
+def temporary_path(target: Path) -> Path:
+    """Return a fresh temporary name beside ``target`` (same folder and suffix), for writers that stream."""
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{target.suffix}")
+
+
+def cannot_write(target: Path, problem: OSError, error: type[InputFileError] = OutputFileError) -> InputFileError:
+    """Return the one-line error for ``target`` that could not be written."""
+    return error(str(target), f"cannot write it ({problem.strerror or type(problem).__name__}); "
+                 "check the folder is writable and the file is not open in another program")
 
 
 def write_text_atomic(target: str | Path, text: str, *, error: type[InputFileError] = OutputFileError) -> Path:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from tcs_themes.cli.app import app, clean_errors
+from tcs_themes.cli.app import DateOpt, app, clean_errors
 from tcs_themes.console import stderr, stdout
 from tcs_themes.errors import InputFileError
 
@@ -195,13 +195,14 @@ def export_command(
     codebook: CodebookOpt = None,
     register: RegisterOpt = None,
     exercises: ExercisesOpt = None,
+    date: DateOpt = None,
 ) -> None:
     """Write the theme-count workbook: summary, strands, sessions, co-occurrence, comments, quotes, codebook, method."""
     from tcs_themes.outputs.workbook import write_workbook
 
     inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes and choosing quotes...")
-    path = write_workbook(out, **inputs)
+    path = write_workbook(out, **inputs, date=date)
     stdout.print(f"Wrote {path}", highlight=False)
 
 
@@ -213,11 +214,12 @@ def report_command(
     codebook: CodebookOpt = None,
     register: RegisterOpt = None,
     exercises: ExercisesOpt = None,
+    date: DateOpt = None,
 ) -> None:
     """Write the consultation report as self-contained HTML and Word, with its charts."""
     from tcs_themes.outputs.publish import publish
 
     inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes, choosing quotes, drawing charts...")
-    paths = publish(out_dir=out, workbook=False, **inputs)
+    paths = publish(out_dir=out, workbook=False, **inputs, date=date)
     stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False)

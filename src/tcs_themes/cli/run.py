@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tcs_themes.cli.app import app, clean_errors
+from tcs_themes.cli.app import DateOpt, app, clean_errors
 from tcs_themes.console import stderr, stdout
 
 
@@ -23,12 +23,14 @@ def run_command(
     method: Annotated[str, typer.Option(help="hybrid, rules or model.")] = "hybrid",
     settings: Annotated[Path | None, typer.Option(help="Project settings (default: tcs-themes.yaml of an input folder).")] = None,
     workers: Annotated[int, typer.Option(help="Processes coding in parallel.")] = 1,
+    date: DateOpt = None,
 ) -> None:
     """Ingest, code, count, export and report: the whole job in one command.
 
     Writes into OUT: comments.parquet and ingest-log.csv, coded.csv,
     coded.parquet and uncoded.csv, theme-counts.xlsx, charts/, report.html
-    and report.docx.
+    and report.docx, and last run-manifest.json (inputs, counts and outputs
+    with their hashes): a folder without it holds a run that did not finish.
     """
     from tcs_themes.pipeline import run_pipeline
 
@@ -37,7 +39,7 @@ def run_command(
         task = bar.add_task("code", total=None)
         result = run_pipeline(
             inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
-            progress=lambda n: bar.advance(task, n),
+            progress=lambda n: bar.advance(task, n), date=date,
         )
     for message in [*result.ingested.errors, *result.ingested.warnings]:
         stderr.print(f"[yellow]Note:[/] {message}", highlight=False, soft_wrap=True)
@@ -54,5 +56,6 @@ def run_command(
         if name in result.outputs:
             stdout.print(f"Wrote {result.outputs[name]}", highlight=False, soft_wrap=True)
     stdout.print(f"Charts in {out / 'charts'}", highlight=False)
+    stdout.print(f"Wrote {result.outputs['manifest']} last: the run is complete", highlight=False, soft_wrap=True)
     if result.ingested.errors:
         raise typer.Exit(code=1)
