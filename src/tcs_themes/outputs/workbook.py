@@ -261,6 +261,7 @@ def write_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise InputFileError(str(target), "the workbook must end in .xlsx")
+    when = generation_date(date)
     counts = counts if counts is not None else count_all(coded, codebook, register)
     quotes = quotes if quotes is not None else quotes_by_scope(coded, codebook)
     strand_names = dict(register.strands) if register is not None else {}
@@ -273,7 +274,6 @@ def write_workbook(
     _comments_sheet(book, coded, codebook)
     _quotes_sheet(book, quotes)
     _codebook_sheet(book, codebook)
-    when = generation_date(date)
     _method_sheet(book, method_rows(coded, codebook, method_info, generated=when))
     if exercises is not None:
         _exercise_sheets(book, exercises)
