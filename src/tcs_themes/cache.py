@@ -7,7 +7,9 @@ Each entry is a NumPy ``.npz`` file of plain arrays, read without pickle, and
 holds the key it was built for (a hash of everything it depends on). An entry
 that is missing, stale, unreadable or damaged is ignored and rebuilt; a cache
 that cannot be written slows the next run down but is never an error. Deleting
-the folder is always safe.
+the folder is always safe. The cache is trusted as far as the user's own files
+are: what is read is checked for shape and for keys the codebook has, not
+recomputed.
 """
 
 from __future__ import annotations
@@ -41,8 +43,12 @@ def cache_dir() -> Path | None:
     if chosen:
         return Path(chosen)
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "tcs-themes"
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "tcs-themes"
+    try:
+        return Path.home() / ".cache" / "tcs-themes"
+    except RuntimeError:  # no home folder to be found: no cache
+        return None
 
 
 def cache_key(parts: dict[str, str]) -> str:
