@@ -14,7 +14,9 @@ coded.csv, coded.parquet and uncoded.csv:
 
 For scale, the same run times the floor no code change can remove: starting
 Python, and importing what coding needs (skops, which imports all of
-scikit-learn, spaCy, pandas and pyarrow).
+scikit-learn, spaCy, pandas and pyarrow). ``--baseline SRC`` also times
+``--version``, ``--help`` and ``code`` with another checkout's ``src`` (e.g. the
+code before a change), in the same run, so the ratios hold whatever the load.
 
 Run ``python benchmarks/bench_startup.py`` from the repository root; it prints
 the machine and the figures and replaces the ``startup`` section of
@@ -89,6 +91,7 @@ def measure(argv: list[str], env: dict[str, str], repeats: int, before_each=None
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="runs of each command (the median is reported)")
+    parser.add_argument("--baseline", type=Path, help="another checkout's src folder to time the same commands with")
     args = parser.parse_args()
     python = sys.executable
     work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
@@ -113,6 +116,14 @@ def main() -> None:
     env["TCS_THEMES_CACHE_DIR"] = str(work / "cache")
     timed(code, env)  # fill the cache
     rows.append(("code, warm cache", measure(code, env, args.repeats)))
+    baseline = []
+    if args.baseline is not None:
+        commit = subprocess.run(["git", "-C", str(args.baseline), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip() or str(args.baseline)  # fmt: skip
+        old = {**env, "PYTHONPATH": str(args.baseline.resolve())}
+        for name, argv in (("--version", [python, "-c", CLI, "--version"]), ("--help", [python, "-c", CLI, "--help"]),
+                           ("code, warm cache", code)):  # fmt: skip
+            baseline.append((f"{name}, baseline ({commit})", name, measure(argv, old, args.repeats)))
     load = os.getloadavg()[0]
 
     print(machine_description())
@@ -133,6 +144,11 @@ def main() -> None:
         verdict = "" if goal is None else ("met" if wall < goal else "not met")
         lines.append(f"| {name} | {wall:.2f} | {cpu:.2f} | {'' if goal is None else f'< {goal}'} | {verdict} |")
         print(f"{name:55s} wall {wall:6.2f} s  CPU {cpu:6.2f} s  {verdict}")
+    for label, name, (wall, cpu) in baseline:
+        new_wall, new_cpu = dict(rows)[name]
+        lines.append(f"| {label} | {wall:.2f} | {cpu:.2f} | | this checkout: {new_wall / wall:.2f} of the wall time, "
+                     f"{new_cpu / cpu:.2f} of the CPU time |")  # fmt: skip
+        print(f"{label:55s} wall {wall:6.2f} s  CPU {cpu:6.2f} s  (ratio {new_wall / wall:.2f} wall, {new_cpu / cpu:.2f} CPU)")
     floor = dict(rows)["imports `code` needs (skops, spaCy, pandas, pyarrow)"][0]
     warm, cold = dict(rows)["code, warm cache"][0], dict(rows)["code, cold cache"][0]
     lines += [
