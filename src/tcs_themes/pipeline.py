@@ -7,7 +7,6 @@ function of its own, so a notebook can run them one by one instead.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from tcs_themes.config import Settings, resolve_settings
 from tcs_themes.ingest import IngestResult, ingest
 from tcs_themes.ingest.exercises import Exercises, load_exercises
 from tcs_themes.ingest.register import SessionRegister, load_register
-from tcs_themes.outputs.reproducible import SOURCE_DATE_EPOCH, generation_date
+from tcs_themes.outputs.reproducible import generation_date, stated_date
 from tcs_themes.run_manifest import file_digest, remove_manifest, write_manifest
 from tcs_themes.tables import read_table, write_table
 
@@ -116,7 +115,8 @@ def run_pipeline(
         files do not raise: they are in ``result.ingested.errors``.
     """
     out = Path(out_dir)
-    when = generation_date(date)
+    stated = stated_date(date)
+    when = generation_date(stated)
     remove_manifest(out)
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     project = resolve_settings(settings, inputs)
@@ -147,10 +147,9 @@ def run_pipeline(
         date=when,
     )
     outputs.update(published)
-    given_date = date is not None or bool(os.environ.get(SOURCE_DATE_EPOCH, "").strip())
     settings_used = {
         "method": method,
-        "date": when.isoformat() if given_date else None,
+        "date": stated.isoformat() if stated else None,  # no clock time unless one was stated
         "codebook": {"name": book.name, "fingerprint": book.fingerprint()},
         "model": _model_entry(model, method),
     }

@@ -45,6 +45,11 @@ def generation_date(date: dt.date | str | None = None) -> dt.date:
     UsageError
         If ``date`` or ``SOURCE_DATE_EPOCH`` is not a valid date or time.
     """
+    return stated_date(date) or dt.datetime.now(dt.timezone.utc).date()
+
+
+def stated_date(date: dt.date | str | None = None) -> dt.date | None:
+    """Return the generation date that was stated (``date``, else ``SOURCE_DATE_EPOCH``), or None for today."""
     if isinstance(date, dt.datetime):
         return date.date()
     if isinstance(date, dt.date):
@@ -62,7 +67,7 @@ def generation_date(date: dt.date | str | None = None) -> dt.date:
             raise UsageError(
                 f"{SOURCE_DATE_EPOCH}={epoch!r} is not a Unix time in whole seconds; set it right or unset it"
             ) from None
-    return dt.datetime.now(dt.timezone.utc).date()
+    return None
 
 
 def save_office_file(
