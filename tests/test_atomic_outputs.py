@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tcs_themes.atomic import atomic_path, write_text_atomic
+from tcs_themes.atomic_write import atomic_path, write_bytes_atomic
 from tcs_themes.codebook import load_codebook
 from tcs_themes.coding.model.model_io import coder_for
 from tcs_themes.coding.stream import code_files
@@ -24,7 +24,7 @@ def _temporary_files(folder: Path) -> list[Path]:
 
 
 def test_a_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
-    target = write_text_atomic(tmp_path / "notes.csv", "previous,complete\n")
+    target = write_bytes_atomic(tmp_path / "notes.csv", b"previous,complete\n")
     with pytest.raises(RuntimeError), atomic_path(target) as temporary:
         temporary.write_text("half of a new", encoding="utf-8")
         raise RuntimeError("killed")

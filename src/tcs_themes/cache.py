@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tcs_themes.atomic import atomic_path
+from tcs_themes.atomic_write import atomic_path
 from tcs_themes.errors import TcsError
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tcs_themes import __version__
-from tcs_themes.atomic import cannot_write, write_text_atomic
+from tcs_themes.atomic_write import cannot_write, write_bytes_atomic
 
 MANIFEST_FILE = "run-manifest.json"
 #: Version of the manifest's layout.
@@ -93,7 +93,7 @@ def write_manifest(
         "outputs": listed,
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"
-    return write_text_atomic(folder / MANIFEST_FILE, text)
+    return write_bytes_atomic(folder / MANIFEST_FILE, text.encode("utf-8"))
 
 
 def check_run(out_dir: str | Path) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tcs_themes.atomic import atomic_path
+from tcs_themes.atomic_write import atomic_path
 from tcs_themes.errors import InputFileError
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX
 
@@ -30,7 +30,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` to ``path`` as Parquet or CSV, by the extension; return the path.
 
     The parent folder is created if needed. The file is written to a temporary
-    name and renamed into place (:func:`tcs_themes.atomic.atomic_path`).
+    name and renamed into place (:func:`tcs_themes.atomic_write.atomic_path`).
     """
     target = Path(path)
     suffix = target.suffix.lower()

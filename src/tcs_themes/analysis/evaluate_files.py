@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from tcs_themes.analysis.evaluation import Evaluation, evaluate_coding
-from tcs_themes.atomic import atomic_path
+from tcs_themes.atomic_write import atomic_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import themes_matrix
 from tcs_themes.coding.hybrid import HybridCoder

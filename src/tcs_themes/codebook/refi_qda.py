@@ -29,11 +29,10 @@ import yaml
 from defusedxml import DefusedXmlException
 
 from tcs_themes import __version__
-from tcs_themes.atomic import write_text_atomic
 from tcs_themes.codebook.model import Codebook, Theme
 from tcs_themes.codebook.problems import raise_problems, read_text
 from tcs_themes.codebook.validation import build_codebook
-from tcs_themes.codebook.write import dump_yaml, theme_entry
+from tcs_themes.codebook.write import dump_yaml, theme_entry, write_text_atomic
 from tcs_themes.codebook.yaml_source import YamlDocument
 from tcs_themes.errors import CodebookError, CodebookWarning
 
@@ -84,7 +83,7 @@ def export_qdc(codebook: Codebook, path: str | Path) -> Path:
     CodebookError
         If the file cannot be written (nothing is left half-written).
     """
-    return write_text_atomic(Path(path), codebook_to_qdc(codebook), error=CodebookError)
+    return write_text_atomic(Path(path), codebook_to_qdc(codebook))
 
 
 def import_qdc(path: str | Path) -> Codebook:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from tcs_themes.atomic import write_text_atomic
+from tcs_themes.atomic_write import write_bytes_atomic
 from tcs_themes.codebook.model import Codebook, Pattern, Theme
 from tcs_themes.errors import CodebookError
 
@@ -64,7 +64,18 @@ def write_codebook_yaml(codebook: Codebook, path: str | Path) -> Path:
     CodebookError
         If the file cannot be written.
     """
-    return write_text_atomic(Path(path), codebook_to_yaml(codebook), error=CodebookError)
+    return write_text_atomic(Path(path), codebook_to_yaml(codebook))
+
+
+def write_text_atomic(target: Path, text: str) -> Path:
+    """Write ``text`` to ``target`` as UTF-8 via a temporary file in the same folder, then rename it.
+
+    Raises
+    ------
+    CodebookError
+        If the folder or file cannot be written; ``target`` is then untouched.
+    """
+    return write_bytes_atomic(target, text.encode("utf-8"), CodebookError)
 
 
 def theme_entry(theme: Theme) -> dict[str, Any]:

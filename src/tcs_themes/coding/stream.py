@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from tcs_themes.atomic import cannot_write, temporary_path
+from tcs_themes.atomic_write import cannot_write, temporary_path
 from tcs_themes.coding.coded_table import coded_frame
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError

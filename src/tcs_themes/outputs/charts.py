@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from tcs_themes.analysis.counts import ThemeCounts  # noqa: E402
-from tcs_themes.atomic import atomic_path  # noqa: E402
+from tcs_themes.atomic_write import atomic_path  # noqa: E402
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises  # noqa: E402
 from tcs_themes.schema import UNCODED  # noqa: E402
 

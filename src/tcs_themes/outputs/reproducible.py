@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from tcs_themes.atomic import atomic_path
+from tcs_themes.atomic_write import atomic_path
 from tcs_themes.errors import InputFileError, OutputFileError, UsageError
 
 #: The environment variable of the reproducible-builds convention: a Unix time in seconds.

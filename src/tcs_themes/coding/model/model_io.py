@@ -21,7 +21,7 @@ from typing import Any
 import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
-from tcs_themes.atomic import atomic_path
+from tcs_themes.atomic_write import atomic_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.model import classifier as classifier_module
 from tcs_themes.coding.model.embeddings import sentence_encoder

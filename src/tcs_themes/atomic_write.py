@@ -63,15 +63,14 @@ def cannot_write(target: Path, problem: OSError, error: type[InputFileError] = O
                  "check the folder is writable and the file is not open in another program")
 
 
-def write_text_atomic(target: str | Path, text: str, *, error: type[InputFileError] = OutputFileError) -> Path:
-    """Write ``text`` to ``target`` as UTF-8 (``\\n`` line ends) through :func:`atomic_path`; return the path."""
-    with atomic_path(target, error=error) as temporary:
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-    return Path(target)
+def write_bytes_atomic(target: str | Path, data: bytes, error: type[InputFileError] = OutputFileError) -> Path:
+    """Write ``data`` to ``target`` through :func:`atomic_path`; return the path.
 
-
-def write_bytes_atomic(target: str | Path, data: bytes, *, error: type[InputFileError] = OutputFileError) -> Path:
-    """Write ``data`` to ``target`` through :func:`atomic_path`; return the path."""
+    Raises
+    ------
+    OutputFileError
+        (or ``error``) naming the file; ``target`` is then untouched.
+    """
     with atomic_path(target, error=error) as temporary:
         temporary.write_bytes(data)
     return Path(target)
