@@ -73,7 +73,7 @@ class GatedTokenPatterns:
             contains a word of each (the words of each of its required
             tokens); empty when it has no required word.
         """
-        rewritten = lemmas_as_lower(tokens)
+        rewritten = [_lemma_as_lower(token) for token in tokens]
         needs_lemmas = any(_attribute(token, "LEMMA") is not None for token in rewritten)
         matcher = Matcher(self.vocab)
         matcher.add(key, [rewritten], greedy="LONGEST")
@@ -128,7 +128,11 @@ def _attribute(token: dict[str, Any], name: str) -> str | None:
 
 
 def lemmas_as_lower(tokens: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rewrite the ``LEMMA`` words and word sets of a token pattern as ``LOWER`` sets (a rewritten pattern is kept as it is)."""
+    """Rewrite the ``LEMMA`` words and word sets of a token pattern as ``LOWER`` sets, as :meth:`GatedTokenPatterns.add` does.
+
+    A rewritten pattern is kept as it is, so the rule coder caches rewritten
+    patterns and adds them again without looking up a lemma.
+    """
     return [_lemma_as_lower(token) for token in tokens]
 
 
