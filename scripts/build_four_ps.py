@@ -17,12 +17,17 @@ Run from the repository root::
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from reproducible_xlsx import save_reproducibly
+
+from tcs_themes.outputs.reproducible import save_office_file
+
+#: The time written into the sample workbooks (zip members and properties), so rebuilding gives the same bytes.
+SAMPLE_TIME = dt.datetime(2022, 9, 30, 12, 0, 0)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "scripts" / "sample_source" / "four_ps_exercise.yaml"
@@ -111,7 +116,7 @@ def build_workbook(data: dict) -> Workbook:
 def main() -> None:
     """Build the workbook from the YAML source and save it."""
     TARGET.parent.mkdir(parents=True, exist_ok=True)
-    save_reproducibly(build_workbook(load_exercise()), TARGET)
+    save_office_file(build_workbook(load_exercise()).save, TARGET, SAMPLE_TIME)
     print(TARGET)
 
 

@@ -24,6 +24,7 @@ from the xlsx zip timestamps, which are fixed too).
 
 from __future__ import annotations
 
+import datetime as dt
 import argparse
 import csv
 import io
@@ -32,7 +33,11 @@ from pathlib import Path
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from reproducible_xlsx import save_reproducibly
+
+from tcs_themes.outputs.reproducible import save_office_file
+
+#: The time written into the sample workbooks (zip members and properties), so rebuilding gives the same bytes.
+SAMPLE_TIME = dt.datetime(2022, 9, 30, 12, 0, 0)
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = {
@@ -102,7 +107,7 @@ def build_sheet_per_session(sessions: dict, register: dict, out: Path) -> Path:
         sheet.column_dimensions["C"].width = 80
         sheet.freeze_panes = "A2"
     path = out / "whole_system_sessions.xlsx"
-    save_reproducibly(workbook, path)
+    save_office_file(workbook.save, path, SAMPLE_TIME)
     return path
 
 
@@ -125,7 +130,7 @@ def build_single_session(session_id: str, comments: list, entry: dict, out: Path
     sheet.column_dimensions["A"].width = 80
     name = entry["name"].replace("'", "")
     path = out / f"{name}.xlsx"
-    save_reproducibly(workbook, path)
+    save_office_file(workbook.save, path, SAMPLE_TIME)
     return path
 
 

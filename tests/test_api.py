@@ -190,7 +190,7 @@ def test_docs_mention_every_public_name() -> None:
 def test_import_is_light() -> None:
     code = (
         "import sys, tcs_themes; "
-        "print(','.join(m for m in ('spacy', 'sklearn', 'matplotlib', 'docx', 'skops') if m in sys.modules))"
+        "print(','.join(m for m in ('spacy', 'sklearn', 'matplotlib', 'docx', 'skops', 'pandas') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""

@@ -49,7 +49,8 @@ def test_chunk_tokens_are_spacys_tokens(texts: list[str]) -> None:
     assert len(tokenizer.table) <= 500
 
 
-def test_phrase_index_finds_what_the_phrase_matcher_finds(texts: list[str]) -> None:
+def test_phrase_index_finds_what_the_phrase_matcher_finds(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TCS_THEMES_NO_CACHE", "1")  # built afresh: a cached index keeps no phrase list
     nlp = make_tokenizer_nlp()
     coder = RuleCoder(load_codebook())
     phrases = coder._phrases._keys  # every phrase of the default codebook -> its keys

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,23 +11,11 @@ from typer.testing import CliRunner
 
 from tcs_themes.cli import app
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
-PARTS = (
-    "sessions.yaml",
-    "tcs-themes.yaml",
-    "four_ps_exercise.xlsx",
-    "notes/Corporate management team.xlsx",
-    "emails/01_youth-charity.eml",
-    "emails/09_resident-barton.eml",
-)
-
+from _run_inputs import copy_sample_parts
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path, Path]:
-    raw = tmp_path_factory.mktemp("raw")
-    for part in PARTS:
-        (raw / part).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(RAW / part, raw / part)
+    raw = copy_sample_parts(tmp_path_factory.mktemp("raw"))
     out = tmp_path_factory.mktemp("coded")
     result = CliRunner().invoke(app, ["run", str(raw), "--out", str(out)])
     return result, raw, out

@@ -3,9 +3,9 @@
 The public Python API is re-exported here; see ``docs/api.md``. Every name in
 :data:`__all__` is documented, type-hinted, and never prints or exits.
 
-``import tcs_themes`` is light: apart from :func:`ingest`, the names are imported
-from their modules the first time they are used (spaCy, scikit-learn and
-matplotlib load only when a name that needs them is touched).
+``import tcs_themes`` is light: every name is imported from its module the first
+time it is used (pandas, spaCy, scikit-learn and matplotlib load only when a name
+that needs them is touched).
 
 Examples
 --------
@@ -18,6 +18,8 @@ Examples
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -40,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "RuleCoder": "tcs_themes.coding.rules.coder",
     "RuleMatch": "tcs_themes.coding.rules.coder",
     # ingest
+    "ingest": "tcs_themes.ingest",
     "IngestResult": "tcs_themes.ingest",
     "redact": "tcs_themes.ingest.redaction",
     "Settings": "tcs_themes.config",
@@ -97,14 +100,26 @@ _EXPORTS: dict[str, str] = {
     "import_qdpx": "tcs_themes.ingest.qdpx",
 }
 
-# ``tcs_themes.ingest`` is both a subpackage and its main function. The function is
-# bound here, eagerly, so ``tcs_themes.ingest`` is always the function whatever is
-# imported later (a lazily bound name would be replaced by the subpackage as soon as
-# anything imported it). The subpackage stays importable: ``from tcs_themes.ingest
-# import ...``. This loads pandas and openpyxl, not spaCy, scikit-learn or matplotlib.
-from tcs_themes.ingest import ingest  # noqa: E402
+__all__ = ["__version__", *_EXPORTS]
 
-__all__ = ["__version__", "ingest", *_EXPORTS]
+
+class _Package(types.ModuleType):
+    """This package's module type: ``tcs_themes.ingest`` stays the function.
+
+    ``ingest`` is both a subpackage and its main function. Importing the
+    subpackage (``from tcs_themes.ingest import ...``) makes Python bind it here
+    as an attribute, which would hide the function; this module type ignores
+    that binding, so the name resolves, lazily like every other, to the function.
+    The subpackage stays importable and is in ``sys.modules``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "ingest" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.analysis.counts import (
@@ -170,7 +185,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         TcsError,
     )
     from tcs_themes.config import Settings, load_settings
-    from tcs_themes.ingest import IngestResult
+    from tcs_themes.ingest import IngestResult, ingest
     from tcs_themes.ingest.redaction import redact
     from tcs_themes.ingest.exercises import (
         Exercises,

@@ -1,45 +1,76 @@
-"""Write a file atomically: to a temporary name in the same folder, then rename it into place.
+"""Write output files so that nobody ever sees half of one: to a temporary name, then renamed into place.
 
-A reader never sees a half-written file, and a failed write leaves the old
-file (if any) untouched and no temporary file behind.
+Every file the toolkit writes (tables, logs, workbooks, reports, charts,
+codebooks, models, the run manifest) goes through :func:`atomic_path`: the
+writer writes a temporary file in the target's folder, and only a complete
+file is renamed over the target (an atomic rename on one file system). A run
+killed mid-way leaves the previous file, or none, never a truncated one that
+parses as complete; a stray temporary file is named ``.<name>.<random>.tmp<suffix>``.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from tcs_themes.errors import InputFileError
+from tcs_themes.errors import InputFileError, OutputFileError
 
 
-def write_bytes_atomic(target: str | Path, data: bytes, error: type[InputFileError] = InputFileError) -> Path:
-    """Write ``data`` to ``target`` via a temporary file in the same folder, then rename it; return the path.
+@contextmanager
+def atomic_path(target: str | Path, *, error: type[InputFileError] = OutputFileError) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; when the block succeeds, rename it to ``target``.
+
+    The temporary name keeps ``target``'s suffix (writers such as matplotlib
+    choose the format by it). The folder is created if needed. If the block
+    raises, the temporary file is removed and ``target`` is untouched.
 
     Parameters
     ----------
-    target : str or Path
-    data : bytes
-    error : type, default InputFileError
-        The exception raised when the folder or file cannot be written.
+    target : path
+        The file to write.
+    error : InputFileError subclass, default OutputFileError
+        Raised, naming ``target``, when the folder or file cannot be written.
+
+    Examples
+    --------
+    >>> with atomic_path("out/coded.csv") as temporary:   # doctest: +SKIP
+    ...     frame.to_csv(temporary)
+    """
+    target = Path(target)
+    temporary = temporary_path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        yield temporary
+        os.replace(temporary, target)
+    except OSError as problem:
+        raise cannot_write(target, problem, error) from None
+    finally:
+        with suppress(OSError):  # nothing to clean up where nothing could be written
+            temporary.unlink(missing_ok=True)
+
+
+def temporary_path(target: Path) -> Path:
+    """Return a fresh temporary name beside ``target`` (same folder and suffix), for writers that stream."""
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{target.suffix}")
+
+
+def cannot_write(target: Path, problem: OSError, error: type[InputFileError] = OutputFileError) -> InputFileError:
+    """Return the one-line error for ``target`` that could not be written."""
+    return error(str(target), f"cannot write it ({problem.strerror or type(problem).__name__}); "
+                 "check the folder is writable and the file is not open in another program")
+
+
+def write_bytes_atomic(target: str | Path, data: bytes, error: type[InputFileError] = OutputFileError) -> Path:
+    """Write ``data`` to ``target`` through :func:`atomic_path`; return the path.
 
     Raises
     ------
-    InputFileError
+    OutputFileError
         (or ``error``) naming the file; ``target`` is then untouched.
     """
-    path = Path(target)
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as failure:
-        raise error(str(path), f"cannot write it ({failure.strerror or type(failure).__name__})") from None
-    finally:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
+    with atomic_path(target, error=error) as temporary:
+        temporary.write_bytes(data)
+    return Path(target)

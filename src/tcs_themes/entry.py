@@ -10,7 +10,7 @@ MODEL_COMMANDS = frozenset({"code", "evaluate", "run", "train"})
 
 def main() -> None:
     """Run the command line (:data:`tcs_themes.cli.app`)."""
-    if MODEL_COMMANDS.intersection(sys.argv[1:2]):
+    if MODEL_COMMANDS.intersection(sys.argv[1:2]) and "--help" not in sys.argv:
         # When skops is imported it looks up the module of every scikit-learn type among all the
         # modules already loaded; importing it before pandas, spaCy and the rest saves about a second.
         import skops.io  # noqa: F401

@@ -108,3 +108,7 @@ class CodingInputError(InputFileError):
 
 class ProjectFileError(InputFileError):
     """A REFI-QDA project (``.qdpx``) is not a zip, not REFI-QDA, over the size limits, or unsafe to read."""
+
+
+class OutputFileError(InputFileError):
+    """An output file or its folder cannot be written (read-only, missing drive, disk full); nothing half-written is left."""

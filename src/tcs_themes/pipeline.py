@@ -6,9 +6,11 @@ function of its own, so a notebook can run them one by one instead.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tcs_themes.codebook import Codebook, load_codebook
 from tcs_themes.coding.model.model_io import DEFAULT_MODEL, coder_for
@@ -18,6 +20,8 @@ from tcs_themes.ingest import IngestResult, ingest
 from tcs_themes.ingest.exercises import Exercises, load_exercises
 from tcs_themes.ingest.redaction import redact_label
 from tcs_themes.ingest.register import SessionRegister, load_register
+from tcs_themes.outputs.reproducible import generation_date, stated_date
+from tcs_themes.run_manifest import file_digest, remove_manifest, write_manifest
 from tcs_themes.tables import read_table, write_table
 
 COMMENTS_FILE = "comments.parquet"
@@ -36,7 +40,8 @@ class PipelineResult:
         The coding step's summary (comments, coded, uncoded, themes per comment).
     outputs : dict of str to Path
         Every file written, by name: ``comments``, ``ingest_log``, ``coded_csv``,
-        ``coded_parquet``, ``uncoded``, ``workbook``, ``html``, ``docx`` and ``chart:<name>``.
+        ``coded_parquet``, ``uncoded``, ``workbook``, ``html``, ``docx``, ``chart:<name>``
+        (the PNG; its SVG is beside it) and, written last, ``manifest``.
     """
 
     ingested: IngestResult
@@ -64,12 +69,16 @@ def run_pipeline(
     settings: str | Path | Settings | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    date: dt.date | str | None = None,
 ) -> PipelineResult:
     """Ingest, code and publish a consultation into ``out_dir``.
 
     Writes the comments table (redacted text only) and the ingest log, the
     coded table (CSV, Parquet, and the uncoded comments), the theme-count
-    workbook, the charts and the report (HTML and Word).
+    workbook, the charts and the report (HTML and Word), each to a temporary
+    name renamed into place, and last the run manifest
+    (:mod:`tcs_themes.run_manifest`), after deleting the previous run's
+    manifest first. The same inputs and date give byte-identical files.
 
     Parameters
     ----------
@@ -92,6 +101,9 @@ def run_pipeline(
         Processes coding in parallel.
     progress : callable, optional
         Called with the number of comments in each coded batch.
+    date : date or str, optional
+        The generation date (``YYYY-MM-DD``) the outputs carry; default
+        ``SOURCE_DATE_EPOCH``, else today (UTC).
 
     Returns
     -------
@@ -104,6 +116,9 @@ def run_pipeline(
         files do not raise: they are in ``result.ingested.errors``.
     """
     out = Path(out_dir)
+    stated = stated_date(date)
+    when = generation_date(stated)
+    remove_manifest(out)
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     project = resolve_settings(settings, inputs)
     ingested = ingest([str(p) for p in inputs], settings=project)
@@ -131,7 +146,43 @@ def run_pipeline(
         register=register,
         exercises=_exercises_for(project, register),
         method_info=method_info,
+        date=when,
     )
     outputs.update(published)
+    settings_used = {
+        "method": method,
+        "date": stated.isoformat() if stated else None,  # no clock time unless one was stated
+        "codebook": {"name": book.name, "fingerprint": book.fingerprint()},
+        "model": _model_entry(model, method),
+    }
+    written = [*outputs.values(), *(path.with_suffix(".svg") for name, path in outputs.items() if name.startswith("chart:"))]
+    counts = {"files": len(ingested.files), "files_failed": int(ingested.files["error"].notna().sum()),
+              "comments": coding.comments, "coded": coding.coded, "uncoded": coding.uncoded,
+              "logged_rows": len(ingested.log)}  # fmt: skip
+    outputs["manifest"] = write_manifest(
+        out, inputs=_input_entries(ingested), counts=counts, outputs=written, settings=settings_used
+    )
     return PipelineResult(ingested=ingested, coding=coding, outputs=outputs)
+
+
+def _model_entry(model: str | Path | None, method: str) -> dict[str, Any] | None:
+    """The model file's name and fingerprint for the manifest (None when only rules code)."""
+    if method == "rules":
+        return None
+    path = Path(model) if model is not None else DEFAULT_MODEL
+    return {"file": path.name if model is None else str(model), **file_digest(path)}
+
+
+def _input_entries(ingested: IngestResult) -> list[dict[str, Any]]:
+    """One manifest entry per input file: as given, its kind, size, hash and row counts."""
+    entries = []
+    for row in ingested.files.to_dict("records"):
+        source = Path(row["source_file"])
+        entry: dict[str, Any] = {"source_file": row["source_file"], "kind": row["kind"]}
+        if source.is_file():
+            entry.update(file_digest(source))
+        entry.update({name: int(row[name]) for name in ("rows_read", "kept", "blank", "duplicates", "failed")})
+        entry["error"] = isinstance(row.get("error"), str)
+        entries.append(entry)
+    return entries
 

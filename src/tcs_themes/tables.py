@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tcs_themes.atomic_write import atomic_path
 from tcs_themes.errors import InputFileError
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX
 
@@ -28,17 +29,18 @@ def _known_dtypes(columns: list[str]) -> dict[str, str]:
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` to ``path`` as Parquet or CSV, by the extension; return the path.
 
-    The parent folder is created if needed.
+    The parent folder is created if needed. The file is written to a temporary
+    name and renamed into place (:func:`tcs_themes.atomic_write.atomic_path`).
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise InputFileError(str(target), "the output must end in .parquet or .csv")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".parquet":
-        frame.to_parquet(target, index=False)
-    else:
-        frame.to_csv(target, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+    with atomic_path(target) as temporary:  # never a half-written table, even if the run is killed
+        if suffix == ".parquet":
+            frame.to_parquet(temporary, index=False)
+        else:
+            frame.to_csv(temporary, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
     return target
 
 

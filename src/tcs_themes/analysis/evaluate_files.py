@@ -14,6 +14,7 @@ import pandas as pd
 
 from tcs_themes.analysis.codings import split_spec
 from tcs_themes.analysis.evaluation import Evaluation, evaluate_coding
+from tcs_themes.atomic_write import atomic_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import themes_matrix
 from tcs_themes.coding.hybrid import HybridCoder
@@ -156,7 +157,7 @@ def write_evaluation(evaluation: Evaluation, path: str | Path) -> list[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     tables = evaluation.tables()
     if target.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        with atomic_path(target) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
             for name, frame in tables.items():
                 frame.to_excel(writer, sheet_name=name, index=name == "averages")
         return [target]
@@ -165,6 +166,7 @@ def write_evaluation(evaluation: Evaluation, path: str | Path) -> list[Path]:
     written = []
     for name, frame in tables.items():
         out = target if name == "per_theme" else target.with_name(f"{target.stem}-{name}.csv")
-        frame.to_csv(out, index=name == "averages", encoding="utf-8-sig")
+        with atomic_path(out) as temporary:
+            frame.to_csv(temporary, index=name == "averages", encoding="utf-8-sig")
         written.append(out)
     return written

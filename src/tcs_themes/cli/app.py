@@ -66,6 +66,17 @@ app = typer.Typer(
 
 _state = {"debug": False}
 
+#: The ``--date`` option of the commands that write dated outputs (run, report, export).
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="The generation date the outputs carry (default: SOURCE_DATE_EPOCH, else today); "
+        "the same inputs and date give byte-identical files.",
+    ),
+]
+
 
 def _show_version(value: bool) -> None:
     if value:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,9 +14,9 @@ from rich.table import Table
 from tcs_themes.cli.app import _state, app, clean_errors
 from tcs_themes.console import stderr, stdout
 from tcs_themes.errors import UsageError
-from tcs_themes.ingest import IngestResult, ingest
-from tcs_themes.ingest.personal_columns import CARRIED
-from tcs_themes.tables import write_table
+
+if TYPE_CHECKING:
+    from tcs_themes.ingest import IngestResult
 
 
 def _parse_columns(pairs: list[str]) -> dict[str, str]:
@@ -60,6 +60,8 @@ def summary_table(result: IngestResult) -> Table:
 
 def columns_table(result: IngestResult) -> Table | None:
     """A rich table of the columns besides the text that were dropped or kept unredacted (None when none were)."""
+    from tcs_themes.ingest.personal_columns import CARRIED
+
     columns = result.columns[result.columns["action"] != CARRIED]
     if columns.empty:
         return None
@@ -105,6 +107,9 @@ def ingest_command(
     """
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise UsageError(f"--out {out}: the comments table must end in .parquet or .csv")
+    from tcs_themes.ingest import ingest  # pandas and openpyxl load only when a command reads files
+    from tcs_themes.tables import write_table
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = ingest(paths, settings=settings, register=register, sheets=sheet or None, columns=_parse_columns(column or []))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from tcs_themes.cli.app import app, clean_errors
+from tcs_themes.cli.app import DateOpt, app, clean_errors
 from tcs_themes.console import stderr, stdout
 from tcs_themes.errors import InputFileError
 
@@ -213,6 +213,7 @@ def export_command(
     analyst: Annotated[
         str, typer.Option("--analyst", help="qdpx: the name of the user who made the analyst's and reviewed codes.")
     ] = "Analyst",
+    date: DateOpt = None,
 ) -> None:
     """Write the theme-count workbook, or with --format qdpx the coded comments as a REFI-QDA project.
 
@@ -246,7 +247,7 @@ def export_command(
 
     inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes and choosing quotes...")
-    path = write_workbook(out, **inputs)
+    path = write_workbook(out, **inputs, date=date)
     stdout.print(f"Wrote {path}", highlight=False)
 
 
@@ -258,11 +259,12 @@ def report_command(
     codebook: CodebookOpt = None,
     register: RegisterOpt = None,
     exercises: ExercisesOpt = None,
+    date: DateOpt = None,
 ) -> None:
     """Write the consultation report as self-contained HTML and Word, with its charts."""
     from tcs_themes.outputs.publish import publish
 
     inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes, choosing quotes, drawing charts...")
-    paths = publish(out_dir=out, workbook=False, **inputs)
+    paths = publish(out_dir=out, workbook=False, **inputs, date=date)
     stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False)

@@ -10,9 +10,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tcs_themes.cli.app import app, clean_errors
+from tcs_themes.cli.app import DateOpt, app, clean_errors
 from tcs_themes.console import stderr, stdout
-from tcs_themes.ingest.personal_columns import DROPPED
 
 
 @app.command("run")
@@ -25,13 +24,16 @@ def run_command(
     method: Annotated[str, typer.Option(help="hybrid, rules or model.")] = "hybrid",
     settings: Annotated[Path | None, typer.Option(help="Project settings (default: tcs-themes.yaml of an input folder).")] = None,
     workers: Annotated[int, typer.Option(help="Processes coding in parallel.")] = 1,
+    date: DateOpt = None,
 ) -> None:
     """Ingest, code, count, export and report: the whole job in one command.
 
     Writes into OUT: comments.parquet and ingest-log.csv, coded.csv,
     coded.parquet and uncoded.csv, theme-counts.xlsx, charts/, report.html
-    and report.docx.
+    and report.docx, and last run-manifest.json (inputs, counts and outputs
+    with their hashes): a folder without it holds a run that did not finish.
     """
+    from tcs_themes.ingest.personal_columns import DROPPED
     from tcs_themes.outputs.published import code_source_rows
     from tcs_themes.pipeline import run_pipeline
     from tcs_themes.schema import CODE_SOURCES
@@ -41,7 +43,7 @@ def run_command(
         task = bar.add_task("code", total=None)
         result = run_pipeline(
             inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
-            progress=lambda n: bar.advance(task, n),
+            progress=lambda n: bar.advance(task, n), date=date,
         )
     for message in [*result.ingested.errors, *result.ingested.warnings, *result.coding.notices]:
         stderr.print(f"[yellow]Note:[/] {escape(message)}", highlight=False, soft_wrap=True)
@@ -64,5 +66,6 @@ def run_command(
         if name in result.outputs:
             stdout.print(f"Wrote {result.outputs[name]}", highlight=False, soft_wrap=True)
     stdout.print(f"Charts in {out / 'charts'}", highlight=False)
+    stdout.print(f"Wrote {result.outputs['manifest']} last: the run is complete", highlight=False, soft_wrap=True)
     if result.ingested.errors or result.coding.errors:
         raise typer.Exit(code=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 
@@ -133,9 +133,13 @@ class Codebook:
         Two codebooks with the same themes, patterns and examples have the same
         fingerprint; a trained model records it and refuses a different one.
         """
-        content = {
-            "themes": [asdict(t) for t in self.themes],
-            "subthemes": [asdict(t) for t in self.subthemes],
-        }
-        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=list)
+        content = {"themes": self.themes, "subthemes": self.subthemes}
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=_plain)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """What JSON writes for a theme or pattern (its fields, as ``dataclasses.asdict`` gives them) or a set (a list)."""
+    if is_dataclass(value):
+        return {item.name: getattr(value, item.name) for item in fields(value)}
+    return list(value)

@@ -19,14 +19,13 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from typing import Any
-
-from spacy.matcher import Matcher
-from spacy.schemas import validate_token_pattern
+from typing import TYPE_CHECKING, Any
 
 from tcs_themes.codebook.model import Pattern
 from tcs_themes.codebook.regex_checks import regex_problem
-from tcs_themes.coding.rules.nlp import make_nlp
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 #: Keys a pattern mapping may have.
 PATTERN_KEYS = ("id", "phrase", "lemmas", "tokens", "scope")
@@ -48,14 +47,21 @@ _YAML_SURPRISES = "YAML read {value!r} as {kind}, not a word: put it in quotes"
 Issue = tuple[tuple[str | int, ...], str]
 
 
+def _nlp() -> Language:
+    """The rule pipeline; spaCy is imported when a pattern is first checked, so the codebook package imports fast."""
+    from tcs_themes.coding.rules.nlp import make_nlp
+
+    return make_nlp()
+
+
 @functools.cache
 def _lemma_values() -> frozenset[str]:
-    table = make_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    table = _nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     return frozenset(table.values())
 
 
 def _lemma_of(word: str) -> str:
-    table = make_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    table = _nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     return table.get(word, word)
 
 
@@ -131,7 +137,7 @@ def _check_phrase(value: Any, shape: str) -> list[Issue]:
         return [((), misread)]
     if not isinstance(value, str) or not value.strip():
         return [((), f"{shape} must be non-empty text")]
-    if not any(not token.is_space for token in make_nlp().make_doc(value.strip())):
+    if not any(not token.is_space for token in _nlp().make_doc(value.strip())):
         return [((), f"{shape} {value!r} has no words")]
     return []
 
@@ -155,8 +161,10 @@ def check_tokens(tokens: Any) -> list[Issue]:
         return issues
     if not any(_is_anchored(token) for token in tokens):
         return [((), "every token is optional or unconstrained, so it would match any comment")]
+    from spacy.matcher import Matcher
+
     try:
-        Matcher(make_nlp().vocab, validate=True).add("check", [tokens])
+        Matcher(_nlp().vocab, validate=True).add("check", [tokens])
     except Exception as error:  # noqa: BLE001 - spaCy raises many types; report its first line
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return [((), f"spaCy cannot compile it: {first_line}")]
@@ -164,6 +172,8 @@ def check_tokens(tokens: Any) -> list[Issue]:
 
 
 def _spacy_schema_issues(tokens: list[dict[str, Any]]) -> list[Issue]:
+    from spacy.schemas import validate_token_pattern
+
     issues: list[Issue] = []
     seen: set[int] = set()
     for raw in validate_token_pattern(tokens):

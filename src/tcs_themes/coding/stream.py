@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import os
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from tcs_themes.atomic_write import cannot_write, temporary_path
 from tcs_themes.coding.analyst_codes import CodeProblem, code_table, problem_messages
 from tcs_themes.coding.coded_table import INPUT_PREFIX
 from tcs_themes.coding.hybrid import HybridCoder
@@ -335,15 +337,19 @@ class CodedWriter:
     """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
 
     The CSV files are UTF-8 with a byte-order mark (so Excel reads them
-    right), dates as ``YYYY-MM-DD``.
+    right), dates as ``YYYY-MM-DD``. The batches go to temporary files beside
+    the outputs, renamed into place by :meth:`close` only once all are written
+    (:meth:`discard` removes them), so an output is never a half-written table.
     """
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as problem:
+            raise cannot_write(self.out_dir, problem) from None
         self.paths = {key: self.out_dir / name for key, name in OUTPUT_NAMES.items()}
-        for path in self.paths.values():
-            path.unlink(missing_ok=True)
+        self._temporary = {key: temporary_path(path) for key, path in self.paths.items()}
         self._parquet: pq.ParquetWriter | None = None
         self._schema: pa.Schema | None = None
         self._csv: dict[str, Any] = {}
@@ -354,9 +360,9 @@ class CodedWriter:
         if self._parquet is None:
             fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
             self._schema = pa.schema(fields)
-            self._parquet = pq.ParquetWriter(self.paths["parquet"], self._schema)
+            self._parquet = pq.ParquetWriter(self._temporary["parquet"], self._schema)
             for key in ("csv", "uncoded"):
-                self._csv[key] = open(self.paths[key], "wb")  # noqa: SIM115 - closed in close()
+                self._csv[key] = open(self._temporary[key], "wb")  # noqa: SIM115 - closed in close()
                 self._csv[key].write("\ufeff".encode() + batch.header)
         elif table.schema.names != self._schema.names:
             raise CodingInputError(
@@ -367,7 +373,22 @@ class CodedWriter:
         self._csv["uncoded"].write(batch.uncoded_csv)
 
     def close(self) -> None:
-        """Finish every output file."""
+        """Finish every output file and rename it into place."""
+        self._finish()
+        for key, path in self.paths.items():
+            try:
+                os.replace(self._temporary[key], path)
+            except OSError as problem:
+                self.discard()
+                raise cannot_write(path, problem) from None
+
+    def discard(self) -> None:
+        """Stop writing and remove the temporary files; the outputs stay as they were."""
+        self._finish()
+        for temporary in self._temporary.values():
+            temporary.unlink(missing_ok=True)
+
+    def _finish(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
             self._parquet = None
@@ -486,13 +507,14 @@ def code_files(
             summary.add(coded)
             if progress is not None:
                 progress(len(coded.n_themes))
-    finally:
-        writer.close()
+        if summary.comments == 0:
+            empty = {name: pd.Series(dtype="string") for name in ("comment_id", TEXT_COLUMN, *coder.context_columns)}
+            writer.write(_code_batch(coder, pd.DataFrame(empty)))
+    except BaseException:
+        writer.discard()
+        raise
+    writer.close()
     messages = problem_messages(summary.problems)
     summary.notices.extend(messages)
     summary.errors.extend(messages)
-    if summary.comments == 0:
-        empty = {name: pd.Series(dtype="string") for name in ("comment_id", TEXT_COLUMN, *coder.context_columns)}
-        writer.write(_code_batch(coder, pd.DataFrame(empty)))
-        writer.close()
     return summary

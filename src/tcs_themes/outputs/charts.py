@@ -25,6 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from tcs_themes.analysis.counts import ThemeCounts  # noqa: E402
+from tcs_themes.atomic_write import atomic_path  # noqa: E402
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises  # noqa: E402
 from tcs_themes.schema import UNCODED  # noqa: E402
 
@@ -210,12 +211,12 @@ def save_figure(fig: Figure, directory: str | Path, stem: str) -> dict[str, Path
         ``{"png": path, "svg": path}``.
     """
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     with plt.rc_context(_STYLE):
         for fmt in ("png", "svg"):
             path = folder / f"{stem}.{fmt}"
-            fig.savefig(path, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+            with atomic_path(path) as temporary:
+                fig.savefig(temporary, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
             paths[fmt] = path
     return paths
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import draw_charts
 from tcs_themes.outputs.report import build_report, write_report
+from tcs_themes.outputs.reproducible import generation_date
 from tcs_themes.outputs.workbook import write_workbook
 
 WORKBOOK_NAME = "theme-counts.xlsx"
@@ -33,6 +35,7 @@ def publish(
     workbook: bool = True,
     report: bool = True,
     title: str = "Consultation feedback: thematic analysis",
+    date: dt.date | str | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -59,6 +62,9 @@ def publish(
         Write the workbook / the report (charts are always drawn).
     title : str
         The report's title.
+    date : date or str, optional
+        The generation date (``YYYY-MM-DD``) the workbook and report carry; default
+        ``SOURCE_DATE_EPOCH``, else today. The same inputs and date give the same bytes.
 
     Returns
     -------
@@ -67,6 +73,7 @@ def publish(
         its SVG is next to it) -> path.
     """
     folder = Path(out_dir)
+    when = generation_date(date)
     counts = count_all(coded, codebook, register)
     quotes = quotes_by_scope(coded, codebook, n=n_quotes)
     strand_names = dict(register.strands) if register is not None else {}
@@ -82,11 +89,12 @@ def publish(
             register=register,
             exercises=exercises,
             method_info=method_info,
+            date=when,
         )
     if report:
         content = build_report(
             coded, codebook, counts, quotes, charts,
-            register=register, exercises=exercises, method_info=method_info, title=title,
+            register=register, exercises=exercises, method_info=method_info, title=title, date=when,
         )  # fmt: skip
         paths.update(write_report(content, folder, REPORT_STEM))
     return paths

@@ -7,7 +7,7 @@ The workbook and the report both build their theme tables here, from the same
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+import datetime as dt
 
 import pandas as pd
 
@@ -126,11 +126,14 @@ def _flatten(info: Mapping[str, object], prefix: str = "") -> list[tuple[str, st
 
 
 def method_rows(
-    coded: pd.DataFrame, codebook: Codebook, method_info: Mapping[str, object] | None = None
+    coded: pd.DataFrame, codebook: Codebook, method_info: Mapping[str, object] | None = None, *, generated: dt.date
 ) -> list[tuple[str, str]]:
-    """The Method sheet's (item, value) rows: tool, date, codebook, counting rules, then ``method_info``."""
+    """The Method sheet's (item, value) rows: date, tool, codebook, counting rules, then ``method_info``.
+
+    ``generated`` is the generation date (:func:`tcs_themes.outputs.reproducible.generation_date`).
+    """
     rows = [
-        ("Generated", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Generated", generated.isoformat()),
         ("Tool", f"tcs-themes {__version__}"),
         ("Comments", f"{len(coded):,}"),
         ("Codebook", codebook.name),

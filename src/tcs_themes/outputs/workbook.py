@@ -11,6 +11,7 @@ whatever the strand and session names are.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import strand_title
 from tcs_themes.outputs.excel import DATE, DECIMAL, INTEGER, PERCENT, add_table, safe_sheet_name, safe_text
+from tcs_themes.outputs.reproducible import generation_date, save_office_file
 from tcs_themes.outputs.published import (
     code_source_rows,
     method_rows,
@@ -233,8 +235,9 @@ def write_workbook(
     register: SessionRegister | None = None,
     exercises: Exercises | None = None,
     method_info: Mapping[str, object] | None = None,
+    date: dt.date | str | None = None,
 ) -> Path:
-    """Write the theme-count workbook.
+    """Write the theme-count workbook (the same inputs and date give the same bytes).
 
     Parameters
     ----------
@@ -255,6 +258,9 @@ def write_workbook(
     method_info : mapping, optional
         More Method rows (inputs, model card, settings); nested mappings become
         ``outer.inner`` items.
+    date : date or str, optional
+        The generation date (``YYYY-MM-DD``); default ``SOURCE_DATE_EPOCH``, else
+        today (:func:`tcs_themes.outputs.reproducible.generation_date`).
 
     Returns
     -------
@@ -264,6 +270,7 @@ def write_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise InputFileError(str(target), "the workbook must end in .xlsx")
+    when = generation_date(date)
     counts = counts if counts is not None else count_all(coded, codebook, register)
     quotes = quotes if quotes is not None else quotes_by_scope(coded, codebook)
     strand_names = dict(register.strands) if register is not None else {}
@@ -276,14 +283,9 @@ def write_workbook(
     _comments_sheet(book, coded, codebook)
     _quotes_sheet(book, quotes)
     _codebook_sheet(book, codebook)
-    _method_sheet(book, method_rows(coded, codebook, method_info))
+    _method_sheet(book, method_rows(coded, codebook, method_info, generated=when))
     if exercises is not None:
         _exercise_sheets(book, exercises)
     book.properties.title = safe_text(f"Theme counts: {codebook.name}")
     book.properties.creator = f"tcs-themes {__version__}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        book.save(target)
-    except OSError as error:
-        raise InputFileError(str(target), f"cannot write the workbook ({error.strerror}); is it open in Excel?") from None
-    return target
+    return save_office_file(book.save, target, when)

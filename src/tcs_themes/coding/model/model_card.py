@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from tcs_themes import __version__
+from tcs_themes.atomic_write import write_bytes_atomic
 
 LIBRARIES = ("scikit-learn", "spacy", "skops", "numpy", "scipy", "pandas")
 
@@ -172,8 +173,8 @@ def card_paths(model_path: str | Path) -> tuple[Path, Path]:
 def write_card(card: ModelCard, model_path: str | Path) -> tuple[Path, Path]:
     """Write ``card`` beside ``model_path`` as JSON and Markdown; return both paths."""
     json_path, md_path = card_paths(model_path)
-    json_path.write_text(json.dumps(card.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    md_path.write_text(card.to_markdown(), encoding="utf-8")
+    write_bytes_atomic(json_path, (json.dumps(card.to_dict(), indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    write_bytes_atomic(md_path, card.to_markdown().encode("utf-8"))
     return json_path, md_path
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
+from tcs_themes.atomic_write import atomic_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.model import classifier as classifier_module
 from tcs_themes.coding.model.embeddings import sentence_encoder
@@ -89,8 +90,8 @@ def save_model(coder: HybridCoder, path: str | Path, card: ModelCard | None = No
         "rule_weight": float(coder.rule_weight),
         "explain_top": int(coder.explain_top),
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(bundle, target, compression=zipfile.ZIP_DEFLATED)
+    with atomic_path(target, error=ModelError) as temporary:
+        sio.dump(bundle, temporary, compression=zipfile.ZIP_DEFLATED)
     if card is not None:
         write_card(card, target)
     return target

@@ -51,7 +51,8 @@ from tcs_themes.coding.rules.chunk_tokens import ChunkTokenizer, TokenBatch
 from tcs_themes.coding.rules.nlp import make_nlp, make_tokenizer_nlp
 from tcs_themes.coding.rules.phrase_expansion import expand_to_phrases
 from tcs_themes.coding.rules.phrase_index import PhraseIndex, PhraseMatches
-from tcs_themes.coding.rules.token_patterns import GatedTokenPatterns
+from tcs_themes.coding.rules.rule_index_cache import TokenPattern, read_rule_index, rule_index_key, write_rule_index
+from tcs_themes.coding.rules.token_patterns import GatedTokenPatterns, lemmas_as_lower
 
 
 #: Prefix of the phrase-index keys of the token patterns' gate words.
@@ -132,18 +133,19 @@ class RuleCoder:
         self.batch_size = batch_size
         self.nlp: Language = make_tokenizer_nlp()
         self._rules: dict[int, _Rule] = {}
-        self._phrases = PhraseIndex()
         self._tokenize = ChunkTokenizer(self.nlp)
-        self._tokens = GatedTokenPatterns(self.nlp.vocab)
-        self._gates: dict[int, int] = {}  # gate phrase key -> the token pattern it gates
-        self._needed: dict[int, int] = {}  # token pattern -> how many gates must match
-        self._ungated: list[int] = []  # token patterns with no required word: run on every doc
         for theme in (*codebook.themes, *codebook.subthemes):
             top = theme.parent or theme.id
             sub = theme.id if theme.parent else None
             for exclusion, patterns in ((False, theme.patterns), (True, theme.exclusions)):
                 for pattern in patterns:
-                    self._add(pattern, _Rule(top, sub, pattern, len(self._rules), exclusion, pattern.describe()))
+                    rule = _Rule(top, sub, pattern, len(self._rules), exclusion, pattern.describe())
+                    self._rules[self.nlp.vocab.strings.add(pattern.id)] = rule
+        key = rule_index_key(codebook)
+        cached = read_rule_index(key)
+        if cached is None or not self._use_cached(*cached):
+            self._build()
+            write_rule_index(key, self._phrases, self._token_patterns)
         # the gates as arrays, for finding candidate comments of a whole batch at once
         self._gated = list(self._needed)  # token patterns, in order
         position = {key: i for i, key in enumerate(self._gated)}
@@ -151,26 +153,60 @@ class RuleCoder:
         self._gate_keys = np.fromiter(self._gates, dtype=np.uint64, count=len(self._gates))
         self._gate_pattern = np.array([position[k] for k in self._gates.values()], dtype=np.int64)
 
-    def _add(self, pattern: Pattern, rule: _Rule) -> None:
+    def _reset(self) -> None:
+        self._phrases = PhraseIndex()
+        self._tokens = GatedTokenPatterns(self.nlp.vocab)
+        self._token_patterns: list[TokenPattern] = []  # what the Matcher runs, for the cache
+        self._gates: dict[int, int] = {}  # gate phrase key -> the token pattern it gates
+        self._needed: dict[int, int] = {}  # token pattern -> how many gates must match
+        self._ungated: list[int] = []  # token patterns with no required word: run on every doc
+
+    def _build(self) -> None:
+        """Expand the patterns into the phrase index; the rest go to the Matcher, gated by phrases."""
+        self._reset()
         strings = self.nlp.vocab.strings
-        key = strings.add(pattern.id)
-        self._rules[key] = rule
-        if pattern.phrase is not None:
-            self._phrases.add(key, [[token.lower for token in self.nlp.make_doc(pattern.phrase)]])
-            return
-        tokens = pattern.tokens if pattern.lemmas is None else _lemma_tokens(pattern.lemmas)
-        phrases = _phrase_keys(json.dumps(tokens, sort_keys=True))
-        if phrases is not None:
-            self._phrases.add(key, phrases)
-            return
-        gates = self._tokens.add(pattern.id, list(tokens or ()))
-        for number, words in enumerate(gates):
-            gate_key = strings.add(f"{_GATE}{number}:{pattern.id}")
-            self._phrases.add(gate_key, [[strings.add(word)] for word in sorted(words)])
+        for key, rule in self._rules.items():
+            pattern = rule.pattern
+            if pattern.phrase is not None:
+                self._phrases.add(key, [[token.lower for token in self.nlp.make_doc(pattern.phrase)]])
+                continue
+            tokens = pattern.tokens if pattern.lemmas is None else _lemma_tokens(pattern.lemmas)
+            phrases = _phrase_keys(json.dumps(tokens, sort_keys=True))
+            if phrases is not None:
+                self._phrases.add(key, phrases)
+                continue
+            for gate_key, words in self._add_token_pattern(pattern.id, lemmas_as_lower(tokens or ())):
+                self._phrases.add(gate_key, [[strings.add(word)] for word in sorted(words)])
+
+    def _use_cached(self, phrases: PhraseIndex, token_patterns: list[TokenPattern]) -> bool:
+        """Take a cached phrase index and Matcher patterns if they fit this codebook (else False: build afresh)."""
+        self._reset()
+        ids = {rule.pattern.id for rule in self._rules.values() if rule.pattern.phrase is None}
+        if not {pattern_id for pattern_id, _ in token_patterns} <= ids:
+            return False
+        try:
+            for pattern_id, tokens in token_patterns:
+                self._add_token_pattern(pattern_id, tokens)
+        except (ValueError, TypeError, KeyError):  # spaCy refused a token pattern
+            return False
+        if not phrases.keys() <= {*self._rules, *self._gates}:
+            return False
+        self._phrases = phrases
+        return True
+
+    def _add_token_pattern(self, pattern_id: str, tokens: list[dict[str, Any]]) -> list[tuple[int, frozenset[str]]]:
+        """Give a token pattern (lemmas already as words) to the Matcher; return its gates' phrase keys and words."""
+        strings = self.nlp.vocab.strings
+        key = strings.add(pattern_id)
+        gates = self._tokens.add(pattern_id, tokens)
+        self._token_patterns.append((pattern_id, tokens))
+        keyed = [(strings.add(f"{_GATE}{number}:{pattern_id}"), words) for number, words in enumerate(gates)]
+        for gate_key, _ in keyed:
             self._gates[gate_key] = key
         self._needed[key] = len(gates)
         if not gates:
             self._ungated.append(key)
+        return keyed
 
     def __len__(self) -> int:
         """Return the number of patterns and exclusions the coder matches."""

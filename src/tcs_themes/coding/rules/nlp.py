@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 
 import spacy
+from spacy.lang.en import English
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Token
@@ -95,7 +96,7 @@ def make_nlp() -> Language:
 
 @functools.cache
 def make_tokenizer_nlp() -> Language:
-    """Return ``spacy.blank("en")`` sharing :func:`make_nlp`'s vocabulary: tokens only, no lemmas.
+    """Return a blank English pipeline sharing :func:`make_nlp`'s vocabulary and tokenizer: tokens only, no lemmas.
 
     The rule coder's pipeline (built once per process and cached); its docs can
     be lemmatized later by :func:`make_nlp`'s ``lemmatizer`` component.
@@ -105,7 +106,8 @@ def make_tokenizer_nlp() -> Language:
     >>> make_tokenizer_nlp().pipe_names, make_tokenizer_nlp().vocab is make_nlp().vocab
     ([], True)
     """
-    return spacy.blank("en", vocab=make_nlp().vocab)
+    full = make_nlp()
+    return English(vocab=full.vocab, create_tokenizer=lambda _: full.tokenizer)  # one tokenizer, built once
 
 
 @functools.cache

@@ -12,7 +12,7 @@ checked word by word, so a hash collision can never make a false match.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,10 +73,14 @@ class PhraseIndex:
 
     def __len__(self) -> int:
         """Return the number of distinct phrases."""
+        if self._compiled is not None:
+            return sum(len(phrases.codes) for phrases in self._compiled[1].values())
         return len(self._keys)
 
     def add(self, key: int, phrases: Iterable[Sequence[int]]) -> None:
         """Add phrases (each a sequence of ``LOWER`` hashes, non-empty) under ``key``."""
+        if self._compiled is not None and not self._keys and len(self):
+            raise RuntimeError("a phrase index made by from_arrays cannot take more phrases")
         key = int(key)
         table = self._keys
         for phrase in phrases:
@@ -113,6 +117,61 @@ class PhraseIndex:
             else:
                 return vocabulary, lengths, multiplier
         raise RuntimeError("phrase codes collide under every multiplier")  # practically impossible
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Return the compiled index as named arrays (for ``numpy.savez``; no Python objects)."""
+        if self._compiled is None:
+            self._compiled = self._compile()
+        vocabulary, lengths, multiplier = self._compiled
+        arrays = {"vocabulary": vocabulary.to_numpy(dtype=np.uint64), "multiplier": np.uint64(multiplier)}
+        for length, phrases in lengths.items():
+            arrays |= {f"{length}_words": phrases.words, f"{length}_codes": phrases.codes.to_numpy(dtype=np.uint64),
+                       f"{length}_key_start": phrases.key_start, f"{length}_keys": phrases.keys}  # fmt: skip
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> PhraseIndex:
+        """Rebuild an index from :meth:`to_arrays`, checking every array; it matches, but takes no more phrases.
+
+        Raises
+        ------
+        ValueError
+            If an array is missing or inconsistent with the others (a damaged file).
+        """
+        vocabulary = np.asarray(arrays["vocabulary"])
+        multiplier = int(arrays["multiplier"])
+        if vocabulary.dtype != np.uint64 or vocabulary.ndim != 1 or not (np.diff(vocabulary) > 0).all():
+            raise ValueError("the vocabulary is not sorted unique hashes")
+        if multiplier not in _MULTIPLIERS:
+            raise ValueError("unknown multiplier")
+        lengths = {}
+        for name in arrays:
+            if not name.endswith("_words"):
+                continue
+            length = int(name.removesuffix("_words"))
+            words, codes, key_start, keys = (np.asarray(arrays[f"{length}_{part}"])
+                                             for part in ("words", "codes", "key_start", "keys"))  # fmt: skip
+            count = len(codes)
+            if (
+                words.dtype != np.int64 or words.shape != (count, length) or codes.dtype != np.uint64
+                or key_start.dtype != np.int64 or key_start.shape != (count + 1,) or keys.dtype != np.uint64
+                or (count and (words.min() < 0 or words.max() >= len(vocabulary)))
+                or key_start[0] != 0 or (np.diff(key_start) < 1).any() or key_start[-1] != len(keys)
+                or not np.array_equal(_codes(words, multiplier), codes)
+            ):
+                raise ValueError(f"the phrases of length {length} are inconsistent")
+            lengths[length] = _Length(words=words, codes=pd.Index(codes), key_start=key_start, keys=keys)
+        if any(not phrases.codes.is_unique for phrases in lengths.values()):
+            raise ValueError("two phrases have one code")
+        index = cls()
+        index._compiled = (pd.Index(vocabulary), lengths, multiplier)
+        return index
+
+    def keys(self) -> set[int]:
+        """Return every key phrases were added under."""
+        if self._compiled is None:
+            return {key for keys in self._keys.values() for key in keys}
+        return {key for phrases in self._compiled[1].values() for key in phrases.keys.tolist()}
 
     def __call__(self, tokens: TokenBatch) -> PhraseMatches:
         """Return every phrase match in the batch."""

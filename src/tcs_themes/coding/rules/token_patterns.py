@@ -139,6 +139,15 @@ def _attribute(token: dict[str, Any], name: str) -> str | None:
     return next((key for key in token if key.upper() == name), None)
 
 
+def lemmas_as_lower(tokens: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rewrite the ``LEMMA`` words and word sets of a token pattern as ``LOWER`` sets, as :meth:`GatedTokenPatterns.add` does.
+
+    A rewritten pattern is kept as it is, so the rule coder caches rewritten
+    patterns and adds them again without looking up a lemma.
+    """
+    return [_lemma_as_lower(token) for token in tokens]
+
+
 def _lemma_as_lower(token: dict[str, Any]) -> dict[str, Any]:
     """Rewrite a ``LEMMA`` word or word set as the ``LOWER`` words with that lemma, when it is one."""
     key = _attribute(token, "LEMMA")

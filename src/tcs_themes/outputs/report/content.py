@@ -8,6 +8,7 @@ HTML, the Word document and the workbook show the same numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import ClassVar
 import base64
@@ -32,6 +33,7 @@ from tcs_themes.outputs.published import (
     theme_table,
 )
 from tcs_themes.outputs.report import narrative
+from tcs_themes.outputs.reproducible import generation_date
 from tcs_themes.schema import UNCODED
 
 
@@ -120,6 +122,7 @@ class Report:
     title: str
     subtitle: str
     sections: list[Section]
+    generated: dt.date | None = None  # the generation date, also the Word file's created date
 
 
 def format_table(frame: pd.DataFrame, caption: str, *, percent: tuple[str, ...] = (), name: str = "") -> TableBlock:
@@ -291,6 +294,7 @@ def build_report(
     title: str = "Consultation feedback: thematic analysis",
     detailed_themes: int = 8,
     detailed_strand_themes: int = 5,
+    date: dt.date | str | None = None,
 ) -> Report:
     """Assemble the report's content from the counts, quotes and charts.
 
@@ -306,9 +310,13 @@ def build_report(
         The report's title.
     detailed_themes, detailed_strand_themes : int
         How many themes get a paragraph and quotes, overall and per strand.
+    date : date or str, optional
+        The generation date (``YYYY-MM-DD``); default ``SOURCE_DATE_EPOCH``, else
+        today (:func:`tcs_themes.outputs.reproducible.generation_date`).
     """
     names = dict(register.strands) if register is not None else {}
-    rows = method_rows(coded, codebook, method_info)
+    when = generation_date(date)
+    rows = method_rows(coded, codebook, method_info, generated=when)
     summary = Section("Summary of findings", [Bullets(narrative.summary_points(counts, codebook, names, exercises))], anchor="summary")
     theme_sections, less, never = _theme_sections(counts, codebook, quotes, names, detailed_themes)
     overall_blocks: list[Block] = [
@@ -337,4 +345,5 @@ def build_report(
         sections.append(_exercise_section(exercises, charts))
     sections.append(appendix)
     generated = dict(rows)["Generated"]
-    return Report(title=title, subtitle=f"Codebook: {codebook.name}. Generated {generated} by {dict(rows)['Tool']}.", sections=sections)
+    subtitle = f"Codebook: {codebook.name}. Generated {generated} by {dict(rows)['Tool']}."
+    return Report(title=title, subtitle=subtitle, sections=sections, generated=when)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
 
+from tcs_themes.atomic_write import write_bytes_atomic
 from tcs_themes.outputs.report.content import Report
 
 _TEMPLATES = resources.files("tcs_themes.outputs.report") / "templates"
@@ -21,7 +22,4 @@ def render_html(report: Report) -> str:
 
 def write_html(report: Report, path: str | Path) -> Path:
     """Write the report's HTML to ``path`` (UTF-8) and return the path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_html(report), encoding="utf-8")
-    return target
+    return write_bytes_atomic(path, render_html(report).encode("utf-8"))

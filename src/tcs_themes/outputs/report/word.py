@@ -12,8 +12,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from tcs_themes.errors import InputFileError
 from tcs_themes.outputs.excel import xml_text as _clean
+from tcs_themes.outputs.reproducible import generation_date, save_office_file
 from tcs_themes.outputs.report.content import (
     Block,
     Bullets,
@@ -108,11 +108,9 @@ def render_docx(report: Report) -> DocumentType:
 
 
 def write_docx(report: Report, path: str | Path) -> Path:
-    """Write the report as a ``.docx`` to ``path`` and return the path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        render_docx(report).save(str(target))
-    except OSError as error:
-        raise InputFileError(str(target), f"cannot write the document ({error.strerror}); is it open in Word?") from None
-    return target
+    """Write the report as a ``.docx`` to ``path`` and return the path.
+
+    Its save times and created/modified dates are the report's generation date,
+    so the same report gives the same bytes.
+    """
+    return save_office_file(render_docx(report).save, path, generation_date(report.generated))

@@ -1,0 +1,43 @@
+"""The command line starts without loading the heavy libraries: each command imports what it needs.
+
+Checked on ``sys.modules`` in a fresh interpreter, not by timing (the start-up
+times are measured by ``benchmarks/bench_startup.py``).
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("spacy", "sklearn", "pandas", "pyarrow", "scipy", "skops", "matplotlib", "openpyxl", "docx")
+
+
+def _heavy_modules_after(code: str) -> list[str]:
+    """The heavy libraries loaded once ``code`` has run (printed on stderr: the commands print on stdout)."""
+    script = f"import sys\n{code}\nprint('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = result.stderr.strip().splitlines()[-1].removeprefix("loaded:")
+    return [name for name in loaded.split(",") if name]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import tcs_themes.cli.app",
+        "import tcs_themes.cli",  # every command registered, as --help needs
+        "import tcs_themes, tcs_themes.codebook, tcs_themes.coding",
+    ],
+)
+def test_importing_the_cli_loads_no_heavy_library(code: str) -> None:
+    assert _heavy_modules_after(code) == []
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["code", "--help"], ["run", "--help"]])
+def test_version_and_help_load_no_heavy_library(argv: list[str]) -> None:
+    code = f"sys.argv = ['tcs-themes', *{argv!r}]\nfrom tcs_themes.entry import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
+    assert _heavy_modules_after(code) == []
+
+
+def test_a_command_still_loads_what_it_needs() -> None:
+    """The check above can fail: a command that reads files does load pandas."""
+    assert "pandas" in _heavy_modules_after("import tcs_themes\ntcs_themes.read_table")
