@@ -251,3 +251,17 @@ def test_exercise_reasons_are_redacted(tmp_path: Path) -> None:
     book.save(tmp_path / "4ps.xlsx")
     reasons = load_exercises(tmp_path / "4ps.xlsx").statements["reasons"].iloc[0]
     assert reasons == ["Ask Mr [NAME]", "ring [PHONE]", "More bins"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My name is Priya Raman and I live at 7 Wisteria Lane, OX3 9ZZ.",
+        "I'm Siobhan Kelly; ring 07700 900123 or jo@example.org.\nBest wishes,\nOliver Bennett",
+        "Name: Jo Bloggs, NI QQ 12 34 56 C, Tel.01632 960204 ext. 12",
+    ],
+)
+def test_redacting_twice_changes_nothing(text: str) -> None:
+    once, count = redact(text)
+    assert count > 0
+    assert redact(once) == (once, 0)  # a placeholder is never taken for a name ("My name is [NAME]")

@@ -28,6 +28,7 @@ ADDRESS = "[ADDRESS]"
 NAME = "[NAME]"
 #: Every placeholder redaction writes.
 PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME)
+_PLACEHOLDER_RE = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
 
 # user@host.tld (the tail trimmed in _email), "user [at] host [dot] tld", "user(at)host.org", "user at host dot com".
 _EMAIL_RE = re.compile(
@@ -156,6 +157,9 @@ def _count_sub(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
 def _redact_names(text: str, sender: frozenset[str], *, label: bool = False) -> tuple[str, int]:
     """Replace names; in a label ``_``, ``.`` and ``-`` separate words ("Jo_Bloggs_notes.xlsx", "bloggs-family.org")."""
     spans = name_spans(text.translate(_LABEL_SEPARATORS) if label else text, sender, loose=label)
+    if "[" in text:  # a placeholder already there ("My name is [NAME]") is no name: redacting twice changes nothing
+        held = [match.span() for match in _PLACEHOLDER_RE.finditer(text)]
+        spans = [(a, b) for a, b in spans if not any(a < end and start < b for start, end in held)]
     for start, end in reversed(spans):
         text = text[:start] + NAME + text[end:]
     return text, len(spans)
