@@ -63,6 +63,7 @@ def run_pipeline(
     settings: str | Path | Settings | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    decisions: str | Path | None = None,
 ) -> PipelineResult:
     """Ingest, code and publish a consultation into ``out_dir``.
 
@@ -91,6 +92,9 @@ def run_pipeline(
         Processes coding in parallel.
     progress : callable, optional
         Called with the number of comments in each coded batch.
+    decisions : path, optional
+        A review decisions log (``review apply``): the latest decision on each
+        comment replaces its codes before anything is counted or published.
 
     Returns
     -------
@@ -111,7 +115,7 @@ def run_pipeline(
         "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE),
     }
     coder = coder_for(book, model, method=method)
-    coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress)
+    coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress, decisions=decisions)
     outputs.update({f"coded_{key}" if key in ("csv", "parquet") else key: path for key, path in coding.outputs.items()})
     register = load_register(project.register) if project.register else None
     method_info = {
@@ -120,6 +124,8 @@ def run_pipeline(
         "Model": str(model or f"{DEFAULT_MODEL.name} (bundled)") if method != "rules" else "none (rules only)",
         "Coding method": method,
     }
+    if decisions is not None:
+        method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
     published = publish(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -19,6 +20,14 @@ CodebookOption = Annotated[
 ]
 TextColumnOption = Annotated[
     str | None, typer.Option("--text-column", help="The column holding the comment text (default: detected).")
+]
+DecisionsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--decisions",
+        help="A review decisions log (decisions.parquet from 'review apply'): its latest decision on each comment wins.",
+        dir_okay=False,
+    ),
 ]
 
 
@@ -82,6 +91,7 @@ def train(
             "(e.g. 1.0; 0: no copies). Slower to train, often more accurate (docs/classifier.md).",
         ),
     ] = 0.0,
+    decisions: DecisionsOption = None,
 ) -> None:
     """Train a model on analyst-coded comments and write it with its model card."""
     from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
@@ -99,6 +109,12 @@ def train(
     labels = read_labels(
         coded_files, book, text_column=text_column, theme_columns=theme_column, context_columns=context or ()
     )
+    if decisions is not None:
+        from tcs_themes.review.log import decision_labels, read_log, with_decisions
+
+        decided = decision_labels(read_log(decisions, missing_ok=False), book, context or (), source=str(decisions))
+        labels = with_decisions(labels, decided)
+        stderr.print(f"{len(decided)} comments' codes come from review decisions in {escape(str(decisions))}.", highlight=False)
     stderr.print(f"Training on {len(labels)} coded comments ({labels.n_skipped} rows without codes skipped)...")
     coder, card = train_model(
         labels,
@@ -107,7 +123,7 @@ def train(
         rule_weight=DEFAULT_RULE_WEIGHT if rule_weight is None else rule_weight,
         min_examples=min_examples,
         cv=cv,
-        training_files=[str(p) for p in coded_files],
+        training_files=[str(p) for p in coded_files] + ([str(decisions)] if decisions is not None else []),
     )
     save_model(coder, out, card)
     table = Table(title=f"Model card ({card.cross_validation})")
@@ -138,6 +154,7 @@ def code(
     batch_size: Annotated[int, typer.Option(help="Comments coded at a time (results do not depend on it).")] = 5000,
     workers: Annotated[int, typer.Option(help="Worker processes coding batches in parallel.")] = 1,
     text_column: TextColumnOption = None,
+    decisions: DecisionsOption = None,
 ) -> None:
     """Code comments against the codebook with rules and a trained model; write the coded table."""
     from tcs_themes.coding.decisions import METHODS
@@ -160,6 +177,7 @@ def code(
             workers=workers,
             text_column=text_column,
             progress=lambda n: progress.advance(task, n),
+            decisions=decisions,
         )
     for notice in summary.notices:
         stderr.print(f"[yellow]Note:[/] {notice}", highlight=False, soft_wrap=True)
@@ -170,6 +188,8 @@ def code(
     table.add_column("themes per coded comment", justify="right")
     table.add_row(str(summary.comments), str(summary.coded), str(summary.uncoded), f"{summary.mean_themes:.2f}")
     stdout.print(table)
+    if decisions is not None:
+        stdout.print(f"{summary.reviewed} comments' codes come from review decisions", highlight=False)
     top = Table(title="Most common themes")
     top.add_column("theme")
     top.add_column("comments", justify="right")

@@ -23,6 +23,10 @@ def run_command(
     method: Annotated[str, typer.Option(help="hybrid, rules or model.")] = "hybrid",
     settings: Annotated[Path | None, typer.Option(help="Project settings (default: tcs-themes.yaml of an input folder).")] = None,
     workers: Annotated[int, typer.Option(help="Processes coding in parallel.")] = 1,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(help="A review decisions log (decisions.parquet from 'review apply'): keeps every correction.", dir_okay=False),
+    ] = None,
 ) -> None:
     """Ingest, code, count, export and report: the whole job in one command.
 
@@ -37,7 +41,7 @@ def run_command(
         task = bar.add_task("code", total=None)
         result = run_pipeline(
             inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
-            progress=lambda n: bar.advance(task, n),
+            progress=lambda n: bar.advance(task, n), decisions=decisions,
         )
     for message in [*result.ingested.errors, *result.ingested.warnings]:
         stderr.print(f"[yellow]Note:[/] {message}", highlight=False, soft_wrap=True)
@@ -47,6 +51,8 @@ def run_command(
     summary.add_row("Comments", str(result.coding.comments))
     summary.add_row("Coded", str(result.coding.coded))
     summary.add_row("Uncoded", str(result.coding.uncoded))
+    if decisions is not None:
+        summary.add_row("Coded by review decisions", str(result.coding.reviewed))
     summary.add_row("Themes per coded comment", f"{result.coding.mean_themes:.2f}")
     summary.add_row("Rows logged, not coded", str(len(result.ingested.log)))
     stdout.print(summary)

@@ -52,3 +52,26 @@ def themes_matrix(codes: pd.DataFrame, theme_ids: list[str]) -> np.ndarray:
             if theme in position:
                 matrix[row, position[theme]] = 1
     return matrix
+
+
+#: Who gave a comment its codes (the ``code_source`` column): codes that came with the input,
+#: codes set by an applied review decision, or the machine's.
+CODE_SOURCE_COLUMN = "code_source"
+MACHINE_THEMES_COLUMN = "machine_themes"
+SOURCE_ANALYST, SOURCE_REVIEW, SOURCE_MACHINE = "analyst", "review", "machine"
+CODE_SOURCES = (SOURCE_ANALYST, SOURCE_REVIEW, SOURCE_MACHINE)
+
+
+def with_code_sources(coded: pd.DataFrame) -> pd.DataFrame:
+    """Return ``coded`` with ``code_source`` and ``machine_themes`` columns, adding them when missing.
+
+    Coded tables written before these columns existed hold the machine's codes only: every
+    comment's ``code_source`` is then ``machine`` and its ``machine_themes`` are its ``themes``.
+    Tables that have the columns are returned as they are (a copy).
+    """
+    out = coded.copy()
+    if CODE_SOURCE_COLUMN not in out.columns:
+        out[CODE_SOURCE_COLUMN] = pd.array([SOURCE_MACHINE] * len(out), dtype="string")
+    if MACHINE_THEMES_COLUMN not in out.columns:
+        out[MACHINE_THEMES_COLUMN] = out["themes"].astype("string")
+    return out

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from tcs_themes.coding.coded_table import coded_frame
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
+from tcs_themes.tables import read_table
 
 TEXT_COLUMN = "text"
 OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
@@ -53,6 +56,8 @@ class CodingSummary:
         Ingest errors and warnings for raw inputs (one line each, no comment text).
     errors : list of str
         The ingest errors among ``notices``: input files that could not be read.
+    reviewed : int
+        Comments whose codes come from a review decision (``decisions`` of :func:`code_files`).
     """
 
     comments: int = 0
@@ -63,6 +68,7 @@ class CodingSummary:
     outputs: dict[str, Path] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    reviewed: int = 0
 
     @property
     def mean_themes(self) -> float:
@@ -313,6 +319,30 @@ class CodedWriter:
         self._csv = {}
 
 
+def write_coded_table(coded: pd.DataFrame, out_dir: str | Path, batch_size: int = 50_000) -> CodingSummary:
+    """Write a whole coded table as coded.csv, coded.parquet and uncoded.csv in ``out_dir``; return its summary.
+
+    The files are written in a temporary folder inside ``out_dir`` and then renamed
+    into place, so a failure leaves the earlier outputs as they were (the table may
+    have been read from them).
+    """
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".coded-", dir=target) as temporary:
+        writer = CodedWriter(temporary)
+        summary = CodingSummary(outputs={key: target / path.name for key, path in writer.paths.items()})
+        try:
+            for start in range(0, max(len(coded), 1), batch_size):
+                batch = encode_batch(coded.iloc[start : start + batch_size].reset_index(drop=True))
+                writer.write(batch)
+                summary.add(batch)
+        finally:
+            writer.close()
+        for key, path in writer.paths.items():
+            os.replace(path, summary.outputs[key])
+    return summary
+
+
 _WORKER_CODER: HybridCoder | None = None
 
 
@@ -371,6 +401,7 @@ def code_files(
     text_column: str | None = None,
     ingest_options: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    decisions: str | Path | None = None,
 ) -> CodingSummary:
     """Code comments from files and write coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
 
@@ -393,6 +424,10 @@ def code_files(
         Keyword arguments for :func:`tcs_themes.ingest.ingest` (settings, register...).
     progress : callable, optional
         Called with the number of comments in each batch as it is written.
+    decisions : path, optional
+        A review decisions log (``review apply``): the latest decision on each comment
+        replaces its codes (:func:`tcs_themes.review.log.apply_decisions`), so a re-run
+        keeps every correction.
 
     Returns
     -------
@@ -402,6 +437,8 @@ def code_files(
     ------
     CodingInputError
         If an input table has no text column or cannot be read.
+    InputFileError
+        If ``decisions`` is not a decisions log.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -424,4 +461,20 @@ def code_files(
         empty = {name: pd.Series(dtype="string") for name in (column, *coder.context_columns)}
         writer.write(_code_batch(coder, pd.DataFrame(empty), column))
         writer.close()
+    if decisions is not None:
+        summary = _with_decisions(summary, out_dir, decisions)
     return summary
+
+
+def _with_decisions(summary: CodingSummary, out_dir: str | Path, decisions: str | Path) -> CodingSummary:
+    """Apply a decisions log to the coded outputs just written; return the summary of the corrected table."""
+    from tcs_themes.review.log import apply_decisions, read_log
+
+    result = apply_decisions(read_table(summary.outputs["parquet"]), read_log(decisions, missing_ok=False))
+    corrected = write_coded_table(result.coded, out_dir)
+    corrected.notices, corrected.errors, corrected.reviewed = summary.notices, summary.errors, result.applied
+    if result.not_in_table:
+        corrected.notices.append(
+            f"{decisions}: {result.not_in_table} review decisions are for comments not in these inputs (kept in the log)"
+        )
+    return corrected
