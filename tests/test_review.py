@@ -40,7 +40,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     coded.to_parquet(folder / "coded.parquet", index=False)
     result = runner.invoke(app, ["review", "export", str(folder / "coded.parquet"), "--out", str(folder / "review.xlsx"), "--n", "40"])
     assert result.exit_code == 0, result.output
-    assert "Queued 40 of 1067 comments (active)" in result.output
+    assert "Queued 40 of 1067 comments (active): 40 coded by the machine (" in result.output
     return folder
 
 

@@ -54,9 +54,11 @@ def export_command(
     from tcs_themes.review.export import export_review
 
     result = export_review(coded, out, _codebook(codebook), model=model, n=n, strategy=strategy.value, seed=seed)
-    queued = ", ".join(f"{count} {source}" for source, count in result.queued_by_source.items()) or "none"
+    who = {"machine": "by the machine", "analyst": "by an analyst", "review": "by a review"}
+    queued = ", ".join(f"{count} coded {who.get(source, source)}" for source, count in result.queued_by_source.items())
+    uncoded = f" ({result.uncoded} of them left uncoded)" if result.uncoded else ""
     stdout.print(
-        f"Queued {result.rows} of {result.eligible} comments ({strategy.value}): {escape(queued)}",
+        f"Queued {result.rows} of {result.eligible} comments ({strategy.value}): {escape(queued or 'none')}{uncoded}",
         highlight=False, soft_wrap=True,
     )  # fmt: skip
     stdout.print(f"Review batch {result.batch_id}", highlight=False)

@@ -32,7 +32,18 @@ from tcs_themes.schema import LIST_SEPARATOR, UNCODED, split_list
 from tcs_themes.tables import read_table
 
 LOG_NAME = "decisions.parquet"
-_THEME_SPLIT = re.compile(r"[;,\n]+")
+_THEME_SPLIT = re.compile(r"[;\n]+")
+
+
+def theme_labels(cell: str, resolver: ThemeResolver) -> list[str]:
+    """Split a themes cell into theme labels: on ``;`` (and new lines), and on ``,`` unless the
+    comma is part of a theme's name (``Children, young and older people``)."""
+    labels: list[str] = []
+    for part in (p.strip() for p in _THEME_SPLIT.split(cell)):
+        if not part:
+            continue
+        labels.extend([part] if resolver.get(part) else [p.strip() for p in part.split(",") if p.strip()])
+    return labels
 
 
 @dataclass
@@ -168,7 +179,7 @@ def apply_review(
             hint = "set the decision to change" if not decision else f"'{record.decision}' is not a decision"
             problem(f"{hint}: choose accept, change or reject")
             continue
-        labels = [part.strip() for part in _THEME_SPLIT.split(themes_cell) if part.strip()]
+        labels = theme_labels(themes_cell, resolver)
         resolved = [resolver.get(label) for label in labels]
         unknown = [label for label, theme in zip(labels, resolved, strict=True) if theme is None]
         if unknown:

@@ -35,8 +35,9 @@ class ReviewExport:
     eligible : int
         Comments the strategy could choose from.
     queued_by_source : dict of str to int
-        Queued comments by who coded them (``machine``, ``analyst``, ``review``) and, for the
-        machine's, how many it left uncoded (``machine, uncoded``).
+        Queued comments by who coded them (``machine``, ``analyst``, ``review``).
+    uncoded : int
+        Queued comments the machine left uncoded.
     """
 
     path: Path
@@ -44,6 +45,7 @@ class ReviewExport:
     rows: int
     eligible: int
     queued_by_source: dict[str, int]
+    uncoded: int
 
 
 def export_review(
@@ -113,8 +115,7 @@ def export_review(
     sources = queued[CODE_SOURCE_COLUMN].astype(str)
     counts = sources.value_counts().to_dict()
     machine_uncoded = int(((sources == SOURCE_MACHINE) & (queued["themes"].astype(str) == UNCODED)).sum())
-    if machine_uncoded:
-        counts["machine, uncoded"] = machine_uncoded
     by_machine = coded[CODE_SOURCE_COLUMN] == SOURCE_MACHINE
     eligible = int((~by_machine).sum()) if strategy == "disagree" else int(by_machine.sum())
-    return ReviewExport(Path(out), key.batch_id, len(rows), eligible, {k: int(v) for k, v in sorted(counts.items())})
+    by_source = {k: int(v) for k, v in sorted(counts.items())}
+    return ReviewExport(Path(out), key.batch_id, len(rows), eligible, by_source, machine_uncoded)
