@@ -162,7 +162,10 @@ def test_apply_accounts_for_every_row_and_reports_bad_ones(exported: Path) -> No
 
 def test_reapplying_changes_nothing_and_a_later_decision_supersedes(exported: Path) -> None:
     filled = exported / "once.xlsx"
-    _fill(exported / "review.xlsx", filled, {(10, "decision"): "change", (10, "themes"): "governance", (11, "decision"): "accept"})
+    _fill(
+        exported / "review.xlsx", filled,
+        {(10, "decision"): "change", (10, "themes"): "governance", (11, "decision"): "change", (11, "themes"): "Children, young and older people; clarity"},
+    )  # fmt: skip
     assert _apply(exported, filled, "--reviewer", "JS", "--log", str(exported / "once" / "log.parquet")).exit_code == 0
     log_file = exported / "once" / "log.parquet"
     first = read_log(log_file)
@@ -171,6 +174,7 @@ def test_reapplying_changes_nothing_and_a_later_decision_supersedes(exported: Pa
     assert again.exit_code == 0
     assert re.search(r"Unchanged\s+│\s+40 \(38 without a decision, 2 already", again.stdout)
     assert read_log(log_file).equals(first)
+    assert first["themes_after"].iloc[1] == "young_older_people; clarity"
     assert pd.read_parquet(exported / "out" / "coded.parquet").equals(pd.read_parquet(pd.io.common.BytesIO(table)))
 
     later = exported / "later.xlsx"
