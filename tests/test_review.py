@@ -259,3 +259,14 @@ def test_timestamp_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) ->
     assert timestamp_now() == "1970-01-01T00:00:00Z"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", timestamp_now())
+
+
+def test_refuses_a_table_that_is_not_coded_and_a_bad_n(exported: Path, tmp_path: Path) -> None:
+    comments = ROOT / "data" / "coded" / "comments.parquet"
+    result = runner.invoke(app, ["review", "export", str(comments), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 1 and "not a coded table for this codebook" in result.stderr
+    result = runner.invoke(app, ["review", "export", str(SAMPLE_CODED), "--out", str(tmp_path / "r.xlsx"), "--n", "0"])
+    assert result.exit_code == 1 and "--n must be between 1 and 5000" in result.stderr
+    assert not (tmp_path / "r.xlsx").exists()
+    result = runner.invoke(app, ["review", "apply", str(exported / "review.xlsx"), "--coded", str(comments), "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "comments.parquet: not a coded table" in result.stderr

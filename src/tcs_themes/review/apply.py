@@ -22,14 +22,13 @@ from pathlib import Path
 import pandas as pd
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.coded_table import MACHINE_THEMES_COLUMN, with_code_sources
+from tcs_themes.coding.coded_table import MACHINE_THEMES_COLUMN, read_coded
 from tcs_themes.coding.stream import write_coded_table
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.labels import ThemeResolver
 from tcs_themes.review.log import DECISIONS, LOG_COLUMNS, append_log, apply_decisions, read_log, timestamp_now
 from tcs_themes.review.workbook import REVIEW_SHEET, read_review_workbook, text_hash
 from tcs_themes.schema import LIST_SEPARATOR, UNCODED, split_list
-from tcs_themes.tables import read_table
 
 LOG_NAME = "decisions.parquet"
 _THEME_SPLIT = re.compile(r"[;\n]+")
@@ -139,7 +138,7 @@ def apply_review(
             f"('{codebook.name}', {codebook.fingerprint()[:12]}); apply it with that codebook (--codebook)",
         )
     coded_file = Path(coded_path)
-    coded = with_code_sources(read_table(coded_file))
+    coded = read_coded(coded_file)
     out = Path(out_dir) if out_dir is not None else coded_file.parent
     log_file = Path(log_path) if log_path is not None else out / LOG_NAME
     log = read_log(log_file)

@@ -8,16 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.coded_table import CODE_SOURCE_COLUMN, SOURCE_MACHINE, with_code_sources
+from tcs_themes.coding.coded_table import CODE_SOURCE_COLUMN, SOURCE_MACHINE, read_coded
 from tcs_themes.coding.model.model_io import DEFAULT_MODEL, load_model
-from tcs_themes.errors import InputFileError, UsageError
+from tcs_themes.errors import UsageError
 from tcs_themes.review.queue import STRATEGIES, select_for_review
-from tcs_themes.review.workbook import file_fingerprint, write_review_workbook
-from tcs_themes.schema import UNCODED, score_column
-from tcs_themes.tables import read_table
-
-#: The largest review batch (rows): a workbook an analyst can work through, and a bound on the export.
-MAX_ROWS = 5000
+from tcs_themes.review.workbook import MAX_REVIEW_ROWS, file_fingerprint, write_review_workbook
+from tcs_themes.schema import UNCODED
 
 
 @dataclass
@@ -72,7 +68,7 @@ def export_review(
         The model that coded it (its thresholds rank the comments; its fingerprint is
         recorded); None: the bundled model.
     n : int, default 200
-        Comments to queue (1 to :data:`MAX_ROWS`).
+        Comments to queue (1 to :data:`MAX_REVIEW_ROWS`).
     strategy : str, default "active"
         One of :data:`tcs_themes.review.queue.STRATEGIES`.
     seed : int, default 0
@@ -93,17 +89,10 @@ def export_review(
     """
     if strategy not in STRATEGIES:
         raise UsageError(f"--strategy must be one of {', '.join(STRATEGIES)}, not '{strategy}'")
-    if not 1 <= n <= MAX_ROWS:
-        raise UsageError(f"--n must be between 1 and {MAX_ROWS}, not {n}")
+    if not 1 <= n <= MAX_REVIEW_ROWS:
+        raise UsageError(f"--n must be between 1 and {MAX_REVIEW_ROWS}, not {n}")
     source = Path(coded_path)
-    coded = with_code_sources(read_table(source))
-    missing = [t for t in codebook.ids if score_column(t) not in coded.columns]
-    required = [c for c in ("comment_id", "text", "themes", "n_themes") if c not in coded.columns]
-    if required or missing:
-        what = ", ".join(required) if required else f"score columns for {len(missing)} themes (e.g. {score_column(missing[0])})"
-        raise InputFileError(
-            str(source), f"not a coded table for this codebook (no {what}); give the coded.parquet that 'code' or 'run' wrote"
-        )
+    coded = read_coded(source, codebook.ids)
     model_path = Path(model) if model is not None else DEFAULT_MODEL
     thresholds = np.asarray(load_model(model_path, codebook).model.thresholds_, dtype=np.float64)
     rows = select_for_review(coded, codebook.ids, thresholds, n=n, strategy=strategy, seed=seed)

@@ -65,6 +65,8 @@ REVIEW_COLUMNS = (
 )
 _KEY_FIELDS = ("format", "batch_id", "model_fingerprint", "codebook_fingerprint", "codebook", "strategy", "coded_file", "toolkit")
 _EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
+#: The most rows a Review sheet may have (the largest ``review export --n``).
+MAX_REVIEW_ROWS = 5000
 #: How many not-given themes per comment to show as "nearly given" (those within reach of their threshold).
 NEARLY_GIVEN = 2
 
@@ -371,7 +373,13 @@ def read_review_workbook(path: str | Path) -> ReviewSheet:
         if header != ["comment_id", "text_hash", "proposed", "scores"]:
             raise InputFileError(str(source), f"{refuse} (its Key sheet is damaged)")
         key_rows = pd.DataFrame([row[:4] for row in key_cells[len(_KEY_FIELDS) + 2 :] if row and row[0]], columns=header)
-        grid = list(book[REVIEW_SHEET].iter_rows(values_only=True))
+        grid = []
+        for values in book[REVIEW_SHEET].iter_rows(values_only=True):
+            grid.append(values)
+            if len(grid) > MAX_REVIEW_ROWS + 1:
+                raise InputFileError(
+                    str(source), f"the Review sheet has more than {MAX_REVIEW_ROWS:,} rows; {refuse}", "sheet Review"
+                )
     finally:
         book.close()
     headers = [_text(v) for v in grid[0]] if grid else []
