@@ -20,7 +20,8 @@ being the oracle:
 
 Strategies: ``active`` and ``uncertain`` are :func:`tcs_themes.review.queue.select_for_review`;
 ``confidence`` is the naive order an analyst would sort by (lowest ``confidence`` first);
-``random`` a random sample.
+``random`` a random sample; ``oracle`` is a bound no strategy can reach: it knows the analyst's
+codes and reviews the comments with the most wrong theme decisions first.
 
 Writes the ``review`` section of docs/benchmarks.md. Usage::
 
@@ -58,21 +59,26 @@ from tcs_themes.review.workbook import EDITABLE, REVIEW_COLUMNS, REVIEW_SHEET  #
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGETS = (0.05, 0.10, 0.20, 0.30)
-STRATEGIES = ("active", "uncertain", "confidence", "random")
+STRATEGIES = ("active", "uncertain", "confidence", "random", "oracle")
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def pick(strategy: str, frame: pd.DataFrame, codebook: Codebook, thresholds: np.ndarray, n: int, seed: int) -> np.ndarray:
-    """Rows of ``frame`` (not yet reviewed) to review next under ``strategy``."""
+def pick(
+    strategy: str, frame: pd.DataFrame, codebook: Codebook, thresholds: np.ndarray, n: int, seed: int, truth: np.ndarray
+) -> np.ndarray:
+    """Rows of ``frame`` (not yet reviewed) to review next under ``strategy`` (``truth``: the analyst's codes, for ``oracle``)."""
     if n <= 0:
         return np.zeros(0, dtype=np.int64)
+    open_rows = np.flatnonzero((frame["code_source"] == "machine").to_numpy())
     if strategy == "confidence":
-        open_rows = np.flatnonzero((frame["code_source"] == "machine").to_numpy())
         order = np.argsort(frame["confidence"].to_numpy()[open_rows], kind="stable")
         return open_rows[order[:n]]
+    if strategy == "oracle":
+        errors = (themes_matrix(frame, codebook.ids) != truth).sum(axis=1)[open_rows]
+        return open_rows[np.argsort(-errors, kind="stable")[:n]]
     return select_for_review(frame, codebook.ids, thresholds, n=n, strategy=strategy, seed=seed)
 
 
@@ -98,7 +104,7 @@ def simulate(
                 if budget:
                     wanted = int(round(budget * len(pool))) - int(reviewed.sum())
                     thresholds = np.asarray(coder.model_.thresholds_, dtype=np.float64)
-                    reviewed[pick(strategy, frame, codebook, thresholds, wanted, number)] = True
+                    reviewed[pick(strategy, frame, codebook, thresholds, wanted, number, Y[pool])] = True
                     rows = np.concatenate([train, pool[reviewed]])
                     coder = new_coder().fit([texts[i] for i in rows], Y[rows])
                     codes = coder.code(pool_texts)

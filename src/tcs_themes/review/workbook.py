@@ -136,7 +136,7 @@ def review_rows(queued: pd.DataFrame, codebook: Codebook, thresholds: np.ndarray
     def column(name: str) -> list[object]:
         return queued[name].tolist() if name in queued.columns else [None] * len(queued)
 
-    session = [s if s is not None and s == s else i for s, i in zip(column("session_name"), column("session_id"), strict=True)]
+    session = [i if pd.isna(s) else s for s, i in zip(column("session_name"), column("session_id"), strict=True)]
     return pd.DataFrame(
         {
             "#": np.arange(1, len(queued) + 1),
