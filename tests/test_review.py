@@ -270,3 +270,15 @@ def test_refuses_a_table_that_is_not_coded_and_a_bad_n(exported: Path, tmp_path:
     assert not (tmp_path / "r.xlsx").exists()
     result = runner.invoke(app, ["review", "apply", str(exported / "review.xlsx"), "--coded", str(comments), "--out", str(tmp_path)])
     assert result.exit_code == 1 and "comments.parquet: not a coded table" in result.stderr
+
+
+def test_review_rows_name_the_session_or_its_id() -> None:
+    from tcs_themes.review.workbook import review_rows
+
+    coded = pd.read_parquet(SAMPLE_CODED).head(3).astype({"session_name": "string", "session_id": "string"})
+    coded.loc[0, "session_name"] = pd.NA
+    coded.loc[0, "session_id"] = "S9"
+    coded.loc[1, ["session_name", "session_id"]] = pd.NA
+    coded.loc[2, "session_name"] = "Youth forum"
+    rows = review_rows(coded, load_codebook(), _thresholds())
+    assert rows["session"].iloc[0] == "S9" and pd.isna(rows["session"].iloc[1]) and rows["session"].iloc[2] == "Youth forum"
