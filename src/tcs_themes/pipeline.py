@@ -70,6 +70,7 @@ def run_pipeline(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
     date: dt.date | str | None = None,
+    decisions: str | Path | None = None,
 ) -> PipelineResult:
     """Ingest, code and publish a consultation into ``out_dir``.
 
@@ -104,6 +105,9 @@ def run_pipeline(
     date : date or str, optional
         The generation date (``YYYY-MM-DD``) the outputs carry; default
         ``SOURCE_DATE_EPOCH``, else today (UTC).
+    decisions : path, optional
+        A review decisions log (``review apply``): the latest decision on each
+        comment replaces its codes before anything is counted or published.
 
     Returns
     -------
@@ -127,7 +131,7 @@ def run_pipeline(
         "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE),
     }
     coder = coder_for(book, model, method=method)
-    coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress)
+    coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress, decisions=decisions)
     outputs.update({f"coded_{key}" if key in ("csv", "parquet") else key: path for key, path in coding.outputs.items()})
     register = load_register(project.register) if project.register else None
     method_info = {
@@ -136,6 +140,8 @@ def run_pipeline(
         "Model": str(model or f"{DEFAULT_MODEL.name} (bundled)") if method != "rules" else "none (rules only)",
         "Coding method": method,
     }
+    if decisions is not None:
+        method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 

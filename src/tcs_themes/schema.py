@@ -52,6 +52,8 @@ CODED_COLUMNS: dict[str, str] = {
 UNCODED = "uncoded"
 #: The comments-table column holding an analyst's codes as written (see :mod:`tcs_themes.coding.analyst_codes`).
 ANALYST_CODES = "analyst_codes"
+#: The coded-table columns saying who gave a comment its codes, and what the machine's own codes are.
+CODE_SOURCE_COLUMN, MACHINE_THEMES_COLUMN = "code_source", "machine_themes"
 #: The values of ``code_source``: codes that came with the input (an analyst's), codes set by an
 #: applied review decision, and codes the rules and the model gave.
 CODE_SOURCE_ANALYST, CODE_SOURCE_REVIEW, CODE_SOURCE_MACHINE = "analyst", "review", "machine"

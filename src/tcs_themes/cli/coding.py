@@ -22,6 +22,14 @@ CodebookOption = Annotated[
 TextColumnOption = Annotated[
     str | None, typer.Option("--text-column", help="The column holding the comment text (default: detected).")
 ]
+DecisionsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--decisions",
+        help="A review decisions log (decisions.parquet from 'review apply'): its latest decision on each comment wins.",
+        dir_okay=False,
+    ),
+]
 
 
 
@@ -110,6 +118,7 @@ def train(
             "rows coded only with them are skipped.",
         ),
     ] = False,
+    decisions: DecisionsOption = None,
 ) -> None:
     """Train a model on analyst-coded comments and write it with its model card.
 
@@ -135,6 +144,12 @@ def train(
         context_columns=context or (),
         ignore_unknown_themes=ignore_unknown_themes,
     )
+    if decisions is not None:
+        from tcs_themes.review.log import decision_labels, read_log, with_decisions
+
+        decided = decision_labels(read_log(decisions, missing_ok=False), book, context or (), source=str(decisions))
+        labels = with_decisions(labels, decided)
+        stderr.print(f"{len(decided)} comments' codes come from review decisions in {escape(str(decisions))}.", highlight=False)
     _warn(labels.warnings)
     stderr.print(f"Training on {len(labels)} coded comments ({_skipped(labels.skipped)})...", highlight=False, soft_wrap=True)
     coder, card = train_model(
@@ -144,7 +159,7 @@ def train(
         rule_weight=DEFAULT_RULE_WEIGHT if rule_weight is None else rule_weight,
         min_examples=min_examples,
         cv=cv,
-        training_files=[str(p) for p in coded_files],
+        training_files=[str(p) for p in coded_files] + ([str(decisions)] if decisions is not None else []),
     )
     save_model(coder, out, card)
     table = Table(title=f"Model card ({card.cross_validation})")
@@ -175,6 +190,7 @@ def code(
     batch_size: Annotated[int, typer.Option(help="Comments coded at a time (results do not depend on it).")] = 5000,
     workers: Annotated[int, typer.Option(help="Worker processes coding batches in parallel.")] = 1,
     text_column: TextColumnOption = None,
+    decisions: DecisionsOption = None,
 ) -> None:
     """Code comments against the codebook with rules and a trained model; write the coded table."""
     from tcs_themes.coding.decisions import METHODS
@@ -198,6 +214,7 @@ def code(
             workers=workers,
             text_column=text_column,
             progress=lambda n: progress.advance(task, n),
+            decisions=decisions,
         )
     for notice in summary.notices:
         stderr.print(f"[yellow]Note:[/] {escape(notice)}", highlight=False, soft_wrap=True)
@@ -215,6 +232,8 @@ def code(
         str(summary.code_sources.get(CODE_SOURCE_ANALYST, 0)),
     )
     stdout.print(table)
+    if decisions is not None:
+        stdout.print(f"{summary.reviewed} comments' codes come from review decisions", highlight=False)
     top = Table(title="Most common themes")
     top.add_column("theme")
     top.add_column("comments", justify="right")

@@ -25,6 +25,10 @@ def run_command(
     settings: Annotated[Path | None, typer.Option(help="Project settings (default: tcs-themes.yaml of an input folder).")] = None,
     workers: Annotated[int, typer.Option(help="Processes coding in parallel.")] = 1,
     date: DateOpt = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(help="A review decisions log (decisions.parquet from 'review apply'): keeps every correction.", dir_okay=False),
+    ] = None,
 ) -> None:
     """Ingest, code, count, export and report: the whole job in one command.
 
@@ -43,7 +47,7 @@ def run_command(
         task = bar.add_task("code", total=None)
         result = run_pipeline(
             inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
-            progress=lambda n: bar.advance(task, n), date=date,
+            progress=lambda n: bar.advance(task, n), date=date, decisions=decisions,
         )
     for message in [*result.ingested.errors, *result.ingested.warnings, *result.coding.notices]:
         stderr.print(f"[yellow]Note:[/] {escape(message)}", highlight=False, soft_wrap=True)
@@ -53,6 +57,8 @@ def run_command(
     summary.add_row("Comments", str(result.coding.comments))
     summary.add_row("Coded", str(result.coding.coded))
     summary.add_row("Uncoded", str(result.coding.uncoded))
+    if decisions is not None:
+        summary.add_row("Coded by review decisions", str(result.coding.reviewed))
     summary.add_row("Themes per coded comment", f"{result.coding.mean_themes:.2f}")
     sources = {source: result.coding.code_sources.get(source, 0) for source in CODE_SOURCES}
     for heading, n in code_source_rows(sources):

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import codecs
 import gc
-import os
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +34,7 @@ from tcs_themes.coding.coded_table import INPUT_PREFIX
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
+from tcs_themes.tables import read_table
 
 TEXT_COLUMN = "text"
 OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
@@ -62,6 +63,8 @@ class CodingSummary:
         The errors among ``notices``: input files that could not be read, analyst codes not in the codebook.
     problems : list of CodeProblem
         The analyst codes not in the codebook, one per label (their comments keep the machine's codes).
+    reviewed : int
+        Comments whose codes come from a review decision (``decisions`` of :func:`code_files`).
     """
 
     comments: int = 0
@@ -74,6 +77,7 @@ class CodingSummary:
     notices: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     problems: list[CodeProblem] = field(default_factory=list)
+    reviewed: int = 0
 
     @property
     def mean_themes(self) -> float:
@@ -397,6 +401,27 @@ class CodedWriter:
         self._csv = {}
 
 
+def write_coded_table(coded: pd.DataFrame, out_dir: str | Path, batch_size: int = 50_000) -> CodingSummary:
+    """Write a whole coded table as coded.csv, coded.parquet and uncoded.csv in ``out_dir``; return its summary.
+
+    Like every output they are written to temporary names and renamed into place
+    only when all is written, so a failure leaves the earlier outputs as they were
+    (the table may have been read from them).
+    """
+    writer = CodedWriter(out_dir)
+    summary = CodingSummary(outputs=dict(writer.paths))
+    try:
+        for start in range(0, max(len(coded), 1), batch_size):
+            batch = encode_batch(coded.iloc[start : start + batch_size].reset_index(drop=True))
+            writer.write(batch)
+            summary.add(batch)
+    except BaseException:
+        writer.discard()
+        raise
+    writer.close()
+    return summary
+
+
 _WORKER_CODER: HybridCoder | None = None
 
 
@@ -455,6 +480,7 @@ def code_files(
     text_column: str | None = None,
     ingest_options: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    decisions: str | Path | None = None,
 ) -> CodingSummary:
     """Code comments from files and write coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
 
@@ -483,6 +509,10 @@ def code_files(
         Keyword arguments for :func:`tcs_themes.ingest.ingest` (settings, register...).
     progress : callable, optional
         Called with the number of comments in each batch as it is written.
+    decisions : path, optional
+        A review decisions log (``review apply``): the latest decision on each comment
+        replaces its codes (:func:`tcs_themes.review.log.apply_decisions`), so a re-run
+        keeps every correction.
 
     Returns
     -------
@@ -492,6 +522,8 @@ def code_files(
     ------
     CodingInputError
         If an input table has no text column or cannot be read.
+    InputFileError
+        If ``decisions`` is not a decisions log.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -517,4 +549,20 @@ def code_files(
     messages = problem_messages(summary.problems)
     summary.notices.extend(messages)
     summary.errors.extend(messages)
+    if decisions is not None:
+        summary = _with_decisions(summary, out_dir, decisions)
     return summary
+
+
+def _with_decisions(summary: CodingSummary, out_dir: str | Path, decisions: str | Path) -> CodingSummary:
+    """Apply a decisions log to the coded outputs just written; return the summary of the corrected table."""
+    from tcs_themes.review.log import apply_decisions, read_log
+
+    result = apply_decisions(read_table(summary.outputs["parquet"]), read_log(decisions, missing_ok=False))
+    corrected = write_coded_table(result.coded, out_dir)
+    corrected.notices, corrected.errors, corrected.reviewed = summary.notices, summary.errors, result.applied
+    if result.not_in_table:
+        corrected.notices.append(
+            f"{decisions}: {result.not_in_table} review decisions are for comments not in these inputs (kept in the log)"
+        )
+    return corrected
