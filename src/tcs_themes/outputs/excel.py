@@ -1,9 +1,9 @@
 """Safe, tidy Excel tables with openpyxl: the building blocks of the theme-count workbook.
 
-:func:`safe_text` neutralises text a spreadsheet would run as a formula (OWASP's
-advice for CSV/formula injection: a leading ``=``, ``+``, ``-``, ``@``, tab or
-carriage return gets an apostrophe in front) and drops characters XML cannot
-hold. :func:`add_table` writes a DataFrame as a real Excel table (filters,
+:func:`safe_text` neutralises text a spreadsheet would run as a formula (the
+rule every CSV follows too, :func:`tcs_themes.formulas.defuse`: a leading ``=``,
+``+``, ``-``, ``@``, tab or carriage return gets an apostrophe in front) and drops
+characters XML cannot hold. :func:`add_table` writes a DataFrame as a real Excel table (filters,
 banded rows) with number formats and column widths.
 """
 
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from tcs_themes.formulas import defuse
 INTEGER = "#,##0"
 PERCENT = "0.0%"
 DECIMAL = "0.00"
@@ -38,8 +38,7 @@ def xml_text(value: str) -> str:
 
 def safe_text(value: str) -> str:
     """Return ``value`` safe to put in a cell: never a formula, no XML-illegal characters."""
-    text = xml_text(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return defuse(xml_text(value))
 
 
 def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
