@@ -100,3 +100,36 @@ class LabelsError(InputFileError):
 
 class CodingInputError(InputFileError):
     """An input to ``code`` or ``evaluate`` has no text column or cannot be aligned with another file."""
+
+
+class OutputError(TcsError, OSError):
+    """An output file or folder cannot be written (read-only, not a folder, no space...).
+
+    Parameters
+    ----------
+    path : str
+        The file or folder that cannot be written.
+    problem : str
+        What is wrong and what to do, as a short sentence.
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class NoCommentsError(TcsError):
+    """The inputs gave no comment to code: every file failed, or none held a comment.
+
+    Parameters
+    ----------
+    message : str
+        The one-line summary.
+    problems : list of str
+        The per-file errors (one line each, no comment text), to show before the summary.
+    """
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(message)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from tcs_themes.errors import InputFileError
 from tcs_themes.formulas import defuse_frame, restore_frame
+from tcs_themes.output_folder import writable_folder
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX
 
 TABLE_SUFFIXES = (".parquet", ".csv")
@@ -39,7 +40,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     suffix = target.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise InputFileError(str(target), "the output must end in .parquet or .csv")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(target.parent)
     if suffix == ".parquet":
         frame.to_parquet(target, index=False)
     else:

@@ -19,6 +19,7 @@ from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.ingest.labels import CodedLabels, read_labels
 from tcs_themes.errors import CodingInputError
 from tcs_themes.formulas import defuse_frame
+from tcs_themes.output_folder import writable_folder
 from tcs_themes.schema import UNCODED
 from tcs_themes.tables import TABLE_SUFFIXES, write_table
 
@@ -136,7 +137,7 @@ def write_evaluation(evaluation: Evaluation, path: str | Path) -> list[Path]:
         The files written.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(target.parent)
     tables = evaluation.tables()
     if target.suffix.lower() == ".xlsx":
         with pd.ExcelWriter(target, engine="openpyxl") as writer:

@@ -9,8 +9,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tcs_themes.cli.app import app, clean_errors
+from tcs_themes.cli.app import app, clean_errors, print_problems
 from tcs_themes.console import stderr, stdout
+from tcs_themes.errors import NoCommentsError
 
 
 @app.command("run")
@@ -33,14 +34,17 @@ def run_command(
     from tcs_themes.pipeline import run_pipeline
 
     columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task("code", total=None)
-        result = run_pipeline(
-            inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
-            progress=lambda n: bar.advance(task, n),
-        )
-    for message in [*result.ingested.errors, *result.ingested.warnings]:
-        stderr.print(f"[yellow]Note:[/] {message}", highlight=False, soft_wrap=True)
+    try:
+        with Progress(*columns, console=stderr, transient=True) as bar:
+            task = bar.add_task("code", total=None)
+            result = run_pipeline(
+                inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
+                progress=lambda n: bar.advance(task, n),
+            )
+    except NoCommentsError as error:
+        print_problems(errors=error.problems)  # each file's error, then the one-line summary (clean_errors)
+        raise
+    print_problems(errors=result.ingested.errors, warnings=result.ingested.warnings)
     files = result.ingested.files
     summary = Table(title="tcs-themes run", show_header=False)
     summary.add_row("Files read", f"{len(files)} ({int(files['error'].notna().sum())} failed)")

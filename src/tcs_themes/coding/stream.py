@@ -30,6 +30,7 @@ from tcs_themes.coding.coded_table import coded_frame
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
 from tcs_themes.formulas import defuse_arrow, restore_frame
+from tcs_themes.output_folder import writable_folder
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
 
 TEXT_COLUMN = "text"
@@ -280,7 +281,7 @@ class CodedWriter:
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        writable_folder(self.out_dir)
         self.paths = {key: self.out_dir / name for key, name in OUTPUT_NAMES.items()}
         for path in self.paths.values():
             path.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tcs_themes import __version__
@@ -27,6 +28,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
+from tcs_themes.output_folder import writable_folder
 from tcs_themes.outputs.charts import strand_title
 from tcs_themes.outputs.excel import DATE, DECIMAL, INTEGER, PERCENT, add_table, safe_sheet_name, safe_text
 from tcs_themes.outputs.published import (
@@ -38,6 +40,7 @@ from tcs_themes.outputs.published import (
     strand_table,
     theme_table,
 )
+from tcs_themes.outputs.report.narrative import nothing_coded
 from tcs_themes.schema import UNCODED, split_list
 
 TOP_IN_CHARTS = 10
@@ -97,6 +100,10 @@ def _summary_sheet(book: Workbook, counts: ThemeCounts, title: str) -> None:
     add_table(sheet, strands, "Strands", top=strands_top, left=12, formats={h: INTEGER for h in strands.columns[2:]}, freeze=False)
     anchor = f"L{strands_top + len(strands) + 3}"
     _bar_chart(sheet, title, first, _top_rows(counts.overall), label_col=2, value_col=3, anchor=anchor)
+    nothing = nothing_coded(counts)
+    if nothing is not None:
+        sheet[anchor] = safe_text(nothing)
+        sheet[anchor].font = Font(bold=True)
 
 
 def _strand_sheets(book: Workbook, counts: ThemeCounts, strand_names: dict[str, str]) -> None:
@@ -272,7 +279,7 @@ def write_workbook(
         _exercise_sheets(book, exercises)
     book.properties.title = safe_text(f"Theme counts: {codebook.name}")
     book.properties.creator = f"tcs-themes {__version__}"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(target.parent)
     try:
         book.save(target)
     except OSError as error:

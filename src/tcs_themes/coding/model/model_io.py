@@ -27,6 +27,7 @@ from tcs_themes.coding.model.embeddings import sentence_encoder
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model.model_card import ModelCard, write_card
 from tcs_themes.errors import MissingExtraError, ModelError
+from tcs_themes.output_folder import writable_folder
 
 MODEL_FORMAT = "tcs-themes-model/1"
 MODEL_SUFFIX = ".skops"
@@ -79,7 +80,7 @@ def save_model(coder: HybridCoder, path: str | Path, card: ModelCard | None = No
         "rule_weight": float(coder.rule_weight),
         "explain_top": int(coder.explain_top),
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(target.parent)
     sio.dump(bundle, target, compression=zipfile.ZIP_DEFLATED)
     if card is not None:
         write_card(card, target)

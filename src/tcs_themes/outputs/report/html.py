@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
 
+from tcs_themes.output_folder import writable_folder
 from tcs_themes.outputs.report.content import Report
 
 _TEMPLATES = resources.files("tcs_themes.outputs.report") / "templates"
@@ -22,6 +23,6 @@ def render_html(report: Report) -> str:
 def write_html(report: Report, path: str | Path) -> Path:
     """Write the report's HTML to ``path`` (UTF-8) and return the path."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(target.parent)
     target.write_text(render_html(report), encoding="utf-8")
     return target

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from tcs_themes.errors import InputFileError
+from tcs_themes.output_folder import writable_folder
 from tcs_themes.outputs.excel import xml_text as _clean
 from tcs_themes.outputs.report.content import (
     Block,
@@ -110,7 +111,7 @@ def render_docx(report: Report) -> DocumentType:
 def write_docx(report: Report, path: str | Path) -> Path:
     """Write the report as a ``.docx`` to ``path`` and return the path."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(target.parent)
     try:
         render_docx(report).save(str(target))
     except OSError as error:
