@@ -33,7 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.analysis.counts import group_labels, natural_key
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.schema import UNCODED, score_column, split_list
+from tcs_themes.schema import SCORE_PREFIX, UNCODED, score_column, split_list
 
 #: The markers redaction puts in place of personal details.
 REDACTION_MARKER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NAME)\]")
@@ -53,6 +53,8 @@ QUOTE_COLUMNS = [
     "session_name", "strand", "source_kind", "location", "relevance",
 ]  # fmt: skip
 
+#: The columns quote selection reads (besides the per-theme scores).
+_CANDIDATE_COLUMNS = {*QUOTE_COLUMNS, "themes", "sources", "primary_theme", "confidence", "session_id", "message_id"}
 _MMR_LAMBDA = 0.7
 _NEAR_DUPLICATE = 0.8
 
@@ -141,7 +143,8 @@ def _candidates(coded: pd.DataFrame, min_words: int, max_words: int) -> pd.DataF
     keep = words.between(min_words, max_words).to_numpy().copy()
     texts, counts = coded["text"].to_numpy()[keep], redactions.to_numpy()[keep]
     keep[keep] = [is_publishable(t, r) for t, r in zip(texts, counts, strict=True)]
-    out = coded[keep].copy()
+    needed = [c for c in coded.columns if c in _CANDIDATE_COLUMNS or str(c).startswith(SCORE_PREFIX)]
+    out = coded.loc[keep, needed]  # only what choosing and showing a quote reads: a fraction of the table
     out["words"] = words[keep]
     return out
 
