@@ -55,12 +55,17 @@ def test_all_inputs_bad_prints_each_error_then_stops_with_exit_1(tmp_path: Path)
     assert not (out / "coded.csv").exists()
 
 
+def _run_on(factory: pytest.TempPathFactory, name: str, text: str) -> tuple[object, Path, Path]:
+    """Write ``text`` as ``name`` and run the main job on it (rules only); return (result, input, output folder)."""
+    source = factory.mktemp("in") / name
+    source.write_text(text, encoding="utf-8")
+    out = factory.mktemp("out")
+    return runner.invoke(app, ["run", str(source), "--out", str(out), "--method", "rules"]), source, out
+
+
 @pytest.fixture(scope="module")
 def nothing_coded(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
-    folder = tmp_path_factory.mktemp("nonsense")
-    (folder / "nonsense.csv").write_text(NONSENSE, encoding="utf-8")
-    out = tmp_path_factory.mktemp("out")
-    result = runner.invoke(app, ["run", str(folder / "nonsense.csv"), "--out", str(out), "--method", "rules"])
+    result, _, out = _run_on(tmp_path_factory, "nonsense.csv", NONSENSE)
     return result, out
 
 
@@ -97,18 +102,17 @@ def test_a_bad_file_among_good_ones_is_an_error_like_ingest_says(tmp_path: Path)
     assert (out / "report.html").is_file()
     ingest = runner.invoke(app, ["ingest", str(bad), "--out", str(tmp_path / "x.csv")])
     wording = next(line for line in ingest.stderr.splitlines() if bad.name in line)
-    assert wording.split(":")[0] == "Error" and wording in result.stderr  # the same line in both commands
+    assert wording.split(":")[0] == "Error" and wording in result.stderr  # the same line in every command
+    code = runner.invoke(app, ["code", str(folder / "good.csv"), str(bad), "--out", str(tmp_path / "c"), "--method", "rules"])
+    assert code.exit_code == 1 and wording in code.stderr and "Note:" not in code.stderr
 
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A good comments CSV and the coded table run made from it."""
-    folder = tmp_path_factory.mktemp("good")
-    (folder / "good.csv").write_text(GOOD, encoding="utf-8")
-    out = tmp_path_factory.mktemp("coded")
-    result = runner.invoke(app, ["run", str(folder / "good.csv"), "--out", str(out), "--method", "rules"])
+    result, source, out = _run_on(tmp_path_factory, "good.csv", GOOD)
     assert result.exit_code == 0, result.output
-    return folder / "good.csv", out / "coded.parquet"
+    return source, out / "coded.parquet"
 
 
 def _commands(source: Path, coded: Path, target: Path) -> dict[str, list[str]]:
