@@ -283,6 +283,7 @@ def write_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise InputFileError(str(target), "the workbook must end in .xlsx")
+    writable_folder(target.parent)  # before any sheet streams rows to a temporary file
     counts = counts if counts is not None else count_all(coded, codebook, register)
     quotes = quotes if quotes is not None else quotes_by_scope(coded, codebook)
     strand_names = dict(register.strands) if register is not None else {}
@@ -300,7 +301,6 @@ def write_workbook(
         _exercise_sheets(book, exercises)
     book.properties.title = safe_text(f"Theme counts: {codebook.name}")
     book.properties.creator = f"tcs-themes {__version__}"
-    writable_folder(target.parent)
     try:
         book.save(target)
     except OSError as error:
