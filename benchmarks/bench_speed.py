@@ -1,4 +1,4 @@
-"""Speed of ``tcs-themes code`` on 1,000,000 comments, and of training on 20,000 coded comments.
+"""Speed of ``tcs-themes run`` and ``tcs-themes code`` on up to 1,000,000 comments, and of training.
 
 Builds 1,000,000 comments of about 35 words by recombining sentences of the
 sample consultation and of the pxtextmining patient comments (in a temporary
@@ -11,9 +11,15 @@ folder outside the repository), then in the same run:
    cross-validation) on 20,000 coded comments made from the sample's coded
    comments.
 
+First (``--run-comments``, default 100,000 and 1,000,000) it times the main job,
+``tcs-themes run``, end to end on that many comments written as CSV session
+notes, with the peak memory of its process tree, and writes the ``speed-run``
+section of docs/benchmarks.md after each size (``--run-only`` stops there).
+
 Writes the ``speed`` section of docs/benchmarks.md. Usage::
 
     python benchmarks/bench_speed.py [--comments 1000000] [--workers 2] [--datasets ../shared/datasets]
+    python benchmarks/bench_speed.py --run-only --run-comments 100000 1000000
 """
 
 from __future__ import annotations
@@ -106,17 +112,13 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_code(path: Path, out: Path, workers: int, batch_size: int) -> tuple[float, float, float, float, str]:
-    """Run ``tcs-themes code`` as a child.
+def run_child(command: list[str]) -> tuple[float, float, float, float, str]:
+    """Run ``command`` as a child process, sampling the memory of its whole process tree every 0.2 s.
 
     Returns (seconds, CPU seconds, peak tree PSS in GB, peak tree RSS in GB, stdout). PSS
     (proportional set size) shares the pages the forked workers share with
     their parent among them; the RSS sum counts those pages once per process.
     """
-    command = [
-        sys.executable, "-m", "tcs_themes", "code", str(path), "--out", str(out),
-        "--workers", str(workers), "--batch-size", str(batch_size),
-    ]
     started, cpu = time.perf_counter(), _children_cpu()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak_pss = peak_rss = 0
@@ -141,8 +143,90 @@ def run_code(path: Path, out: Path, workers: int, batch_size: int) -> tuple[floa
     done.set()
     sampler.join()
     if child.returncode:
-        raise SystemExit(f"tcs-themes code failed with exit code {child.returncode}")
+        raise SystemExit(f"{' '.join(command[2:4])} failed with exit code {child.returncode}")
     return seconds, _children_cpu() - cpu, peak_pss / 1e9, peak_rss / 1e9, output
+
+
+def run_code(path: Path, out: Path, workers: int, batch_size: int) -> tuple[float, float, float, float, str]:
+    """Run ``tcs-themes code`` as a child (see :func:`run_child`)."""
+    return run_child([
+        sys.executable, "-m", "tcs_themes", "code", str(path), "--out", str(out),
+        "--workers", str(workers), "--batch-size", str(batch_size),
+    ])  # fmt: skip
+
+
+def build_raw_inputs(n: int, folder: Path, datasets: Path, per_file: int = 100_000, seed: int = 0) -> float:
+    """Write ``n`` comments as session-notes CSV files of ``per_file`` rows in ``folder``; return the mean words.
+
+    Columns Session, Strand, Question, Comment: 500 comments per session, five
+    strands, six questions, texts as :func:`build_comments` makes them.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder.parent / "texts.parquet"
+    mean_words = build_comments(n, source, datasets, seed=seed)
+    texts = pq.ParquetFile(source)
+    start = 0
+    for number, batch in enumerate(texts.iter_batches(batch_size=per_file, columns=["text"])):
+        comment = batch.column("text").to_pylist()
+        index = range(start, start + len(comment))
+        pd.DataFrame({
+            "Session": [f"Session {i // 500:04d}" for i in index],
+            "Strand": [f"Strand {i // 500 % 5 + 1}" for i in index],
+            "Question": [f"Question {i % 6 + 1}?" for i in index],
+            "Comment": comment,
+        }).to_csv(folder / f"notes-{number:03d}.csv", index=False)  # fmt: skip
+        start += len(comment)
+    source.unlink()
+    return mean_words
+
+
+def run_main_job(n: int, tmp: Path, datasets: Path, workers: int) -> dict[str, object]:
+    """Time ``tcs-themes run`` end to end on ``n`` comments in CSV session notes; return the figures."""
+    inputs, out = tmp / f"raw-{n}" / "notes", tmp / f"run-{n}"
+    mean_words = build_raw_inputs(n, inputs, datasets)
+    seconds, cpu, pss, rss, _ = run_child([
+        sys.executable, "-m", "tcs_themes", "run", str(inputs), "--out", str(out), "--workers", str(workers),
+    ])  # fmt: skip
+    rows = pq.ParquetFile(out / "coded.parquet").metadata.num_rows
+    logged = len(pd.read_csv(out / "ingest-log.csv"))  # the same text twice in one session is logged once
+    assert rows + logged == n, f"{rows} comments coded and {logged} logged of {n}"
+    sizes = {name: (out / name).stat().st_size / 1e6 for name in ("coded.csv", "theme-counts.xlsx", "report.html", "report.docx")}
+    return {"comments": n, "coded": rows, "words": mean_words, "seconds": seconds, "cpu": cpu, "pss": pss, "rss": rss, "sizes": sizes}
+
+
+def run_section(results: list[dict[str, object]], workers: int, load: float) -> str:
+    """The ``speed-run`` section of docs/benchmarks.md: ``tcs-themes run`` end to end."""
+    lines = [
+        "## The main job end to end (`benchmarks/bench_speed.py --run-only`)",
+        "",
+        "`tcs-themes run NOTES --out DIR --workers "
+        f"{workers}` (default model, hybrid method) on session notes: CSV files of 100,000 rows (Session, "
+        "Strand, Question, Comment; 500 comments per session, five strands, six questions), comments made as for "
+        "the coding speed below. Run as a child process: ingest, redaction, coding, coded.csv/.parquet, counts, "
+        "quotes, charts, the workbook (its per-comment sheet streamed, write-only) and the report. Memory is the "
+        "peak PSS of the whole process tree, sampled every 0.2 s (RSS summed beside it). The 1-minute load "
+        f"average at the end was {load:.1f} on 2 cores shared with other work, so wall times are upper bounds; "
+        "CPU times are given beside them.",
+        "",
+        "| comments | coded (rest logged as duplicates) | words per comment | wall time | CPU time | comments per second (wall) | peak memory (PSS) "
+        "| peak memory (RSS summed) | coded.csv | theme-counts.xlsx | report.html | report.docx |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        sizes = r["sizes"]
+        lines.append(
+            f"| {r['comments']:,} | {r['coded']:,} | {r['words']:.1f} | {r['seconds']:.0f} s | {r['cpu']:.0f} s "
+            f"| {r['comments'] / r['seconds']:,.0f} | {r['pss']:.2f} GB | {r['rss']:.2f} GB "
+            f"| {sizes['coded.csv']:.0f} MB | {sizes['theme-counts.xlsx']:.0f} MB "
+            f"| {sizes['report.html']:.1f} MB | {sizes['report.docx']:.1f} MB |"
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        growth = (last["pss"] / first["pss"]) / (last["comments"] / first["comments"])
+        lines += ["", f"From {first['comments']:,} to {last['comments']:,} comments peak memory grew "
+                  f"{last['pss'] / first['pss']:.1f}-fold for {last['comments'] / first['comments']:.0f} times the "
+                  f"comments ({growth:.2f} of proportional) and the wall time {last['seconds'] / first['seconds']:.1f}-fold."]
+    return "\n".join(lines)
 
 
 def time_training(n: int, with_card_cv: bool, seed: int = 0) -> tuple[float, float | None]:
@@ -189,7 +273,21 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--train-comments", type=int, default=20_000)
     parser.add_argument("--with-card-cv", action="store_true", help="also time training with the card's 5-fold CV")
+    parser.add_argument("--run-comments", type=int, nargs="*", default=[100_000, 1_000_000],
+                        help="sizes to time `tcs-themes run` end to end on (section speed-run)")
+    parser.add_argument("--run-only", action="store_true", help="only time `tcs-themes run` (skip the code and training timings)")
     args = parser.parse_args()
+    if args.run_comments:
+        results = []
+        with tempfile.TemporaryDirectory(prefix="tcs-run-") as tmp:
+            for n in args.run_comments:
+                results.append(run_main_job(n, Path(tmp), args.datasets, args.workers))
+                r = results[-1]
+                print(f"run on {n:,}: {r['seconds']:.0f} s ({r['cpu']:.0f} s CPU), peak {r['pss']:.2f} GB PSS "
+                      f"({r['rss']:.2f} GB RSS summed)", flush=True)
+                write_section("speed-run", run_section(results, args.workers, os.getloadavg()[0]))
+    if args.run_only:
+        return
     with tempfile.TemporaryDirectory(prefix="tcs-speed-") as tmp:
         source = Path(tmp) / "comments.parquet"
         mean_words = build_comments(args.comments, source, args.datasets)

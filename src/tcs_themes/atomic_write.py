@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -74,3 +75,26 @@ def write_bytes_atomic(target: str | Path, data: bytes, error: type[InputFileErr
     with atomic_path(target, error=error) as temporary:
         temporary.write_bytes(data)
     return Path(target)
+
+
+def writable_folder(path: str | Path) -> Path:
+    """Create the folder ``path`` if needed, check a file can be written in it, and return it.
+
+    For writers that stream many files (a run, the coded tables, a workbook's
+    sheets), so a read-only or impossible folder is one error before any work.
+
+    Raises
+    ------
+    OutputFileError
+        If the folder cannot be created or written to (read-only, a file of that
+        name exists, no permission, no space); the message names the folder.
+    """
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise OutputFileError(str(folder), f"cannot write in this folder ({reason}); choose a folder you can write to") from None
+    return folder

@@ -112,3 +112,19 @@ class ProjectFileError(InputFileError):
 
 class OutputFileError(InputFileError):
     """An output file or its folder cannot be written (read-only, missing drive, disk full); nothing half-written is left."""
+
+
+class NoCommentsError(TcsError):
+    """The inputs gave no comment to code: every file failed, or none held a comment.
+
+    Parameters
+    ----------
+    message : str
+        The one-line summary.
+    problems : list of str
+        The per-file errors (one line each, no comment text), to show before the summary.
+    """
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(message)

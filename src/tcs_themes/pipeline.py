@@ -16,12 +16,14 @@ from tcs_themes.codebook import Codebook, load_codebook
 from tcs_themes.coding.model.model_io import DEFAULT_MODEL, coder_for
 from tcs_themes.coding.stream import CodingSummary, code_files
 from tcs_themes.config import Settings, resolve_settings
+from tcs_themes.errors import NoCommentsError
 from tcs_themes.ingest import IngestResult, ingest
 from tcs_themes.ingest.exercises import Exercises, load_exercises
 from tcs_themes.ingest.redaction import redact_label
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.outputs.reproducible import generation_date, stated_date
 from tcs_themes.run_manifest import file_digest, remove_manifest, write_manifest
+from tcs_themes.atomic_write import writable_folder
 from tcs_themes.tables import read_table, write_table
 
 COMMENTS_FILE = "comments.parquet"
@@ -57,6 +59,19 @@ def _exercises_for(settings: Settings, register: SessionRegister | None) -> Exer
                 events = list(register.sessions["session_name"]) if register is not None else None
                 return load_exercises(path, events=events)
     return None
+
+
+def _no_comments(ingested: IngestResult, log: Path) -> NoCommentsError:
+    """The error for inputs that gave no comment: every file failed, or none held a comment."""
+    if ingested.errors:
+        n = len(ingested.errors)
+        message = (
+            f"no comment to code: the inputs gave {n} {'error' if n == 1 else 'errors'} (listed above) and no "
+            "comment; fix the files and run again"
+        )
+    else:
+        message = f"no comment to code: every input row is blank or not a comment (see {log})"
+    return NoCommentsError(message, ingested.errors)
 
 
 def run_pipeline(
@@ -115,11 +130,16 @@ def run_pipeline(
 
     Raises
     ------
+    NoCommentsError
+        If no input gave a comment (every file failed, or none held one); its
+        ``problems`` are the per-file errors. The ingest log is written first.
+    OutputFileError
+        If ``out_dir`` cannot be created or written to.
     TcsError
-        If the settings, register, codebook or model cannot be used. Bad input
-        files do not raise: they are in ``result.ingested.errors``.
+        If the settings, register, codebook or model cannot be used. Other bad
+        input files do not raise: they are in ``result.ingested.errors``.
     """
-    out = Path(out_dir)
+    out = writable_folder(out_dir)
     stated = stated_date(date)
     when = generation_date(stated)
     remove_manifest(out)
@@ -130,6 +150,8 @@ def run_pipeline(
         "comments": write_table(ingested.comments, out / COMMENTS_FILE),
         "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE),
     }
+    if ingested.comments.empty:
+        raise _no_comments(ingested, outputs["ingest_log"])
     coder = coder_for(book, model, method=method)
     coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress, decisions=decisions)
     outputs.update({f"coded_{key}" if key in ("csv", "parquet") else key: path for key, path in coding.outputs.items()})

@@ -3,7 +3,10 @@
 The format follows the file extension (``.parquet`` or ``.csv``). CSV files are
 written as UTF-8 with a byte-order mark so Excel opens them correctly, and are
 read back with the schema's dtypes so a round trip keeps ids as strings and
-dates as dates.
+dates as dates. Text cells and headers that a spreadsheet would run as a
+formula are written with an apostrophe in front
+(:func:`tcs_themes.formulas.defuse`) and read back exactly; Parquet keeps the
+exact text.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import pandas as pd
 
 from tcs_themes.atomic_write import atomic_path
 from tcs_themes.errors import InputFileError
+from tcs_themes.formulas import defuse_frame, restore_frame
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX
 
 TABLE_SUFFIXES = (".parquet", ".csv")
@@ -29,8 +33,9 @@ def _known_dtypes(columns: list[str]) -> dict[str, str]:
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` to ``path`` as Parquet or CSV, by the extension; return the path.
 
-    The parent folder is created if needed. The file is written to a temporary
-    name and renamed into place (:func:`tcs_themes.atomic_write.atomic_path`).
+    The parent folder is created if needed. In a CSV, text cells and headers
+    that start like a formula get an apostrophe in front. The file is written to a
+    temporary name and renamed into place (:func:`tcs_themes.atomic_write.atomic_path`).
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -40,7 +45,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         if suffix == ".parquet":
             frame.to_parquet(temporary, index=False)
         else:
-            frame.to_csv(temporary, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+            defuse_frame(frame).to_csv(temporary, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
     return target
 
 
@@ -65,13 +70,15 @@ def read_table(path: str | Path) -> pd.DataFrame:
             header = pd.read_csv(source, nrows=0, encoding="utf-8-sig").columns.tolist()
             dtypes = _known_dtypes(header)
             dates = [name for name, dtype in dtypes.items() if dtype.startswith("datetime")]
-            frame = pd.read_csv(
-                source,
-                encoding="utf-8-sig",
-                dtype={k: v for k, v in dtypes.items() if k not in dates},
-                parse_dates=dates,
-                keep_default_na=False,
-                na_values=[""],
+            frame = restore_frame(
+                pd.read_csv(
+                    source,
+                    encoding="utf-8-sig",
+                    dtype={k: v for k, v in dtypes.items() if k not in dates},
+                    parse_dates=dates,
+                    keep_default_na=False,
+                    na_values=[""],
+                )
             )
     except (OSError, ValueError, UnicodeDecodeError) as error:
         raise InputFileError(

@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.schema import CODE_SOURCE_MACHINE, CODE_SOURCES, UNCODED, split_list
@@ -27,6 +29,7 @@ Basis = Literal["primary", "any"]
 Dimension = Literal["strand", "session", "question", "source"]
 
 BASES: dict[str, str] = {"primary": "main theme", "any": "any theme"}
+_LIST_COLUMNS = {"primary": "_themes_primary", "any": "_themes_any"}
 DIMENSIONS: tuple[str, ...] = ("strand", "session", "question", "source")
 
 #: Group labels for comments that have no strand, session or question.
@@ -46,12 +49,23 @@ class Register(Protocol):
 def theme_lists(coded: pd.DataFrame, basis: Basis = "primary") -> pd.Series:
     """Return, per comment, the list of theme ids it counts under for ``basis``.
 
-    Uncoded comments give ``["uncoded"]`` so they are always counted.
+    Uncoded comments give ``["uncoded"]`` so they are always counted. :func:`count_all`
+    works them out once and keeps them in hidden columns, which this returns when present.
     """
     _check_basis(basis)
+    if _LIST_COLUMNS[basis] in coded.columns:
+        return coded[_LIST_COLUMNS[basis]]
     if basis == "primary":
-        return coded["primary_theme"].fillna(UNCODED).astype(object).map(lambda theme: [str(theme)])
-    return coded["themes"].astype(object).map(lambda value: [t for t in split_list(value) if t != UNCODED] or [UNCODED])
+        values = coded["primary_theme"].astype(object).where(coded["primary_theme"].notna(), UNCODED).tolist()
+        return pd.Series([[str(theme)] for theme in values], index=coded.index, dtype=object)
+    values = coded["themes"].astype(object).tolist()
+    lists = [[t for t in split_list(value) if t != UNCODED] or [UNCODED] for value in values]
+    return pd.Series(lists, index=coded.index, dtype=object)
+
+
+def _with_theme_lists(coded: pd.DataFrame) -> pd.DataFrame:
+    """``coded`` with both bases' theme lists worked out once, for the many counts made from them."""
+    return coded.assign(**{column: theme_lists(coded, basis) for basis, column in _LIST_COLUMNS.items()})
 
 
 def group_labels(coded: pd.DataFrame, by: Dimension) -> pd.Series:
@@ -81,12 +95,12 @@ def _check_basis(basis: str) -> None:
 def _theme_order(codebook: Codebook, coded_themes: pd.Series) -> list[str]:
     """Codebook themes in order, then any theme ids the table has that the codebook lacks, then uncoded."""
     known = codebook.ids
-    extra = sorted({t for t in coded_themes if t not in known and t != UNCODED})
+    extra = sorted(set(coded_themes.dropna().unique()) - {*known, UNCODED})
     return [*known, *extra, UNCODED]
 
 
 def _group_order(labels: pd.Series, by: Dimension | None, register: Register | None) -> list[str]:
-    present = list(dict.fromkeys(labels))
+    present = list(labels.unique())
     if by == "strand" and register is not None:
         first = [s for s in register.strands if s in present]
     elif by == "session" and register is not None:
@@ -309,11 +323,13 @@ def cooccurrence(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         number of comments given both a and b; the diagonal is the number given a at all.
     """
     ids = codebook.ids
-    lists = theme_lists(coded, "any")
-    indicator = pd.DataFrame(
-        [[theme in themes for theme in ids] for themes in lists], columns=ids, index=coded.index
-    ).astype("int64")
-    matrix = indicator.T @ indicator
+    given = theme_lists(coded, "any").reset_index(drop=True).explode()
+    column = given.map({theme: k for k, theme in enumerate(ids)})
+    known = column.notna().to_numpy()
+    rows, columns = given.index.to_numpy()[known], column.to_numpy()[known].astype(int)
+    indicator = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, columns)), shape=(len(coded), len(ids)))
+    indicator.data[:] = 1  # a theme listed twice in one comment still counts once
+    matrix = pd.DataFrame((indicator.T @ indicator).toarray(), index=ids, columns=ids)
     matrix.index.name = "theme_id"
     return matrix
 
@@ -395,6 +411,7 @@ def count_all(coded: pd.DataFrame, codebook: Codebook, register: Register | None
     -------
     ThemeCounts
     """
+    coded = _with_theme_lists(coded)
     return ThemeCounts(
         overall=theme_summary(coded, codebook, register=register),
         by_strand=theme_summary(coded, codebook, by="strand", register=register),

@@ -20,8 +20,9 @@ from tcs_themes.coding.coded_table import themes_matrix
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.ingest.labels import CodedLabels, read_labels
 from tcs_themes.errors import CodingInputError
+from tcs_themes.formulas import defuse_frame
 from tcs_themes.schema import UNCODED
-from tcs_themes.tables import TABLE_SUFFIXES
+from tcs_themes.tables import TABLE_SUFFIXES, write_table
 
 MACHINE_THEME_COLUMN = "themes"
 
@@ -154,19 +155,16 @@ def write_evaluation(evaluation: Evaluation, path: str | Path) -> list[Path]:
         The files written.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tables = evaluation.tables()
     if target.suffix.lower() == ".xlsx":
         with atomic_path(target) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
             for name, frame in tables.items():
-                frame.to_excel(writer, sheet_name=name, index=name == "averages")
+                defuse_frame(frame).to_excel(writer, sheet_name=name, index=name == "averages")
         return [target]
     if target.suffix.lower() != ".csv":
         raise CodingInputError(str(target), "the evaluation output must end in .xlsx or .csv")
     written = []
     for name, frame in tables.items():
         out = target if name == "per_theme" else target.with_name(f"{target.stem}-{name}.csv")
-        with atomic_path(out) as temporary:
-            frame.to_csv(temporary, index=name == "averages", encoding="utf-8-sig")
-        written.append(out)
+        written.append(write_table(frame.rename_axis("average").reset_index() if name == "averages" else frame, out))
     return written

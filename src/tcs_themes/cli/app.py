@@ -9,7 +9,7 @@ progress on stderr and print a summary. Errors raised by the library
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -98,10 +98,21 @@ def _main_options(
     _state["debug"] = debug
 
 
+def print_problems(errors: Iterable[str] = (), warnings: Iterable[str] = ()) -> None:
+    """Print each warning as ``Warning: ...`` and each error as ``Error: ...`` on stderr, one line each.
+
+    Every command words file problems this way (``ingest``, ``run``...).
+    """
+    # escaped: a message may hold square brackets (a file name, 'pip install "tcs-themes[outlook]"')
+    for message in warnings:
+        stderr.print(f"[yellow]Warning:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    for message in errors:
+        stderr.print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as a one-line error on stderr and return the Exit to raise."""
-    # escaped: a message may hold square brackets (a file name, 'pip install "tcs-themes[outlook]"')
-    stderr.print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    print_problems(errors=[message])
     return typer.Exit(code=code)
 
 
@@ -109,7 +120,8 @@ def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Decorate a command so library errors become one line and exit code 1.
 
     Unexpected exceptions are reported by type only (their message might quote
-    comment text); ``--debug`` re-raises them with the traceback.
+    comment text), or, for a file that cannot be read or written, by the file's
+    name; ``--debug`` re-raises them with the traceback.
     """
 
     @functools.wraps(command)
@@ -127,6 +139,8 @@ def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
         except Exception as error:  # noqa: BLE001 - the last line of defence for users
             if _state["debug"]:
                 raise
+            if isinstance(error, OSError) and error.filename:  # a file the library did not expect to fail
+                raise fail(f"{error.filename}: cannot read or write it ({error.strerror}); check the path and its permissions") from None
             raise fail(
                 f"unexpected {type(error).__name__}; please report it, and rerun with "
                 "'tcs-themes --debug ...' to see the traceback"

@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from tcs_themes.cli.app import app, clean_errors, fail
+from tcs_themes.cli.app import app, clean_errors, fail, print_problems
 from tcs_themes.codebook import (
     Codebook,
     Theme,
@@ -66,9 +66,7 @@ def _warnings_to_stderr() -> Iterator[None]:
         try:
             yield
         finally:
-            for warning in caught:
-                if issubclass(warning.category, CodebookWarning):
-                    stderr.print(f"[yellow]Warning:[/] {escape(str(warning.message))}", highlight=False, soft_wrap=True)
+            print_problems(warnings=[str(w.message) for w in caught if issubclass(w.category, CodebookWarning)])
 
 
 def _load(path: Path | None, loader: Callable[[Path | None], Codebook] = load_codebook) -> Codebook:

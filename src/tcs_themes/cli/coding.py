@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.markup import escape
 from rich.table import Table
 
-from tcs_themes.cli.app import app, clean_errors
+from tcs_themes.cli.app import app, clean_errors, print_problems
 from tcs_themes.console import stderr, stdout
 
 CodebookOption = Annotated[
@@ -216,8 +216,7 @@ def code(
             progress=lambda n: progress.advance(task, n),
             decisions=decisions,
         )
-    for notice in summary.notices:
-        stderr.print(f"[yellow]Note:[/] {escape(notice)}", highlight=False, soft_wrap=True)
+    print_problems(errors=summary.errors, warnings=[n for n in summary.notices if n not in summary.errors])
     table = Table(title=f"Coded with method '{method}'")
     table.add_column("comments", justify="right")
     table.add_column("coded", justify="right")

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tcs_themes.cli.app import _state, app, clean_errors
+from tcs_themes.cli.app import _state, app, clean_errors, print_problems
 from tcs_themes.console import stderr, stdout
 from tcs_themes.errors import UsageError
 
@@ -122,10 +122,7 @@ def ingest_command(
     stdout.print(
         f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.", soft_wrap=True
     )
-    for warning in [str(w.message) for w in caught] + result.warnings:
-        stderr.print(f"[yellow]Warning:[/] {warning}", markup=True, highlight=False, soft_wrap=True)
-    for message in result.errors:
-        stderr.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    print_problems(errors=result.errors, warnings=[str(w.message) for w in caught] + result.warnings)
     if _state["debug"]:
         for error in result.unexpected:
             stderr.print("".join(traceback.format_exception(error)), markup=False, highlight=False)

@@ -10,8 +10,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tcs_themes.cli.app import DateOpt, app, clean_errors
+from tcs_themes.cli.app import DateOpt, app, clean_errors, print_problems
 from tcs_themes.console import stderr, stdout
+from tcs_themes.errors import NoCommentsError
 
 
 @app.command("run")
@@ -43,14 +44,18 @@ def run_command(
     from tcs_themes.schema import CODE_SOURCES
 
     columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task("code", total=None)
-        result = run_pipeline(
-            inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
-            progress=lambda n: bar.advance(task, n), date=date, decisions=decisions,
-        )
-    for message in [*result.ingested.errors, *result.ingested.warnings, *result.coding.notices]:
-        stderr.print(f"[yellow]Note:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    try:
+        with Progress(*columns, console=stderr, transient=True) as bar:
+            task = bar.add_task("code", total=None)
+            result = run_pipeline(
+                inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
+                progress=lambda n: bar.advance(task, n), date=date, decisions=decisions,
+            )
+    except NoCommentsError as error:
+        print_problems(errors=error.problems)  # each file's error, then the one-line summary (clean_errors)
+        raise
+    print_problems(errors=result.ingested.errors, warnings=result.ingested.warnings)
+    print_problems(errors=result.coding.errors, warnings=[n for n in result.coding.notices if n not in result.coding.errors])
     files = result.ingested.files
     summary = Table(title="tcs-themes run", show_header=False)
     summary.add_row("Files read", f"{len(files)} ({int(files['error'].notna().sum())} failed)")

@@ -33,6 +33,7 @@ from tcs_themes.coding.analyst_codes import CodeProblem, code_table, problem_mes
 from tcs_themes.coding.coded_table import INPUT_PREFIX
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
+from tcs_themes.formulas import defuse_arrow, restore_frame
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
 from tcs_themes.tables import read_table
 
@@ -177,7 +178,8 @@ def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
             chunksize=batch_size,
         )
         with reader:
-            yield from reader
+            for chunk in reader:
+                yield restore_frame(chunk)
     except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as error:
         raise CodingInputError(str(path), f"cannot read it as a table ({type(error).__name__})") from None
 
@@ -319,7 +321,8 @@ def encode_batch(coded: pd.DataFrame, problems: Sequence[CodeProblem] = ()) -> E
 
 
 def _csv_ready(table: pa.Table) -> pa.Table:
-    """Return ``table`` with dates as ``YYYY-MM-DD`` text and booleans as True/False, as the CSV shows them."""
+    """Return ``table`` as the CSV shows it: dates as ``YYYY-MM-DD`` text, booleans as True/False, and text
+    that would start a formula defused (:func:`tcs_themes.formulas.defuse_arrow`)."""
     columns = []
     for column in table.columns:
         if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
@@ -327,7 +330,7 @@ def _csv_ready(table: pa.Table) -> pa.Table:
         elif pa.types.is_boolean(column.type):
             column = pc.if_else(column, "True", "False")
         columns.append(column)
-    return pa.table(columns, names=table.column_names)
+    return defuse_arrow(pa.table(columns, names=table.column_names))
 
 
 def _csv_bytes(table: pa.Table, *, header: bool = False) -> bytes:
@@ -341,7 +344,7 @@ class CodedWriter:
     """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
 
     The CSV files are UTF-8 with a byte-order mark (so Excel reads them
-    right), dates as ``YYYY-MM-DD``. The batches go to temporary files beside
+    right), dates as ``YYYY-MM-DD``, and no cell starts like a formula. The batches go to temporary files beside
     the outputs, renamed into place by :meth:`close` only once all are written
     (:meth:`discard` removes them), so an output is never a half-written table.
     """

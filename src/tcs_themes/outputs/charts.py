@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from tcs_themes.analysis.counts import ThemeCounts  # noqa: E402
-from tcs_themes.atomic_write import atomic_path  # noqa: E402
+from tcs_themes.atomic_write import atomic_path, writable_folder  # noqa: E402
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises  # noqa: E402
 from tcs_themes.schema import UNCODED  # noqa: E402
 
@@ -211,6 +211,7 @@ def save_figure(fig: Figure, directory: str | Path, stem: str) -> dict[str, Path
         ``{"png": path, "svg": path}``.
     """
     folder = Path(directory)
+    writable_folder(folder)
     paths = {}
     with plt.rc_context(_STYLE):
         for fmt in ("png", "svg"):
@@ -258,8 +259,8 @@ def draw_charts(
     Returns
     -------
     dict
-        Chart name (``themes_overall``, ``themes_<strand slug>``, ``strand_heatmap``,
-        ``exercise_choices``, ``exercise_statements``) -> ``{"png": path, "svg": path}``.
+        Chart name (``themes_overall``, ``themes_<strand slug>``, ``strand_heatmap`` (when any
+        comment was coded), ``exercise_choices``, ``exercise_statements``) -> ``{"png": path, "svg": path}``.
     """
     figures: dict[str, Figure] = {
         "themes_overall": ranked_theme_chart(
@@ -270,9 +271,11 @@ def draw_charts(
         figures[f"themes_{slug(strand)}"] = ranked_theme_chart(
             table, title=f"Most common themes: {strand_title(strand, strand_names)}", top=top
         )
-    figures["strand_heatmap"] = strand_heatmap(
-        counts.by_strand, title="How the themes compare across the strands", strand_names=strand_names
-    )
+    coded = counts.by_strand[(counts.by_strand["theme_id"] != UNCODED) & (counts.by_strand["main_comments"] > 0)]
+    if not coded.empty:  # with nothing coded there is no theme to compare
+        figures["strand_heatmap"] = strand_heatmap(
+            counts.by_strand, title="How the themes compare across the strands", strand_names=strand_names
+        )
     if exercises is not None:
         figures["exercise_choices"] = exercise_choice_chart(exercises)
         figures["exercise_statements"] = exercise_statement_chart(exercises)

@@ -12,14 +12,14 @@ whatever the strand and session names are.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Font
 
 from tcs_themes import __version__
 from tcs_themes.analysis.counts import ThemeCounts, count_all, group_labels
@@ -28,8 +28,20 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
+from tcs_themes.atomic_write import writable_folder
 from tcs_themes.outputs.charts import strand_title
-from tcs_themes.outputs.excel import DATE, DECIMAL, INTEGER, PERCENT, add_table, safe_sheet_name, safe_text
+from tcs_themes.outputs.excel import (
+    DATE,
+    DECIMAL,
+    INTEGER,
+    PERCENT,
+    StagedSheet,
+    StagedWorkbook,
+    add_table,
+    safe_sheet_name,
+    safe_text,
+    stream_table,
+)
 from tcs_themes.outputs.reproducible import generation_date, save_office_file
 from tcs_themes.outputs.published import (
     code_source_rows,
@@ -41,14 +53,18 @@ from tcs_themes.outputs.published import (
     strand_table,
     theme_table,
 )
+from tcs_themes.outputs.report.narrative import nothing_coded
 from tcs_themes.schema import CODE_SOURCE_MACHINE, UNCODED, split_list
 
 TOP_IN_CHARTS = 10
+#: Comments per "Coded comments" sheet (Excel's limit is 1,048,575 rows under the header); more go on further sheets.
+ROWS_PER_SHEET = 1_000_000
+_CHUNK = 10_000  # comments turned into cells at a time; ROWS_PER_SHEET is a multiple of it
 _COUNT_FORMATS = {h: INTEGER for h in THEME_HEADINGS.values() if h not in SHARE_HEADINGS}
 _THEME_FORMATS = {**_COUNT_FORMATS, **{h: PERCENT for h in SHARE_HEADINGS}}
 
 
-def _bar_chart(sheet: Worksheet, title: str, first: int, rows: int, *, label_col: int, value_col: int, anchor: str) -> None:
+def _bar_chart(sheet: StagedSheet, title: str, first: int, rows: int, *, label_col: int, value_col: int, anchor: str) -> None:
     """Add a horizontal bar chart of ``rows`` rows from ``first``, most common at the top."""
     if rows <= 0:
         return
@@ -79,10 +95,9 @@ def _top_rows(table: pd.DataFrame) -> int:
     return int(min(coded.cumprod().sum(), TOP_IN_CHARTS))
 
 
-def _summary_sheet(book: Workbook, counts: ThemeCounts, title: str) -> None:
+def _summary_sheet(book: StagedWorkbook, counts: ThemeCounts, title: str) -> None:
     """Ranked themes (A1), totals and strands (to the right) and a chart of the top themes below them."""
-    sheet = book.active
-    sheet.title = "Summary"
+    sheet = book.create_sheet("Summary")
     first, _ = add_table(sheet, theme_table(counts.overall), "Themes_overall", formats=_THEME_FORMATS)
     totals = counts.strands.iloc[-1]
     keys = {
@@ -101,9 +116,13 @@ def _summary_sheet(book: Workbook, counts: ThemeCounts, title: str) -> None:
     add_table(sheet, strands, "Strands", top=strands_top, left=12, formats={h: INTEGER for h in strands.columns[2:]}, freeze=False)
     anchor = f"L{strands_top + len(strands) + 3}"
     _bar_chart(sheet, title, first, _top_rows(counts.overall), label_col=2, value_col=3, anchor=anchor)
+    nothing = nothing_coded(counts)
+    if nothing is not None:
+        sheet[anchor] = safe_text(nothing)
+        sheet[anchor].font = Font(bold=True)
 
 
-def _strand_sheets(book: Workbook, counts: ThemeCounts, strand_names: dict[str, str]) -> None:
+def _strand_sheets(book: StagedWorkbook, counts: ThemeCounts, strand_names: dict[str, str]) -> None:
     long = theme_table(counts.by_strand, keep=("strand",))
     long.insert(1, "Description", counts.by_strand["strand"].map(lambda s: strand_names.get(s, "")))
     add_table(book.create_sheet("Themes by strand"), long, "Themes_by_strand", formats=_THEME_FORMATS)
@@ -114,7 +133,7 @@ def _strand_sheets(book: Workbook, counts: ThemeCounts, strand_names: dict[str, 
         _bar_chart(sheet, title, first, _top_rows(table), label_col=2, value_col=3, anchor="L2")
 
 
-def _session_sheet(book: Workbook, counts: ThemeCounts, coded: pd.DataFrame) -> None:
+def _session_sheet(book: StagedWorkbook, counts: ThemeCounts, coded: pd.DataFrame) -> None:
     table = counts.by_session[counts.by_session["any_comments"] > 0]
     labels = group_labels(coded, "session").astype(str)
     first = coded.assign(_session=labels.values).drop_duplicates("_session").set_index("_session")
@@ -125,7 +144,7 @@ def _session_sheet(book: Workbook, counts: ThemeCounts, coded: pd.DataFrame) -> 
     add_table(book.create_sheet("Themes by session"), out, "Themes_by_session", formats={**_THEME_FORMATS, "Date": DATE})
 
 
-def _group_sheets(book: Workbook, counts: ThemeCounts) -> None:
+def _group_sheets(book: StagedWorkbook, counts: ThemeCounts) -> None:
     """Themes by question and by source (group sessions or emails): themes raised in each group."""
     for title, key, table, name in (
         ("Themes by question", "question", counts.by_question, "Themes_by_question"),
@@ -135,51 +154,25 @@ def _group_sheets(book: Workbook, counts: ThemeCounts) -> None:
         add_table(book.create_sheet(title), theme_table(raised, keep=(key,)), name, formats=_THEME_FORMATS, wrap=("Question",))
 
 
-def _cooccurrence_sheet(book: Workbook, counts: ThemeCounts, codebook: Codebook) -> None:
+def _cooccurrence_sheet(book: StagedWorkbook, counts: ThemeCounts, codebook: Codebook) -> None:
     matrix = counts.cooccurrence.rename(index=codebook.name_of, columns=codebook.name_of)
     table = matrix.reset_index().rename(columns={"theme_id": "Theme (comments given both)"})
     add_table(book.create_sheet("Co-occurrence"), table, "Cooccurrence", formats={c: INTEGER for c in matrix.columns})
 
 
-def _column(coded: pd.DataFrame, name: str, default: object) -> pd.Series:
-    """``coded[name]``, or ``default`` in every row for a table coded before the column existed."""
-    return coded[name] if name in coded.columns else pd.Series(default, index=coded.index, dtype="object")
-
-
-def _comments_sheet(book: Workbook, coded: pd.DataFrame, codebook: Codebook) -> None:
-    def names(value: object) -> str:
-        return "; ".join(codebook.name_of(t) for t in split_list(value))
-
-    out = pd.DataFrame(
-        {
-            "Comment ID": coded["comment_id"],
-            "Source file": coded["source_file"],
-            "Sheet": coded["sheet"],
-            "Row": coded["row"],
-            "Location": coded["location"],
-            "Session ID": coded["session_id"],
-            "Session": coded["session_name"],
-            "Strand": coded["strand"],
-            "Date": coded["date"],
-            "Question": coded["question"],
-            "Comment": coded["text"],
-            "Themes": coded["themes"].map(names),
-            "Main theme": coded["primary_theme"].map(codebook.name_of),
-            "Code source": _column(coded, "code_source", CODE_SOURCE_MACHINE),
-            "Machine's themes": _column(coded, "machine_themes", None).map(names),
-            "Confidence": coded["confidence"],
-            "Theme sources": coded["sources"],
-            "Sub-themes": coded["subthemes"],
-            "Evidence": coded["evidence"],
-            "Sender organisation": coded["sender_org"],
-            "Redactions": coded["redactions"],
-        }
-    )
+from tcs_themes.outputs.report.narrative import nothing_coded
+from tcs_themes.schema import CODE_SOURCE_MACHINE, UNCODED, split_list
     formats = {"Row": "0", "Date": DATE, "Confidence": DECIMAL, "Redactions": "0"}
-    add_table(book.create_sheet("Coded comments"), out, "Coded_comments", formats=formats, wrap=("Comment", "Evidence"))
+    chunks = (table(coded.iloc[start : start + _CHUNK]) for start in range(0, max(len(coded), 1), _CHUNK))
+    for part, start in enumerate(range(0, max(len(coded), 1), ROWS_PER_SHEET), start=1):
+        # a sheet holds at most 1,048,576 rows: more comments continue on "Coded comments (2)"...
+        sheet = book.create_streamed_sheet("Coded comments" if part == 1 else f"Coded comments ({part})")
+        rows = itertools.islice(chunks, ROWS_PER_SHEET // _CHUNK)
+        name = "Coded_comments" if part == 1 else f"Coded_comments_{part}"
+        stream_table(sheet, rows, name, formats=formats, wrap=("Comment", "Evidence"))
 
 
-def _quotes_sheet(book: Workbook, quotes: pd.DataFrame) -> None:
+def _quotes_sheet(book: StagedWorkbook, quotes: pd.DataFrame) -> None:
     out = pd.DataFrame(
         {
             "Scope": quotes["scope"],
@@ -196,7 +189,7 @@ def _quotes_sheet(book: Workbook, quotes: pd.DataFrame) -> None:
     add_table(book.create_sheet("Illustrative quotes"), out, "Quotes", formats={"Quote": "0", "Relevance": DECIMAL}, wrap=("Comment",))
 
 
-def _codebook_sheet(book: Workbook, codebook: Codebook) -> None:
+def _codebook_sheet(book: StagedWorkbook, codebook: Codebook) -> None:
     rows = [
         {
             "Theme ID": theme.id,
@@ -213,12 +206,12 @@ def _codebook_sheet(book: Workbook, codebook: Codebook) -> None:
     add_table(book.create_sheet("Codebook"), table, "Codebook", formats={"Rule patterns": "0", "Examples": "0"}, wrap=("Description",))
 
 
-def _method_sheet(book: Workbook, rows: list[tuple[str, str]]) -> None:
+def _method_sheet(book: StagedWorkbook, rows: list[tuple[str, str]]) -> None:
     table = pd.DataFrame(rows, columns=["Item", "Value"])
     add_table(book.create_sheet("Method"), table, "Method", wrap=("Value",))
 
 
-def _exercise_sheets(book: Workbook, exercises: Exercises) -> None:
+def _exercise_sheets(book: StagedWorkbook, exercises: Exercises) -> None:
     choices = choices_table(exercises)
     add_table(book.create_sheet("4Ps choices"), choices, "FourPs_choices", formats={c: INTEGER for c in choices.columns[1:]})
     statements = statements_table(exercises)
@@ -271,10 +264,11 @@ def write_workbook(
     if target.suffix.lower() != ".xlsx":
         raise InputFileError(str(target), "the workbook must end in .xlsx")
     when = generation_date(date)
+    writable_folder(target.parent)  # before any sheet streams rows to a temporary file
     counts = counts if counts is not None else count_all(coded, codebook, register)
     quotes = quotes if quotes is not None else quotes_by_scope(coded, codebook)
     strand_names = dict(register.strands) if register is not None else {}
-    book = Workbook()
+    book = StagedWorkbook()
     _summary_sheet(book, counts, "Most common themes across all discussions")
     _strand_sheets(book, counts, strand_names)
     _session_sheet(book, counts, coded)

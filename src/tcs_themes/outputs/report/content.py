@@ -169,7 +169,7 @@ def _summarises(totals: pd.Series, period: str) -> str:
     emails = f"{narrative.plural(int(totals['emails']), 'email')} sent to the consultation mailbox"
     text = f"This report summarises {narrative.plural(int(totals['comments']), 'comment')}"
     if not int(totals["sessions_with_comments"]):
-        return f"{text} from {emails}."
+        return f"{text} from {emails}." if int(totals["emails"]) else f"{text}."
     text += f": the notes of {narrative.words(int(totals['sessions_with_comments']))} group sessions{period}"
     return f"{text}, and {emails}." if int(totals["emails"]) else f"{text}."
 
@@ -250,7 +250,10 @@ def _strand_section(
     if strand == NO_STRAND:
         intro = f"{narrative.plural(size, 'comment')} came from emails and other sources outside the group sessions."
     items = [f"{t} ({narrative.count(n)}, {narrative.percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
-    blocks: list[Block] = [Paragraph(intro + " The most common themes, by number of comments with that main theme:"), Bullets(items[:10], ordered=True)]
+    if items:
+        blocks: list[Block] = [Paragraph(intro + " The most common themes, by number of comments with that main theme:"), Bullets(items[:10], ordered=True)]
+    else:
+        blocks = [Paragraph(intro + " None of them was coded with a theme.")]
     blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {strand_title(strand, names)}.")
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
@@ -323,6 +326,9 @@ def build_report(
         Paragraph("The themes are listed with the most common first, counted by each comment's main theme.")
     ]
     overall_blocks += _figure(charts, "themes_overall", "Most common themes across all discussions (comments by main theme).")
+    nothing = narrative.nothing_coded(counts)
+    if nothing is not None:
+        overall_blocks.append(Paragraph(nothing))
     less_section = Section("Other, less common themes", [Bullets(less)] if less else [Paragraph("None.")], anchor="less-common")
     if never:
         less_section.blocks.append(Paragraph(f"Not raised in any comment: {narrative.join(never)}."))

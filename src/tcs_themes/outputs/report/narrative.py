@@ -172,6 +172,19 @@ def less_common_line(row: pd.Series, codebook: Codebook) -> str:
     return line + about + "."
 
 
+def nothing_coded(counts: ThemeCounts) -> str | None:
+    """The sentence saying that no comment was coded, or None when at least one was."""
+    totals = counts.strands.iloc[-1]
+    if int(totals["coded"]):
+        return None
+    if not int(totals["comments"]):
+        return "No comment was found in the inputs, so there is nothing to count."
+    return (
+        f"No comment was coded: no theme in the codebook fitted any of the {plural(int(totals['comments']), 'comment')}, "
+        "so there are no theme counts or quotes to report; every comment is counted as uncoded."
+    )
+
+
 def summary_points(
     counts: ThemeCounts, codebook: Codebook, strand_names: dict[str, str], exercises: Exercises | None, top: int = 5
 ) -> list[str]:
@@ -187,7 +200,11 @@ def summary_points(
         )
     if int(totals["emails"]):
         parts.append(f"{count(int(totals['comments']) - in_sessions)} in {plural(int(totals['emails']), 'email')} to the consultation mailbox")
-    points = [f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded: {', and '.join(parts)}."]
+    recorded = f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded"
+    points = [f"{recorded}: {', and '.join(parts)}." if parts else f"{recorded}."]
+    nothing = nothing_coded(counts)
+    if nothing is not None:
+        points.append(nothing)
     ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()].head(top)
     parts = [f"{t} ({count(n)}, {percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
     if parts:

@@ -1,0 +1,75 @@
+"""Publishing stays linear in memory: sparse quote vectors, a streamed per-comment sheet split at Excel's row limit."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from tcs_themes.analysis.counts import count_all
+from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes.codebook import load_codebook
+from tcs_themes.outputs import workbook as workbook_module
+from tcs_themes.outputs.workbook import write_workbook
+
+CODED = Path(__file__).resolve().parents[1] / "data" / "coded" / "coded.parquet"
+
+
+def _many(copies: int) -> pd.DataFrame:
+    """The sample's coded comments repeated ``copies`` times, each copy with its own ids and sessions."""
+    coded = pd.read_parquet(CODED)
+    parts = []
+    for k in range(copies):
+        part = coded.copy()
+        part["comment_id"] = [f"c{k:04d}{i:08d}" for i in range(len(part))]
+        part["session_id"] = part["session_id"].astype("string") + f"-{k}"
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_quote_selection_memory_does_not_grow_with_the_vocabulary_squared() -> None:
+    coded = _many(6)  # 6,402 comments, 2,887 words: a dense TF-IDF matrix of them alone would take 148 MB
+    codebook = load_codebook()
+    dense = len(coded) * len(TfidfVectorizer(stop_words="english").fit(coded["text"]).vocabulary_) * 8
+    tracemalloc.start()
+    try:
+        quotes = quotes_by_scope(coded, codebook)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(quotes) > 0 and not quotes.duplicated(["scope", "theme_id", "comment_id"]).any()
+    assert peak < dense / 5, f"quote selection peaked at {peak / 1e6:.0f} MB; a dense matrix is {dense / 1e6:.0f} MB"
+
+
+def test_quotes_do_not_depend_on_row_order() -> None:
+    coded = _many(1)
+    codebook = load_codebook()
+    shuffled = coded.iloc[np.random.default_rng(0).permutation(len(coded))]
+    pd.testing.assert_frame_equal(quotes_by_scope(coded, codebook), quotes_by_scope(shuffled, codebook))
+
+
+def test_comments_beyond_a_sheet_continue_on_further_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbook_module, "ROWS_PER_SHEET", 400)
+    monkeypatch.setattr(workbook_module, "_CHUNK", 100)
+    coded = pd.read_parquet(CODED)  # 1,067 comments: 400 + 400 + 267
+    codebook = load_codebook()
+    path = write_workbook(tmp_path / "book.xlsx", coded, codebook, counts=count_all(coded, codebook), quotes=quotes_by_scope(coded, codebook))
+    book = openpyxl.load_workbook(path)
+    sheets = ["Coded comments", "Coded comments (2)", "Coded comments (3)"]
+    assert [name for name in book.sheetnames if name.startswith("Coded comments")] == sheets
+    ids = []
+    for name, table, rows in zip(sheets, ["Coded_comments", "Coded_comments_2", "Coded_comments_3"], [400, 400, 267], strict=True):
+        sheet = book[name]
+        assert sheet.tables[table].ref == f"A1:S{rows + 1}"
+        assert [c.name for c in sheet.tables[table].tableColumns] == [c.value for c in sheet[1]]
+        assert sheet.freeze_panes == "A2"
+        ids += [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        rows_column = [cell for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4) if cell.value is not None]
+        assert rows_column and all(cell.number_format == "0" for cell in rows_column)
+        assert all(cell.alignment.wrap_text for (cell,) in sheet.iter_rows(min_row=2, min_col=11, max_col=11))
+    assert ids == coded["comment_id"].tolist()  # every comment once, in order
