@@ -160,8 +160,43 @@ def _cooccurrence_sheet(book: StagedWorkbook, counts: ThemeCounts, codebook: Cod
     add_table(book.create_sheet("Co-occurrence"), table, "Cooccurrence", formats={c: INTEGER for c in matrix.columns})
 
 
-from tcs_themes.outputs.report.narrative import nothing_coded
-from tcs_themes.schema import CODE_SOURCE_MACHINE, UNCODED, split_list
+def _column(coded: pd.DataFrame, name: str, default: object) -> pd.Series:
+    """``coded[name]``, or ``default`` in every row for a table coded before the column existed."""
+    return coded[name] if name in coded.columns else pd.Series(default, index=coded.index, dtype="object")
+
+
+def _comments_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -> None:
+    """Every comment, streamed in chunks (a million comments fit in little memory), over several sheets if need be."""
+
+    def names(value: object) -> str:
+        return "; ".join(codebook.name_of(t) for t in split_list(value))
+
+    def table(coded: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "Comment ID": coded["comment_id"],
+                "Source file": coded["source_file"],
+                "Sheet": coded["sheet"],
+                "Row": coded["row"],
+                "Location": coded["location"],
+                "Session ID": coded["session_id"],
+                "Session": coded["session_name"],
+                "Strand": coded["strand"],
+                "Date": coded["date"],
+                "Question": coded["question"],
+                "Comment": coded["text"],
+                "Themes": coded["themes"].map(names),
+                "Main theme": coded["primary_theme"].map(codebook.name_of),
+                "Code source": _column(coded, "code_source", CODE_SOURCE_MACHINE),
+                "Machine's themes": _column(coded, "machine_themes", None).map(names),
+                "Confidence": coded["confidence"],
+                "Theme sources": coded["sources"],
+                "Sub-themes": coded["subthemes"],
+                "Evidence": coded["evidence"],
+                "Sender organisation": coded["sender_org"],
+                "Redactions": coded["redactions"],
+            }
+        )
     formats = {"Row": "0", "Date": DATE, "Confidence": DECIMAL, "Redactions": "0"}
     chunks = (table(coded.iloc[start : start + _CHUNK]) for start in range(0, max(len(coded), 1), _CHUNK))
     for part, start in enumerate(range(0, max(len(coded), 1), ROWS_PER_SHEET), start=1):
