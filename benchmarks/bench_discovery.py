@@ -114,6 +114,10 @@ def score(found: Discovery, truth: dict[str, list[str]], hidden: dict[str, str])
                 f" (best: {largest[1].id} holds {largest[0]} of its {has.sum()} selected, "
                 f"{has[members].mean():.0%} of that candidate)"
             )
+        mostly = [c for c in found.candidates if has[(table["candidate"] == c.id).to_numpy()].mean() > 0.5]
+        if mostly and not best.startswith("recovered"):
+            together = sum(has[(table["candidate"] == c.id).to_numpy()].sum() for c in mostly)
+            best += f"; {len(mostly)} candidates are mostly this theme, together {together} of its {has.sum()}"
         result[f"{role}: {theme}"] = best
     main = np.array([c[0] if c else "" for c in codes])
     groups = table["candidate"].to_numpy()
@@ -238,7 +242,8 @@ def main() -> None:
     write_section(
         "discovery",
         "## Theme discovery (`benchmarks/bench_discovery.py`)\n\n"
-        + (__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2]).replace("\n", " ") + "\n\n"
+        + " ".join(__doc__.split("\n\n")[1].split()).replace(":func:", "")
+        + "\n\n"
         + sample_text + "\n" + px_text + "\n### Speed\n\nDiscovery alone (selection to candidates, no files), "
         "every comment selected, one run:\n\n" + speed_text + "\n",
     )

@@ -77,6 +77,8 @@ LEFT_NO_WORDS, LEFT_POOR_FIT, LEFT_SMALL_GROUP, LEFT_TOO_FEW = (
     "too few comments selected to group",
 )
 LEFTOVER = "leftover"
+#: A candidate's session or strand when the comment has none (emails).
+NOT_KNOWN = "(not known)"
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 
@@ -398,7 +400,7 @@ def _reference_texts(coded: pd.DataFrame, selected: np.ndarray, codebook: Codebo
 
 
 def _counts(values: pd.Series) -> dict[str, int]:
-    counted = Counter(str(v) for v in values.astype("string").fillna("(not known)"))
+    counted = Counter(str(v) for v in values.astype("string").fillna(NOT_KNOWN))
     return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -553,7 +555,7 @@ def _candidates(
         share = float(np.mean([nearest_id in split_list(v) for v in coded_themes.iloc[members]])) if nearest_id else 0.0
         close = best >= SAME_THEME_SIMILARITY or share >= SAME_THEME_CODED_SHARE
         status = f"more of {nearest_id}" if nearest_id and close else "new"
-        candidate_id = theme_id_from_name("new " + " ".join(phrases[:2]) if phrases else "new theme", taken_ids, "new_theme")
+        candidate_id = theme_id_from_name(" ".join(phrases[:2]) if phrases else "candidate", taken_ids, "candidate")
         taken_ids.add(candidate_id)
         typical = members[np.lexsort((ids.to_numpy()[members].astype(str), -fit[members]))]
         examples, seen = [], set()

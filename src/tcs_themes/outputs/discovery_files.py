@@ -20,7 +20,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from tcs_themes import __version__
-from tcs_themes.analysis.discovery import DEFAULT_FROM, LEFTOVER, Candidate, Discovery, discover_themes
+from tcs_themes.analysis.discovery import DEFAULT_FROM, LEFTOVER, NOT_KNOWN, Candidate, Discovery, discover_themes
 from tcs_themes.atomic_write import write_bytes_atomic
 from tcs_themes.codebook.model import Codebook, Pattern, Theme
 from tcs_themes.codebook.write import dump_yaml, theme_entry
@@ -35,7 +35,8 @@ _FIXED_STAMP = b"1980-01-01T00:00:00Z"
 
 
 def _description(candidate: Candidate) -> str:
-    where = ", ".join(f"{name} ({n})" for name, n in list(candidate.sessions.items())[:3])
+    known = [(name, n) for name, n in candidate.sessions.items() if name != NOT_KNOWN]
+    where = ", ".join(f"{name} ({n})" for name, n in known[:3])
     nearest = (
         f" Nearest existing theme: {candidate.nearest_theme} (similarity {candidate.similarity:.2f}, "
         f"{candidate.coded_share:.0%} of its comments already coded with it)."
