@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -155,3 +156,10 @@ def test_bad_choices_are_one_line_errors(tmp_path, coded, codebook):
         discover_themes(coded.drop(columns="text"), codebook)
     with pytest.raises(UsageError, match="at least 2"):
         discover_themes(coded, codebook, max_themes=1)
+
+
+def test_the_shipped_models_meaning_is_its_word_block(model, coded):
+    texts = coded["text"].head(20).tolist()
+    (words,) = model.meaning(texts)
+    assert words.shape == (20, len(model.word_vectorizer_.vocabulary_))
+    assert np.allclose(words.toarray(), model.word_vectorizer_.transform(texts).toarray(), atol=1e-5)
