@@ -163,3 +163,18 @@ def test_the_shipped_models_meaning_is_its_word_block(model, coded):
     (words,) = model.meaning(texts)
     assert words.shape == (20, len(model.word_vectorizer_.vocabulary_))
     assert np.allclose(words.toarray(), model.word_vectorizer_.transform(texts).toarray(), atol=1e-5)
+
+
+def test_nothing_or_too_little_to_group_is_all_listed(coded, codebook, model, tmp_path):
+    from tcs_themes.outputs.discovery_files import write_discovery
+
+    empty = discover_themes(coded.head(0), codebook, model=model)
+    assert empty.n_selected == 0 and empty.candidates == [] and empty.leftover_share == 0.0
+    few = discover_themes(coded.head(4), codebook, model=model, sources=["all"])
+    assert few.candidates == [] and few.n_leftover == 4
+    assert set(few.comments["leftover_reason"]) == {"too few comments selected to group"}
+    no_text = discover_themes(coded.assign(text=pd.NA), codebook, model=model)
+    assert no_text.n_leftover == no_text.n_selected > 0
+    assert set(no_text.comments["leftover_reason"]) == {"no words the representation knows"}
+    written = write_discovery(few, tmp_path)
+    assert yaml.safe_load(written[0].read_text(encoding="utf-8"))["themes"] == []

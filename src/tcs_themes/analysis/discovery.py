@@ -63,7 +63,7 @@ MIN_FIT = 0.25
 #: Dimensions of the truncated SVD the groups are found in.
 SVD_COMPONENTS = 100
 #: Comments the silhouette is measured on (a fixed-seed sample beyond this).
-SILHOUETTE_SAMPLE = 3000
+SILHOUETTE_SAMPLE = 2000
 #: A single word is suggested as a pattern only in this many of the group's comments, and when
 #: this share of the selected comments holding it are in the group.
 SINGLE_WORD_HITS, SINGLE_WORD_PRECISION = 3, 0.7
@@ -273,6 +273,13 @@ def _represent(texts: list[str], model: Any, references: list[str]) -> tuple[sp.
     return matrix, vectorizer.transform(references), "TF-IDF of the selected comments (no model)"
 
 
+def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
+    """Return ``matrix`` as float64 CSR with each non-zero row scaled to unit length (any number of rows)."""
+    rows = sp.csr_matrix(matrix, dtype=np.float64)
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    return sp.csr_matrix(sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ rows)
+
+
 def _choose_groups(vectors: np.ndarray, max_groups: int, random_state: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """K-means for k from half ``max_groups`` to ``max_groups``, the k with the best cosine silhouette.
 
@@ -374,7 +381,7 @@ def _theme_centres(
         if len(rows):
             centres[j] = np.asarray(reference_vectors[rows].mean(axis=0)).ravel()
     shared = centres.mean(axis=0) if n_themes else np.zeros(width)
-    return normalize(centres - shared), shared
+    return _unit_rows(centres - shared).toarray(), shared
 
 
 def _reference_texts(coded: pd.DataFrame, selected: np.ndarray, codebook: Codebook) -> tuple[list[str], list[int]]:
@@ -454,7 +461,7 @@ def discover_themes(
     texts = _texts(pool)
     reference_texts, reference_owner = _reference_texts(frame, selected, codebook)
     vectors, reference_vectors, described = _represent(texts, model, reference_texts)
-    vectors = normalize(sp.csr_matrix(vectors, dtype=np.float64))
+    vectors = _unit_rows(vectors)
     has_words = np.asarray(vectors.getnnz(axis=1) > 0).ravel() if vectors.shape[1] else np.zeros(len(pool), dtype=bool)
     group = np.full(len(pool), -1, dtype=np.int64)
     fit = np.zeros(len(pool), dtype=np.float64)
@@ -483,7 +490,7 @@ def discover_themes(
                 leftover_reason[members] = LEFT_SMALL_GROUP
     per_text = [_phrases(t) for t in texts]
     ranked = _distinctive_phrases(per_text, group, n_groups)
-    centres, shared = _theme_centres(codebook, normalize(sp.csr_matrix(reference_vectors, dtype=np.float64)), reference_owner)
+    centres, shared = _theme_centres(codebook, _unit_rows(reference_vectors), reference_owner)
     candidates, names = _candidates(pool, vectors, group, fit, ranked, per_text, (centres, shared), codebook, n_groups)
     pool_out = pd.DataFrame(
         {
@@ -547,7 +554,7 @@ def _candidates(
         members = np.flatnonzero(group == g)
         label, phrases = _label(ranked[g], taken_labels)
         taken_labels.add(label)
-        centre = normalize(np.asarray(vectors[members].mean(axis=0)) - shared)
+        centre = _unit_rows(np.asarray(vectors[members].mean(axis=0)) - shared).toarray()
         similarity = (theme_centres @ centre.ravel()) if len(theme_centres) else np.zeros(0)
         nearest = int(np.argmax(similarity)) if len(similarity) and similarity.max() > 0 else None
         nearest_id = codebook.themes[nearest].id if nearest is not None else None
