@@ -231,7 +231,7 @@ def _selection_mask(coded: pd.DataFrame, source: str) -> tuple[np.ndarray, str]:
         label = "answers a what-is-missing question" if source == "missing-questions" else f"question contains {phrases[0]!r}"
         return mask, label
     raise UsageError(
-        f"--from {source!r} is not a selection: use uncoded, low-confidence, question:TEXT or all"
+        f"--from {source!r} is not a selection: use uncoded, low-confidence, missing-questions, question:TEXT or all"
     )
 
 

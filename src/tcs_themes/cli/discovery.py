@@ -22,7 +22,8 @@ def discover(
         list[str] | None,
         typer.Option(
             "--from",
-            help="Which comments: uncoded, low-confidence, question:TEXT (questions containing TEXT) or all; "
+            help="Which comments: uncoded, low-confidence, missing-questions, question:TEXT (questions containing "
+            "TEXT) or all; "
             "repeat to combine. Default: uncoded, low-confidence and answers to what-is-missing questions.",
         ),
     ] = None,
