@@ -79,6 +79,10 @@ PUBLIC = sorted(
         "select_quotes",
         "quotes_by_scope",
         "find_comments",
+        "discover_themes",
+        "Discovery",
+        "write_discovery",
+        "discover_files",
         # charts
         "ranked_theme_chart",
         "strand_heatmap",

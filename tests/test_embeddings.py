@@ -86,6 +86,16 @@ def test_the_meaning_block_codes_comments_that_share_no_word_with_training(seman
 
 
 @needs_encoder
+def test_meaning_gives_the_word_block_and_the_sentence_embeddings(semantic_model: ThemeClassifier) -> None:
+    """What theme discovery compares comments on follows the model: its words and, here, its embeddings."""
+    words, meaning = semantic_model.meaning(TEXTS[:4] + [""])
+    assert words.shape == (5, len(semantic_model.word_vectorizer_.vocabulary_))
+    assert meaning.shape == (5, 384)
+    norms = np.sqrt(np.asarray(meaning.multiply(meaning).sum(axis=1))).ravel()
+    assert np.allclose(norms[:4], 1.0, atol=1e-4) and norms[4] == 0
+
+
+@needs_encoder
 def test_a_semantic_model_saves_only_the_encoders_name_and_loads_back(semantic_model: ThemeClassifier, tmp_path: Path) -> None:
     from tcs_themes.coding.hybrid import HybridCoder
 

@@ -82,6 +82,11 @@ _EXPORTS: dict[str, str] = {
     "select_quotes": "tcs_themes.analysis.quotes",
     "quotes_by_scope": "tcs_themes.analysis.quotes",
     "find_comments": "tcs_themes.analysis.search",
+    # theme discovery
+    "discover_themes": "tcs_themes.analysis.discovery",
+    "Discovery": "tcs_themes.analysis.discovery",
+    "write_discovery": "tcs_themes.outputs.discovery_files",
+    "discover_files": "tcs_themes.outputs.discovery_files",
     # charts
     "ranked_theme_chart": "tcs_themes.outputs.charts",
     "strand_heatmap": "tcs_themes.outputs.charts",
@@ -147,6 +152,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tcs_themes.analysis.search import (
         find_comments,
     )
+    from tcs_themes.analysis.discovery import Discovery, discover_themes
+    from tcs_themes.outputs.discovery_files import discover_files, write_discovery
     from tcs_themes.codebook.load import default_codebook_path, load_codebook
     from tcs_themes.codebook.refi_qda import export_qdc, import_qdc
     from tcs_themes.ingest.qdpx import import_qdpx

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tcs_themes.cli import agree, codebook, coding, ingest, interop, outputs, review, run  # noqa: F401  (register their commands)
+from tcs_themes.cli import agree, codebook, coding, discovery, ingest, interop, outputs, review, run  # noqa: F401  (register their commands)
 from tcs_themes.cli.app import app
 
 

@@ -512,9 +512,34 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                     )
                 blocks.append(context_word_block(words, one_hot, self.context_interactions))
         if self.embeddings is not None:
-            meaning = sentence_encoder(self.embeddings).encode(texts)
-            blocks.append(sp.csr_matrix(meaning * np.float32(self.embedding_weight)))
+            blocks.append(sp.csr_matrix(self._embeddings(texts) * np.float32(self.embedding_weight)))
         return join_blocks(blocks)
+
+    def _embeddings(self, texts: list[str]) -> np.ndarray:
+        """Return the texts' unit-length sentence embeddings from the model's encoder (``embeddings`` set)."""
+        return sentence_encoder(self.embeddings).encode(texts)
+
+    def meaning(self, texts: Sequence[str]) -> list[sp.csr_matrix]:
+        """Return what the model reads of each text's meaning: its word TF-IDF block and, with
+        ``embeddings``, its sentence-embedding block (each row unit length or zero).
+
+        No rule, context or character blocks: these are the model's representation of what a
+        comment says, used to compare comments with each other (theme discovery).
+
+        Parameters
+        ----------
+        texts : sequence of str
+
+        Returns
+        -------
+        list of scipy.sparse.csr_matrix, each of shape (len(texts), block width)
+        """
+        check_is_fitted(self, "word_vectorizer_")
+        texts = _texts(texts)
+        blocks = [sp.csr_matrix(self._words(texts))]
+        if self.embeddings is not None:
+            blocks.append(sp.csr_matrix(self._embeddings(texts)))
+        return blocks
 
     def _interaction_positions(self) -> list[int]:
         """Return the positions (in ``context_columns``) of the columns whose categories get word copies."""

@@ -1,0 +1,180 @@
+"""Theme discovery on the sample consultation's real coded table, with the shipped model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from tcs_themes.analysis.discovery import LEFTOVER, MAX_LEFTOVER_SHARE, discover_themes, select_comments
+from tcs_themes.cli import app
+from tcs_themes.codebook.load import default_codebook_path, load_codebook
+from tcs_themes.coding.model.model_io import load_model
+from tcs_themes.errors import UsageError
+
+REPO = Path(__file__).resolve().parents[1]
+CODED = REPO / "data" / "coded" / "coded.parquet"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return load_codebook()
+
+
+@pytest.fixture(scope="module")
+def model(codebook):
+    return load_model(None, codebook).model
+
+
+@pytest.fixture(scope="module")
+def coded():
+    return pd.read_parquet(CODED)
+
+
+@pytest.fixture(scope="module")
+def found(coded, codebook, model):
+    return discover_themes(coded, codebook, model=model)
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("discover")
+    result = runner.invoke(app, ["discover", str(CODED), "--out", str(out)])
+    return result, out
+
+
+def test_default_selection_is_uncoded_low_confidence_and_missing_answers(coded, found):
+    reasons = select_comments(coded)
+    uncoded = coded["primary_theme"] == "uncoded"
+    missed = coded["question"].fillna("").str.lower().str.contains("missed")
+    low = (coded["confidence"] < 0.5) & ~uncoded
+    assert ((reasons != "").to_numpy() == (uncoded | missed | low).to_numpy()).all()
+    assert found.n_selected == int((uncoded | missed | low).sum())
+    assert found.selection["uncoded"] == int(uncoded.sum())
+
+
+def test_low_confidence_column_wins_over_confidence(coded):
+    flagged = coded.assign(low_confidence=False)
+    flagged.loc[flagged.index[:3], "low_confidence"] = True
+    flagged.loc[flagged.index[:3], "primary_theme"] = "clarity"
+    reasons = select_comments(flagged, ["low-confidence"])
+    assert list(reasons[reasons != ""].index) == list(flagged.index[:3])
+
+
+def test_every_selected_comment_is_in_a_candidate_or_listed_as_leftover(found):
+    table = found.comments
+    assert table["comment_id"].is_unique
+    assert sum(c.size for c in found.candidates) + found.n_leftover == found.n_selected
+    for candidate in found.candidates:
+        assert (table["candidate"] == candidate.id).sum() == candidate.size
+        assert sum(candidate.sessions.values()) == candidate.size
+        assert 3 <= len(candidate.examples) <= 5
+        member_texts = set(table.loc[table["candidate"] == candidate.id, "text"])
+        assert all(text in member_texts for _, text in candidate.examples)
+    leftovers = table[table["candidate"] == LEFTOVER]
+    assert (leftovers["leftover_reason"] != "").all()
+    poor_fits = (leftovers["leftover_reason"] == "fits no group well").sum()
+    assert poor_fits <= MAX_LEFTOVER_SHARE * found.n_selected
+
+
+def test_labels_and_ids_are_unique_and_readable(found, codebook):
+    labels = [c.label for c in found.candidates]
+    ids = [c.id for c in found.candidates]
+    assert len(set(labels)) == len(labels) and len(set(ids)) == len(ids)
+    assert not set(ids) & set(codebook.ids)
+    assert all(c.nearest_theme in codebook.ids for c in found.candidates)
+    assert all(c.status == "new" or c.status == f"more of {c.nearest_theme}" for c in found.candidates)
+
+
+def test_cli_writes_the_fragment_workbook_and_a_summary(cli_run, found):
+    result, out = cli_run
+    assert result.exit_code == 0, result.output
+    assert f"{found.n_selected} of 1067 comments selected" in result.output
+    assert "left over" in result.output
+    book = load_workbook(out / "discovery.xlsx")
+    assert book.sheetnames == ["Candidates", "Comments", "Leftovers"]
+    assert book["Comments"].max_row == found.n_selected + 1
+    assert book["Candidates"].max_row == len(found.candidates) + 1
+
+
+def test_two_runs_give_the_same_bytes(cli_run, tmp_path):
+    _, first = cli_run
+    result = runner.invoke(app, ["discover", str(CODED), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("candidates.yaml", "discovery.xlsx"):
+        assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_fragment_merged_into_the_codebook_validates(cli_run, tmp_path):
+    _, out = cli_run
+    fragment = yaml.safe_load((out / "candidates.yaml").read_text(encoding="utf-8"))
+    assert fragment["themes"], "the sample gives new candidates"
+    merged = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
+    merged["themes"].extend(fragment["themes"])
+    path = tmp_path / "merged.yaml"
+    path.write_text(yaml.safe_dump(merged, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["codebook", "validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert len(load_codebook(path).themes) == len(load_codebook().themes) + len(fragment["themes"])
+
+
+def test_formula_text_is_never_a_formula_in_the_workbook(coded, tmp_path):
+    planted = coded.copy()
+    uncoded = planted.index[planted["primary_theme"] == "uncoded"]
+    planted.loc[uncoded[:5], "text"] = [f'=HYPERLINK("http://x.example/{i}","click") the bins are never emptied' for i in range(5)]
+    source = tmp_path / "planted.parquet"
+    planted.to_parquet(source)
+    result = runner.invoke(app, ["discover", str(source), "--out", str(tmp_path / "out"), "--tfidf"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(tmp_path / "out" / "discovery.xlsx")
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("HYPERLINK" in v for v in cells)
+    assert not any(v.startswith("=") for v in cells)
+
+
+def test_question_selection_and_tfidf_fallback(coded, codebook):
+    found = discover_themes(coded, codebook, sources=["question:success look"], max_themes=6)
+    asked = coded["question"].fillna("").str.contains("success look", case=False)
+    assert found.n_selected == int(asked.sum())
+    assert found.representation.startswith("TF-IDF")
+    assert len(found.candidates) <= 6
+
+
+def test_bad_choices_are_one_line_errors(tmp_path, coded, codebook):
+    result = runner.invoke(app, ["discover", str(CODED), "--out", str(tmp_path), "--from", "everything"])
+    assert result.exit_code == 1
+    assert "--from 'everything' is not a selection" in result.output
+    missing = runner.invoke(app, ["discover", str(tmp_path / "nope.parquet"), "--out", str(tmp_path)])
+    assert missing.exit_code == 1 and "nope.parquet" in missing.output and "Traceback" not in missing.output
+    with pytest.raises(UsageError, match="text column"):
+        discover_themes(coded.drop(columns="text"), codebook)
+    with pytest.raises(UsageError, match="at least 2"):
+        discover_themes(coded, codebook, max_themes=1)
+
+
+def test_the_shipped_models_meaning_is_its_word_block(model, coded):
+    texts = coded["text"].head(20).tolist()
+    (words,) = model.meaning(texts)
+    assert words.shape == (20, len(model.word_vectorizer_.vocabulary_))
+    assert np.allclose(words.toarray(), model.word_vectorizer_.transform(texts).toarray(), atol=1e-5)
+
+
+def test_nothing_or_too_little_to_group_is_all_listed(coded, codebook, model, tmp_path):
+    from tcs_themes.outputs.discovery_files import write_discovery
+
+    empty = discover_themes(coded.head(0), codebook, model=model)
+    assert empty.n_selected == 0 and empty.candidates == [] and empty.leftover_share == 0.0
+    few = discover_themes(coded.head(4), codebook, model=model, sources=["all"])
+    assert few.candidates == [] and few.n_leftover == 4
+    assert set(few.comments["leftover_reason"]) == {"too few comments selected to group"}
+    no_text = discover_themes(coded.assign(text=pd.NA), codebook, model=model)
+    assert no_text.n_leftover == no_text.n_selected > 0
+    assert set(no_text.comments["leftover_reason"]) == {"no words the representation knows"}
+    written = write_discovery(few, tmp_path)
+    assert yaml.safe_load(written[0].read_text(encoding="utf-8"))["themes"] == []
