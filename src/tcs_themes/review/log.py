@@ -277,7 +277,8 @@ def with_decisions(labels: CodedLabels, decided: CodedLabels) -> CodedLabels:
         groups=picked(labels.groups),
         primary=picked(labels.primary),
         sources=picked(labels.sources) or [],
-        n_skipped=labels.n_skipped,
+        skipped=dict(labels.skipped),
+        warnings=list(labels.warnings),
         context={name: picked(values) for name, values in labels.context.items()},
     )
     return concat_labels([kept, decided])
