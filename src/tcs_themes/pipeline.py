@@ -139,9 +139,9 @@ def run_pipeline(
         If the settings, register, codebook or model cannot be used. Other bad
         input files do not raise: they are in ``result.ingested.errors``.
     """
-    out = writable_folder(out_dir)
-    stated = stated_date(date)
+    stated = stated_date(date)  # a bad date is an error before anything is written
     when = generation_date(stated)
+    out = writable_folder(out_dir)
     remove_manifest(out)
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     project = resolve_settings(settings, inputs)
