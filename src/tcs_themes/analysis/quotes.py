@@ -3,7 +3,13 @@
 For each theme (over all comments, or within one strand) the candidates are the
 comments given that theme that are safe to publish: no redaction marker, no
 redactions counted, nothing that looks like an email address, phone number,
-postcode or web address, no person named by title or initial, and between ``min_words`` and ``max_words`` words.
+postcode or web address, no person named by title or initial, no special-category
+detail (health, religion, a named family member...: see
+:mod:`tcs_themes.analysis.special_category`) unless the analyst approved the
+comment, not banned by the analyst, and between ``min_words`` and ``max_words`` words.
+A comment is a candidate for a theme only when it is on that theme: its main
+theme, given by a rule or an analyst, or with the theme's own score at least
+``ON_THEME_SCORE``.
 
 Each candidate gets a relevance score from three parts:
 
@@ -18,19 +24,23 @@ Each candidate gets a relevance score from three parts:
 Quotes are then picked greedily by maximal marginal relevance
 (``0.7 * relevance - 0.3 * similarity to the quotes already picked``), taking
 each next quote from a session (or email) not yet quoted while there is one, and
-never a near-duplicate of a quote already picked. Ties break on ``comment_id``,
-so the choice is deterministic.
+never a near-duplicate of a quote already picked. Comments the analyst pinned
+come first. Within one scope each comment is quoted once: a theme takes a
+comment already quoted under another theme only when no other candidate is
+left. Ties break on ``comment_id``, so the choice is deterministic.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.analysis.counts import group_labels, natural_key
+from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.schema import SOURCE_ANALYST, UNCODED, score_column, split_list
 
@@ -52,6 +62,8 @@ QUOTE_COLUMNS = [
     "session_name", "strand", "source_kind", "location", "relevance",
 ]  # fmt: skip
 
+#: A secondary theme's own score needed for a comment to be quoted under it (unless a rule or an analyst gave it).
+ON_THEME_SCORE = 0.5
 _MMR_LAMBDA = 0.7
 _NEAR_DUPLICATE = 0.8
 
@@ -86,13 +98,18 @@ def _clarity(candidates: pd.DataFrame, theme_id: str) -> np.ndarray:
     return (np.clip(score, 0, 1) + 0.5 * is_primary + 0.3 * np.asarray(rule, dtype=float) + 0.2 * focus) / 2.0
 
 
-def _pick(relevance: np.ndarray, vectors: np.ndarray, origins: list[str], n: int) -> list[int]:
-    """Maximal marginal relevance with a preference for origins (sessions/emails) not yet used."""
+def _pick(relevance: np.ndarray, vectors: np.ndarray, origins: list[str], n: int, quoted: np.ndarray) -> list[int]:
+    """Maximal marginal relevance, preferring comments not ``quoted`` elsewhere, then origins (sessions/emails) not yet used."""
     chosen: list[int] = []
     remaining = list(range(len(relevance)))
     while remaining and len(chosen) < n:
         used = {origins[i] for i in chosen}
-        pool = [i for i in remaining if origins[i] not in used] or remaining
+        tiers = (
+            [i for i in remaining if not quoted[i] and origins[i] not in used],
+            [i for i in remaining if not quoted[i]],
+            [i for i in remaining if origins[i] not in used],
+        )
+        pool = next((tier for tier in tiers if tier), remaining)
         redundancy = vectors[pool] @ vectors[chosen].T if chosen else np.zeros((len(pool), 1))
         max_sim = redundancy.max(axis=1)
         mmr = _MMR_LAMBDA * relevance[pool] - (1 - _MMR_LAMBDA) * max_sim
@@ -105,14 +122,33 @@ def _pick(relevance: np.ndarray, vectors: np.ndarray, origins: list[str], n: int
     return chosen
 
 
-def _candidates(coded: pd.DataFrame, min_words: int, max_words: int) -> pd.DataFrame:
+def _candidates(coded: pd.DataFrame, min_words: int, max_words: int, approved: set[str], banned: set[str]) -> pd.DataFrame:
     words = coded["text"].fillna("").astype(str).str.split().map(len)
     redactions = coded["redactions"] if "redactions" in coded.columns else pd.Series(0, index=coded.index)
     safe = [is_publishable(t, r) for t, r in zip(coded["text"], redactions, strict=True)]
-    keep = pd.Series(safe, index=coded.index) & words.between(min_words, max_words)
+    ids = coded["comment_id"].astype(str)
+    allowed = np.asarray(safe, dtype=bool) & words.between(min_words, max_words).to_numpy() & ~ids.isin(banned).to_numpy()
+    sensitive = np.zeros(len(coded), dtype=bool)
+    sensitive[allowed] = [bool(found) for found in special_categories(coded["text"][allowed].tolist())]
+    keep = allowed & (~sensitive | ids.isin(approved).to_numpy())
     out = coded[keep].copy()
-    out["words"] = words[keep]
+    out["words"] = words[keep].to_numpy()
     return out
+
+
+def _on_theme(candidates: pd.DataFrame, given: pd.Series, theme_id: str) -> np.ndarray:
+    """Candidates whose theme ``theme_id`` is their main theme, from a rule or an analyst, or scored at least ``ON_THEME_SCORE``."""
+    has = given.map(lambda ts: theme_id in ts).to_numpy()
+    column = score_column(theme_id)
+    score = candidates[column].astype(float).fillna(0.0).to_numpy() if column in candidates.columns else np.ones(len(candidates))
+    themes = candidates["themes"].astype(object).map(split_list)
+    sources = candidates["sources"].astype(object).map(split_list)
+    by_rule = np.array(
+        [theme_id in t and t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both", SOURCE_ANALYST) for t, s in zip(themes, sources, strict=True)],
+        dtype=bool,
+    )
+    main = (candidates["primary_theme"] == theme_id).to_numpy()
+    return has & (main | by_rule | (score >= ON_THEME_SCORE))
 
 
 def select_quotes(
@@ -124,6 +160,9 @@ def select_quotes(
     n: int = 3,
     min_words: int = 5,
     max_words: int = 45,
+    approved: Iterable[str] = (),
+    pinned: Iterable[str] = (),
+    banned: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Choose up to ``n`` illustrative quotes for each theme, overall or within one strand.
 
@@ -141,6 +180,9 @@ def select_quotes(
         Quotes per theme (fewer when fewer comments qualify).
     min_words, max_words : int
         Length limits of a quote, in words.
+    approved, pinned, banned : iterable of str
+        Comment ids: special-category comments the analyst approved for quoting;
+        comments to quote first under each theme they are on; comments never to quote.
 
     Returns
     -------
@@ -159,15 +201,18 @@ def select_quotes(
     if strand is not None:
         table = coded[group_labels(coded, "strand") == strand]
         scope = strand
-    candidates = _candidates(table, min_words, max_words)
+    candidates = _candidates(table, min_words, max_words, set(map(str, approved)), set(map(str, banned)))
     rows: list[pd.DataFrame] = []
     if candidates.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
     matrix = vectorizer.fit_transform(candidates["text"].astype(str)).toarray()
     given = candidates["themes"].astype(object).map(lambda value: [t for t in split_list(value) if t != UNCODED])
+    ids = candidates["comment_id"].astype(str)
+    pins = ids.isin(set(map(str, pinned))).to_numpy()
+    used: set[str] = set()
     for theme_id in themes:
-        mask = given.map(lambda ts, t=theme_id: t in ts).to_numpy()
+        mask = _on_theme(candidates, given, theme_id)
         if not mask.any():
             continue
         subset = candidates[mask]
@@ -176,13 +221,16 @@ def select_quotes(
         norm = np.linalg.norm(centroid)
         typical = vectors @ (centroid / norm) if norm else np.zeros(len(subset))
         relevance = 0.4 * _clarity(subset, theme_id) + 0.4 * typical + 0.2 * _shortness(subset["words"].to_numpy())
+        relevance = relevance + 10.0 * pins[mask]  # the analyst's pinned quotes first
         origins = subset["session_id"].astype("string").fillna(subset["message_id"].astype("string")).fillna(
             subset["comment_id"].astype("string")
         )
         order = np.argsort(subset["comment_id"].astype(str).to_numpy(), kind="stable")
-        picked = _pick(relevance[order], vectors[order], [str(o) for o in origins.to_numpy()[order]], n)
+        quoted = ids[mask].isin(used).to_numpy()[order]
+        picked = _pick(relevance[order], vectors[order], [str(o) for o in origins.to_numpy()[order]], n, quoted)
         chosen = subset.iloc[order[picked]].copy()
-        chosen["relevance"] = np.round(relevance[order[picked]], 4)
+        used.update(chosen["comment_id"].astype(str))
+        chosen["relevance"] = np.round(np.minimum(relevance[order[picked]], 1.0), 4)
         chosen["quote_rank"] = range(1, len(chosen) + 1)
         chosen["theme_id"] = theme_id
         chosen["theme"] = codebook.name_of(theme_id)
@@ -193,8 +241,19 @@ def select_quotes(
     return pd.concat(rows, ignore_index=True)
 
 
-def quotes_by_scope(coded: pd.DataFrame, codebook: Codebook, *, n: int = 3, max_words: int = 45) -> pd.DataFrame:
+def quotes_by_scope(
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    n: int = 3,
+    max_words: int = 45,
+    approved: Iterable[str] = (),
+    pinned: Iterable[str] = (),
+    banned: Iterable[str] = (),
+) -> pd.DataFrame:
     """Quotes per theme over all discussions, then per strand (comments with no strand only count overall).
+
+    ``approved``, ``pinned`` and ``banned`` are comment ids, as for :func:`select_quotes`.
 
     Returns
     -------
@@ -202,7 +261,8 @@ def quotes_by_scope(coded: pd.DataFrame, codebook: Codebook, *, n: int = 3, max_
         :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
     """
     strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
-    parts = [select_quotes(coded, codebook, n=n, max_words=max_words)]
-    parts += [select_quotes(coded, codebook, strand=s, n=n, max_words=max_words) for s in strands]
+    choices = {"approved": tuple(approved), "pinned": tuple(pinned), "banned": tuple(banned)}
+    parts = [select_quotes(coded, codebook, n=n, max_words=max_words, **choices)]
+    parts += [select_quotes(coded, codebook, strand=s, n=n, max_words=max_words, **choices) for s in strands]
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUOTE_COLUMNS)
