@@ -129,6 +129,7 @@ def run_pipeline(
         register=register,
         exercises=_exercises_for(project, register),
         method_info=method_info,
+        settings=project.report,
     )
     outputs.update(published)
     return PipelineResult(ingested=ingested, coding=coding, outputs=outputs)

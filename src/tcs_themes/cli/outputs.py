@@ -258,11 +258,17 @@ def report_command(
     codebook: CodebookOpt = None,
     register: RegisterOpt = None,
     exercises: ExercisesOpt = None,
+    settings: Annotated[
+        Path | None,
+        typer.Option("--settings", help="Settings file whose report: key gives the front page, your own text and quote choices."),
+    ] = None,
 ) -> None:
     """Write the consultation report as self-contained HTML and Word, with its charts."""
+    from tcs_themes.config import load_settings
     from tcs_themes.outputs.publish import publish
 
+    chosen = load_settings(settings).report if settings is not None else None
     inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes, choosing quotes, drawing charts...")
-    paths = publish(out_dir=out, workbook=False, **inputs)
+    paths = publish(out_dir=out, workbook=False, settings=chosen, **inputs)
     stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False)

@@ -10,6 +10,7 @@ import pandas as pd
 from tcs_themes.analysis.counts import count_all
 from tcs_themes.analysis.quotes import quotes_by_scope
 from tcs_themes.codebook.model import Codebook
+from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import draw_charts
@@ -32,7 +33,7 @@ def publish(
     n_quotes: int = 3,
     workbook: bool = True,
     report: bool = True,
-    title: str = "Consultation feedback: thematic analysis",
+    settings: ReportSettings | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -57,8 +58,9 @@ def publish(
         Illustrative quotes per theme.
     workbook, report : bool
         Write the workbook / the report (charts are always drawn).
-    title : str
-        The report's title.
+    settings : ReportSettings, optional
+        The report's front page and the analyst's text and quote choices (``report:`` in the
+        settings file); the quote choices apply to the workbook's quotes too.
 
     Returns
     -------
@@ -68,7 +70,8 @@ def publish(
     """
     folder = Path(out_dir)
     counts = count_all(coded, codebook, register)
-    quotes = quotes_by_scope(coded, codebook, n=n_quotes)
+    settings = settings or ReportSettings()
+    quotes = quotes_by_scope(coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban)
     strand_names = dict(register.strands) if register is not None else {}
     charts = draw_charts(counts, folder / CHARTS_FOLDER, strand_names=strand_names, exercises=exercises)
     paths: dict[str, Path] = {f"chart:{name}": files["png"] for name, files in charts.items()}
@@ -86,7 +89,7 @@ def publish(
     if report:
         content = build_report(
             coded, codebook, counts, quotes, charts,
-            register=register, exercises=exercises, method_info=method_info, title=title,
+            register=register, exercises=exercises, method_info=method_info, settings=settings,
         )  # fmt: skip
         paths.update(write_report(content, folder, REPORT_STEM))
     return paths

@@ -19,6 +19,7 @@ import pandas as pd
 from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts
 from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable
 from tcs_themes.codebook.model import Codebook
+from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import slug, strand_title
@@ -115,11 +116,19 @@ class Section:
 
 @dataclass
 class Report:
-    """The whole report."""
+    """The whole report.
+
+    ``organisation``, ``author`` and ``date`` fill the front page (empty ones are left out);
+    ``comment_ids`` shows each quote's comment id in its attribution.
+    """
 
     title: str
     subtitle: str
     sections: list[Section]
+    organisation: str = ""
+    author: str = ""
+    date: str = ""
+    comment_ids: bool = False
 
 
 def format_table(frame: pd.DataFrame, caption: str, *, percent: tuple[str, ...] = (), name: str = "") -> TableBlock:
@@ -171,11 +180,33 @@ def _summarises(totals: pd.Series, period: str) -> str:
     return f"{text}, and {emails}." if int(totals["emails"]) else f"{text}."
 
 
-def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts, rows: list[tuple[str, str]]) -> Section:
+def _background_section(coded: pd.DataFrame, settings: ReportSettings) -> Section:
+    """Background and objectives: the analyst's text, else a default that names the questions asked."""
+    background = settings.background or (
+        "This report sets out what people said during the consultation: in group sessions held across the "
+        "consultation's strands and in emails sent to the consultation mailbox. It is a draft for the analyst "
+        "to edit: replace this paragraph with the consultation's background (report.background in the settings file)."
+    )
+    blocks: list[Block] = [Paragraph(background)]
+    if settings.objectives:
+        blocks.append(Paragraph(settings.objectives))
+    else:
+        questions = sorted(set(coded["question"].dropna().astype(str).str.strip()) - {""})
+        blocks.append(Paragraph(
+            "The consultation's objectives were to hear what people thought of the draft, what it had missed, and "
+            "how they could help deliver it." + (" The questions put to the groups were:" if questions else "")
+        ))  # fmt: skip
+        if questions:
+            blocks.append(Bullets(questions))
+    return Section("Background and objectives", blocks, anchor="background")
+
+
+def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts, settings: ReportSettings) -> Section:
     totals = counts.strands.iloc[-1]
     dates = pd.to_datetime(coded.loc[coded["source_kind"] == "spreadsheet", "date"]).dropna()
     period = f", held between {dates.min():%-d %B %Y} and {dates.max():%-d %B %Y}" if len(dates) else ""
-    paragraphs = [
+    paragraphs = [settings.method] if settings.method else []
+    paragraphs += [
         _summarises(totals, period),
         f"Each comment was coded against the codebook \"{codebook.name}\" of {len(codebook.themes)} themes: it was given "
         "every theme it touched on, most confident first, and the first is its main theme. Unless a table says "
@@ -184,17 +215,21 @@ def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts
         narrative.coders_paragraph(counts.code_sources),
         "A theme was raised in a session when at least one comment from that session touched on it. The "
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
-        "and different from each other, from different sessions where possible; comments with personal details "
-        "were never quoted. Each quote keeps its comment ID so it can be traced to its source.",
+        "and different from each other, from different sessions where possible, and each is used once; comments "
+        "with personal details, or that disclose someone's health, disability, religion, ethnicity, sexuality, "
+        "a criminal matter or a named family member, were not quoted unless the analyst approved them. "
+        + narrative.frequency_paragraph()
+        + " The technical details (files, codebook fingerprint, model) are in the appendix.",
     ]
+    return Section("Method", [Paragraph(p) for p in paragraphs], anchor="method")
+
+
+def _inputs_table(rows: list[tuple[str, str]]) -> TableBlock:
+    """The technical table of inputs, fingerprints, model and paths (for the appendix)."""
     inputs = pd.DataFrame(rows, columns=["Item", "Value"])
     inputs = inputs[~inputs["Item"].str.startswith(("Counting", "Uncoded", "Sessions raising", "Illustrative"))]
     inputs = inputs[~inputs["Item"].isin(CODE_SOURCE_HEADINGS.values())]
-    return Section(
-        "Method and inputs",
-        [*(Paragraph(p) for p in paragraphs), format_table(inputs, "Inputs and settings", name="inputs")],
-        anchor="method",
-    )
+    return format_table(inputs, "Inputs and settings", name="inputs")
 
 
 def _strands_section(counts: ThemeCounts, register, charts: Mapping[str, Mapping[str, Path]]) -> Section:
@@ -288,7 +323,7 @@ def build_report(
     register: SessionRegister | None = None,
     exercises: Exercises | None = None,
     method_info: Mapping[str, object] | None = None,
-    title: str = "Consultation feedback: thematic analysis",
+    settings: ReportSettings | None = None,
     detailed_themes: int = 8,
     detailed_strand_themes: int = 5,
 ) -> Report:
@@ -302,11 +337,13 @@ def build_report(
         Chart name -> ``{"png": path, "svg": path}`` from :func:`tcs_themes.outputs.charts.draw_charts`.
     register, exercises, method_info
         Optional inputs, as for :func:`tcs_themes.outputs.workbook.write_workbook`.
-    title : str
-        The report's title.
+    settings : ReportSettings, optional
+        The front page (title, organisation, author, date), the analyst's background, objectives
+        and method text, and whether quotes show their comment ids (``report:`` in the settings file).
     detailed_themes, detailed_strand_themes : int
         How many themes get a paragraph and quotes, overall and per strand.
     """
+    settings = settings or ReportSettings()
     names = dict(register.strands) if register is not None else {}
     rows = method_rows(coded, codebook, method_info)
     summary = Section("Summary of findings", [Bullets(narrative.summary_points(counts, codebook, names, exercises))], anchor="summary")
@@ -325,16 +362,34 @@ def build_report(
     ]
     by_strand = Section("Themes by strand", [Paragraph("Each strand's most common themes, with what was said about them.")], strand_sections, anchor="by-strand")
     appendix = Section(
-        "Appendix: theme counts",
+        "Appendix: theme counts and technical details",
         [
+            _inputs_table(rows),
             format_table(appendix_table(counts), "Comments by main theme, per strand", name="appendix"),
             format_table(theme_table(counts.overall).drop(columns=["Theme ID"]), "Theme counts over all comments", percent=SHARE_HEADINGS, name="theme-counts"),
         ],
         anchor="appendix",
     )
-    sections = [_method_section(coded, codebook, counts, rows), _strands_section(counts, register, charts), summary, themes, by_strand]
+    sections = [
+        _background_section(coded, settings), _method_section(coded, codebook, counts, settings),
+        _strands_section(counts, register, charts), summary, themes, by_strand,
+    ]  # fmt: skip
     if exercises is not None:
         sections.append(_exercise_section(exercises, charts))
     sections.append(appendix)
     generated = dict(rows)["Generated"]
-    return Report(title=title, subtitle=f"Codebook: {codebook.name}. Generated {generated} by {dict(rows)['Tool']}.", sections=sections)
+    return Report(
+        title=settings.title,
+        subtitle=f"Codebook: {codebook.name}. Generated {generated} by {dict(rows)['Tool']}.",
+        sections=sections,
+        organisation=settings.organisation,
+        author=settings.author,
+        date=settings.date or _long_date(generated),
+        comment_ids=settings.comment_ids,
+    )
+
+
+def _long_date(generated: str) -> str:
+    """``"2026-12-07 03:40 UTC"`` -> ``"7 December 2026"`` (the text unchanged if it is not such a date)."""
+    parsed = pd.to_datetime(generated[:10], format="%Y-%m-%d", errors="coerce")
+    return generated if pd.isna(parsed) else f"{parsed:%-d %B %Y}"

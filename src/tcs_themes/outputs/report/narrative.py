@@ -14,6 +14,10 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.schema import UNCODED
 
+#: The words analysts use for how many people said something, by share of the comments in view:
+#: at most ``FEW_MAX`` comments is "a few"; otherwise the first row whose share bound is above the share.
+FEW_MAX = 3
+FREQUENCY_WORDS = ((0.10, "some"), (0.25, "a number of"), (0.50, "many"), (1.01, "most"))
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _ORDINALS = ("", "", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
@@ -36,6 +40,27 @@ def words(n: int) -> str:
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """``"1 comment"``, ``"3 comments"`` (figures)."""
     return f"{count(n)} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+def frequency_word(n: int, total: int) -> str:
+    """``"a few"``, ``"some"``, ``"a number of"``, ``"many"`` or ``"most"`` for ``n`` of ``total`` comments.
+
+    >>> [frequency_word(n, 100) for n in (2, 8, 20, 40, 60)]
+    ['a few', 'some', 'a number of', 'many', 'most']
+    """
+    if n <= FEW_MAX or total <= 0:
+        return "a few"
+    share = n / total
+    return next(word for bound, word in FREQUENCY_WORDS if share < bound)
+
+
+def frequency_paragraph() -> str:
+    """The method's sentence that says what the frequency words mean."""
+    bounds = [f"\u201c{word}\u201d under {percent(bound)}" for bound, word in FREQUENCY_WORDS[:-1]]
+    return (
+        f"Words for how often something was said follow fixed thresholds: \u201ca few\u201d is {words(FEW_MAX)} comments or fewer, "
+        f"then by share of the comments in view {join(bounds)}, and \u201c{FREQUENCY_WORDS[-1][1]}\u201d from {percent(FREQUENCY_WORDS[-2][0])}."
+    )
 
 
 def coders_paragraph(code_sources: dict[str, int]) -> str:
