@@ -85,6 +85,7 @@ def publish(
             register=register,
             exercises=exercises,
             method_info=method_info,
+            approved=settings.approve,
         )
     if report:
         content = build_report(

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts
+from tcs_themes.analysis.missing import missing_comments, missing_summary
 from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
@@ -295,6 +296,22 @@ def _strand_section(
     return Section(title, blocks, children, anchor=slug(strand))
 
 
+def _missing_section(coded: pd.DataFrame, codebook: Codebook) -> Section:
+    """What people said was missing, grouped by theme and described in their own words."""
+    summary = missing_summary(missing_comments(coded, codebook))
+    if summary.empty:
+        return Section("What is missing", [Paragraph("No comment said that something was missing from the draft.")], anchor="missing")
+    total, asked, cued = (int(summary[c].sum()) for c in ("comments", "by_question", "by_cue"))
+    intro = (
+        f"{narrative.plural(total, 'comment')} said something was missing from the draft or needed more focus: "
+        f"{narrative.count(asked)} answered a question such as \u201cWhat have we missed?\u201d and {narrative.count(cued)} "
+        "more said so in their own words (\u201cmissing\u201d, \u201cno mention of\u201d, \u201cnot enough\u201d, "
+        "\u201cmore focus on\u201d). By main theme, most often raised first, with the phrases that set each apart:"
+    )
+    items = [narrative.missing_line(row) for row in summary.itertuples(index=False)]
+    return Section("What is missing", [Paragraph(intro), Bullets(items)], anchor="missing")
+
+
 def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Path]]) -> Section:
     blocks: list[Block] = [Paragraph(narrative.exercise_paragraph(exercises))]
     blocks.append(format_table(choices_table(exercises), "Stickers per P at each event", name="choices"))
@@ -372,7 +389,7 @@ def build_report(
     )
     sections = [
         _background_section(coded, settings), _method_section(coded, codebook, counts, settings),
-        _strands_section(counts, register, charts), summary, themes, by_strand,
+        _strands_section(counts, register, charts), summary, themes, _missing_section(coded, codebook), by_strand,
     ]  # fmt: skip
     if exercises is not None:
         sections.append(_exercise_section(exercises, charts))

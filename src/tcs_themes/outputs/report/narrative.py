@@ -238,6 +238,13 @@ def summary_points(
     return points
 
 
+def missing_line(row) -> str:
+    """``"Funding and costs: grants; match funding (12 comments)"``: one theme's missing items in the comments' words."""
+    phrases = str(row.key_phrases).replace("; ", ", ") if row.key_phrases else "no shared wording"
+    name = "Comments that fitted no theme" if row.theme_id == UNCODED else row.theme
+    return f"{name}: {phrases} ({plural(int(row.comments), 'comment')})"
+
+
 def exercise_paragraph(exercises: Exercises) -> str:
     """What people chose in the 4Ps exercise, over all events."""
     totals = exercises.choice_totals().sort_values("stickers", ascending=False, kind="stable")
