@@ -234,6 +234,56 @@ def test_comment_ids_shown_when_asked() -> None:
     quotes = quotes_by_scope(coded, codebook)
     report = build_report(coded, codebook, count_all(coded, codebook), quotes, {}, settings=ReportSettings(comment_ids=True))
     shown = re.findall(r'<span class="comment-id">\((c[0-9a-f]{12})\)</span>', render_html(report))
-    assert shown and set(shown) <= set(quotes["comment_id"])
+    assert shown and set(shown) <= set(coded["comment_id"])
     docx_text = "\n".join(p.text for p in render_docx(report).paragraphs)
     assert all(f"({c})" in docx_text for c in shown)
+
+
+def test_subthemes_have_their_own_sections(published) -> None:
+    _, _, html, parser = published
+    # Clarity's sub-themes each get a heading and a sentence
+    assert "Terminology" in parser.headings and "Length" in parser.headings
+    section = html.split('id="sub-clarity-', 1)[1].split("</section>", 1)[0]
+    assert re.search(r"(came up in|were about) ", section)
+
+
+@pytest.fixture(scope="module")
+def real_report():
+    """The report's content for the sample consultation's coded table (1,067 comments), without charts."""
+    from pathlib import Path
+
+    from tcs_themes.analysis.counts import count_all
+    from tcs_themes.analysis.quotes import quotes_by_scope
+    from tcs_themes.codebook.load import load_codebook
+    from tcs_themes.ingest.register import load_register
+    from tcs_themes.outputs.report import build_report, render_html
+
+    root = Path(__file__).resolve().parents[1]
+    coded = pd.read_parquet(root / "data" / "coded" / "coded.parquet")
+    codebook, register = load_codebook(None), load_register(root / "data" / "raw" / "sessions.yaml")
+    counts = count_all(coded, codebook, register)
+    report = build_report(coded, codebook, counts, quotes_by_scope(coded, codebook), {}, register=register)
+    return coded, render_html(report)
+
+
+def test_each_quote_used_once_in_the_real_report(real_report) -> None:
+    coded, html = real_report
+    quotes = [unescape(q) for q in re.findall(r"&ldquo;(.*?)&rdquo;</p>", html, flags=re.S)]
+    assert len(quotes) > 50 and len(quotes) == len(set(quotes))
+    assert set(quotes) <= set(coded["text"])
+
+
+def test_frequency_words_follow_the_documented_thresholds() -> None:
+    from tcs_themes.outputs.report.narrative import FEW_MAX, FREQUENCY_WORDS, frequency_paragraph, frequency_word
+
+    assert frequency_word(FEW_MAX, 10) == "a few" and frequency_word(FEW_MAX + 1, 1000) == "some"
+    assert [frequency_word(n, 100) for n in (9, 10, 24, 25, 49, 50, 100)] == ["some", "a number of", "a number of", "many", "many", "most", "most"]
+    text = frequency_paragraph()
+    assert all(word in text for _, word in FREQUENCY_WORDS)
+
+
+def test_less_common_themes_say_what_people_said(real_report) -> None:
+    _, html = real_report
+    section = html.split('id="less-common"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+    assert len(items) > 10 and sum("people spoke of \u201c" in item for item in items) > len(items) / 2

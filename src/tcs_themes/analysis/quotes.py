@@ -122,7 +122,14 @@ def _pick(relevance: np.ndarray, vectors: np.ndarray, origins: list[str], n: int
     return chosen
 
 
-def _candidates(coded: pd.DataFrame, min_words: int, max_words: int, approved: set[str], banned: set[str]) -> pd.DataFrame:
+def quote_candidates(
+    coded: pd.DataFrame, min_words: int = 5, max_words: int = 45, approved: Iterable[str] = (), banned: Iterable[str] = ()
+) -> pd.DataFrame:
+    """The comments that may be quoted: publishable, no unapproved special-category detail, not banned, of quotable length.
+
+    Returns the rows of ``coded`` that qualify, with their length in a ``words`` column.
+    """
+    approved, banned = set(map(str, approved)), set(map(str, banned))
     words = coded["text"].fillna("").astype(str).str.split().map(len)
     redactions = coded["redactions"] if "redactions" in coded.columns else pd.Series(0, index=coded.index)
     safe = [is_publishable(t, r) for t, r in zip(coded["text"], redactions, strict=True)]
@@ -201,7 +208,7 @@ def select_quotes(
     if strand is not None:
         table = coded[group_labels(coded, "strand") == strand]
         scope = strand
-    candidates = _candidates(table, min_words, max_words, set(map(str, approved)), set(map(str, banned)))
+    candidates = quote_candidates(table, min_words, max_words, approved, banned)
     rows: list[pd.DataFrame] = []
     if candidates.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)

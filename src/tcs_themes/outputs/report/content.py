@@ -18,7 +18,8 @@ import pandas as pd
 
 from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts
 from tcs_themes.analysis.missing import missing_comments, missing_summary
-from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable
+from tcs_themes.analysis.key_phrases import distinctive_phrases
+from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable, quote_candidates
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
@@ -34,7 +35,7 @@ from tcs_themes.outputs.published import (
     theme_table,
 )
 from tcs_themes.outputs.report import narrative
-from tcs_themes.schema import UNCODED
+from tcs_themes.schema import UNCODED, score_column, split_list
 
 
 @dataclass
@@ -152,17 +153,38 @@ def format_table(frame: pd.DataFrame, caption: str, *, percent: tuple[str, ...] 
 _NO_SESSION = {"email": "Email to the consultation mailbox"}
 
 
-def _quotes_block(quotes: pd.DataFrame, scope: str, theme_id: str) -> Quotes | None:
+def _quote(row) -> Quote:
+    where = row.session_name if isinstance(row.session_name, str) else _NO_SESSION.get(row.source_kind, "No session recorded")
+    if isinstance(row.strand, str):
+        where = f"{where}, {row.strand}"
+    return Quote(text=str(row.text), attribution=where, comment_id=str(row.comment_id))
+
+
+def _quotes_block(quotes: pd.DataFrame, scope: str, theme_id: str, used: set[str], candidates: pd.DataFrame) -> Quotes | None:
+    """The scope's quotes for the theme not used earlier in the report.
+
+    When all were, the unused candidate with the theme as its main theme and the highest score stands
+    in; only when there is none is the best quote used again.
+    """
     chosen = quotes[(quotes["scope"] == scope) & (quotes["theme_id"] == theme_id)].sort_values("quote_rank")
     if chosen.empty:
         return None
-    items = []
-    for row in chosen.itertuples(index=False):
-        where = row.session_name if isinstance(row.session_name, str) else _NO_SESSION.get(row.source_kind, "No session recorded")
-        if isinstance(row.strand, str):
-            where = f"{where}, {row.strand}"
-        items.append(Quote(text=str(row.text), attribution=where, comment_id=str(row.comment_id)))
-    return Quotes(items)
+    fresh = chosen[~chosen["comment_id"].astype(str).isin(used)]
+    if fresh.empty:
+        pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
+        if scope != ALL_DISCUSSIONS:
+            pool = pool[pool["strand"] == scope]
+        fresh = _best(pool, theme_id).head(1) if not pool.empty else chosen.head(1)
+    used.update(fresh["comment_id"].astype(str))
+    return Quotes([_quote(row) for row in fresh.itertuples(index=False)])
+
+
+def _best(pool: pd.DataFrame, theme_id: str) -> pd.DataFrame:
+    """``pool`` ordered for quoting under ``theme_id``: most on-theme (its score) first, then shortest, then by id."""
+    score = score_column(theme_id)
+    fit = pool[score].astype(float).fillna(0.0) if score in pool.columns else 0.0
+    order = pool.assign(_s=fit - 0.01 * pool["words"], _id=pool["comment_id"].astype(str))
+    return order.sort_values(["_s", "_id"], ascending=[False, True], kind="stable").drop(columns=["_s", "_id"])
 
 
 def _figure(charts: Mapping[str, Mapping[str, Path]], name: str, caption: str) -> list[Block]:
@@ -250,19 +272,66 @@ def _strands_section(counts: ThemeCounts, register, charts: Mapping[str, Mapping
     return Section("The strands", blocks, anchor="strands")
 
 
-def _theme_sections(
-    counts: ThemeCounts, codebook: Codebook, quotes: pd.DataFrame, names: dict[str, str], detailed: int
-) -> tuple[list[Section], list[str], list[str]]:
+@dataclass
+class _Context:
+    """What the theme and strand sections share: quotes, their candidates, phrases, and the quotes used so far."""
+
+    coded: pd.DataFrame
+    counts: ThemeCounts
+    codebook: Codebook
+    quotes: pd.DataFrame
+    candidates: pd.DataFrame
+    names: dict[str, str]
+    phrases: dict
+    used: set[str] = field(default_factory=set)
+
+
+def _subtheme_sections(theme_id: str, context: _Context) -> list[Section]:
+    """Each sub-theme of a theme: a sentence with the comments' distinguishing phrases, and a quote."""
+    subs = context.counts.subthemes
+    subs = subs[(subs["theme_id"] == theme_id) & (subs["comments"] > 0)]
+    if subs.empty:
+        return []
+    prefix = f"{theme_id}/"
+    first = context.coded["subthemes"].astype(object).map(lambda v: next((x[len(prefix):] for x in split_list(v) if x.startswith(prefix)), None))
+    tagged = context.coded[first.notna().to_numpy()]
+    labels = first[first.notna()]
+    phrases = distinctive_phrases(tagged["text"].astype(str).tolist(), labels.tolist(), top=3)
+    theme_total = int(context.counts.overall.set_index("theme_id").loc[theme_id, "any_comments"])
+    sections = []
+    for variant, row in enumerate(subs.itertuples(index=False)):
+        blocks: list[Block] = [Paragraph(narrative.subtheme_sentence(row.subtheme, int(row.comments), theme_total, phrases.get(row.subtheme_id, []), variant))]
+        pool = context.candidates[context.candidates["comment_id"].astype(str).isin(tagged["comment_id"][(labels == row.subtheme_id).to_numpy()].astype(str))]
+        pool = pool[~pool["comment_id"].astype(str).isin(context.used)]
+        if not pool.empty:
+            best = _best(pool, theme_id).iloc[[0]]
+            context.used.add(str(best["comment_id"].iloc[0]))
+            blocks.append(Quotes([_quote(r) for r in best.itertuples(index=False)]))
+        sections.append(Section(row.subtheme, blocks, anchor=f"sub-{theme_id}-{row.subtheme_id}"))
+    return sections
+
+
+def _theme_sections(context: _Context, detailed: int) -> tuple[list[Section], list[str], list[str]]:
+    counts, codebook = context.counts, context.codebook
     ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()]
     sections = []
-    for row in ranked.head(detailed).itertuples(index=False):
-        blocks: list[Block] = [Paragraph(narrative.theme_paragraph(row.theme_id, counts, codebook, names))]
-        block = _quotes_block(quotes, ALL_DISCUSSIONS, row.theme_id)
+    for variant, row in enumerate(ranked.head(detailed).itertuples(index=False)):
+        blocks: list[Block] = [Paragraph(narrative.theme_paragraph(row.theme_id, counts, codebook, context.names))]
+        said = " ".join(
+            t for t in (
+                narrative.said_sentence(context.phrases.get(row.theme_id, []), int(row.any_comments), counts.n_comments, variant),
+                narrative.where_sentence(row.theme_id, counts, context.names),
+            ) if t
+        )  # fmt: skip
+        if said:
+            blocks.append(Paragraph(said))
+        block = _quotes_block(context.quotes, ALL_DISCUSSIONS, row.theme_id, context.used, context.candidates)
         if block is not None:
             blocks.append(block)
-        sections.append(Section(f"{int(row.rank)}. {row.theme}", blocks, anchor=f"theme-{row.theme_id}"))
+        children = _subtheme_sections(row.theme_id, context)
+        sections.append(Section(f"{int(row.rank)}. {row.theme}", blocks, children, anchor=f"theme-{row.theme_id}"))
     rest = counts.overall[(counts.overall["theme_id"] != UNCODED) & ~counts.overall["theme_id"].isin(ranked.head(detailed)["theme_id"])]
-    less = [narrative.less_common_line(row, codebook) for _, row in rest[rest["any_comments"] > 0].iterrows()]
+    less = [narrative.less_common_line(row, codebook, context.phrases.get(row["theme_id"])) for _, row in rest[rest["any_comments"] > 0].iterrows()]
     never = list(rest[rest["any_comments"] == 0]["theme"])
     return sections, less, never
 
@@ -276,6 +345,8 @@ def _strand_section(
     names: dict[str, str],
     charts: Mapping[str, Mapping[str, Path]],
     detailed: int,
+    used: set[str],
+    candidates: pd.DataFrame,
 ) -> Section:
     size = int(counts.strands.set_index("strand").loc[strand, "comments"])
     ranked = table[(table["theme_id"] != UNCODED) & table["rank"].notna()]
@@ -288,7 +359,7 @@ def _strand_section(
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
         theme_blocks: list[Block] = [Paragraph(narrative.strand_theme_paragraph(pd.Series(row._asdict()), strand, size, codebook))]
-        block = _quotes_block(quotes, strand, row.theme_id)
+        block = _quotes_block(quotes, strand, row.theme_id, used, candidates)
         if block is not None:
             theme_blocks.append(block)
         children.append(Section(row.theme, theme_blocks, anchor=f"{slug(strand)}-{row.theme_id}"))
@@ -364,7 +435,13 @@ def build_report(
     names = dict(register.strands) if register is not None else {}
     rows = method_rows(coded, codebook, method_info)
     summary = Section("Summary of findings", [Bullets(narrative.summary_points(counts, codebook, names, exercises))], anchor="summary")
-    theme_sections, less, never = _theme_sections(counts, codebook, quotes, names, detailed_themes)
+    context = _Context(
+        coded, counts, codebook, quotes,
+        candidates=quote_candidates(coded, approved=settings.approve, banned=settings.ban),
+        names=names,
+        phrases=distinctive_phrases(coded["text"].astype(str).tolist(), coded["primary_theme"].astype(str).tolist()),
+    )  # fmt: skip
+    theme_sections, less, never = _theme_sections(context, detailed_themes)
     overall_blocks: list[Block] = [
         Paragraph("The themes are listed with the most common first, counted by each comment's main theme.")
     ]
@@ -374,7 +451,7 @@ def build_report(
         less_section.blocks.append(Paragraph(f"Not raised in any comment: {narrative.join(never)}."))
     themes = Section("Themes across all discussions", overall_blocks, [*theme_sections, less_section], anchor="themes")
     strand_sections = [
-        _strand_section(strand, table, counts, codebook, quotes, names, charts, detailed_strand_themes)
+        _strand_section(strand, table, counts, codebook, quotes, names, charts, detailed_strand_themes, context.used, context.candidates)
         for strand, table in counts.by_strand.groupby("strand", sort=False)
     ]
     by_strand = Section("Themes by strand", [Paragraph("Each strand's most common themes, with what was said about them.")], strand_sections, anchor="by-strand")

@@ -94,6 +94,11 @@ def join(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
+def quoted(phrases: list[str]) -> str:
+    """``\u201ca\u201d, \u201cb\u201d and \u201cc\u201d``: phrases in curly quotes, joined."""
+    return join([f"\u201c{p}\u201d" for p in phrases])
+
+
 def strand_label(strand: str, strand_names: dict[str, str]) -> str:
     """``"Strand 3 (Locality conversations)"`` when described, else the label."""
     return f"{strand} ({strand_names[strand]})" if strand_names.get(strand) else strand
@@ -155,6 +160,45 @@ def theme_paragraph(
     return " ".join(sentences)
 
 
+def said_sentence(phrases: list[str], n_any: int, total: int, variant: int) -> str:
+    """What people said under a theme, in the words that set its comments apart (varied by ``variant``)."""
+    if not phrases:
+        return ""
+    amount = frequency_word(n_any, total)
+    forms = (
+        f"{amount[0].upper()}{amount[1:]} comments touched on it, and what set them apart was talk of {quoted(phrases)}.",
+        f"People who raised it spoke most about {quoted(phrases)}.",
+        f"The words that distinguish these comments from the rest are {quoted(phrases)}.",
+    )
+    return forms[variant % len(forms)]
+
+
+def where_sentence(theme_id: str, counts: ThemeCounts, strand_names: dict[str, str]) -> str:
+    """Where a theme was raised: the strand with most of its comments, and in how many of that strand's sessions."""
+    rows = counts.by_strand[(counts.by_strand["theme_id"] == theme_id) & (counts.by_strand["strand"] != NO_STRAND)]
+    rows = rows[rows["any_comments"] > 0]
+    if counts.by_strand["strand"].nunique() < 2 or rows.empty:
+        return ""
+    top = rows.sort_values(["any_comments", "strand"], ascending=[False, True], kind="stable").iloc[0]
+    label = strand_label(str(top["strand"]), strand_names)
+    raised, total = int(top["sessions"]), int(top["sessions_total"])
+    sessions = f"raised in all {words(total)} of its sessions" if raised == total > 1 else f"raised in {words(raised)} of its {words(total)} sessions"
+    if int(top["any_comments"]) * 2 > int(rows["any_comments"].sum()):
+        return f"It was raised mainly in {label}: {plural(int(top['any_comments']), 'comment')}, {sessions}."
+    return f"It was raised across the strands, most of all in {label} ({plural(int(top['any_comments']), 'comment')}, {sessions})."
+
+
+def subtheme_sentence(name: str, n: int, theme_total: int, phrases: list[str], variant: int) -> str:
+    """One sentence about a sub-theme: how many comments, in words and figures, and what they said."""
+    amount = frequency_word(n, theme_total).removesuffix(" of")
+    said = f" about {quoted(phrases)}" if phrases else ""
+    forms = (
+        f"{amount[0].upper()}{amount[1:]} of the theme's comments ({count(n)}) were about {name.lower()}{', talking' + said if said else ''}.",
+        f"{name} came up in {plural(n, 'comment')}{', mostly' + said if said else ''}.",
+    )
+    return forms[variant % len(forms)]
+
+
 def _standout_strand(theme_id: str, counts: ThemeCounts) -> tuple[str, pd.Series] | None:
     """The strand (not the no-strand group) where the theme had its largest main-theme share."""
     table = counts.by_strand
@@ -180,12 +224,14 @@ def strand_theme_paragraph(row: pd.Series, strand: str, strand_size: int, codebo
     return text
 
 
-def less_common_line(row: pd.Series, codebook: Codebook) -> str:
-    """One line about a less common theme."""
+def less_common_line(row: pd.Series, codebook: Codebook, phrases: list[str] | None = None) -> str:
+    """One line about a less common theme: what people said (their distinguishing phrases), else the codebook's description."""
     theme = codebook.theme(str(row["theme_id"])) if str(row["theme_id"]) in codebook.ids else None
     description = theme.description.rstrip(".") if theme is not None else ""
     if description[1:2].islower():
         description = description[0].lower() + description[1:]
+    if phrases:
+        description = "people spoke of " + quoted(phrases)
     about = f": {description}" if description else ""
     line = (
         f"{codebook.name_of(str(row['theme_id']))} - {plural(int(row['main_comments']), 'comment')} as the main theme "
