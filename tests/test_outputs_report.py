@@ -287,3 +287,30 @@ def test_less_common_themes_say_what_people_said(real_report) -> None:
     section = html.split('id="less-common"', 1)[1].split("</section>", 1)[0]
     items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
     assert len(items) > 10 and sum("people spoke of \u201c" in item for item in items) > len(items) / 2
+
+
+def test_positive_quotes_are_about_the_strategy_not_an_event(real_report) -> None:
+    from tcs_themes.outputs.report.content import ABOUT_STRATEGY, EVENT_PRAISE
+
+    _, html = real_report
+    section = html.split('id="welcomed"', 1)[1].split("</section>", 1)[0]
+    quotes = [unescape(q) for q in re.findall(r"&ldquo;(.*?)&rdquo;</p>", section, flags=re.S)]
+    assert quotes
+    assert all(ABOUT_STRATEGY.search(q) or not EVENT_PRAISE.search(q) for q in quotes)
+    assert not any("lovely day" in q.lower() for q in quotes)
+
+
+def test_four_ps_interpreted_ties_and_events_that_differed(tmp_path) -> None:
+    from tcs_themes.outputs.report.narrative import exercise_interpretation
+
+    exercises = load_exercises(write_exercises(tmp_path / "4ps.xlsx"))
+    text = exercise_interpretation(exercises)
+    totals = exercises.choice_totals().sort_values("stickers", ascending=False)
+    first, second = totals.iloc[0], totals.iloc[1]
+    if first["share"] - second["share"] < 0.02:
+        assert "effectively tied" in text
+    else:
+        assert text.startswith(f"{first['p']} came first")
+    by_event = exercises.choices.groupby(["event", "p"])["stickers"].sum().unstack(fill_value=0)
+    leaders = {by_event.loc[e].idxmax() for e in by_event.index}
+    assert ("The events differed" in text) == (len(leaders) > 1)

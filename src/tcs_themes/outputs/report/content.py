@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 import base64
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -286,6 +287,36 @@ class _Context:
     used: set[str] = field(default_factory=set)
 
 
+#: Praise for the event itself ("lovely day", "great session"), not for the strategy...
+EVENT_PRAISE = re.compile(r"\b(?:event|day|session|afternoon|morning|evening|stall|activities|face painting|bouncy|music|food|tea|cake|organis\w*|venue|today|staff|club|fun|kids|children)\b", re.I)
+#: ...unless the comment also speaks of the strategy or its principles.
+ABOUT_STRATEGY = re.compile(r"\b(?:strategy|paper|document|draft|principles?|plan|vision|4 ?ps|aims?|approach|priorit\w*|ambition\w*|tcs)\b", re.I)
+
+
+def _positive_section(context: _Context) -> Section | None:
+    """What people liked about the draft or its principles, with quotes (praise for an event is left out)."""
+    theme_id = next((t.id for t in context.codebook.themes if "positive" in t.id or "positive" in t.name.lower()), None)
+    if theme_id is None:
+        return None
+    row = context.counts.overall.set_index("theme_id").loc[theme_id]
+    if int(row["any_comments"]) == 0:
+        return None
+    given = context.candidates["themes"].astype(object).map(lambda v: theme_id in split_list(v))
+    pool = context.candidates[given.to_numpy()]
+    text = pool["text"].astype(str)
+    pool = pool[(text.str.contains(ABOUT_STRATEGY) | ~text.str.contains(EVENT_PRAISE)).to_numpy()]
+    pool = _best(pool[~pool["comment_id"].astype(str).isin(context.used)], theme_id).head(3)
+    context.used.update(pool["comment_id"].astype(str))
+    amount = narrative.frequency_word(int(row["any_comments"]), context.counts.n_comments)
+    blocks: list[Block] = [Paragraph(
+        f"Before the concerns, the praise: {amount} comments ({narrative.count(row['any_comments'])}) were positive. The quotes "
+        "below welcome the draft or its principles; praise for an event or a service is not feedback on the strategy and is not quoted here."
+    )]  # fmt: skip
+    if not pool.empty:
+        blocks.append(Quotes([_quote(r) for r in pool.itertuples(index=False)]))
+    return Section("What people welcomed", blocks, anchor="welcomed")
+
+
 def _subtheme_sections(theme_id: str, context: _Context) -> list[Section]:
     """Each sub-theme of a theme: a sentence with the comments' distinguishing phrases, and a quote."""
     subs = context.counts.subthemes
@@ -385,6 +416,9 @@ def _missing_section(coded: pd.DataFrame, codebook: Codebook) -> Section:
 
 def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Path]]) -> Section:
     blocks: list[Block] = [Paragraph(narrative.exercise_paragraph(exercises))]
+    meaning = narrative.exercise_interpretation(exercises)
+    if meaning:
+        blocks.append(Paragraph(meaning))
     blocks.append(format_table(choices_table(exercises), "Stickers per P at each event", name="choices"))
     blocks += _figure(charts, "exercise_choices", "Which of the 4Ps matters most: stickers per event.")
     blocks += _figure(charts, "exercise_statements", "Stickers per statement, all events.")
@@ -441,6 +475,7 @@ def build_report(
         names=names,
         phrases=distinctive_phrases(coded["text"].astype(str).tolist(), coded["primary_theme"].astype(str).tolist()),
     )  # fmt: skip
+    welcomed = _positive_section(context)
     theme_sections, less, never = _theme_sections(context, detailed_themes)
     overall_blocks: list[Block] = [
         Paragraph("The themes are listed with the most common first, counted by each comment's main theme.")
@@ -466,7 +501,8 @@ def build_report(
     )
     sections = [
         _background_section(coded, settings), _method_section(coded, codebook, counts, settings),
-        _strands_section(counts, register, charts), summary, themes, _missing_section(coded, codebook), by_strand,
+        _strands_section(counts, register, charts), summary, *([welcomed] if welcomed else []), themes,
+        _missing_section(coded, codebook), by_strand,
     ]  # fmt: skip
     if exercises is not None:
         sections.append(_exercise_section(exercises, charts))

@@ -291,6 +291,36 @@ def missing_line(row) -> str:
     return f"{name}: {phrases} ({plural(int(row.comments), 'comment')})"
 
 
+#: Two Ps whose shares of the stickers differ by less than this are "effectively tied".
+TIE_SHARE = 0.02
+
+
+def exercise_interpretation(exercises: Exercises) -> str:
+    """What the 4Ps result means: a clear lead or an effective tie, and the events that chose differently."""
+    totals = exercises.choice_totals().sort_values(["stickers", "p"], ascending=[False, True], kind="stable")
+    if int(totals["stickers"].sum()) == 0:
+        return ""
+    first, second = totals.iloc[0], totals.iloc[1]
+    gap = float(first["share"] - second["share"])
+    if gap < TIE_SHARE:
+        sentences = [f"{first['p']} and {second['p']} were effectively tied ({count(first['stickers'])} and {count(second['stickers'])} stickers): no single P stood out."]
+    else:
+        sentences = [f"{first['p']} came first, {percent(gap)} of the stickers ahead of {second['p']}."]
+    by_event = exercises.choices.groupby(["event", "p"], sort=False)["stickers"].sum().unstack(fill_value=0)
+    led: dict[str, list[str]] = {}
+    for event in exercises.events:
+        if event not in by_event.index or int(by_event.loc[event].sum()) == 0:
+            continue
+        row = by_event.loc[event]
+        led.setdefault(" and ".join(sorted(row[row == row.max()].index)), []).append(event)
+    if len(led) > 1:
+        parts = [f"{p} at {join(events)}" for p, events in sorted(led.items(), key=lambda item: (-len(item[1]), item[0]))]
+        sentences.append(f"The events differed: the P with most stickers was {'; '.join(parts)}.")
+    elif led:
+        sentences.append(f"{next(iter(led))} came first at every event.")
+    return " ".join(sentences)
+
+
 def exercise_paragraph(exercises: Exercises) -> str:
     """What people chose in the 4Ps exercise, over all events."""
     totals = exercises.choice_totals().sort_values("stickers", ascending=False, kind="stable")
