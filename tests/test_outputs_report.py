@@ -314,3 +314,19 @@ def test_four_ps_interpreted_ties_and_events_that_differed(tmp_path) -> None:
     by_event = exercises.choices.groupby(["event", "p"])["stickers"].sum().unstack(fill_value=0)
     leaders = {by_event.loc[e].idxmax() for e in by_event.index}
     assert ("The events differed" in text) == (len(leaders) > 1)
+
+
+def test_strand_conclusions_drivers_and_draft_recommendations(real_report) -> None:
+    _, html = real_report
+    for strand in ("strand_1", "strand_2", "strand_3"):
+        section = html.split(f'id="{strand}-conclusions"', 1)[1].split("</section>", 1)[0]
+        assert "main concerns were" in section
+    strand3 = html.split('id="strand_3"', 1)[1].split('id="strand_3-conclusions"', 1)[0]
+    assert re.search(r"(raised it most were|raised mainly at|came from) ", strand3)
+    recommendations = html.split('id="recommendations"', 1)[1].split('id="by-strand"', 1)[0]
+    titles = re.findall(r"<h3>(.*?)</h3>", recommendations)
+    assert titles[:3] == [
+        "The strategy document itself (terminology, length, formats, links to other strategies)", "What is missing", "Ownership and governance",
+    ]  # fmt: skip
+    items = re.findall(r"<li>(.*?)</li>", recommendations, flags=re.S)
+    assert items and all(item.startswith("DRAFT: ") and re.search(r"\d+ comments?", item) for item in items)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 import base64
+from importlib import resources
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts
+from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, group_labels
 from tcs_themes.analysis.missing import missing_comments, missing_summary
 from tcs_themes.analysis.key_phrases import distinctive_phrases
 from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable, quote_candidates
@@ -151,6 +153,7 @@ def format_table(frame: pd.DataFrame, caption: str, *, percent: tuple[str, ...] 
     return TableBlock(caption=caption, headers=[str(c) for c in frame.columns], rows=rows, numeric=numeric, name=name)
 
 
+_PACKAGE = resources.files("tcs_themes.outputs.report")
 _NO_SESSION = {"email": "Email to the consultation mailbox"}
 
 
@@ -317,6 +320,38 @@ def _positive_section(context: _Context) -> Section | None:
     return Section("What people welcomed", blocks, anchor="welcomed")
 
 
+_DRAFT = "DRAFT: "
+
+
+def _recommendations_section(context: _Context, missing: pd.DataFrame) -> Section:
+    """Draft recommendations, grouped as consultation reports group them, each from findings with their counts."""
+    data = yaml.safe_load((_PACKAGE / "recommendation_groups.yaml").read_text(encoding="utf-8"))
+    overall = context.counts.overall.set_index("theme_id")
+    subs = context.counts.subthemes
+    children = []
+    for group in data["groups"]:
+        items = []
+        if group.get("missing"):
+            for row in missing[missing["theme_id"] != UNCODED].head(5).itertuples(index=False):
+                items.append(_DRAFT + narrative.missing_recommendation(row))
+        themes = [t for t in group.get("themes", []) if t in overall.index]
+        for theme_id in sorted(themes, key=lambda t: -int(overall.loc[t, "any_comments"])):
+            if int(overall.loc[theme_id, "any_comments"]) == 0:
+                continue
+            top = subs[(subs["theme_id"] == theme_id) & (subs["comments"] > 0)].sort_values("comments", ascending=False, kind="stable").head(1)
+            sub = (str(top["subtheme"].iloc[0]), int(top["comments"].iloc[0])) if not top.empty else None
+            items.append(_DRAFT + narrative.theme_recommendation(
+                context.codebook.name_of(theme_id), int(overall.loc[theme_id, "any_comments"]), context.phrases.get(theme_id, []), sub
+            ))  # fmt: skip
+        if items:
+            children.append(Section(group["title"], [Bullets(items)], anchor=f"rec-{slug(group['title'])[:40]}"))
+    intro = Paragraph(
+        "DRAFT. These recommendations are drafted from the findings above, each with the number of comments behind it, "
+        "for the analyst to edit, merge or delete before the report is published."
+    )
+    return Section("Draft recommendations", [intro], children, anchor="recommendations")
+
+
 def _subtheme_sections(theme_id: str, context: _Context) -> list[Section]:
     """Each sub-theme of a theme: a sentence with the comments' distinguishing phrases, and a quote."""
     subs = context.counts.subthemes
@@ -368,17 +403,9 @@ def _theme_sections(context: _Context, detailed: int) -> tuple[list[Section], li
 
 
 def _strand_section(
-    strand: str,
-    table: pd.DataFrame,
-    counts: ThemeCounts,
-    codebook: Codebook,
-    quotes: pd.DataFrame,
-    names: dict[str, str],
-    charts: Mapping[str, Mapping[str, Path]],
-    detailed: int,
-    used: set[str],
-    candidates: pd.DataFrame,
+    strand: str, table: pd.DataFrame, context: _Context, charts: Mapping[str, Mapping[str, Path]], detailed: int, missing: pd.DataFrame
 ) -> Section:
+    counts, codebook, names = context.counts, context.codebook, context.names
     size = int(counts.strands.set_index("strand").loc[strand, "comments"])
     ranked = table[(table["theme_id"] != UNCODED) & table["rank"].notna()]
     intro = f"{narrative.plural(size, 'comment')} were recorded in {strand_title(strand, names)}."
@@ -387,20 +414,35 @@ def _strand_section(
     items = [f"{t} ({narrative.count(n)}, {narrative.percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
     blocks: list[Block] = [Paragraph(intro + " The most common themes, by number of comments with that main theme:"), Bullets(items[:10], ordered=True)]
     blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {strand_title(strand, names)}.")
+    in_strand = context.coded[(group_labels(context.coded, "strand") == strand).to_numpy()]
+    given = in_strand["themes"].astype(object).map(split_list)
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
-        theme_blocks: list[Block] = [Paragraph(narrative.strand_theme_paragraph(pd.Series(row._asdict()), strand, size, codebook))]
-        block = _quotes_block(quotes, strand, row.theme_id, used, candidates)
+        text = narrative.strand_theme_paragraph(pd.Series(row._asdict()), strand, size, codebook)
+        if strand != NO_STRAND:
+            raised = in_strand[given.map(lambda ts, t=row.theme_id: t in ts).to_numpy()]
+            by_session = raised.groupby("session_name", sort=False).size()
+            by_session = by_session.reset_index(name="n").sort_values(["n", "session_name"], ascending=[False, True], kind="stable")
+            text += " " + narrative.drivers_sentence(list(zip(by_session["session_name"], by_session["n"], strict=True)), len(raised))
+        theme_blocks: list[Block] = [Paragraph(text.strip())]
+        block = _quotes_block(context.quotes, strand, row.theme_id, context.used, context.candidates)
         if block is not None:
             theme_blocks.append(block)
         children.append(Section(row.theme, theme_blocks, anchor=f"{slug(strand)}-{row.theme_id}"))
+    if not ranked.empty:
+        strand_missing = missing[(group_labels(missing, "strand") == strand).to_numpy()] if not missing.empty else missing
+        gaps = strand_missing["theme"][strand_missing["theme_id"] != UNCODED].value_counts()
+        overall = counts.overall.set_index("theme_id")["main_share"]
+        lift = ranked.assign(_lift=ranked["main_share"] - ranked["theme_id"].map(overall)).sort_values("_lift", ascending=False, kind="stable")
+        points = narrative.strand_conclusions(ranked.head(3), lift.iloc[0], float(overall[lift.iloc[0]["theme_id"]]), list(gaps.head(2).items()))
+        title = "Emails: conclusions" if strand == NO_STRAND else f"Conclusions for {strand}"
+        children.append(Section(title, [Bullets(points)], anchor=f"{slug(strand)}-conclusions"))
     title = "Emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, names)
     return Section(title, blocks, children, anchor=slug(strand))
 
 
-def _missing_section(coded: pd.DataFrame, codebook: Codebook) -> Section:
+def _missing_section(summary: pd.DataFrame) -> Section:
     """What people said was missing, grouped by theme and described in their own words."""
-    summary = missing_summary(missing_comments(coded, codebook))
     if summary.empty:
         return Section("What is missing", [Paragraph("No comment said that something was missing from the draft.")], anchor="missing")
     total, asked, cued = (int(summary[c].sum()) for c in ("comments", "by_question", "by_cue"))
@@ -475,6 +517,8 @@ def build_report(
         names=names,
         phrases=distinctive_phrases(coded["text"].astype(str).tolist(), coded["primary_theme"].astype(str).tolist()),
     )  # fmt: skip
+    missing_found = missing_comments(coded, codebook)
+    missing = missing_summary(missing_found)
     welcomed = _positive_section(context)
     theme_sections, less, never = _theme_sections(context, detailed_themes)
     overall_blocks: list[Block] = [
@@ -486,7 +530,7 @@ def build_report(
         less_section.blocks.append(Paragraph(f"Not raised in any comment: {narrative.join(never)}."))
     themes = Section("Themes across all discussions", overall_blocks, [*theme_sections, less_section], anchor="themes")
     strand_sections = [
-        _strand_section(strand, table, counts, codebook, quotes, names, charts, detailed_strand_themes, context.used, context.candidates)
+        _strand_section(strand, table, context, charts, detailed_strand_themes, missing_found)
         for strand, table in counts.by_strand.groupby("strand", sort=False)
     ]
     by_strand = Section("Themes by strand", [Paragraph("Each strand's most common themes, with what was said about them.")], strand_sections, anchor="by-strand")
@@ -502,7 +546,7 @@ def build_report(
     sections = [
         _background_section(coded, settings), _method_section(coded, codebook, counts, settings),
         _strands_section(counts, register, charts), summary, *([welcomed] if welcomed else []), themes,
-        _missing_section(coded, codebook), by_strand,
+        _missing_section(missing), _recommendations_section(context, missing), by_strand,
     ]  # fmt: skip
     if exercises is not None:
         sections.append(_exercise_section(exercises, charts))

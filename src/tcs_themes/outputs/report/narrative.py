@@ -321,6 +321,50 @@ def exercise_interpretation(exercises: Exercises) -> str:
     return " ".join(sentences)
 
 
+def drivers_sentence(sessions: list[tuple[str, int]], total: int) -> str:
+    """The sessions that drove a theme in a strand: ``sessions`` are (name, comments), most first."""
+    if not sessions or total == 0:
+        return ""
+    name, n = sessions[0]
+    if len(sessions) == 1:
+        return f"All {plural(total, 'comment')} on it came from {name}."
+    if n * 5 >= total * 2:  # 40% or more from one session
+        return f"It was raised mainly at {name} ({count(n)} of the {plural(total, 'comment')} on it), and in {words(len(sessions) - 1)} other {'session' if len(sessions) == 2 else 'sessions'}."
+    top = [f"{s} ({count(k)})" for s, k in sessions[:3]]
+    return f"The sessions that raised it most were {join(top)}."
+
+
+def strand_conclusions(top: pd.DataFrame, lifted: pd.Series, overall_share: float, gaps: list[tuple[str, int]]) -> list[str]:
+    """Conclusions for a strand: its main concerns, what stood out against the whole consultation, what it said was missing."""
+    concerns = [f"{t} ({percent(s)})" for t, s in zip(top["theme"], top["main_share"], strict=True)]
+    points = [f"The strand's main concerns were {join(concerns)}."]
+    if float(lifted["main_share"]) > overall_share:
+        points.append(
+            f"{lifted['theme']} stood out here: {percent(lifted['main_share'])} of the strand's comments against "
+            f"{percent(overall_share)} across the whole consultation."
+        )
+    if gaps:
+        parts = [f"{t.lower() if t[1:].islower() else t} ({plural(n, 'comment')})" for t, n in gaps]
+        points.append(f"What it said was missing was mostly about {join(parts)}.")
+    return points
+
+
+def theme_recommendation(name: str, n: int, phrases: list[str], subtheme: tuple[str, int] | None) -> str:
+    """A draft recommendation from one theme's findings, with the counts behind it."""
+    text = f"Respond to what {plural(n, 'comment')} said about {name.lower() if name[1:].islower() else name}"
+    if subtheme is not None:
+        text += f", above all {subtheme[0].lower() if subtheme[0][1:].islower() else subtheme[0]} ({plural(subtheme[1], 'comment')})"
+    if phrases:
+        text += f"; they spoke of {quoted(phrases[:3])}"
+    return text + "."
+
+
+def missing_recommendation(row) -> str:
+    """A draft recommendation to add what people said was missing, with the count behind it."""
+    about = f" ({quoted(str(row.key_phrases).split('; '))})" if row.key_phrases else ""
+    return f"Say more about {row.theme.lower() if row.theme[1:].islower() else row.theme}{about}: {plural(int(row.comments), 'comment')} said it was missing or needed more focus."
+
+
 def exercise_paragraph(exercises: Exercises) -> str:
     """What people chose in the 4Ps exercise, over all events."""
     totals = exercises.choice_totals().sort_values("stickers", ascending=False, kind="stable")
