@@ -202,6 +202,9 @@ def _missing_sheets(book: Workbook, coded: pd.DataFrame, codebook: Codebook) -> 
     """"What is missing": the themes with their comments' phrases, then every comment found and how."""
     comments = missing_comments(coded, codebook)
     summary = missing_summary(comments).drop(columns="theme_id")
+    if not summary.empty:
+        total = {"theme": "All themes", **{c: int(summary[c].sum()) for c in ("comments", "by_question", "by_cue")}, "key_phrases": ""}
+        summary = pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
     summary.columns = ["Theme", "Comments", "Found by question", "Found by cue words", "Key phrases"]
     sheet = book.create_sheet("What is missing")
     _, last = add_table(sheet, summary, "Missing_by_theme", formats={c: INTEGER for c in summary.columns[1:4]}, wrap=("Key phrases",))
@@ -307,6 +310,9 @@ def _exercise_sheets(book: Workbook, exercises: Exercises) -> None:
     choices = choices_table(exercises)
     sheet = book.create_sheet("4Ps choices")
     first, last = add_table(sheet, choices, "FourPs_choices", formats={c: INTEGER for c in choices.columns[1:]})
+    totals = exercises.choice_totals().rename(columns={"p": "P", "stickers": "Stickers (all events)", "share": "Share of the stickers"})
+    formats = {"Stickers (all events)": INTEGER, "Share of the stickers": PERCENT}
+    add_table(sheet, totals, "FourPs_totals", left=len(choices.columns) + 2, formats=formats, freeze=False)
     chart = BarChart()  # stickers per P at each event, clustered: which events differed
     chart.type = "col"
     chart.style = 10

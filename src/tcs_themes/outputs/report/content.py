@@ -434,7 +434,7 @@ def _strand_section(
         gaps = strand_missing["theme"][strand_missing["theme_id"] != UNCODED].value_counts()
         overall = counts.overall.set_index("theme_id")["main_share"]
         lift = ranked.assign(_lift=ranked["main_share"] - ranked["theme_id"].map(overall)).sort_values("_lift", ascending=False, kind="stable")
-        points = narrative.strand_conclusions(ranked.head(3), lift.iloc[0], float(overall[lift.iloc[0]["theme_id"]]), list(gaps.head(2).items()))
+        points = narrative.strand_conclusions(ranked.head(3), lift.iloc[0], float(overall[lift.iloc[0]["theme_id"]]), list(gaps.head(2).index))
         title = "Emails: conclusions" if strand == NO_STRAND else f"Conclusions for {strand}"
         children.append(Section(title, [Bullets(points)], anchor=f"{slug(strand)}-conclusions"))
     title = "Emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, names)

@@ -251,13 +251,12 @@ def summary_points(
     strands = counts.strands[~counts.strands["strand"].isin(["All strands", NO_STRAND])]
     in_sessions = int(strands["comments"].sum())
     parts = []
-    if in_sessions:
-        parts.append(
-            f"{count(in_sessions)} in {words(int(totals['sessions_with_comments']))} group sessions across "
-            f"{words(len(strands))} {'strand' if len(strands) == 1 else 'strands'}"
-        )
+    emailed = int(totals["comments"]) - in_sessions
     if int(totals["emails"]):
-        parts.append(f"{count(int(totals['comments']) - in_sessions)} in {plural(int(totals['emails']), 'email')} to the consultation mailbox")
+        parts.append(f"{count(emailed)} in {plural(int(totals['emails']), 'email')} to the consultation mailbox")
+    if in_sessions:
+        sessions = f"{words(int(totals['sessions_with_comments']))} group sessions across {words(len(strands))} {'strand' if len(strands) == 1 else 'strands'}"
+        parts.append(f"the rest in {sessions}" if parts else f"{count(in_sessions)} in {sessions}")
     points = [f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded: {', and '.join(parts)}."]
     ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()].head(top)
     parts = [f"{t} ({count(n)}, {percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
@@ -305,7 +304,7 @@ def exercise_interpretation(exercises: Exercises) -> str:
     if gap < TIE_SHARE:
         sentences = [f"{first['p']} and {second['p']} were effectively tied ({count(first['stickers'])} and {count(second['stickers'])} stickers): no single P stood out."]
     else:
-        sentences = [f"{first['p']} came first, {percent(gap)} of the stickers ahead of {second['p']}."]
+        sentences = [f"{first['p']} came first, clearly ahead of {second['p']} ({count(first['stickers'])} stickers against {count(second['stickers'])})."]
     by_event = exercises.choices.groupby(["event", "p"], sort=False)["stickers"].sum().unstack(fill_value=0)
     led: dict[str, list[str]] = {}
     for event in exercises.events:
@@ -334,7 +333,7 @@ def drivers_sentence(sessions: list[tuple[str, int]], total: int) -> str:
     return f"The sessions that raised it most were {join(top)}."
 
 
-def strand_conclusions(top: pd.DataFrame, lifted: pd.Series, overall_share: float, gaps: list[tuple[str, int]]) -> list[str]:
+def strand_conclusions(top: pd.DataFrame, lifted: pd.Series, overall_share: float, gaps: list[str]) -> list[str]:
     """Conclusions for a strand: its main concerns, what stood out against the whole consultation, what it said was missing."""
     concerns = [f"{t} ({percent(s)})" for t, s in zip(top["theme"], top["main_share"], strict=True)]
     points = [f"The strand's main concerns were {join(concerns)}."]
@@ -344,7 +343,7 @@ def strand_conclusions(top: pd.DataFrame, lifted: pd.Series, overall_share: floa
             f"{percent(overall_share)} across the whole consultation."
         )
     if gaps:
-        parts = [f"{t.lower() if t[1:].islower() else t} ({plural(n, 'comment')})" for t, n in gaps]
+        parts = [t.lower() if t[1:].islower() else t for t in gaps]
         points.append(f"What it said was missing was mostly about {join(parts)}.")
     return points
 
