@@ -108,3 +108,7 @@ class CodingInputError(InputFileError):
 
 class ProjectFileError(InputFileError):
     """A REFI-QDA project (``.qdpx``) is not a zip, not REFI-QDA, over the size limits, or unsafe to read."""
+
+
+class NotesWarning(UserWarning):
+    """The analyst's notes file has a note for a report section that no longer exists (the note is not used)."""

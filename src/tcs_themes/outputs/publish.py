@@ -15,6 +15,7 @@ from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import draw_charts
 from tcs_themes.outputs.report import build_report, write_report
+from tcs_themes.outputs.report.notes import apply_notes, read_notes, write_draft_notes
 from tcs_themes.outputs.workbook import write_workbook
 
 WORKBOOK_NAME = "theme-counts.xlsx"
@@ -34,6 +35,8 @@ def publish(
     workbook: bool = True,
     report: bool = True,
     settings: ReportSettings | None = None,
+    notes: str | Path | None = None,
+    draft_notes: str | Path | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -61,11 +64,18 @@ def publish(
     settings : ReportSettings, optional
         The report's front page and the analyst's text and quote choices (``report:`` in the
         settings file); the quote choices apply to the workbook's quotes too.
+    notes : path, optional
+        The analyst's notes (:mod:`tcs_themes.outputs.report.notes`): their text replaces the
+        generated text of the sections they edited. A note for a section that no longer
+        exists gives a :class:`~tcs_themes.errors.NotesWarning`.
+    draft_notes : path, optional
+        Also write the generated text of every section there, as a notes file to edit
+        (before any ``notes`` are applied).
 
     Returns
     -------
     dict
-        ``"workbook"`` (the .xlsx), ``"html"``, ``"docx"`` and ``"chart:<name>"`` (each PNG;
+        ``"workbook"`` (the .xlsx), ``"html"``, ``"docx"``, ``"notes"`` (with ``draft_notes``) and ``"chart:<name>"`` (each PNG;
         its SVG is next to it) -> path.
     """
     folder = Path(out_dir)
@@ -92,5 +102,9 @@ def publish(
             coded, codebook, counts, quotes, charts,
             register=register, exercises=exercises, method_info=method_info, settings=settings,
         )  # fmt: skip
+        if draft_notes is not None:
+            paths["notes"] = write_draft_notes(content, draft_notes)
+        if notes is not None:
+            apply_notes(content, read_notes(notes), source=str(notes))
         paths.update(write_report(content, folder, REPORT_STEM))
     return paths
