@@ -2,6 +2,7 @@
 
 import warnings
 
+import pandas as pd
 import pytest
 from _outputs_fixtures import make_codebook, make_coded, make_register
 
@@ -88,3 +89,24 @@ def test_cli_draft_then_notes(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "Warning:" in result.output and "'gone-section' is no longer in the report" in result.output
     assert "We met people where they were." in (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
+
+
+def test_quotes_pinned_and_banned_in_the_notes(tmp_path) -> None:
+    from tcs_themes.outputs.publish import publish
+
+    codebook, register = make_codebook(), make_register()
+    coded = make_coded(codebook)
+    first = publish(coded, codebook, tmp_path / "a", register=register, draft_notes=tmp_path / "notes.md")
+    drafted = (tmp_path / "notes.md").read_text(encoding="utf-8")
+    assert "\n## quotes Quote choices" in drafted
+    html = first["html"].read_text(encoding="utf-8")
+    quoted = [t for t in coded["text"] if f"&ldquo;{t}&rdquo;" in html]
+    banned = coded.set_index("text").loc[quoted[0], "comment_id"]
+    unquoted = coded[~coded["text"].isin(quoted) & coded["text"].str.split().map(len).between(8, 30)]
+    notes = tmp_path / "edited.md"
+    notes.write_text(f"## quotes\n\n- ban: {banned}\n- pin: {unquoted['comment_id'].iloc[0]}\n", encoding="utf-8")
+    again = publish(coded, codebook, tmp_path / "b", register=register, notes=notes)
+    html = again["html"].read_text(encoding="utf-8")
+    assert f"&ldquo;{quoted[0]}&rdquo;" not in html
+    workbook = pd.read_excel(again["workbook"], sheet_name="Illustrative quotes")
+    assert banned not in set(workbook["Comment ID"]) and unquoted["comment_id"].iloc[0] in set(workbook["Comment ID"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,7 @@ from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import draw_charts
 from tcs_themes.outputs.report import build_report, write_report
-from tcs_themes.outputs.report.notes import apply_notes, read_notes, write_draft_notes
+from tcs_themes.outputs.report.notes import apply_notes, quote_choices, read_notes, write_draft_notes
 from tcs_themes.outputs.workbook import write_workbook
 
 WORKBOOK_NAME = "theme-counts.xlsx"
@@ -66,8 +67,9 @@ def publish(
         settings file); the quote choices apply to the workbook's quotes too.
     notes : path, optional
         The analyst's notes (:mod:`tcs_themes.outputs.report.notes`): their text replaces the
-        generated text of the sections they edited. A note for a section that no longer
-        exists gives a :class:`~tcs_themes.errors.NotesWarning`.
+        generated text of the sections they edited, and its ``## quotes`` section approves,
+        pins or bans quotes by comment id (added to ``settings``). An edited note for a section
+        that no longer exists gives a :class:`~tcs_themes.errors.NotesWarning`.
     draft_notes : path, optional
         Also write the generated text of every section there, as a notes file to edit
         (before any ``notes`` are applied).
@@ -81,6 +83,10 @@ def publish(
     folder = Path(out_dir)
     counts = count_all(coded, codebook, register)
     settings = settings or ReportSettings()
+    edited = read_notes(notes) if notes is not None else {}
+    if edited:  # the notes' quote choices add to the settings'
+        chosen = quote_choices(edited)
+        settings = replace(settings, **{kind: (*getattr(settings, kind), *ids) for kind, ids in chosen.items()})
     quotes = quotes_by_scope(coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban)
     strand_names = dict(register.strands) if register is not None else {}
     charts = draw_charts(counts, folder / CHARTS_FOLDER, strand_names=strand_names, exercises=exercises)
@@ -105,6 +111,6 @@ def publish(
         if draft_notes is not None:
             paths["notes"] = write_draft_notes(content, draft_notes)
         if notes is not None:
-            apply_notes(content, read_notes(notes), source=str(notes))
+            apply_notes(content, edited, source=str(notes))
         paths.update(write_report(content, folder, REPORT_STEM))
     return paths

@@ -36,6 +36,14 @@ _HEADER = (
     "     generated paragraphs and lists (tables, charts and quotes stay). Delete a section, or leave it as it is,\n"
     "     to keep the generated text and its up-to-date numbers. Use with: tcs-themes report --notes FILE -->\n"
 )
+#: The notes section that approves, pins or bans quotes by comment id (``pin: c0123456789ab c...``).
+QUOTES_KEY = "quotes"
+_QUOTE_LINE = re.compile(r"^\s*[-*]?\s*(?P<kind>approve|pin|ban)\s*:\s*(?P<ids>.*)$", flags=re.IGNORECASE)
+_QUOTES_TEMPLATE = (
+    f"## {QUOTES_KEY} Quote choices\n\n"
+    "<!-- comment ids, separated by spaces or commas: approve (special-category quotes you allow), pin (quote first), ban (never quote) -->\n"
+    "approve:\npin:\nban:\n"
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,19 @@ def draft_notes(report: Report) -> str:
     for section in _sections(report.sections):
         text = section_text(section)
         parts.append(f"## {section.anchor} {section.title} <!-- generated {_digest(text)} -->\n\n{text}\n")
+    parts.append(_QUOTES_TEMPLATE)
     return "\n".join(parts)
+
+
+def quote_choices(notes: dict[str, Note]) -> dict[str, tuple[str, ...]]:
+    """The ``## quotes`` section's comment ids: ``{"approve": (...), "pin": (...), "ban": (...)}`` (removed from ``notes``)."""
+    note = notes.pop(QUOTES_KEY, None)
+    chosen: dict[str, list[str]] = {"approve": [], "pin": [], "ban": []}
+    for line in re.sub(r"<!--.*?-->", "", note.text if note else "", flags=re.S).splitlines():
+        found = _QUOTE_LINE.match(line)
+        if found:
+            chosen[found["kind"].lower()] += [i for i in re.split(r"[\s,;]+", found["ids"]) if i]
+    return {kind: tuple(ids) for kind, ids in chosen.items()}
 
 
 def write_draft_notes(report: Report, path: str | Path) -> Path:
@@ -146,6 +166,8 @@ def apply_notes(report: Report, notes: dict[str, Note], source: str = "notes") -
     by_key = {section.anchor: section for section in _sections(report.sections)}
     used = []
     for key, note in notes.items():
+        if key == QUOTES_KEY:  # quote choices: see quote_choices
+            continue
         section = by_key.get(key)
         if section is None and note.edited:
             warnings.warn(f"{source}: section '{key}' is no longer in the report; its note was not used", NotesWarning, stacklevel=2)
