@@ -87,3 +87,23 @@ def test_each_comment_is_quoted_once_per_scope_when_others_fit() -> None:
             alternatives = [select_quotes(coded, codebook, theme=t, strand=strand, n=50)["comment_id"] for t in rows["theme_id"]]
             assert any(a.isin(scope["comment_id"]).all() for a in alternatives), comment_id
     assert repeats < len(quotes) / 5
+
+
+def test_a_4ps_reason_that_discloses_is_not_shown(tmp_path) -> None:
+    from _outputs_fixtures import write_exercises
+    from openpyxl import load_workbook
+
+    from tcs_themes.analysis.counts import count_all
+    from tcs_themes.ingest.exercises import load_exercises
+    from tcs_themes.outputs.report import build_report, render_html
+
+    path = write_exercises(tmp_path / "4ps.xlsx")
+    book = load_workbook(path)
+    book["Statements"].append(["Eid celebration", "Place", "Parks and play areas are safe and clean", 2, DISCLOSURES["disability"] + "\nMore benches"])
+    book.save(path)
+    codebook = make_codebook()
+    coded = make_coded(codebook)
+    report = build_report(coded, codebook, count_all(coded, codebook), quotes_by_scope(coded, codebook), {}, exercises=load_exercises(path))
+    html = render_html(report)
+    assert "wheelchair user" not in html and "More benches" in html
+    assert "1 written reason containing personal details is not shown." in html

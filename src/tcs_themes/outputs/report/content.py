@@ -23,6 +23,7 @@ from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, group_labels
 from tcs_themes.analysis.missing import missing_comments, missing_summary
 from tcs_themes.analysis.key_phrases import distinctive_phrases
 from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable, quote_candidates
+from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
@@ -466,14 +467,16 @@ def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Pa
     blocks += _figure(charts, "exercise_statements", "Stickers per statement, all events.")
     items, withheld = [], 0
     for row in exercises.statement_totals().itertuples(index=False):
-        safe = [r for r in row.reasons if is_publishable(r)]
+        disclosing = special_categories(row.reasons)  # a reason is quoted too: no special-category disclosure
+        safe = [r for r, found in zip(row.reasons, disclosing, strict=True) if is_publishable(r) and not found]
         withheld += len(row.reasons) - len(safe)
         reasons = f" Reasons given: {'; '.join(chr(8220) + r + chr(8221) for r in safe)}." if safe else " No reasons were written."
         items.append(f"{row.statement} ({row.p}, {narrative.plural(int(row.stickers), 'sticker')}).{reasons}")
     blocks.append(Paragraph("The statements, with the stickers they received and the reasons people wrote:"))
     blocks.append(Bullets(items))
     if withheld:
-        blocks.append(Paragraph(f"{narrative.plural(withheld, 'written reason')} containing personal details are not shown."))
+        verb = "is" if withheld == 1 else "are"
+        blocks.append(Paragraph(f"{narrative.plural(withheld, 'written reason')} containing personal details {verb} not shown."))
     return Section("The 4Ps exercise at community events", blocks, anchor="four-ps")
 
 
