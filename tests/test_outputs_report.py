@@ -10,6 +10,7 @@ from _outputs_fixtures import make_codebook, make_coded, make_register, write_ex
 from docx import Document
 
 from tcs_themes.analysis.quotes import REDACTION_MARKER
+from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import load_exercises
 from tcs_themes.outputs.publish import publish
 
@@ -64,7 +65,11 @@ def published(tmp_path_factory):
     # a comment that is markup must be shown as text, never run
     coded.loc[coded["text"].str.startswith("Avoid acronyms"), "text"] = "Avoid acronyms <b>and</b> <script>alert(1)</script> jargon please."
     exercises = load_exercises(write_exercises(folder / "4ps.xlsx"))
-    paths = publish(coded, codebook, folder / "out", register=register, exercises=exercises, method_info={"inputs": {"coded table": "coded.parquet"}})
+    settings = ReportSettings(title="Thriving communities: what you told us", organisation="Oxford City Council", author="Communities team", date="March 2023")
+    paths = publish(
+        coded, codebook, folder / "out", register=register, exercises=exercises,
+        method_info={"inputs": {"coded table": "coded.parquet"}}, settings=settings,
+    )  # fmt: skip
     html = paths["html"].read_text(encoding="utf-8")
     parser = _Tables()
     parser.feed(html)
@@ -88,18 +93,16 @@ def test_html_is_self_contained_and_escaped(published) -> None:
     assert not re.search(r"""(src|href)=["']https?:""", html)
     assert "<link" not in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "@page { size: A4" in html
+    assert "size: A4" in html and 'counter(page)' in html  # printed page numbers
 
 
 def test_report_structure(published) -> None:
     _, _, _, parser = published
-    top = [h for h in parser.headings if h in {
-        "Method and inputs", "The strands", "Summary of findings", "Themes across all discussions",
-        "Themes by strand", "The 4Ps exercise at community events", "Appendix: theme counts"}]  # fmt: skip
-    assert top == [
-        "Method and inputs", "The strands", "Summary of findings", "Themes across all discussions",
-        "Themes by strand", "The 4Ps exercise at community events", "Appendix: theme counts",
+    expected = [
+        "Background and objectives", "Method", "The strands", "Summary of findings", "Themes across all discussions",
+        "Themes by strand", "The 4Ps exercise at community events", "Appendix: theme counts and technical details",
     ]  # fmt: skip
+    assert [h for h in parser.headings if h in expected] == expected
     assert "1. Community involvement and engagement" in parser.headings
     assert "Other, less common themes" in parser.headings
     assert "Strand 3 - Locality conversations" in parser.headings
@@ -160,11 +163,13 @@ def test_paragraph_numbers_come_from_the_counts(published) -> None:
 def test_quotes_in_the_report_are_safe_and_traceable(published) -> None:
     _, coded, html, _ = published
     by_id = coded.set_index("comment_id")["text"]
-    found = re.findall(r"&ldquo;(.*?)&rdquo;</p>\s*<footer>.*?\((c[0-9a-f]{12})\)", html, flags=re.S)
+    found = re.findall(r"&ldquo;(.*?)&rdquo;</p>\s*<footer>(.*?)</footer>", html, flags=re.S)
     assert len(found) >= 10
-    for text, comment_id in found:
+    texts = set(by_id)
+    for text, footer in found:
         assert not REDACTION_MARKER.search(text)
-        assert by_id[comment_id] == unescape(text)
+        assert unescape(text) in set(by_id.values)
+        assert not any(comment_id in footer for comment_id in texts)  # comment ids are off by default
 
 
 def test_docx_has_the_same_content(published) -> None:
@@ -173,7 +178,7 @@ def test_docx_has_the_same_content(published) -> None:
     section = document.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert parser.headings[:2] == ["Consultation feedback: thematic analysis", "Contents"]
+    assert parser.headings[:2] == ["Thriving communities: what you told us", "Contents"]
     assert headings == parser.headings[2:]
     docx_tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
     html_tables = list(parser.tables.values())
@@ -197,3 +202,131 @@ def test_report_for_a_table_without_sessions_strands_or_subthemes() -> None:
     html = render_html(report)
     assert "4 comments were recorded" in html and "Emails and other comments outside the strands" in html
     assert len(render_docx(report).tables) == 4
+
+
+def test_front_page_contents_and_page_numbers(published) -> None:
+    paths, _, html, parser = published
+    assert parser.headings[0] == "Thriving communities: what you told us"
+    for text in ("Oxford City Council", "Communities team", "March 2023"):
+        assert text in html.split("<nav", 1)[0]
+    contents = html.split('<nav aria-label="Contents"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#background"' in contents and 'href="#appendix"' in contents and 'href="#theme-' in contents
+    document = Document(str(paths["docx"]))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "Thriving communities: what you told us" and "Oxford City Council" in texts[:5]
+    body = document.element.body.xml
+    assert 'TOC \\o "1-2"' in body and body.count('w:fldCharType="begin"') >= 1
+    footer = document.sections[0].footer._element.xml
+    assert "PAGE" in footer and "fldChar" in footer
+    assert "updateFields" in document.settings.element.xml
+    # the technical table is in the appendix, after every finding
+    assert parser.headings.index("Appendix: theme counts and technical details") > parser.headings.index("Themes by strand")
+    assert html.index('id="table-inputs"') > html.index('id="appendix"')
+
+
+def test_comment_ids_shown_when_asked() -> None:
+    from tcs_themes.analysis.counts import count_all
+    from tcs_themes.analysis.quotes import quotes_by_scope
+    from tcs_themes.outputs.report import build_report, render_docx, render_html
+
+    codebook = make_codebook()
+    coded = make_coded(codebook)
+    quotes = quotes_by_scope(coded, codebook)
+    report = build_report(coded, codebook, count_all(coded, codebook), quotes, {}, settings=ReportSettings(comment_ids=True))
+    shown = re.findall(r'<span class="comment-id">\((c[0-9a-f]{12})\)</span>', render_html(report))
+    assert shown and set(shown) <= set(coded["comment_id"])
+    docx_text = "\n".join(p.text for p in render_docx(report).paragraphs)
+    assert all(f"({c})" in docx_text for c in shown)
+
+
+def test_subthemes_have_their_own_sections(published) -> None:
+    _, _, html, parser = published
+    # Clarity's sub-themes each get a heading and a sentence
+    assert "Terminology" in parser.headings and "Length" in parser.headings
+    section = html.split('id="sub-clarity-', 1)[1].split("</section>", 1)[0]
+    assert re.search(r"(came up in|were about) ", section)
+
+
+@pytest.fixture(scope="module")
+def real_report():
+    """The report's content for the sample consultation's coded table (1,067 comments), without charts."""
+    from pathlib import Path
+
+    from tcs_themes.analysis.counts import count_all
+    from tcs_themes.analysis.quotes import quotes_by_scope
+    from tcs_themes.codebook.load import load_codebook
+    from tcs_themes.ingest.register import load_register
+    from tcs_themes.outputs.report import build_report, render_html
+
+    root = Path(__file__).resolve().parents[1]
+    coded = pd.read_parquet(root / "data" / "coded" / "coded.parquet")
+    codebook, register = load_codebook(None), load_register(root / "data" / "raw" / "sessions.yaml")
+    counts = count_all(coded, codebook, register)
+    report = build_report(coded, codebook, counts, quotes_by_scope(coded, codebook), {}, register=register)
+    return coded, render_html(report)
+
+
+def test_each_quote_used_once_in_the_real_report(real_report) -> None:
+    coded, html = real_report
+    quotes = [unescape(q) for q in re.findall(r"&ldquo;(.*?)&rdquo;</p>", html, flags=re.S)]
+    assert len(quotes) > 50 and len(quotes) == len(set(quotes))
+    assert set(quotes) <= set(coded["text"])
+
+
+def test_frequency_words_follow_the_documented_thresholds() -> None:
+    from tcs_themes.outputs.report.narrative import FEW_MAX, FREQUENCY_WORDS, frequency_paragraph, frequency_word
+
+    assert frequency_word(FEW_MAX, 10) == "a few" and frequency_word(FEW_MAX + 1, 1000) == "some"
+    assert [frequency_word(n, 100) for n in (9, 10, 24, 25, 49, 50, 100)] == ["some", "a number of", "a number of", "many", "many", "most", "most"]
+    text = frequency_paragraph()
+    assert all(word in text for _, word in FREQUENCY_WORDS)
+
+
+def test_less_common_themes_say_what_people_said(real_report) -> None:
+    _, html = real_report
+    section = html.split('id="less-common"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+    assert len(items) > 10 and sum("people spoke of \u201c" in item for item in items) > len(items) / 2
+
+
+def test_positive_quotes_are_about_the_strategy_not_an_event(real_report) -> None:
+    from tcs_themes.outputs.report.content import ABOUT_STRATEGY, EVENT_PRAISE
+
+    _, html = real_report
+    section = html.split('id="welcomed"', 1)[1].split("</section>", 1)[0]
+    quotes = [unescape(q) for q in re.findall(r"&ldquo;(.*?)&rdquo;</p>", section, flags=re.S)]
+    assert quotes
+    assert all(ABOUT_STRATEGY.search(q) or not EVENT_PRAISE.search(q) for q in quotes)
+    assert not any("lovely day" in q.lower() for q in quotes)
+
+
+def test_four_ps_interpreted_ties_and_events_that_differed(tmp_path) -> None:
+    from tcs_themes.outputs.report.narrative import exercise_interpretation
+
+    exercises = load_exercises(write_exercises(tmp_path / "4ps.xlsx"))
+    text = exercise_interpretation(exercises)
+    totals = exercises.choice_totals().sort_values("stickers", ascending=False)
+    first, second = totals.iloc[0], totals.iloc[1]
+    if first["share"] - second["share"] < 0.02:
+        assert "effectively tied" in text
+    else:
+        assert text.startswith(f"{first['p']} came first")
+    by_event = exercises.choices.groupby(["event", "p"])["stickers"].sum().unstack(fill_value=0)
+    leaders = {by_event.loc[e].idxmax() for e in by_event.index}
+    assert ("The events differed" in text) == (len(leaders) > 1)
+
+
+def test_strand_conclusions_drivers_and_draft_recommendations(real_report) -> None:
+    _, html = real_report
+    for strand in ("strand_1", "strand_2", "strand_3"):
+        section = html.split(f'id="{strand}-conclusions"', 1)[1].split("</section>", 1)[0]
+        assert "main concerns were" in section
+    strand3 = html.split('id="strand_3"', 1)[1].split('id="strand_3-conclusions"', 1)[0]
+    assert re.search(r"(raised it most were|raised mainly at|came from) ", strand3)
+    recommendations = html.split('id="recommendations"', 1)[1].split('id="by-strand"', 1)[0]
+    titles = re.findall(r"<h3>(.*?)</h3>", recommendations)
+    assert titles[:3] == [
+        "The strategy document itself (terminology, length, formats, links to other strategies)", "What is missing", "Ownership and governance",
+    ]  # fmt: skip
+    items = re.findall(r"<li>(.*?)</li>", recommendations, flags=re.S)
+    assert items and all(item.startswith("DRAFT: ") and re.search(r"\d+ comments?", item) for item in items)

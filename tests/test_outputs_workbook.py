@@ -15,7 +15,9 @@ from tcs_themes.outputs.workbook import write_workbook
 
 SHEETS = [
     "Summary", "Themes by strand", "Strand 1", "Strand 2", "Strand 3", "No strand (emails)", "Themes by session",
-    "Themes by question", "Themes by source", "Co-occurrence", "Coded comments", "Illustrative quotes", "Codebook", "Method", "4Ps choices", "4Ps statements",
+    "Themes by question", "Themes by source", "Co-occurrence", "Sub-themes", "Session by theme", "Coded comments",
+    "Comment themes (long)", "Theme matrix (0-1)", "Illustrative quotes", "Quotes to review", "What is missing",
+    "Codebook", "Method", "4Ps choices", "4Ps statements",
 ]  # fmt: skip
 
 
@@ -159,3 +161,40 @@ def test_a_table_coded_before_code_source_existed_counts_as_machine_coded(tmp_pa
     assert totals["Coded by the machine alone"] == len(coded) and totals["Coded by an analyst"] == 0
     comments = pd.read_excel(path, sheet_name="Coded comments")
     assert (comments["Code source"] == "machine").all() and comments["Machine's themes"].isna().all()
+
+
+def test_long_table_matrix_subthemes_and_sessions_agree(workbook) -> None:
+    path, coded, codebook, register = workbook
+    from tcs_themes.analysis.counts import count_all
+    from tcs_themes.schema import split_list
+
+    counts = count_all(coded, codebook, register)
+    long = pd.read_excel(path, sheet_name="Comment themes (long)")
+    given = coded["themes"].astype(object).map(lambda v: split_list(v) or ["uncoded"])
+    assert len(long) == int(given.map(len).sum())
+    assert (long["Main theme"] == "yes").sum() == len(coded)
+    matrix = pd.read_excel(path, sheet_name="Theme matrix (0-1)").set_index("Comment ID")
+    assert list(matrix.index) == list(coded["comment_id"])
+    pivot = long.pivot_table(index="Comment ID", columns="Theme", values="Order", aggfunc="count", fill_value=0).clip(upper=1)
+    for theme in pivot.columns:
+        assert (matrix.loc[pivot.index, theme] == pivot[theme]).all(), theme
+    overall = counts.overall.set_index("theme")["any_comments"]
+    for theme in matrix.columns:
+        assert matrix[theme].sum() == overall[theme], theme
+    subthemes = pd.read_excel(path, sheet_name="Sub-themes")
+    assert list(subthemes["Comments"]) == list(counts.subthemes["comments"])
+    sessions = pd.read_excel(path, sheet_name="Session by theme").set_index("Session")
+    for row in counts.by_session.itertuples(index=False):
+        if row.theme in sessions.columns:
+            assert sessions.loc[row.session, row.theme] == row.any_comments
+
+
+def test_four_ps_chart_missing_and_review_sheets(workbook) -> None:
+    path, coded, *_ = workbook
+    book = load_workbook(path)
+    assert len(book["4Ps choices"]._charts) == 1
+    missing = pd.read_excel(path, sheet_name="What is missing")
+    assert {"Theme", "Comments", "Key phrases"} <= set(missing.columns)
+    review = pd.read_excel(path, sheet_name="Quotes to review")
+    assert list(review.columns) == ["Comment ID", "Categories", "Words that showed it", "Approved for quoting", "Comment"]
+    assert set(review["Comment ID"]) <= set(coded["comment_id"])

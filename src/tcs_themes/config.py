@@ -11,12 +11,14 @@ directory, unless a path is given (``--settings``). Every key is optional::
     sheets: [Partners 1]                  # read only these sheets of each workbook
     keep_columns: [Contact preference]    # columns kept as they are, though they look personal
     emails: {strand: null}                # the strand emails belong to
+    report: {title: ..., organisation: ..., author: ..., date: ...}   # the report's front page and text
 
 See ``docs/settings.md``.
 """
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import warnings
 from collections.abc import Mapping, Sequence
@@ -32,8 +34,44 @@ SETTINGS_FILE = "tcs-themes.yaml"
 #: The roles a column can play. The first five fill the standard comment column of the same name;
 #: ``theme`` (the analyst's main theme) and ``other_themes`` (their further themes) fill ``analyst_codes``.
 ROLES = ("text", "session", "date", "question", "strand", "theme", "other_themes")
-KEYS = ("register", "exercises", "skip", "columns", "column_synonyms", "sheets", "keep_columns", "emails")
+KEYS = ("register", "exercises", "skip", "columns", "column_synonyms", "sheets", "keep_columns", "emails", "report")
 EMAIL_KEYS = ("strand",)
+#: Text keys of ``report:`` (the front page and the analyst's own sections).
+REPORT_TEXT_KEYS = ("title", "organisation", "author", "date", "background", "objectives", "method")
+#: Comment-id list keys of ``report.quotes:``.
+QUOTE_KEYS = ("approve", "pin", "ban")
+REPORT_KEYS = (*REPORT_TEXT_KEYS, "comment_ids", "quotes")
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """The report's front page, the analyst's own text and quote choices (``report:`` in the settings file).
+
+    Attributes
+    ----------
+    title, organisation, author, date : str
+        The front page. ``date`` is shown as written (e.g. ``"March 2023"``);
+        empty means the date the outputs were generated.
+    background, objectives, method : str
+        The analyst's text for these sections; empty means a generated default.
+    comment_ids : bool
+        Show each quote's comment id in the report (the workbook always has them).
+    approve, pin, ban : tuple of str
+        Comment ids: quotes with special-category details the analyst approved
+        for publication; quotes to use first for their themes; quotes never to use.
+    """
+
+    title: str = "Consultation feedback: thematic analysis"
+    organisation: str = ""
+    author: str = ""
+    date: str = ""
+    background: str = ""
+    objectives: str = ""
+    method: str = ""
+    comment_ids: bool = False
+    approve: tuple[str, ...] = ()
+    pin: tuple[str, ...] = ()
+    ban: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +99,8 @@ class Settings:
         Strand for emails; only meaningful when ``email_strand_set``.
     email_strand_set : bool
         Whether the file set ``emails.strand`` (so it overrides the register's).
+    report : ReportSettings
+        The report's front page, the analyst's own text and quote choices.
     """
 
     path: Path | None = None
@@ -73,6 +113,7 @@ class Settings:
     keep_columns: tuple[str, ...] = ()
     email_strand: str | None = None
     email_strand_set: bool = False
+    report: ReportSettings = field(default_factory=ReportSettings)
 
     @property
     def folder(self) -> Path:
@@ -110,6 +151,33 @@ def _roles(path: Path, key: str, value: object) -> dict[str, object]:
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise SettingsError(str(path), f"unknown role {role!r}; {hint}roles are: {', '.join(ROLES)}", where=key)
     return dict(value)
+
+
+def _report_settings(path: Path, value: object) -> ReportSettings:
+    if value is None:
+        return ReportSettings()
+    if not isinstance(value, Mapping):
+        raise SettingsError(str(path), "must be a mapping such as {title: ..., organisation: ...}", where="report")
+    _warn_unknown(path, list(value), REPORT_KEYS, where="report.")
+    text = {}
+    for key in REPORT_TEXT_KEYS:
+        item = value.get(key)
+        if item is None:
+            continue
+        if isinstance(item, datetime.date):  # YAML reads 2023-03-01 as a date
+            item = f"{item:%-d %B %Y}"
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            raise SettingsError(str(path), "must be text", where=f"report.{key}")
+        text[key] = str(item).strip()
+    ids = value.get("comment_ids", False)
+    if not isinstance(ids, bool):
+        raise SettingsError(str(path), "must be true or false", where="report.comment_ids")
+    quotes = value.get("quotes") or {}
+    if not isinstance(quotes, Mapping):
+        raise SettingsError(str(path), "must be a mapping such as {ban: [c0123456789ab]}", where="report.quotes")
+    _warn_unknown(path, list(quotes), QUOTE_KEYS, where="report.quotes.")
+    chosen = {key: _strings(path, f"report.quotes.{key}", quotes.get(key)) for key in QUOTE_KEYS}
+    return ReportSettings(**text, comment_ids=ids, **chosen)
 
 
 def load_settings(path: str | Path) -> Settings:
@@ -166,6 +234,7 @@ def load_settings(path: str | Path) -> Settings:
         keep_columns=_strings(source, "keep_columns", data.get("keep_columns")),
         email_strand=None if strand is None else str(strand),
         email_strand_set="strand" in emails,
+        report=_report_settings(source, data.get("report")),
     )
 
 

@@ -128,3 +128,7 @@ class NoCommentsError(TcsError):
     def __init__(self, message: str, problems: list[str]) -> None:
         self.problems = list(problems)
         super().__init__(message)
+
+
+class NotesWarning(UserWarning):
+    """The analyst's notes file has a note for a report section that no longer exists (the note is not used)."""

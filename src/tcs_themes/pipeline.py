@@ -74,6 +74,18 @@ def _no_comments(ingested: IngestResult, log: Path) -> NoCommentsError:
     return NoCommentsError(message, ingested.errors)
 
 
+def _settings_date(project: Settings) -> dt.date | None:
+    """The report date of the settings file (``report: {date: 2022-09-30}``) when it is a YYYY-MM-DD date, else None.
+
+    Such a date is the generation date of every output, so a project re-run on another
+    day gives the same files.
+    """
+    try:
+        return dt.date.fromisoformat(project.report.date.strip())
+    except ValueError:
+        return None
+
+
 def run_pipeline(
     inputs: Sequence[str | Path],
     out_dir: str | Path,
@@ -140,11 +152,12 @@ def run_pipeline(
         input files do not raise: they are in ``result.ingested.errors``.
     """
     stated = stated_date(date)  # a bad date is an error before anything is written
-    when = generation_date(stated)
     out = writable_folder(out_dir)
     remove_manifest(out)
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     project = resolve_settings(settings, inputs)
+    stated = stated or _settings_date(project)
+    when = generation_date(stated)
     ingested = ingest([str(p) for p in inputs], settings=project)
     outputs = {
         "comments": write_table(ingested.comments, out / COMMENTS_FILE),
@@ -175,6 +188,7 @@ def run_pipeline(
         exercises=_exercises_for(project, register),
         method_info=method_info,
         date=when,
+        settings=project.report,
     )
     outputs.update(published)
     settings_used = {

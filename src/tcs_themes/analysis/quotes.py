@@ -3,7 +3,13 @@
 For each theme (over all comments, or within one strand) the candidates are the
 comments given that theme that are safe to publish: no redaction marker, no
 redactions counted, nothing that looks like an email address, phone number,
-postcode or web address, no person named by title or initial, and between ``min_words`` and ``max_words`` words.
+postcode or web address, no person named by title or initial, no special-category
+detail (health, religion, a named family member...: see
+:mod:`tcs_themes.analysis.special_category`) unless the analyst approved the
+comment, not banned by the analyst, and between ``min_words`` and ``max_words`` words.
+A comment is a candidate for a theme only when it is on that theme: its main
+theme, given by a rule or an analyst, or with the theme's own score at least
+``ON_THEME_SCORE``.
 
 Each candidate gets a relevance score from three parts:
 
@@ -18,14 +24,16 @@ Each candidate gets a relevance score from three parts:
 Quotes are then picked greedily by maximal marginal relevance
 (``0.7 * relevance - 0.3 * similarity to the quotes already picked``), taking
 each next quote from a session (or email) not yet quoted while there is one, and
-never a near-duplicate of a quote already picked. Ties break on ``comment_id``,
-so the choice is deterministic.
+never a near-duplicate of a quote already picked. Comments the analyst pinned
+come first. Within one scope each comment is quoted once: a theme takes a
+comment already quoted under another theme only when no other candidate is
+left. Ties break on ``comment_id``, so the choice is deterministic.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -33,9 +41,10 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.analysis.counts import group_labels, natural_key
+from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.redaction import PLACEHOLDERS
-from tcs_themes.schema import SCORE_PREFIX, SOURCE_ANALYST, UNCODED, score_column, split_list
+from tcs_themes.schema import SOURCE_ANALYST, UNCODED, score_column, split_list
 
 #: The markers redaction puts in place of personal details.
 REDACTION_MARKER = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
@@ -55,8 +64,8 @@ QUOTE_COLUMNS = [
     "session_name", "strand", "source_kind", "location", "relevance",
 ]  # fmt: skip
 
-#: The columns quote selection reads (besides the per-theme scores).
-_CANDIDATE_COLUMNS = {*QUOTE_COLUMNS, "themes", "sources", "primary_theme", "confidence", "session_id", "message_id"}
+#: A secondary theme's own score needed for a comment to be quoted under it (unless a rule or an analyst gave it).
+ON_THEME_SCORE = 0.5
 _MMR_LAMBDA = 0.7
 _NEAR_DUPLICATE = 0.8
 
@@ -74,81 +83,85 @@ def _shortness(words: np.ndarray) -> np.ndarray:
     return np.where(words <= 30, 1.0, np.clip(1.0 - (words - 30) / 30.0, 0.0, 1.0))
 
 
-def _clarity(table: pd.DataFrame, lists: _Lists, members: np.ndarray, theme_id: str) -> np.ndarray:
-    """How clearly each candidate in ``members`` (positions in ``table``) is about ``theme_id``."""
+def _clarity(candidates: pd.DataFrame, theme_id: str) -> np.ndarray:
     column = score_column(theme_id)
-    primary = lists.primary[members] == theme_id
-    if column in table.columns:
-        score = table[column].astype(float).fillna(0.0).to_numpy()[members]
+    if column in candidates.columns:
+        score = candidates[column].astype(float).fillna(0.0).to_numpy()
     else:
-        score = np.where(primary, table["confidence"].astype(float).to_numpy()[members], 0.5)
-    themes, sources = lists.themes[members], lists.sources[members]
+        score = np.where(candidates["primary_theme"] == theme_id, candidates["confidence"].astype(float), 0.5)
+    themes = candidates["themes"].astype(object).map(split_list)
+    sources = candidates["sources"].astype(object).map(split_list)
     rule = [
         t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both", SOURCE_ANALYST)
         for t, s in zip(themes, sources, strict=True)
     ]
-    focus = 1.0 / np.array([max(len(t), 1) for t in themes], dtype=float)
-    return (np.clip(score, 0, 1) + 0.5 * primary.astype(float) + 0.3 * np.asarray(rule, dtype=float) + 0.2 * focus) / 2.0
+    is_primary = (candidates["primary_theme"] == theme_id).to_numpy(dtype=float)
+    focus = 1.0 / themes.map(len).clip(lower=1).to_numpy(dtype=float)
+    return (np.clip(score, 0, 1) + 0.5 * is_primary + 0.3 * np.asarray(rule, dtype=float) + 0.2 * focus) / 2.0
 
 
-@dataclass(frozen=True)
-class _Lists:
-    """Per-candidate values worked out once for every theme: theme and source lists, main theme, origin."""
+def _pick(relevance: np.ndarray, vectors: sparse.csr_matrix, origins: list[str], n: int, quoted: np.ndarray) -> list[int]:
+    """Maximal marginal relevance, preferring comments not ``quoted`` elsewhere, then origins (sessions/emails) not yet used.
 
-    themes: np.ndarray
-    sources: np.ndarray
-    primary: np.ndarray
-    origins: np.ndarray
-
-    @classmethod
-    def of(cls, table: pd.DataFrame) -> _Lists:
-        def lists(column: str) -> np.ndarray:
-            out = np.empty(len(table), dtype=object)
-            out[:] = [split_list(value) for value in table[column].astype(object).tolist()]
-            return out
-
-        origins = table["session_id"].astype("string").fillna(table["message_id"].astype("string"))
-        origins = origins.fillna(table["comment_id"].astype("string")).astype(str).to_numpy()
-        primary = table["primary_theme"].astype(object).to_numpy()
-        return cls(themes=lists("themes"), sources=lists("sources"), primary=primary, origins=origins)
-
-
-def _pick(relevance: np.ndarray, vectors: sparse.csr_matrix, origins: np.ndarray, n: int) -> list[int]:
-    """Maximal marginal relevance with a preference for origins (sessions/emails) not yet used.
-
-    ``vectors`` are the candidates' L2-normalised TF-IDF rows (sparse); each pick costs one
-    sparse product with the picked row, so memory and time stay linear in the candidates.
+    ``vectors`` are the candidates' L2-normalised TF-IDF rows, sparse: each pick costs one sparse
+    product with the quotes already picked, so memory stays linear in the candidates.
     """
     chosen: list[int] = []
-    codes = pd.factorize(pd.Series(origins, dtype=object))[0]
-    used = np.zeros(codes.max() + 1 if len(codes) else 0, dtype=bool)
-    available = np.ones(len(relevance), dtype=bool)
-    max_sim = np.zeros(len(relevance))
-    while available.any() and len(chosen) < n:
-        fresh = available & ~used[codes]
-        pool = np.flatnonzero((fresh if fresh.any() else available) & (max_sim < _NEAR_DUPLICATE))
-        if not len(pool):
+    remaining = list(range(len(relevance)))
+    while remaining and len(chosen) < n:
+        used = {origins[i] for i in chosen}
+        tiers = (
+            [i for i in remaining if not quoted[i] and origins[i] not in used],
+            [i for i in remaining if not quoted[i]],
+            [i for i in remaining if origins[i] not in used],
+        )
+        pool = next((tier for tier in tiers if tier), remaining)
+        redundancy = (vectors[pool] @ vectors[chosen].T).toarray() if chosen else np.zeros((len(pool), 1))
+        max_sim = redundancy.max(axis=1)
+        mmr = _MMR_LAMBDA * relevance[pool] - (1 - _MMR_LAMBDA) * max_sim
+        order = np.lexsort((np.array(pool), -np.round(mmr, 9)))
+        best = next((pool[k] for k in order if max_sim[k] < _NEAR_DUPLICATE), None)
+        if best is None:
             break
-        mmr = _MMR_LAMBDA * relevance[pool] - (1 - _MMR_LAMBDA) * max_sim[pool]
-        best = int(pool[np.lexsort((pool, -np.round(mmr, 9)))[0]])
         chosen.append(best)
-        available[best] = False
-        used[codes[best]] = True
-        max_sim = np.maximum(max_sim, (vectors @ vectors[best].T).toarray().ravel())
+        remaining.remove(best)
     return chosen
 
 
-def _candidates(coded: pd.DataFrame, min_words: int, max_words: int) -> pd.DataFrame:
-    """The comments that may be quoted: the right length (checked first, it is cheap) and publishable."""
+def quote_candidates(
+    coded: pd.DataFrame, min_words: int = 5, max_words: int = 45, approved: Iterable[str] = (), banned: Iterable[str] = ()
+) -> pd.DataFrame:
+    """The comments that may be quoted: publishable, no unapproved special-category detail, not banned, of quotable length.
+
+    Returns the rows of ``coded`` that qualify, with their length in a ``words`` column.
+    """
+    approved, banned = set(map(str, approved)), set(map(str, banned))
     words = coded["text"].fillna("").astype(str).str.split().map(len)
     redactions = coded["redactions"] if "redactions" in coded.columns else pd.Series(0, index=coded.index)
-    keep = words.between(min_words, max_words).to_numpy().copy()
-    texts, counts = coded["text"].to_numpy()[keep], redactions.to_numpy()[keep]
-    keep[keep] = [is_publishable(t, r) for t, r in zip(texts, counts, strict=True)]
-    needed = [c for c in coded.columns if c in _CANDIDATE_COLUMNS or str(c).startswith(SCORE_PREFIX)]
-    out = coded.loc[keep, needed]  # only what choosing and showing a quote reads: a fraction of the table
-    out["words"] = words[keep]
+    safe = [is_publishable(t, r) for t, r in zip(coded["text"], redactions, strict=True)]
+    ids = coded["comment_id"].astype(str)
+    allowed = np.asarray(safe, dtype=bool) & words.between(min_words, max_words).to_numpy() & ~ids.isin(banned).to_numpy()
+    sensitive = np.zeros(len(coded), dtype=bool)
+    sensitive[allowed] = [bool(found) for found in special_categories(coded["text"][allowed].tolist())]
+    keep = allowed & (~sensitive | ids.isin(approved).to_numpy())
+    out = coded[keep].copy()
+    out["words"] = words[keep].to_numpy()
     return out
+
+
+def _on_theme(candidates: pd.DataFrame, given: pd.Series, theme_id: str) -> np.ndarray:
+    """Candidates whose theme ``theme_id`` is their main theme, from a rule or an analyst, or scored at least ``ON_THEME_SCORE``."""
+    has = given.map(lambda ts: theme_id in ts).to_numpy()
+    column = score_column(theme_id)
+    score = candidates[column].astype(float).fillna(0.0).to_numpy() if column in candidates.columns else np.ones(len(candidates))
+    themes = candidates["themes"].astype(object).map(split_list)
+    sources = candidates["sources"].astype(object).map(split_list)
+    by_rule = np.array(
+        [theme_id in t and t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both", SOURCE_ANALYST) for t, s in zip(themes, sources, strict=True)],
+        dtype=bool,
+    )
+    main = (candidates["primary_theme"] == theme_id).to_numpy()
+    return has & (main | by_rule | (score >= ON_THEME_SCORE))
 
 
 def select_quotes(
@@ -160,6 +173,9 @@ def select_quotes(
     n: int = 3,
     min_words: int = 5,
     max_words: int = 45,
+    approved: Iterable[str] = (),
+    pinned: Iterable[str] = (),
+    banned: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Choose up to ``n`` illustrative quotes for each theme, overall or within one strand.
 
@@ -177,6 +193,9 @@ def select_quotes(
         Quotes per theme (fewer when fewer comments qualify).
     min_words, max_words : int
         Length limits of a quote, in words.
+    approved, pinned, banned : iterable of str
+        Comment ids: special-category comments the analyst approved for quoting;
+        comments to quote first under each theme they are on; comments never to quote.
 
     Returns
     -------
@@ -190,35 +209,41 @@ def select_quotes(
         If ``theme`` is not a codebook theme.
     """
     themes = codebook.ids if theme is None else [codebook.theme(theme).id]
-    table = coded if strand is None else coded[group_labels(coded, "strand") == strand]
-    return _choose(_candidates(table, min_words, max_words), codebook, themes, ALL_DISCUSSIONS if strand is None else strand, n)
-
-
-def _choose(candidates: pd.DataFrame, codebook: Codebook, themes: list[str], scope: str, n: int) -> pd.DataFrame:
-    """Pick up to ``n`` quotes per theme among ``candidates`` (see :func:`select_quotes`)."""
+    scope = ALL_DISCUSSIONS
+    table = coded
+    if strand is not None:
+        table = coded[group_labels(coded, "strand") == strand]
+        scope = strand
+    candidates = quote_candidates(table, min_words, max_words, approved, banned)
     rows: list[pd.DataFrame] = []
     if candidates.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    # in comment_id order once, so each theme's candidates are already in the order ties break on
-    candidates = candidates.iloc[np.argsort(candidates["comment_id"].astype(str).to_numpy(), kind="stable")]
-    lists = _Lists.of(candidates)
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
     matrix = vectorizer.fit_transform(candidates["text"].astype(str)).tocsr()  # sparse: memory linear in the text
-    given = pd.Series(lists.themes).explode().dropna()
-    rows_of = given.index.groupby(given.to_numpy())  # theme -> candidate positions, in order
-    words = candidates["words"].to_numpy()
+    given = candidates["themes"].astype(object).map(lambda value: [t for t in split_list(value) if t != UNCODED])
+    ids = candidates["comment_id"].astype(str)
+    pins = ids.isin(set(map(str, pinned))).to_numpy()
+    used: set[str] = set()
     for theme_id in themes:
-        members = np.asarray(rows_of.get(theme_id, []), dtype=int)
-        if not len(members) or theme_id == UNCODED:
+        mask = _on_theme(candidates, given, theme_id)
+        if not mask.any():
             continue
-        vectors = matrix[members]
-        centroid = np.asarray(vectors.mean(axis=0), dtype=float).ravel()
+        subset = candidates[mask]
+        vectors = matrix[np.flatnonzero(mask)]
+        centroid = np.asarray(vectors.mean(axis=0)).ravel()
         norm = np.linalg.norm(centroid)
-        typical = vectors @ (centroid / norm) if norm else np.zeros(len(members))
-        relevance = 0.4 * _clarity(candidates, lists, members, theme_id) + 0.4 * typical + 0.2 * _shortness(words[members])
-        picked = _pick(relevance, vectors, lists.origins[members], n)
-        chosen = candidates.iloc[members[picked]].copy()
-        chosen["relevance"] = np.round(relevance[picked], 4)
+        typical = vectors @ (centroid / norm) if norm else np.zeros(len(subset))
+        relevance = 0.4 * _clarity(subset, theme_id) + 0.4 * typical + 0.2 * _shortness(subset["words"].to_numpy())
+        relevance = relevance + 10.0 * pins[mask]  # the analyst's pinned quotes first
+        origins = subset["session_id"].astype("string").fillna(subset["message_id"].astype("string")).fillna(
+            subset["comment_id"].astype("string")
+        )
+        order = np.argsort(subset["comment_id"].astype(str).to_numpy(), kind="stable")
+        quoted = ids[mask].isin(used).to_numpy()[order]
+        picked = _pick(relevance[order], vectors[order], [str(o) for o in origins.to_numpy()[order]], n, quoted)
+        chosen = subset.iloc[order[picked]].copy()
+        used.update(chosen["comment_id"].astype(str))
+        chosen["relevance"] = np.round(np.minimum(relevance[order[picked]], 1.0), 4)
         chosen["quote_rank"] = range(1, len(chosen) + 1)
         chosen["theme_id"] = theme_id
         chosen["theme"] = codebook.name_of(theme_id)
@@ -229,8 +254,19 @@ def _choose(candidates: pd.DataFrame, codebook: Codebook, themes: list[str], sco
     return pd.concat(rows, ignore_index=True)
 
 
-def quotes_by_scope(coded: pd.DataFrame, codebook: Codebook, *, n: int = 3, max_words: int = 45) -> pd.DataFrame:
+def quotes_by_scope(
+    coded: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    n: int = 3,
+    max_words: int = 45,
+    approved: Iterable[str] = (),
+    pinned: Iterable[str] = (),
+    banned: Iterable[str] = (),
+) -> pd.DataFrame:
     """Quotes per theme over all discussions, then per strand (comments with no strand only count overall).
+
+    ``approved``, ``pinned`` and ``banned`` are comment ids, as for :func:`select_quotes`.
 
     Returns
     -------
@@ -238,9 +274,8 @@ def quotes_by_scope(coded: pd.DataFrame, codebook: Codebook, *, n: int = 3, max_
         :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
     """
     strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
-    candidates = _candidates(coded, 5, max_words)  # once, then sliced per strand
-    labels = group_labels(candidates, "strand")
-    parts = [_choose(candidates, codebook, codebook.ids, ALL_DISCUSSIONS, n)]
-    parts += [_choose(candidates[(labels == s).to_numpy()], codebook, codebook.ids, s, n) for s in strands]
+    choices = {"approved": tuple(approved), "pinned": tuple(pinned), "banned": tuple(banned)}
+    parts = [select_quotes(coded, codebook, n=n, max_words=max_words, **choices)]
+    parts += [select_quotes(coded, codebook, strand=s, n=n, max_words=max_words, **choices) for s in strands]
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUOTE_COLUMNS)

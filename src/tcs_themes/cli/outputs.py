@@ -260,11 +260,31 @@ def report_command(
     register: RegisterOpt = None,
     exercises: ExercisesOpt = None,
     date: DateOpt = None,
+    settings: Annotated[
+        Path | None,
+        typer.Option("--settings", help="Settings file whose report: key gives the front page, your own text and quote choices."),
+    ] = None,
+    draft_notes: Annotated[
+        Path | None, typer.Option("--draft-notes", help="Also write every section's generated text to this Markdown file, to edit.")
+    ] = None,
+    notes: Annotated[
+        Path | None, typer.Option("--notes", help="Your edited notes file: its text replaces the generated text section by section.")
+    ] = None,
 ) -> None:
     """Write the consultation report as self-contained HTML and Word, with its charts."""
+    import warnings
+
+    from tcs_themes.config import load_settings
     from tcs_themes.outputs.publish import publish
 
+    chosen = load_settings(settings).report if settings is not None else None
     inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes, choosing quotes, drawing charts...")
-    paths = publish(out_dir=out, workbook=False, **inputs, date=date)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = publish(out_dir=out, workbook=False, settings=chosen, notes=notes, draft_notes=draft_notes, **inputs, date=date)
+    for warning in caught:
+        stderr.print(f"Warning: {warning.message}", markup=False, highlight=False, soft_wrap=True)
     stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False)
+    if "notes" in paths:
+        stdout.print(f"Wrote the draft notes to {paths['notes']}", highlight=False)

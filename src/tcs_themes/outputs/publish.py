@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,11 +12,13 @@ import pandas as pd
 from tcs_themes.analysis.counts import count_all
 from tcs_themes.analysis.quotes import quotes_by_scope
 from tcs_themes.codebook.model import Codebook
+from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import draw_charts
 from tcs_themes.outputs.report import build_report, write_report
 from tcs_themes.outputs.reproducible import generation_date
+from tcs_themes.outputs.report.notes import apply_notes, quote_choices, read_notes, write_draft_notes
 from tcs_themes.outputs.workbook import write_workbook
 
 WORKBOOK_NAME = "theme-counts.xlsx"
@@ -34,8 +37,10 @@ def publish(
     n_quotes: int = 3,
     workbook: bool = True,
     report: bool = True,
-    title: str = "Consultation feedback: thematic analysis",
     date: dt.date | str | None = None,
+    settings: ReportSettings | None = None,
+    notes: str | Path | None = None,
+    draft_notes: str | Path | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -60,22 +65,36 @@ def publish(
         Illustrative quotes per theme.
     workbook, report : bool
         Write the workbook / the report (charts are always drawn).
-    title : str
-        The report's title.
     date : date or str, optional
         The generation date (``YYYY-MM-DD``) the workbook and report carry; default
         ``SOURCE_DATE_EPOCH``, else today. The same inputs and date give the same bytes.
+    settings : ReportSettings, optional
+        The report's front page and the analyst's text and quote choices (``report:`` in the
+        settings file); the quote choices apply to the workbook's quotes too.
+    notes : path, optional
+        The analyst's notes (:mod:`tcs_themes.outputs.report.notes`): their text replaces the
+        generated text of the sections they edited, and its ``## quotes`` section approves,
+        pins or bans quotes by comment id (added to ``settings``). An edited note for a section
+        that no longer exists gives a :class:`~tcs_themes.errors.NotesWarning`.
+    draft_notes : path, optional
+        Also write the generated text of every section there, as a notes file to edit
+        (before any ``notes`` are applied).
 
     Returns
     -------
     dict
-        ``"workbook"`` (the .xlsx), ``"html"``, ``"docx"`` and ``"chart:<name>"`` (each PNG;
+        ``"workbook"`` (the .xlsx), ``"html"``, ``"docx"``, ``"notes"`` (with ``draft_notes``) and ``"chart:<name>"`` (each PNG;
         its SVG is next to it) -> path.
     """
     folder = Path(out_dir)
     when = generation_date(date)
     counts = count_all(coded, codebook, register)
-    quotes = quotes_by_scope(coded, codebook, n=n_quotes)
+    settings = settings or ReportSettings()
+    edited = read_notes(notes) if notes is not None else {}
+    if edited:  # the notes' quote choices add to the settings'
+        chosen = quote_choices(edited)
+        settings = replace(settings, **{kind: (*getattr(settings, kind), *ids) for kind, ids in chosen.items()})
+    quotes = quotes_by_scope(coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban)
     strand_names = dict(register.strands) if register is not None else {}
     charts = draw_charts(counts, folder / CHARTS_FOLDER, strand_names=strand_names, exercises=exercises)
     paths: dict[str, Path] = {f"chart:{name}": files["png"] for name, files in charts.items()}
@@ -90,11 +109,16 @@ def publish(
             exercises=exercises,
             method_info=method_info,
             date=when,
+            approved=settings.approve,
         )
     if report:
         content = build_report(
             coded, codebook, counts, quotes, charts,
-            register=register, exercises=exercises, method_info=method_info, title=title, date=when,
+            register=register, exercises=exercises, method_info=method_info, settings=settings, date=when,
         )  # fmt: skip
+        if draft_notes is not None:
+            paths["notes"] = write_draft_notes(content, draft_notes)
+        if notes is not None:
+            apply_notes(content, edited, source=str(notes))
         paths.update(write_report(content, folder, REPORT_STEM))
     return paths

@@ -1,7 +1,9 @@
 """The theme-count workbook published alongside the report (``tcs-themes export``).
 
 Sheets: Summary, Themes by strand, one sheet per strand, Themes by session,
-Themes by question, Themes by source, Co-occurrence, Coded comments, Illustrative quotes, Codebook, Method (and the
+Themes by question, Themes by source, Co-occurrence, Coded comments, Illustrative quotes, Quotes to review
+(special-category disclosures), What is missing, Sub-themes, Session by theme, Comment themes (long),
+Theme matrix (0-1), Codebook, Method (and the
 4Ps exercise when given). Every block of data is a real Excel table with
 filters and a frozen header row; counts and percentages carry number formats;
 the Summary and strand sheets carry native bar charts of the top themes. Cell
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,9 @@ from openpyxl.styles import Font
 
 from tcs_themes import __version__
 from tcs_themes.analysis.counts import ThemeCounts, count_all, group_labels
+from tcs_themes.analysis.missing import missing_comments, missing_summary
 from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes.analysis.special_category import special_category_table
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.exercises import Exercises
@@ -224,6 +228,92 @@ def _quotes_sheet(book: StagedWorkbook, quotes: pd.DataFrame) -> None:
     add_table(book.create_sheet("Illustrative quotes"), out, "Quotes", formats={"Quote": "0", "Relevance": DECIMAL}, wrap=("Comment",))
 
 
+def _missing_sheets(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -> None:
+    """"What is missing": the themes with their comments' phrases, then every comment found and how."""
+    comments = missing_comments(coded, codebook)
+    summary = missing_summary(comments).drop(columns="theme_id")
+    if not summary.empty:
+        total = {"theme": "All themes", **{c: int(summary[c].sum()) for c in ("comments", "by_question", "by_cue")}, "key_phrases": ""}
+        summary = pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
+    summary.columns = ["Theme", "Comments", "Found by question", "Found by cue words", "Key phrases"]
+    sheet = book.create_sheet("What is missing")
+    _, last = add_table(sheet, summary, "Missing_by_theme", formats={c: INTEGER for c in summary.columns[1:4]}, wrap=("Key phrases",))
+    listed = comments.drop(columns="theme_id")
+    listed.columns = ["Comment ID", "Main theme", "Found by", "Question", "Comment", "Session", "Strand", "Source"]
+    add_table(sheet, listed, "Missing_comments", top=max(last, 1) + 3, wrap=("Comment", "Question"), freeze=False)
+
+
+def _special_category_sheet(book: StagedWorkbook, coded: pd.DataFrame, approved: Iterable[str]) -> None:
+    """Comments that disclose special-category details: never quoted unless approved (report.quotes.approve)."""
+    table = special_category_table(coded, approved)
+    table.columns = ["Comment ID", "Categories", "Words that showed it", "Approved for quoting", "Comment"]
+    add_table(book.create_sheet("Quotes to review"), table, "Special_category", wrap=("Comment",))
+
+
+def _theme_names(codebook: Codebook) -> list[tuple[str, str]]:
+    """(id, name) of every codebook theme, then Uncoded: the columns of the matrices."""
+    return [(theme.id, theme.name) for theme in codebook.themes] + [(UNCODED, codebook.name_of(UNCODED))]
+
+
+def _long_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -> None:
+    """One row per comment and theme it was given (Uncoded when none): pivot-ready."""
+    frame = coded.reset_index(drop=True)
+    pairs = pd.DataFrame(
+        {
+            "row": frame.index,
+            "theme_id": frame["themes"].astype(object).map(lambda v: split_list(v) or [UNCODED]),
+            "given_by": frame["sources"].astype(object).map(split_list),
+        }
+    )
+    pairs["order"] = pairs["theme_id"].map(lambda ts: list(range(1, len(ts) + 1)))
+    pairs["given_by"] = [(g + [None] * len(t))[: len(t)] for g, t in zip(pairs["given_by"], pairs["theme_id"], strict=True)]
+    pairs = pairs.explode(["theme_id", "order", "given_by"], ignore_index=True)
+    rows = frame.iloc[pairs["row"].to_numpy()]
+    scores = [
+        frame.at[r, f"score_{t}"] if f"score_{t}" in frame.columns else None for r, t in zip(pairs["row"], pairs["theme_id"], strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            "Comment ID": rows["comment_id"].to_numpy(), "Session": rows["session_name"].to_numpy(),
+            "Strand": rows["strand"].to_numpy(), "Source": rows["source_kind"].to_numpy(), "Question": rows["question"].to_numpy(),
+            "Theme ID": pairs["theme_id"].to_numpy(), "Theme": pairs["theme_id"].map(codebook.name_of).to_numpy(),
+            "Main theme": ["yes" if o == 1 else "no" for o in pairs["order"]], "Order": pairs["order"].astype("int64").to_numpy(),
+            "Score": scores, "Given by": pairs["given_by"].to_numpy(),
+        }
+    )  # fmt: skip
+    add_table(book.create_sheet("Comment themes (long)"), table, "Comment_themes_long", formats={"Order": "0", "Score": DECIMAL})
+
+
+def _matrix_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -> None:
+    """0/1 comment-by-theme matrix (any theme), as QDA users ask for."""
+    given = coded["themes"].astype(object).map(split_list)
+    matrix = pd.DataFrame({"Comment ID": coded["comment_id"].to_numpy()})
+    for theme_id, name in _theme_names(codebook):
+        if theme_id == UNCODED:
+            matrix[name] = given.map(lambda ts: int(not ts or ts == [UNCODED])).to_numpy()
+        else:
+            matrix[name] = given.map(lambda ts, t=theme_id: int(t in ts)).to_numpy()
+    add_table(book.create_sheet("Theme matrix (0-1)"), matrix, "Theme_matrix", formats={c: "0" for c in matrix.columns[1:]})
+
+
+def _subtheme_sheet(book: StagedWorkbook, counts: ThemeCounts) -> None:
+    table = counts.subthemes.drop(columns=["theme_id", "subtheme_id"]).rename(
+        columns={"theme": "Theme", "subtheme": "Sub-theme", "comments": "Comments", "share_of_theme": "Share of the theme's comments"}
+    )
+    add_table(book.create_sheet("Sub-themes"), table, "Subthemes", formats={"Comments": INTEGER, "Share of the theme's comments": PERCENT})
+
+
+def _session_matrix_sheet(book: StagedWorkbook, counts: ThemeCounts, codebook: Codebook) -> None:
+    """Sessions x themes: comments touching on each theme (any theme) in each session."""
+    table = counts.by_session
+    wide = table.pivot_table(index="session", columns="theme_id", values="any_comments", aggfunc="sum", sort=False, fill_value=0)
+    columns = [(t, n) for t, n in _theme_names(codebook) if t in wide.columns]
+    wide = wide.reindex(columns=[t for t, _ in columns]).reindex(table["session"].unique()).fillna(0).astype("int64")
+    wide.columns = [n for _, n in columns]
+    out = wide.reset_index().rename(columns={"session": "Session"})
+    add_table(book.create_sheet("Session by theme"), out, "Session_by_theme", formats={c: INTEGER for c in out.columns[1:]})
+
+
 def _codebook_sheet(book: StagedWorkbook, codebook: Codebook) -> None:
     rows = [
         {
@@ -248,7 +338,23 @@ def _method_sheet(book: StagedWorkbook, rows: list[tuple[str, str]]) -> None:
 
 def _exercise_sheets(book: StagedWorkbook, exercises: Exercises) -> None:
     choices = choices_table(exercises)
-    add_table(book.create_sheet("4Ps choices"), choices, "FourPs_choices", formats={c: INTEGER for c in choices.columns[1:]})
+    sheet = book.create_sheet("4Ps choices")
+    first, last = add_table(sheet, choices, "FourPs_choices", formats={c: INTEGER for c in choices.columns[1:]})
+    totals = exercises.choice_totals().rename(columns={"p": "P", "stickers": "Stickers (all events)", "share": "Share of the stickers"})
+    formats = {"Stickers (all events)": INTEGER, "Share of the stickers": PERCENT}
+    add_table(sheet, totals, "FourPs_totals", left=len(choices.columns) + 2, formats=formats, freeze=False)
+    chart = BarChart()  # stickers per P at each event, clustered: which events differed
+    chart.type = "col"
+    chart.style = 10
+    chart.title = "Which of the 4Ps matters most: stickers per event"
+    chart.y_axis.title = "Stickers"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 9, 20
+    events = last - first  # the rows before "All events"
+    chart.add_data(Reference(sheet, min_col=2, max_col=len(choices.columns) - 1, min_row=first - 1, max_row=first + events - 1), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=first + events - 1))
+    sheet.add_chart(chart, f"A{last + 3}")
     statements = statements_table(exercises)
     add_table(book.create_sheet("4Ps statements"), statements, "FourPs_statements", formats={"Stickers": INTEGER}, wrap=("Reasons",))
 
@@ -264,6 +370,7 @@ def write_workbook(
     exercises: Exercises | None = None,
     method_info: Mapping[str, object] | None = None,
     date: dt.date | str | None = None,
+    approved: Iterable[str] = (),
 ) -> Path:
     """Write the theme-count workbook (the same inputs and date give the same bytes).
 
@@ -289,6 +396,9 @@ def write_workbook(
     date : date or str, optional
         The generation date (``YYYY-MM-DD``); default ``SOURCE_DATE_EPOCH``, else
         today (:func:`tcs_themes.outputs.reproducible.generation_date`).
+    approved : iterable of str
+        Comment ids the analyst approved for quoting although they disclose
+        special-category details (shown on the "Quotes to review" sheet).
 
     Returns
     -------
@@ -309,8 +419,14 @@ def write_workbook(
     _session_sheet(book, counts, coded)
     _group_sheets(book, counts)
     _cooccurrence_sheet(book, counts, codebook)
+    _subtheme_sheet(book, counts)
+    _session_matrix_sheet(book, counts, codebook)
     _comments_sheet(book, coded, codebook)
+    _long_sheet(book, coded, codebook)
+    _matrix_sheet(book, coded, codebook)
     _quotes_sheet(book, quotes)
+    _special_category_sheet(book, coded, approved)
+    _missing_sheets(book, coded, codebook)
     _codebook_sheet(book, codebook)
     _method_sheet(book, method_rows(coded, codebook, method_info, generated=when))
     if exercises is not None:

@@ -12,14 +12,21 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import ClassVar
 import base64
+from importlib import resources
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts
-from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable
+from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, group_labels
+from tcs_themes.analysis.missing import missing_comments, missing_summary
+from tcs_themes.analysis.key_phrases import distinctive_phrases
+from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable, quote_candidates
+from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.model import Codebook
+from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import slug, strand_title
@@ -34,7 +41,7 @@ from tcs_themes.outputs.published import (
 )
 from tcs_themes.outputs.report import narrative
 from tcs_themes.outputs.reproducible import generation_date
-from tcs_themes.schema import UNCODED
+from tcs_themes.schema import UNCODED, score_column, split_list
 
 
 @dataclass
@@ -117,12 +124,20 @@ class Section:
 
 @dataclass
 class Report:
-    """The whole report."""
+    """The whole report.
+
+    ``organisation``, ``author`` and ``date`` fill the front page (empty ones are left out);
+    ``comment_ids`` shows each quote's comment id in its attribution.
+    """
 
     title: str
     subtitle: str
     sections: list[Section]
     generated: dt.date | None = None  # the generation date, also the Word file's created date
+    organisation: str = ""
+    author: str = ""
+    date: str = ""
+    comment_ids: bool = False
 
 
 def format_table(frame: pd.DataFrame, caption: str, *, percent: tuple[str, ...] = (), name: str = "") -> TableBlock:
@@ -142,20 +157,42 @@ def format_table(frame: pd.DataFrame, caption: str, *, percent: tuple[str, ...] 
     return TableBlock(caption=caption, headers=[str(c) for c in frame.columns], rows=rows, numeric=numeric, name=name)
 
 
+_PACKAGE = resources.files("tcs_themes.outputs.report")
 _NO_SESSION = {"email": "Email to the consultation mailbox"}
 
 
-def _quotes_block(quotes: pd.DataFrame, scope: str, theme_id: str) -> Quotes | None:
+def _quote(row) -> Quote:
+    where = row.session_name if isinstance(row.session_name, str) else _NO_SESSION.get(row.source_kind, "No session recorded")
+    if isinstance(row.strand, str):
+        where = f"{where}, {row.strand}"
+    return Quote(text=str(row.text), attribution=where, comment_id=str(row.comment_id))
+
+
+def _quotes_block(quotes: pd.DataFrame, scope: str, theme_id: str, used: set[str], candidates: pd.DataFrame) -> Quotes | None:
+    """The scope's quotes for the theme not used earlier in the report.
+
+    When all were, the unused candidate with the theme as its main theme and the highest score stands
+    in; only when there is none is the best quote used again.
+    """
     chosen = quotes[(quotes["scope"] == scope) & (quotes["theme_id"] == theme_id)].sort_values("quote_rank")
     if chosen.empty:
         return None
-    items = []
-    for row in chosen.itertuples(index=False):
-        where = row.session_name if isinstance(row.session_name, str) else _NO_SESSION.get(row.source_kind, "No session recorded")
-        if isinstance(row.strand, str):
-            where = f"{where}, {row.strand}"
-        items.append(Quote(text=str(row.text), attribution=where, comment_id=str(row.comment_id)))
-    return Quotes(items)
+    fresh = chosen[~chosen["comment_id"].astype(str).isin(used)]
+    if fresh.empty:
+        pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
+        if scope != ALL_DISCUSSIONS:
+            pool = pool[pool["strand"] == scope]
+        fresh = _best(pool, theme_id).head(1) if not pool.empty else chosen.head(1)
+    used.update(fresh["comment_id"].astype(str))
+    return Quotes([_quote(row) for row in fresh.itertuples(index=False)])
+
+
+def _best(pool: pd.DataFrame, theme_id: str) -> pd.DataFrame:
+    """``pool`` ordered for quoting under ``theme_id``: most on-theme (its score) first, then shortest, then by id."""
+    score = score_column(theme_id)
+    fit = pool[score].astype(float).fillna(0.0) if score in pool.columns else 0.0
+    order = pool.assign(_s=fit - 0.01 * pool["words"], _id=pool["comment_id"].astype(str))
+    return order.sort_values(["_s", "_id"], ascending=[False, True], kind="stable").drop(columns=["_s", "_id"])
 
 
 def _figure(charts: Mapping[str, Mapping[str, Path]], name: str, caption: str) -> list[Block]:
@@ -174,11 +211,33 @@ def _summarises(totals: pd.Series, period: str) -> str:
     return f"{text}, and {emails}." if int(totals["emails"]) else f"{text}."
 
 
-def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts, rows: list[tuple[str, str]]) -> Section:
+def _background_section(coded: pd.DataFrame, settings: ReportSettings) -> Section:
+    """Background and objectives: the analyst's text, else a default that names the questions asked."""
+    background = settings.background or (
+        "This report sets out what people said during the consultation: in group sessions held across the "
+        "consultation's strands and in emails sent to the consultation mailbox. It is a draft for the analyst "
+        "to edit: replace this paragraph with the consultation's background (report.background in the settings file)."
+    )
+    blocks: list[Block] = [Paragraph(background)]
+    if settings.objectives:
+        blocks.append(Paragraph(settings.objectives))
+    else:
+        questions = sorted(set(coded["question"].dropna().astype(str).str.strip()) - {""})
+        blocks.append(Paragraph(
+            "The consultation's objectives were to hear what people thought of the draft, what it had missed, and "
+            "how they could help deliver it." + (" The questions put to the groups were:" if questions else "")
+        ))  # fmt: skip
+        if questions:
+            blocks.append(Bullets(questions))
+    return Section("Background and objectives", blocks, anchor="background")
+
+
+def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts, settings: ReportSettings) -> Section:
     totals = counts.strands.iloc[-1]
     dates = pd.to_datetime(coded.loc[coded["source_kind"] == "spreadsheet", "date"]).dropna()
     period = f", held between {dates.min():%-d %B %Y} and {dates.max():%-d %B %Y}" if len(dates) else ""
-    paragraphs = [
+    paragraphs = [settings.method] if settings.method else []
+    paragraphs += [
         _summarises(totals, period),
         f"Each comment was coded against the codebook \"{codebook.name}\" of {len(codebook.themes)} themes: it was given "
         "every theme it touched on, most confident first, and the first is its main theme. Unless a table says "
@@ -187,17 +246,21 @@ def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts
         narrative.coders_paragraph(counts.code_sources),
         "A theme was raised in a session when at least one comment from that session touched on it. The "
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
-        "and different from each other, from different sessions where possible; comments with personal details "
-        "were never quoted. Each quote keeps its comment ID so it can be traced to its source.",
+        "and different from each other, from different sessions where possible, and each is used once; comments "
+        "with personal details, or that disclose someone's health, disability, religion, ethnicity, sexuality, "
+        "a criminal matter or a named family member, were not quoted unless the analyst approved them. "
+        + narrative.frequency_paragraph()
+        + " The technical details (files, codebook fingerprint, model) are in the appendix.",
     ]
+    return Section("Method", [Paragraph(p) for p in paragraphs], anchor="method")
+
+
+def _inputs_table(rows: list[tuple[str, str]]) -> TableBlock:
+    """The technical table of inputs, fingerprints, model and paths (for the appendix)."""
     inputs = pd.DataFrame(rows, columns=["Item", "Value"])
     inputs = inputs[~inputs["Item"].str.startswith(("Counting", "Uncoded", "Sessions raising", "Illustrative"))]
     inputs = inputs[~inputs["Item"].isin(CODE_SOURCE_HEADINGS.values())]
-    return Section(
-        "Method and inputs",
-        [*(Paragraph(p) for p in paragraphs), format_table(inputs, "Inputs and settings", name="inputs")],
-        anchor="method",
-    )
+    return format_table(inputs, "Inputs and settings", name="inputs")
 
 
 def _strands_section(counts: ThemeCounts, register, charts: Mapping[str, Mapping[str, Path]]) -> Section:
@@ -217,33 +280,136 @@ def _strands_section(counts: ThemeCounts, register, charts: Mapping[str, Mapping
     return Section("The strands", blocks, anchor="strands")
 
 
-def _theme_sections(
-    counts: ThemeCounts, codebook: Codebook, quotes: pd.DataFrame, names: dict[str, str], detailed: int
-) -> tuple[list[Section], list[str], list[str]]:
+@dataclass
+class _Context:
+    """What the theme and strand sections share: quotes, their candidates, phrases, and the quotes used so far."""
+
+    coded: pd.DataFrame
+    counts: ThemeCounts
+    codebook: Codebook
+    quotes: pd.DataFrame
+    candidates: pd.DataFrame
+    names: dict[str, str]
+    phrases: dict
+    used: set[str] = field(default_factory=set)
+
+
+#: Praise for the event itself ("lovely day", "great session"), not for the strategy...
+EVENT_PRAISE = re.compile(r"\b(?:event|day|session|afternoon|morning|evening|stall|activities|face painting|bouncy|music|food|tea|cake|organis\w*|venue|today|staff|club|fun|kids|children)\b", re.I)
+#: ...unless the comment also speaks of the strategy or its principles.
+ABOUT_STRATEGY = re.compile(r"\b(?:strategy|paper|document|draft|principles?|plan|vision|4 ?ps|aims?|approach|priorit\w*|ambition\w*|tcs)\b", re.I)
+
+
+def _positive_section(context: _Context) -> Section | None:
+    """What people liked about the draft or its principles, with quotes (praise for an event is left out)."""
+    theme_id = next((t.id for t in context.codebook.themes if "positive" in t.id or "positive" in t.name.lower()), None)
+    if theme_id is None:
+        return None
+    row = context.counts.overall.set_index("theme_id").loc[theme_id]
+    if int(row["any_comments"]) == 0:
+        return None
+    given = context.candidates["themes"].astype(object).map(lambda v: theme_id in split_list(v))
+    pool = context.candidates[given.to_numpy()]
+    text = pool["text"].astype(str)
+    pool = pool[(text.str.contains(ABOUT_STRATEGY) | ~text.str.contains(EVENT_PRAISE)).to_numpy()]
+    pool = _best(pool[~pool["comment_id"].astype(str).isin(context.used)], theme_id).head(3)
+    context.used.update(pool["comment_id"].astype(str))
+    amount = narrative.frequency_word(int(row["any_comments"]), context.counts.n_comments)
+    blocks: list[Block] = [Paragraph(
+        f"Before the concerns, the praise: {amount} comments ({narrative.count(row['any_comments'])}) were positive. The quotes "
+        "below welcome the draft or its principles; praise for an event or a service is not feedback on the strategy and is not quoted here."
+    )]  # fmt: skip
+    if not pool.empty:
+        blocks.append(Quotes([_quote(r) for r in pool.itertuples(index=False)]))
+    return Section("What people welcomed", blocks, anchor="welcomed")
+
+
+_DRAFT = "DRAFT: "
+
+
+def _recommendations_section(context: _Context, missing: pd.DataFrame) -> Section:
+    """Draft recommendations, grouped as consultation reports group them, each from findings with their counts."""
+    data = yaml.safe_load((_PACKAGE / "recommendation_groups.yaml").read_text(encoding="utf-8"))
+    overall = context.counts.overall.set_index("theme_id")
+    subs = context.counts.subthemes
+    children = []
+    for group in data["groups"]:
+        items = []
+        if group.get("missing"):
+            for row in missing[missing["theme_id"] != UNCODED].head(5).itertuples(index=False):
+                items.append(_DRAFT + narrative.missing_recommendation(row))
+        themes = [t for t in group.get("themes", []) if t in overall.index]
+        for theme_id in sorted(themes, key=lambda t: -int(overall.loc[t, "any_comments"])):
+            if int(overall.loc[theme_id, "any_comments"]) == 0:
+                continue
+            top = subs[(subs["theme_id"] == theme_id) & (subs["comments"] > 0)].sort_values("comments", ascending=False, kind="stable").head(1)
+            sub = (str(top["subtheme"].iloc[0]), int(top["comments"].iloc[0])) if not top.empty else None
+            items.append(_DRAFT + narrative.theme_recommendation(
+                context.codebook.name_of(theme_id), int(overall.loc[theme_id, "any_comments"]), context.phrases.get(theme_id, []), sub
+            ))  # fmt: skip
+        if items:
+            children.append(Section(group["title"], [Bullets(items)], anchor=f"rec-{slug(group['title'])[:40]}"))
+    intro = Paragraph(
+        "DRAFT. These recommendations are drafted from the findings above, each with the number of comments behind it, "
+        "for the analyst to edit, merge or delete before the report is published."
+    )
+    return Section("Draft recommendations", [intro], children, anchor="recommendations")
+
+
+def _subtheme_sections(theme_id: str, context: _Context) -> list[Section]:
+    """Each sub-theme of a theme: a sentence with the comments' distinguishing phrases, and a quote."""
+    subs = context.counts.subthemes
+    subs = subs[(subs["theme_id"] == theme_id) & (subs["comments"] > 0)]
+    if subs.empty:
+        return []
+    prefix = f"{theme_id}/"
+    first = context.coded["subthemes"].astype(object).map(lambda v: next((x[len(prefix):] for x in split_list(v) if x.startswith(prefix)), None))
+    tagged = context.coded[first.notna().to_numpy()]
+    labels = first[first.notna()]
+    phrases = distinctive_phrases(tagged["text"].astype(str).tolist(), labels.tolist(), top=3)
+    theme_total = int(context.counts.overall.set_index("theme_id").loc[theme_id, "any_comments"])
+    sections = []
+    for variant, row in enumerate(subs.itertuples(index=False)):
+        blocks: list[Block] = [Paragraph(narrative.subtheme_sentence(row.subtheme, int(row.comments), theme_total, phrases.get(row.subtheme_id, []), variant))]
+        pool = context.candidates[context.candidates["comment_id"].astype(str).isin(tagged["comment_id"][(labels == row.subtheme_id).to_numpy()].astype(str))]
+        pool = pool[~pool["comment_id"].astype(str).isin(context.used)]
+        if not pool.empty:
+            best = _best(pool, theme_id).iloc[[0]]
+            context.used.add(str(best["comment_id"].iloc[0]))
+            blocks.append(Quotes([_quote(r) for r in best.itertuples(index=False)]))
+        sections.append(Section(row.subtheme, blocks, anchor=f"sub-{theme_id}-{row.subtheme_id}"))
+    return sections
+
+
+def _theme_sections(context: _Context, detailed: int) -> tuple[list[Section], list[str], list[str]]:
+    counts, codebook = context.counts, context.codebook
     ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()]
     sections = []
-    for row in ranked.head(detailed).itertuples(index=False):
-        blocks: list[Block] = [Paragraph(narrative.theme_paragraph(row.theme_id, counts, codebook, names))]
-        block = _quotes_block(quotes, ALL_DISCUSSIONS, row.theme_id)
+    for variant, row in enumerate(ranked.head(detailed).itertuples(index=False)):
+        blocks: list[Block] = [Paragraph(narrative.theme_paragraph(row.theme_id, counts, codebook, context.names))]
+        said = " ".join(
+            t for t in (
+                narrative.said_sentence(context.phrases.get(row.theme_id, []), int(row.any_comments), counts.n_comments, variant),
+                narrative.where_sentence(row.theme_id, counts, context.names),
+            ) if t
+        )  # fmt: skip
+        if said:
+            blocks.append(Paragraph(said))
+        block = _quotes_block(context.quotes, ALL_DISCUSSIONS, row.theme_id, context.used, context.candidates)
         if block is not None:
             blocks.append(block)
-        sections.append(Section(f"{int(row.rank)}. {row.theme}", blocks, anchor=f"theme-{row.theme_id}"))
+        children = _subtheme_sections(row.theme_id, context)
+        sections.append(Section(f"{int(row.rank)}. {row.theme}", blocks, children, anchor=f"theme-{row.theme_id}"))
     rest = counts.overall[(counts.overall["theme_id"] != UNCODED) & ~counts.overall["theme_id"].isin(ranked.head(detailed)["theme_id"])]
-    less = [narrative.less_common_line(row, codebook) for _, row in rest[rest["any_comments"] > 0].iterrows()]
+    less = [narrative.less_common_line(row, codebook, context.phrases.get(row["theme_id"])) for _, row in rest[rest["any_comments"] > 0].iterrows()]
     never = list(rest[rest["any_comments"] == 0]["theme"])
     return sections, less, never
 
 
 def _strand_section(
-    strand: str,
-    table: pd.DataFrame,
-    counts: ThemeCounts,
-    codebook: Codebook,
-    quotes: pd.DataFrame,
-    names: dict[str, str],
-    charts: Mapping[str, Mapping[str, Path]],
-    detailed: int,
+    strand: str, table: pd.DataFrame, context: _Context, charts: Mapping[str, Mapping[str, Path]], detailed: int, missing: pd.DataFrame
 ) -> Section:
+    counts, codebook, names = context.counts, context.codebook, context.names
     size = int(counts.strands.set_index("strand").loc[strand, "comments"])
     ranked = table[(table["theme_id"] != UNCODED) & table["rank"].notna()]
     intro = f"{narrative.plural(size, 'comment')} were recorded in {strand_title(strand, names)}."
@@ -255,32 +421,68 @@ def _strand_section(
     else:
         blocks = [Paragraph(intro + " None of them was coded with a theme.")]
     blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {strand_title(strand, names)}.")
+    in_strand = context.coded[(group_labels(context.coded, "strand") == strand).to_numpy()]
+    given = in_strand["themes"].astype(object).map(split_list)
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
-        theme_blocks: list[Block] = [Paragraph(narrative.strand_theme_paragraph(pd.Series(row._asdict()), strand, size, codebook))]
-        block = _quotes_block(quotes, strand, row.theme_id)
+        text = narrative.strand_theme_paragraph(pd.Series(row._asdict()), strand, size, codebook)
+        if strand != NO_STRAND:
+            raised = in_strand[given.map(lambda ts, t=row.theme_id: t in ts).to_numpy()]
+            by_session = raised.groupby("session_name", sort=False).size()
+            by_session = by_session.reset_index(name="n").sort_values(["n", "session_name"], ascending=[False, True], kind="stable")
+            text += " " + narrative.drivers_sentence(list(zip(by_session["session_name"], by_session["n"], strict=True)), len(raised))
+        theme_blocks: list[Block] = [Paragraph(text.strip())]
+        block = _quotes_block(context.quotes, strand, row.theme_id, context.used, context.candidates)
         if block is not None:
             theme_blocks.append(block)
         children.append(Section(row.theme, theme_blocks, anchor=f"{slug(strand)}-{row.theme_id}"))
+    if not ranked.empty:
+        strand_missing = missing[(group_labels(missing, "strand") == strand).to_numpy()] if not missing.empty else missing
+        gaps = strand_missing["theme"][strand_missing["theme_id"] != UNCODED].value_counts()
+        overall = counts.overall.set_index("theme_id")["main_share"]
+        lift = ranked.assign(_lift=ranked["main_share"] - ranked["theme_id"].map(overall)).sort_values("_lift", ascending=False, kind="stable")
+        points = narrative.strand_conclusions(ranked.head(3), lift.iloc[0], float(overall[lift.iloc[0]["theme_id"]]), list(gaps.head(2).index))
+        title = "Emails: conclusions" if strand == NO_STRAND else f"Conclusions for {strand}"
+        children.append(Section(title, [Bullets(points)], anchor=f"{slug(strand)}-conclusions"))
     title = "Emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, names)
     return Section(title, blocks, children, anchor=slug(strand))
 
 
+def _missing_section(summary: pd.DataFrame) -> Section:
+    """What people said was missing, grouped by theme and described in their own words."""
+    if summary.empty:
+        return Section("What is missing", [Paragraph("No comment said that something was missing from the draft.")], anchor="missing")
+    total, asked, cued = (int(summary[c].sum()) for c in ("comments", "by_question", "by_cue"))
+    intro = (
+        f"{narrative.plural(total, 'comment')} said something was missing from the draft or needed more focus: "
+        f"{narrative.count(asked)} answered a question such as \u201cWhat have we missed?\u201d and {narrative.count(cued)} "
+        "more said so in their own words (\u201cmissing\u201d, \u201cno mention of\u201d, \u201cnot enough\u201d, "
+        "\u201cmore focus on\u201d). By main theme, most often raised first, with the phrases that set each apart:"
+    )
+    items = [narrative.missing_line(row) for row in summary.itertuples(index=False)]
+    return Section("What is missing", [Paragraph(intro), Bullets(items)], anchor="missing")
+
+
 def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Path]]) -> Section:
     blocks: list[Block] = [Paragraph(narrative.exercise_paragraph(exercises))]
+    meaning = narrative.exercise_interpretation(exercises)
+    if meaning:
+        blocks.append(Paragraph(meaning))
     blocks.append(format_table(choices_table(exercises), "Stickers per P at each event", name="choices"))
     blocks += _figure(charts, "exercise_choices", "Which of the 4Ps matters most: stickers per event.")
     blocks += _figure(charts, "exercise_statements", "Stickers per statement, all events.")
     items, withheld = [], 0
     for row in exercises.statement_totals().itertuples(index=False):
-        safe = [r for r in row.reasons if is_publishable(r)]
+        disclosing = special_categories(row.reasons)  # a reason is quoted too: no special-category disclosure
+        safe = [r for r, found in zip(row.reasons, disclosing, strict=True) if is_publishable(r) and not found]
         withheld += len(row.reasons) - len(safe)
         reasons = f" Reasons given: {'; '.join(chr(8220) + r + chr(8221) for r in safe)}." if safe else " No reasons were written."
         items.append(f"{row.statement} ({row.p}, {narrative.plural(int(row.stickers), 'sticker')}).{reasons}")
     blocks.append(Paragraph("The statements, with the stickers they received and the reasons people wrote:"))
     blocks.append(Bullets(items))
     if withheld:
-        blocks.append(Paragraph(f"{narrative.plural(withheld, 'written reason')} containing personal details are not shown."))
+        verb = "is" if withheld == 1 else "are"
+        blocks.append(Paragraph(f"{narrative.plural(withheld, 'written reason')} containing personal details {verb} not shown."))
     return Section("The 4Ps exercise at community events", blocks, anchor="four-ps")
 
 
@@ -294,7 +496,7 @@ def build_report(
     register: SessionRegister | None = None,
     exercises: Exercises | None = None,
     method_info: Mapping[str, object] | None = None,
-    title: str = "Consultation feedback: thematic analysis",
+    settings: ReportSettings | None = None,
     detailed_themes: int = 8,
     detailed_strand_themes: int = 5,
     date: dt.date | str | None = None,
@@ -309,19 +511,30 @@ def build_report(
         Chart name -> ``{"png": path, "svg": path}`` from :func:`tcs_themes.outputs.charts.draw_charts`.
     register, exercises, method_info
         Optional inputs, as for :func:`tcs_themes.outputs.workbook.write_workbook`.
-    title : str
-        The report's title.
+    settings : ReportSettings, optional
+        The front page (title, organisation, author, date), the analyst's background, objectives
+        and method text, and whether quotes show their comment ids (``report:`` in the settings file).
     detailed_themes, detailed_strand_themes : int
         How many themes get a paragraph and quotes, overall and per strand.
     date : date or str, optional
         The generation date (``YYYY-MM-DD``); default ``SOURCE_DATE_EPOCH``, else
         today (:func:`tcs_themes.outputs.reproducible.generation_date`).
     """
+    settings = settings or ReportSettings()
     names = dict(register.strands) if register is not None else {}
     when = generation_date(date)
     rows = method_rows(coded, codebook, method_info, generated=when)
     summary = Section("Summary of findings", [Bullets(narrative.summary_points(counts, codebook, names, exercises))], anchor="summary")
-    theme_sections, less, never = _theme_sections(counts, codebook, quotes, names, detailed_themes)
+    context = _Context(
+        coded, counts, codebook, quotes,
+        candidates=quote_candidates(coded, approved=settings.approve, banned=settings.ban),
+        names=names,
+        phrases=distinctive_phrases(coded["text"].astype(str).tolist(), coded["primary_theme"].astype(str).tolist()),
+    )  # fmt: skip
+    missing_found = missing_comments(coded, codebook)
+    missing = missing_summary(missing_found)
+    welcomed = _positive_section(context)
+    theme_sections, less, never = _theme_sections(context, detailed_themes)
     overall_blocks: list[Block] = [
         Paragraph("The themes are listed with the most common first, counted by each comment's main theme.")
     ]
@@ -334,22 +547,41 @@ def build_report(
         less_section.blocks.append(Paragraph(f"Not raised in any comment: {narrative.join(never)}."))
     themes = Section("Themes across all discussions", overall_blocks, [*theme_sections, less_section], anchor="themes")
     strand_sections = [
-        _strand_section(strand, table, counts, codebook, quotes, names, charts, detailed_strand_themes)
+        _strand_section(strand, table, context, charts, detailed_strand_themes, missing_found)
         for strand, table in counts.by_strand.groupby("strand", sort=False)
     ]
     by_strand = Section("Themes by strand", [Paragraph("Each strand's most common themes, with what was said about them.")], strand_sections, anchor="by-strand")
     appendix = Section(
-        "Appendix: theme counts",
+        "Appendix: theme counts and technical details",
         [
+            _inputs_table(rows),
             format_table(appendix_table(counts), "Comments by main theme, per strand", name="appendix"),
             format_table(theme_table(counts.overall).drop(columns=["Theme ID"]), "Theme counts over all comments", percent=SHARE_HEADINGS, name="theme-counts"),
         ],
         anchor="appendix",
     )
-    sections = [_method_section(coded, codebook, counts, rows), _strands_section(counts, register, charts), summary, themes, by_strand]
+    sections = [
+        _background_section(coded, settings), _method_section(coded, codebook, counts, settings),
+        _strands_section(counts, register, charts), summary, *([welcomed] if welcomed else []), themes,
+        _missing_section(missing), _recommendations_section(context, missing), by_strand,
+    ]  # fmt: skip
     if exercises is not None:
         sections.append(_exercise_section(exercises, charts))
     sections.append(appendix)
     generated = dict(rows)["Generated"]
-    subtitle = f"Codebook: {codebook.name}. Generated {generated} by {dict(rows)['Tool']}."
-    return Report(title=title, subtitle=subtitle, sections=sections, generated=when)
+    return Report(
+        title=settings.title,
+        subtitle=f"Codebook: {codebook.name}. Generated {generated} by {dict(rows)['Tool']}.",
+        sections=sections,
+        organisation=settings.organisation,
+        author=settings.author,
+        date=_long_date(settings.date or generated),
+        comment_ids=settings.comment_ids,
+        generated=when,
+    )
+
+
+def _long_date(generated: str) -> str:
+    """``"2026-12-07 03:40 UTC"`` -> ``"7 December 2026"`` (the text unchanged if it is not such a date)."""
+    parsed = pd.to_datetime(generated[:10], format="%Y-%m-%d", errors="coerce")
+    return generated if pd.isna(parsed) else f"{parsed:%-d %B %Y}"

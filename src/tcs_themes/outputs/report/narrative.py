@@ -14,6 +14,10 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.schema import UNCODED
 
+#: The words analysts use for how many people said something, by share of the comments in view:
+#: at most ``FEW_MAX`` comments is "a few"; otherwise the first row whose share bound is above the share.
+FEW_MAX = 3
+FREQUENCY_WORDS = ((0.10, "some"), (0.25, "a number of"), (0.50, "many"), (1.01, "most"))
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _ORDINALS = ("", "", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
@@ -36,6 +40,27 @@ def words(n: int) -> str:
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """``"1 comment"``, ``"3 comments"`` (figures)."""
     return f"{count(n)} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+def frequency_word(n: int, total: int) -> str:
+    """``"a few"``, ``"some"``, ``"a number of"``, ``"many"`` or ``"most"`` for ``n`` of ``total`` comments.
+
+    >>> [frequency_word(n, 100) for n in (2, 8, 20, 40, 60)]
+    ['a few', 'some', 'a number of', 'many', 'most']
+    """
+    if n <= FEW_MAX or total <= 0:
+        return "a few"
+    share = n / total
+    return next(word for bound, word in FREQUENCY_WORDS if share < bound)
+
+
+def frequency_paragraph() -> str:
+    """The method's sentence that says what the frequency words mean."""
+    bounds = [f"\u201c{word}\u201d under {percent(bound)}" for bound, word in FREQUENCY_WORDS[:-1]]
+    return (
+        f"Words for how often something was said follow fixed thresholds: \u201ca few\u201d is {words(FEW_MAX)} comments or fewer, "
+        f"then by share of the comments in view {join(bounds)}, and \u201c{FREQUENCY_WORDS[-1][1]}\u201d from {percent(FREQUENCY_WORDS[-2][0])}."
+    )
 
 
 def coders_paragraph(code_sources: dict[str, int]) -> str:
@@ -67,6 +92,11 @@ def join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def quoted(phrases: list[str]) -> str:
+    """``\u201ca\u201d, \u201cb\u201d and \u201cc\u201d``: phrases in curly quotes, joined."""
+    return join([f"\u201c{p}\u201d" for p in phrases])
 
 
 def strand_label(strand: str, strand_names: dict[str, str]) -> str:
@@ -130,6 +160,45 @@ def theme_paragraph(
     return " ".join(sentences)
 
 
+def said_sentence(phrases: list[str], n_any: int, total: int, variant: int) -> str:
+    """What people said under a theme, in the words that set its comments apart (varied by ``variant``)."""
+    if not phrases:
+        return ""
+    amount = frequency_word(n_any, total)
+    forms = (
+        f"{amount[0].upper()}{amount[1:]} comments touched on it, and what set them apart was talk of {quoted(phrases)}.",
+        f"People who raised it spoke most about {quoted(phrases)}.",
+        f"The words that distinguish these comments from the rest are {quoted(phrases)}.",
+    )
+    return forms[variant % len(forms)]
+
+
+def where_sentence(theme_id: str, counts: ThemeCounts, strand_names: dict[str, str]) -> str:
+    """Where a theme was raised: the strand with most of its comments, and in how many of that strand's sessions."""
+    rows = counts.by_strand[(counts.by_strand["theme_id"] == theme_id) & (counts.by_strand["strand"] != NO_STRAND)]
+    rows = rows[rows["any_comments"] > 0]
+    if counts.by_strand["strand"].nunique() < 2 or rows.empty:
+        return ""
+    top = rows.sort_values(["any_comments", "strand"], ascending=[False, True], kind="stable").iloc[0]
+    label = strand_label(str(top["strand"]), strand_names)
+    raised, total = int(top["sessions"]), int(top["sessions_total"])
+    sessions = f"raised in all {words(total)} of its sessions" if raised == total > 1 else f"raised in {words(raised)} of its {words(total)} sessions"
+    if int(top["any_comments"]) * 2 > int(rows["any_comments"].sum()):
+        return f"It was raised mainly in {label}: {plural(int(top['any_comments']), 'comment')}, {sessions}."
+    return f"It was raised across the strands, most of all in {label} ({plural(int(top['any_comments']), 'comment')}, {sessions})."
+
+
+def subtheme_sentence(name: str, n: int, theme_total: int, phrases: list[str], variant: int) -> str:
+    """One sentence about a sub-theme: how many comments, in words and figures, and what they said."""
+    amount = frequency_word(n, theme_total).removesuffix(" of")
+    said = f" about {quoted(phrases)}" if phrases else ""
+    forms = (
+        f"{amount[0].upper()}{amount[1:]} of the theme's comments ({count(n)}) were about {name.lower()}{', talking' + said if said else ''}.",
+        f"{name} came up in {plural(n, 'comment')}{', mostly' + said if said else ''}.",
+    )
+    return forms[variant % len(forms)]
+
+
 def _standout_strand(theme_id: str, counts: ThemeCounts) -> tuple[str, pd.Series] | None:
     """The strand (not the no-strand group) where the theme had its largest main-theme share."""
     table = counts.by_strand
@@ -155,12 +224,14 @@ def strand_theme_paragraph(row: pd.Series, strand: str, strand_size: int, codebo
     return text
 
 
-def less_common_line(row: pd.Series, codebook: Codebook) -> str:
-    """One line about a less common theme."""
+def less_common_line(row: pd.Series, codebook: Codebook, phrases: list[str] | None = None) -> str:
+    """One line about a less common theme: what people said (their distinguishing phrases), else the codebook's description."""
     theme = codebook.theme(str(row["theme_id"])) if str(row["theme_id"]) in codebook.ids else None
     description = theme.description.rstrip(".") if theme is not None else ""
     if description[1:2].islower():
         description = description[0].lower() + description[1:]
+    if phrases:
+        description = "people spoke of " + quoted(phrases)
     about = f": {description}" if description else ""
     line = (
         f"{codebook.name_of(str(row['theme_id']))} - {plural(int(row['main_comments']), 'comment')} as the main theme "
@@ -193,15 +264,13 @@ def summary_points(
     strands = counts.strands[~counts.strands["strand"].isin(["All strands", NO_STRAND])]
     in_sessions = int(strands["comments"].sum())
     parts = []
-    if in_sessions:
-        parts.append(
-            f"{count(in_sessions)} in {words(int(totals['sessions_with_comments']))} group sessions across "
-            f"{words(len(strands))} {'strand' if len(strands) == 1 else 'strands'}"
-        )
+    emailed = int(totals["comments"]) - in_sessions
     if int(totals["emails"]):
-        parts.append(f"{count(int(totals['comments']) - in_sessions)} in {plural(int(totals['emails']), 'email')} to the consultation mailbox")
-    recorded = f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded"
-    points = [f"{recorded}: {', and '.join(parts)}." if parts else f"{recorded}."]
+        parts.append(f"{count(emailed)} in {plural(int(totals['emails']), 'email')} to the consultation mailbox")
+    if in_sessions:
+        sessions = f"{words(int(totals['sessions_with_comments']))} group sessions across {words(len(strands))} {'strand' if len(strands) == 1 else 'strands'}"
+        parts.append(f"the rest in {sessions}" if parts else f"{count(in_sessions)} in {sessions}")
+    points = [f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded: {', and '.join(parts)}."]
     nothing = nothing_coded(counts)
     if nothing is not None:
         points.append(nothing)
@@ -228,6 +297,87 @@ def summary_points(
             f"({count(first['stickers'])} of {count(int(totals_p['stickers'].sum()))}, {percent(first['share'])})."
         )
     return points
+
+
+def missing_line(row) -> str:
+    """``"Funding and costs: grants; match funding (12 comments)"``: one theme's missing items in the comments' words."""
+    phrases = str(row.key_phrases).replace("; ", ", ") if row.key_phrases else "no shared wording"
+    name = "Comments that fitted no theme" if row.theme_id == UNCODED else row.theme
+    return f"{name}: {phrases} ({plural(int(row.comments), 'comment')})"
+
+
+#: Two Ps whose shares of the stickers differ by less than this are "effectively tied".
+TIE_SHARE = 0.02
+
+
+def exercise_interpretation(exercises: Exercises) -> str:
+    """What the 4Ps result means: a clear lead or an effective tie, and the events that chose differently."""
+    totals = exercises.choice_totals().sort_values(["stickers", "p"], ascending=[False, True], kind="stable")
+    if int(totals["stickers"].sum()) == 0:
+        return ""
+    first, second = totals.iloc[0], totals.iloc[1]
+    gap = float(first["share"] - second["share"])
+    if gap < TIE_SHARE:
+        sentences = [f"{first['p']} and {second['p']} were effectively tied ({count(first['stickers'])} and {count(second['stickers'])} stickers): no single P stood out."]
+    else:
+        sentences = [f"{first['p']} came first, clearly ahead of {second['p']} ({count(first['stickers'])} stickers against {count(second['stickers'])})."]
+    by_event = exercises.choices.groupby(["event", "p"], sort=False)["stickers"].sum().unstack(fill_value=0)
+    led: dict[str, list[str]] = {}
+    for event in exercises.events:
+        if event not in by_event.index or int(by_event.loc[event].sum()) == 0:
+            continue
+        row = by_event.loc[event]
+        led.setdefault(" and ".join(sorted(row[row == row.max()].index)), []).append(event)
+    if len(led) > 1:
+        parts = [f"{p} at {join(events)}" for p, events in sorted(led.items(), key=lambda item: (-len(item[1]), item[0]))]
+        sentences.append(f"The events differed: the P with most stickers was {'; '.join(parts)}.")
+    elif led:
+        sentences.append(f"{next(iter(led))} came first at every event.")
+    return " ".join(sentences)
+
+
+def drivers_sentence(sessions: list[tuple[str, int]], total: int) -> str:
+    """The sessions that drove a theme in a strand: ``sessions`` are (name, comments), most first."""
+    if not sessions or total == 0:
+        return ""
+    name, n = sessions[0]
+    if len(sessions) == 1:
+        return f"All {plural(total, 'comment')} on it came from {name}."
+    if n * 5 >= total * 2:  # 40% or more from one session
+        return f"It was raised mainly at {name} ({count(n)} of the {plural(total, 'comment')} on it), and in {words(len(sessions) - 1)} other {'session' if len(sessions) == 2 else 'sessions'}."
+    top = [f"{s} ({count(k)})" for s, k in sessions[:3]]
+    return f"The sessions that raised it most were {join(top)}."
+
+
+def strand_conclusions(top: pd.DataFrame, lifted: pd.Series, overall_share: float, gaps: list[str]) -> list[str]:
+    """Conclusions for a strand: its main concerns, what stood out against the whole consultation, what it said was missing."""
+    concerns = [f"{t} ({percent(s)})" for t, s in zip(top["theme"], top["main_share"], strict=True)]
+    points = [f"The strand's main concerns were {join(concerns)}."]
+    if float(lifted["main_share"]) > overall_share:
+        points.append(
+            f"{lifted['theme']} stood out here: {percent(lifted['main_share'])} of the strand's comments against "
+            f"{percent(overall_share)} across the whole consultation."
+        )
+    if gaps:
+        parts = [t.lower() if t[1:].islower() else t for t in gaps]
+        points.append(f"What it said was missing was mostly about {join(parts)}.")
+    return points
+
+
+def theme_recommendation(name: str, n: int, phrases: list[str], subtheme: tuple[str, int] | None) -> str:
+    """A draft recommendation from one theme's findings, with the counts behind it."""
+    text = f"Respond to what {plural(n, 'comment')} said about {name.lower() if name[1:].islower() else name}"
+    if subtheme is not None:
+        text += f", above all {subtheme[0].lower() if subtheme[0][1:].islower() else subtheme[0]} ({plural(subtheme[1], 'comment')})"
+    if phrases:
+        text += f"; they spoke of {quoted(phrases[:3])}"
+    return text + "."
+
+
+def missing_recommendation(row) -> str:
+    """A draft recommendation to add what people said was missing, with the count behind it."""
+    about = f" ({quoted(str(row.key_phrases).split('; '))})" if row.key_phrases else ""
+    return f"Say more about {row.theme.lower() if row.theme[1:].islower() else row.theme}{about}: {plural(int(row.comments), 'comment')} said it was missing or needed more focus."
 
 
 def exercise_paragraph(exercises: Exercises) -> str:

@@ -53,7 +53,65 @@ def _table(doc: DocumentType, block: TableBlock) -> None:
     doc.add_paragraph()
 
 
-def _block(doc: DocumentType, block: Block) -> None:
+def _field_runs(paragraph, instruction: str, *, begin: bool = True, end: bool = True, cached: str = "") -> None:
+    """Add a Word field (``PAGE``, ``TOC ...``) to ``paragraph``: begin, instruction, separator, cached result, end."""
+    def char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")  # Word refreshes the field when the file opens
+        paragraph.add_run()._r.append(element)
+
+    if begin:
+        char("begin")
+        text = OxmlElement("w:instrText")
+        text.set(qn("xml:space"), "preserve")
+        text.text = f" {instruction} "
+        paragraph.add_run()._r.append(text)
+        char("separate")
+    if cached:
+        paragraph.add_run(cached)
+    if end:
+        char("end")
+
+
+def _front_page(doc: DocumentType, report: Report) -> None:
+    """Title, organisation, author and date, then the contents (a TOC field) on its own page."""
+    title = doc.add_paragraph(_clean(report.title), style="Title")
+    title.paragraph_format.space_before = Cm(5)
+    for text, size in ((report.organisation, 16), (report.author, 13), (report.date, 13)):
+        if text:
+            doc.add_paragraph().add_run(_clean(text)).font.size = Pt(size)
+    subtitle = doc.add_paragraph()
+    subtitle.add_run(_clean(report.subtitle)).font.color.rgb = _MUTED
+    subtitle.runs[0].font.size = Pt(8.5)
+    doc.add_page_break()
+    contents = doc.add_paragraph()
+    contents.add_run("Contents").font.size = Pt(16)
+    contents.runs[0].bold = True
+    # the field's cached result lists the headings, so the contents read right before Word updates the page numbers
+    entries = [(level, title) for section in report.sections for level, title in [(0, section.title), *((1, c.title) for c in section.children)]]
+    for number, (level, text) in enumerate(entries):
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.left_indent = Cm(0.6 * level)
+        paragraph.paragraph_format.space_after = Pt(2)
+        _field_runs(paragraph, 'TOC \\o "1-2" \\h \\z \\u', begin=number == 0, end=number == len(entries) - 1, cached=_clean(text))
+    doc.add_page_break()
+
+
+def _page_numbers(doc: DocumentType) -> None:
+    """"Page N" in the centre of every footer, from a PAGE field."""
+    for page in doc.sections:
+        paragraph = page.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Page ")
+        _field_runs(paragraph, "PAGE", cached="1")
+        for run in paragraph.runs:
+            run.font.size = Pt(9)
+            run.font.color.rgb = _MUTED
+
+
+def _block(doc: DocumentType, block: Block, comment_ids: bool = False) -> None:
     if isinstance(block, Paragraph):
         doc.add_paragraph(_clean(block.text))
     elif isinstance(block, Bullets):
@@ -75,22 +133,26 @@ def _block(doc: DocumentType, block: Block) -> None:
         for quote in block.quotes:
             doc.add_paragraph(f"\u201c{_clean(quote.text)}\u201d", style="Quote").paragraph_format.keep_with_next = True
             source = doc.add_paragraph(style="Quote")
-            run = source.add_run(f"{_clean(quote.attribution)} ({quote.comment_id})")
+            run = source.add_run(_clean(quote.attribution) + (f" ({quote.comment_id})" if comment_ids else ""))
             run.font.size = Pt(8.5)
             run.italic = False
             run.font.color.rgb = _MUTED
 
 
-def _section(doc: DocumentType, section: Section, level: int) -> None:
+def _section(doc: DocumentType, section: Section, level: int, comment_ids: bool) -> None:
     doc.add_heading(_clean(section.title), level=min(level, 9))
     for block in section.blocks:
-        _block(doc, block)
+        _block(doc, block, comment_ids)
     for child in section.children:
-        _section(doc, child, level + 1)
+        _section(doc, child, level + 1, comment_ids)
 
 
 def render_docx(report: Report) -> DocumentType:
-    """Return the report as a python-docx Document (A4 pages, 2 cm margins)."""
+    """Return the report as a python-docx Document (A4 pages, 2 cm margins).
+
+    A front page, a contents page (a real TOC field, refreshed by Word on opening) and
+    page numbers in the footer (a PAGE field).
+    """
     doc = Document()
     for page in doc.sections:
         page.page_width, page.page_height = Mm(210), Mm(297)
@@ -99,11 +161,14 @@ def render_docx(report: Report) -> DocumentType:
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10.5)
     doc.core_properties.title = _clean(report.title)
-    doc.add_heading(_clean(report.title), level=0)
-    subtitle = doc.add_paragraph()
-    subtitle.add_run(_clean(report.subtitle)).font.color.rgb = _MUTED
+    doc.core_properties.author = _clean(report.author or report.organisation)
+    _front_page(doc, report)
+    _page_numbers(doc)
     for section in report.sections:
-        _section(doc, section, 1)
+        _section(doc, section, 1, report.comment_ids)
+    update = OxmlElement("w:updateFields")  # ask Word to fill in the contents' page numbers on opening
+    update.set(qn("w:val"), "true")
+    doc.settings.element.append(update)
     return doc
 
 
