@@ -270,7 +270,8 @@ def summary_points(
     if in_sessions:
         sessions = f"{words(int(totals['sessions_with_comments']))} group sessions across {words(len(strands))} {'strand' if len(strands) == 1 else 'strands'}"
         parts.append(f"the rest in {sessions}" if parts else f"{count(in_sessions)} in {sessions}")
-    points = [f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded: {', and '.join(parts)}."]
+    recorded = f"{plural(int(totals['comments']), 'comment')} {'was' if int(totals['comments']) == 1 else 'were'} recorded"
+    points = [f"{recorded}: {', and '.join(parts)}." if parts else f"{recorded}."]
     nothing = nothing_coded(counts)
     if nothing is not None:
         points.append(nothing)
