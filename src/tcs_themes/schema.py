@@ -43,6 +43,7 @@ CODED_COLUMNS: dict[str, str] = {
     "sources": "string",  # per theme in the order of themes: "rule", "model" or "both"
     "subthemes": "string",  # "theme_id/subtheme_id" joined by "; " where a sub-theme's rules matched
     "evidence": "string",  # per theme: "theme_id: why" joined by " | "
+    "low_confidence": "boolean",  # True: no theme reached its threshold; the comment got its most probable one
 }
 
 UNCODED = "uncoded"

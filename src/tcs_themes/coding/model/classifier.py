@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from spacy.lang.en.stop_words import STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
-from tcs_themes.coding.model.embeddings import ENCODER_PACKAGES, sentence_encoder
+from tcs_themes.coding.model.embeddings import ENCODERS, sentence_encoder
 from tcs_themes.coding.model.explain import top_terms
 from tcs_themes.coding.model.features import (
     char_vectorizer,
@@ -337,8 +337,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("context_interactions must not be negative")
         if self.threshold_mode not in THRESHOLD_MODES:
             raise ValueError(f"threshold_mode must be one of {', '.join(THRESHOLD_MODES)}, not {self.threshold_mode!r}")
-        if self.embeddings is not None and self.embeddings not in ENCODER_PACKAGES:
-            raise ValueError(f"embeddings must be one of {', '.join(ENCODER_PACKAGES)} or None, not {self.embeddings!r}")
+        if self.embeddings is not None and self.embeddings not in ENCODERS:
+            raise ValueError(f"embeddings must be one of {', '.join(ENCODERS)} or None, not {self.embeddings!r}")
         if self.embedding_weight <= 0:
             raise ValueError("embedding_weight must be positive")
         unknown = set(self.interaction_columns or ()) - set(self.context_columns)

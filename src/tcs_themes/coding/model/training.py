@@ -21,7 +21,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.ingest.labels import CodedLabels
-from tcs_themes.coding.model.embeddings import ENCODER_DISTRIBUTIONS, sentence_encoder
+from tcs_themes.coding.model.embeddings import ENCODER_DISTRIBUTIONS, ENCODER_PACKAGES, sentence_encoder
 from tcs_themes.coding.model.model_card import ModelCard, ThemeCard, library_versions, training_data_hash
 
 
@@ -240,6 +240,8 @@ def train_model(
         averages=averages,
         cross_validation=description,
         params=_params(coder),
-        versions=library_versions(ENCODER_DISTRIBUTIONS if getattr(coder.model_, "embeddings", None) else ()),
+        versions=library_versions(
+            ENCODER_DISTRIBUTIONS if getattr(coder.model_, "embeddings", None) in ENCODER_PACKAGES else ()
+        ),
     )
     return coder, card

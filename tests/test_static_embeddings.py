@@ -1,0 +1,88 @@
+"""Static sentence embeddings: the shipped vectors, the NumPy-only encoder, the classifier's meaning block."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from coding_support import CLARITY, FUNDING, GREEN, tiny_codebook
+
+from tcs_themes.coding.hybrid import HybridCoder
+from tcs_themes.coding.model.classifier import ThemeClassifier
+from tcs_themes.coding.model.embeddings import sentence_encoder
+from tcs_themes.coding.model.model_io import load_model, save_model
+from tcs_themes.coding.model.static_embeddings import STATIC_NAME, basic_words, static_encoder
+
+TEXTS = CLARITY + GREEN + FUNDING
+CODES = pd.DataFrame({theme: [int(i // 10 == n) for i in range(30)] for n, theme in enumerate(tiny_codebook().ids)})
+
+
+def _pieces(text: str) -> list[str]:
+    encoder = static_encoder()
+    vocab = {row: piece for piece, row in encoder._ids.items()}
+    return [vocab[row] for word in basic_words(text) for row in encoder.pieces(word)]
+
+
+def test_words_split_into_the_encoders_word_pieces() -> None:
+    # the same pieces as the encoder's own (Hugging Face) tokenizer gives; checked on 16,267 real
+    # comments when the vectors were distilled (docs/classifier.md)
+    assert _pieces("Unaffordable, isn't it?") == ["una", "##ff", "##ord", "##able", ",", "isn", "'", "t", "it", "?"]
+    assert _pieces("Café NAÏVE résumé") == ["cafe", "naive", "resume"]
+    assert basic_words("£5 (50%) e-mail") == ["£5", "(", "50", "%", ")", "e", "-", "mail"]
+    assert _pieces("x" * 101) == []  # longer than BERT reads: unknown, adds nothing
+
+
+def test_static_embeddings_follow_meaning_with_unit_length_and_zeros_for_no_words() -> None:
+    texts = ["The nurse was lovely", "Staff were kind and caring", "The car park costs too much",
+             "Parking charges are expensive", "", "   "]  # fmt: skip
+    vectors = sentence_encoder(STATIC_NAME).encode(texts)
+    assert vectors.shape == (6, 256) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors[:4], axis=1), 1.0, atol=1e-5)
+    assert not vectors[4:].any()
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+    assert vectors[2] @ vectors[3] > vectors[2] @ vectors[1] + 0.2
+
+
+def test_a_texts_static_embedding_does_not_depend_on_the_texts_encoded_with_it() -> None:
+    encoder = static_encoder()
+    together = encoder.encode(TEXTS)
+    encoder.forget()
+    alone = np.vstack([encoder.encode([text]) for text in reversed(TEXTS)])[::-1]
+    assert np.array_equal(together, alone)
+
+
+def test_the_static_encoder_needs_no_pytorch() -> None:
+    code = (
+        "import sys; from tcs_themes.coding.model.embeddings import sentence_encoder; "
+        "print(sentence_encoder('static-minilm').encode(['more parks']).shape, 'torch' in sys.modules)"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": src}, check=True)
+    assert result.stdout.strip() == "(1, 256) False"
+
+
+@pytest.fixture(scope="module")
+def static_model() -> ThemeClassifier:
+    return ThemeClassifier(min_df=1, cv=2, embeddings=STATIC_NAME, n_jobs=1).fit(TEXTS, CODES)
+
+
+def test_the_static_block_codes_comments_that_share_no_word_with_training(static_model: ThemeClassifier) -> None:
+    words_only = ThemeClassifier(**{**static_model.get_params(), "embeddings": None}).fit(TEXTS, CODES)
+    unseen = ["Woodland walks, wildflowers, birdsong"]
+    assert words_only.explain(unseen) == [{}]  # not one of its words was in training
+    assert static_model.coef_.shape[1] == words_only.coef_.shape[1] + 256
+    assert static_model.classes_[static_model.predict_proba(unseen)[0].argmax()] == "green_spaces"
+
+
+def test_a_static_model_saves_only_the_encoders_name_and_loads_back(static_model: ThemeClassifier, tmp_path: Path) -> None:
+    coder = HybridCoder(tiny_codebook(), model=static_model).fit(TEXTS, CODES)
+    save_model(coder, tmp_path / "m.skops")
+    assert (tmp_path / "m.skops").stat().st_size < 1_000_000  # the 14 MB of vectors stay in the package
+    loaded = load_model(tmp_path / "m.skops", tiny_codebook())
+    texts = ["so much jargon", "more trees please"]
+    assert loaded.model.embeddings == STATIC_NAME
+    assert np.array_equal(loaded.predict_proba(texts), coder.predict_proba(texts))
