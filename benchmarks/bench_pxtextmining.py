@@ -136,7 +136,9 @@ def scores(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     }
 
 
-def fit_choosing_params(texts: pd.DataFrame, Y: pd.DataFrame, n_jobs: int, **params) -> tuple[ThemeClassifier, str]:
+def fit_choosing_params(
+    texts: pd.DataFrame, Y: pd.DataFrame, n_jobs: int, grid: tuple[tuple[float, float], ...] = GRID, **params
+) -> tuple[ThemeClassifier, str]:
     """Fit one model per (C, class_weight_power) in GRID; keep the best mean out-of-fold F1 (training data only).
 
     The F1 is each theme's at its own threshold (``threshold_mode="theme"``, unless ``params`` say
@@ -144,7 +146,7 @@ def fit_choosing_params(texts: pd.DataFrame, Y: pd.DataFrame, n_jobs: int, **par
     """
     best, notes = None, []
     params = {"threshold_mode": "theme", **params}
-    for C, power in GRID:
+    for C, power in grid:
         model = ThemeClassifier(C=C, class_weight_power=power, n_jobs=n_jobs, **params).fit(texts, Y)
         cv_macro = float(np.nanmean(model.cv_f1_))
         notes.append(f"({C}, {power}): {cv_macro:.4f}")
@@ -179,9 +181,12 @@ def choose_interaction_scale(texts: pd.DataFrame, labels: pd.Series, Y: pd.DataF
 
 
 def run_p1(
-    folder: Path, n_jobs: int, names: list[str] | None = None
+    folder: Path, n_jobs: int, names: list[str] | None = None, grid: tuple[tuple[float, float], ...] = GRID
 ) -> tuple[str, dict[str, ThemeClassifier], float]:
-    """Measure the feature sets (``names``: those only) and the baseline on P1; return the table, models, baseline C."""
+    """Measure the feature sets (``names``: those only) and the baseline on P1; return the table, models, baseline C.
+
+    ``grid``: the (C, class_weight_power) pairs tried for each feature set inside the train rows.
+    """
     data = pd.read_csv(folder / "phase1_text_data.csv").set_index("row_index")
     train_rows = pd.read_csv(folder / "phase1_train_index.csv")["row_index"]
     test_rows = pd.read_csv(folder / "phase1_test_index.csv")["row_index"]
@@ -208,14 +213,14 @@ def run_p1(
     for name in names:
         params = feature_sets(scale)[name]
         started = time.perf_counter()
-        model, grid_notes = fit_choosing_params(inputs["train"], Y, n_jobs, **params)
+        model, grid_notes = fit_choosing_params(inputs["train"], Y, n_jobs, grid, **params)
         seconds = time.perf_counter() - started
         results[f"tcs-themes, {name}"] = scores(truth, model.predict_primary(inputs["test"]).astype(object))
         models[name] = model
         notes.append(
             f"{name}: mean out-of-fold F1 per (C, class_weight_power) {grid_notes}; chosen C={model.C}, "
             f"class_weight_power={model.class_weight_power}; main-theme prior power "
-            f"{model.primary_prior_power_}; {len(GRID)} fits {seconds:.0f} s"
+            f"{model.primary_prior_power_}; {len(grid)} fits {seconds:.0f} s"
         )
         for metric, value in results[f"tcs-themes, {name}"].items():
             log(f"P1 {name} {metric}: {value:.4f}")
@@ -484,6 +489,10 @@ def main() -> None:
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--sets", nargs="+", metavar="NAME", help="measure only these feature sets (see --list)")
     parser.add_argument("--list", action="store_true", help="list the feature sets and stop")
+    parser.add_argument(
+        "--default-params", action="store_true",
+        help="with --sets: the classifier's default C and class_weight_power, not the grid (4x faster)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.list:
         print("\n".join(feature_sets(1.0)))
@@ -496,11 +505,9 @@ def main() -> None:
         parser.error(f"{folder} has no phase1_text_data.csv; give the datasets folder with --datasets")
     log(f"machine: {machine_description()}")
     started = time.perf_counter()
-    p1_text, models, baseline_c = run_p1(folder, args.n_jobs, args.sets)
+    grid = ((ThemeClassifier().C, ThemeClassifier().class_weight_power),) if args.sets and args.default_params else GRID
+    p1_text, models, baseline_c = run_p1(folder, args.n_jobs, args.sets, grid)
     baseline = run_p2_baseline(folder, baseline_c)
-    p2_texts = [
-        f"**{name}**\n\n" + run_p2(folder, args.n_jobs, model, baseline=baseline) for name, model in models.items()
-    ]
     if args.sets:
         candidates_p2 = [
             f"**{name}, thresholds `auto` (the classifier's default)**\n\n"
@@ -510,18 +517,22 @@ def main() -> None:
         section = "\n\n".join(
             [
                 "Only some feature sets, run with `--sets` "
-                f"({time.perf_counter() - started:.0f} s in all); the full run's section is `pxtextmining`. "
+                f"({time.perf_counter() - started:.0f} s in all; C and class_weight_power: "
+                + ("the classifier's defaults, not the grid" if len(grid) == 1 else "chosen from the grid")
+                + "); the full run's section is `pxtextmining`. "
                 f"The baseline's C for P2 is the one chosen inside P1's train rows ({baseline_c}).",
                 "### P1: the peer's single-theme split (main theme = `predict_primary`)",
                 p1_text,
                 "### P2: multi-label, 5-fold cross-validation",
-                *p2_texts,
                 *candidates_p2,
             ]
         )
         print(section)
         log(f"wrote {write_section('pxtextmining-candidates', section)}")
         return
+    p2_texts = [
+        f"**{name}**\n\n" + run_p2(folder, args.n_jobs, model, baseline=baseline) for name, model in models.items()
+    ]
     p2_texts.append(
         f"**{P2_NESTED_BASE}, context chosen inside each training fold**\n\n"
         + run_p2(folder, args.n_jobs, models[P2_NESTED_BASE], P2_CONTEXT_CANDIDATES, baseline=baseline)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,37 @@ def test_a_static_model_saves_only_the_encoders_name_and_loads_back(static_model
     texts = ["so much jargon", "more trees please"]
     assert loaded.model.embeddings == STATIC_NAME
     assert np.array_equal(loaded.predict_proba(texts), coder.predict_proba(texts))
+
+
+def test_meaning_evidence_names_the_nearest_phrase_of_the_themes_codebook_entry() -> None:
+    model = ThemeClassifier(min_df=1, cv=2, embeddings=STATIC_NAME, n_jobs=1, codebook=tiny_codebook(), use_rules=False)
+    model.fit(TEXTS, CODES)
+    said = model.explain(["Woodland walks, wildflowers, birdsong"])[0]["green_spaces"]
+    assert said[-1] in {f'meaning near "{p}"' for p in ("Green spaces", "Parks and nature", "More trees and meadows please")}
+
+
+def test_a_codebook_alone_codes_by_rules_and_meaning_and_flags_the_unsure() -> None:
+    from tcs_themes.coding.model.model_io import codebook_coder
+
+    coder = codebook_coder(tiny_codebook())
+    texts = ["Too much jargon in it", "We want woodland, meadows and more trees", "Who is paying for all of this then",
+             "ok", "", "zzqx"]  # fmt: skip
+    coded = coder.code(texts)
+    assert coded["primary_theme"].tolist()[:3] == ["clarity", "green_spaces", "funding_costs"]
+    assert "rule" in coded["evidence"].iloc[0] and 'meaning near "' in coded["evidence"].iloc[1]
+    assert coded["themes"].tolist()[3:] == ["uncoded"] * 3  # too short, empty, no known word
+    assert not coded["low_confidence"].iloc[3:].any()
+
+
+def test_a_comment_with_content_no_theme_reaches_gets_its_most_probable_theme_flagged(static_model: ThemeClassifier) -> None:
+    unsure = copy.deepcopy(static_model)
+    unsure.thresholds_ = np.full(len(unsure.classes_), 0.999)  # a model no comment convinces
+    coder = HybridCoder(tiny_codebook(), model=unsure)
+    texts = ["I would like to say something about the parks", "fine by me", ""]
+    coded = coder.code(texts)
+    kept = coder.set_params(every_comment=False).code(texts)
+    assert kept["themes"].tolist() == ["uncoded"] * 3
+    best = coder.predict_proba(texts[:1])[0].argmax()
+    assert coded["themes"].iloc[0] == tiny_codebook().ids[best] and bool(coded["low_confidence"].iloc[0])
+    assert coded["n_themes"].iloc[0] == 1 and coded["evidence"].iloc[0].startswith(coded["themes"].iloc[0] + ": ")
+    assert coded["themes"].tolist()[1:] == ["uncoded", "uncoded"] and not coded["low_confidence"].iloc[1:].any()

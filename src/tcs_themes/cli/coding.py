@@ -134,19 +134,20 @@ def code(
     model: Annotated[
         Path | None, typer.Option("--model", help="A .skops model (default: the bundled sample model).", dir_okay=False)
     ] = None,
-    method: Annotated[str, typer.Option(help="hybrid, rules or model.")] = "hybrid",
+    method: Annotated[
+        str, typer.Option(help="hybrid, rules, model, or codebook (rules + similarity to the codebook; no model).")
+    ] = "hybrid",
     batch_size: Annotated[int, typer.Option(help="Comments coded at a time (results do not depend on it).")] = 5000,
     workers: Annotated[int, typer.Option(help="Worker processes coding batches in parallel.")] = 1,
     text_column: TextColumnOption = None,
 ) -> None:
     """Code comments against the codebook with rules and a trained model; write the coded table."""
-    from tcs_themes.coding.decisions import METHODS
-    from tcs_themes.coding.model.model_io import coder_for
+    from tcs_themes.coding.model.model_io import CODER_METHODS, coder_for
     from tcs_themes.coding.stream import code_files, count_rows
     from tcs_themes.errors import UsageError
 
-    if method not in METHODS:
-        raise UsageError(f"--method must be one of {', '.join(METHODS)}, not '{method}'")
+    if method not in CODER_METHODS:
+        raise UsageError(f"--method must be one of {', '.join(CODER_METHODS)}, not '{method}'")
     coder = coder_for(_codebook(codebook), model, method=method, batch_size=batch_size)
     total = count_rows(paths)
     columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
@@ -167,8 +168,12 @@ def code(
     table.add_column("comments", justify="right")
     table.add_column("coded", justify="right")
     table.add_column("uncoded", justify="right")
+    table.add_column("low confidence", justify="right")
     table.add_column("themes per coded comment", justify="right")
-    table.add_row(str(summary.comments), str(summary.coded), str(summary.uncoded), f"{summary.mean_themes:.2f}")
+    table.add_row(
+        str(summary.comments), str(summary.coded), str(summary.uncoded), str(summary.low_confidence),
+        f"{summary.mean_themes:.2f}",
+    )  # fmt: skip
     stdout.print(table)
     top = Table(title="Most common themes")
     top.add_column("theme")

@@ -47,6 +47,7 @@ def run_command(
     summary.add_row("Comments", str(result.coding.comments))
     summary.add_row("Coded", str(result.coding.coded))
     summary.add_row("Uncoded", str(result.coding.uncoded))
+    summary.add_row("Low confidence (review first)", str(result.coding.low_confidence))
     summary.add_row("Themes per coded comment", f"{result.coding.mean_themes:.2f}")
     summary.add_row("Rows logged, not coded", str(len(result.ingested.log)))
     stdout.print(summary)

@@ -43,6 +43,9 @@ class CodingSummary:
     ----------
     comments, coded, uncoded : int
         Comments read, given at least one theme, and given none.
+    low_confidence : int
+        Coded comments whose one theme was given although no theme reached its threshold
+        (``low_confidence`` in the coded table): review them first.
     theme_counts : dict of str to int
         Comments per theme, most common first.
     themes_per_comment : dict of int to int
@@ -58,6 +61,7 @@ class CodingSummary:
     comments: int = 0
     coded: int = 0
     uncoded: int = 0
+    low_confidence: int = 0
     theme_counts: dict[str, int] = field(default_factory=dict)
     themes_per_comment: dict[int, int] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
@@ -76,6 +80,7 @@ class CodingSummary:
         self.comments += len(n)
         self.uncoded += int((n == 0).sum())
         self.coded += int((n > 0).sum())
+        self.low_confidence += batch.low_confidence
         for k, v in zip(*np.unique(n, return_counts=True), strict=True):
             self.themes_per_comment[int(k)] = self.themes_per_comment.get(int(k), 0) + int(v)
         for theme, count in batch.theme_counts.items():
@@ -219,6 +224,8 @@ class EncodedBatch:
         Themes per comment.
     theme_counts : dict of str to int
         Comments per theme.
+    low_confidence : int
+        Comments flagged ``low_confidence``.
     """
 
     table: pa.Table
@@ -227,6 +234,7 @@ class EncodedBatch:
     header: bytes
     n_themes: np.ndarray
     theme_counts: dict[str, int]
+    low_confidence: int = 0
 
 
 def encode_batch(coded: pd.DataFrame) -> EncodedBatch:
@@ -246,6 +254,7 @@ def encode_batch(coded: pd.DataFrame) -> EncodedBatch:
         header=_csv_bytes(text.slice(0, 0), header=True),
         n_themes=coded["n_themes"].to_numpy(dtype=np.int64),
         theme_counts=counts,
+        low_confidence=int(coded["low_confidence"].fillna(False).sum()) if "low_confidence" in coded else 0,
     )
 
 

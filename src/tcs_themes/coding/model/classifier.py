@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from tcs_themes.coding.model.embeddings import ENCODERS, sentence_encoder
 from tcs_themes.coding.model.explain import top_terms
+from tcs_themes.coding.model.meaning import PhraseIndex, theme_phrases
 from tcs_themes.coding.model.features import (
     char_vectorizer,
     context_categories,
@@ -47,8 +48,6 @@ from tcs_themes.coding.model.theme_models import (
 )
 from tcs_themes.coding.model.thresholds import THRESHOLD_MODES, sigmoid
 
-#: The evidence term of a theme the comment's sentence embedding (its overall meaning) pushed up.
-MEANING_TERM = "(meaning of the whole comment)"
 #: With ``n_jobs=None``, training uses all cores from this many rows on
 #: (below it, starting worker processes costs more than it saves).
 PARALLEL_FROM_ROWS = 2000
@@ -308,7 +307,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self) -> dict[str, Any]:
         """Leave the caches (rule coder with its spaCy pipeline, look-up tables) out of saved state."""
         state = super().__getstate__()
-        for cache in ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words"):
+        for cache in ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words", "_phrases"):
             state.pop(cache, None)
         return state
 
@@ -582,8 +581,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         list of dict
             Per text, ``{theme_id: [term, ...]}`` for each theme some term of
             the text pushed up; terms are lower-cased words or n-grams of the text.
-            With ``embeddings``, :data:`MEANING_TERM` ends the list of each
-            theme the comment's sentence embedding pushed up.
+            With ``embeddings``, ``meaning near "<phrase>"`` ends the list of
+            each theme the comment's sentence embedding pushed up: the phrase
+            of the theme's codebook entry (name, description clause, sub-theme
+            or example; with no codebook, its id) nearest the comment's meaning.
         """
         check_is_fitted(self, "coef_")
         texts, _ = _inputs(X, ())
@@ -601,7 +602,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if self.embeddings is not None:
             encoder = sentence_encoder(self.embeddings)
             meaning = self.coef_[:, -encoder.dimension :] * np.float32(self.embedding_weight)
-            pushed = allowed & (encoder.encode(texts) @ meaning.T > 0)
-            for row, column in zip(*np.nonzero(pushed)):
-                explained[row].setdefault(theme_ids[column], []).append(MEANING_TERM)
+            vectors = encoder.encode(texts)
+            pairs = list(zip(*np.nonzero(allowed & (vectors @ meaning.T > 0))))
+            if getattr(self, "_phrases", None) is None:
+                self._phrases = PhraseIndex(theme_phrases(self.codebook, theme_ids), self.embeddings)
+            for (row, column), said in zip(pairs, self._phrases.nearest(vectors, pairs)):
+                explained[row].setdefault(theme_ids[column], []).append(said)
         return explained

@@ -170,6 +170,18 @@ def _summarises(totals: pd.Series, period: str) -> str:
     return f"{text}, and {emails}." if int(totals["emails"]) else f"{text}."
 
 
+def _low_confidence_sentence(coded: pd.DataFrame) -> list[str]:
+    """The method's sentence on comments given their most likely theme with low confidence (none: no sentence)."""
+    if "low_confidence" not in coded.columns:
+        return []
+    n = int(coded["low_confidence"].fillna(False).astype(bool).sum())
+    return [
+        f"A comment of four or more words that no theme fitted clearly was given its most likely theme and flagged "
+        f"as low confidence for review: {narrative.plural(n, 'comment')} "
+        f"({narrative.percent(n / max(len(coded), 1))} of all comments)."
+    ]
+
+
 def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts, rows: list[tuple[str, str]]) -> Section:
     totals = counts.strands.iloc[-1]
     dates = pd.to_datetime(coded.loc[coded["source_kind"] == "spreadsheet", "date"]).dropna()
@@ -180,6 +192,7 @@ def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts
         "every theme it touched on, most confident first, and the first is its main theme. Unless a table says "
         "otherwise, comments are counted under their main theme, so each comment is counted once and the counts "
         "add up to the total. Comments that fitted no theme are counted as uncoded and shown, not left out.",
+        *_low_confidence_sentence(coded),
         "A theme was raised in a session when at least one comment from that session touched on it. The "
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
         "and different from each other, from different sessions where possible; comments with personal details "
