@@ -34,7 +34,8 @@ from tcs_themes.coding.hybrid import HybridCoder  # noqa: E402
 from tcs_themes.coding.coded_table import themes_matrix  # noqa: E402
 from tcs_themes.ingest.labels import labels_from_frame, read_labels  # noqa: E402
 from tcs_themes.coding.model.classifier import ThemeClassifier  # noqa: E402
-from tcs_themes.coding.model.model_io import load_model  # noqa: E402
+from tcs_themes.coding.model.model_io import codebook_coder, load_model  # noqa: E402
+from tcs_themes.errors import MissingExtraError  # noqa: E402
 from tcs_themes.coding.model.training import PRESETS, cross_val_codes, fold_indices, preset_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,13 +59,21 @@ def held_out(codebook):  # noqa: ANN001, ANN201 - a Codebook -> an Evaluation
     return evaluate_coding(labels.Y, machine, codebook), len(labels), len(set(labels.groups or []))
 
 
-#: Classifiers compared as the hybrid coder's model, with the coded table's every-comment rule on and off.
-CANDIDATES = {
-    "words (today's default)": {},
-    "words + static embeddings": {"embeddings": "static-minilm"},
-    "accurate (words + char 2-5)": {"char_ngrams": (2, 5), "C": 0.1},
-    "accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"},
-}
+#: Classifiers compared as the hybrid coder's model beside each ``tcs-themes train --preset``.
+EXTRA_CANDIDATES = {"accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"}}
+
+
+def candidates(codebook) -> dict:  # noqa: ANN001 - Codebook -> {name: unfitted classifier or None}
+    """Each preset's classifier (None: the coder's default; presets whose extra is missing are left out)."""
+    found = {}
+    for preset in PRESETS:
+        try:
+            found[f"preset {preset}"] = preset_model(preset, codebook)
+        except MissingExtraError:
+            print(f"preset {preset}: left out, its extra is not installed", file=sys.stderr)
+    for name, params in EXTRA_CANDIDATES.items():
+        found[name] = ThemeClassifier(codebook=codebook, use_examples=False, **params)
+    return found
 
 
 def _figures(human: pd.DataFrame, given: np.ndarray, codebook, primary: list[str], main: list[str]) -> dict:  # noqa: ANN001
@@ -92,12 +101,11 @@ def compare_candidates(codebook, labels, folds) -> list[str]:  # noqa: ANN001
     Y = human.to_numpy()
     texts = np.array(labels.texts, dtype=object)
     rows = []
-    for name, params in CANDIDATES.items():
+    for name, model in candidates(codebook).items():
         started = time.perf_counter()
         out = {flag: (np.zeros_like(Y), np.empty(len(Y), dtype=object)) for flag in (True, False)}
         low = np.zeros(len(Y), dtype=bool)
         for train, test in folds:
-            model = ThemeClassifier(codebook=codebook, use_examples=False, **params)
             coder = HybridCoder(codebook, model=model).fit(texts[train].tolist(), Y[train])
             for flag in (True, False):
                 coded = coder.set_params(every_comment=flag).code(texts[test].tolist())
@@ -123,9 +131,20 @@ def compare_candidates(codebook, labels, folds) -> list[str]:  # noqa: ANN001
         notes.append(note)
     rows.append((BASELINE_NAME, {**_figures(human, given, codebook, labels.primary, list(main)), "low confidence": 0.0},
                  time.perf_counter() - started))  # fmt: skip
+    for name, coder in (("rules alone (no model)", HybridCoder(codebook, method="rules")),
+                        ("codebook only: rules + similarity to the codebook (no model, `--method codebook`)",
+                         codebook_coder(codebook))):  # fmt: skip
+        started = time.perf_counter()
+        coded = coder.code(labels.texts)
+        figures = _figures(human, themes_matrix(coded, codebook.ids), codebook, labels.primary, coded["primary_theme"].tolist())
+        figures["low confidence"] = float(coded["low_confidence"].mean())
+        rows.append((name, figures, time.perf_counter() - started))
+        print(f"{name}: {figures}", file=sys.stderr, flush=True)
     columns = ("micro F1", "micro P", "macro F1", "kappa", "main theme", "uncoded", "low confidence")
     return [
-        "Candidate models in the hybrid coder, and the plain baseline, on the same session-grouped folds "
+        "Candidate models in the hybrid coder (each `tcs-themes train --preset`, whose extra is installed, and more), "
+        "the plain baseline, on the same session-grouped folds, and coding with no model (rules alone; the codebook "
+        "only) on all the comments "
         "(main theme: the coded table's `primary_theme` against the analyst's main theme; uncoded and low "
         "confidence: shares of all comments; the baseline's C chosen by 3-fold CV inside each training fold: "
         + "; ".join(notes) + "):",
@@ -203,23 +222,6 @@ def main() -> None:
         lines.append(
             f"| {weight} | {averages.loc['micro', 'f1']:.2f} | {averages.loc['macro', 'f1']:.2f} | "
             f"{averages.loc['micro', 'precision']:.2f} | {averages.loc['micro', 'recall']:.2f} |"
-        )
-    lines += [
-        "",
-        "Hybrid method with the classifier of each `tcs-themes train --preset` (same folds; the card of a "
-        "model trained with the preset gives its own cross-validated figures):",
-        "",
-        "| preset | micro F1 | macro F1 | kappa | seconds |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for preset in PRESETS:
-        started = time.perf_counter()
-        preset_coder = HybridCoder(codebook, model=preset_model(preset, codebook))
-        codes = cross_val_codes(preset_coder, labels.texts, Y, folds, {"hybrid": {"method": "hybrid"}})["hybrid"]
-        averages = evaluate_coding(human, pd.DataFrame(codes, columns=codebook.ids), codebook).averages
-        lines.append(
-            f"| {preset} | {averages.loc['micro', 'f1']:.2f} | {averages.loc['macro', 'f1']:.2f} | "
-            f"{averages.loc['all theme decisions', 'kappa']:.2f} | {time.perf_counter() - started:.0f} |"
         )
     lines += ["", *compare_candidates(codebook, labels, folds)]
     evaluation, n_held, n_sessions = held_out(codebook)

@@ -106,7 +106,9 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_code(path: Path, out: Path, workers: int, batch_size: int) -> tuple[float, float, float, float, str]:
+def run_code(
+    path: Path, out: Path, workers: int, batch_size: int, model: Path | None = None
+) -> tuple[float, float, float, float, str]:
     """Run ``tcs-themes code`` as a child.
 
     Returns (seconds, CPU seconds, peak tree PSS in GB, peak tree RSS in GB, stdout). PSS
@@ -115,7 +117,7 @@ def run_code(path: Path, out: Path, workers: int, batch_size: int) -> tuple[floa
     """
     command = [
         sys.executable, "-m", "tcs_themes", "code", str(path), "--out", str(out),
-        "--workers", str(workers), "--batch-size", str(batch_size),
+        "--workers", str(workers), "--batch-size", str(batch_size), *(["--model", str(model)] if model else []),
     ]
     started, cpu = time.perf_counter(), _children_cpu()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -189,6 +191,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--train-comments", type=int, default=20_000)
     parser.add_argument("--with-card-cv", action="store_true", help="also time training with the card's 5-fold CV")
+    parser.add_argument("--model", type=Path, help="code with this .skops model (default: the shipped one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tcs-speed-") as tmp:
         source = Path(tmp) / "comments.parquet"
@@ -196,7 +199,7 @@ def main() -> None:
         print(f"built {args.comments:,} comments, {mean_words:.1f} words on average", flush=True)
         tokenizer_s, tokenizer_cpu = time_tokenizer(source)
         print(f"spaCy tokenizer alone: {tokenizer_s:.1f} s ({tokenizer_cpu:.1f} s CPU)", flush=True)
-        code_s, code_cpu, peak_gb, peak_rss_gb, output = run_code(source, Path(tmp) / "out", args.workers, args.batch_size)
+        code_s, code_cpu, peak_gb, peak_rss_gb, output = run_code(source, Path(tmp) / "out", args.workers, args.batch_size, args.model)
         print(output)
         rows = pq.ParquetFile(Path(tmp) / "out" / "coded.parquet").metadata.num_rows
     assert rows == args.comments, f"{rows} rows written for {args.comments} comments"
@@ -222,13 +225,15 @@ def main() -> None:
             f"\n**Run on {args.comments:,} comments, not 1,000,000**: at the rate measured here "
             f"1,000,000 comments would take about {hours:.1f} hours, too long for this run.\n"
         )
+    model_option = f" --model {args.model.name}" if args.model else ""
+    model_name = f"the model {args.model.name}" if args.model else "the shipped default model"
     markdown = f"""
 ## Speed (`benchmarks/bench_speed.py`)
 {scale}
 {args.comments:,} comments of {mean_words:.1f} words on average (sentences of the sample
 consultation and of the pxtextmining comments recombined), coded end to end by
-`tcs-themes code comments.parquet --out DIR --workers {args.workers} --batch-size {args.batch_size}`
-(default model, hybrid method; reading Parquet, coding, writing coded.csv, coded.parquet
+`tcs-themes code comments.parquet --out DIR --workers {args.workers} --batch-size {args.batch_size}{model_option}`
+({model_name}, hybrid method; reading Parquet, coding, writing coded.csv, coded.parquet
 and uncoded.csv), run as a child process; memory is the peak proportional set size (PSS) of its
 whole process tree, sampled every 0.2 s (the RSS summed over the processes
 counts the pages the forked workers share with their parent once per process). The 1-minute

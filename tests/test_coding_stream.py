@@ -67,7 +67,7 @@ def test_input_columns_are_carried_through_unchanged(tmp_path: Path, coder, comm
 
     coded = pd.read_parquet(tmp_path / "out" / "coded.parquet")
     assert list(coded.columns[:5]) == ["comment_id", "text", "strand", "input_themes", "votes"]
-    assert list(coded.columns[5:12]) == list(CODED_COLUMNS)
+    assert list(coded.columns[5 : 5 + len(CODED_COLUMNS)]) == list(CODED_COLUMNS)
     assert coded["text"].tolist() == comments["text"].tolist()
     assert coded["votes"].tolist() == list(range(230))
     uncoded = pd.read_csv(tmp_path / "out" / "uncoded.csv", encoding="utf-8-sig", keep_default_na=False)

@@ -35,6 +35,7 @@ def test_words_split_into_the_encoders_word_pieces() -> None:
     assert _pieces("Café NAÏVE résumé") == ["cafe", "naive", "resume"]
     assert basic_words("£5 (50%) e-mail") == ["£5", "(", "50", "%", ")", "e", "-", "mail"]
     assert _pieces("x" * 101) == []  # longer than BERT reads: unknown, adds nothing
+    assert _pieces("公园需要更多的树 😀") == []  # other scripts: no meaning the encoder learnt
 
 
 def test_static_embeddings_follow_meaning_with_unit_length_and_zeros_for_no_words() -> None:

@@ -27,6 +27,7 @@ class Preset(str, Enum):
     """The ``--preset`` choices of ``train`` (see ``tcs_themes.coding.model.training.PRESETS``)."""
 
     default = "default"
+    words = "words"
     accurate = "accurate"
     semantic = "semantic"
 
@@ -63,7 +64,8 @@ def train(
     preset: Annotated[
         Preset,
         typer.Option(
-            help="Classifier features: default (word n-grams, fast), accurate (+ character n-grams, slower) or "
+            help="Classifier features: default (word n-grams + static sentence embeddings: meaning, fast), "
+            "words (word n-grams only, the fastest), accurate (+ character n-grams, slower) or "
             'semantic (+ sentence embeddings: most accurate, codes ~100 comments a second; pip install "tcs-themes[embeddings]").'
         ),
     ] = Preset.default,

@@ -55,7 +55,8 @@ class HybridCoder(BaseEstimator):
         The themes, their rules and example comments.
     model : estimator, optional
         An unfitted :class:`~tcs_themes.coding.model.classifier.ThemeClassifier` to
-        train in :meth:`fit` (default: one with default parameters), or a
+        train in :meth:`fit` (default: one with word n-grams and static sentence
+        embeddings, the ``default`` preset of ``tcs-themes train``), or a
         fitted one to code with straight away (``fit`` then is not needed).
     method : {"hybrid", "rules", "model"}, default "hybrid"
         ``rules``: themes whose rules matched; ``model``: themes whose
@@ -234,8 +235,9 @@ class HybridCoder(BaseEstimator):
         if self.model is not None:
             return clone(self.model)
         from tcs_themes.coding.model.classifier import ThemeClassifier
+        from tcs_themes.coding.model.static_embeddings import STATIC_NAME
 
-        return ThemeClassifier(codebook=self.codebook, use_examples=False)
+        return ThemeClassifier(codebook=self.codebook, use_examples=False, embeddings=STATIC_NAME)
 
     # -- rules ------------------------------------------------------------------------
 

@@ -132,7 +132,15 @@ class StaticEncoder:
 
 @cache
 def static_encoder() -> StaticEncoder:
-    """Return the process's one static encoder, read from the package data (no pickle)."""
+    """Return the process's one static encoder, read from the package data (no pickle).
+
+    Only the ASCII word pieces are kept (letters, digits, punctuation; accents are stripped
+    before look-up): the encoder learnt English, and its vectors for single characters of other
+    scripts (Chinese, emoji...) carry noise, not meaning. A comment written only in them gets no
+    embedding, so it stays uncoded as unreadable rather than get a theme by chance.
+    """
     source = resources.files("tcs_themes.coding.model").joinpath("static", DATA_FILE)
     with source.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-        return StaticEncoder(data["vectors"], [str(piece) for piece in data["vocab"]])
+        vocab = [str(piece) for piece in data["vocab"]]
+        keep = np.array([piece.isascii() for piece in vocab])
+        return StaticEncoder(data["vectors"][keep], [piece for piece, kept in zip(vocab, keep) if kept])
