@@ -122,3 +122,26 @@ def test_a_comment_with_content_no_theme_reaches_gets_its_most_probable_theme_fl
     assert coded["themes"].iloc[0] == tiny_codebook().ids[best] and bool(coded["low_confidence"].iloc[0])
     assert coded["n_themes"].iloc[0] == 1 and coded["evidence"].iloc[0].startswith(coded["themes"].iloc[0] + ": ")
     assert coded["themes"].tolist()[1:] == ["uncoded", "uncoded"] and not coded["low_confidence"].iloc[1:].any()
+
+
+def test_code_method_codebook_needs_no_model_and_counts_the_unsure(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tcs_themes.cli import app
+    from tcs_themes.codebook import write_codebook_yaml
+    from tcs_themes.tables import read_table
+
+    write_codebook_yaml(tiny_codebook(), tmp_path / "tiny.yaml")
+    texts = ["Far too much jargon", "We want woodland, meadows and more trees", "I have a few thoughts on it all", "", "ok"]
+    pd.DataFrame({"text": texts}).to_csv(tmp_path / "in.csv", index=False)
+    result = CliRunner().invoke(
+        app, ["code", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out"), "--codebook", str(tmp_path / "tiny.yaml"),
+              "--method", "codebook"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "low confidence" in result.output
+    coded = read_table(tmp_path / "out" / "coded.csv")
+    assert coded["primary_theme"].tolist()[:2] == ["clarity", "green_spaces"]
+    assert coded["themes"].tolist()[3:] == ["uncoded", "uncoded"]
+    assert coded["low_confidence"].dtype == "boolean"
+    assert coded["low_confidence"].tolist()[2] == (coded["themes"].iloc[2] != "uncoded")
