@@ -92,23 +92,21 @@ class StaticEncoder:
             start = end
         return tuple(found)
 
-    def _text_pieces(self, text: str) -> list[int]:
-        rows: list[int] = []
-        for word in text.split():
-            known = self._words.get(word)
-            if known is None:
-                known = tuple(row for token in basic_words(word) for row in self.pieces(token))
-                if len(self._words) >= WORD_CACHE_SIZE:
-                    self._words.clear()
-                self._words[word] = known
-            rows.extend(known)
-        return rows
+    def _learn(self, word: str) -> tuple[int, ...]:
+        """Split a new whitespace-separated word into word-piece rows and remember it."""
+        if len(self._words) >= WORD_CACHE_SIZE:
+            self._words.clear()
+        known = self._words[word] = tuple(row for token in basic_words(word) for row in self.pieces(token))
+        return known
 
     def piece_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Return how often each word piece occurs in each text, shape (n, pieces), float32."""
+        words, learn = self._words, self._learn
         indptr, indices = [0], []
         for text in texts:
-            indices.extend(self._text_pieces(text))
+            for word in text.split():
+                known = words.get(word)
+                indices += learn(word) if known is None else known
             indptr.append(len(indices))
         data = np.ones(len(indices), dtype=np.float32)
         counts = sp.csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)), (len(texts), len(self.vectors)))
