@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from coding_support import CLARITY, FUNDING, GREEN, tiny_codebook
+from coding_support import CLARITY, FUNDING, GREEN, check_model_file_names_the_encoder_only, tiny_codebook
 from typer.testing import CliRunner
 
 from tcs_themes.cli import app
@@ -87,15 +87,7 @@ def test_the_meaning_block_codes_comments_that_share_no_word_with_training(seman
 
 @needs_encoder
 def test_a_semantic_model_saves_only_the_encoders_name_and_loads_back(semantic_model: ThemeClassifier, tmp_path: Path) -> None:
-    from tcs_themes.coding.hybrid import HybridCoder
-
-    coder = HybridCoder(tiny_codebook(), model=semantic_model).fit(TEXTS, CODES)
-    save_model(coder, tmp_path / "m.skops")
-    assert (tmp_path / "m.skops").stat().st_size < 2_000_000  # the 90 MB encoder is not in the file
-    loaded = load_model(tmp_path / "m.skops", tiny_codebook())
-    texts = ["so much jargon", "more trees please"]
-    assert loaded.model.embeddings == ENCODER
-    assert np.array_equal(loaded.predict_proba(texts), coder.predict_proba(texts))
+    check_model_file_names_the_encoder_only(semantic_model, TEXTS, CODES, tmp_path, 2_000_000)  # not the 90 MB encoder
 
 
 @pytest.fixture(scope="module")
