@@ -3,10 +3,10 @@
 The vectors were distilled once from the all-MiniLM-L6-v2 sentence encoder
 (Apache-2.0; see ``static/NOTICE`` and ``scripts/distil_static_embeddings.py``):
 each word piece of its vocabulary was encoded alone by the encoder, the 384
-numbers reduced to :data:`DIMENSION` by PCA and weighted down for frequent
-pieces (model2vec's recipe). A comment's embedding is then the unit-length sum
-of its word pieces' vectors: no PyTorch, no download, thousands of comments a
-millisecond's work. It reads words like the encoder's vocabulary does, so
+numbers reduced to 256 by PCA and weighted down for frequent pieces
+(model2vec's recipe). A comment's embedding is then the unit-length sum of its
+word pieces' vectors: no PyTorch, no download, about 15 microseconds of CPU for
+a 50-word comment. It reads words like the encoder's vocabulary does, so
 "staff were kind" and "the nurse was lovely" land near each other, but word
 order and context are lost.
 """
