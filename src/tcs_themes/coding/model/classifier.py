@@ -179,16 +179,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         against 0.576 per theme, macro-F1 0.600 against 0.598). Models saved
         before this option existed load as "theme", as they were fitted.
     embeddings : str or None, default None
-        A sentence encoder (a key of
-        :data:`tcs_themes.coding.model.embeddings.ENCODER_PACKAGES`, e.g.
-        ``"all-MiniLM-L6-v2"``) whose unit-length embedding of each text is
-        added as a dense block: the model then reads what a comment means, not
-        only its words (on pxtextmining, the largest single gain; see
-        docs/classifier.md). Needs ``pip install "tcs-themes[embeddings]"``;
-        the encoder reads about 100-160 comments a second on 2 cores, so
-        coding runs at about a hundred, not tens of thousands, of comments a
-        second. The saved model holds only the encoder's name; the encoder is
-        loaded from its installed package when the model is used.
+        A sentence encoder (one of
+        :data:`tcs_themes.coding.model.embeddings.ENCODERS`) whose unit-length
+        embedding of each text is added as a dense block: the model then reads
+        what a comment means, not only its words (on pxtextmining, the largest
+        single gain; see docs/classifier.md). ``"static-minilm"``: static
+        vectors distilled from all-MiniLM-L6-v2, shipped with the toolkit and
+        read with NumPy (the ``default`` preset of ``tcs-themes train``);
+        training costs about three times the CPU of words alone, coding a
+        little more. ``"all-MiniLM-L6-v2"``: the encoder itself, more accurate;
+        needs ``pip install "tcs-themes[embeddings]"`` and reads about 100-160
+        comments a second on 2 cores. The saved model holds only the encoder's
+        name; the encoder is loaded when the model is used.
     embedding_weight : float, default 1.0
         Scale of the embedding block (1: the same length as each TF-IDF block).
 
