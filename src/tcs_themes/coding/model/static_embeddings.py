@@ -72,6 +72,7 @@ class StaticEncoder:
         self.dimension = int(self.vectors.shape[1])
         self._ids = {piece: row for row, piece in enumerate(vocab)}
         self._words: dict[str, tuple[int, ...]] = {}
+        self._last: tuple[list[str], np.ndarray] | None = None  # the last batch: scoring then explaining it encodes once
 
     def pieces(self, word: str) -> tuple[int, ...]:
         """Return the word-piece rows of one basic token (greedy longest match; unknown words give none)."""
@@ -119,13 +120,19 @@ class StaticEncoder:
         A text with no known word piece (empty, white space, unknown symbols) gets zeros.
         A text's embedding does not depend on the texts encoded with it.
         """
+        texts = list(texts)
+        if self._last is not None and self._last[0] == texts:
+            return self._last[1].copy()
         summed = np.asarray(self.piece_counts(texts) @ self.vectors, dtype=np.float32)
         norms = np.linalg.norm(summed, axis=1, keepdims=True)
-        return np.divide(summed, norms, out=np.zeros_like(summed), where=norms > 0)
+        vectors = np.divide(summed, norms, out=np.zeros_like(summed), where=norms > 0)
+        self._last = (texts, vectors)
+        return vectors.copy()
 
     def forget(self) -> None:
-        """Forget the words split so far (nothing else is remembered)."""
+        """Forget the words split so far and the last batch encoded."""
         self._words.clear()
+        self._last = None
 
 
 @cache
