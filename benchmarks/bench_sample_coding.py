@@ -19,11 +19,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import build_sample  # noqa: E402
+from _baseline import BASELINE_NAME, baseline_decide, fit_baseline  # noqa: E402
 from _report import write_section  # noqa: E402
 
 from tcs_themes.analysis.evaluation import evaluate_coding  # noqa: E402
@@ -31,7 +33,9 @@ from tcs_themes.codebook import load_codebook  # noqa: E402
 from tcs_themes.coding.hybrid import HybridCoder  # noqa: E402
 from tcs_themes.coding.coded_table import themes_matrix  # noqa: E402
 from tcs_themes.ingest.labels import labels_from_frame, read_labels  # noqa: E402
-from tcs_themes.coding.model.model_io import load_model  # noqa: E402
+from tcs_themes.coding.model.classifier import ThemeClassifier  # noqa: E402
+from tcs_themes.coding.model.model_io import codebook_coder, load_model  # noqa: E402
+from tcs_themes.errors import MissingExtraError  # noqa: E402
 from tcs_themes.coding.model.training import PRESETS, cross_val_codes, fold_indices, preset_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +57,105 @@ def held_out(codebook):  # noqa: ANN001, ANN201 - a Codebook -> an Evaluation
     codes = load_model(None, codebook).code(labels.texts)
     machine = pd.DataFrame(themes_matrix(codes, codebook.ids), columns=codebook.ids)
     return evaluate_coding(labels.Y, machine, codebook), len(labels), len(set(labels.groups or []))
+
+
+#: Classifiers compared as the hybrid coder's model beside each ``tcs-themes train --preset``.
+EXTRA_CANDIDATES = {"accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"}}
+
+
+def candidates(codebook) -> dict:  # noqa: ANN001 - Codebook -> {name: unfitted classifier or None}
+    """Each preset's classifier (None: the coder's default; presets whose extra is missing are left out)."""
+    found = {}
+    for preset in PRESETS:
+        try:
+            found[f"preset {preset}"] = preset_model(preset, codebook)
+        except MissingExtraError:
+            print(f"preset {preset}: left out, its extra is not installed", file=sys.stderr)
+    for name, params in EXTRA_CANDIDATES.items():
+        found[name] = ThemeClassifier(codebook=codebook, use_examples=False, **params)
+    return found
+
+
+def _figures(human: pd.DataFrame, given: np.ndarray, codebook, primary: list[str], main: list[str]) -> dict:  # noqa: ANN001
+    """micro-F1/precision, macro-F1, kappa, and main-theme agreement with the analyst, of out-of-fold codes."""
+    averages = evaluate_coding(human, pd.DataFrame(given, columns=codebook.ids), codebook).averages
+    return {
+        "micro F1": averages.loc["micro", "f1"],
+        "micro P": averages.loc["micro", "precision"],
+        "macro F1": averages.loc["macro", "f1"],
+        "kappa": averages.loc["all theme decisions", "kappa"],
+        "main theme": float(np.mean([a == b for a, b in zip(primary, main, strict=True)])),
+        "uncoded": float(np.mean(given.sum(axis=1) == 0)),
+    }
+
+
+def compare_candidates(codebook, labels, folds) -> list[str]:  # noqa: ANN001
+    """Cross-validate each candidate model in the hybrid coder and the plain baseline on the same folds.
+
+    Each candidate codes every test fold twice: as ``code`` does (a comment of four or more words
+    no theme reaches gets its most probable theme, flagged low confidence) and with such comments
+    left uncoded (``every_comment=False``). The main theme is ``primary_theme`` (the analyst's:
+    the notes' main-theme column).
+    """
+    human = labels.Y[codebook.ids]
+    Y = human.to_numpy()
+    texts = np.array(labels.texts, dtype=object)
+    rows = []
+    for name, model in candidates(codebook).items():
+        started = time.perf_counter()
+        out = {flag: (np.zeros_like(Y), np.empty(len(Y), dtype=object)) for flag in (True, False)}
+        low = np.zeros(len(Y), dtype=bool)
+        for train, test in folds:
+            coder = HybridCoder(codebook, model=model).fit(texts[train].tolist(), Y[train])
+            for flag in (True, False):
+                coded = coder.set_params(every_comment=flag).code(texts[test].tolist())
+                out[flag][0][test] = themes_matrix(coded, codebook.ids)
+                out[flag][1][test] = coded["primary_theme"].to_numpy(dtype=object)
+                if flag:
+                    low[test] = coded["low_confidence"].to_numpy(dtype=bool)
+        seconds = time.perf_counter() - started
+        for flag in (True, False):
+            figures = _figures(human, out[flag][0], codebook, labels.primary, list(out[flag][1]))
+            figures["low confidence"] = float(low.mean()) if flag else 0.0
+            label = name + ("" if flag else ", comments no theme reaches left uncoded")
+            rows.append((label, figures, seconds))
+            log_line = ", ".join(f"{k} {v:.3f}" for k, v in figures.items())
+            print(f"{label}: {log_line} ({seconds:.0f} s)", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    given, main, notes = np.zeros_like(Y), np.empty(len(Y), dtype=object), []
+    for train, test in folds:
+        model, note = fit_baseline(texts[train].tolist(), Y[train], multi_label=True)
+        proba = model.predict_proba(texts[test].tolist())
+        given[test] = baseline_decide(proba)
+        main[test] = np.array(codebook.ids, dtype=object)[proba.argmax(axis=1)]
+        notes.append(note)
+    rows.append((BASELINE_NAME, {**_figures(human, given, codebook, labels.primary, list(main)), "low confidence": 0.0},
+                 time.perf_counter() - started))  # fmt: skip
+    for name, coder in (("rules alone (no model)", HybridCoder(codebook, method="rules")),
+                        ("codebook only: rules + similarity to the codebook (no model, `--method codebook`)",
+                         codebook_coder(codebook))):  # fmt: skip
+        started = time.perf_counter()
+        coded = coder.code(labels.texts)
+        figures = _figures(human, themes_matrix(coded, codebook.ids), codebook, labels.primary, coded["primary_theme"].tolist())
+        figures["low confidence"] = float(coded["low_confidence"].mean())
+        rows.append((name, figures, time.perf_counter() - started))
+        print(f"{name}: {figures}", file=sys.stderr, flush=True)
+    columns = ("micro F1", "micro P", "macro F1", "kappa", "main theme", "uncoded", "low confidence")
+    return [
+        "Candidate models in the hybrid coder (each `tcs-themes train --preset`, whose extra is installed, and more), "
+        "the plain baseline, on the same session-grouped folds, and coding with no model (rules alone; the codebook "
+        "only) on all the comments "
+        "(main theme: the coded table's `primary_theme` against the analyst's main theme; uncoded and low "
+        "confidence: shares of all comments; the baseline's C chosen by 3-fold CV inside each training fold: "
+        + "; ".join(notes) + "):",
+        "",
+        "| model | " + " | ".join(columns) + " | seconds |",
+        "|---|" + "---:|" * (len(columns) + 1),
+        *(
+            f"| {name} | " + " | ".join(f"{figures[c]:.3f}" for c in columns) + f" | {seconds:.0f} |"
+            for name, figures, seconds in rows
+        ),
+    ]
 
 
 def main() -> None:
@@ -120,23 +223,7 @@ def main() -> None:
             f"| {weight} | {averages.loc['micro', 'f1']:.2f} | {averages.loc['macro', 'f1']:.2f} | "
             f"{averages.loc['micro', 'precision']:.2f} | {averages.loc['micro', 'recall']:.2f} |"
         )
-    lines += [
-        "",
-        "Hybrid method with the classifier of each `tcs-themes train --preset` (same folds; the card of a "
-        "model trained with the preset gives its own cross-validated figures):",
-        "",
-        "| preset | micro F1 | macro F1 | kappa | seconds |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for preset in PRESETS:
-        started = time.perf_counter()
-        preset_coder = HybridCoder(codebook, model=preset_model(preset, codebook))
-        codes = cross_val_codes(preset_coder, labels.texts, Y, folds, {"hybrid": {"method": "hybrid"}})["hybrid"]
-        averages = evaluate_coding(human, pd.DataFrame(codes, columns=codebook.ids), codebook).averages
-        lines.append(
-            f"| {preset} | {averages.loc['micro', 'f1']:.2f} | {averages.loc['macro', 'f1']:.2f} | "
-            f"{averages.loc['all theme decisions', 'kappa']:.2f} | {time.perf_counter() - started:.0f} |"
-        )
+    lines += ["", *compare_candidates(codebook, labels, folds)]
     evaluation, n_held, n_sessions = held_out(codebook)
     averages = evaluation.averages
     lines += [

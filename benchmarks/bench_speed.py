@@ -147,11 +147,13 @@ def run_child(command: list[str]) -> tuple[float, float, float, float, str]:
     return seconds, _children_cpu() - cpu, peak_pss / 1e9, peak_rss / 1e9, output
 
 
-def run_code(path: Path, out: Path, workers: int, batch_size: int) -> tuple[float, float, float, float, str]:
-    """Run ``tcs-themes code`` as a child (see :func:`run_child`)."""
+def run_code(
+    path: Path, out: Path, workers: int, batch_size: int, model: Path | None = None
+) -> tuple[float, float, float, float, str]:
+    """Run ``tcs-themes code`` as a child (see :func:`run_child`), with ``model`` or the shipped one."""
     return run_child([
         sys.executable, "-m", "tcs_themes", "code", str(path), "--out", str(out),
-        "--workers", str(workers), "--batch-size", str(batch_size),
+        "--workers", str(workers), "--batch-size", str(batch_size), *(["--model", str(model)] if model else []),
     ])  # fmt: skip
 
 
@@ -276,6 +278,7 @@ def main() -> None:
     parser.add_argument("--run-comments", type=int, nargs="*", default=[100_000, 1_000_000],
                         help="sizes to time `tcs-themes run` end to end on (section speed-run)")
     parser.add_argument("--run-only", action="store_true", help="only time `tcs-themes run` (skip the code and training timings)")
+    parser.add_argument("--model", type=Path, help="code with this .skops model (default: the shipped one)")
     args = parser.parse_args()
     if args.run_comments:
         results = []
@@ -294,7 +297,7 @@ def main() -> None:
         print(f"built {args.comments:,} comments, {mean_words:.1f} words on average", flush=True)
         tokenizer_s, tokenizer_cpu = time_tokenizer(source)
         print(f"spaCy tokenizer alone: {tokenizer_s:.1f} s ({tokenizer_cpu:.1f} s CPU)", flush=True)
-        code_s, code_cpu, peak_gb, peak_rss_gb, output = run_code(source, Path(tmp) / "out", args.workers, args.batch_size)
+        code_s, code_cpu, peak_gb, peak_rss_gb, output = run_code(source, Path(tmp) / "out", args.workers, args.batch_size, args.model)
         print(output)
         rows = pq.ParquetFile(Path(tmp) / "out" / "coded.parquet").metadata.num_rows
     assert rows == args.comments, f"{rows} rows written for {args.comments} comments"
@@ -320,13 +323,15 @@ def main() -> None:
             f"\n**Run on {args.comments:,} comments, not 1,000,000**: at the rate measured here "
             f"1,000,000 comments would take about {hours:.1f} hours, too long for this run.\n"
         )
+    model_option = f" --model {args.model.name}" if args.model else ""
+    model_name = f"the model {args.model.name}" if args.model else "the shipped default model"
     markdown = f"""
 ## Speed (`benchmarks/bench_speed.py`)
 {scale}
 {args.comments:,} comments of {mean_words:.1f} words on average (sentences of the sample
 consultation and of the pxtextmining comments recombined), coded end to end by
-`tcs-themes code comments.parquet --out DIR --workers {args.workers} --batch-size {args.batch_size}`
-(default model, hybrid method; reading Parquet, coding, writing coded.csv, coded.parquet
+`tcs-themes code comments.parquet --out DIR --workers {args.workers} --batch-size {args.batch_size}{model_option}`
+({model_name}, hybrid method; reading Parquet, coding, writing coded.csv, coded.parquet
 and uncoded.csv), run as a child process; memory is the peak proportional set size (PSS) of its
 whole process tree, sampled every 0.2 s (the RSS summed over the processes
 counts the pages the forked workers share with their parent once per process). The 1-minute

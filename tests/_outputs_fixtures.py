@@ -190,6 +190,7 @@ def make_coded(codebook: Codebook | None = None) -> pd.DataFrame:
         " | ".join(f'{t}: rule "{t.split("_")[0]}"' if k == 0 else f"{t}: model {scores[i, ids.index(t)]:.2f}" for k, t in enumerate(ts))
         for i, ts in enumerate(theme_lists)
     ]
+    frame["low_confidence"] = [bool(t) and row % 7 == 3 for row, t in enumerate(theme_lists)]
     for index, theme_id in enumerate(ids):
         frame[score_column(theme_id)] = scores[:, index]
     frame = conform_comments(frame.drop(columns=["_themes", "_subthemes"]))

@@ -80,3 +80,19 @@ FUNDING = [
     "Money for youth clubs has been cut again",
     "Will there be a fund that residents can bid into",
 ]
+
+
+def check_model_file_names_the_encoder_only(model, texts, codes, folder, max_bytes: int) -> None:  # noqa: ANN001
+    """Save a hybrid coder around ``model`` (embeddings), check the file is small and loads back to the same scores."""
+    import numpy as np
+
+    from tcs_themes.coding.hybrid import HybridCoder
+    from tcs_themes.coding.model.model_io import load_model, save_model
+
+    coder = HybridCoder(tiny_codebook(), model=model).fit(texts, codes)
+    save_model(coder, folder / "m.skops")
+    assert (folder / "m.skops").stat().st_size < max_bytes  # the encoder's weights are not in the file
+    loaded = load_model(folder / "m.skops", tiny_codebook())
+    some = ["so much jargon", "more trees please"]
+    assert loaded.model.embeddings == model.embeddings
+    assert np.array_equal(loaded.predict_proba(some), coder.predict_proba(some))

@@ -47,6 +47,7 @@ CODED_COLUMNS: dict[str, str] = {
     "evidence": "string",  # per theme: "theme_id: why" joined by " | "
     "code_source": "string",  # where the codes came from: "analyst", "review" or "machine"
     "machine_themes": "string",  # the machine's own themes, like themes, for every comment
+    "low_confidence": "boolean",  # True: no theme reached its threshold; the comment got its most probable one
 }
 
 UNCODED = "uncoded"

@@ -37,6 +37,7 @@ class Preset(str, Enum):
     """The ``--preset`` choices of ``train`` (see ``tcs_themes.coding.model.training.PRESETS``)."""
 
     default = "default"
+    words = "words"
     accurate = "accurate"
     semantic = "semantic"
 
@@ -90,9 +91,9 @@ def train(
     preset: Annotated[
         Preset,
         typer.Option(
-            help="Classifier features: default (word n-grams, fast), accurate (+ character n-grams, slower) or "
-            "semantic (+ sentence embeddings: most accurate, codes ~100 comments a second; needs the embeddings "
-            "extra, see above)."
+            help="Classifier features: default (word n-grams + static sentence embeddings: meaning, fast), "
+            "words (word n-grams only, the fastest), accurate (+ character n-grams, slower) or "
+            'semantic (+ sentence embeddings: most accurate, codes ~100 comments a second; pip install "tcs-themes[embeddings]").'
         ),
     ] = Preset.default,
     context: Annotated[
@@ -186,21 +187,22 @@ def code(
     model: Annotated[
         Path | None, typer.Option("--model", help="A .skops model (default: the bundled sample model).", dir_okay=False)
     ] = None,
-    method: Annotated[str, typer.Option(help="hybrid, rules or model.")] = "hybrid",
+    method: Annotated[
+        str, typer.Option(help="hybrid, rules, model, or codebook (rules + similarity to the codebook; no model).")
+    ] = "hybrid",
     batch_size: Annotated[int, typer.Option(help="Comments coded at a time (results do not depend on it).")] = 5000,
     workers: Annotated[int, typer.Option(help="Worker processes coding batches in parallel.")] = 1,
     text_column: TextColumnOption = None,
     decisions: DecisionsOption = None,
 ) -> None:
     """Code comments against the codebook with rules and a trained model; write the coded table."""
-    from tcs_themes.coding.decisions import METHODS
-    from tcs_themes.coding.model.model_io import coder_for
+    from tcs_themes.coding.model.model_io import CODER_METHODS, coder_for
     from tcs_themes.coding.stream import code_files, count_rows
     from tcs_themes.errors import UsageError
     from tcs_themes.schema import CODE_SOURCE_ANALYST
 
-    if method not in METHODS:
-        raise UsageError(f"--method must be one of {', '.join(METHODS)}, not '{method}'")
+    if method not in CODER_METHODS:
+        raise UsageError(f"--method must be one of {', '.join(CODER_METHODS)}, not '{method}'")
     coder = coder_for(_codebook(codebook), model, method=method, batch_size=batch_size)
     total = count_rows(paths)
     columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
@@ -221,15 +223,13 @@ def code(
     table.add_column("comments", justify="right")
     table.add_column("coded", justify="right")
     table.add_column("uncoded", justify="right")
+    table.add_column("low confidence", justify="right")
     table.add_column("themes per coded comment", justify="right")
     table.add_column("analyst's codes", justify="right")
     table.add_row(
-        str(summary.comments),
-        str(summary.coded),
-        str(summary.uncoded),
-        f"{summary.mean_themes:.2f}",
-        str(summary.code_sources.get(CODE_SOURCE_ANALYST, 0)),
-    )
+        str(summary.comments), str(summary.coded), str(summary.uncoded), str(summary.low_confidence),
+        f"{summary.mean_themes:.2f}", str(summary.code_sources.get(CODE_SOURCE_ANALYST, 0)),
+    )  # fmt: skip
     stdout.print(table)
     if decisions is not None:
         stdout.print(f"{summary.reviewed} comments' codes come from review decisions", highlight=False)

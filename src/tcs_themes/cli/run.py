@@ -62,6 +62,7 @@ def run_command(
     summary.add_row("Comments", str(result.coding.comments))
     summary.add_row("Coded", str(result.coding.coded))
     summary.add_row("Uncoded", str(result.coding.uncoded))
+    summary.add_row("Low confidence (review first)", str(result.coding.low_confidence))
     if decisions is not None:
         summary.add_row("Coded by review decisions", str(result.coding.reviewed))
     summary.add_row("Themes per coded comment", f"{result.coding.mean_themes:.2f}")

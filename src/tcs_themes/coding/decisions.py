@@ -23,6 +23,9 @@ METHODS = ("hybrid", "rules", "model")
 #: differences between 0.15 and 0.5 there are about 0.01 F1.
 DEFAULT_RULE_WEIGHT = 0.15
 
+#: A comment of at least this many words gets a theme even when none reaches its threshold (low confidence).
+MIN_WORDS_FOR_THEME = 4
+
 SOURCE_RULE, SOURCE_MODEL, SOURCE_BOTH = "rule", "model", "both"
 #: The sources by code (:meth:`Decisions.source_codes`).
 SOURCE_NAMES = (SOURCE_RULE, SOURCE_MODEL, SOURCE_BOTH)
@@ -42,12 +45,15 @@ class Decisions:
         Whether the theme's rules matched.
     by_model : ndarray of bool, shape (n, k)
         Whether the model alone reached the theme's threshold.
+    low_confidence : ndarray of bool, shape (n,)
+        Whether the comment's one theme was given although no theme reached its threshold.
     """
 
     scores: np.ndarray
     given: np.ndarray
     by_rule: np.ndarray
     by_model: np.ndarray
+    low_confidence: np.ndarray
 
     def source_codes(self) -> np.ndarray:
         """Return, per comment and theme, the index in :data:`SOURCE_NAMES` of where a given theme came from."""
@@ -65,6 +71,7 @@ def decide(
     proba: np.ndarray | None,
     thresholds: np.ndarray | None,
     rule_weight: float,
+    eligible: np.ndarray | None = None,
 ) -> Decisions:
     """Combine rule match counts and model probabilities into decisions.
 
@@ -82,6 +89,9 @@ def decide(
         The model's decision threshold per theme (None for ``rules``).
     rule_weight : float
         How much one rule match counts in the hybrid score (0..1).
+    eligible : ndarray of bool, shape (n,), optional
+        Comments that must get a theme (``hybrid`` and ``model``): one no theme
+        reaches gets its highest-scoring theme, flagged ``low_confidence``.
 
     Returns
     -------
@@ -93,11 +103,22 @@ def decide(
     evidence = rule_scores(rule_counts, rule_weight)
     if method == "rules":
         scores = np.where(by_rule, evidence, 0.0)
-        return Decisions(scores, by_rule.copy(), by_rule, np.zeros_like(by_rule))
+        return Decisions(scores, by_rule.copy(), by_rule, np.zeros_like(by_rule), np.zeros(len(scores), bool))
     assert proba is not None and thresholds is not None
     by_model = proba >= thresholds
     if method == "model":
-        return Decisions(proba, by_model, np.zeros_like(by_model), by_model)
+        given = by_model.copy()
+        low = _best_if_none(proba, given, eligible)
+        return Decisions(proba, given, np.zeros_like(by_model), by_model, low)
     scores = 1.0 - (1.0 - proba) * (1.0 - evidence)
     given = scores >= thresholds
-    return Decisions(scores, given, by_rule & given, by_model)
+    low = _best_if_none(scores, given, eligible)
+    return Decisions(scores, given, by_rule & given, by_model, low)
+
+
+def _best_if_none(scores: np.ndarray, given: np.ndarray, eligible: np.ndarray | None) -> np.ndarray:
+    """Give each eligible row with no theme (and some score) its best theme, in ``given``; return those rows."""
+    low = np.zeros(len(scores), dtype=bool) if eligible is None else eligible & ~given.any(axis=1)
+    low &= scores.max(axis=1, initial=0.0) > 0
+    given[np.flatnonzero(low), scores[low].argmax(axis=1)] = True
+    return low

@@ -23,6 +23,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.decisions import (
     DEFAULT_RULE_WEIGHT,
     METHODS,
+    MIN_WORDS_FOR_THEME,
     SOURCE_MODEL,
     SOURCE_NAMES,
     SOURCE_RULE,
@@ -54,7 +55,8 @@ class HybridCoder(BaseEstimator):
         The themes, their rules and example comments.
     model : estimator, optional
         An unfitted :class:`~tcs_themes.coding.model.classifier.ThemeClassifier` to
-        train in :meth:`fit` (default: one with default parameters), or a
+        train in :meth:`fit` (default: one with word n-grams and static sentence
+        embeddings, the ``default`` preset of ``tcs-themes train``), or a
         fitted one to code with straight away (``fit`` then is not needed).
     method : {"hybrid", "rules", "model"}, default "hybrid"
         ``rules``: themes whose rules matched; ``model``: themes whose
@@ -69,6 +71,10 @@ class HybridCoder(BaseEstimator):
         the codebook's examples and rule matches (0 turns this off).
     batch_size : int, default 2000
         Comments tokenised and scored at a time.
+    every_comment : bool, default True
+        Give a comment of at least four words that no theme reaches its most
+        probable theme, flagged ``low_confidence`` (methods ``hybrid`` and
+        ``model``); False leaves it ``uncoded``.
 
     Attributes
     ----------
@@ -97,6 +103,7 @@ class HybridCoder(BaseEstimator):
         explain_top: int = 3,
         min_examples: int = 8,
         batch_size: int = 2000,
+        every_comment: bool = True,
     ) -> None:
         self.codebook = codebook
         self.model = model
@@ -105,6 +112,7 @@ class HybridCoder(BaseEstimator):
         self.explain_top = explain_top
         self.min_examples = min_examples
         self.batch_size = batch_size
+        self.every_comment = every_comment
 
     # -- set-up -----------------------------------------------------------------
 
@@ -227,8 +235,9 @@ class HybridCoder(BaseEstimator):
         if self.model is not None:
             return clone(self.model)
         from tcs_themes.coding.model.classifier import ThemeClassifier
+        from tcs_themes.coding.model.static_embeddings import STATIC_NAME
 
-        return ThemeClassifier(codebook=self.codebook, use_examples=False)
+        return ThemeClassifier(codebook=self.codebook, use_examples=False, embeddings=STATIC_NAME)
 
     # -- rules ------------------------------------------------------------------------
 
@@ -296,10 +305,12 @@ class HybridCoder(BaseEstimator):
         if self.method != "rules":
             thresholds = self._thresholds()
             proba = self._model_proba(texts, context, matches) if texts else np.zeros(counts.shape)
-        decisions = decide(self.method, counts, proba, thresholds, self.rule_weight)
+        eligible = np.array([len(t.split()) >= MIN_WORDS_FOR_THEME for t in texts], dtype=bool)
+        decisions = decide(self.method, counts, proba, thresholds, self.rule_weight, eligible & self.every_comment)
         blank = np.array([not has_words(t) for t in texts], dtype=bool)
         if blank.any():
             decisions.given[blank] = False
+            decisions.low_confidence[blank] = False
         return decisions, hits
 
     def _batches(self, X: Sequence[str] | pd.DataFrame) -> list[tuple[list[str], pd.DataFrame | None]]:
@@ -368,6 +379,7 @@ class HybridCoder(BaseEstimator):
                 "evidence": pd.array(evidence, dtype="string"),
                 "code_source": pd.array([CODE_SOURCE_MACHINE] * len(themes), dtype="string"),
                 "machine_themes": pd.array(themes, dtype="string"),
+                "low_confidence": pd.array(decisions.low_confidence, dtype="boolean"),
             },
             columns=list(CODED_COLUMNS),
         )
@@ -379,7 +391,7 @@ class HybridCoder(BaseEstimator):
         words: list[dict[int, list[str]]] = [{} for _ in texts]
         if self.method == "rules" or self.explain_top <= 0:
             return words
-        wanted = decisions.given & decisions.by_model
+        wanted = decisions.given & (decisions.by_model | decisions.low_confidence[:, None])
         if not wanted.any():
             return words
         # all the texts, as just scored: the model reuses their word features

@@ -50,8 +50,9 @@ def code(
         Used only when ``coder`` is not given (default: the bundled TCS codebook).
     model : str or Path, optional
         A ``.skops`` model file, used only when ``coder`` is not given.
-    method : {"hybrid", "rules", "model"}, default "hybrid"
-        How a coder built here combines rules and model.
+    method : {"hybrid", "rules", "model", "codebook"}, default "hybrid"
+        How a coder built here combines rules and model (``codebook``: rules plus
+        similarity to the codebook, no model; see ``model_io.codebook_coder``).
     text_column : str, default "text"
         The column holding the comment text.
 
@@ -60,8 +61,8 @@ def code(
     pandas.DataFrame
         Every input column, unchanged and in order, then the coded columns
         (``themes``, ``primary_theme``, ``confidence``, ``n_themes``, ``sources``,
-        ``subthemes``, ``evidence``, ``code_source``, ``machine_themes``) and a
-        ``score_<theme_id>`` per theme; one row
+        ``subthemes``, ``evidence``, ``code_source``, ``machine_themes``, ``low_confidence``)
+        and a ``score_<theme_id>`` per theme; one row
         per input row, in order, never dropped (no theme fits: ``uncoded``).
 
     Raises
@@ -90,9 +91,10 @@ def code(
 def _default_coder(codebook: Codebook | None, model: str | Path | None, method: str) -> HybridCoder:
     from tcs_themes.codebook import load_codebook
 
-    if method not in METHODS:
-        raise CodingInputError("method", f"must be one of {', '.join(METHODS)}, not '{method}'")
+    from tcs_themes.coding.model.model_io import CODER_METHODS, coder_for  # skops: imported only when coding
+
+    if method not in CODER_METHODS:
+        raise CodingInputError("method", f"must be one of {', '.join(CODER_METHODS)}, not '{method}'")
     book = codebook if codebook is not None else load_codebook()
-    from tcs_themes.coding.model.model_io import coder_for  # skops: imported only when coding
 
     return coder_for(book, model, method=method)

@@ -49,6 +49,9 @@ class CodingSummary:
     ----------
     comments, coded, uncoded : int
         Comments read, given at least one theme, and given none.
+    low_confidence : int
+        Coded comments whose one theme was given although no theme reached its threshold
+        (``low_confidence`` in the coded table): review them first.
     theme_counts : dict of str to int
         Comments per theme, most common first.
     themes_per_comment : dict of int to int
@@ -71,6 +74,7 @@ class CodingSummary:
     comments: int = 0
     coded: int = 0
     uncoded: int = 0
+    low_confidence: int = 0
     theme_counts: dict[str, int] = field(default_factory=dict)
     themes_per_comment: dict[int, int] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
@@ -92,6 +96,7 @@ class CodingSummary:
         self.comments += len(n)
         self.uncoded += int((n == 0).sum())
         self.coded += int((n > 0).sum())
+        self.low_confidence += batch.low_confidence
         for k, v in zip(*np.unique(n, return_counts=True), strict=True):
             self.themes_per_comment[int(k)] = self.themes_per_comment.get(int(k), 0) + int(v)
         for theme, count in batch.theme_counts.items():
@@ -286,6 +291,8 @@ class EncodedBatch:
         Comments per ``code_source``.
     problems : tuple of CodeProblem
         Analyst codes not in the codebook.
+    low_confidence : int
+        Comments flagged ``low_confidence``.
     """
 
     table: pa.Table
@@ -296,6 +303,7 @@ class EncodedBatch:
     theme_counts: dict[str, int]
     code_sources: dict[str, int] = field(default_factory=dict)
     problems: tuple[CodeProblem, ...] = ()
+    low_confidence: int = 0
 
 
 def encode_batch(coded: pd.DataFrame, problems: Sequence[CodeProblem] = ()) -> EncodedBatch:
@@ -317,6 +325,7 @@ def encode_batch(coded: pd.DataFrame, problems: Sequence[CodeProblem] = ()) -> E
         theme_counts=counts,
         code_sources={str(k): int(v) for k, v in coded["code_source"].value_counts(sort=False).items()},
         problems=tuple(problems),
+        low_confidence=int(coded["low_confidence"].fillna(False).sum()) if "low_confidence" in coded else 0,
     )
 
 

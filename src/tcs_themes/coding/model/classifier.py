@@ -23,8 +23,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from spacy.lang.en.stop_words import STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
-from tcs_themes.coding.model.embeddings import ENCODER_PACKAGES, sentence_encoder
+from tcs_themes.coding.model.embeddings import ENCODERS, sentence_encoder
 from tcs_themes.coding.model.explain import top_terms
+from tcs_themes.coding.model.meaning import PhraseIndex, theme_phrases
 from tcs_themes.coding.model.features import (
     char_vectorizer,
     context_categories,
@@ -47,8 +48,6 @@ from tcs_themes.coding.model.theme_models import (
 )
 from tcs_themes.coding.model.thresholds import THRESHOLD_MODES, sigmoid
 
-#: The evidence term of a theme the comment's sentence embedding (its overall meaning) pushed up.
-MEANING_TERM = "(meaning of the whole comment)"
 #: With ``n_jobs=None``, training uses all cores from this many rows on
 #: (below it, starting worker processes costs more than it saves).
 PARALLEL_FROM_ROWS = 2000
@@ -180,16 +179,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         against 0.576 per theme, macro-F1 0.600 against 0.598). Models saved
         before this option existed load as "theme", as they were fitted.
     embeddings : str or None, default None
-        A sentence encoder (a key of
-        :data:`tcs_themes.coding.model.embeddings.ENCODER_PACKAGES`, e.g.
-        ``"all-MiniLM-L6-v2"``) whose unit-length embedding of each text is
-        added as a dense block: the model then reads what a comment means, not
-        only its words (on pxtextmining, the largest single gain; see
-        docs/classifier.md). Needs ``pip install "tcs-themes[embeddings]"``;
-        the encoder reads about 100-160 comments a second on 2 cores, so
-        coding runs at about a hundred, not tens of thousands, of comments a
-        second. The saved model holds only the encoder's name; the encoder is
-        loaded from its installed package when the model is used.
+        A sentence encoder (one of
+        :data:`tcs_themes.coding.model.embeddings.ENCODERS`) whose unit-length
+        embedding of each text is added as a dense block: the model then reads
+        what a comment means, not only its words (on pxtextmining, the largest
+        single gain; see docs/classifier.md). ``"static-minilm"``: static
+        vectors distilled from all-MiniLM-L6-v2, shipped with the toolkit and
+        read with NumPy (the ``default`` preset of ``tcs-themes train``);
+        training costs about three times the CPU of words alone, coding a
+        little more. ``"all-MiniLM-L6-v2"``: the encoder itself, more accurate;
+        needs ``pip install "tcs-themes[embeddings]"`` and reads about 100-160
+        comments a second on 2 cores. The saved model holds only the encoder's
+        name; the encoder is loaded when the model is used.
     embedding_weight : float, default 1.0
         Scale of the embedding block (1: the same length as each TF-IDF block).
 
@@ -308,7 +309,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self) -> dict[str, Any]:
         """Leave the caches (rule coder with its spaCy pipeline, look-up tables) out of saved state."""
         state = super().__getstate__()
-        for cache in ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words"):
+        for cache in ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words", "_phrases"):
             state.pop(cache, None)
         return state
 
@@ -337,8 +338,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("context_interactions must not be negative")
         if self.threshold_mode not in THRESHOLD_MODES:
             raise ValueError(f"threshold_mode must be one of {', '.join(THRESHOLD_MODES)}, not {self.threshold_mode!r}")
-        if self.embeddings is not None and self.embeddings not in ENCODER_PACKAGES:
-            raise ValueError(f"embeddings must be one of {', '.join(ENCODER_PACKAGES)} or None, not {self.embeddings!r}")
+        if self.embeddings is not None and self.embeddings not in ENCODERS:
+            raise ValueError(f"embeddings must be one of {', '.join(ENCODERS)} or None, not {self.embeddings!r}")
         if self.embedding_weight <= 0:
             raise ValueError("embedding_weight must be positive")
         unknown = set(self.interaction_columns or ()) - set(self.context_columns)
@@ -607,8 +608,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         list of dict
             Per text, ``{theme_id: [term, ...]}`` for each theme some term of
             the text pushed up; terms are lower-cased words or n-grams of the text.
-            With ``embeddings``, :data:`MEANING_TERM` ends the list of each
-            theme the comment's sentence embedding pushed up.
+            With ``embeddings``, ``meaning near "<phrase>"`` ends the list of
+            each theme the comment's sentence embedding pushed up: the phrase
+            of the theme's codebook entry (name, description clause, sub-theme
+            or example; with no codebook, its id) nearest the comment's meaning.
         """
         check_is_fitted(self, "coef_")
         texts, _ = _inputs(X, ())
@@ -626,7 +629,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if self.embeddings is not None:
             encoder = sentence_encoder(self.embeddings)
             meaning = self.coef_[:, -encoder.dimension :] * np.float32(self.embedding_weight)
-            pushed = allowed & (encoder.encode(texts) @ meaning.T > 0)
-            for row, column in zip(*np.nonzero(pushed)):
-                explained[row].setdefault(theme_ids[column], []).append(MEANING_TERM)
+            vectors = encoder.encode(texts)
+            pairs = list(zip(*np.nonzero(allowed & (vectors @ meaning.T > 0))))
+            if getattr(self, "_phrases", None) is None:
+                self._phrases = PhraseIndex(theme_phrases(self.codebook, theme_ids), self.embeddings)
+            for (row, column), said in zip(pairs, self._phrases.nearest(vectors, pairs)):
+                explained[row].setdefault(theme_ids[column], []).append(said)
         return explained

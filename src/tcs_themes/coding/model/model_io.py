@@ -28,6 +28,7 @@ from tcs_themes.atomic_write import atomic_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.model import classifier as classifier_module
 from tcs_themes.coding.model.embeddings import sentence_encoder
+from tcs_themes.coding.decisions import METHODS
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model.model_card import ModelCard, write_card
 from tcs_themes.coding.model.model_file_checks import model_file_problem
@@ -196,6 +197,29 @@ def load_model(
     )
 
 
+#: ``coder_for``'s methods: the hybrid coder's, and ``codebook`` (rules plus similarity to the codebook, no model).
+CODER_METHODS = (*METHODS, "codebook")
+#: How much one rule match counts in codebook-only coding: enough to clear any similarity threshold,
+#: so every theme the rules find is given, as with the rules alone.
+CODEBOOK_RULE_WEIGHT = 0.9
+
+
+def codebook_coder(codebook: Codebook, *, batch_size: int = 2000) -> HybridCoder:
+    """Return a coder that needs no trained model: the codebook's rules plus meaning.
+
+    A theme is given where its rules match, or where the comment's static sentence embedding is
+    close enough to one of the theme's phrases (name, description clauses, sub-themes, examples;
+    :class:`~tcs_themes.coding.model.meaning.CodebookSimilarity`, threshold chosen from the
+    codebook's own phrases); a comment of four or more words nothing reaches gets its nearest
+    theme, flagged low confidence. For a new codebook before any comment has been coded.
+    """
+    from tcs_themes.coding.model.meaning import CodebookSimilarity
+
+    return HybridCoder(
+        codebook, model=CodebookSimilarity(codebook), rule_weight=CODEBOOK_RULE_WEIGHT, batch_size=batch_size
+    )
+
+
 def coder_for(
     codebook: Codebook,
     model: str | Path | None = None,
@@ -203,9 +227,12 @@ def coder_for(
     method: str = "hybrid",
     batch_size: int = 2000,
 ) -> HybridCoder:
-    """Return a ready coder for ``method``: the rules alone for ``"rules"`` (no model file is
-    read), otherwise the model file (None: the shipped default) loaded by :func:`load_model`.
+    """Return a ready coder for ``method`` (one of :data:`CODER_METHODS`): the rules alone for
+    ``"rules"`` and rules plus similarity to the codebook for ``"codebook"`` (no model file is
+    read for either), otherwise the model file (None: the shipped default) loaded by :func:`load_model`.
     """
     if method == "rules":
         return HybridCoder(codebook, method="rules", batch_size=batch_size)
+    if method == "codebook":
+        return codebook_coder(codebook, batch_size=batch_size)
     return load_model(model, codebook, method=method, batch_size=batch_size)

@@ -21,12 +21,15 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.decisions import DEFAULT_RULE_WEIGHT
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.ingest.labels import CodedLabels
-from tcs_themes.coding.model.embeddings import ENCODER_DISTRIBUTIONS, sentence_encoder
+from tcs_themes.coding.model.embeddings import ENCODER_DISTRIBUTIONS, ENCODER_PACKAGES, sentence_encoder
+from tcs_themes.coding.model.static_embeddings import STATIC_NAME
 from tcs_themes.coding.model.model_card import ModelCard, ThemeCard, library_versions, training_data_hash
 
 
-#: Named classifier settings for ``tcs-themes train --preset``. ``default``: word 1-2 n-grams (fast
-#: to train and to code). ``accurate``: character 2-5 n-grams added, with C=0.1 (the C that
+#: Named classifier settings for ``tcs-themes train --preset``. ``default``: word 1-2 n-grams plus each
+#: comment's static sentence embedding (``static-minilm``: distilled from all-MiniLM-L6-v2, shipped
+#: with the toolkit, NumPy only): meaning at nearly the speed of words. ``words``: word 1-2 n-grams
+#: only (the default before; the fastest to train). ``accurate``: character 2-5 n-grams added, with C=0.1 (the C that
 #: cross-validation inside the pxtextmining P1 training rows chose for them): more accurate on
 #: real feedback, about 5x slower to train and 10x slower to code (docs/benchmarks.md). ``semantic``:
 #: ``accurate`` plus each comment's sentence embedding (all-MiniLM-L6-v2, needs the ``embeddings``
@@ -35,7 +38,8 @@ from tcs_themes.coding.model.model_card import ModelCard, ThemeCard, library_ver
 #: data (``threshold_mode="auto"``).
 _ACCURATE: dict[str, Any] = {"char_ngrams": (2, 5), "C": 0.1}
 PRESETS: dict[str, dict[str, Any]] = {
-    "default": {},
+    "default": {"embeddings": STATIC_NAME},
+    "words": {},
     "accurate": _ACCURATE,
     "semantic": {**_ACCURATE, "embeddings": "all-MiniLM-L6-v2"},
 }
@@ -75,14 +79,14 @@ def preset_model(
             "context interactions must be 0 or more and need context columns "
             "(tcs-themes train: --context-interactions needs --context, e.g. --context question)"
         )
-    if not PRESETS[preset] and not context_columns:
+    if preset == "default" and not context_columns:
         return None
     from tcs_themes.coding.model.classifier import ThemeClassifier
 
     context: dict[str, Any] = {}
     if context_columns:
         context = {"context_columns": tuple(context_columns), "context_interactions": context_interactions}
-    if "embeddings" in PRESETS[preset]:
+    if PRESETS[preset].get("embeddings") in ENCODER_PACKAGES:
         sentence_encoder(PRESETS[preset]["embeddings"])
     return ThemeClassifier(codebook=codebook, use_examples=False, **PRESETS[preset], **context)
 
@@ -240,6 +244,8 @@ def train_model(
         averages=averages,
         cross_validation=description,
         params=_params(coder),
-        versions=library_versions(ENCODER_DISTRIBUTIONS if getattr(coder.model_, "embeddings", None) else ()),
+        versions=library_versions(
+            ENCODER_DISTRIBUTIONS if getattr(coder.model_, "embeddings", None) in ENCODER_PACKAGES else ()
+        ),
     )
     return coder, card

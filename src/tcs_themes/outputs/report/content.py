@@ -232,6 +232,18 @@ def _background_section(coded: pd.DataFrame, settings: ReportSettings) -> Sectio
     return Section("Background and objectives", blocks, anchor="background")
 
 
+def _low_confidence_sentence(coded: pd.DataFrame) -> list[str]:
+    """The method's sentence on comments given their most likely theme with low confidence (none: no sentence)."""
+    if "low_confidence" not in coded.columns:
+        return []
+    n = int(coded["low_confidence"].fillna(False).astype(bool).sum())
+    return [
+        f"A comment of four or more words that no theme fitted clearly was given its most likely theme and flagged "
+        f"as low confidence for review: {narrative.plural(n, 'comment')} "
+        f"({narrative.percent(n / max(len(coded), 1))} of all comments)."
+    ]
+
+
 def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts, settings: ReportSettings) -> Section:
     totals = counts.strands.iloc[-1]
     dates = pd.to_datetime(coded.loc[coded["source_kind"] == "spreadsheet", "date"]).dropna()
@@ -244,6 +256,7 @@ def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts
         "otherwise, comments are counted under their main theme, so each comment is counted once and the counts "
         "add up to the total. Comments that fitted no theme are counted as uncoded and shown, not left out.",
         narrative.coders_paragraph(counts.code_sources),
+        *_low_confidence_sentence(coded),
         "A theme was raised in a session when at least one comment from that session touched on it. The "
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
         "and different from each other, from different sessions where possible, and each is used once; comments "
