@@ -36,8 +36,7 @@ FACILITATOR = "Facilitator: thanks all, questions to Jo on 07700 900123 please.\
 def sample_coded() -> pd.DataFrame:
     """The sample's coded table, with ``code_source``: analyst where the input had codes, some reviewed."""
     coded = pd.read_parquet(CODED)
-    analyst = coded["Main theme"].notna() | coded["Theme"].notna()
-    source = pd.Series("machine", index=coded.index).mask(analyst, "analyst")
+    source = coded["code_source"].copy()  # analyst where the notes had codes
     source.iloc[[5, 6, 7]] = "review"
     return coded.assign(code_source=source)
 
@@ -50,11 +49,7 @@ def fixed_guid(key: str) -> str:
 def analyst_coded(limit_sessions: int | None = None) -> pd.DataFrame:
     """The sample's analyst-coded comments: ``comment_id, session_id, session_name, strand, date, text, codes``."""
     comments = pd.read_parquet(COMMENTS)
-    main = comments["Main theme"].fillna(comments["Theme"])
-    further = comments["Secondary themes"].fillna(comments["Other themes"])
-    codes = [
-        list(dict.fromkeys(split_list(m) + split_list(f))) for m, f in zip(main.fillna(""), further.fillna(""), strict=True)
-    ]
+    codes = [list(dict.fromkeys(split_list(value))) for value in comments["analyst_codes"].fillna("")]  # main theme first
     table = comments.assign(codes=codes)[lambda t: t["codes"].map(len) > 0]
     table = table[["comment_id", "session_id", "session_name", "strand", "date", "text", "codes"]].reset_index(drop=True)
     if limit_sessions is not None:

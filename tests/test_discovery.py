@@ -53,10 +53,10 @@ def test_default_selection_is_uncoded_low_confidence_and_missing_answers(coded, 
     reasons = select_comments(coded)
     uncoded = coded["primary_theme"] == "uncoded"
     missed = coded["question"].fillna("").str.lower().str.contains("missed")
-    low = (coded["confidence"] < 0.5) & ~uncoded
+    low = coded["low_confidence"].fillna(False).astype(bool) & ~uncoded & (coded["code_source"] != "analyst")
     assert ((reasons != "").to_numpy() == (uncoded | missed | low).to_numpy()).all()
     assert found.n_selected == int((uncoded | missed | low).sum())
-    assert found.selection["uncoded"] == int(uncoded.sum())
+    assert found.selection.get("uncoded", 0) == int(uncoded.sum())
 
 
 def test_low_confidence_column_wins_over_confidence(coded):
@@ -126,8 +126,8 @@ def test_fragment_merged_into_the_codebook_validates(cli_run, tmp_path):
 
 def test_formula_text_is_never_a_formula_in_the_workbook(coded, tmp_path):
     planted = coded.copy()
-    uncoded = planted.index[planted["primary_theme"] == "uncoded"]
-    planted.loc[uncoded[:5], "text"] = [f'=HYPERLINK("http://x.example/{i}","click") the bins are never emptied' for i in range(5)]
+    unsure = planted.index[(planted["primary_theme"] == "uncoded") | planted["low_confidence"].fillna(False)]
+    planted.loc[unsure[:5], "text"] = [f'=HYPERLINK("http://x.example/{i}","click") the bins are never emptied' for i in range(5)]
     source = tmp_path / "planted.parquet"
     planted.to_parquet(source)
     result = runner.invoke(app, ["discover", str(source), "--out", str(tmp_path / "out"), "--tfidf"])
@@ -158,11 +158,12 @@ def test_bad_choices_are_one_line_errors(tmp_path, coded, codebook):
         discover_themes(coded, codebook, max_themes=1)
 
 
-def test_the_shipped_models_meaning_is_its_word_block(model, coded):
+def test_the_shipped_models_meaning_is_its_word_block_and_its_static_embeddings(model, coded):
     texts = coded["text"].head(20).tolist()
-    (words,) = model.meaning(texts)
+    words, meaning = model.meaning(texts)
     assert words.shape == (20, len(model.word_vectorizer_.vocabulary_))
     assert np.allclose(words.toarray(), model.word_vectorizer_.transform(texts).toarray(), atol=1e-5)
+    assert meaning.shape[0] == 20 and np.allclose(np.linalg.norm(meaning.toarray(), axis=1), 1.0, atol=1e-3)
 
 
 def test_nothing_or_too_little_to_group_is_all_listed(coded, codebook, model, tmp_path):

@@ -13,14 +13,15 @@ Strategies (:data:`STRATEGIES`):
     + (1 - alpha) * informativeness``, similarity being the cosine of TF-IDF
     vectors, so the queue never fills with near-identical comments. A share of
     the queue (:data:`UNCODED_SHARE`) is kept for comments the machine left
-    uncoded, picked the same way among them.
+    uncoded or flagged ``low_confidence`` (no theme reached its threshold),
+    picked the same way among them.
 ``uncertain``
     Informativeness alone, highest first (no diversity).
 ``disagree``
     Comments whose human codes (analyst or review) differ from the machine's,
     most different first; the only strategy that queues analyst-coded comments.
 ``uncoded``
-    Comments the machine left uncoded, closest to a threshold first, with diversity.
+    Comments the machine left uncoded or flagged ``low_confidence``, closest to a threshold first, with diversity.
 ``random``
     A random sample (``seed``).
 
@@ -182,6 +183,8 @@ def select_for_review(
     priority = informativeness(scores, np.asarray(thresholds), table["n_themes"].fillna(0).to_numpy(), typical_theme_count(table))
     machine = (table[CODE_SOURCE_COLUMN] == CODE_SOURCE_MACHINE).to_numpy()
     uncoded = machine & (table["themes"].astype("string").fillna(UNCODED) == UNCODED).to_numpy()
+    if "low_confidence" in table.columns:  # given their most likely theme because none reached its threshold
+        uncoded |= machine & table["low_confidence"].fillna(False).astype(bool).to_numpy()
     texts = table["text"].astype("string").fillna("").tolist()
     if strategy == "random":
         rows = np.flatnonzero(machine)
