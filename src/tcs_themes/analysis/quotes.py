@@ -209,12 +209,15 @@ def select_quotes(
         If ``theme`` is not a codebook theme.
     """
     themes = codebook.ids if theme is None else [codebook.theme(theme).id]
-    scope = ALL_DISCUSSIONS
-    table = coded
-    if strand is not None:
-        table = coded[group_labels(coded, "strand") == strand]
-        scope = strand
+    table = coded if strand is None else coded[group_labels(coded, "strand") == strand]
     candidates = quote_candidates(table, min_words, max_words, approved, banned)
+    return _choose(candidates, codebook, themes, ALL_DISCUSSIONS if strand is None else strand, n, pinned)
+
+
+def _choose(
+    candidates: pd.DataFrame, codebook: Codebook, themes: list[str], scope: str, n: int, pinned: Iterable[str]
+) -> pd.DataFrame:
+    """Pick up to ``n`` quotes per theme among ``candidates`` (see :func:`select_quotes`)."""
     rows: list[pd.DataFrame] = []
     if candidates.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
@@ -274,8 +277,10 @@ def quotes_by_scope(
         :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
     """
     strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
-    choices = {"approved": tuple(approved), "pinned": tuple(pinned), "banned": tuple(banned)}
-    parts = [select_quotes(coded, codebook, n=n, max_words=max_words, **choices)]
-    parts += [select_quotes(coded, codebook, strand=s, n=n, max_words=max_words, **choices) for s in strands]
+    pinned = tuple(pinned)
+    candidates = quote_candidates(coded, 5, max_words, approved, banned)  # once, then sliced per strand
+    labels = group_labels(candidates, "strand").to_numpy()
+    parts = [_choose(candidates, codebook, codebook.ids, ALL_DISCUSSIONS, n, pinned)]
+    parts += [_choose(candidates[labels == s], codebook, codebook.ids, s, n, pinned) for s in strands]
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUOTE_COLUMNS)
