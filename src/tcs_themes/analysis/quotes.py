@@ -83,21 +83,32 @@ def _shortness(words: np.ndarray) -> np.ndarray:
     return np.where(words <= 30, 1.0, np.clip(1.0 - (words - 30) / 30.0, 0.0, 1.0))
 
 
-def _clarity(candidates: pd.DataFrame, theme_id: str) -> np.ndarray:
+def _clarity(candidates: pd.DataFrame, themes: np.ndarray, by_rule: np.ndarray, theme_id: str) -> np.ndarray:
+    """How clearly each candidate is about ``theme_id`` (``themes``: its theme lists; ``by_rule``: given by a rule or analyst)."""
     column = score_column(theme_id)
     if column in candidates.columns:
         score = candidates[column].astype(float).fillna(0.0).to_numpy()
     else:
         score = np.where(candidates["primary_theme"] == theme_id, candidates["confidence"].astype(float), 0.5)
-    themes = candidates["themes"].astype(object).map(split_list)
-    sources = candidates["sources"].astype(object).map(split_list)
-    rule = [
-        t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both", SOURCE_ANALYST)
-        for t, s in zip(themes, sources, strict=True)
-    ]
     is_primary = (candidates["primary_theme"] == theme_id).to_numpy(dtype=float)
-    focus = 1.0 / themes.map(len).clip(lower=1).to_numpy(dtype=float)
-    return (np.clip(score, 0, 1) + 0.5 * is_primary + 0.3 * np.asarray(rule, dtype=float) + 0.2 * focus) / 2.0
+    focus = 1.0 / np.array([max(len(t), 1) for t in themes], dtype=float)
+    return (np.clip(score, 0, 1) + 0.5 * is_primary + 0.3 * by_rule.astype(float) + 0.2 * focus) / 2.0
+
+
+def _lists(column: pd.Series) -> np.ndarray:
+    """Each cell of a ``"; "``-joined list column as a list, in an object array (no ``uncoded``)."""
+    out = np.empty(len(column), dtype=object)
+    out[:] = [[t for t in split_list(value) if t != UNCODED] for value in column.astype(object).tolist()]
+    return out
+
+
+def _given_by_rule(themes: np.ndarray, sources: np.ndarray, theme_id: str) -> np.ndarray:
+    """Whether each comment was given ``theme_id`` by a rule (alone or with the model) or by an analyst."""
+    return np.array(
+        [theme_id in t and t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both", SOURCE_ANALYST)
+         for t, s in zip(themes, sources, strict=True)],
+        dtype=bool,
+    )  # fmt: skip
 
 
 def _pick(relevance: np.ndarray, vectors: sparse.csr_matrix, origins: list[str], n: int, quoted: np.ndarray) -> list[int]:
@@ -149,17 +160,11 @@ def quote_candidates(
     return out
 
 
-def _on_theme(candidates: pd.DataFrame, given: pd.Series, theme_id: str) -> np.ndarray:
-    """Candidates whose theme ``theme_id`` is their main theme, from a rule or an analyst, or scored at least ``ON_THEME_SCORE``."""
-    has = given.map(lambda ts: theme_id in ts).to_numpy()
+def _on_theme(candidates: pd.DataFrame, themes: np.ndarray, by_rule: np.ndarray, theme_id: str) -> np.ndarray:
+    """Candidates given ``theme_id`` as their main theme, by a rule or an analyst, or scored at least ``ON_THEME_SCORE``."""
+    has = np.array([theme_id in t for t in themes], dtype=bool)
     column = score_column(theme_id)
     score = candidates[column].astype(float).fillna(0.0).to_numpy() if column in candidates.columns else np.ones(len(candidates))
-    themes = candidates["themes"].astype(object).map(split_list)
-    sources = candidates["sources"].astype(object).map(split_list)
-    by_rule = np.array(
-        [theme_id in t and t.index(theme_id) < len(s) and s[t.index(theme_id)] in ("rule", "both", SOURCE_ANALYST) for t, s in zip(themes, sources, strict=True)],
-        dtype=bool,
-    )
     main = (candidates["primary_theme"] == theme_id).to_numpy()
     return has & (main | by_rule | (score >= ON_THEME_SCORE))
 
@@ -223,12 +228,14 @@ def _choose(
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
     matrix = vectorizer.fit_transform(candidates["text"].astype(str)).tocsr()  # sparse: memory linear in the text
-    given = candidates["themes"].astype(object).map(lambda value: [t for t in split_list(value) if t != UNCODED])
+    themes_of = _lists(candidates["themes"])  # split once for every theme
+    sources_of = _lists(candidates["sources"])
     ids = candidates["comment_id"].astype(str)
     pins = ids.isin(set(map(str, pinned))).to_numpy()
     used: set[str] = set()
     for theme_id in themes:
-        mask = _on_theme(candidates, given, theme_id)
+        by_rule = _given_by_rule(themes_of, sources_of, theme_id)
+        mask = _on_theme(candidates, themes_of, by_rule, theme_id)
         if not mask.any():
             continue
         subset = candidates[mask]
@@ -236,7 +243,7 @@ def _choose(
         centroid = np.asarray(vectors.mean(axis=0)).ravel()
         norm = np.linalg.norm(centroid)
         typical = vectors @ (centroid / norm) if norm else np.zeros(len(subset))
-        relevance = 0.4 * _clarity(subset, theme_id) + 0.4 * typical + 0.2 * _shortness(subset["words"].to_numpy())
+        relevance = 0.4 * _clarity(subset, themes_of[mask], by_rule[mask], theme_id) + 0.4 * typical + 0.2 * _shortness(subset["words"].to_numpy())
         relevance = relevance + 10.0 * pins[mask]  # the analyst's pinned quotes first
         origins = subset["session_id"].astype("string").fillna(subset["message_id"].astype("string")).fillna(
             subset["comment_id"].astype("string")
