@@ -25,7 +25,6 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import read_coded
 from tcs_themes.coding.stream import write_coded_table
 from tcs_themes.errors import InputFileError
-from tcs_themes.formulas import restore
 from tcs_themes.ingest.labels import ThemeResolver
 from tcs_themes.review.log import DECISIONS, LOG_COLUMNS, append_log, apply_decisions, read_log, timestamp_now
 from tcs_themes.review.workbook import REVIEW_SHEET, read_review_workbook, text_hash
@@ -165,7 +164,7 @@ def apply_review(
             problem(f"comment id '{comment_id}' is not one this workbook was exported with; do not edit the comment_id column")
             continue
         expected = exported.loc[comment_id]
-        if text_hash(restore(record.comment)) != expected["text_hash"]:  # the cell holds the defused text
+        if text_hash(record.comment) != expected["text_hash"]:
             problem("the comment text was edited; undo the edit (or export a new review workbook) and apply it again")
             continue
         if comment_id not in in_force.index:

@@ -40,6 +40,7 @@ from tcs_themes import __version__
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import with_code_sources
 from tcs_themes.errors import InputFileError
+from tcs_themes.formulas import restore
 from tcs_themes.outputs.excel import DECIMAL, add_table, safe_text
 from tcs_themes.review.log import DECISIONS, write_atomic
 from tcs_themes.schema import CODE_SOURCE_COLUMN, LIST_SEPARATOR, UNCODED, score_column, split_list
@@ -407,7 +408,7 @@ def read_review_workbook(path: str | Path) -> ReviewSheet:
 
 
 def _raw(value: object, name: str) -> object:
-    """The comment cell exactly as stored (to hash it); the other cells as trimmed text."""
+    """The comment cell as written (the formula guard undone, to hash it); the other cells as trimmed text."""
     if name == "comment":
-        return value
+        return restore(value) if isinstance(value, str) else value
     return _text(value)
