@@ -14,8 +14,7 @@ so re-running ``code`` or ``run`` with ``--decisions`` keeps them.
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -116,23 +115,9 @@ def append_log(path: str | Path, rows: pd.DataFrame) -> pd.DataFrame:
     log = read_log(target)
     if len(rows):
         log = pd.concat([log, rows[list(LOG_COLUMNS)].astype("string")], ignore_index=True)
-    write_atomic(log, target, write_table)
-    write_atomic(log, csv_copy(target), write_table)
+    write_table(log, target)  # each written to a temporary name, then renamed
+    write_table(log, csv_copy(target))
     return log
-
-
-def write_atomic(frame: pd.DataFrame, target: Path, writer: Callable[[pd.DataFrame, Path], object]) -> Path:
-    """Write ``frame`` with ``writer`` to a temporary file beside ``target``, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
-        writer(frame, Path(temporary))
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return target
 
 
 def latest_decisions(log: pd.DataFrame) -> pd.DataFrame:

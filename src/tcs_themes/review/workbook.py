@@ -42,7 +42,8 @@ from tcs_themes.coding.coded_table import with_code_sources
 from tcs_themes.errors import InputFileError
 from tcs_themes.formulas import restore
 from tcs_themes.outputs.excel import DECIMAL, add_table, safe_text
-from tcs_themes.review.log import DECISIONS, write_atomic
+from tcs_themes.outputs.reproducible import generation_date, save_office_file
+from tcs_themes.review.log import DECISIONS
 from tcs_themes.schema import CODE_SOURCE_COLUMN, LIST_SEPARATOR, UNCODED, score_column, split_list
 
 REVIEW_FORMAT = "tcs-themes-review/1"
@@ -216,10 +217,7 @@ def write_review_workbook(
     book.security = WorkbookProtection(lockStructure=True)
     book.properties.title = safe_text(f"Review: {codebook.name} ({key.batch_id})")
     book.properties.creator = f"tcs-themes {__version__}"
-    try:
-        write_atomic(book, target, lambda workbook, temporary: workbook.save(temporary))
-    except OSError as error:
-        raise InputFileError(str(target), f"cannot write the workbook ({error.strerror}); is it open in Excel?") from None
+    save_office_file(book.save, target, generation_date())
     return key
 
 
