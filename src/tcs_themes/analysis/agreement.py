@@ -33,6 +33,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import krippendorff
 import numpy as np
@@ -43,6 +44,9 @@ from tcs_themes.analysis.codings import Aligned, Coding, align_codings, read_cod
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError, UsageError
 from tcs_themes.schema import UNCODED
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 #: Bootstrap resamples and seed used by default.
 N_BOOT = 1000
@@ -342,7 +346,8 @@ def about_rows(result: Agreement) -> list[tuple[str, str]]:
     return rows + [("Note", note) for note in result.notes]
 
 
-def _write_workbook(result: Agreement, target: Path) -> None:
+def _workbook(result: Agreement) -> Workbook:
+    """The agreement workbook: Per theme, Main theme, Coders and About."""
     from openpyxl import Workbook
 
     from tcs_themes.outputs.excel import DECIMAL, INTEGER, PERCENT, add_table
@@ -356,7 +361,7 @@ def _write_workbook(result: Agreement, target: Path) -> None:
         formats.update({c: INTEGER for c in frame.columns if frame[c].dtype.kind == "i"})
         add_table(sheet, frame, title.replace(" ", "_"), formats=formats)
     add_table(book.create_sheet("About"), pd.DataFrame(about_rows(result), columns=["Item", "Value"]), "About", wrap=("Value",))
-    book.save(target)
+    return book
 
 
 def write_agreement(result: Agreement, path: str | Path) -> list[Path]:
@@ -377,28 +382,16 @@ def write_agreement(result: Agreement, path: str | Path) -> list[Path]:
     InputFileError
         If ``path`` does not end in .xlsx or .csv, or cannot be written.
     """
+    from tcs_themes.outputs.reproducible import generation_date, save_office_file
     from tcs_themes.tables import write_table
 
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise InputFileError(str(target), "the agreement output must end in .xlsx or .csv")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".xlsx":
-        outputs = {target: lambda temporary: _write_workbook(result, temporary)}
-    else:
-        outputs = {
-            (target if name == "per_theme" else target.with_name(f"{target.stem}-{name}.csv")): (
-                lambda temporary, frame=frame: write_table(frame, temporary)
-            )
-            for name, frame in result.tables().items()
-        }
-    for out, write in outputs.items():
-        temporary = out.with_name(f".{out.stem}.tmp{out.suffix}")
-        try:
-            write(temporary)
-            temporary.replace(out)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise InputFileError(str(out), f"cannot write it ({error.strerror}); is it open in Excel?") from None
-    return list(outputs)
+    if suffix == ".xlsx":  # each file through a temporary name, then renamed into place
+        return [save_office_file(_workbook(result).save, target, generation_date())]
+    return [
+        write_table(frame, target if name == "per_theme" else target.with_name(f"{target.stem}-{name}.csv"))
+        for name, frame in result.tables().items()
+    ]
