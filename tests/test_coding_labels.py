@@ -174,3 +174,26 @@ def test_theme_names_in_any_language_and_script(tmp_path: Path) -> None:
     labels = read_labels(path, book, text_column="Kommentar", theme_columns=["Thema"])
     assert _coded_rows(labels) == [["grunflachen"], ["theme_2"], ["grunflachen", "verkehr"]]
     assert labels.skipped == {"no codes": 1}
+
+
+def test_training_texts_are_redacted_so_a_model_never_learns_a_residents_details(tmp_path: Path) -> None:
+    from tcs_themes.coding.model.classifier import ThemeClassifier
+
+    path = tmp_path / "coded.csv"
+    texts = [
+        "My name is Priya Shah and the park needs funding, ring 07700 900123",
+        "I am Priya Shah: the parks are lovely but who pays? priya.shah@example.org",
+        "Too much jargon in the plan, email priya.shah@example.org",
+        "Plain English please, Priya Shah, 07700 900123",
+    ]
+    pd.DataFrame({"text": texts, "themes": ["green_spaces", "green_spaces", "clarity", "clarity"],
+                  "question": ["Call Priya Shah on 07700 900123"] * 4}).to_csv(path, index=False)  # fmt: skip
+
+    labels = read_labels(path, tiny_codebook(), context_columns=("question",))
+
+    joined = " ".join(labels.texts + labels.context["question"]).lower()
+    assert "priya" not in joined and "shah" not in joined and "07700" not in joined and "example.org" not in joined
+    assert "[NAME]" in labels.texts[0] and "[PHONE]" in labels.texts[0] and "[EMAIL]" in labels.texts[2]
+    model = ThemeClassifier(char_ngrams=None, min_df=1).fit(labels.texts, labels.Y)
+    vocabulary = " ".join(model.word_vectorizer_.vocabulary_)
+    assert "priya" not in vocabulary and "shah" not in vocabulary and "07700" not in vocabulary

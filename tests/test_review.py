@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from tcs_themes.cli import app
 from tcs_themes.codebook import load_codebook
 from tcs_themes.coding.model.model_io import load_model
+from tcs_themes.errors import UsageError
 from tcs_themes.ingest.labels import read_labels
 from tcs_themes.review.log import LOG_COLUMNS, apply_decisions, decision_labels, read_log, timestamp_now, with_decisions
 from tcs_themes.review.queue import select_for_review
@@ -261,6 +262,9 @@ def test_timestamp_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) ->
     assert timestamp_now() == "1970-01-01T00:00:00Z"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", timestamp_now())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # refused, as for the outputs' date, not ignored
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH='yesterday' is not a Unix time"):
+        timestamp_now()
 
 
 def test_refuses_a_table_that_is_not_coded_and_a_bad_n(exported: Path, tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError, LabelsError
 from tcs_themes.ingest.cells import EXCEL_ERRORS
 from tcs_themes.ingest.columns import SYNONYMS
+from tcs_themes.ingest.redaction import redact, redact_label
 from tcs_themes.ingest.workbooks import Grid, read_workbook
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED
 from tcs_themes.tables import TABLE_SUFFIXES, read_table
@@ -80,7 +81,9 @@ class CodedLabels:
     Attributes
     ----------
     texts : list of str
-        The comment texts, in file order.
+        The comment texts, in file order, with personal details redacted as at
+        ingest (a model trained on them keeps no resident's name in its
+        vocabulary, and they match the texts of a coded table).
     Y : pandas.DataFrame
         One ``int8`` 0/1 column per codebook theme id (codebook order), one row per text.
     comment_ids : list of str or None
@@ -97,7 +100,7 @@ class CodedLabels:
         :data:`ONLY_UNKNOWN`. Reasons with no row are absent.
     context : dict of str to list of str or None
         Per context column asked for (``context_columns``), its value for
-        each comment ("" when empty), or None when the file has no such column.
+        each comment ("" when empty; redacted like a label), or None when the file has no such column.
     warnings : list of str
         One line per file whose themes outside the codebook were ignored.
     """
@@ -483,9 +486,9 @@ def labels_from_frame(
     context: dict[str, list[str] | None] = {}
     for name in context_columns:
         column = pick_column(frame, None, (normalise_name(name), *CONTEXT_HEADERS.get(name, ())), where, name)
-        context[name] = None if column is None else [" ".join(_cell_text(v).split()) for v in picked[column]]
+        context[name] = None if column is None else [redact_label(" ".join(_cell_text(v).split())) for v in picked[column]]
     return CodedLabels(
-        texts=[_cell_text(v) for v in picked[layout.text]],
+        texts=[redact(_cell_text(v))[0] for v in picked[layout.text]],
         Y=Y,
         comment_ids=[_cell_text(v) for v in picked[layout.comment_id]] if layout.comment_id else None,
         groups=groups,

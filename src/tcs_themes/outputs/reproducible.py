@@ -59,15 +59,27 @@ def stated_date(date: dt.date | str | None = None) -> dt.date | None:
             return dt.date.fromisoformat(date.strip())
         except ValueError:
             raise UsageError(f"--date {date!r} is not a date; write it as YYYY-MM-DD, e.g. 2022-09-30") from None
+    moment = epoch_moment()
+    return None if moment is None else moment.date()
+
+
+def epoch_moment() -> dt.datetime | None:
+    """Return the time ``SOURCE_DATE_EPOCH`` pins (UTC), or None when it is unset.
+
+    Raises
+    ------
+    UsageError
+        If it is set but is not a Unix time in whole seconds.
+    """
     epoch = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(
-                f"{SOURCE_DATE_EPOCH}={epoch!r} is not a Unix time in whole seconds; set it right or unset it"
-            ) from None
-    return None
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"{SOURCE_DATE_EPOCH}={epoch!r} is not a Unix time in whole seconds; set it right or unset it"
+        ) from None
 
 
 def save_office_file(

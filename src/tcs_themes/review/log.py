@@ -13,7 +13,6 @@ so re-running ``code`` or ``run`` with ``--decisions`` keeps them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,6 +25,7 @@ from tcs_themes.coding.coded_table import with_code_sources
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError, LabelsError
 from tcs_themes.ingest.labels import CodedLabels, concat_labels
+from tcs_themes.outputs.reproducible import epoch_moment
 from tcs_themes.schema import (
     CODE_SOURCE_COLUMN, CODE_SOURCE_REVIEW, LIST_SEPARATOR, MACHINE_THEMES_COLUMN, SOURCE_ANALYST, UNCODED, split_list,
 )
@@ -58,10 +58,15 @@ def timestamp_now() -> str:
     """Return the time to record, ISO 8601 in UTC: ``SOURCE_DATE_EPOCH`` when set, else the clock.
 
     The log records when a decision was applied; ``SOURCE_DATE_EPOCH`` (the
-    reproducible-builds convention) pins it for tests and for byte-identical reruns.
+    reproducible-builds convention) pins it for tests and for byte-identical reruns;
+    a value that is not a Unix time is refused, as for the outputs' date.
+
+    Raises
+    ------
+    UsageError
+        If ``SOURCE_DATE_EPOCH`` is set but is not a Unix time in whole seconds.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    moment = epoch_moment() or datetime.now(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
