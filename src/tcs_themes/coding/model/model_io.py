@@ -16,22 +16,20 @@ each with a one-line :class:`~tcs_themes.errors.ModelError` naming the file.
 
 from __future__ import annotations
 
+import io
 import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
-from skops.io.exceptions import UntrustedTypesFoundException
-
 from tcs_themes.atomic_write import atomic_path
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.model import classifier as classifier_module
 from tcs_themes.coding.model.embeddings import sentence_encoder
 from tcs_themes.coding.decisions import METHODS
 from tcs_themes.coding.hybrid import HybridCoder
+from tcs_themes.coding.model.model_cache import file_digest, read_cached_bundle, write_cached_bundle
 from tcs_themes.coding.model.model_card import ModelCard, write_card
-from tcs_themes.coding.model.model_file_checks import model_file_problem
+from tcs_themes.coding.model.model_file_checks import MAX_MODEL_BYTES, model_file_problem
 from tcs_themes.errors import MissingExtraError, ModelError
 
 MODEL_FORMAT = "tcs-themes-model/1"
@@ -91,6 +89,8 @@ def save_model(coder: HybridCoder, path: str | Path, card: ModelCard | None = No
         "rule_weight": float(coder.rule_weight),
         "explain_top": int(coder.explain_top),
     }
+    import skops.io as sio
+
     with atomic_path(target, error=ModelError) as temporary:
         sio.dump(bundle, temporary, compression=zipfile.ZIP_DEFLATED)
     if card is not None:
@@ -107,25 +107,44 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
         If the file is missing, not a skops file, holds untrusted types, or is
         not a tcs-themes model.
     """
-    source = Path(path)
+    return _checked_bundle(Path(path), _model_bytes(Path(path)))
+
+
+def _model_bytes(source: Path) -> bytes:
+    """Return a model file's bytes (read once: what is checked is what is loaded and hashed)."""
     if not source.is_file():
         raise ModelError(str(source), "model file not found; check the path or train one with 'tcs-themes train'")
-    if not zipfile.is_zipfile(source):
+    if source.stat().st_size > MAX_MODEL_BYTES:
+        raise ModelError(str(source), f"refused: larger than {MAX_MODEL_BYTES >> 20:,} MB; retrain it")
+    try:
+        return source.read_bytes()
+    except OSError as error:
+        raise ModelError(str(source), f"the file cannot be read ({type(error).__name__})") from None
+
+
+def _checked_bundle(source: Path, data: bytes) -> dict[str, Any]:
+    """Check the model file ``source``'s bytes ``data`` and load them with skops (see :func:`read_bundle`)."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ModelError(str(source), "not a skops model file; models are saved by 'tcs-themes train' (pickle files are refused)")
     try:
-        with zipfile.ZipFile(source) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             problem = model_file_problem(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         problem = f"the zip cannot be read ({type(error).__name__})"
     if problem:
         raise ModelError(str(source), f"refused: {problem}; only load models saved by 'tcs-themes train', or retrain it")
+    import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    from tcs_themes.coding.model import classifier as classifier_module
+
     trusted = [*TRUSTED_TYPES, f"{_FORMER_CLASSIFIER_MODULE}.ThemeClassifier"]
     sys.modules.setdefault(_FORMER_CLASSIFIER_MODULE, classifier_module)
     try:
-        bundle = sio.load(source, trusted=trusted)
+        bundle = sio.load(io.BytesIO(data), trusted=trusted)
     except UntrustedTypesFoundException:
         try:
-            refused = sorted(set(sio.get_untrusted_types(file=source)) - set(trusted))
+            refused = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted))
         except Exception:  # noqa: BLE001 - listing the types of a damaged file can fail too
             refused = ["types that cannot be listed"]
         raise ModelError(
@@ -140,6 +159,19 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
     if wrong or not hasattr(bundle["model"], "thresholds_"):
         missing = ", ".join(wrong) or "a trained model"
         raise ModelError(str(source), f"an incomplete tcs-themes model (missing or wrong: {missing}); retrain it")
+    return bundle
+
+
+def _bundle_for(source: Path, codebook: Codebook) -> dict[str, Any]:
+    """Return the model file's bundle: from the trusted model cache when this very file has passed
+    :func:`read_bundle`'s checks before (:mod:`~tcs_themes.coding.model.model_cache`), else read and checked
+    by :func:`read_bundle`, and cached for next time."""
+    data = _model_bytes(source)
+    digest = file_digest(data)
+    bundle = read_cached_bundle(digest, codebook)
+    if bundle is None:
+        bundle = _checked_bundle(source, data)
+        write_cached_bundle(digest, bundle)
     return bundle
 
 
@@ -171,7 +203,7 @@ def load_model(
         another codebook.
     """
     source = Path(path) if path is not None else DEFAULT_MODEL
-    bundle = read_bundle(source)
+    bundle = _bundle_for(source, codebook)
     expected = codebook.fingerprint()
     if bundle["codebook_fingerprint"] != expected or list(bundle["theme_ids"]) != codebook.ids:
         raise ModelError(
