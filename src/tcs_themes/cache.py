@@ -56,6 +56,14 @@ def cache_key(parts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+def source_digest(folder: Path, names: tuple[str, ...]) -> str:
+    """Return a SHA-256 of the source files ``names`` in ``folder``: the code an entry's content depends on."""
+    code = hashlib.sha256()
+    for name in names:
+        code.update((folder / name).read_bytes())
+    return code.hexdigest()
+
+
 def _entry(kind: str, key: str) -> Path | None:
     folder = cache_dir()
     return None if folder is None else folder / f"{kind}-{key[:24]}.npz"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tcs_themes import __version__
-from tcs_themes.cache import cache_key, read_arrays, write_arrays
+from tcs_themes.cache import cache_key, read_arrays, source_digest, write_arrays
 from tcs_themes.codebook.model import Codebook, Pattern, Theme
 
 _KIND = "codebook"
@@ -32,11 +32,8 @@ _MODULES = ("codebook_cache.py", "load.py", "model.py", "pattern_checks.py", "va
 
 
 def _entry_key(text: str, default_name: str) -> str:
-    code = hashlib.sha256()
-    for name in _MODULES:
-        code.update((Path(__file__).parent / name).read_bytes())
     parts = {"text": hashlib.sha256(text.encode("utf-8")).hexdigest(), "default_name": default_name,
-             "toolkit": __version__, "code": code.hexdigest()}  # fmt: skip
+             "toolkit": __version__, "code": source_digest(Path(__file__).parent, _MODULES)}  # fmt: skip
     for package in ("spacy", "spacy-lookups-data"):
         try:
             parts[package] = version(package)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from tcs_themes import __version__
-from tcs_themes.cache import cache_key, read_arrays, write_arrays
+from tcs_themes.cache import cache_key, read_arrays, source_digest, write_arrays
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.model.features import FittedWords, word_lookup
 from tcs_themes.coding.model.predictor import ThemePredictor
@@ -61,10 +61,8 @@ def file_digest(data: bytes) -> str:
 
 
 def _entry_key(digest: str) -> str:
-    code = hashlib.sha256()
-    for name in _MODULES:
-        code.update(Path(__file__).with_name(name).read_bytes())
-    return cache_key({"model": digest, "toolkit": __version__, "numpy": np.__version__, "code": code.hexdigest()})
+    code = source_digest(Path(__file__).parent, _MODULES)
+    return cache_key({"model": digest, "toolkit": __version__, "numpy": np.__version__, "code": code})
 
 
 def cacheable(model: Any) -> bool:
