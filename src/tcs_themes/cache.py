@@ -1,4 +1,7 @@
-"""The user cache: things slow to build that depend only on their inputs (a codebook's rule index).
+"""The user cache: things slow to build that depend only on their inputs.
+
+A codebook's rule index, a checked model file's arrays, a validated codebook,
+the static encoder's vectors and Faker's given names (see ``docs/coding.md``, *Start-up*).
 
 Entries live in ``$XDG_CACHE_HOME/tcs-themes`` (``~/.cache/tcs-themes`` when
 ``XDG_CACHE_HOME`` is unset), or in the folder ``TCS_THEMES_CACHE_DIR`` names;
