@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
 
 from tcs_themes.cache import CACHE_DIR_VARIABLE
 from tcs_themes.codebook import load_codebook
@@ -22,7 +23,7 @@ from tcs_themes.codebook.codebook_cache import read_cached_codebook
 from tcs_themes.coding.model.classifier import ThemeClassifier
 from tcs_themes.coding.model.features import char_vectorizer
 from tcs_themes.coding.model.model_cache import file_digest, read_cached_bundle, write_cached_bundle
-from tcs_themes.coding.model.model_io import DEFAULT_MODEL, load_model, read_bundle
+from tcs_themes.coding.model.model_io import DEFAULT_MODEL, load_model, read_bundle, save_model
 from tcs_themes.coding.model.predictor import ThemePredictor
 from tcs_themes.errors import CodebookWarning, ModelError
 
@@ -50,8 +51,8 @@ def codebook():
 
 
 def test_second_load_scores_from_the_cache_exactly_as_skops(cache: Path, codebook) -> None:
-    first = load_model(None, codebook)
-    second = load_model(None, codebook)
+    first = load_model(None, codebook, for_scoring=True)
+    second = load_model(None, codebook, for_scoring=True)
     assert isinstance(first.model, ThemeClassifier) and not isinstance(second.model, ThemeClassifier)
     assert isinstance(second.model, ThemePredictor) and list(cache.glob("model-*.npz"))
     a, b = first.model, second.model
@@ -63,47 +64,61 @@ def test_second_load_scores_from_the_cache_exactly_as_skops(cache: Path, codeboo
     assert (first.rule_weight, first.explain_top) == (second.rule_weight, second.explain_top)
 
 
+def test_without_for_scoring_the_model_is_the_classifier_and_a_scoring_coder_is_not_saved(
+    cache: Path, codebook, tmp_path: Path
+) -> None:
+    load_model(None, codebook, for_scoring=True)
+    assert isinstance(load_model(None, codebook).model, ThemeClassifier)  # the cache is warm, yet not used
+    with pytest.raises(ModelError, match="scoring only"):
+        save_model(load_model(None, codebook, for_scoring=True), tmp_path / "again.skops")
+    assert not (tmp_path / "again.skops").exists()
+
+
 def test_an_entry_serves_only_the_bytes_that_were_checked(cache: Path, codebook, tmp_path: Path) -> None:
-    load_model(None, codebook)  # fills the cache for the shipped model
+    load_model(None, codebook, for_scoring=True)  # fills the cache for the shipped model
     data = DEFAULT_MODEL.read_bytes()
     assert read_cached_bundle(file_digest(data), codebook) is not None
     damaged = tmp_path / "damaged.skops"
     damaged.write_bytes(data[: len(data) // 2])
     assert read_cached_bundle(file_digest(damaged.read_bytes()), codebook) is None
     with pytest.raises(ModelError, match="damaged.skops"):
-        load_model(damaged, codebook)
+        load_model(damaged, codebook, for_scoring=True)
     pickled = tmp_path / "model.skops"
     pickled.write_bytes(b"\x80\x04\x95" + data[3:])  # the same size, not the same file
     with pytest.raises(ModelError, match="model.skops"):
-        load_model(pickled, codebook)
+        load_model(pickled, codebook, for_scoring=True)
 
 
 def test_a_damaged_entry_is_ignored_and_the_file_checked_again(cache: Path, codebook) -> None:
-    load_model(None, codebook)
+    load_model(None, codebook, for_scoring=True)
     (entry,) = cache.glob("model-*.npz")
     with np.load(entry, allow_pickle=False) as stored:
         arrays = {name: stored[name] for name in stored.files}
     arrays["coef_"] = arrays["coef_"][:, :10]  # fewer columns than the vocabulary
     np.savez(entry, **arrays)
     assert read_cached_bundle(file_digest(DEFAULT_MODEL.read_bytes()), codebook) is None
-    assert isinstance(load_model(None, codebook).model, ThemeClassifier)
+    assert isinstance(load_model(None, codebook, for_scoring=True).model, ThemeClassifier)
 
 
 def test_the_cache_does_not_bypass_the_codebook_check(cache: Path, codebook, tmp_path: Path) -> None:
-    load_model(None, codebook)
+    load_model(None, codebook, for_scoring=True)
     other = tmp_path / "other.yaml"
     other.write_text("themes:\n  - id: parks\n    name: Parks\n    patterns:\n      - park\n", encoding="utf-8")
     with pytest.raises(ModelError, match="trained with codebook"):
-        load_model(None, load_codebook(other))
+        load_model(None, load_codebook(other), for_scoring=True)
 
 
 def test_a_model_scored_by_scikit_learn_is_not_cached(cache: Path) -> None:
-    """A model with character n-grams (the accurate preset) needs scikit-learn to score, so it is not cached."""
+    """A model with character n-grams (the accurate preset) needs scikit-learn to score, so it is not cached;
+    nor is anything but a ThemeClassifier, and trying is never an error."""
     bundle = read_bundle(DEFAULT_MODEL)
     write_cached_bundle("0" * 64, bundle)
     assert len(list(cache.glob("model-*.npz"))) == 1  # the check below can fail: the shipped model is cached
     bundle["model"].char_vectorizer_ = char_vectorizer((2, 4), 1, None).fit(TEXTS)
     write_cached_bundle("1" * 64, bundle)
+    other = LogisticRegression()  # skops trusts it; read_bundle only asks for thresholds_
+    other.thresholds_ = np.zeros(3)
+    write_cached_bundle("2" * 64, {**bundle, "model": other})
     assert len(list(cache.glob("model-*.npz"))) == 1
 
 

@@ -1,11 +1,13 @@
-"""scikit-learn's parameter protocol (``get_params``/``set_params``) without importing scikit-learn.
+"""scikit-learn's estimator protocol (parameters and tags) without importing scikit-learn.
 
-:class:`~tcs_themes.coding.hybrid.HybridCoder` takes part in scikit-learn's
-cloning and cross-validation while training, but coding comments needs no
+:class:`~tcs_themes.coding.hybrid.HybridCoder` is a scikit-learn estimator
+(cloned, cross-validated, put in a ``Pipeline``), but coding comments needs no
 scikit-learn, whose import costs about a second. :class:`EstimatorParams` gives
 a class whose ``__init__`` stores each keyword argument under its own name what
-``sklearn.base.BaseEstimator`` gives for that protocol, so ``sklearn.base.clone``
-and nested ``set_params(model__C=...)`` work as with a ``BaseEstimator``.
+``sklearn.base.BaseEstimator`` gives for that protocol: ``get_params`` and
+``set_params`` (nested ``set_params(model__C=...)`` too), so ``sklearn.base.clone``
+works, and ``__sklearn_tags__`` (``BaseEstimator``'s defaults, built when
+scikit-learn asks, so scikit-learn is imported only by code that uses it).
 """
 
 from __future__ import annotations
@@ -51,3 +53,8 @@ class EstimatorParams:
             valid[name].set_params(**sub_params)
         return self
 
+    def __sklearn_tags__(self) -> Any:
+        """Return ``BaseEstimator``'s default tags (scikit-learn is imported by whoever asks for them)."""
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False))

@@ -73,28 +73,32 @@ def cacheable(model: Any) -> bool:
 def write_cached_bundle(digest: str, bundle: dict[str, Any]) -> None:
     """Cache what scoring needs of ``bundle``, read from a model file with SHA-256 ``digest`` that passed every check.
 
-    Best effort, like every cache write; a model that is not :func:`cacheable` is not cached.
+    Best effort, like every cache write: a model that is not a :func:`cacheable` ``ThemeClassifier``
+    with plain values (JSON numbers, strings and lists; arrays of numbers or text) is not cached.
     """
     model = bundle["model"]
-    if not cacheable(model):
+    try:
+        if not isinstance(model, ThemePredictor) or not cacheable(model):
+            return
+        words = model.word_vectorizer_
+        settings = {name: getattr(model, name) for name in _SETTINGS}
+        for name in ("context_columns", "interaction_columns"):
+            settings[name] = None if settings[name] is None else list(settings[name])
+        document = json.dumps({
+            "bundle": {name: bundle[name] for name in _BUNDLE_VALUES},
+            "settings": settings,
+            "codebook_fingerprint": None if model.codebook is None else model.codebook.fingerprint(),
+            "words": {"token_pattern": words.token_pattern, "ngram_range": list(words.ngram_range)},
+        })  # fmt: skip
+        arrays = {name: np.asarray(getattr(model, name)) for name in _ARRAYS}
+        if any(array.dtype.kind != kind for array, kind in zip(arrays.values(), _ARRAYS.values())):
+            return
+        arrays["terms"] = np.array(list(words.vocabulary_), dtype=str)
+        arrays["columns"] = np.fromiter(words.vocabulary_.values(), dtype=np.int64, count=len(words.vocabulary_))
+        arrays["idf_"] = np.asarray(words.idf_)
+    except (AttributeError, KeyError, TypeError, ValueError):  # not a model this toolkit trained: load it every time
         return
-    words = model.word_vectorizer_
-    settings = {name: getattr(model, name) for name in _SETTINGS}
-    for name in ("context_columns", "interaction_columns"):
-        settings[name] = None if settings[name] is None else list(settings[name])
-    document = {
-        "bundle": {name: bundle[name] for name in _BUNDLE_VALUES},
-        "settings": settings,
-        "codebook_fingerprint": None if model.codebook is None else model.codebook.fingerprint(),
-        "words": {"token_pattern": words.token_pattern, "ngram_range": list(words.ngram_range)},
-    }
-    arrays = {name: np.asarray(getattr(model, name)) for name in _ARRAYS}
-    if any(array.dtype.kind != kind for array, kind in zip(arrays.values(), _ARRAYS.values())):
-        return
-    arrays["terms"] = np.array(list(words.vocabulary_), dtype=str)
-    arrays["columns"] = np.fromiter(words.vocabulary_.values(), dtype=np.int64, count=len(words.vocabulary_))
-    arrays["idf_"] = np.asarray(words.idf_)
-    write_arrays(_KIND, _entry_key(digest), {**arrays, "document": np.str_(json.dumps(document))})
+    write_arrays(_KIND, _entry_key(digest), {**arrays, "document": np.str_(document)})
 
 
 def read_cached_bundle(digest: str, codebook: Codebook) -> dict[str, Any] | None:
