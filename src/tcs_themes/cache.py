@@ -1,4 +1,7 @@
-"""The user cache: things slow to build that depend only on their inputs (a codebook's rule index).
+"""The user cache: things slow to build that depend only on their inputs.
+
+A codebook's rule index, a checked model file's arrays, a validated codebook,
+the static encoder's vectors and Faker's given names (see ``docs/coding.md``, *Start-up*).
 
 Entries live in ``$XDG_CACHE_HOME/tcs-themes`` (``~/.cache/tcs-themes`` when
 ``XDG_CACHE_HOME`` is unset), or in the folder ``TCS_THEMES_CACHE_DIR`` names;
@@ -54,6 +57,14 @@ def cache_dir() -> Path | None:
 def cache_key(parts: dict[str, str]) -> str:
     """Return a SHA-256 of ``parts`` (everything an entry depends on)."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def source_digest(folder: Path, names: tuple[str, ...]) -> str:
+    """Return a SHA-256 of the source files ``names`` in ``folder``: the code an entry's content depends on."""
+    code = hashlib.sha256()
+    for name in names:
+        code.update((folder / name).read_bytes())
+    return code.hexdigest()
 
 
 def _entry(kind: str, key: str) -> Path | None:

@@ -1,4 +1,7 @@
-"""Load a codebook file (YAML or REFI-QDA ``.qdc``), validating it every time.
+"""Load a codebook file (YAML or REFI-QDA ``.qdc``), validating it.
+
+A YAML text that validated cleanly before is read back from the user cache
+(:mod:`tcs_themes.codebook.codebook_cache`) instead of being validated again.
 
 Errors name the file, the line and the key, and all problems in a file are
 reported together in one :class:`~tcs_themes.errors.CodebookValidationError`.
@@ -8,11 +11,13 @@ warnings, with the closest known key.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 from pathlib import Path
 
 import yaml
 
+from tcs_themes.codebook.codebook_cache import read_cached_codebook, write_cached_codebook
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.codebook.problems import raise_problems, read_text
 from tcs_themes.codebook.refi_qda import import_qdc
@@ -83,6 +88,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     text = read_text(source, "codebook")
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise CodebookError(str(source), "the file is empty; a codebook needs a 'themes:' list (see docs/codebook.md)")
+    cached = read_cached_codebook(text, source.stem)
+    if cached is not None:
+        return dataclasses.replace(cached, source=str(source))
     try:
         document = parse_yaml(text)
     except YamlLimitError as error:
@@ -92,6 +100,8 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     result = build_codebook(document.data, default_name=source.stem)
     result.problems[:0] = document.problems
     codebook = raise_problems(result, str(source), document)
+    if not result.warnings:
+        write_cached_codebook(text, source.stem, codebook)
     return Codebook(name=codebook.name, themes=codebook.themes, subthemes=codebook.subthemes, source=str(source))
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
 
 from tcs_themes.codebook.model import Codebook
+from tcs_themes.coding.params import EstimatorParams
 from tcs_themes.coding.decisions import (
     DEFAULT_RULE_WEIGHT,
     METHODS,
@@ -46,7 +46,7 @@ def _labels_array(Y: Any, theme_ids: Sequence[str]) -> np.ndarray:
     return Y
 
 
-class HybridCoder(BaseEstimator):
+class HybridCoder(EstimatorParams):
     """Code comments with a codebook's rules and a trained multi-label classifier.
 
     Parameters
@@ -233,6 +233,8 @@ class HybridCoder(BaseEstimator):
 
     def _new_model(self) -> Any:
         if self.model is not None:
+            from sklearn.base import clone  # training only: coding needs no scikit-learn
+
             return clone(self.model)
         from tcs_themes.coding.model.classifier import ThemeClassifier
         from tcs_themes.coding.model.static_embeddings import STATIC_NAME

@@ -84,12 +84,31 @@ def faker_given_names() -> frozenset[str]:
 
 @functools.cache
 def _faker_given_names() -> frozenset[str]:
+    """The names, from the user cache when this Faker release's were read before (importing Faker
+    scans all its providers: a tenth of a second of every run that redacts)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from tcs_themes.cache import cache_key, read_arrays, write_arrays
+
+    try:
+        faker_version = version("faker")
+    except PackageNotFoundError:
+        faker_version = "none"
+    key = cache_key({"faker": faker_version, "locales": ",".join(LOCALES), "lists": ",".join(_NAME_LISTS),
+                     "pattern": _WORD.pattern})  # fmt: skip
+    cached = read_arrays("names", key)
+    if cached is not None and "names" in cached and cached["names"].dtype.kind == "U":
+        return frozenset(cached["names"].tolist())
     names: set[str] = set()
     for locale in LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attribute in _NAME_LISTS:
             names.update(str(name) for name in getattr(provider, attribute, ()) or ())
-    return frozenset(name for name in names if len(name) >= 2 and _WORD.fullmatch(name) and name[0].isupper())
+    found = frozenset(name for name in names if len(name) >= 2 and _WORD.fullmatch(name) and name[0].isupper())
+    import numpy as np
+
+    write_arrays("names", key, {"names": np.array(sorted(found), dtype=str)})
+    return found
 
 
 @functools.cache

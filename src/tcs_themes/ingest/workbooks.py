@@ -21,15 +21,15 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import openpyxl
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
+from typing import TYPE_CHECKING
 
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_EMPTY_ROWS, MAX_RANGE_CELLS, MAX_ROWS, MAX_XLSX_BYTES
 from tcs_themes.ingest.sniff import require_kind
 from tcs_themes.zip_limits import zip_problem
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read: reading a CSV needs none of it
+    import openpyxl
 
 _DAMAGED = "open it in Excel and save it again"
 
@@ -60,6 +60,9 @@ class Grid:
 
 
 def _open(path: Path, source_file: str, *, data_only: bool) -> openpyxl.Workbook:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return openpyxl.load_workbook(path, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
@@ -85,6 +88,8 @@ def _range_problem(archive: zipfile.ZipFile) -> str | None:
         tag = name.rsplit(" ", 1)[-1]
         if tag not in ("mergeCell", "hyperlink") or "ref" not in attributes:
             return
+        from openpyxl.utils import range_boundaries
+
         try:
             low_col, low_row, high_col, high_row = range_boundaries(attributes["ref"])
         except (ValueError, TypeError):
@@ -171,6 +176,8 @@ def _grid_rows(values: dict[tuple[int, int], object], source_file: str, sheet: s
         return []
 
     def stray(row: int, column: int, why: str) -> InputFileError:
+        from openpyxl.utils import get_column_letter
+
         cell = f"{get_column_letter(column)}{row}"
         return InputFileError(
             source_file, f"the sheet has data in cell {cell}, {why}; delete the stray cells, or split the sheet",

@@ -17,68 +17,31 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin
-from spacy.lang.en.stop_words import STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
-from tcs_themes.coding.model.embeddings import ENCODERS, sentence_encoder
-from tcs_themes.coding.model.explain import top_terms
-from tcs_themes.coding.model.meaning import PhraseIndex, theme_phrases
+from tcs_themes.coding.model.embeddings import ENCODERS
 from tcs_themes.coding.model.features import (
     char_vectorizer,
     context_categories,
-    context_matrix,
-    context_word_block,
-    join_blocks,
-    rule_matrix,
     word_lookup,
-    word_tfidf,
     word_vectorizer,
 )
+from tcs_themes.coding.model.predictor import ThemePredictor, _inputs
 from tcs_themes.coding.model.theme_models import (
     ThemeFitSettings,
     choose_prior_power,
     choose_thresholds,
-    decide,
     fit_theme,
     out_of_fold_f1,
     row_groups,
 )
-from tcs_themes.coding.model.thresholds import THRESHOLD_MODES, sigmoid
+from tcs_themes.coding.model.thresholds import THRESHOLD_MODES
 
 #: With ``n_jobs=None``, training uses all cores from this many rows on
 #: (below it, starting worker processes costs more than it saves).
 PARALLEL_FROM_ROWS = 2000
-
-
-def _texts(X: Any) -> list[str]:
-    """Return X as a list of str (missing values become empty texts)."""
-    if isinstance(X, str):
-        raise ValueError("X must be a sequence of texts, not a single string; wrap it in a list")
-    texts = []
-    for value in X:
-        texts.append("" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value))
-    return texts
-
-
-def _inputs(X: Any, context_columns: Sequence[str]) -> tuple[list[str], list[list[str]]]:
-    """Return the texts of X and, per context column, its values as str ("" when missing).
-
-    X is a sequence of texts, or a DataFrame with a ``text`` column (and the
-    context columns, which are required when ``context_columns`` is not empty);
-    runs of white space in context values count as one space.
-    """
-    if not isinstance(X, pd.DataFrame):
-        if context_columns:
-            raise ValueError(f"this model uses context columns {', '.join(context_columns)}: give X as a DataFrame")
-        return _texts(X), []
-    missing = [column for column in ("text", *context_columns) if column not in X.columns]
-    if missing:
-        raise ValueError(f"X lacks the column(s) {', '.join(missing)}")
-    context = [[" ".join(value.split()) for value in _texts(X[column])] for column in context_columns]
-    return _texts(X["text"]), context
 
 
 def _labels(Y: Any) -> tuple[np.ndarray, list[Any] | None]:
@@ -92,7 +55,7 @@ def _labels(Y: Any) -> tuple[np.ndarray, list[Any] | None]:
     return values.astype(np.int8), names
 
 
-class ThemeClassifier(ClassifierMixin, BaseEstimator):
+class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
     """Multi-label theme classifier with calibrated probabilities and per-theme thresholds.
 
     Parameters
@@ -323,6 +286,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         }  # fmt: skip
         super().__setstate__({**defaults, **state})
 
+    def _check_fitted(self, attribute: str) -> None:
+        check_is_fitted(self, attribute)
+
     # -- training -------------------------------------------------------------------
 
     def _check_params(self) -> None:
@@ -359,19 +325,6 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             for theme in (*self.codebook.themes, *self.codebook.subthemes):
                 pairs.extend((example, theme.parent or theme.id) for example in theme.examples)
         return pairs
-
-    def _rule_matches(self, texts: list[str], rule_matches: Sequence[Sequence[Any]] | None) -> Any:
-        if rule_matches is not None:
-            if len(rule_matches) != len(texts):
-                raise ValueError("rule_matches must hold one list of matches per text")
-            return rule_matches
-        if self.codebook is None:
-            raise ValueError("this model uses rule evidence: give rule_matches, or set codebook")
-        if getattr(self, "_rule_coder", None) is None:
-            from tcs_themes.coding.rules.coder import RuleCoder
-
-            self._rule_coder = RuleCoder(self.codebook)
-        return self._rule_coder.match(texts)
 
     def _wants_rules(self, rule_matches: Any) -> bool:
         if not self.use_rules:
@@ -477,162 +430,3 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             self.cv_precision_[j] = hits / max(int(given.sum()), 1)
             self.cv_recall_[j] = hits / max(int(truth.sum()), 1)
             self.cv_f1_[j] = 2 * hits / max(int(given.sum() + truth.sum()), 1)
-
-    # -- prediction -----------------------------------------------------------------
-
-    def _words(self, texts: list[str]) -> sp.csr_matrix:
-        """Return the word TF-IDF block (fast batch path; lookup tables rebuilt after loading).
-
-        The last batch's block is kept, so explaining the texts just scored costs no second pass.
-        """
-        if not hasattr(self, "_word_lookup"):
-            self._word_lookup = word_lookup(self.word_vectorizer_)
-        last = getattr(self, "_last_words", None)
-        if last is not None and last[0] == texts:
-            return last[1]
-        words = word_tfidf(texts, self.word_vectorizer_, self._word_lookup)
-        self._last_words = (texts, words)
-        return words
-
-    def _features(self, texts: list[str], rule_matches: Any, context: list[list[str]]) -> sp.csr_matrix:
-        words = self._words(texts)
-        blocks = [words]
-        if self.char_vectorizer_ is not None:
-            blocks.append(self.char_vectorizer_.transform(texts))
-        if self.uses_rules_:
-            matches = self._rule_matches(texts, rule_matches)
-            blocks.append(rule_matrix(matches, [str(c) for c in self.classes_], self.rule_value))
-        if context:
-            one_hot = context_matrix(context, self.context_categories_, self.context_value)
-            blocks.append(one_hot)
-            if self.context_interactions > 0:
-                crossed = self._interaction_positions()
-                if len(crossed) < len(context):
-                    one_hot = context_matrix(
-                        [context[i] for i in crossed], [self.context_categories_[i] for i in crossed], 1.0
-                    )
-                blocks.append(context_word_block(words, one_hot, self.context_interactions))
-        if self.embeddings is not None:
-            blocks.append(sp.csr_matrix(self._embeddings(texts) * np.float32(self.embedding_weight)))
-        return join_blocks(blocks)
-
-    def _embeddings(self, texts: list[str]) -> np.ndarray:
-        """Return the texts' unit-length sentence embeddings from the model's encoder (``embeddings`` set)."""
-        return sentence_encoder(self.embeddings).encode(texts)
-
-    def meaning(self, texts: Sequence[str]) -> list[sp.csr_matrix]:
-        """Return what the model reads of each text's meaning: its word TF-IDF block and, with
-        ``embeddings``, its sentence-embedding block (each row unit length or zero).
-
-        No rule, context or character blocks: these are the model's representation of what a
-        comment says, used to compare comments with each other (theme discovery).
-
-        Parameters
-        ----------
-        texts : sequence of str
-
-        Returns
-        -------
-        list of scipy.sparse.csr_matrix, each of shape (len(texts), block width)
-        """
-        check_is_fitted(self, "word_vectorizer_")
-        texts = _texts(texts)
-        blocks = [sp.csr_matrix(self._words(texts))]
-        if self.embeddings is not None:
-            blocks.append(sp.csr_matrix(self._embeddings(texts)))
-        return blocks
-
-    def _interaction_positions(self) -> list[int]:
-        """Return the positions (in ``context_columns``) of the columns whose categories get word copies."""
-        columns = list(self.context_columns)
-        if self.interaction_columns is None:
-            return list(range(len(columns)))
-        return [columns.index(column) for column in self.interaction_columns]
-
-    def decision_function(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
-        """Return each theme's linear score for each text, shape (n, k) (positive leans to the theme).
-
-        X is as for :meth:`fit`: texts, or a DataFrame with ``text`` and the context columns.
-        """
-        check_is_fitted(self, "coef_")
-        texts, context = _inputs(X, tuple(self.context_columns))
-        if not texts:
-            return np.zeros((0, len(self.classes_)))
-        features = self._features(texts, rule_matches, context)
-        return np.asarray(features @ self.coef_.T, dtype=np.float64) + self.intercept_
-
-    def predict_proba(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
-        """Return each theme's calibrated probability for each text, shape (n, k), columns ``classes_``."""
-        scores = self.decision_function(X, rule_matches=rule_matches)
-        return sigmoid(scores, self.sigmoid_[:, 0], self.sigmoid_[:, 1])
-
-    def predict(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
-        """Return 0/1 theme codes, shape (n, k): probability at or above the theme's threshold.
-
-        With ``at_least_one_``, a text no theme reaches gets its most probable theme.
-        """
-        proba = self.predict_proba(X, rule_matches=rule_matches)
-        return decide(proba, self.thresholds_, self.at_least_one_)
-
-    def predict_primary(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
-        """Return each text's main theme id, shape (n,), for single-theme data.
-
-        The theme with the highest probability divided by its training
-        frequency to the power ``primary_prior_power_`` (chosen in :meth:`fit`
-        on out-of-fold probabilities, to maximise macro-F1 of the main theme).
-        """
-        proba = self.predict_proba(X, rule_matches=rule_matches)
-        if not len(proba):
-            return self.classes_[:0]
-        prior = np.maximum(self.support_ + self.weak_support_, 1).astype(np.float64)
-        return self.classes_[(proba / prior**self.primary_prior_power_).argmax(axis=1)]
-
-    def explain(
-        self, X: Any, top: int = 5, *, mask: np.ndarray | None = None, rule_matches: Any = None
-    ) -> list[dict[str, list[str]]]:
-        """Return, per text, the words and word n-grams that most raised each theme's score.
-
-        Parameters
-        ----------
-        X : sequence of str
-            Comment texts.
-        top : int, default 5
-            At most this many terms per text and theme, strongest first.
-        mask : array of bool of shape (n, k), optional
-            Explain only these (text, theme) pairs; default every theme.
-        rule_matches : optional
-            As for :meth:`fit` (rule evidence is not a word, so it is not listed).
-
-        Returns
-        -------
-        list of dict
-            Per text, ``{theme_id: [term, ...]}`` for each theme some term of
-            the text pushed up; terms are lower-cased words or n-grams of the text.
-            With ``embeddings``, ``meaning near "<phrase>"`` ends the list of
-            each theme the comment's sentence embedding pushed up: the phrase
-            of the theme's codebook entry (name, description clause, sub-theme
-            or example; with no codebook, its id) nearest the comment's meaning.
-        """
-        check_is_fitted(self, "coef_")
-        texts, _ = _inputs(X, ())
-        words = self._words(texts)
-        if getattr(self, "_terms", None) is None:
-            self._terms = self.word_vectorizer_.get_feature_names_out()
-            # evidence an analyst can read: a term made only of stop words ("to", "of the") explains nothing
-            self._informative = np.array([not set(term.split()) <= STOP_WORDS for term in self._terms])
-        allowed = np.ones((len(texts), len(self.classes_)), dtype=bool) if mask is None else np.asarray(mask, bool)
-        if allowed.shape != (len(texts), len(self.classes_)):
-            raise ValueError("mask must have one row per text and one column per theme")
-        weights = self.coef_[:, : words.shape[1]] * self._informative
-        theme_ids = [str(c) for c in self.classes_]
-        explained = top_terms(words, weights, allowed, self._terms, theme_ids, top)
-        if self.embeddings is not None:
-            encoder = sentence_encoder(self.embeddings)
-            meaning = self.coef_[:, -encoder.dimension :] * np.float32(self.embedding_weight)
-            vectors = encoder.encode(texts)
-            pairs = list(zip(*np.nonzero(allowed & (vectors @ meaning.T > 0))))
-            if getattr(self, "_phrases", None) is None:
-                self._phrases = PhraseIndex(theme_phrases(self.codebook, theme_ids), self.embeddings)
-            for (row, column), said in zip(pairs, self._phrases.nearest(vectors, pairs)):
-                explained[row].setdefault(theme_ids[column], []).append(said)
-        return explained

@@ -11,14 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 import re
 from itertools import chain, repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.coding.rules.chunk_tokens import ChunkTable
+
+if TYPE_CHECKING:  # scikit-learn is imported to build vectorizers, not to score with a fitted one
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 #: Word tokens: runs of letters/digits with their apostrophes ("couldn't"), so
 #: that explanations quote words as they were written. A simple pattern: the
@@ -28,6 +30,8 @@ TOKEN_PATTERN = r"(?u)\w[\w']*"
 
 def word_vectorizer(ngram_range: tuple[int, int], min_df: int, max_features: int | None) -> TfidfVectorizer:
     """Return an unfitted word n-gram TF-IDF vectorizer (lower case, sublinear tf)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="word",
         token_pattern=TOKEN_PATTERN,
@@ -41,6 +45,8 @@ def word_vectorizer(ngram_range: tuple[int, int], min_df: int, max_features: int
 
 def char_vectorizer(ngram_range: tuple[int, int], min_df: int, max_features: int | None) -> TfidfVectorizer:
     """Return an unfitted character n-gram TF-IDF vectorizer (within word boundaries)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=tuple(ngram_range),
@@ -106,7 +112,32 @@ class WordLookup:
     chunks: ChunkTable  # each distinct white-space-separated chunk -> its tokens' positions (-1: not in tokens)
 
 
-def word_lookup(vectorizer: TfidfVectorizer) -> WordLookup | None:
+@dataclass(frozen=True)
+class FittedWords:
+    """What :func:`word_lookup` and :func:`word_tfidf` read of a fitted word TF-IDF vectorizer.
+
+    The trusted model cache (:mod:`tcs_themes.coding.model.model_cache`) keeps a
+    model's word vectorizer in this form (plain arrays and strings, no pickle);
+    it scores texts exactly as the vectorizer does on the fast path, and so
+    stands in for it only where :func:`word_lookup` gives lookup tables.
+    """
+
+    vocabulary_: dict[str, int]
+    idf_: np.ndarray
+    token_pattern: str
+    ngram_range: tuple[int, int]
+    sublinear_tf: bool = True
+    norm: str = "l2"
+
+    def get_feature_names_out(self) -> np.ndarray:
+        """Return the terms in column order (as ``TfidfVectorizer.get_feature_names_out`` does)."""
+        names = np.empty(len(self.vocabulary_), dtype=object)
+        for term, column in self.vocabulary_.items():
+            names[column] = term
+        return names
+
+
+def word_lookup(vectorizer: TfidfVectorizer | FittedWords) -> WordLookup | None:
     """Return lookup tables for :func:`word_tfidf`, or None when the fast path does not apply.
 
     The fast path covers what :func:`word_vectorizer` builds: lower-cased word
@@ -149,7 +180,7 @@ def _positions(tokens: dict[str, int], words: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(tokens.get, words, repeat(-1)), dtype=np.int64, count=len(words))
 
 
-def word_tfidf(texts: Sequence[str], vectorizer: TfidfVectorizer, lookup: WordLookup | None) -> sp.csr_matrix:
+def word_tfidf(texts: Sequence[str], vectorizer: TfidfVectorizer | FittedWords, lookup: WordLookup | None) -> sp.csr_matrix:
     """Return ``vectorizer.transform(texts)`` (to float precision), computed for the whole batch at once.
 
     The vectorizer's tokens never span white space, so each distinct

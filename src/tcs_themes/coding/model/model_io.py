@@ -3,35 +3,41 @@
 A model file holds the fitted classifier, the theme ids and the fingerprint of
 the codebook it was trained with. Loading
 
-* refuses a file that is not a skops file, or whose zip or array headers
-  declare more than :data:`~tcs_themes.coding.model.model_file_checks.MAX_MODEL_BYTES`
-  (checked before anything is unpacked),
+* refuses a file larger than
+  :data:`~tcs_themes.coding.model.model_file_checks.MAX_MODEL_BYTES`, not a
+  skops file, or whose zip or array headers declare more than that (checked
+  before anything is unpacked),
 * refuses a file holding any type outside :data:`TRUSTED_TYPES` (skops'
   defaults plus this explicit allow-list), naming the types,
 * refuses a bundle missing any of its parts (a minimal or malformed skops file),
 * refuses a model whose codebook fingerprint differs from the codebook in use,
 
 each with a one-line :class:`~tcs_themes.errors.ModelError` naming the file.
+
+The file's bytes are read once: what is checked is what skops loads and what
+is hashed. ``load_model(..., for_scoring=True)`` (what the commands that code
+use) reads a file whose bytes passed these checks before from the trusted model
+cache (:mod:`~tcs_themes.coding.model.model_cache`), without skops or
+scikit-learn; the codebook check is made either way.
 """
 
 from __future__ import annotations
 
+import io
 import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
-from skops.io.exceptions import UntrustedTypesFoundException
-
 from tcs_themes.atomic_write import atomic_path
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.coding.model import classifier as classifier_module
 from tcs_themes.coding.model.embeddings import sentence_encoder
 from tcs_themes.coding.decisions import METHODS
 from tcs_themes.coding.hybrid import HybridCoder
+from tcs_themes.coding.model.model_cache import file_digest, read_cached_bundle, write_cached_bundle
 from tcs_themes.coding.model.model_card import ModelCard, write_card
-from tcs_themes.coding.model.model_file_checks import model_file_problem
+from tcs_themes.coding.model.model_file_checks import MAX_MODEL_BYTES, model_file_problem
+from tcs_themes.coding.model.predictor import ThemePredictor
 from tcs_themes.errors import MissingExtraError, ModelError
 
 MODEL_FORMAT = "tcs-themes-model/1"
@@ -82,6 +88,8 @@ def save_model(coder: HybridCoder, path: str | Path, card: ModelCard | None = No
     model = getattr(coder, "model_", None) or coder.model
     if model is None or coder.method == "rules" or not hasattr(model, "thresholds_"):
         raise ModelError(str(target), "the coder has no trained model to save; fit it with method 'hybrid' or 'model'")
+    if type(model) is ThemePredictor:
+        raise ModelError(str(target), "the coder was loaded for scoring only; load it with load_model() to save it")
     bundle = {
         "format": MODEL_FORMAT,
         "model": model,
@@ -91,6 +99,8 @@ def save_model(coder: HybridCoder, path: str | Path, card: ModelCard | None = No
         "rule_weight": float(coder.rule_weight),
         "explain_top": int(coder.explain_top),
     }
+    import skops.io as sio
+
     with atomic_path(target, error=ModelError) as temporary:
         sio.dump(bundle, temporary, compression=zipfile.ZIP_DEFLATED)
     if card is not None:
@@ -107,25 +117,44 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
         If the file is missing, not a skops file, holds untrusted types, or is
         not a tcs-themes model.
     """
-    source = Path(path)
+    return _checked_bundle(Path(path), _model_bytes(Path(path)))
+
+
+def _model_bytes(source: Path) -> bytes:
+    """Return a model file's bytes (read once: what is checked is what is loaded and hashed)."""
     if not source.is_file():
         raise ModelError(str(source), "model file not found; check the path or train one with 'tcs-themes train'")
-    if not zipfile.is_zipfile(source):
+    if source.stat().st_size > MAX_MODEL_BYTES:
+        raise ModelError(str(source), f"refused: larger than {MAX_MODEL_BYTES >> 20:,} MB; retrain it")
+    try:
+        return source.read_bytes()
+    except OSError as error:
+        raise ModelError(str(source), f"the file cannot be read ({type(error).__name__})") from None
+
+
+def _checked_bundle(source: Path, data: bytes) -> dict[str, Any]:
+    """Check the model file ``source``'s bytes ``data`` and load them with skops (see :func:`read_bundle`)."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ModelError(str(source), "not a skops model file; models are saved by 'tcs-themes train' (pickle files are refused)")
     try:
-        with zipfile.ZipFile(source) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             problem = model_file_problem(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         problem = f"the zip cannot be read ({type(error).__name__})"
     if problem:
         raise ModelError(str(source), f"refused: {problem}; only load models saved by 'tcs-themes train', or retrain it")
+    import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    from tcs_themes.coding.model import classifier as classifier_module
+
     trusted = [*TRUSTED_TYPES, f"{_FORMER_CLASSIFIER_MODULE}.ThemeClassifier"]
     sys.modules.setdefault(_FORMER_CLASSIFIER_MODULE, classifier_module)
     try:
-        bundle = sio.load(source, trusted=trusted)
+        bundle = sio.load(io.BytesIO(data), trusted=trusted)
     except UntrustedTypesFoundException:
         try:
-            refused = sorted(set(sio.get_untrusted_types(file=source)) - set(trusted))
+            refused = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted))
         except Exception:  # noqa: BLE001 - listing the types of a damaged file can fail too
             refused = ["types that cannot be listed"]
         raise ModelError(
@@ -143,12 +172,26 @@ def read_bundle(path: str | Path) -> dict[str, Any]:
     return bundle
 
 
+def _scoring_bundle(source: Path, codebook: Codebook) -> dict[str, Any]:
+    """Return the model file's bundle for scoring: from the trusted model cache when this very file has passed
+    :func:`read_bundle`'s checks before (its model a ``ThemePredictor``,
+    :mod:`~tcs_themes.coding.model.model_cache`), else read and checked by :func:`read_bundle`, and cached."""
+    data = _model_bytes(source)
+    digest = file_digest(data)
+    bundle = read_cached_bundle(digest, codebook)
+    if bundle is None:
+        bundle = _checked_bundle(source, data)
+        write_cached_bundle(digest, bundle)
+    return bundle
+
+
 def load_model(
     path: str | Path | None,
     codebook: Codebook,
     *,
     method: str = "hybrid",
     batch_size: int = 2000,
+    for_scoring: bool = False,
 ) -> HybridCoder:
     """Load a model file as a ready-to-use :class:`HybridCoder` for ``codebook``.
 
@@ -163,6 +206,14 @@ def load_model(
         How the coder combines rules and model.
     batch_size : int, default 2000
         Comments coded at a time.
+    for_scoring : bool, default False
+        The coder will only code, predict, explain and give meanings (what
+        ``code``, ``evaluate`` and ``run`` do): a file that passed the checks
+        before is then read from the trusted model cache, without skops or
+        scikit-learn, its model a
+        :class:`~tcs_themes.coding.model.predictor.ThemePredictor` that
+        scores exactly as the ``ThemeClassifier`` but cannot be refitted or
+        saved. False: the model is the ``ThemeClassifier`` itself.
 
     Raises
     ------
@@ -171,7 +222,7 @@ def load_model(
         another codebook.
     """
     source = Path(path) if path is not None else DEFAULT_MODEL
-    bundle = read_bundle(source)
+    bundle = _scoring_bundle(source, codebook) if for_scoring else read_bundle(source)
     expected = codebook.fingerprint()
     if bundle["codebook_fingerprint"] != expected or list(bundle["theme_ids"]) != codebook.ids:
         raise ModelError(
@@ -229,10 +280,11 @@ def coder_for(
 ) -> HybridCoder:
     """Return a ready coder for ``method`` (one of :data:`CODER_METHODS`): the rules alone for
     ``"rules"`` and rules plus similarity to the codebook for ``"codebook"`` (no model file is
-    read for either), otherwise the model file (None: the shipped default) loaded by :func:`load_model`.
+    read for either), otherwise the model file (None: the shipped default) loaded by :func:`load_model`
+    for scoring (from the trusted model cache when the file passed the checks before).
     """
     if method == "rules":
         return HybridCoder(codebook, method="rules", batch_size=batch_size)
     if method == "codebook":
         return codebook_coder(codebook, batch_size=batch_size)
-    return load_model(model, codebook, method=method, batch_size=batch_size)
+    return load_model(model, codebook, method=method, batch_size=batch_size, for_scoring=True)

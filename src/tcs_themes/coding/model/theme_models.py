@@ -20,6 +20,7 @@ from tcs_themes.coding.model.thresholds import (
     FALLBACK_THRESHOLD,
     THRESHOLD_MODES,
     best_f1_threshold,
+    decide,
     fit_sigmoid,
     shared_threshold,
     sigmoid,
@@ -195,18 +196,6 @@ def choose_prior_power(oof: list[np.ndarray | None], labels: np.ndarray) -> floa
         for power in PRIOR_POWERS
     ]
     return float(PRIOR_POWERS[int(np.argmax(scores))])
-
-
-def decide(proba: np.ndarray, thresholds: np.ndarray, at_least_one: bool) -> np.ndarray:
-    """Return 0/1 codes, shape (n, k): each theme whose probability reaches its threshold.
-
-    With ``at_least_one``, a row where no theme does gets its most probable theme.
-    """
-    codes = (proba >= thresholds).astype(np.int8)
-    if at_least_one and proba.shape[1]:
-        empty = np.flatnonzero(~codes.any(axis=1))
-        codes[empty, proba[empty].argmax(axis=1)] = 1
-    return codes
 
 
 def out_of_fold_f1(

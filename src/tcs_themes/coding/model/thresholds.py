@@ -10,7 +10,6 @@ positive examples for either get documented fallbacks.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 #: Sigmoid slope used when a theme has too few positives to fit one: with the
 #: default threshold of 0.5 the theme is given exactly where the linear model's
@@ -43,6 +42,8 @@ def fit_sigmoid(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
     truth = np.asarray(truth).astype(bool)
     if truth.all() or not truth.any():
         return FALLBACK_SLOPE, 0.0
+    from sklearn.linear_model import LogisticRegression  # training only: coding needs no scikit-learn
+
     model = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
     model.fit(np.asarray(scores, dtype=np.float64).reshape(-1, 1), truth)
     slope = float(model.coef_[0, 0])
@@ -55,6 +56,18 @@ def sigmoid(scores: np.ndarray, slopes: np.ndarray, intercepts: np.ndarray) -> n
     """Apply per-theme sigmoids to decision scores of shape (n, k); returns probabilities (n, k)."""
     z = np.clip(scores * slopes + intercepts, -35.0, 35.0)
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def decide(proba: np.ndarray, thresholds: np.ndarray, at_least_one: bool) -> np.ndarray:
+    """Return 0/1 codes, shape (n, k): each theme whose probability reaches its threshold.
+
+    With ``at_least_one``, a row where no theme does gets its most probable theme.
+    """
+    codes = (proba >= thresholds).astype(np.int8)
+    if at_least_one and proba.shape[1]:
+        empty = np.flatnonzero(~codes.any(axis=1))
+        codes[empty, proba[empty].argmax(axis=1)] = 1
+    return codes
 
 
 def best_f1_threshold(proba: np.ndarray, truth: np.ndarray) -> tuple[float, float]:

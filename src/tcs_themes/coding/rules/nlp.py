@@ -65,7 +65,8 @@ def _make_lemmatizer(nlp: Language, name: str, mode: str, overwrite: bool) -> Lo
 def make_nlp() -> Language:
     """Return the shared pipeline: ``spacy.blank("en")`` plus lower-case lookup lemmas.
 
-    The pipeline is built once per process and cached; it needs no network.
+    The pipeline is built once per process and cached; it needs no network. It
+    shares :func:`make_tokenizer_nlp`'s vocabulary and tokenizer.
 
     Returns
     -------
@@ -82,7 +83,8 @@ def make_nlp() -> Language:
     >>> [t.lemma_ for t in make_nlp()("Parks and Community Centres")]
     ['park', 'and', 'community', 'centre']
     """
-    nlp = spacy.blank("en")
+    tokens = make_tokenizer_nlp()
+    nlp = English(vocab=tokens.vocab, create_tokenizer=lambda _: tokens.tokenizer)  # one tokenizer, built once
     nlp.add_pipe(LEMMATIZER, name="lemmatizer")
     try:
         nlp.initialize()
@@ -96,18 +98,19 @@ def make_nlp() -> Language:
 
 @functools.cache
 def make_tokenizer_nlp() -> Language:
-    """Return a blank English pipeline sharing :func:`make_nlp`'s vocabulary and tokenizer: tokens only, no lemmas.
+    """Return a blank English pipeline: tokens only, no lemmas (``spacy.blank("en")``).
 
     The rule coder's pipeline (built once per process and cached); its docs can
-    be lemmatized later by :func:`make_nlp`'s ``lemmatizer`` component.
+    be lemmatized later by :func:`make_nlp`'s ``lemmatizer`` component, which
+    shares its vocabulary. Building it does not read the lemma table, so a rule
+    coder whose phrase index comes from the cache never loads it.
 
     Examples
     --------
     >>> make_tokenizer_nlp().pipe_names, make_tokenizer_nlp().vocab is make_nlp().vocab
     ([], True)
     """
-    full = make_nlp()
-    return English(vocab=full.vocab, create_tokenizer=lambda _: full.tokenizer)  # one tokenizer, built once
+    return spacy.blank("en")
 
 
 @functools.cache

@@ -14,7 +14,6 @@ rule coder checks its keys) before it is used.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 import spacy
 
 from tcs_themes import __version__
-from tcs_themes.cache import cache_key, read_arrays, write_arrays
+from tcs_themes.cache import cache_key, read_arrays, source_digest, write_arrays
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.rules.phrase_index import PhraseIndex
 
@@ -38,15 +37,12 @@ TokenPattern = tuple[str, list[dict[str, Any]]]
 
 def rule_index_key(codebook: Codebook) -> str:
     """Return the cache key of ``codebook``'s rule index."""
-    code = hashlib.sha256()
-    for name in _BUILDERS:
-        code.update(Path(__file__).with_name(name).read_bytes())
     try:
         lookups = version("spacy-lookups-data")
     except PackageNotFoundError:
         lookups = "none"
     parts = {"codebook": codebook.fingerprint(), "toolkit": __version__, "spacy": spacy.__version__,
-             "spacy-lookups-data": lookups, "code": code.hexdigest()}  # fmt: skip
+             "spacy-lookups-data": lookups, "code": source_digest(Path(__file__).parent, _BUILDERS)}  # fmt: skip
     return cache_key(parts)
 
 
