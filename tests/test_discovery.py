@@ -53,18 +53,21 @@ def test_default_selection_is_uncoded_low_confidence_and_missing_answers(coded, 
     reasons = select_comments(coded)
     uncoded = coded["primary_theme"] == "uncoded"
     missed = coded["question"].fillna("").str.lower().str.contains("missed")
-    low = coded["low_confidence"].fillna(False).astype(bool) & ~uncoded & (coded["code_source"] != "analyst")
+    unsure = coded["low_confidence"].fillna(False).astype(bool) | (coded["confidence"] < 0.5)
+    low = unsure & ~uncoded & (coded["code_source"] != "analyst")
     assert ((reasons != "").to_numpy() == (uncoded | missed | low).to_numpy()).all()
     assert found.n_selected == int((uncoded | missed | low).sum())
     assert found.selection.get("uncoded", 0) == int(uncoded.sum())
 
 
-def test_low_confidence_column_wins_over_confidence(coded):
-    flagged = coded.assign(low_confidence=False)
-    flagged.loc[flagged.index[:3], "low_confidence"] = True
-    flagged.loc[flagged.index[:3], "primary_theme"] = "clarity"
-    reasons = select_comments(flagged, ["low-confidence"])
-    assert list(reasons[reasons != ""].index) == list(flagged.index[:3])
+def test_low_confidence_is_the_flag_or_a_doubted_theme(coded):
+    sure = coded.assign(low_confidence=False, confidence=0.9, primary_theme="clarity", code_source="machine")
+    sure.loc[sure.index[:3], "low_confidence"] = True
+    sure.loc[sure.index[3:5], "confidence"] = 0.3  # a rule's theme the model doubts
+    sure.loc[sure.index[5], "code_source"] = "analyst"
+    sure.loc[sure.index[5], "confidence"] = 0.1  # an analyst's code is never low-confidence
+    reasons = select_comments(sure, ["low-confidence"])
+    assert list(reasons[reasons != ""].index) == list(sure.index[:5])
 
 
 def test_every_selected_comment_is_in_a_candidate_or_listed_as_leftover(found):

@@ -2,11 +2,12 @@
 
 :func:`discover_themes` takes a coded table, picks the comments worth a second
 look (uncoded, low-confidence, answers to "what have we missed?"-like
-questions), represents them as the coder does (the model's word TF-IDF and,
-when it has them, sentence embeddings; TF-IDF fitted on the comments
-themselves without a model), and groups them with k-means on a truncated SVD
-of that representation, the number of groups chosen by silhouette. Every step
-has a fixed seed and a stable order: the same table gives the same candidates.
+questions), represents them as the coder does (the model's word TF-IDF, or
+TF-IDF fitted on the comments themselves without a model, beside sentence
+embeddings less their mean: the model's, else the static ones), and groups
+them with k-means (``max_themes`` groups) on a truncated SVD of that
+representation. Every step has a fixed seed and a stable order: the same table
+gives the same candidates.
 
 Each group becomes a :class:`Candidate` with a label of distinctive phrases
 (class-based TF-IDF over stop-word-trimmed n-grams), its sessions and strands,
@@ -32,7 +33,6 @@ import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from spacy.lang.en.stop_words import STOP_WORDS
 from threadpoolctl import threadpool_limits
@@ -40,6 +40,7 @@ from threadpoolctl import threadpool_limits
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.codebook.validation import theme_id_from_name
 from tcs_themes.coding.model.features import TOKEN_PATTERN
+from tcs_themes.coding.model.static_embeddings import static_encoder
 from tcs_themes.errors import UsageError
 from tcs_themes.schema import CODE_SOURCE_ANALYST, UNCODED, split_list
 
@@ -47,8 +48,8 @@ from tcs_themes.schema import CODE_SOURCE_ANALYST, UNCODED, split_list
 DEFAULT_FROM = ("uncoded", "low-confidence", "missing-questions")
 #: Question phrases (matched case-insensitively) that ask what the consultation has missed.
 MISSING_QUESTION_PHRASES = ("missed", "missing", "anything else", "left out", "overlooked", "not covered")
-#: Without a ``low_confidence`` column, a machine-coded comment is low-confidence below this
-#: confidence (the classifier's fallback threshold: the model leaned to no theme).
+#: A machine-coded comment is low-confidence when flagged ``low_confidence`` or when its
+#: confidence is below this (the model leans against its own most confident theme).
 LOW_CONFIDENCE = 0.5
 #: A candidate whose centre is at least this similar (cosine, both less the mean theme centre) to an
 #: existing theme's is "more of" it; so is one whose comments are mostly coded with that theme already.
@@ -62,8 +63,6 @@ MAX_LEFTOVER_SHARE = 0.2
 MIN_FIT = 0.25
 #: Dimensions of the truncated SVD the groups are found in.
 SVD_COMPONENTS = 100
-#: Comments the silhouette is measured on (a fixed-seed sample beyond this).
-SILHOUETTE_SAMPLE = 2000
 #: A single word is suggested as a pattern only in this many of the group's comments, and when
 #: this share of the selected comments holding it are in the group.
 SINGLE_WORD_HITS, SINGLE_WORD_PRECISION = 3, 0.7
@@ -236,11 +235,16 @@ def _selection_mask(coded: pd.DataFrame, source: str) -> tuple[np.ndarray, str]:
 
 
 def _low_confidence(coded: pd.DataFrame, primary: pd.Series) -> pd.Series:
-    """Machine-coded comments with a theme the coder was unsure of (analysts' codes never are)."""
+    """Machine-coded comments with a theme the coder was unsure of (analysts' codes never are).
+
+    Unsure: flagged ``low_confidence`` (no theme reached its threshold) or a most
+    confident theme below :data:`LOW_CONFIDENCE` (a rule gave a theme the model doubts).
+    """
+    low = pd.Series(False, index=coded.index)
     if "low_confidence" in coded:
         low = coded["low_confidence"].astype("boolean").fillna(False)
-    else:
-        low = pd.to_numeric(coded.get("confidence"), errors="coerce").fillna(0.0) < LOW_CONFIDENCE
+    if "confidence" in coded:  # a rule can give a theme the model doubts: unsure too
+        low = low | (pd.to_numeric(coded["confidence"], errors="coerce").fillna(0.0) < LOW_CONFIDENCE)
     low = low & (primary != UNCODED)
     if "code_source" in coded:
         low = low & (coded["code_source"].astype("string").fillna("") != CODE_SOURCE_ANALYST)
@@ -252,25 +256,43 @@ def _texts(frame: pd.DataFrame) -> list[str]:
 
 
 def _represent(texts: list[str], model: Any, references: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix, str]:
-    """Return (selected texts' vectors, reference texts' vectors, description), rows unit length or zero."""
+    """Return (selected texts' vectors, reference texts' vectors, description).
+
+    Two blocks, each row unit length or zero, weighted equally: word TF-IDF (the model's,
+    else fitted on the selected comments) and sentence embeddings (the model's, else the
+    static ones), less the selected comments' mean embedding: what every comment shares
+    ("community", "council") would otherwise outweigh what sets a group apart.
+    """
     if model is not None:
         blocks, reference_blocks = model.meaning(texts), model.meaning(references)
         described = "the model's word TF-IDF"
-        if len(blocks) > 1:
-            described += f" + sentence embeddings ({model.embeddings})"
-        scale = np.float32(1.0 / np.sqrt(len(blocks)))
-        return (
-            sp.hstack(blocks, format="csr") * scale,
-            sp.hstack(reference_blocks, format="csr") * scale,
-            described,
-        )
-    vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # no word in two comments
-        matrix = sp.csr_matrix((len(texts), 0), dtype=np.float32)
-        return matrix, sp.csr_matrix((len(references), 0), dtype=np.float32), "TF-IDF of the selected comments"
-    return matrix, vectorizer.transform(references), "TF-IDF of the selected comments (no model)"
+    else:
+        vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
+        try:
+            blocks = [vectorizer.fit_transform(texts)]
+            reference_blocks = [vectorizer.transform(references)]
+        except ValueError:  # no word in two comments
+            blocks = [sp.csr_matrix((len(texts), 0), dtype=np.float32)]
+            reference_blocks = [sp.csr_matrix((len(references), 0), dtype=np.float32)]
+        described = "TF-IDF of the selected comments"
+    if len(blocks) > 1:
+        described += f" + sentence embeddings ({model.embeddings})"
+        embedded, reference_embedded = blocks.pop().toarray(), reference_blocks.pop().toarray()
+    else:
+        encoder = static_encoder()
+        described += f" + static sentence embeddings ({encoder.name})"
+        embedded, reference_embedded = encoder.encode(texts), encoder.encode(references)
+    known = np.linalg.norm(embedded, axis=1) > 0
+    shared = embedded[known].mean(axis=0) if known.any() else np.zeros(embedded.shape[1], dtype=embedded.dtype)
+    blocks.append(_unit_rows(np.where(known[:, None], embedded - shared, 0.0)))
+    reference_known = np.linalg.norm(reference_embedded, axis=1, keepdims=True) > 0
+    reference_blocks.append(_unit_rows(np.where(reference_known, reference_embedded - shared, 0.0)))
+    scale = np.float32(1.0 / np.sqrt(len(blocks)))
+    return (
+        sp.hstack([_unit_rows(b) for b in blocks], format="csr") * scale,
+        sp.hstack([_unit_rows(b) for b in reference_blocks], format="csr") * scale,
+        described,
+    )
 
 
 def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
@@ -281,27 +303,14 @@ def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
 
 
 def _choose_groups(vectors: np.ndarray, max_groups: int, random_state: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """K-means for k from half ``max_groups`` to ``max_groups``, the k with the best cosine silhouette.
+    """K-means with ``max_groups`` groups (fewer when there are too few comments); returns labels, centres, figures.
 
-    Silhouette alone prefers two groups on sentence embeddings (one broad direction
-    dominates them), hence the lower bound. Returns labels, centres and the figures.
+    Choosing the number of groups by cosine silhouette (tried before) picked fewer,
+    broader groups that held the codebook's missing themes less purely (docs/discovery.md).
     """
-    n = len(vectors)
-    best: tuple[float, int, np.ndarray, np.ndarray] | None = None
-    tried: dict[int, float] = {}
-    sample = min(n, SILHOUETTE_SAMPLE)
-    for k in range(max(2, max_groups // 2), min(max_groups, n // MIN_CANDIDATE_SIZE) + 1):
-        kmeans = KMeans(n_clusters=k, n_init=4, random_state=random_state, max_iter=200).fit(vectors)
-        labels = kmeans.labels_
-        if len(set(labels)) < 2:
-            continue
-        score = float(silhouette_score(vectors, labels, metric="cosine", sample_size=sample, random_state=random_state))
-        tried[k] = round(score, 4)
-        if best is None or score > best[0] + 1e-9:
-            best = (score, k, labels, kmeans.cluster_centers_)
-    if best is None:
-        return np.zeros(n, dtype=np.int64), vectors.mean(axis=0, keepdims=True), {"k_tried": tried, "k": 1}
-    return best[2].astype(np.int64), best[3], {"k_tried": tried, "k": best[1], "silhouette": round(best[0], 4)}
+    k = max(1, min(max_groups, len(vectors) // MIN_CANDIDATE_SIZE))
+    kmeans = KMeans(n_clusters=k, n_init=4, random_state=random_state, max_iter=200).fit(vectors)
+    return kmeans.labels_.astype(np.int64), kmeans.cluster_centers_, {"k": k}
 
 
 def _phrases(text: str) -> set[str]:
@@ -432,14 +441,15 @@ def discover_themes(
     model : ThemeClassifier, optional
         The coder's fitted classifier (``HybridCoder.model_``): comments are
         compared on its :meth:`~tcs_themes.coding.model.classifier.ThemeClassifier.meaning`.
-        None: TF-IDF fitted on the selected comments.
+        None: TF-IDF fitted on the selected comments. Either way beside sentence
+        embeddings (the model's, else the static ones).
     sources : sequence of str
         What to select (see :func:`select_comments`); default: uncoded,
         low-confidence and what-is-missing answers.
     max_themes : int, default 10
         The most groups (candidates) to form.
     random_state : int, default 0
-        Seed of the SVD, k-means and silhouette sample.
+        Seed of the SVD and k-means.
 
     Returns
     -------
@@ -509,7 +519,7 @@ def discover_themes(
     pool_out = pool_out.sort_values(["_order", "fit", "comment_id"], ascending=[True, False, True], kind="mergesort")
     pool_out = pool_out.drop(columns="_order").reset_index(drop=True)
     settings.update(
-        low_confidence="low_confidence column" if "low_confidence" in coded else f"confidence below {LOW_CONFIDENCE}",
+        low_confidence=f"flagged low_confidence or confidence below {LOW_CONFIDENCE}",
         same_theme_similarity=SAME_THEME_SIMILARITY,
         max_leftover_share=MAX_LEFTOVER_SHARE,
     )
