@@ -146,6 +146,7 @@ def test_question_selection_and_tfidf_fallback(coded, codebook):
     asked = coded["question"].fillna("").str.contains("success look", case=False)
     assert found.n_selected == int(asked.sum())
     assert found.representation.startswith("TF-IDF")
+    assert "static sentence embeddings" in found.representation  # meaning beside words, no model needed
     assert len(found.candidates) <= 6
 
 
