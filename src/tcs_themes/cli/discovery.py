@@ -35,7 +35,11 @@ def discover(
         Path | None, typer.Option("--model", help="The .skops model the table was coded with (default: the bundled one).", dir_okay=False)
     ] = None,
     tfidf: Annotated[
-        bool, typer.Option("--tfidf", help="Compare comments on TF-IDF of the selected comments, not the model's representation.")
+        bool,
+        typer.Option(
+            "--tfidf",
+            help="Compare comments on TF-IDF of the selected comments (beside static sentence embeddings), not the model's words.",
+        ),
     ] = False,
 ) -> None:
     """Group the comments no theme fits into candidate themes, with labels, examples and suggested patterns."""

@@ -161,7 +161,8 @@ def discover_files(
     model : str or Path, optional
         The model it was coded with (default: the bundled model); its representation is used.
     use_model : bool, default True
-        False: compare comments on TF-IDF fitted on the selected comments instead.
+        False: compare comments on TF-IDF fitted on the selected comments (beside static
+        sentence embeddings) instead.
     sources, max_themes
         See :func:`~tcs_themes.analysis.discovery.discover_themes`.
 
