@@ -12,8 +12,10 @@ gives the same candidates.
 Each group becomes a :class:`Candidate` with a label of distinctive phrases
 (class-based TF-IDF over stop-word-trimmed n-grams), its sessions and strands,
 typical comments, the nearest existing theme and suggested rule patterns. A
-group whose centroid is within :data:`SAME_THEME_SIMILARITY` of an existing
-theme's is reported as "more of" that theme. Comments that fit no group are
+group is reported as "more of" its nearest theme when it is at least as similar
+to that theme as the theme's own nearest other theme is (a cut-off read from the
+codebook's themes in the same representation, see :func:`theme_neighbours`), or
+when most of its comments are coded with it already. Comments that fit no group are
 leftovers, listed with a reason, and never more than
 :data:`MAX_LEFTOVER_SHARE` of the selection for a poor fit. See
 ``docs/discovery.md``.
@@ -51,10 +53,11 @@ MISSING_QUESTION_PHRASES = ("missed", "missing", "anything else", "left out", "o
 #: A machine-coded comment is low-confidence when flagged ``low_confidence`` or when its
 #: confidence is below this (the model leans against its own most confident theme).
 LOW_CONFIDENCE = 0.5
-#: A candidate whose centre is at least this similar (cosine, both less the mean theme centre) to an
-#: existing theme's is "more of" it; so is one whose comments are mostly coded with that theme already.
-SAME_THEME_SIMILARITY = 0.35
+#: A candidate is "more of" its nearest theme when at least this share of its comments are coded with
+#: that theme already (or when it is as similar to it as the theme's nearest other theme, :func:`theme_neighbours`).
 SAME_THEME_CODED_SHARE = 0.5
+#: Fewer themes than this give no similarity cut-off (centres less their mean are opposite for two themes).
+MIN_THEMES_FOR_CUTOFF = 3
 #: Groups smaller than this are not candidates: their comments are leftovers.
 MIN_CANDIDATE_SIZE = 3
 #: At most this share of the selection is left over for fitting its group poorly.
@@ -105,6 +108,10 @@ class Candidate:
         the two centres, each less the mean of the theme centres.
     coded_share : float
         The share of its comments the coded table already gives ``nearest_theme``.
+    neighbour_theme : str or None
+        ``nearest_theme``'s own nearest other theme, and ``neighbour_similarity`` the
+        cosine of their centres: the cut-off. At least as similar to ``nearest_theme``
+        as that is "more of" it. None when the codebook has too few themes.
     patterns : tuple of str
         Suggested rule phrases (the codebook's bare-string pattern format).
     """
@@ -120,11 +127,31 @@ class Candidate:
     similarity: float
     coded_share: float
     patterns: tuple[str, ...]
+    neighbour_theme: str | None = None
+    neighbour_similarity: float | None = None
 
     @property
     def is_new(self) -> bool:
         """Whether it is reported as a new theme (not more of an existing one)."""
         return self.status == "new"
+
+    @property
+    def why(self) -> str:
+        """One sentence: why its status, with the similarity and the cut-off it was compared with."""
+        if self.nearest_theme is None:
+            return "no existing theme is similar to it"
+        reasons = []
+        if self.neighbour_similarity is not None:
+            relation = "at least" if self.similarity >= self.neighbour_similarity else "below"
+            reasons.append(
+                f"similarity to {self.nearest_theme} {self.similarity:.2f}, {relation} the cut-off "
+                f"({self.neighbour_similarity:.2f}, between {self.nearest_theme} and its nearest other theme "
+                f"{self.neighbour_theme})"
+            )
+        else:
+            reasons.append(f"similarity to {self.nearest_theme} {self.similarity:.2f} (too few themes to compare with)")
+        reasons.append(f"{self.coded_share:.0%} of its comments already coded with it")
+        return "; ".join(reasons)
 
 
 @dataclass
@@ -147,7 +174,8 @@ class Discovery:
     n_coded : int
         Rows of the coded table.
     settings : dict
-        The choices made (k tried, k chosen, thresholds).
+        The choices made (k, thresholds, the "more of" rule and ``typical_neighbour_similarity``:
+        the median similarity of an existing theme to its nearest other theme).
     """
 
     candidates: list[Candidate]
@@ -373,6 +401,31 @@ def _label(ranked: list[str], taken: set[str]) -> tuple[str, list[str]]:
     return label, chosen
 
 
+def theme_neighbours(centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per theme, its nearest other theme (position, -1 for none) and their similarity (NaN for none).
+
+    ``centres`` are unit rows (zero for a theme with nothing to read) as
+    :func:`_theme_centres` gives them. The codebook tells a theme and its nearest
+    other theme apart, so a group at least as close to the theme as that other
+    theme is no more distinct from it than existing themes are: their similarity
+    is the theme's "more of" cut-off. The cut-off thus scales with the representation
+    (word TF-IDF alone puts everything further apart than with embeddings).
+    Fewer than :data:`MIN_THEMES_FOR_CUTOFF` themes with a centre give none.
+    """
+    n_themes = len(centres)
+    nearest = np.full(n_themes, -1, dtype=np.int64)
+    similarity = np.full(n_themes, np.nan)
+    present = np.flatnonzero(np.linalg.norm(centres, axis=1) > 0) if n_themes else np.zeros(0, dtype=np.int64)
+    if len(present) < MIN_THEMES_FOR_CUTOFF:
+        return nearest, similarity
+    between = centres[present] @ centres[present].T
+    np.fill_diagonal(between, -np.inf)
+    best = np.argmax(between, axis=1)  # ties: the first theme in codebook order
+    nearest[present] = present[best]
+    similarity[present] = between[np.arange(len(present)), best]
+    return nearest, similarity
+
+
 def _theme_centres(
     codebook: Codebook, reference_vectors: sp.csr_matrix, reference_owner: list[int]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -501,7 +554,8 @@ def discover_themes(
     per_text = [_phrases(t) for t in texts]
     ranked = _distinctive_phrases(per_text, group, n_groups)
     centres, shared = _theme_centres(codebook, _unit_rows(reference_vectors), reference_owner)
-    candidates, names = _candidates(pool, vectors, group, fit, ranked, per_text, (centres, shared), codebook, n_groups)
+    neighbours = theme_neighbours(centres)
+    candidates, names = _candidates(pool, vectors, group, fit, ranked, per_text, (centres, shared, neighbours), codebook, n_groups)
     pool_out = pd.DataFrame(
         {
             "comment_id": pool["comment_id"].astype("string") if "comment_id" in pool else pd.Series(range(len(pool))).astype("string"),
@@ -518,9 +572,14 @@ def discover_themes(
     pool_out["_order"] = pool_out["candidate"].map(order).fillna(len(order))
     pool_out = pool_out.sort_values(["_order", "fit", "comment_id"], ascending=[True, False, True], kind="mergesort")
     pool_out = pool_out.drop(columns="_order").reset_index(drop=True)
+    neighbour_similarity = neighbours[1]
     settings.update(
         low_confidence=f"flagged low_confidence or confidence below {LOW_CONFIDENCE}",
-        same_theme_similarity=SAME_THEME_SIMILARITY,
+        same_theme="at least as similar to the theme as its nearest other theme is, "
+        f"or at least {SAME_THEME_CODED_SHARE:.0%} of its comments coded with it",
+        typical_neighbour_similarity=(
+            round(float(np.nanmedian(neighbour_similarity)), 4) if np.isfinite(neighbour_similarity).any() else None
+        ),
         max_leftover_share=MAX_LEFTOVER_SHARE,
     )
     selection = {reason: int(count) for reason, count in Counter(r for rs in reasons[selected] for r in rs.split("; ")).items()}
@@ -543,15 +602,16 @@ def _candidates(
     fit: np.ndarray,
     ranked: list[list[str]],
     per_text: list[set[str]],
-    theme_space: tuple[np.ndarray, np.ndarray],
+    theme_space: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]],
     codebook: Codebook,
     n_groups: int,
 ) -> tuple[list[Candidate], dict[int, str]]:
     """Build the candidates, largest first, with unique labels and ids; returns them and group -> id.
 
-    ``theme_space`` is (theme centres, their mean) from :func:`_theme_centres`.
+    ``theme_space`` is (theme centres, their mean) from :func:`_theme_centres` and
+    :func:`theme_neighbours` of those centres.
     """
-    theme_centres, shared = theme_space
+    theme_centres, shared, (neighbour, neighbour_similarity) = theme_space
     sizes = [(int((group == g).sum()), g) for g in range(n_groups)]
     order = [g for size, g in sorted(sizes, key=lambda item: (-item[0], item[1])) if size > 0]
     taken_labels: set[str] = set()
@@ -568,9 +628,10 @@ def _candidates(
         similarity = (theme_centres @ centre.ravel()) if len(theme_centres) else np.zeros(0)
         nearest = int(np.argmax(similarity)) if len(similarity) and similarity.max() > 0 else None
         nearest_id = codebook.themes[nearest].id if nearest is not None else None
-        best = float(similarity[nearest]) if nearest is not None else 0.0
+        best = round(float(similarity[nearest]), 4) if nearest is not None else 0.0
         share = float(np.mean([nearest_id in split_list(v) for v in coded_themes.iloc[members]])) if nearest_id else 0.0
-        close = best >= SAME_THEME_SIMILARITY or share >= SAME_THEME_CODED_SHARE
+        cutoff = round(float(neighbour_similarity[nearest]), 4) if nearest is not None and neighbour[nearest] >= 0 else None
+        close = (cutoff is not None and best >= cutoff) or share >= SAME_THEME_CODED_SHARE
         status = f"more of {nearest_id}" if nearest_id and close else "new"
         candidate_id = theme_id_from_name(" ".join(phrases[:2]) if phrases else "candidate", taken_ids, "candidate")
         taken_ids.add(candidate_id)
@@ -592,9 +653,11 @@ def _candidates(
                 strands=_counts(pool["strand"].iloc[members]) if "strand" in pool else {},
                 examples=tuple(examples),
                 nearest_theme=nearest_id,
-                similarity=round(best, 4),
+                similarity=best,
                 coded_share=round(share, 4),
                 patterns=_patterns(phrases, members, per_text, codebook, nearest_id if status != "new" else None),
+                neighbour_theme=codebook.themes[neighbour[nearest]].id if cutoff is not None else None,
+                neighbour_similarity=cutoff,
             )
         )
         names[g] = candidate_id
