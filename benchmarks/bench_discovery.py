@@ -8,9 +8,11 @@ on the analyst's codes without them (the hidden themes' codes dropped; a
 comment left with none counts as coded with no theme) and codes the comments
 it was not trained on (2-fold cross-fitting: each half is coded by a model
 trained on the other half), then :func:`discover_themes` runs with its default
-selection. A hidden theme is *recovered* when some candidate is mostly (over
-half) its comments and holds at least half of its comments that discovery
-selected. Purity and NMI compare the groups (leftovers as one group) with the
+selection (uncoded, flagged low-confidence or confidence below 0.5, and
+what-is-missing answers; the tables show how many of each hidden theme's
+comments it reached). A hidden theme is *recovered* when some candidate is
+mostly (over half) its comments and holds at least half of its comments that
+discovery selected. Purity and NMI compare the groups (leftovers as one group) with the
 analyst's main theme over the selected comments that were coded. A *duplicate*
 is a candidate reported as new whose majority is one kept theme.
 
@@ -119,6 +121,7 @@ def score(found: Discovery, truth: dict[str, list[str]], hidden: dict[str, str])
             together = sum(has[(table["candidate"] == c.id).to_numpy()].sum() for c in mostly)
             best += f"; {len(mostly)} candidates are mostly this theme, together {together} of its {has.sum()}"
         result[f"{role}: {theme}"] = best
+        result[f"{role}: selected / coded with it"] = f"{has.sum()} / {sum(theme in c for c in truth.values())}"
     main = np.array([c[0] if c else "" for c in codes])
     groups = table["candidate"].to_numpy()
     in_groups = coded & (groups != LEFTOVER)
@@ -244,7 +247,9 @@ def main() -> None:
         "## Theme discovery (`benchmarks/bench_discovery.py`)\n\n"
         + " ".join(__doc__.split("\n\n")[1].split()).replace(":func:", "")
         + "\n\n"
-        + sample_text + "\n" + px_text + "\n### Speed\n\nDiscovery alone (selection to candidates, no files), "
+        + sample_text + "\n" + px_text
+        + "\nThe other representations and groupings tried, and their figures: docs/discovery.md, "
+        "\"How well it works\".\n\n### Speed\n\nDiscovery alone (selection to candidates, no files), "
         "every comment selected, one run:\n\n" + speed_text + "\n",
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,11 +12,19 @@ import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from tcs_themes.analysis.discovery import LEFTOVER, MAX_LEFTOVER_SHARE, discover_themes, select_comments
+from tcs_themes.analysis.discovery import (
+    LEFTOVER,
+    MAX_LEFTOVER_SHARE,
+    SAME_THEME_CODED_SHARE,
+    discover_themes,
+    select_comments,
+    theme_neighbours,
+)
 from tcs_themes.cli import app
 from tcs_themes.codebook.load import default_codebook_path, load_codebook
 from tcs_themes.coding.model.model_io import load_model
 from tcs_themes.errors import UsageError
+from tcs_themes.outputs.discovery_files import write_discovery
 
 REPO = Path(__file__).resolve().parents[1]
 CODED = REPO / "data" / "coded" / "coded.parquet"
@@ -53,18 +62,21 @@ def test_default_selection_is_uncoded_low_confidence_and_missing_answers(coded, 
     reasons = select_comments(coded)
     uncoded = coded["primary_theme"] == "uncoded"
     missed = coded["question"].fillna("").str.lower().str.contains("missed")
-    low = coded["low_confidence"].fillna(False).astype(bool) & ~uncoded & (coded["code_source"] != "analyst")
+    unsure = coded["low_confidence"].fillna(False).astype(bool) | (coded["confidence"] < 0.5)
+    low = unsure & ~uncoded & (coded["code_source"] != "analyst")
     assert ((reasons != "").to_numpy() == (uncoded | missed | low).to_numpy()).all()
     assert found.n_selected == int((uncoded | missed | low).sum())
     assert found.selection.get("uncoded", 0) == int(uncoded.sum())
 
 
-def test_low_confidence_column_wins_over_confidence(coded):
-    flagged = coded.assign(low_confidence=False)
-    flagged.loc[flagged.index[:3], "low_confidence"] = True
-    flagged.loc[flagged.index[:3], "primary_theme"] = "clarity"
-    reasons = select_comments(flagged, ["low-confidence"])
-    assert list(reasons[reasons != ""].index) == list(flagged.index[:3])
+def test_low_confidence_is_the_flag_or_a_doubted_theme(coded):
+    sure = coded.assign(low_confidence=False, confidence=0.9, primary_theme="clarity", code_source="machine")
+    sure.loc[sure.index[:3], "low_confidence"] = True
+    sure.loc[sure.index[3:5], "confidence"] = 0.3  # a rule's theme the model doubts
+    sure.loc[sure.index[5], "code_source"] = "analyst"
+    sure.loc[sure.index[5], "confidence"] = 0.1  # an analyst's code is never low-confidence
+    reasons = select_comments(sure, ["low-confidence"])
+    assert list(reasons[reasons != ""].index) == list(sure.index[:5])
 
 
 def test_every_selected_comment_is_in_a_candidate_or_listed_as_leftover(found):
@@ -101,6 +113,10 @@ def test_cli_writes_the_fragment_workbook_and_a_summary(cli_run, found):
     assert book.sheetnames == ["Candidates", "Comments", "Leftovers"]
     assert book["Comments"].max_row == found.n_selected + 1
     assert book["Candidates"].max_row == len(found.candidates) + 1
+    header = [cell.value for cell in book["Candidates"][1]]
+    why = [row[header.index("why this status")] for row in book["Candidates"].iter_rows(min_row=2, values_only=True)]
+    assert why == [c.why for c in found.candidates]
+    assert "cut-off" in result.output and "typically" in result.output
 
 
 def test_two_runs_give_the_same_bytes(cli_run, tmp_path):
@@ -111,10 +127,12 @@ def test_two_runs_give_the_same_bytes(cli_run, tmp_path):
         assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
 
-def test_fragment_merged_into_the_codebook_validates(cli_run, tmp_path):
-    _, out = cli_run
-    fragment = yaml.safe_load((out / "candidates.yaml").read_text(encoding="utf-8"))
-    assert fragment["themes"], "the sample gives new candidates"
+def test_fragment_merged_into_the_codebook_validates(found, tmp_path):
+    # every real group reported as new, so the fragment certainly holds themes whatever the statuses
+    all_new = replace(found, candidates=[replace(c, status="new") for c in found.candidates])
+    fragment_path, _ = write_discovery(all_new, tmp_path / "out")
+    fragment = yaml.safe_load(fragment_path.read_text(encoding="utf-8"))
+    assert [t["id"] for t in fragment["themes"]] == [c.id for c in found.candidates]
     merged = yaml.safe_load(default_codebook_path().read_text(encoding="utf-8"))
     merged["themes"].extend(fragment["themes"])
     path = tmp_path / "merged.yaml"
@@ -122,6 +140,29 @@ def test_fragment_merged_into_the_codebook_validates(cli_run, tmp_path):
     result = runner.invoke(app, ["codebook", "validate", str(path)])
     assert result.exit_code == 0, result.output
     assert len(load_codebook(path).themes) == len(load_codebook().themes) + len(fragment["themes"])
+
+
+def test_theme_neighbours_are_each_themes_nearest_other_theme():
+    angles = np.radians([0.0, 30.0, 100.0, 0.0])
+    centres = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    centres[3] = 0.0  # a theme with nothing to read is nobody's neighbour and has none
+    nearest, similarity = theme_neighbours(centres)
+    assert nearest.tolist() == [1, 0, 1, -1]
+    assert np.allclose(similarity[:3], np.cos(np.radians([30.0, 30.0, 70.0])))
+    assert np.isnan(similarity[3])
+    few_nearest, few_similarity = theme_neighbours(centres[:2])  # two themes less their mean are opposite: no cut-off
+    assert few_nearest.tolist() == [-1, -1] and np.isnan(few_similarity).all()
+
+
+def test_more_of_is_as_similar_as_the_themes_nearest_other_theme(found, codebook):
+    assert 0 < found.settings["typical_neighbour_similarity"] < 1
+    for c in found.candidates:
+        assert c.neighbour_theme in codebook.ids and c.neighbour_theme != c.nearest_theme
+        close = c.similarity >= c.neighbour_similarity or c.coded_share >= SAME_THEME_CODED_SHARE
+        assert c.is_new is not close
+        assert f"cut-off ({c.neighbour_similarity:.2f}, between {c.nearest_theme} and" in c.why
+    same_neighbour = [c for c in found.candidates if c.nearest_theme == found.candidates[0].nearest_theme]
+    assert len({c.neighbour_similarity for c in same_neighbour}) == 1  # the cut-off is the theme's, not the group's
 
 
 def test_formula_text_is_never_a_formula_in_the_workbook(coded, tmp_path):
@@ -143,6 +184,7 @@ def test_question_selection_and_tfidf_fallback(coded, codebook):
     asked = coded["question"].fillna("").str.contains("success look", case=False)
     assert found.n_selected == int(asked.sum())
     assert found.representation.startswith("TF-IDF")
+    assert "static sentence embeddings" in found.representation  # meaning beside words, no model needed
     assert len(found.candidates) <= 6
 
 
@@ -167,8 +209,6 @@ def test_the_shipped_models_meaning_is_its_word_block_and_its_static_embeddings(
 
 
 def test_nothing_or_too_little_to_group_is_all_listed(coded, codebook, model, tmp_path):
-    from tcs_themes.outputs.discovery_files import write_discovery
-
     empty = discover_themes(coded.head(0), codebook, model=model)
     assert empty.n_selected == 0 and empty.candidates == [] and empty.leftover_share == 0.0
     few = discover_themes(coded.head(4), codebook, model=model, sources=["all"])

@@ -2,17 +2,20 @@
 
 :func:`discover_themes` takes a coded table, picks the comments worth a second
 look (uncoded, low-confidence, answers to "what have we missed?"-like
-questions), represents them as the coder does (the model's word TF-IDF and,
-when it has them, sentence embeddings; TF-IDF fitted on the comments
-themselves without a model), and groups them with k-means on a truncated SVD
-of that representation, the number of groups chosen by silhouette. Every step
-has a fixed seed and a stable order: the same table gives the same candidates.
+questions), represents them as the coder does (the model's word TF-IDF, or
+TF-IDF fitted on the comments themselves without a model, beside sentence
+embeddings less their mean: the model's, else the static ones), and groups
+them with k-means (``max_themes`` groups) on a truncated SVD of that
+representation. Every step has a fixed seed and a stable order: the same table
+gives the same candidates.
 
 Each group becomes a :class:`Candidate` with a label of distinctive phrases
 (class-based TF-IDF over stop-word-trimmed n-grams), its sessions and strands,
 typical comments, the nearest existing theme and suggested rule patterns. A
-group whose centroid is within :data:`SAME_THEME_SIMILARITY` of an existing
-theme's is reported as "more of" that theme. Comments that fit no group are
+group is reported as "more of" its nearest theme when it is at least as similar
+to that theme as the theme's own nearest other theme is (a cut-off read from the
+codebook's themes in the same representation, see :func:`theme_neighbours`), or
+when most of its comments are coded with it already. Comments that fit no group are
 leftovers, listed with a reason, and never more than
 :data:`MAX_LEFTOVER_SHARE` of the selection for a poor fit. See
 ``docs/discovery.md``.
@@ -32,7 +35,6 @@ import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from spacy.lang.en.stop_words import STOP_WORDS
 from threadpoolctl import threadpool_limits
@@ -40,6 +42,7 @@ from threadpoolctl import threadpool_limits
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.codebook.validation import theme_id_from_name
 from tcs_themes.coding.model.features import TOKEN_PATTERN
+from tcs_themes.coding.model.static_embeddings import static_encoder
 from tcs_themes.errors import UsageError
 from tcs_themes.schema import CODE_SOURCE_ANALYST, UNCODED, split_list
 
@@ -47,13 +50,14 @@ from tcs_themes.schema import CODE_SOURCE_ANALYST, UNCODED, split_list
 DEFAULT_FROM = ("uncoded", "low-confidence", "missing-questions")
 #: Question phrases (matched case-insensitively) that ask what the consultation has missed.
 MISSING_QUESTION_PHRASES = ("missed", "missing", "anything else", "left out", "overlooked", "not covered")
-#: Without a ``low_confidence`` column, a machine-coded comment is low-confidence below this
-#: confidence (the classifier's fallback threshold: the model leaned to no theme).
+#: A machine-coded comment is low-confidence when flagged ``low_confidence`` or when its
+#: confidence is below this (the model leans against its own most confident theme).
 LOW_CONFIDENCE = 0.5
-#: A candidate whose centre is at least this similar (cosine, both less the mean theme centre) to an
-#: existing theme's is "more of" it; so is one whose comments are mostly coded with that theme already.
-SAME_THEME_SIMILARITY = 0.35
+#: A candidate is "more of" its nearest theme when at least this share of its comments are coded with
+#: that theme already (or when it is as similar to it as the theme's nearest other theme, :func:`theme_neighbours`).
 SAME_THEME_CODED_SHARE = 0.5
+#: Fewer themes than this give no similarity cut-off (centres less their mean are opposite for two themes).
+MIN_THEMES_FOR_CUTOFF = 3
 #: Groups smaller than this are not candidates: their comments are leftovers.
 MIN_CANDIDATE_SIZE = 3
 #: At most this share of the selection is left over for fitting its group poorly.
@@ -62,8 +66,6 @@ MAX_LEFTOVER_SHARE = 0.2
 MIN_FIT = 0.25
 #: Dimensions of the truncated SVD the groups are found in.
 SVD_COMPONENTS = 100
-#: Comments the silhouette is measured on (a fixed-seed sample beyond this).
-SILHOUETTE_SAMPLE = 2000
 #: A single word is suggested as a pattern only in this many of the group's comments, and when
 #: this share of the selected comments holding it are in the group.
 SINGLE_WORD_HITS, SINGLE_WORD_PRECISION = 3, 0.7
@@ -106,6 +108,10 @@ class Candidate:
         the two centres, each less the mean of the theme centres.
     coded_share : float
         The share of its comments the coded table already gives ``nearest_theme``.
+    neighbour_theme : str or None
+        ``nearest_theme``'s own nearest other theme, and ``neighbour_similarity`` the
+        cosine of their centres: the cut-off. At least as similar to ``nearest_theme``
+        as that is "more of" it. None when the codebook has too few themes.
     patterns : tuple of str
         Suggested rule phrases (the codebook's bare-string pattern format).
     """
@@ -121,11 +127,31 @@ class Candidate:
     similarity: float
     coded_share: float
     patterns: tuple[str, ...]
+    neighbour_theme: str | None = None
+    neighbour_similarity: float | None = None
 
     @property
     def is_new(self) -> bool:
         """Whether it is reported as a new theme (not more of an existing one)."""
         return self.status == "new"
+
+    @property
+    def why(self) -> str:
+        """One sentence: why its status, with the similarity and the cut-off it was compared with."""
+        if self.nearest_theme is None:
+            return "no existing theme is similar to it"
+        reasons = []
+        if self.neighbour_similarity is not None:
+            relation = "at least" if self.similarity >= self.neighbour_similarity else "below"
+            reasons.append(
+                f"similarity to {self.nearest_theme} {self.similarity:.2f}, {relation} the cut-off "
+                f"({self.neighbour_similarity:.2f}, between {self.nearest_theme} and its nearest other theme "
+                f"{self.neighbour_theme})"
+            )
+        else:
+            reasons.append(f"similarity to {self.nearest_theme} {self.similarity:.2f} (too few themes to compare with)")
+        reasons.append(f"{self.coded_share:.0%} of its comments already coded with it")
+        return "; ".join(reasons)
 
 
 @dataclass
@@ -148,7 +174,8 @@ class Discovery:
     n_coded : int
         Rows of the coded table.
     settings : dict
-        The choices made (k tried, k chosen, thresholds).
+        The choices made (k, thresholds, the "more of" rule and ``typical_neighbour_similarity``:
+        the median similarity of an existing theme to its nearest other theme).
     """
 
     candidates: list[Candidate]
@@ -236,11 +263,16 @@ def _selection_mask(coded: pd.DataFrame, source: str) -> tuple[np.ndarray, str]:
 
 
 def _low_confidence(coded: pd.DataFrame, primary: pd.Series) -> pd.Series:
-    """Machine-coded comments with a theme the coder was unsure of (analysts' codes never are)."""
+    """Machine-coded comments with a theme the coder was unsure of (analysts' codes never are).
+
+    Unsure: flagged ``low_confidence`` (no theme reached its threshold) or a most
+    confident theme below :data:`LOW_CONFIDENCE` (a rule gave a theme the model doubts).
+    """
+    low = pd.Series(False, index=coded.index)
     if "low_confidence" in coded:
         low = coded["low_confidence"].astype("boolean").fillna(False)
-    else:
-        low = pd.to_numeric(coded.get("confidence"), errors="coerce").fillna(0.0) < LOW_CONFIDENCE
+    if "confidence" in coded:  # a rule can give a theme the model doubts: unsure too
+        low = low | (pd.to_numeric(coded["confidence"], errors="coerce").fillna(0.0) < LOW_CONFIDENCE)
     low = low & (primary != UNCODED)
     if "code_source" in coded:
         low = low & (coded["code_source"].astype("string").fillna("") != CODE_SOURCE_ANALYST)
@@ -252,25 +284,43 @@ def _texts(frame: pd.DataFrame) -> list[str]:
 
 
 def _represent(texts: list[str], model: Any, references: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix, str]:
-    """Return (selected texts' vectors, reference texts' vectors, description), rows unit length or zero."""
+    """Return (selected texts' vectors, reference texts' vectors, description).
+
+    Two blocks, each row unit length or zero, weighted equally: word TF-IDF (the model's,
+    else fitted on the selected comments) and sentence embeddings (the model's, else the
+    static ones), less the selected comments' mean embedding: what every comment shares
+    ("community", "council") would otherwise outweigh what sets a group apart.
+    """
     if model is not None:
         blocks, reference_blocks = model.meaning(texts), model.meaning(references)
         described = "the model's word TF-IDF"
-        if len(blocks) > 1:
-            described += f" + sentence embeddings ({model.embeddings})"
-        scale = np.float32(1.0 / np.sqrt(len(blocks)))
-        return (
-            sp.hstack(blocks, format="csr") * scale,
-            sp.hstack(reference_blocks, format="csr") * scale,
-            described,
-        )
-    vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # no word in two comments
-        matrix = sp.csr_matrix((len(texts), 0), dtype=np.float32)
-        return matrix, sp.csr_matrix((len(references), 0), dtype=np.float32), "TF-IDF of the selected comments"
-    return matrix, vectorizer.transform(references), "TF-IDF of the selected comments (no model)"
+    else:
+        vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
+        try:
+            blocks = [vectorizer.fit_transform(texts)]
+            reference_blocks = [vectorizer.transform(references)]
+        except ValueError:  # no word in two comments
+            blocks = [sp.csr_matrix((len(texts), 0), dtype=np.float32)]
+            reference_blocks = [sp.csr_matrix((len(references), 0), dtype=np.float32)]
+        described = "TF-IDF of the selected comments"
+    if len(blocks) > 1:
+        described += f" + sentence embeddings ({model.embeddings})"
+        embedded, reference_embedded = blocks.pop().toarray(), reference_blocks.pop().toarray()
+    else:
+        encoder = static_encoder()
+        described += f" + static sentence embeddings ({encoder.name})"
+        embedded, reference_embedded = encoder.encode(texts), encoder.encode(references)
+    known = np.linalg.norm(embedded, axis=1) > 0
+    shared = embedded[known].mean(axis=0) if known.any() else np.zeros(embedded.shape[1], dtype=embedded.dtype)
+    blocks.append(_unit_rows(np.where(known[:, None], embedded - shared, 0.0)))
+    reference_known = np.linalg.norm(reference_embedded, axis=1, keepdims=True) > 0
+    reference_blocks.append(_unit_rows(np.where(reference_known, reference_embedded - shared, 0.0)))
+    scale = np.float32(1.0 / np.sqrt(len(blocks)))
+    return (
+        sp.hstack([_unit_rows(b) for b in blocks], format="csr") * scale,
+        sp.hstack([_unit_rows(b) for b in reference_blocks], format="csr") * scale,
+        described,
+    )
 
 
 def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
@@ -281,27 +331,14 @@ def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
 
 
 def _choose_groups(vectors: np.ndarray, max_groups: int, random_state: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """K-means for k from half ``max_groups`` to ``max_groups``, the k with the best cosine silhouette.
+    """K-means with ``max_groups`` groups (fewer when there are too few comments); returns labels, centres, figures.
 
-    Silhouette alone prefers two groups on sentence embeddings (one broad direction
-    dominates them), hence the lower bound. Returns labels, centres and the figures.
+    Choosing the number of groups by cosine silhouette (tried before) picked fewer,
+    broader groups that held the codebook's missing themes less purely (docs/discovery.md).
     """
-    n = len(vectors)
-    best: tuple[float, int, np.ndarray, np.ndarray] | None = None
-    tried: dict[int, float] = {}
-    sample = min(n, SILHOUETTE_SAMPLE)
-    for k in range(max(2, max_groups // 2), min(max_groups, n // MIN_CANDIDATE_SIZE) + 1):
-        kmeans = KMeans(n_clusters=k, n_init=4, random_state=random_state, max_iter=200).fit(vectors)
-        labels = kmeans.labels_
-        if len(set(labels)) < 2:
-            continue
-        score = float(silhouette_score(vectors, labels, metric="cosine", sample_size=sample, random_state=random_state))
-        tried[k] = round(score, 4)
-        if best is None or score > best[0] + 1e-9:
-            best = (score, k, labels, kmeans.cluster_centers_)
-    if best is None:
-        return np.zeros(n, dtype=np.int64), vectors.mean(axis=0, keepdims=True), {"k_tried": tried, "k": 1}
-    return best[2].astype(np.int64), best[3], {"k_tried": tried, "k": best[1], "silhouette": round(best[0], 4)}
+    k = max(1, min(max_groups, len(vectors) // MIN_CANDIDATE_SIZE))
+    kmeans = KMeans(n_clusters=k, n_init=4, random_state=random_state, max_iter=200).fit(vectors)
+    return kmeans.labels_.astype(np.int64), kmeans.cluster_centers_, {"k": k}
 
 
 def _phrases(text: str) -> set[str]:
@@ -362,6 +399,31 @@ def _label(ranked: list[str], taken: set[str]) -> tuple[str, list[str]]:
     while label in taken:
         label, number = f"{base} ({number})", number + 1
     return label, chosen
+
+
+def theme_neighbours(centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per theme, its nearest other theme (position, -1 for none) and their similarity (NaN for none).
+
+    ``centres`` are unit rows (zero for a theme with nothing to read) as
+    :func:`_theme_centres` gives them. The codebook tells a theme and its nearest
+    other theme apart, so a group at least as close to the theme as that other
+    theme is no more distinct from it than existing themes are: their similarity
+    is the theme's "more of" cut-off. The cut-off thus scales with the representation
+    (word TF-IDF alone puts everything further apart than with embeddings).
+    Fewer than :data:`MIN_THEMES_FOR_CUTOFF` themes with a centre give none.
+    """
+    n_themes = len(centres)
+    nearest = np.full(n_themes, -1, dtype=np.int64)
+    similarity = np.full(n_themes, np.nan)
+    present = np.flatnonzero(np.linalg.norm(centres, axis=1) > 0) if n_themes else np.zeros(0, dtype=np.int64)
+    if len(present) < MIN_THEMES_FOR_CUTOFF:
+        return nearest, similarity
+    between = centres[present] @ centres[present].T
+    np.fill_diagonal(between, -np.inf)
+    best = np.argmax(between, axis=1)  # ties: the first theme in codebook order
+    nearest[present] = present[best]
+    similarity[present] = between[np.arange(len(present)), best]
+    return nearest, similarity
 
 
 def _theme_centres(
@@ -432,14 +494,15 @@ def discover_themes(
     model : ThemeClassifier, optional
         The coder's fitted classifier (``HybridCoder.model_``): comments are
         compared on its :meth:`~tcs_themes.coding.model.classifier.ThemeClassifier.meaning`.
-        None: TF-IDF fitted on the selected comments.
+        None: TF-IDF fitted on the selected comments. Either way beside sentence
+        embeddings (the model's, else the static ones).
     sources : sequence of str
         What to select (see :func:`select_comments`); default: uncoded,
         low-confidence and what-is-missing answers.
     max_themes : int, default 10
         The most groups (candidates) to form.
     random_state : int, default 0
-        Seed of the SVD, k-means and silhouette sample.
+        Seed of the SVD and k-means.
 
     Returns
     -------
@@ -491,7 +554,8 @@ def discover_themes(
     per_text = [_phrases(t) for t in texts]
     ranked = _distinctive_phrases(per_text, group, n_groups)
     centres, shared = _theme_centres(codebook, _unit_rows(reference_vectors), reference_owner)
-    candidates, names = _candidates(pool, vectors, group, fit, ranked, per_text, (centres, shared), codebook, n_groups)
+    neighbours = theme_neighbours(centres)
+    candidates, names = _candidates(pool, vectors, group, fit, ranked, per_text, (centres, shared, neighbours), codebook, n_groups)
     pool_out = pd.DataFrame(
         {
             "comment_id": pool["comment_id"].astype("string") if "comment_id" in pool else pd.Series(range(len(pool))).astype("string"),
@@ -508,9 +572,14 @@ def discover_themes(
     pool_out["_order"] = pool_out["candidate"].map(order).fillna(len(order))
     pool_out = pool_out.sort_values(["_order", "fit", "comment_id"], ascending=[True, False, True], kind="mergesort")
     pool_out = pool_out.drop(columns="_order").reset_index(drop=True)
+    neighbour_similarity = neighbours[1]
     settings.update(
-        low_confidence="low_confidence column" if "low_confidence" in coded else f"confidence below {LOW_CONFIDENCE}",
-        same_theme_similarity=SAME_THEME_SIMILARITY,
+        low_confidence=f"flagged low_confidence or confidence below {LOW_CONFIDENCE}",
+        same_theme="at least as similar to the theme as its nearest other theme is, "
+        f"or at least {SAME_THEME_CODED_SHARE:.0%} of its comments coded with it",
+        typical_neighbour_similarity=(
+            round(float(np.nanmedian(neighbour_similarity)), 4) if np.isfinite(neighbour_similarity).any() else None
+        ),
         max_leftover_share=MAX_LEFTOVER_SHARE,
     )
     selection = {reason: int(count) for reason, count in Counter(r for rs in reasons[selected] for r in rs.split("; ")).items()}
@@ -533,15 +602,16 @@ def _candidates(
     fit: np.ndarray,
     ranked: list[list[str]],
     per_text: list[set[str]],
-    theme_space: tuple[np.ndarray, np.ndarray],
+    theme_space: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]],
     codebook: Codebook,
     n_groups: int,
 ) -> tuple[list[Candidate], dict[int, str]]:
     """Build the candidates, largest first, with unique labels and ids; returns them and group -> id.
 
-    ``theme_space`` is (theme centres, their mean) from :func:`_theme_centres`.
+    ``theme_space`` is (theme centres, their mean) from :func:`_theme_centres` and
+    :func:`theme_neighbours` of those centres.
     """
-    theme_centres, shared = theme_space
+    theme_centres, shared, (neighbour, neighbour_similarity) = theme_space
     sizes = [(int((group == g).sum()), g) for g in range(n_groups)]
     order = [g for size, g in sorted(sizes, key=lambda item: (-item[0], item[1])) if size > 0]
     taken_labels: set[str] = set()
@@ -558,9 +628,10 @@ def _candidates(
         similarity = (theme_centres @ centre.ravel()) if len(theme_centres) else np.zeros(0)
         nearest = int(np.argmax(similarity)) if len(similarity) and similarity.max() > 0 else None
         nearest_id = codebook.themes[nearest].id if nearest is not None else None
-        best = float(similarity[nearest]) if nearest is not None else 0.0
+        best = round(float(similarity[nearest]), 4) if nearest is not None else 0.0
         share = float(np.mean([nearest_id in split_list(v) for v in coded_themes.iloc[members]])) if nearest_id else 0.0
-        close = best >= SAME_THEME_SIMILARITY or share >= SAME_THEME_CODED_SHARE
+        cutoff = round(float(neighbour_similarity[nearest]), 4) if nearest is not None and neighbour[nearest] >= 0 else None
+        close = (cutoff is not None and best >= cutoff) or share >= SAME_THEME_CODED_SHARE
         status = f"more of {nearest_id}" if nearest_id and close else "new"
         candidate_id = theme_id_from_name(" ".join(phrases[:2]) if phrases else "candidate", taken_ids, "candidate")
         taken_ids.add(candidate_id)
@@ -582,9 +653,11 @@ def _candidates(
                 strands=_counts(pool["strand"].iloc[members]) if "strand" in pool else {},
                 examples=tuple(examples),
                 nearest_theme=nearest_id,
-                similarity=round(best, 4),
+                similarity=best,
                 coded_share=round(share, 4),
                 patterns=_patterns(phrases, members, per_text, codebook, nearest_id if status != "new" else None),
+                neighbour_theme=codebook.themes[neighbour[nearest]].id if cutoff is not None else None,
+                neighbour_similarity=cutoff,
             )
         )
         names[g] = candidate_id

@@ -35,11 +35,15 @@ def discover(
         Path | None, typer.Option("--model", help="The .skops model the table was coded with (default: the bundled one).", dir_okay=False)
     ] = None,
     tfidf: Annotated[
-        bool, typer.Option("--tfidf", help="Compare comments on TF-IDF of the selected comments, not the model's representation.")
+        bool,
+        typer.Option(
+            "--tfidf",
+            help="Compare comments on TF-IDF of the selected comments (beside static sentence embeddings), not the model's words.",
+        ),
     ] = False,
 ) -> None:
     """Group the comments no theme fits into candidate themes, with labels, examples and suggested patterns."""
-    from tcs_themes.analysis.discovery import DEFAULT_FROM
+    from tcs_themes.analysis.discovery import DEFAULT_FROM, SAME_THEME_CODED_SHARE
     from tcs_themes.codebook import load_codebook
     from tcs_themes.outputs.discovery_files import discover_files
 
@@ -51,7 +55,9 @@ def discover(
     for heading in ("candidate", "status", "comments", "nearest theme", "label"):
         table.add_column(heading, justify="right" if heading == "comments" else "left", overflow="fold")
     for c in found.candidates:
-        nearest = f"{c.nearest_theme} ({c.similarity:.2f})" if c.nearest_theme else "-"
+        nearest = f"{c.nearest_theme} {c.similarity:.2f}" if c.nearest_theme else "-"
+        if c.neighbour_similarity is not None:
+            nearest += f" (cut-off {c.neighbour_similarity:.2f})"
         table.add_row(escape(c.id), escape(c.status), str(c.size), escape(nearest), escape(c.label))
     stdout.print(table)
     reasons = ", ".join(f"{n} {reason}" for reason, n in found.selection.items()) or "none"
@@ -62,4 +68,13 @@ def discover(
         highlight=False,
         soft_wrap=True,
     )
+    typical = found.settings.get("typical_neighbour_similarity")
+    if typical is not None:
+        stdout.print(
+            "Cut-off: how similar the nearest theme is to its own nearest other theme; a group at least that similar "
+            f"to it (or with {SAME_THEME_CODED_SHARE:.0%} of its comments coded with it) is more of it. Existing themes are typically "
+            f"{typical:.2f} similar to their nearest other theme.",
+            highlight=False,
+            soft_wrap=True,
+        )
     stdout.print(f"Wrote {escape(', '.join(str(p) for p in written))}", highlight=False, soft_wrap=True)

@@ -32,12 +32,7 @@ FRAGMENT_NAME, WORKBOOK_NAME = "candidates.yaml", "discovery.xlsx"
 def _description(candidate: Candidate) -> str:
     known = [(name, n) for name, n in candidate.sessions.items() if name != NOT_KNOWN]
     where = ", ".join(f"{name} ({n})" for name, n in known[:3])
-    nearest = (
-        f" Nearest existing theme: {candidate.nearest_theme} (similarity {candidate.similarity:.2f}, "
-        f"{candidate.coded_share:.0%} of its comments already coded with it)."
-        if candidate.nearest_theme
-        else ""
-    )
+    nearest = f" Nearest existing theme: {candidate.nearest_theme} ({candidate.why})." if candidate.nearest_theme else ""
     return f"Candidate from tcs-themes discover: {candidate.size} comments, mostly from {where or 'unknown sessions'}.{nearest} Edit before use."
 
 
@@ -70,7 +65,7 @@ def candidate_fragment(discovery: Discovery) -> str:
         phrases = ", ".join(f'"{p}"' for p in candidate.patterns) or "(no distinctive phrase)"
         lines.append(
             f"# More of theme {candidate.nearest_theme}: consider adding these patterns: {phrases} "
-            f"({candidate.size} comments, group {candidate.id})"
+            f"({candidate.size} comments, group {candidate.id}; {candidate.why})"
         )
     body = dump_yaml({"themes": new}) if new else "themes: []\n"
     return "\n".join(" ".join(line.split("\n")) for line in lines) + "\n" + body
@@ -91,14 +86,18 @@ def candidates_frame(discovery: Discovery) -> pd.DataFrame:
                 "strands": "; ".join(f"{k} ({v})" for k, v in c.strands.items()),
                 "nearest theme": c.nearest_theme or "",
                 "similarity": c.similarity,
+                "nearest theme's nearest other theme": c.neighbour_theme or "",
+                "their similarity (cut-off)": c.neighbour_similarity,
                 "coded with nearest": c.coded_share,
+                "why this status": c.why,
                 "suggested patterns": "; ".join(c.patterns),
                 "examples": "\n".join(f"{i}: {t}" for i, t in c.examples),
             }
         )
     return pd.DataFrame(rows, columns=[
         "candidate", "status", "label", "comments", "share of selection", "sessions", "strands",
-        "nearest theme", "similarity", "coded with nearest", "suggested patterns", "examples",
+        "nearest theme", "similarity", "nearest theme's nearest other theme", "their similarity (cut-off)",
+        "coded with nearest", "why this status", "suggested patterns", "examples",
     ])  # fmt: skip
 
 
@@ -109,8 +108,11 @@ def discovery_workbook(discovery: Discovery) -> Workbook:
     sheet.title = "Candidates"
     add_table(
         sheet, candidates_frame(discovery), "Candidates",
-        formats={"share of selection": PERCENT, "similarity": DECIMAL, "coded with nearest": PERCENT},
-        wrap=("examples", "sessions"),
+        formats={
+            "share of selection": PERCENT, "similarity": DECIMAL, "their similarity (cut-off)": DECIMAL,
+            "coded with nearest": PERCENT,
+        },
+        wrap=("examples", "sessions", "why this status"),
     )  # fmt: skip
     comments = discovery.comments
     add_table(book.create_sheet("Comments"), comments, "Comments", formats={"fit": DECIMAL}, wrap=("text",))
@@ -161,7 +163,8 @@ def discover_files(
     model : str or Path, optional
         The model it was coded with (default: the bundled model); its representation is used.
     use_model : bool, default True
-        False: compare comments on TF-IDF fitted on the selected comments instead.
+        False: compare comments on TF-IDF fitted on the selected comments (beside static
+        sentence embeddings) instead.
     sources, max_themes
         See :func:`~tcs_themes.analysis.discovery.discover_themes`.
 
