@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tcs_themes.coding.rules.chunk_tokens import ChunkTable
+from tcs_themes.coding.rules.chunk_tokens import ChunkTable, whitespace_chunks
 
 #: Word tokens: runs of letters/digits with their apostrophes ("couldn't"), so
 #: that explanations quote words as they were written. A simple pattern: the
@@ -161,12 +161,7 @@ def word_tfidf(texts: Sequence[str], vectorizer: TfidfVectorizer, lookup: WordLo
     if lookup is None:
         return vectorizer.transform(texts)
     n = len(texts)
-    chunks: list[str] = []
-    per_text = np.zeros(n, dtype=np.int64)
-    for i, text in enumerate(texts):
-        pieces = text.split()
-        chunks.extend(pieces)
-        per_text[i] = len(pieces)
+    chunks, per_text = whitespace_chunks(texts)
     items, (token,) = lookup.chunks.gather(lookup.chunks.rows(chunks))
     document = np.repeat(np.repeat(np.arange(n), per_text), items)
     rows, columns = [], []

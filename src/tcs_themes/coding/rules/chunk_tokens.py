@@ -30,6 +30,17 @@ from spacy.tokens import Doc
 _IRREGULAR_SPACE = re.compile(r"[^\S ]|  |^ | $")
 
 
+def whitespace_chunks(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Return the white-space-separated chunks of all ``texts`` in order, and how many each text has."""
+    chunks: list[str] = []
+    per_text = np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        pieces = text.split()
+        chunks.extend(pieces)
+        per_text[i] = len(pieces)
+    return chunks, per_text
+
+
 def _irregular(text: str) -> bool:
     """Whether spaCy makes white-space tokens in ``text`` (cheap string tests for most ASCII texts)."""
     if text.isascii() and "\n" not in text and "\t" not in text:
@@ -113,6 +124,10 @@ class ChunkTable:
     def __len__(self) -> int:
         """Return the number of chunks remembered."""
         return len(self._ids)
+
+    def clear(self) -> None:
+        """Forget every chunk remembered."""
+        self._reset()
 
     def _reset(self) -> None:
         self._ids: dict[str, int] = {}  # chunk -> its row
