@@ -630,9 +630,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             encoder = sentence_encoder(self.embeddings)
             meaning = self.coef_[:, -encoder.dimension :] * np.float32(self.embedding_weight)
             vectors = encoder.encode(texts)
-            pairs = list(zip(*np.nonzero(allowed & (vectors @ meaning.T > 0))))
+            rows, columns = np.nonzero(allowed & (vectors @ meaning.T > 0))
             if getattr(self, "_phrases", None) is None:
                 self._phrases = PhraseIndex(theme_phrases(self.codebook, theme_ids), self.embeddings)
-            for (row, column), said in zip(pairs, self._phrases.nearest(vectors, pairs)):
-                explained[row].setdefault(theme_ids[column], []).append(said)
+            said = self._phrases.nearest(vectors, rows, columns)
+            for row, column, evidence in zip(rows.tolist(), columns.tolist(), said):
+                explained[row].setdefault(theme_ids[column], []).append(evidence)
         return explained
