@@ -18,7 +18,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tcs_themes.coding.rules.chunk_tokens import ChunkTable, whitespace_chunks
+from tcs_themes.coding.rules.chunk_tokens import ChunkTable
+from tcs_themes.coding.text_prep import whitespace_chunks
 
 #: Word tokens: runs of letters/digits with their apostrophes ("couldn't"), so
 #: that explanations quote words as they were written. A simple pattern: the

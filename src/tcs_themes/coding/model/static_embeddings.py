@@ -23,7 +23,8 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
-from tcs_themes.coding.rules.chunk_tokens import ChunkTable, whitespace_chunks
+from tcs_themes.coding.rules.chunk_tokens import ChunkTable
+from tcs_themes.coding.text_prep import whitespace_chunks
 
 #: The name a classifier gives (``ThemeClassifier(embeddings=STATIC_NAME)``).
 STATIC_NAME = "static-minilm"

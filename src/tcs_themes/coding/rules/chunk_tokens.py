@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any
 
 import numpy as np
@@ -26,28 +26,17 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tcs_themes.coding.text_prep import whitespace_chunks
+
 #: White space other than single spaces between words: spaCy makes tokens of it.
 _IRREGULAR_SPACE = re.compile(r"[^\S ]|  |^ | $")
 
 
-def whitespace_chunks(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Return the white-space-separated chunks of all ``texts`` in order, and how many each text has."""
-    chunks: list[str] = []
-    per_text = np.zeros(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        pieces = text.split()
-        chunks.extend(pieces)
-        per_text[i] = len(pieces)
-    return chunks, per_text
-
-
 def _irregular(text: str) -> bool:
-    """Whether spaCy makes white-space tokens in ``text`` (cheap string tests for most ASCII texts)."""
-    if text.isascii() and "\n" not in text and "\t" not in text:
-        if text[0] == " " or text[-1] == " " or "  " in text:
-            return True
-        if "\r" not in text and "\x0b" not in text and "\x0c" not in text:
-            return False
+    """Whether ``text`` has white space other than single spaces between words (a cheap test for
+    printable ASCII texts, which have no white space but spaces); spaCy makes tokens of it."""
+    if text.isascii() and text.isprintable():
+        return text[0] == " " or text[-1] == " " or "  " in text
     return _IRREGULAR_SPACE.search(text) is not None
 
 
@@ -194,18 +183,15 @@ class ChunkTokenizer:
 
     def __call__(self, texts: Sequence[str]) -> TokenBatch:
         """Return the tokens of ``texts`` (strings) as one :class:`TokenBatch`."""
-        chunks: list[str] = []
-        per_text = np.zeros(len(texts), dtype=np.int64)
-        whole: list[int] = []  # texts with irregular white space: spaCy tokenizes them whole
-        for i, text in enumerate(texts):
-            if not text:
-                continue
-            if _irregular(text):
-                whole.append(i)
-                continue
-            pieces = text.split(" ")
-            chunks.extend(pieces)
-            per_text[i] = len(pieces)
+        # texts with irregular white space: spaCy tokenizes them whole; the others' chunks are
+        # their words split at white space (single spaces only), shared with the model's features
+        whole = [i for i, text in enumerate(texts) if text and _irregular(text)]
+        chunks, per_text = whitespace_chunks(texts)
+        if whole:
+            regular = np.ones(len(texts), dtype=bool)
+            regular[whole] = False
+            chunks = list(compress(chunks, np.repeat(regular, per_text).tolist()))
+            per_text = np.where(regular, per_text, 0)
         tokens, (lower, start, end) = self.table.gather(self.table.rows(chunks))
         # each chunk's offset in its text: the lengths (plus one space) of the chunks before it
         width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
