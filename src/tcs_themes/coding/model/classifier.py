@@ -31,6 +31,7 @@ from tcs_themes.coding.model.features import (
     context_categories,
     context_matrix,
     context_word_block,
+    dense_block,
     join_blocks,
     rule_matrix,
     word_lookup,
@@ -513,7 +514,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                     )
                 blocks.append(context_word_block(words, one_hot, self.context_interactions))
         if self.embeddings is not None:
-            blocks.append(sp.csr_matrix(self._embeddings(texts) * np.float32(self.embedding_weight)))
+            blocks.append(dense_block(self._embeddings(texts) * np.float32(self.embedding_weight)))
         return join_blocks(blocks)
 
     def _embeddings(self, texts: list[str]) -> np.ndarray:
@@ -539,7 +540,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         texts = _texts(texts)
         blocks = [sp.csr_matrix(self._words(texts))]
         if self.embeddings is not None:
-            blocks.append(sp.csr_matrix(self._embeddings(texts)))
+            blocks.append(dense_block(self._embeddings(texts)))
         return blocks
 
     def _interaction_positions(self) -> list[int]:

@@ -84,6 +84,24 @@ def rule_matrix(matches: Sequence[Sequence[Any]], theme_ids: Sequence[str], valu
     )
 
 
+def dense_block(values: np.ndarray) -> sp.csr_matrix:
+    """Return a dense block (e.g. sentence embeddings) as CSR: ``scipy.sparse.csr_matrix(values)``, made faster.
+
+    When each row is either all non-zero or all zero (a comment with no embedding), the
+    structure is known without searching every entry; otherwise scipy builds it.
+    """
+    values = np.asarray(values)
+    n, width = values.shape
+    full = (values != 0).sum(axis=1)
+    if not np.isin(full, (0, width)).all():
+        return sp.csr_matrix(values)
+    kept = full == width
+    indptr = np.zeros(n + 1, dtype=np.int32 if n * width < 2**31 else np.int64)
+    np.cumsum(full, out=indptr[1:])
+    indices = np.tile(np.arange(width, dtype=indptr.dtype), int(kept.sum()))
+    return sp.csr_matrix((values[kept].ravel(), indices, indptr), shape=(n, width))
+
+
 def join_blocks(blocks: Sequence[sp.spmatrix]) -> sp.csr_matrix:
     """Join feature blocks side by side into one CSR matrix."""
     if len(blocks) == 1:
