@@ -80,12 +80,54 @@ def _doc_arrays(doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return doc.to_array(LOWER).astype(np.uint64), start, start + length
 
 
+class _ChunkNumbers:
+    """Numbers for the distinct chunks of the process, shared by every :class:`ChunkTable`.
+
+    The rule tokenizer, the word features and the word pieces of the sentence embedding
+    read the same chunks of a batch: each chunk is looked up in one dictionary once per
+    batch (the last list numbered is remembered; it must not be changed), and each table
+    maps the numbers to its rows with array operations. When ``limit`` chunks are numbered,
+    the numbering starts again (``era`` counts the restarts; the tables then start again too).
+    """
+
+    def __init__(self, limit: int = 600_000) -> None:
+        self.limit = limit
+        self.era = 0
+        self._numbers: dict[str, int] = {}
+        self._last: tuple[list[str] | None, np.ndarray] = (None, np.zeros(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __call__(self, chunks: list[str]) -> np.ndarray:
+        """Return each chunk's number (read-only), numbering the new ones."""
+        if self._last[0] is chunks:
+            return self._last[1]
+        number = np.fromiter(map(self._numbers.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
+        unknown = np.flatnonzero(number < 0)
+        if len(unknown):
+            new = list(dict.fromkeys(chunks[i] for i in unknown.tolist()))
+            if len(self._numbers) + len(new) > self.limit:
+                self._numbers.clear()
+                self.era += 1
+                unknown, new = np.arange(len(chunks)), list(dict.fromkeys(chunks))
+            self._numbers.update(zip(new, range(len(self._numbers), len(self._numbers) + len(new))))
+            number[unknown] = [self._numbers[chunks[i]] for i in unknown.tolist()]
+        number.flags.writeable = False
+        self._last = (chunks, number)
+        return number
+
+
+_NUMBERS = _ChunkNumbers()
+
+
 class ChunkTable:
     """Integer columns with a variable number of items per distinct chunk of text, remembered.
 
     A chunk's items are computed once, the first time a batch has it, for all
     the batch's new chunks at once; later batches gather them with array
-    operations. Memory stays bounded: the table is emptied when it would pass
+    operations. Chunks are found by their process-wide number (:class:`_ChunkNumbers`).
+    Memory stays bounded: the table is emptied when it would pass
     ``max_chunks`` chunks.
 
     Parameters
@@ -112,38 +154,47 @@ class ChunkTable:
 
     def __len__(self) -> int:
         """Return the number of chunks remembered."""
-        return len(self._ids)
+        return len(self._first) - 1
 
     def clear(self) -> None:
         """Forget every chunk remembered."""
         self._reset()
 
     def _reset(self) -> None:
-        self._ids: dict[str, int] = {}  # chunk -> its row
+        self._era = _NUMBERS.era
+        self._row_of = np.full(len(_NUMBERS), -1, dtype=np.int64)  # chunk number -> its row (-1: not here)
         self._first = [0]  # row -> its first item in the columns (CSR pointer)
         self._columns = [np.zeros(0, d) for d in self.dtypes]
         self._pointer: np.ndarray | None = None
 
     def rows(self, chunks: list[str]) -> np.ndarray:
-        """Return each chunk's row in the table, computing the chunks not in it yet."""
-        row = np.fromiter(map(self._ids.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
+        """Return each chunk's row in the table, computing the chunks not in it yet.
+
+        ``chunks`` must not be changed afterwards (its numbers are remembered).
+        """
+        number = _NUMBERS(chunks)
+        if self._era != _NUMBERS.era:
+            self._reset()
+        if len(self._row_of) < len(_NUMBERS):
+            self._row_of = np.concatenate([self._row_of, np.full(len(_NUMBERS) - len(self._row_of), -1, np.int64)])
+        row = self._row_of[number]
         unknown = np.flatnonzero(row < 0)
         if len(unknown):
-            new = list(dict.fromkeys(chunks[i] for i in unknown))
-            if len(self._ids) + len(new) > self.max_chunks:
+            _, first = np.unique(number[unknown], return_index=True)
+            new = unknown[np.sort(first)]  # one position of each new chunk, in order of appearance
+            if len(self) + len(new) > self.max_chunks:
                 self._reset()
-                unknown = np.arange(len(chunks))
-                new = list(dict.fromkeys(chunks))
-            self._learn(new)
-            row[unknown] = [self._ids[chunks[i]] for i in unknown.tolist()]
+                _, first = np.unique(number, return_index=True)
+                new = np.sort(first)
+            self._row_of[number[new]] = np.arange(len(self), len(self) + len(new))
+            self._learn([chunks[i] for i in new.tolist()])
+            row = self._row_of[number]
         return row
 
     def _learn(self, chunks: list[str]) -> None:
         items, columns = self.compute(chunks)
         self._columns = [np.concatenate([old, new.astype(old.dtype)]) for old, new in zip(self._columns, columns)]
         self._first.extend((self._first[-1] + np.cumsum(items)).tolist())
-        for chunk in chunks:
-            self._ids[chunk] = len(self._ids)
         self._pointer = None
 
     def gather(self, row: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
