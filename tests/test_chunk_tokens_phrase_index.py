@@ -53,6 +53,17 @@ def test_chunk_tokens_are_spacys_tokens(texts: list[str], numbers: int | None, m
     assert len(tokenizer.table) <= 500
 
 
+def test_chunk_tokens_of_translated_texts_are_spacys_tokens_of_them(texts: list[str]) -> None:
+    # the rule coder's tokenizer: curly quotes straightened in each new word, offsets kept
+    table = str.maketrans({"\u2019": "'", "\u201c": '"', "\u201d": '"'})
+    curly = [text.replace("'", "\u2019") for text in texts] + ["“Quoted”  twice", "it’s \n there’s"]
+    nlp = make_tokenizer_nlp()
+    expected = TokenBatch.from_docs([nlp.tokenizer(text.translate(table)) for text in curly])
+    got = ChunkTokenizer(nlp, translate=table)(curly)
+    for column in ("lower", "start", "end", "bounds"):
+        assert np.array_equal(getattr(got, column), getattr(expected, column)), column
+
+
 def test_phrase_index_finds_what_the_phrase_matcher_finds(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TCS_THEMES_NO_CACHE", "1")  # built afresh: a cached index keeps no phrase list
     nlp = make_tokenizer_nlp()

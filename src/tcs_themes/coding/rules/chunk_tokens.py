@@ -216,15 +216,23 @@ class ChunkTokenizer:
         The pipeline whose tokenizer (and vocabulary) to reproduce.
     max_chunks : int, default 300_000
         Distinct chunks remembered (see :class:`ChunkTable`).
+    translate : dict, optional
+        A ``str.maketrans`` table of characters that each become one other character (no white
+        space either way): the tokens are those of each text translated, at the same offsets.
+        Only the new chunks are translated, as they are learnt.
     """
 
-    def __init__(self, nlp: Language, *, max_chunks: int = 300_000) -> None:
+    def __init__(self, nlp: Language, *, max_chunks: int = 300_000, translate: dict[int, Any] | None = None) -> None:
         self.nlp = nlp
+        self.translate = translate
         self.table = ChunkTable(self._tokens, _DTYPES, max_chunks=max_chunks)
+
+    def _as_read(self, text: str) -> str:
+        return text if self.translate is None or text.isascii() else text.translate(self.translate)
 
     def _tokens(self, chunks: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
         """The tokens of new chunks: one spaCy call over them joined by single spaces."""
-        lower, start, end = _doc_arrays(self.nlp.tokenizer(" ".join(chunks)))
+        lower, start, end = _doc_arrays(self.nlp.tokenizer(self._as_read(" ".join(chunks))))
         width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
         begin = np.cumsum(width) - width
         first = np.searchsorted(start, begin)
@@ -256,7 +264,7 @@ class ChunkTokenizer:
             end=end + shift,
             bounds=np.concatenate([[0], np.cumsum(per_text_tokens)]).astype(np.int64),
         )
-        return _with_whole_texts(batch, whole, [texts[i] for i in whole], self.nlp)
+        return _with_whole_texts(batch, whole, [self._as_read(texts[i]) for i in whole], self.nlp)
 
 
 def _with_whole_texts(batch: TokenBatch, rows: list[int], texts: list[str], nlp: Language) -> TokenBatch:
