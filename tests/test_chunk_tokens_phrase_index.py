@@ -11,6 +11,7 @@ import yaml
 from spacy.matcher import PhraseMatcher
 
 from tcs_themes.codebook import load_codebook
+from tcs_themes.coding.rules import chunk_tokens
 from tcs_themes.coding.rules.chunk_tokens import ChunkTokenizer, TokenBatch
 from tcs_themes.coding.rules.nlp import make_tokenizer_nlp
 from tcs_themes.coding.rules.phrase_index import PhraseIndex
@@ -18,7 +19,7 @@ from tcs_themes.coding.rules.coder import RuleCoder
 
 AUTHORING = Path(__file__).resolve().parents[1] / "scripts" / "sample_source" / "sessions"
 ODD = ["", " ", "  parks", "parks  ", "green\nspace", "green \n space", "green\t\tspace", "don’t  know",
-       "Green-space!!", "e.g. parks, U.K.", "🙂 parks 🙂", "£8 a child", "a\u00a0b c", "x" * 500]  # fmt: skip
+       "Green-space!!", "e.g. parks, U.K.", "🙂 parks 🙂", "£8 a child", "a\u00a0b c", "a\x1cb c", "x" * 500]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,10 @@ def texts() -> list[str]:
     return comments + spaced + ODD
 
 
-def test_chunk_tokens_are_spacys_tokens(texts: list[str]) -> None:
+@pytest.mark.parametrize("numbers", [None, 800])
+def test_chunk_tokens_are_spacys_tokens(texts: list[str], numbers: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if numbers is not None:  # few: the process-wide chunk numbering starts again on the way too
+        monkeypatch.setattr(chunk_tokens._NUMBERS, "limit", numbers)
     nlp = make_tokenizer_nlp()
     expected = TokenBatch.from_docs(list(nlp.tokenizer.pipe(texts)))
     tokenizer = ChunkTokenizer(nlp, max_chunks=500)  # small: the table is emptied and refilled on the way
@@ -47,6 +51,17 @@ def test_chunk_tokens_are_spacys_tokens(texts: list[str]) -> None:
         for column in ("lower", "start", "end"):
             assert np.array_equal(getattr(got, column), getattr(expected, column)[first:last]), column
     assert len(tokenizer.table) <= 500
+
+
+def test_chunk_tokens_of_translated_texts_are_spacys_tokens_of_them(texts: list[str]) -> None:
+    # the rule coder's tokenizer: curly quotes straightened in each new word, offsets kept
+    table = str.maketrans({"\u2019": "'", "\u201c": '"', "\u201d": '"'})
+    curly = [text.replace("'", "\u2019") for text in texts] + ["“Quoted”  twice", "it’s \n there’s"]
+    nlp = make_tokenizer_nlp()
+    expected = TokenBatch.from_docs([nlp.tokenizer(text.translate(table)) for text in curly])
+    got = ChunkTokenizer(nlp, translate=table)(curly)
+    for column in ("lower", "start", "end", "bounds"):
+        assert np.array_equal(getattr(got, column), getattr(expected, column)), column
 
 
 def test_phrase_index_finds_what_the_phrase_matcher_finds(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,12 +1,14 @@
-"""The fast word TF-IDF path gives scikit-learn's matrix; rule evidence becomes one column per theme."""
+"""The fast word TF-IDF path gives scikit-learn's matrix; embeddings become the CSR block scipy makes; rule evidence becomes one column per theme."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from classifier_corpus import corpus
 
-from tcs_themes.coding.model.features import rule_matrix, word_lookup, word_tfidf, word_vectorizer
+from tcs_themes.coding.model.features import dense_block, rule_matrix, word_lookup, word_tfidf, word_vectorizer
+from tcs_themes.coding.model.static_embeddings import static_encoder
 from tcs_themes.coding.rules.coder import RuleMatch
 
 ODD = ["", "!!!", "a", "Don't   STOP — naïve café's rôle", "🙂 x y", "x" * 5000, "the the the paper paper"]
@@ -38,3 +40,16 @@ def test_rule_matrix_marks_each_matched_theme_once():
 
     matrix = rule_matrix([[match("b"), match("b"), match("zz")], [], [match("a")]], ["a", "b"], 3.0)
     assert matrix.toarray().tolist() == [[0, 3], [0, 0], [3, 0]]
+
+
+@pytest.mark.parametrize("texts", [ODD, ["more parks please"] * 3, []])
+def test_dense_block_is_scipys_csr_of_the_embeddings(texts):
+    vectors = static_encoder().encode(texts)  # ODD has texts with no word piece: rows of zeros
+    some_zeros = vectors.copy()
+    if len(texts) > 2:
+        some_zeros[2, :3] = 0  # zeros inside a row: scipy's own conversion
+    for values in (vectors, some_zeros):
+        fast, slow = dense_block(values), sp.csr_matrix(values)
+        assert fast.shape == slow.shape and fast.dtype == slow.dtype
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(fast, part), getattr(slow, part))

@@ -30,7 +30,7 @@ from tcs_themes.coding.decisions import (
     Decisions,
     decide,
 )
-from tcs_themes.coding.text_prep import has_words, prepare_text
+from tcs_themes.coding.text_prep import has_words, prepare_text, whitespace_chunks
 from tcs_themes.coding.model.weak_labels import WeakLabelReport, weak_label_pairs
 from tcs_themes.schema import CODE_SOURCE_MACHINE, CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
 
@@ -307,7 +307,7 @@ class HybridCoder(EstimatorParams):
         if self.method != "rules":
             thresholds = self._thresholds()
             proba = self._model_proba(texts, context, matches) if texts else np.zeros(counts.shape)
-        eligible = np.array([len(t.split()) >= MIN_WORDS_FOR_THEME for t in texts], dtype=bool)
+        eligible = whitespace_chunks(texts)[1] >= MIN_WORDS_FOR_THEME
         decisions = decide(self.method, counts, proba, thresholds, self.rule_weight, eligible & self.every_comment)
         blank = np.array([not has_words(t) for t in texts], dtype=bool)
         if blank.any():

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -460,14 +461,22 @@ def _coded_batches(
 ) -> Iterator[EncodedBatch]:
     """Yield each batch coded and encoded, in order, using ``workers`` processes (forked, sharing the coder).
 
-    Each worker freezes the objects it inherits (the coder's tables) out of
-    the garbage collector's sight: collections then stay cheap however large
-    the tables are, and the pages stay shared with the parent.
+    The first comment is coded in this process first, so that the coder's tables (rules,
+    phrase index, look-up tables, built on first use) are built once, before the workers
+    start; each worker freezes the objects it inherits out of the garbage collector's sight:
+    collections then stay cheap however large the tables are, and the pages stay shared
+    with the parent.
     """
     if workers <= 1:
         for batch in batches:
             yield _code_batch(coder, batch)
         return
+    batches = iter(batches)
+    first = next(batches, None)
+    if first is None:
+        return
+    _code_batch(coder, first.iloc[:1])
+    batches = chain([first], batches)
     global _WORKER_CODER
     _WORKER_CODER = coder
     context = multiprocessing.get_context("fork")

@@ -7,7 +7,9 @@ text through unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 #: Texts longer than this are coded from their first ``MAX_CODED_CHARS`` characters.
@@ -38,3 +40,29 @@ def prepare_text(value: object) -> str:
 def has_words(text: str) -> bool:
     """Return True when ``text`` has at least one letter or digit (so it can be coded)."""
     return _HAS_WORD.search(text) is not None
+
+
+#: The last batches split by :func:`whitespace_chunks`: (texts, chunks, chunks per text), newest last.
+_SPLIT: list[tuple[list[str], list[str], np.ndarray]] = []
+
+
+def whitespace_chunks(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Return the white-space-separated chunks of all ``texts`` in order, and how many each text has.
+
+    The splits of the last two batches are remembered (scoring a batch also scores an empty
+    text): a batch is split once for counting its words, its word features and the word pieces
+    of its sentence embedding. Callers must not change the list returned (the array is read-only).
+    """
+    texts = list(texts)
+    for known, chunks, per_text in reversed(_SPLIT):
+        if known == texts:
+            return chunks, per_text
+    chunks = []
+    per_text = np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        pieces = text.split()
+        chunks.extend(pieces)
+        per_text[i] = len(pieces)
+    per_text.flags.writeable = False
+    _SPLIT[:] = [*_SPLIT[-1:], (texts, chunks, per_text)]
+    return chunks, per_text

@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from tcs_themes.coding.rules.chunk_tokens import ChunkTable
+from tcs_themes.coding.text_prep import whitespace_chunks
 
 if TYPE_CHECKING:  # scikit-learn is imported to build vectorizers, not to score with a fitted one
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -87,6 +88,24 @@ def rule_matrix(matches: Sequence[Sequence[Any]], theme_ids: Sequence[str], valu
         (data, np.array(columns, dtype=np.int32), np.array(pointer, dtype=np.int64)),
         shape=(len(matches), len(theme_ids)),
     )
+
+
+def dense_block(values: np.ndarray) -> sp.csr_matrix:
+    """Return a dense block (e.g. sentence embeddings) as CSR: ``scipy.sparse.csr_matrix(values)``, made faster.
+
+    When each row is either all non-zero or all zero (a comment with no embedding), the
+    structure is known without searching every entry; otherwise scipy builds it.
+    """
+    values = np.asarray(values)
+    n, width = values.shape
+    full = (values != 0).sum(axis=1)
+    if not np.isin(full, (0, width)).all():
+        return sp.csr_matrix(values)
+    kept = full == width
+    indptr = np.zeros(n + 1, dtype=np.int32 if n * width < 2**31 else np.int64)
+    np.cumsum(full, out=indptr[1:])
+    indices = np.tile(np.arange(width, dtype=indptr.dtype), int(kept.sum()))
+    return sp.csr_matrix((values[kept].ravel(), indices, indptr), shape=(n, width))
 
 
 def join_blocks(blocks: Sequence[sp.spmatrix]) -> sp.csr_matrix:
@@ -192,12 +211,7 @@ def word_tfidf(texts: Sequence[str], vectorizer: TfidfVectorizer | FittedWords, 
     if lookup is None:
         return vectorizer.transform(texts)
     n = len(texts)
-    chunks: list[str] = []
-    per_text = np.zeros(n, dtype=np.int64)
-    for i, text in enumerate(texts):
-        pieces = text.split()
-        chunks.extend(pieces)
-        per_text[i] = len(pieces)
+    chunks, per_text = whitespace_chunks(texts)
     items, (token,) = lookup.chunks.gather(lookup.chunks.rows(chunks))
     document = np.repeat(np.repeat(np.arange(n), per_text), items)
     rows, columns = [], []

@@ -70,14 +70,15 @@ class PhraseIndex:
         self.phrases = [phrase for found in phrases.values() for phrase in found]
         self.owner = np.array([j for j, found in enumerate(phrases.values()) for _ in found], dtype=np.int64)
         self.vectors = self.encoder.encode(self.phrases)
+        self._columns = [np.flatnonzero(self.owner == j) for j in range(len(self.theme_ids))]
+        self._evidence = [f'meaning near "{_quote(phrase)}"' for phrase in self.phrases]
 
     def similarities(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return, per text embedding and theme, the best cosine similarity and the index of that phrase."""
         sims = vectors @ self.vectors.T
         best = np.full((len(vectors), len(self.theme_ids)), -np.inf)
         where = np.zeros(best.shape, dtype=np.int64)
-        for j in range(len(self.theme_ids)):
-            columns = np.flatnonzero(self.owner == j)
+        for j, columns in enumerate(self._columns):
             block = sims[:, columns]
             where[:, j] = columns[block.argmax(axis=1)] if len(vectors) else 0
             best[:, j] = block.max(axis=1) if len(vectors) else 0
@@ -108,10 +109,19 @@ class PhraseIndex:
             scores[threshold] = 2 * hits / (int(given.sum()) + int(truth.sum()))
         return max(THRESHOLD_GRID, key=lambda threshold: (scores[threshold], threshold))
 
-    def nearest(self, vectors: np.ndarray, pairs: Sequence[tuple[int, int]]) -> list[str]:
-        """Return the evidence for each (row, theme column) pair: ``meaning near "<nearest phrase>"``."""
-        _, where = self.similarities(vectors)
-        return [f'meaning near "{_quote(self.phrases[where[row, column]])}"' for row, column in pairs]
+    def nearest(self, vectors: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> list[str]:
+        """Return the evidence for each (row, theme column) pair: ``meaning near "<nearest phrase>"``.
+
+        ``rows`` index ``vectors``, ``columns`` the themes; only the pairs' own themes are searched.
+        """
+        rows, columns = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+        sims = vectors @ self.vectors.T
+        where = np.zeros(len(rows), dtype=np.int64)
+        for j in np.unique(columns).tolist():
+            pairs = np.flatnonzero(columns == j)
+            theme = self._columns[j]
+            where[pairs] = theme[sims[rows[pairs]][:, theme].argmax(axis=1)]
+        return [self._evidence[phrase] for phrase in where.tolist()]
 
 
 def _quote(phrase: str) -> str:
@@ -156,9 +166,9 @@ class CodebookSimilarity:
         """Return, per text, ``{theme_id: ['meaning near "<phrase>"']}`` for the themes in ``mask``."""
         texts = list(X)
         allowed = np.ones((len(texts), len(self.classes_)), bool) if mask is None else np.asarray(mask, bool)
-        pairs = list(zip(*np.nonzero(allowed)))
-        evidence = self._index.nearest(self._index.encoder.encode(texts), pairs)
+        rows, columns = np.nonzero(allowed)
+        evidence = self._index.nearest(self._index.encoder.encode(texts), rows, columns)
         explained: list[dict[str, list[str]]] = [{} for _ in texts]
-        for (row, column), said in zip(pairs, evidence):
+        for row, column, said in zip(rows.tolist(), columns.tolist(), evidence):
             explained[row][str(self.classes_[column])] = [said]
         return explained

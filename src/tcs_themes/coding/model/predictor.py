@@ -26,6 +26,7 @@ from tcs_themes.coding.model.explain import top_terms
 from tcs_themes.coding.model.features import (
     context_matrix,
     context_word_block,
+    dense_block,
     join_blocks,
     rule_matrix,
     word_lookup,
@@ -125,7 +126,7 @@ class ThemePredictor:
                     )
                 blocks.append(context_word_block(words, one_hot, self.context_interactions))
         if self.embeddings is not None:
-            blocks.append(sp.csr_matrix(self._embeddings(texts) * np.float32(self.embedding_weight)))
+            blocks.append(dense_block(self._embeddings(texts) * np.float32(self.embedding_weight)))
         return join_blocks(blocks)
 
     def _embeddings(self, texts: list[str]) -> np.ndarray:
@@ -151,7 +152,7 @@ class ThemePredictor:
         texts = _texts(texts)
         blocks = [sp.csr_matrix(self._words(texts))]
         if self.embeddings is not None:
-            blocks.append(sp.csr_matrix(self._embeddings(texts)))
+            blocks.append(dense_block(self._embeddings(texts)))
         return blocks
 
     def _interaction_positions(self) -> list[int]:
@@ -242,9 +243,10 @@ class ThemePredictor:
             encoder = sentence_encoder(self.embeddings)
             meaning = self.coef_[:, -encoder.dimension :] * np.float32(self.embedding_weight)
             vectors = encoder.encode(texts)
-            pairs = list(zip(*np.nonzero(allowed & (vectors @ meaning.T > 0))))
+            rows, columns = np.nonzero(allowed & (vectors @ meaning.T > 0))
             if getattr(self, "_phrases", None) is None:
                 self._phrases = PhraseIndex(theme_phrases(self.codebook, theme_ids), self.embeddings)
-            for (row, column), said in zip(pairs, self._phrases.nearest(vectors, pairs)):
-                explained[row].setdefault(theme_ids[column], []).append(said)
+            said = self._phrases.nearest(vectors, rows, columns)
+            for row, column, evidence in zip(rows.tolist(), columns.tolist(), said):
+                explained[row].setdefault(theme_ids[column], []).append(evidence)
         return explained

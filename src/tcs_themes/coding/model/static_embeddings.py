@@ -19,9 +19,13 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
+
+from tcs_themes.coding.rules.chunk_tokens import ChunkTable
+from tcs_themes.coding.text_prep import whitespace_chunks
 
 #: The name a classifier gives (``ThemeClassifier(embeddings=STATIC_NAME)``).
 STATIC_NAME = "static-minilm"
@@ -74,7 +78,7 @@ class StaticEncoder:
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.dimension = int(self.vectors.shape[1])
         self._ids = {piece: row for row, piece in enumerate(vocab)}
-        self._words: dict[str, tuple[int, ...]] = {}
+        self._words = ChunkTable(self._word_pieces, [np.int32], max_chunks=WORD_CACHE_SIZE)
         self._last: tuple[list[str], np.ndarray] | None = None  # the last batch: scoring then explaining it encodes once
 
     def pieces(self, word: str) -> tuple[int, ...]:
@@ -96,24 +100,24 @@ class StaticEncoder:
             start = end
         return tuple(found)
 
-    def _learn(self, word: str) -> tuple[int, ...]:
-        """Split a new whitespace-separated word into word-piece rows and remember it."""
-        if len(self._words) >= WORD_CACHE_SIZE:
-            self._words.clear()
-        known = self._words[word] = tuple(row for token in basic_words(word) for row in self.pieces(token))
-        return known
+    def _word_pieces(self, words: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Split new whitespace-separated words into word-piece rows (for :class:`ChunkTable`)."""
+        found = [[row for token in basic_words(word) for row in self.pieces(token)] for word in words]
+        items = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        return items, [np.fromiter(chain.from_iterable(found), dtype=np.int32, count=int(items.sum()))]
 
     def piece_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Return how often each word piece occurs in each text, shape (n, pieces), float32."""
-        words, learn = self._words, self._learn
-        indptr, indices = [0], []
-        for text in texts:
-            for word in text.split():
-                known = words.get(word)
-                indices += learn(word) if known is None else known
-            indptr.append(len(indices))
+        """Return how often each word piece occurs in each text, shape (n, pieces), float32.
+
+        Each distinct whitespace-separated word is split into pieces once and remembered; a batch's
+        pieces are then gathered with array operations.
+        """
+        words, per_text = whitespace_chunks(texts)
+        items, (indices,) = self._words.gather(self._words.rows(words))
+        pieces_before = np.concatenate([[0], np.cumsum(items)])  # per word
+        indptr = pieces_before[np.concatenate([[0], np.cumsum(per_text)])]
         data = np.ones(len(indices), dtype=np.float32)
-        counts = sp.csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)), (len(texts), len(self.vectors)))
+        counts = sp.csr_matrix((data, indices, indptr), (len(texts), len(self.vectors)))
         counts.sum_duplicates()
         return counts
 

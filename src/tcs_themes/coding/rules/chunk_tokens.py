@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any
 
 import numpy as np
@@ -26,17 +26,17 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tcs_themes.coding.text_prep import whitespace_chunks
+
 #: White space other than single spaces between words: spaCy makes tokens of it.
 _IRREGULAR_SPACE = re.compile(r"[^\S ]|  |^ | $")
 
 
 def _irregular(text: str) -> bool:
-    """Whether spaCy makes white-space tokens in ``text`` (cheap string tests for most ASCII texts)."""
-    if text.isascii() and "\n" not in text and "\t" not in text:
-        if text[0] == " " or text[-1] == " " or "  " in text:
-            return True
-        if "\r" not in text and "\x0b" not in text and "\x0c" not in text:
-            return False
+    """Whether ``text`` has white space other than single spaces between words (a cheap test for
+    printable ASCII texts, which have no white space but spaces); spaCy makes tokens of it."""
+    if text.isascii() and text.isprintable():
+        return text[0] == " " or text[-1] == " " or "  " in text
     return _IRREGULAR_SPACE.search(text) is not None
 
 
@@ -80,12 +80,54 @@ def _doc_arrays(doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return doc.to_array(LOWER).astype(np.uint64), start, start + length
 
 
+class _ChunkNumbers:
+    """Numbers for the distinct chunks of the process, shared by every :class:`ChunkTable`.
+
+    The rule tokenizer, the word features and the word pieces of the sentence embedding
+    read the same chunks of a batch: each chunk is looked up in one dictionary once per
+    batch (the last list numbered is remembered; it must not be changed), and each table
+    maps the numbers to its rows with array operations. When ``limit`` chunks are numbered,
+    the numbering starts again (``era`` counts the restarts; the tables then start again too).
+    """
+
+    def __init__(self, limit: int = 600_000) -> None:
+        self.limit = limit
+        self.era = 0
+        self._numbers: dict[str, int] = {}
+        self._last: tuple[list[str] | None, np.ndarray] = (None, np.zeros(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __call__(self, chunks: list[str]) -> np.ndarray:
+        """Return each chunk's number (read-only), numbering the new ones."""
+        if self._last[0] is chunks:
+            return self._last[1]
+        number = np.fromiter(map(self._numbers.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
+        unknown = np.flatnonzero(number < 0)
+        if len(unknown):
+            new = list(dict.fromkeys(chunks[i] for i in unknown.tolist()))
+            if len(self._numbers) + len(new) > self.limit:
+                self._numbers.clear()
+                self.era += 1
+                unknown, new = np.arange(len(chunks)), list(dict.fromkeys(chunks))
+            self._numbers.update(zip(new, range(len(self._numbers), len(self._numbers) + len(new))))
+            number[unknown] = [self._numbers[chunks[i]] for i in unknown.tolist()]
+        number.flags.writeable = False
+        self._last = (chunks, number)
+        return number
+
+
+_NUMBERS = _ChunkNumbers()
+
+
 class ChunkTable:
     """Integer columns with a variable number of items per distinct chunk of text, remembered.
 
     A chunk's items are computed once, the first time a batch has it, for all
     the batch's new chunks at once; later batches gather them with array
-    operations. Memory stays bounded: the table is emptied when it would pass
+    operations. Chunks are found by their process-wide number (:class:`_ChunkNumbers`).
+    Memory stays bounded: the table is emptied when it would pass
     ``max_chunks`` chunks.
 
     Parameters
@@ -112,34 +154,47 @@ class ChunkTable:
 
     def __len__(self) -> int:
         """Return the number of chunks remembered."""
-        return len(self._ids)
+        return len(self._first) - 1
+
+    def clear(self) -> None:
+        """Forget every chunk remembered."""
+        self._reset()
 
     def _reset(self) -> None:
-        self._ids: dict[str, int] = {}  # chunk -> its row
+        self._era = _NUMBERS.era
+        self._row_of = np.full(len(_NUMBERS), -1, dtype=np.int64)  # chunk number -> its row (-1: not here)
         self._first = [0]  # row -> its first item in the columns (CSR pointer)
         self._columns = [np.zeros(0, d) for d in self.dtypes]
         self._pointer: np.ndarray | None = None
 
     def rows(self, chunks: list[str]) -> np.ndarray:
-        """Return each chunk's row in the table, computing the chunks not in it yet."""
-        row = np.fromiter(map(self._ids.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
+        """Return each chunk's row in the table, computing the chunks not in it yet.
+
+        ``chunks`` must not be changed afterwards (its numbers are remembered).
+        """
+        number = _NUMBERS(chunks)
+        if self._era != _NUMBERS.era:
+            self._reset()
+        if len(self._row_of) < len(_NUMBERS):
+            self._row_of = np.concatenate([self._row_of, np.full(len(_NUMBERS) - len(self._row_of), -1, np.int64)])
+        row = self._row_of[number]
         unknown = np.flatnonzero(row < 0)
         if len(unknown):
-            new = list(dict.fromkeys(chunks[i] for i in unknown))
-            if len(self._ids) + len(new) > self.max_chunks:
+            _, first = np.unique(number[unknown], return_index=True)
+            new = unknown[np.sort(first)]  # one position of each new chunk, in order of appearance
+            if len(self) + len(new) > self.max_chunks:
                 self._reset()
-                unknown = np.arange(len(chunks))
-                new = list(dict.fromkeys(chunks))
-            self._learn(new)
-            row[unknown] = [self._ids[chunks[i]] for i in unknown.tolist()]
+                _, first = np.unique(number, return_index=True)
+                new = np.sort(first)
+            self._row_of[number[new]] = np.arange(len(self), len(self) + len(new))
+            self._learn([chunks[i] for i in new.tolist()])
+            row = self._row_of[number]
         return row
 
     def _learn(self, chunks: list[str]) -> None:
         items, columns = self.compute(chunks)
         self._columns = [np.concatenate([old, new.astype(old.dtype)]) for old, new in zip(self._columns, columns)]
         self._first.extend((self._first[-1] + np.cumsum(items)).tolist())
-        for chunk in chunks:
-            self._ids[chunk] = len(self._ids)
         self._pointer = None
 
     def gather(self, row: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -161,15 +216,23 @@ class ChunkTokenizer:
         The pipeline whose tokenizer (and vocabulary) to reproduce.
     max_chunks : int, default 300_000
         Distinct chunks remembered (see :class:`ChunkTable`).
+    translate : dict, optional
+        A ``str.maketrans`` table of characters that each become one other character (no white
+        space either way): the tokens are those of each text translated, at the same offsets.
+        Only the new chunks are translated, as they are learnt.
     """
 
-    def __init__(self, nlp: Language, *, max_chunks: int = 300_000) -> None:
+    def __init__(self, nlp: Language, *, max_chunks: int = 300_000, translate: dict[int, Any] | None = None) -> None:
         self.nlp = nlp
+        self.translate = translate
         self.table = ChunkTable(self._tokens, _DTYPES, max_chunks=max_chunks)
+
+    def _as_read(self, text: str) -> str:
+        return text if self.translate is None or text.isascii() else text.translate(self.translate)
 
     def _tokens(self, chunks: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
         """The tokens of new chunks: one spaCy call over them joined by single spaces."""
-        lower, start, end = _doc_arrays(self.nlp.tokenizer(" ".join(chunks)))
+        lower, start, end = _doc_arrays(self.nlp.tokenizer(self._as_read(" ".join(chunks))))
         width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
         begin = np.cumsum(width) - width
         first = np.searchsorted(start, begin)
@@ -179,18 +242,15 @@ class ChunkTokenizer:
 
     def __call__(self, texts: Sequence[str]) -> TokenBatch:
         """Return the tokens of ``texts`` (strings) as one :class:`TokenBatch`."""
-        chunks: list[str] = []
-        per_text = np.zeros(len(texts), dtype=np.int64)
-        whole: list[int] = []  # texts with irregular white space: spaCy tokenizes them whole
-        for i, text in enumerate(texts):
-            if not text:
-                continue
-            if _irregular(text):
-                whole.append(i)
-                continue
-            pieces = text.split(" ")
-            chunks.extend(pieces)
-            per_text[i] = len(pieces)
+        # texts with irregular white space: spaCy tokenizes them whole; the others' chunks are
+        # their words split at white space (single spaces only), shared with the model's features
+        whole = [i for i, text in enumerate(texts) if text and _irregular(text)]
+        chunks, per_text = whitespace_chunks(texts)
+        if whole:
+            regular = np.ones(len(texts), dtype=bool)
+            regular[whole] = False
+            chunks = list(compress(chunks, np.repeat(regular, per_text).tolist()))
+            per_text = np.where(regular, per_text, 0)
         tokens, (lower, start, end) = self.table.gather(self.table.rows(chunks))
         # each chunk's offset in its text: the lengths (plus one space) of the chunks before it
         width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
@@ -204,7 +264,7 @@ class ChunkTokenizer:
             end=end + shift,
             bounds=np.concatenate([[0], np.cumsum(per_text_tokens)]).astype(np.int64),
         )
-        return _with_whole_texts(batch, whole, [texts[i] for i in whole], self.nlp)
+        return _with_whole_texts(batch, whole, [self._as_read(texts[i]) for i in whole], self.nlp)
 
 
 def _with_whole_texts(batch: TokenBatch, rows: list[int], texts: list[str], nlp: Language) -> TokenBatch:

@@ -133,7 +133,7 @@ class RuleCoder:
         self.batch_size = batch_size
         self.nlp: Language = make_tokenizer_nlp()
         self._rules: dict[int, _Rule] = {}
-        self._tokenize = ChunkTokenizer(self.nlp)
+        self._tokenize = ChunkTokenizer(self.nlp, translate=_STRAIGHT_QUOTES)
         for theme in (*codebook.themes, *codebook.subthemes):
             top = theme.parent or theme.id
             sub = theme.id if theme.parent else None
@@ -229,7 +229,8 @@ class RuleCoder:
 
     def iter_match(self, texts: Iterable[Any]) -> Iterator[list[RuleMatch]]:
         """Like :meth:`match`, but yield each comment's matches as its batch is done (bounded memory)."""
-        for batch in minibatch(_cleaned(texts), self.batch_size):
+        # the tokenizer straightens quotes in each new word, and _match_tokens in the texts it reads
+        for batch in minibatch(_as_texts(texts), self.batch_size):
             yield from self._match_tokens(self._tokenize(batch), batch)
 
     def docs(self, texts: Iterable[Any]) -> Iterator[Doc]:
@@ -249,7 +250,7 @@ class RuleCoder:
         return self._match_tokens(TokenBatch.from_docs(docs), [doc.text for doc in docs])
 
     def _match_tokens(self, tokens: TokenBatch, texts: list[str]) -> list[list[RuleMatch]]:
-        """Match a batch of tokenized texts."""
+        """Match a batch of tokenized texts (their curly quotes are straightened here, as in the tokens)."""
         found = self._phrases(tokens)
         is_gate = np.isin(found.key, self._gate_keys)
         gates = PhraseMatches(*(values[is_gate] for values in vars(found).values()))
@@ -264,10 +265,11 @@ class RuleCoder:
             items = list(zip(keys[a:b], starts[a:b], ends[a:b]))
             first, last = int(tokens.bounds[row]), int(tokens.bounds[row + 1])
             runs = candidates.get(row, []) + [(key, 0, last - first) for key in self._ungated]
+            text = _straightened(texts[row])
             for key, near_start, near_end in runs:
-                items += self._token_pattern_matches(key, texts[row], tokens, first, last, near_start, near_end)
+                items += self._token_pattern_matches(key, text, tokens, first, last, near_start, near_end)
             if items:
-                results[row] = self._resolve(items, texts[row], tokens.start[first:], tokens.end[first:])
+                results[row] = self._resolve(items, text, tokens.start[first:], tokens.end[first:])
         return results
 
     def _token_pattern_matches(
@@ -351,13 +353,21 @@ def _phrase_keys(tokens_json: str) -> tuple[tuple[int, ...], ...] | None:
     return tuple(tuple(map(hashes.__getitem__, words)) for words in phrases)
 
 
-def _cleaned(texts: Iterable[Any]) -> Iterator[str]:
-    """The texts as strings, curly quotes straightened (offsets kept)."""
+def _as_texts(texts: Iterable[Any]) -> Iterator[str]:
+    """The texts as strings."""
     if isinstance(texts, str):
         raise TypeError("pass a list of comment texts, not one string")
-    for value in texts:
-        text = _as_text(value)
-        yield text if text.isascii() else text.translate(_STRAIGHT_QUOTES)
+    return map(_as_text, texts)
+
+
+def _cleaned(texts: Iterable[Any]) -> Iterator[str]:
+    """The texts as strings, curly quotes straightened (offsets kept)."""
+    return map(_straightened, _as_texts(texts))
+
+
+def _straightened(text: str) -> str:
+    """``text`` with curly quotes straightened (offsets kept)."""
+    return text if text.isascii() else text.translate(_STRAIGHT_QUOTES)
 
 
 def _as_text(text: Any) -> str:
