@@ -3,15 +3,17 @@
 Strategies (:data:`STRATEGIES`):
 
 ``active`` (the default)
-    Each comment gets an *informativeness*: how close its scores are to the
-    themes' thresholds (a margin of 0 means the model could have gone either
-    way), mixed with how far its number of themes is from the typical number
+    Each comment gets an *informativeness*: its expected number of wrong theme
+    decisions (scores read as probabilities: a theme given at score ``s`` is
+    wrong with probability ``1 - s``, one not given with probability ``s``),
+    mixed with how far its number of themes is from the typical number
     (label cardinality inconsistency, as small-text's
     ``LabelCardinalityInconsistency`` / Li and Guo 2013). Comments are then
     picked one at a time as in modAL's ranked batch mode (Cardoso et al. 2017):
-    the next is the one with the best ``alpha * (1 - similarity to those picked)
-    + (1 - alpha) * informativeness``, similarity being the cosine of TF-IDF
-    vectors, so the queue never fills with near-identical comments. A share of
+    the next is the one with the best ``alpha * (1 - similarity to those picked
+    or already reviewed) + (1 - alpha) * informativeness``, similarity being the
+    cosine of TF-IDF vectors, so the queue never fills with near-identical
+    comments, nor with comments like those an analyst has coded. A share of
     the queue (:data:`UNCODED_SHARE`) is kept for comments the machine left
     uncoded or flagged ``low_confidence`` (no theme reached its threshold),
     picked the same way among them.
@@ -41,8 +43,8 @@ from tcs_themes.coding.coded_table import themes_matrix, with_code_sources
 from tcs_themes.schema import CODE_SOURCE_COLUMN, CODE_SOURCE_MACHINE, MACHINE_THEMES_COLUMN, UNCODED, score_column, split_list
 
 STRATEGIES = ("active", "uncertain", "disagree", "uncoded", "random")
-#: Weight of the threshold margin against the cardinality inconsistency in the informativeness.
-MARGIN_WEIGHT = 0.75
+#: Weight of the expected wrong decisions against the cardinality inconsistency in the informativeness.
+ERRORS_WEIGHT = 0.75
 #: Weight of diversity against informativeness when picking the next comment (modAL's alpha).
 DIVERSITY_WEIGHT = 0.5
 #: Share of an ``active`` queue kept for comments the machine left uncoded (when there are any).
@@ -76,7 +78,7 @@ def expected_errors(scores: np.ndarray, given: np.ndarray) -> np.ndarray:
 def informativeness(scores: np.ndarray, given: np.ndarray, n_themes: np.ndarray, typical: float) -> np.ndarray:
     """Return how much reviewing each comment should correct (0..1, higher first).
 
-    ``MARGIN_WEIGHT`` times its :func:`expected_errors` (divided by the largest of them),
+    ``ERRORS_WEIGHT`` times its :func:`expected_errors` (divided by the largest of them),
     plus the rest times its label cardinality inconsistency
     ``min(|n_themes - typical| / max(typical, 1), 1)``.
     """
@@ -86,7 +88,7 @@ def informativeness(scores: np.ndarray, given: np.ndarray, n_themes: np.ndarray,
     errors = errors / errors.max() if len(errors) and errors.max() > 0 else errors
     counts = np.asarray(n_themes, dtype=np.float64)
     inconsistency = np.minimum(np.abs(counts - typical) / max(typical, 1.0), 1.0)
-    return MARGIN_WEIGHT * errors + (1 - MARGIN_WEIGHT) * inconsistency
+    return ERRORS_WEIGHT * errors + (1 - ERRORS_WEIGHT) * inconsistency
 
 
 def typical_theme_count(coded: pd.DataFrame) -> float:
