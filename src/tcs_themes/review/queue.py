@@ -11,9 +11,9 @@ Strategies (:data:`STRATEGIES`):
     ``LabelCardinalityInconsistency`` / Li and Guo 2013). Comments are then
     picked one at a time as in modAL's ranked batch mode (Cardoso et al. 2017):
     the next is the one with the best ``alpha * (1 - similarity to those picked
-    or already reviewed) + (1 - alpha) * informativeness``, similarity being the
-    cosine of TF-IDF vectors, so the queue never fills with near-identical
-    comments, nor with comments like those an analyst has coded. A share of
+    or reviewed in an earlier batch) + (1 - alpha) * informativeness``, similarity
+    being the cosine of TF-IDF vectors, so the queue never fills with
+    near-identical comments, nor with comments like those already reviewed. A share of
     the queue (:data:`UNCODED_SHARE`) is kept for comments the machine left
     uncoded or flagged ``low_confidence`` (no theme reached its threshold),
     picked the same way among them.
@@ -40,7 +40,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.coding.coded_table import themes_matrix, with_code_sources
-from tcs_themes.schema import CODE_SOURCE_COLUMN, CODE_SOURCE_MACHINE, MACHINE_THEMES_COLUMN, UNCODED, score_column, split_list
+from tcs_themes.schema import CODE_SOURCE_COLUMN, CODE_SOURCE_MACHINE, CODE_SOURCE_REVIEW, MACHINE_THEMES_COLUMN, UNCODED, score_column, split_list
 
 STRATEGIES = ("active", "uncertain", "disagree", "uncoded", "random")
 #: Weight of the expected wrong decisions against the cardinality inconsistency in the informativeness.
@@ -130,7 +130,7 @@ def diverse_pick(
     alpha : float
         Weight of diversity.
     seen : sequence of str, default ()
-        Texts already coded by an analyst or a review.
+        Texts already reviewed.
 
     Returns
     -------
@@ -219,7 +219,8 @@ def select_for_review(
     if "low_confidence" in table.columns:  # given their most likely theme because none reached its threshold
         uncoded |= machine & table["low_confidence"].fillna(False).astype(bool).to_numpy()
     texts = table["text"].astype("string").fillna("").tolist()
-    seen = [texts[i] for i in np.flatnonzero(~machine)]
+    # earlier batches' comments (not the analyst-coded input, which can be most of a large table)
+    seen = [texts[i] for i in np.flatnonzero((table[CODE_SOURCE_COLUMN] == CODE_SOURCE_REVIEW).to_numpy())]
     if strategy == "random":
         rows = np.flatnonzero(machine)
         return np.random.default_rng(seed).permutation(rows)[:n]
