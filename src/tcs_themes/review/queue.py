@@ -114,8 +114,8 @@ def diverse_pick(
 ) -> np.ndarray:
     """Pick ``n`` of ``texts`` greedily by ``alpha * (1 - max similarity to those picked) + (1 - alpha) * priority``.
 
-    Comments already reviewed (``seen``) count as picked: a comment like one an analyst
-    has coded is worth less than one unlike any.
+    Comments already reviewed (``seen``) count as picked: a comment like one already
+    reviewed is worth less than one unlike any.
 
     Parameters
     ----------
@@ -196,7 +196,7 @@ def select_for_review(
     theme_ids : sequence of str
         The codebook's theme ids, in the order of ``thresholds``.
     thresholds : ndarray of float
-        The model's decision threshold per theme.
+        The model's decision threshold per theme (``uncoded`` queues the comments closest to one first).
     n : int, default 200
         How many comments at most.
     strategy : str, default "active"
