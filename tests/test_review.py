@@ -20,7 +20,7 @@ from tcs_themes.coding.model.model_io import load_model
 from tcs_themes.errors import UsageError
 from tcs_themes.ingest.labels import read_labels
 from tcs_themes.review.log import LOG_COLUMNS, apply_decisions, decision_labels, read_log, timestamp_now, with_decisions
-from tcs_themes.review.queue import select_for_review
+from tcs_themes.review.queue import expected_errors, select_for_review
 from tcs_themes.review.workbook import EDITABLE, KEY_SHEET, REVIEW_COLUMNS, REVIEW_SHEET
 from tcs_themes.schema import score_column, split_list
 
@@ -114,6 +114,32 @@ def test_active_queue_is_diverse_where_uncertainty_is_not() -> None:
     active = select_for_review(table, ids, thresholds, n=20)
     assert (uncertain < 30).sum() == 20
     assert (active < 30).sum() <= 2
+
+
+def test_active_ranks_by_expected_wrong_decisions() -> None:
+    """A theme given at 0.9 is wrong with chance 0.1, one withheld at 0.4 with chance 0.4: every theme counts."""
+    scores = np.array([[0.9, 0.1, 0.0], [0.6, 0.4, 0.3], [0.3, 0.0, 0.0]])
+    given = np.array([[1, 0, 0], [1, 0, 0], [0, 0, 0]])
+    assert np.allclose(expected_errors(scores, given), [0.2, 1.1, 0.3])
+    coded = pd.read_parquet(SAMPLE_CODED)
+    ids = load_codebook().ids
+    coded = coded[coded["code_source"] == "machine"].reset_index(drop=True)
+    machine = np.zeros((len(coded), len(ids)), dtype=bool)
+    for row, value in enumerate(coded["machine_themes"]):
+        machine[row, [ids.index(t) for t in split_list(value) if t in ids]] = True
+    errors = expected_errors(coded[[score_column(t) for t in ids]].to_numpy(float), machine)
+    queued = select_for_review(coded, ids, _thresholds(), n=30, strategy="uncertain")
+    assert errors[queued].mean() > np.quantile(errors, 0.9)  # the smallest-margin order of before: about the 75th
+
+
+def test_active_queue_skips_comments_like_reviewed_ones() -> None:
+    """The comment active would queue first drops out of the top once a copy of it has been reviewed."""
+    coded = pd.read_parquet(SAMPLE_CODED)
+    ids = load_codebook().ids
+    first = select_for_review(coded, ids, _thresholds(), n=5)[0]
+    reviewed = coded.iloc[[first]].assign(comment_id="copy", code_source="review")
+    again = select_for_review(pd.concat([coded, reviewed], ignore_index=True), ids, _thresholds(), n=5)
+    assert first not in again
 
 
 def test_apply_accounts_for_every_row_and_reports_bad_ones(exported: Path) -> None:

@@ -3,15 +3,17 @@
 Strategies (:data:`STRATEGIES`):
 
 ``active`` (the default)
-    Each comment gets an *informativeness*: how close its scores are to the
-    themes' thresholds (a margin of 0 means the model could have gone either
-    way), mixed with how far its number of themes is from the typical number
+    Each comment gets an *informativeness*: its expected number of wrong theme
+    decisions (scores read as probabilities: a theme given at score ``s`` is
+    wrong with probability ``1 - s``, one not given with probability ``s``),
+    mixed with how far its number of themes is from the typical number
     (label cardinality inconsistency, as small-text's
     ``LabelCardinalityInconsistency`` / Li and Guo 2013). Comments are then
     picked one at a time as in modAL's ranked batch mode (Cardoso et al. 2017):
-    the next is the one with the best ``alpha * (1 - similarity to those picked)
-    + (1 - alpha) * informativeness``, similarity being the cosine of TF-IDF
-    vectors, so the queue never fills with near-identical comments. A share of
+    the next is the one with the best ``alpha * (1 - similarity to those picked
+    or reviewed in an earlier batch) + (1 - alpha) * informativeness``, similarity
+    being the cosine of TF-IDF vectors, so the queue never fills with
+    near-identical comments, nor with comments like those already reviewed. A share of
     the queue (:data:`UNCODED_SHARE`) is kept for comments the machine left
     uncoded or flagged ``low_confidence`` (no theme reached its threshold),
     picked the same way among them.
@@ -31,17 +33,18 @@ Comments already coded by an analyst or a review are not queued except by ``disa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tcs_themes.coding.coded_table import with_code_sources
-from tcs_themes.schema import CODE_SOURCE_COLUMN, CODE_SOURCE_MACHINE, MACHINE_THEMES_COLUMN, UNCODED, score_column, split_list
+from tcs_themes.coding.coded_table import themes_matrix, with_code_sources
+from tcs_themes.schema import CODE_SOURCE_COLUMN, CODE_SOURCE_MACHINE, CODE_SOURCE_REVIEW, MACHINE_THEMES_COLUMN, UNCODED, score_column, split_list
 
 STRATEGIES = ("active", "uncertain", "disagree", "uncoded", "random")
-#: Weight of the threshold margin against the cardinality inconsistency in the informativeness.
-MARGIN_WEIGHT = 0.75
+#: Weight of the expected wrong decisions against the cardinality inconsistency in the informativeness.
+ERRORS_WEIGHT = 0.75
 #: Weight of diversity against informativeness when picking the next comment (modAL's alpha).
 DIVERSITY_WEIGHT = 0.5
 #: Share of an ``active`` queue kept for comments the machine left uncoded (when there are any).
@@ -62,19 +65,30 @@ def threshold_margins(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return np.clip(np.where(s >= t, (s - t) / (1 - t), (t - s) / t), 0.0, 1.0)
 
 
-def informativeness(scores: np.ndarray, thresholds: np.ndarray, n_themes: np.ndarray, typical: float) -> np.ndarray:
-    """Return how much reviewing each comment should teach the model (0..1, higher first).
+def expected_errors(scores: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """Return each comment's expected number of wrong theme decisions, reading scores as probabilities.
 
-    ``MARGIN_WEIGHT`` times one minus the smallest threshold margin of the comment,
+    A theme given at score ``s`` is wrong with probability ``1 - s``, one not given with
+    probability ``s``; the sum over the themes is what reviewing the comment is expected to correct.
+    """
+    s = np.clip(np.asarray(scores, dtype=np.float64), 0.0, 1.0)
+    return np.where(np.asarray(given, dtype=bool), 1.0 - s, s).sum(axis=1)
+
+
+def informativeness(scores: np.ndarray, given: np.ndarray, n_themes: np.ndarray, typical: float) -> np.ndarray:
+    """Return how much reviewing each comment should correct (0..1, higher first).
+
+    ``ERRORS_WEIGHT`` times its :func:`expected_errors` (divided by the largest of them),
     plus the rest times its label cardinality inconsistency
     ``min(|n_themes - typical| / max(typical, 1), 1)``.
     """
     if scores.shape[1] == 0:
         return np.zeros(len(scores))
-    uncertainty = 1.0 - threshold_margins(scores, thresholds).min(axis=1)
+    errors = expected_errors(scores, given)
+    errors = errors / errors.max() if len(errors) and errors.max() > 0 else errors
     counts = np.asarray(n_themes, dtype=np.float64)
     inconsistency = np.minimum(np.abs(counts - typical) / max(typical, 1.0), 1.0)
-    return MARGIN_WEIGHT * uncertainty + (1 - MARGIN_WEIGHT) * inconsistency
+    return ERRORS_WEIGHT * errors + (1 - ERRORS_WEIGHT) * inconsistency
 
 
 def typical_theme_count(coded: pd.DataFrame) -> float:
@@ -96,8 +110,12 @@ def diverse_pick(
     reserved: np.ndarray | None = None,
     reserved_share: float = 0.0,
     alpha: float = DIVERSITY_WEIGHT,
+    seen: Sequence[str] = (),
 ) -> np.ndarray:
     """Pick ``n`` of ``texts`` greedily by ``alpha * (1 - max similarity to those picked) + (1 - alpha) * priority``.
+
+    Comments already reviewed (``seen``) count as picked: a comment like one already
+    reviewed is worth less than one unlike any.
 
     Parameters
     ----------
@@ -111,6 +129,8 @@ def diverse_pick(
     reserved_share : float
     alpha : float
         Weight of diversity.
+    seen : sequence of str, default ()
+        Texts already reviewed.
 
     Returns
     -------
@@ -122,10 +142,13 @@ def diverse_pick(
         return np.zeros(0, dtype=np.int64)
     reserved = np.zeros(len(texts), dtype=bool) if reserved is None else np.asarray(reserved, dtype=bool)
     try:
-        vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).tocsr()
+        vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit([*texts, *seen])
+        vectors = vectorizer.transform(texts).tocsr()
     except ValueError:  # no words at all (empty or stop words only)
         vectors = None
     similarity = np.zeros(len(texts))
+    if vectors is not None and len(seen):
+        similarity = _max_similarity(vectors, vectorizer, seen)
     free = np.ones(len(texts), dtype=bool)
     picked: list[int] = []
     for step in range(n):
@@ -138,6 +161,15 @@ def diverse_pick(
         if vectors is not None:
             similarity = np.maximum(similarity, (vectors @ vectors[choice].T).toarray().ravel())
     return np.asarray(picked, dtype=np.int64)
+
+
+def _max_similarity(vectors: Any, vectorizer: TfidfVectorizer, seen: Sequence[str], chunk: int = 2000) -> np.ndarray:
+    """Each row of ``vectors``' highest cosine similarity to the ``seen`` texts (read ``chunk`` at a time)."""
+    best = np.zeros(vectors.shape[0])
+    for start in range(0, len(seen), chunk):
+        block = vectorizer.transform(seen[start : start + chunk])
+        best = np.maximum(best, (vectors @ block.T).max(axis=1).toarray().ravel())
+    return best
 
 
 def _shortlist(priority: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
@@ -164,7 +196,7 @@ def select_for_review(
     theme_ids : sequence of str
         The codebook's theme ids, in the order of ``thresholds``.
     thresholds : ndarray of float
-        The model's decision threshold per theme.
+        The model's decision threshold per theme (``uncoded`` queues the comments closest to one first).
     n : int, default 200
         How many comments at most.
     strategy : str, default "active"
@@ -180,12 +212,15 @@ def select_for_review(
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
     table = with_code_sources(coded).reset_index(drop=True)
     scores = table[[score_column(t) for t in theme_ids]].to_numpy(dtype=np.float64, na_value=0.0)
-    priority = informativeness(scores, np.asarray(thresholds), table["n_themes"].fillna(0).to_numpy(), typical_theme_count(table))
+    given = themes_matrix(table.assign(themes=table[MACHINE_THEMES_COLUMN]), list(theme_ids))
+    priority = informativeness(scores, given, table["n_themes"].fillna(0).to_numpy(), typical_theme_count(table))
     machine = (table[CODE_SOURCE_COLUMN] == CODE_SOURCE_MACHINE).to_numpy()
     uncoded = machine & (table["themes"].astype("string").fillna(UNCODED) == UNCODED).to_numpy()
     if "low_confidence" in table.columns:  # given their most likely theme because none reached its threshold
         uncoded |= machine & table["low_confidence"].fillna(False).astype(bool).to_numpy()
     texts = table["text"].astype("string").fillna("").tolist()
+    # earlier batches' comments (not the analyst-coded input, which can be most of a large table)
+    seen = [texts[i] for i in np.flatnonzero((table[CODE_SOURCE_COLUMN] == CODE_SOURCE_REVIEW).to_numpy())]
     if strategy == "random":
         rows = np.flatnonzero(machine)
         return np.random.default_rng(seed).permutation(rows)[:n]
@@ -194,13 +229,15 @@ def select_for_review(
     if strategy == "disagree":
         return _disagreements(table, priority)[:n]
     size = max(CANDIDATES_PER_PICK * n, _MIN_CANDIDATES)
-    if strategy == "uncoded":
-        candidates = _shortlist(priority, uncoded, size)
-        return candidates[diverse_pick([texts[i] for i in candidates], priority[candidates], n)]
+    if strategy == "uncoded":  # none reached its threshold: the closest to one first
+        closeness = 1.0 - threshold_margins(scores, np.asarray(thresholds)).min(axis=1, initial=1.0)
+        candidates = _shortlist(closeness, uncoded, size)
+        return candidates[diverse_pick([texts[i] for i in candidates], closeness[candidates], n, seen=seen)]
     candidates = np.union1d(_shortlist(priority, machine & ~uncoded, size), _shortlist(priority, uncoded, size))
     candidates = candidates[np.argsort(-priority[candidates], kind="stable")]
     order = diverse_pick(
-        [texts[i] for i in candidates], priority[candidates], n, reserved=uncoded[candidates], reserved_share=UNCODED_SHARE
+        [texts[i] for i in candidates], priority[candidates], n, reserved=uncoded[candidates], reserved_share=UNCODED_SHARE,
+        seen=seen,
     )
     return candidates[order]
 
