@@ -287,12 +287,15 @@ def stream_table(
     *,
     formats: dict[str, str] | None = None,
     wrap: tuple[str, ...] = (),
+    style_empty: bool = False,
 ) -> int:
     """Write ``chunks`` (DataFrames with the same columns) as one Excel table from A1 of an empty sheet.
 
     Rows go to disk as they are written, so memory does not grow with the
     number of rows. Widths come from the first chunk's first 500 rows; the
-    header row is frozen. Returns the number of data rows written.
+    header row is frozen. With ``style_empty`` the empty cells of formatted or
+    wrapped columns are written with their style, as :func:`add_table` writes them
+    (otherwise they are left out). Returns the number of data rows written.
     """
     formats = formats or {}
     chunks = iter(chunks)
@@ -322,7 +325,7 @@ def stream_table(
             cells = []
             for value, style in zip(row, styles, strict=True):
                 value = cell_value(value)
-                if style is not None and value is not None:
+                if style is not None and (value is not None or style_empty):
                     value = WriteOnlyCell(sheet, value=value)
                     value._style = style
                 cells.append(value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +41,7 @@ def publish(
     settings: ReportSettings | None = None,
     notes: str | Path | None = None,
     draft_notes: str | Path | None = None,
+    comment_batches: Callable[[], Iterable[pd.DataFrame]] | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -79,6 +80,10 @@ def publish(
     draft_notes : path, optional
         Also write the generated text of every section there, as a notes file to edit
         (before any ``notes`` are applied).
+    comment_batches : callable, optional
+        Returns the coded table's rows in batches, for the workbook's comment-level sheets
+        (see :func:`~tcs_themes.outputs.workbook.write_workbook`); ``coded`` may then leave
+        out the columns only those sheets show.
 
     Returns
     -------
@@ -110,6 +115,7 @@ def publish(
             method_info=method_info,
             date=when,
             approved=settings.approve,
+            comment_batches=comment_batches,
         )
     if report:
         content = build_report(
