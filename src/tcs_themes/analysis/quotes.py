@@ -273,10 +273,14 @@ def quotes_by_scope(
     approved: Iterable[str] = (),
     pinned: Iterable[str] = (),
     banned: Iterable[str] = (),
+    candidates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Quotes per theme over all discussions, then per strand (comments with no strand only count overall).
 
     ``approved``, ``pinned`` and ``banned`` are comment ids, as for :func:`select_quotes`.
+    ``candidates`` are the comments that may be quoted when already found
+    (:func:`quote_candidates` of ``coded`` with ``max_words``, ``approved`` and ``banned``),
+    so that the report can share them rather than look for them again.
 
     Returns
     -------
@@ -285,7 +289,8 @@ def quotes_by_scope(
     """
     strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
     pinned = tuple(pinned)
-    candidates = quote_candidates(coded, 5, max_words, approved, banned)  # once, then sliced per strand
+    if candidates is None:  # once, then sliced per strand
+        candidates = quote_candidates(coded, 5, max_words, approved, banned)
     labels = group_labels(candidates, "strand").to_numpy()
     parts = [_choose(candidates, codebook, codebook.ids, ALL_DISCUSSIONS, n, pinned)]
     parts += [_choose(candidates[labels == s], codebook, codebook.ids, s, n, pinned) for s in strands]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from tcs_themes.analysis.counts import count_all
-from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes.analysis.quotes import quote_candidates, quotes_by_scope
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
@@ -99,7 +99,10 @@ def publish(
     if edited:  # the notes' quote choices add to the settings'
         chosen = quote_choices(edited)
         settings = replace(settings, **{kind: (*getattr(settings, kind), *ids) for kind, ids in chosen.items()})
-    quotes = quotes_by_scope(coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban)
+    candidates = quote_candidates(coded, approved=settings.approve, banned=settings.ban)  # found once for the quotes and the report
+    quotes = quotes_by_scope(
+        coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban, candidates=candidates
+    )
     strand_names = dict(register.strands) if register is not None else {}
     charts = draw_charts(counts, folder / CHARTS_FOLDER, strand_names=strand_names, exercises=exercises)
     paths: dict[str, Path] = {f"chart:{name}": files["png"] for name, files in charts.items()}
@@ -120,7 +123,7 @@ def publish(
     if report:
         content = build_report(
             coded, codebook, counts, quotes, charts,
-            register=register, exercises=exercises, method_info=method_info, settings=settings, date=when,
+            register=register, exercises=exercises, method_info=method_info, settings=settings, date=when, candidates=candidates,
         )  # fmt: skip
         if draft_notes is not None:
             paths["notes"] = write_draft_notes(content, draft_notes)
