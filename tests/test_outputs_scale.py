@@ -1,4 +1,4 @@
-"""Publishing stays linear in memory: sparse quote vectors, a streamed per-comment sheet split at Excel's row limit."""
+"""Publishing stays bounded in memory: sparse quote vectors, streamed per-comment sheets split at Excel's row limit."""
 
 from __future__ import annotations
 
@@ -73,3 +73,31 @@ def test_comments_beyond_a_sheet_continue_on_further_sheets(tmp_path: Path, monk
         assert rows_column and all(cell.number_format == "0" for cell in rows_column)
         assert all(cell.alignment.wrap_text for (cell,) in sheet.iter_rows(min_row=2, min_col=11, max_col=11))
     assert ids == coded["comment_id"].tolist()  # every comment once, in order
+
+
+def test_long_and_matrix_sheets_are_streamed_from_batches_and_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbook_module, "ROWS_PER_SHEET", 400)
+    coded = pd.read_parquet(CODED)  # 1,067 comments, more than 1,067 (comment, theme) rows
+    codebook = load_codebook()
+    batches = []
+
+    def comment_batches():  # what `run` passes: the coded table read back in batches
+        batches.append(1)
+        return (coded.iloc[start : start + 250] for start in range(0, len(coded), 250))
+
+    path = write_workbook(
+        tmp_path / "book.xlsx", coded[["comment_id", "text", "themes", "primary_theme", "session_id", "session_name", "strand",
+                                       "date", "question", "source_kind", "message_id", "sources", "subthemes"]],
+        codebook, counts=count_all(coded, codebook), quotes=quotes_by_scope(coded, codebook), comment_batches=comment_batches,
+    )  # fmt: skip
+    assert len(batches) == 3  # comments, long, matrix
+    book = openpyxl.load_workbook(path)
+    given = coded["themes"].map(lambda v: [t for t in str(v).split("; ") if t and v == v] or ["uncoded"])
+    for title, expected in (("Comment themes (long)", int(given.map(len).sum())), ("Theme matrix (0-1)", len(coded))):
+        sheets = [name for name in book.sheetnames if name.startswith(title)]
+        assert len(sheets) == -(-expected // 400) and sheets[1] == f"{title} (2)"
+        rows = [book[name].max_row - 1 for name in sheets]
+        assert rows[:-1] == [400] * (len(sheets) - 1) and sum(rows) == expected  # every row once, none cut off
+        ids = [row[0] for name in sheets for row in book[name].iter_rows(min_row=2, values_only=True)]
+        assert list(dict.fromkeys(ids)) == coded["comment_id"].tolist()
+        assert all(len(book[name].tables) == 1 for name in sheets)
