@@ -7,7 +7,7 @@ import pytest
 
 from tcs_themes.errors import InputFileError
 from tcs_themes.schema import conform_comments
-from tcs_themes.tables import read_table, read_table_batches, write_table
+from tcs_themes.tables import read_table, read_table_batches, table_columns, write_table
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -54,3 +54,6 @@ def test_columns_can_be_left_out_and_parquet_read_in_batches(tmp_path: Path) -> 
     pd.testing.assert_frame_equal(pd.concat(batches, ignore_index=True), read_table(path))
     with pytest.raises(InputFileError, match=r"comments\.csv: .*\.parquet"):
         next(read_table_batches(csv))
+    assert table_columns(path) == frame.columns.tolist()
+    empty = write_table(frame.iloc[:0], tmp_path / "empty.parquet")
+    assert [b.columns.tolist() for b in read_table_batches(empty)] == [frame.columns.tolist()]  # one empty batch: the columns

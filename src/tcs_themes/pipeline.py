@@ -24,9 +24,10 @@ from tcs_themes.ingest.exercises import Exercises, load_exercises
 from tcs_themes.ingest.redaction import redact_label
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.outputs.reproducible import generation_date, stated_date
+from tcs_themes.schema import SCORE_PREFIX
 from tcs_themes.run_manifest import file_digest, remove_manifest, write_manifest
 from tcs_themes.atomic_write import writable_folder
-from tcs_themes.tables import read_table, read_table_batches, write_table
+from tcs_themes.tables import read_table, read_table_batches, table_columns, write_table
 
 COMMENTS_FILE = "comments.parquet"
 INGEST_LOG_FILE = "ingest-log.csv"
@@ -186,10 +187,16 @@ def run_pipeline(
     if decisions is not None:
         method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
+    from tcs_themes.analysis.quotes import quote_candidates_in_batches
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
+    coded_path = outputs["coded_parquet"]
+    scores = [name for name in table_columns(coded_path) if name.startswith(SCORE_PREFIX)]
+    candidates = quote_candidates_in_batches(
+        read_table_batches(coded_path), approved=project.report.approve, banned=project.report.ban, drop=SHEET_ONLY_COLUMNS
+    )
     published = publish(
-        read_table(outputs["coded_parquet"], exclude=SHEET_ONLY_COLUMNS),
+        read_table(coded_path, exclude=[*SHEET_ONLY_COLUMNS, *scores]),  # the scores only matter to the candidates
         book,
         out,
         register=register,
@@ -197,7 +204,8 @@ def run_pipeline(
         method_info=method_info,
         date=when,
         settings=project.report,
-        comment_batches=lambda: read_table_batches(outputs["coded_parquet"]),
+        comment_batches=lambda: read_table_batches(coded_path),
+        candidates=candidates,
     )
     outputs.update(published)
     settings_used = {

@@ -93,12 +93,27 @@ def read_table(path: str | Path, *, exclude: Collection[str] = ()) -> pd.DataFra
     return frame
 
 
+def table_columns(path: str | Path) -> list[str]:
+    """The column names of a Parquet table, read from its schema alone.
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing or not a Parquet file.
+    """
+    source = Path(path)
+    try:
+        return list(pq.read_schema(source).names)
+    except (OSError, ValueError) as error:
+        raise InputFileError(str(source), f"cannot read it as a Parquet table ({type(error).__name__})") from None
+
+
 def read_table_batches(path: str | Path, batch_size: int = 10_000) -> Iterator[pd.DataFrame]:
     """Yield a Parquet table written by :func:`write_table` in batches of ``batch_size`` rows, in order.
 
     The batches hold what :func:`read_table` gives (same columns and dtypes), a few
     at a time, so a table of a million comments can be gone through in little memory.
-    An empty table gives no batch.
+    An empty table gives one empty batch (so its columns are known).
 
     Raises
     ------
@@ -109,8 +124,10 @@ def read_table_batches(path: str | Path, batch_size: int = 10_000) -> Iterator[p
     if source.suffix.lower() != ".parquet" or not source.is_file():
         raise InputFileError(str(source), "expected an existing table ending in .parquet")
     try:
-        batches = pq.ParquetFile(source).iter_batches(batch_size=batch_size)
-        for batch in batches:
+        file = pq.ParquetFile(source)
+        if not file.metadata.num_rows:
+            yield file.schema_arrow.empty_table().to_pandas()
+        for batch in file.iter_batches(batch_size=batch_size):
             yield batch.to_pandas()
     except (OSError, ValueError) as error:
         raise InputFileError(str(source), f"cannot read it as a table ({type(error).__name__}); is it a valid .parquet file?") from None

@@ -42,6 +42,7 @@ def publish(
     notes: str | Path | None = None,
     draft_notes: str | Path | None = None,
     comment_batches: Callable[[], Iterable[pd.DataFrame]] | None = None,
+    candidates: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -84,6 +85,10 @@ def publish(
         Returns the coded table's rows in batches, for the workbook's comment-level sheets
         (see :func:`~tcs_themes.outputs.workbook.write_workbook`); ``coded`` may then leave
         out the columns only those sheets show.
+    candidates : DataFrame, optional
+        The comments that may be quoted, already found with the settings' approved and banned
+        comments (:func:`~tcs_themes.analysis.quotes.quote_candidates_in_batches`, say); ``coded``
+        may then leave out the theme score columns, which only quoting uses. Default: found in ``coded``.
 
     Returns
     -------
@@ -99,7 +104,8 @@ def publish(
     if edited:  # the notes' quote choices add to the settings'
         chosen = quote_choices(edited)
         settings = replace(settings, **{kind: (*getattr(settings, kind), *ids) for kind, ids in chosen.items()})
-    candidates = quote_candidates(coded, approved=settings.approve, banned=settings.ban)  # found once for the quotes and the report
+    if candidates is None:  # found once, for the quotes and the report
+        candidates = quote_candidates(coded, approved=settings.approve, banned=settings.ban)
     quotes = quotes_by_scope(
         coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban, candidates=candidates
     )

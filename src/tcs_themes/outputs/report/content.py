@@ -547,7 +547,7 @@ def build_report(
         coded, counts, codebook, quotes,
         candidates=candidates if candidates is not None else quote_candidates(coded, approved=settings.approve, banned=settings.ban),
         names=names,
-        phrases=distinctive_phrases(coded["text"].astype(str).tolist(), coded["primary_theme"].astype(str).tolist()),
+        phrases=distinctive_phrases(coded["text"].astype(str).array, coded["primary_theme"].astype(str).array),  # no list of a million strings
     )  # fmt: skip
     missing_found = missing_comments(coded, codebook)
     missing = missing_summary(missing_found)
