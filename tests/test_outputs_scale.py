@@ -9,13 +9,17 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.analysis.counts import count_all
 from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes import console
+from tcs_themes.cli import app
 from tcs_themes.codebook import load_codebook
 from tcs_themes.outputs import workbook as workbook_module
-from tcs_themes.outputs.workbook import write_workbook
+from tcs_themes.outputs.excel import sheet_names
+from tcs_themes.outputs.workbook import COMMENT_SHEETS, split_note, split_sheets, write_workbook
 
 CODED = Path(__file__).resolve().parents[1] / "data" / "coded" / "coded.parquet"
 
@@ -101,3 +105,27 @@ def test_long_and_matrix_sheets_are_streamed_from_batches_and_split(tmp_path: Pa
         ids = [row[0] for name in sheets for row in book[name].iter_rows(min_row=2, values_only=True)]
         assert list(dict.fromkeys(ids)) == coded["comment_id"].tolist()
         assert all(len(book[name].tables) == 1 for name in sheets)
+    split = split_sheets(sheet_names(path))
+    assert set(split) == set(COMMENT_SHEETS) and split["Coded comments"] == 3
+    method = {row[0]: row[1] for row in book["Method"].iter_rows(min_row=2, values_only=True)}
+    assert method["Sheets split at Excel's row limit"] == split_note(split)
+
+
+def test_run_says_when_a_sheet_was_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbook_module, "ROWS_PER_SHEET", 2)
+    monkeypatch.setattr(console.stdout, "width", 400)  # the summary's rows on one line each
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    pd.DataFrame({
+        "Session": ["Session 1"] * 5, "Strand": ["Strand 1"] * 5, "Question": ["What matters most?"] * 5,
+        "Comment": ["More youth clubs in the evenings please.", "The bus to the hospital is too rare and too dear.",
+                    "Parks need more benches and bins.", "Cheaper rents for local shops on the high street.",
+                    "Keep the library open on Saturdays."],
+    }).to_csv(notes / "notes.csv", index=False)  # fmt: skip
+    result = CliRunner().invoke(app, ["run", str(notes), "--out", str(tmp_path / "out"), "--method", "rules"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "split at Excel's row limit" in line)
+    assert '"Coded comments" over 3 sheets' in line and '"Theme matrix (0-1)" over 3 sheets' in line
+    assert [n for n in sheet_names(tmp_path / "out" / "theme-counts.xlsx") if n.startswith("Coded comments")] == [
+        "Coded comments", "Coded comments (2)", "Coded comments (3)"
+    ]

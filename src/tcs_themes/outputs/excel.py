@@ -16,9 +16,11 @@ import itertools
 import math
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -39,6 +41,7 @@ DECIMAL = "0.00"
 DATE = "yyyy-mm-dd"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _MAX_WIDTH = 60
+_SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _WRAP_WIDTH = 80
 
 
@@ -199,6 +202,17 @@ class StagedWorkbook:
         for sheet in self._staged:
             sheet.flush()
         self.book.save(path)
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheet names of the ``.xlsx`` file ``path``, in order, read from its workbook part alone.
+
+    Unlike opening the workbook, this does not read its shared strings, so it stays quick
+    and small for a workbook of a million comments.
+    """
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    return [sheet.get("name", "") for sheet in root.iter(f"{{{_SPREADSHEET_NS}}}sheet")]
 
 
 def _width(header: str, sample: pd.Series, fmt: str | None, wrapped: bool) -> float:

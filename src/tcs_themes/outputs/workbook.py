@@ -63,6 +63,8 @@ from tcs_themes.schema import CODE_SOURCE_MACHINE, UNCODED, split_list
 TOP_IN_CHARTS = 10
 #: Rows per comment-level sheet (Excel's limit is 1,048,575 rows under the header); more continue on "<sheet> (2)"...
 ROWS_PER_SHEET = 1_000_000
+#: The comment-level sheets: one row per comment (or per comment and theme), split past ``ROWS_PER_SHEET`` rows.
+COMMENT_SHEETS = ("Coded comments", "Comment themes (long)", "Theme matrix (0-1)")
 _CHUNK = 10_000  # comments turned into cells at a time
 _COUNT_FORMATS = {h: INTEGER for h in THEME_HEADINGS.values() if h not in SHARE_HEADINGS}
 _THEME_FORMATS = {**_COUNT_FORMATS, **{h: PERCENT for h in SHARE_HEADINGS}}
@@ -203,6 +205,28 @@ def _stream_sheets(
     for part, rows in itertools.groupby(_sheet_parts(chunks, ROWS_PER_SHEET), key=lambda item: item[0]):
         sheet = book.create_streamed_sheet(title if part == 1 else f"{title} ({part})")
         stream_table(sheet, (frame for _, frame in rows), name if part == 1 else f"{name}_{part}", formats=formats, **options)  # type: ignore[arg-type]
+
+
+def split_sheets(sheetnames: Iterable[str]) -> dict[str, int]:
+    """The comment-level sheets that were split at Excel's row limit -> how many sheets each took (none: empty)."""
+    names = set(sheetnames)
+    split = {}
+    for title in COMMENT_SHEETS:
+        count = 1
+        while f"{title} ({count + 1})" in names:
+            count += 1
+        if count > 1:
+            split[title] = count
+    return split
+
+
+def split_note(split: Mapping[str, int]) -> str:
+    """The sentence saying which comment-level sheets were split over several sheets (see :func:`split_sheets`)."""
+    parts = "; ".join(f'"{title}" over {count} sheets, "{title} (2)" onwards' for title, count in split.items())
+    return (
+        f"{parts}: an Excel sheet holds at most 1,048,576 rows, so each holds at most {ROWS_PER_SHEET:,} rows, "
+        "in order; no row is left out"
+    )
 
 
 def _comments_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codebook: Codebook) -> None:
@@ -478,7 +502,9 @@ def write_workbook(
     _special_category_sheet(book, coded, approved)
     _missing_sheets(book, coded, codebook)
     _codebook_sheet(book, codebook)
-    _method_sheet(book, method_rows(coded, codebook, method_info, generated=when))
+    method = method_rows(coded, codebook, method_info, generated=when)
+    split = split_sheets(book.sheetnames)
+    _method_sheet(book, [*method, ("Sheets split at Excel's row limit", split_note(split))] if split else method)
     if exercises is not None:
         _exercise_sheets(book, exercises)
     book.properties.title = safe_text(f"Theme counts: {codebook.name}")
