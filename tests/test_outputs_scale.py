@@ -129,3 +129,27 @@ def test_run_says_when_a_sheet_was_split(tmp_path: Path, monkeypatch: pytest.Mon
     assert [n for n in sheet_names(tmp_path / "out" / "theme-counts.xlsx") if n.startswith("Coded comments")] == [
         "Coded comments", "Coded comments (2)", "Coded comments (3)"
     ]
+
+
+def test_office_files_are_copied_piece_by_piece_to_the_same_bytes(tmp_path: Path) -> None:
+    """save_office_file streams big zip members (never read whole): the bytes are those of copying each member at once."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    from tcs_themes.outputs import reproducible
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Big")
+    for i in range(60_000):  # a sheet part of several MB: many pieces
+        sheet.append([f"c{i:08d}", f"comment number {i} about buses, parks and youth clubs", i * 0.5])
+    when = dt.date(2022, 10, 31)
+    path = reproducible.save_office_file(book.save, tmp_path / "big.xlsx", when)
+    with zipfile.ZipFile(path) as archive:
+        assert max(m.file_size for m in archive.infolist()) > 5 * reproducible._PIECE
+        expected = io.BytesIO()
+        with zipfile.ZipFile(expected, "w", zipfile.ZIP_DEFLATED) as copy:  # each member read whole and written at once
+            for member in archive.infolist():
+                info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
+                copy.writestr(info, archive.read(member.filename), compress_type=zipfile.ZIP_DEFLATED)
+    assert path.read_bytes() == expected.getvalue()
