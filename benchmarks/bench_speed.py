@@ -205,7 +205,7 @@ def run_section(results: list[dict[str, object]], workers: int, load: float) -> 
         f"{workers}` (default model, hybrid method) on session notes: CSV files of 100,000 rows (Session, "
         "Strand, Question, Comment; 500 comments per session, five strands, six questions), comments made as for "
         "the coding speed below. Run as a child process: ingest, redaction, coding, coded.csv/.parquet, counts, "
-        "quotes, charts, the workbook (its per-comment sheet streamed, write-only) and the report. Memory is the "
+        "quotes, charts, the workbook (its per-comment sheets streamed from coded.parquet in batches) and the report. Memory is the "
         "peak PSS of the whole process tree, sampled every 0.2 s (RSS summed beside it). The 1-minute load "
         f"average at the end was {load:.1f} on 2 cores shared with other work, so wall times are upper bounds; "
         "CPU times are given beside them.",
@@ -225,9 +225,11 @@ def run_section(results: list[dict[str, object]], workers: int, load: float) -> 
     if len(results) > 1:
         first, last = results[0], results[-1]
         growth = (last["pss"] / first["pss"]) / (last["comments"] / first["comments"])
+        slope = (last["pss"] - first["pss"]) * 1e9 / (last["comments"] - first["comments"]) / 1e3  # KB per extra comment
         lines += ["", f"From {first['comments']:,} to {last['comments']:,} comments peak memory grew "
                   f"{last['pss'] / first['pss']:.1f}-fold for {last['comments'] / first['comments']:.0f} times the "
-                  f"comments ({growth:.2f} of proportional) and the wall time {last['seconds'] / first['seconds']:.1f}-fold."]
+                  f"comments ({growth:.2f} of proportional): {slope:.2f} KB more per extra comment. The wall time grew "
+                  f"{last['seconds'] / first['seconds']:.1f}-fold."]
     return "\n".join(lines)
 
 

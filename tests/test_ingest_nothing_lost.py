@@ -200,3 +200,16 @@ def test_a_last_point_that_only_sounds_like_a_disclaimer_stays(tmp_path: Path, l
     assert ingest(files.write_eml(tmp_path / "l.eml", message)).comments["text"].tolist() == [
         "The park needs lights.", last,
     ]
+
+
+def test_comments_packed_as_they_come_give_the_same_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ledger packs comments into tables every PACK_EVERY (memory); the table is the same whatever that is."""
+    from tcs_themes.ingest import ledger
+
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    whole = ingest([str(raw)])
+    monkeypatch.setattr(ledger, "PACK_EVERY", 37)  # many packs, cut inside sessions and between sheets and emails
+    packed = ingest([str(raw)])
+    assert len(whole.comments) > 10 * 37
+    pd.testing.assert_frame_equal(packed.comments, whole.comments)
+    pd.testing.assert_frame_equal(packed.log, whole.log)

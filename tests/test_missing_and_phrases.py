@@ -53,3 +53,14 @@ def test_phrases_need_two_comments_and_skip_contained_ones() -> None:
     assert found["a"][0] == "youth club funding" and "youth club" not in found["a"]
     assert found["b"] == []
     assert distinctive_phrases([], []) == {}
+
+
+def test_phrases_do_not_depend_on_the_batches_comments_are_counted_in(monkeypatch) -> None:
+    from tcs_themes.analysis import key_phrases
+
+    coded, _ = _table()
+    texts, groups = coded["text"].astype(str).tolist() * 3, coded["primary_theme"].astype(str).tolist() * 3
+    whole = distinctive_phrases(texts, groups, top=5)
+    monkeypatch.setattr(key_phrases, "_BATCH", 4)  # several batches, one cut inside a group's comments
+    assert distinctive_phrases(texts, groups, top=5) == whole
+    assert any(whole.values())

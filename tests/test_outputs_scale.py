@@ -1,4 +1,4 @@
-"""Publishing stays linear in memory: sparse quote vectors, a streamed per-comment sheet split at Excel's row limit."""
+"""Publishing stays bounded in memory: sparse quote vectors, streamed per-comment sheets split at Excel's row limit."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.analysis.counts import count_all
 from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes import console
+from tcs_themes.cli import app
 from tcs_themes.codebook import load_codebook
 from tcs_themes.outputs import workbook as workbook_module
-from tcs_themes.outputs.workbook import write_workbook
+from tcs_themes.outputs.excel import sheet_names
+from tcs_themes.outputs.workbook import COMMENT_SHEETS, split_note, split_sheets, write_workbook
 
 CODED = Path(__file__).resolve().parents[1] / "data" / "coded" / "coded.parquet"
 
@@ -73,3 +77,79 @@ def test_comments_beyond_a_sheet_continue_on_further_sheets(tmp_path: Path, monk
         assert rows_column and all(cell.number_format == "0" for cell in rows_column)
         assert all(cell.alignment.wrap_text for (cell,) in sheet.iter_rows(min_row=2, min_col=11, max_col=11))
     assert ids == coded["comment_id"].tolist()  # every comment once, in order
+
+
+def test_long_and_matrix_sheets_are_streamed_from_batches_and_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbook_module, "ROWS_PER_SHEET", 400)
+    coded = pd.read_parquet(CODED)  # 1,067 comments, more than 1,067 (comment, theme) rows
+    codebook = load_codebook()
+    batches = []
+
+    def comment_batches():  # what `run` passes: the coded table read back in batches
+        batches.append(1)
+        return (coded.iloc[start : start + 250] for start in range(0, len(coded), 250))
+
+    path = write_workbook(
+        tmp_path / "book.xlsx", coded[["comment_id", "text", "themes", "primary_theme", "session_id", "session_name", "strand",
+                                       "date", "question", "source_kind", "message_id", "sources", "subthemes"]],
+        codebook, counts=count_all(coded, codebook), quotes=quotes_by_scope(coded, codebook), comment_batches=comment_batches,
+    )  # fmt: skip
+    assert len(batches) == 3  # comments, long, matrix
+    book = openpyxl.load_workbook(path)
+    given = coded["themes"].map(lambda v: [t for t in str(v).split("; ") if t and v == v] or ["uncoded"])
+    for title, expected in (("Comment themes (long)", int(given.map(len).sum())), ("Theme matrix (0-1)", len(coded))):
+        sheets = [name for name in book.sheetnames if name.startswith(title)]
+        assert len(sheets) == -(-expected // 400) and sheets[1] == f"{title} (2)"
+        rows = [book[name].max_row - 1 for name in sheets]
+        assert rows[:-1] == [400] * (len(sheets) - 1) and sum(rows) == expected  # every row once, none cut off
+        ids = [row[0] for name in sheets for row in book[name].iter_rows(min_row=2, values_only=True)]
+        assert list(dict.fromkeys(ids)) == coded["comment_id"].tolist()
+        assert all(len(book[name].tables) == 1 for name in sheets)
+    split = split_sheets(sheet_names(path))
+    assert set(split) == set(COMMENT_SHEETS) and split["Coded comments"] == 3
+    method = {row[0]: row[1] for row in book["Method"].iter_rows(min_row=2, values_only=True)}
+    assert method["Sheets split at Excel's row limit"] == split_note(split)
+
+
+def test_run_says_when_a_sheet_was_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbook_module, "ROWS_PER_SHEET", 2)
+    monkeypatch.setattr(console.stdout, "width", 400)  # the summary's rows on one line each
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    pd.DataFrame({
+        "Session": ["Session 1"] * 5, "Strand": ["Strand 1"] * 5, "Question": ["What matters most?"] * 5,
+        "Comment": ["More youth clubs in the evenings please.", "The bus to the hospital is too rare and too dear.",
+                    "Parks need more benches and bins.", "Cheaper rents for local shops on the high street.",
+                    "Keep the library open on Saturdays."],
+    }).to_csv(notes / "notes.csv", index=False)  # fmt: skip
+    result = CliRunner().invoke(app, ["run", str(notes), "--out", str(tmp_path / "out"), "--method", "rules"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "split at Excel's row limit" in line)
+    assert '"Coded comments" over 3 sheets' in line and '"Theme matrix (0-1)" over 3 sheets' in line
+    assert [n for n in sheet_names(tmp_path / "out" / "theme-counts.xlsx") if n.startswith("Coded comments")] == [
+        "Coded comments", "Coded comments (2)", "Coded comments (3)"
+    ]
+
+
+def test_office_files_are_copied_piece_by_piece_to_the_same_bytes(tmp_path: Path) -> None:
+    """save_office_file streams big zip members (never read whole): the bytes are those of copying each member at once."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    from tcs_themes.outputs import reproducible
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Big")
+    for i in range(60_000):  # a sheet part of several MB: many pieces
+        sheet.append([f"c{i:08d}", f"comment number {i} about buses, parks and youth clubs", i * 0.5])
+    when = dt.date(2022, 10, 31)
+    path = reproducible.save_office_file(book.save, tmp_path / "big.xlsx", when)
+    with zipfile.ZipFile(path) as archive:
+        assert max(m.file_size for m in archive.infolist()) > 5 * reproducible._PIECE
+        expected = io.BytesIO()
+        with zipfile.ZipFile(expected, "w", zipfile.ZIP_DEFLATED) as copy:  # each member read whole and written at once
+            for member in archive.infolist():
+                info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
+                copy.writestr(info, archive.read(member.filename), compress_type=zipfile.ZIP_DEFLATED)
+    assert path.read_bytes() == expected.getvalue()

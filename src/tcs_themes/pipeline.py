@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from tcs_themes.codebook import Codebook, load_codebook
 from tcs_themes.coding.model.model_io import DEFAULT_MODEL, coder_for
@@ -22,12 +24,15 @@ from tcs_themes.ingest.exercises import Exercises, load_exercises
 from tcs_themes.ingest.redaction import redact_label
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.outputs.reproducible import generation_date, stated_date
+from tcs_themes.schema import SCORE_PREFIX
 from tcs_themes.run_manifest import file_digest, remove_manifest, write_manifest
 from tcs_themes.atomic_write import writable_folder
-from tcs_themes.tables import read_table, write_table
+from tcs_themes.tables import read_table, read_table_batches, table_columns, write_table
 
 COMMENTS_FILE = "comments.parquet"
 INGEST_LOG_FILE = "ingest-log.csv"
+#: Coded-table columns only the workbook's per-comment sheets show: streamed from coded.parquet, never held whole.
+SHEET_ONLY_COLUMNS = ("source_file", "sheet", "row", "part", "evidence", "sender_org", "machine_themes", "analyst_codes")
 
 
 @dataclass
@@ -37,7 +42,9 @@ class PipelineResult:
     Attributes
     ----------
     ingested : IngestResult
-        The ingest step's result (comments, log, per-file report, errors).
+        The ingest step's result (log, per-file report, errors). Its ``comments`` table is
+        left empty (its columns kept), so a million comments are not held in memory: the
+        comments are in ``outputs["comments"]``.
     coding : CodingSummary
         The coding step's summary (comments, coded, uncoded, themes per comment).
     outputs : dict of str to Path
@@ -165,6 +172,8 @@ def run_pipeline(
     }
     if ingested.comments.empty:
         raise _no_comments(ingested, outputs["ingest_log"])
+    empty = pd.DataFrame(columns=ingested.comments.columns).astype(ingested.comments.dtypes.to_dict())  # no view on the rows
+    ingested = replace(ingested, comments=empty)  # frees them: coding reads them back in batches
     coder = coder_for(book, model, method=method)
     coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress, decisions=decisions)
     outputs.update({f"coded_{key}" if key in ("csv", "parquet") else key: path for key, path in coding.outputs.items()})
@@ -178,10 +187,16 @@ def run_pipeline(
     if decisions is not None:
         method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
+    from tcs_themes.analysis.quotes import quote_candidates_in_batches
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
+    coded_path = outputs["coded_parquet"]
+    scores = [name for name in table_columns(coded_path) if name.startswith(SCORE_PREFIX)]
+    candidates = quote_candidates_in_batches(
+        read_table_batches(coded_path), approved=project.report.approve, banned=project.report.ban, drop=SHEET_ONLY_COLUMNS
+    )
     published = publish(
-        read_table(outputs["coded_parquet"]),
+        read_table(coded_path, exclude=[*SHEET_ONLY_COLUMNS, *scores]),  # the scores only matter to the candidates
         book,
         out,
         register=register,
@@ -189,6 +204,8 @@ def run_pipeline(
         method_info=method_info,
         date=when,
         settings=project.report,
+        comment_batches=lambda: read_table_batches(coded_path),
+        candidates=candidates,
     )
     outputs.update(published)
     settings_used = {

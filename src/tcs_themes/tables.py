@@ -11,9 +11,11 @@ exact text.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from tcs_themes.atomic_write import atomic_path
 from tcs_themes.errors import InputFileError
@@ -49,8 +51,10 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     return target
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, *, exclude: Collection[str] = ()) -> pd.DataFrame:
     """Read a table written by :func:`write_table` (or any CSV/Parquet file), with schema dtypes.
+
+    Columns named in ``exclude`` are not read (a Parquet file does not even load them).
 
     Raises
     ------
@@ -65,14 +69,16 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise InputFileError(str(source), "file not found; check the path")
     try:
         if suffix == ".parquet":
-            frame = pd.read_parquet(source)
+            wanted = [name for name in pq.read_schema(source).names if name not in exclude] if exclude else None
+            frame = pd.read_parquet(source, columns=wanted)
         else:
-            header = pd.read_csv(source, nrows=0, encoding="utf-8-sig").columns.tolist()
+            header = [name for name in pd.read_csv(source, nrows=0, encoding="utf-8-sig").columns if name not in exclude]
             dtypes = _known_dtypes(header)
             dates = [name for name, dtype in dtypes.items() if dtype.startswith("datetime")]
             frame = restore_frame(
                 pd.read_csv(
                     source,
+                    usecols=header if exclude else None,
                     encoding="utf-8-sig",
                     dtype={k: v for k, v in dtypes.items() if k not in dates},
                     parse_dates=dates,
@@ -85,3 +91,43 @@ def read_table(path: str | Path) -> pd.DataFrame:
             str(source), f"cannot read it as a table ({type(error).__name__}); is it a valid {suffix} file?"
         ) from None
     return frame
+
+
+def table_columns(path: str | Path) -> list[str]:
+    """The column names of a Parquet table, read from its schema alone.
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing or not a Parquet file.
+    """
+    source = Path(path)
+    try:
+        return list(pq.read_schema(source).names)
+    except (OSError, ValueError) as error:
+        raise InputFileError(str(source), f"cannot read it as a Parquet table ({type(error).__name__})") from None
+
+
+def read_table_batches(path: str | Path, batch_size: int = 10_000) -> Iterator[pd.DataFrame]:
+    """Yield a Parquet table written by :func:`write_table` in batches of ``batch_size`` rows, in order.
+
+    The batches hold what :func:`read_table` gives (same columns and dtypes), a few
+    at a time, so a table of a million comments can be gone through in little memory.
+    An empty table gives one empty batch (so its columns are known).
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing or not a Parquet file.
+    """
+    source = Path(path)
+    if source.suffix.lower() != ".parquet" or not source.is_file():
+        raise InputFileError(str(source), "expected an existing table ending in .parquet")
+    try:
+        file = pq.ParquetFile(source)
+        if not file.metadata.num_rows:
+            yield file.schema_arrow.empty_table().to_pandas()
+        for batch in file.iter_batches(batch_size=batch_size):
+            yield batch.to_pandas()
+    except (OSError, ValueError) as error:
+        raise InputFileError(str(source), f"cannot read it as a table ({type(error).__name__}); is it a valid .parquet file?") from None

@@ -7,8 +7,9 @@ English one. Each group of comments (a theme, say) is one "class": a phrase
 scores high when it is frequent in the group's comments and rare across the
 groups (class-based TF-IDF, as in BERTopic). A phrase must occur in at least
 ``min_comments`` of the group's comments, so it is shared wording, not one
-person's. Everything stays sparse (scipy CSR): memory grows with the number of
-distinct phrases, never with comments x phrases as a dense matrix.
+person's. Comments are counted a batch at a time into a groups x phrases table
+(scipy CSR): memory grows with the number of distinct phrases, never with the
+number of comments.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 #: Words too general to make a phrase on their own in consultation comments.
@@ -43,6 +44,30 @@ def _phrases(text: str) -> list[str]:
                     continue
                 out.append(" ".join(gram))
     return out
+
+
+_BATCH = 20_000  # comments counted at a time
+
+
+def _comments_with_phrases(texts: Sequence[str], rows: Sequence[int], n_groups: int) -> tuple[sparse.csr_matrix, dict[str, int]]:
+    """(groups x phrases: how many of each group's comments have the phrase, phrase -> its column).
+
+    ``rows`` gives each text's group (0 to ``n_groups - 1``). The texts are counted in
+    batches, so memory holds the table and the phrases, not a comments x phrases matrix.
+    """
+    phrase_ids: dict[str, int] = {}
+    table = sparse.csr_matrix((n_groups, 0), dtype=np.float64)
+    for start in range(0, len(texts), _BATCH):
+        groups: list[int] = []
+        columns: list[int] = []
+        for text, group in zip(texts[start : start + _BATCH], rows[start : start + _BATCH], strict=True):
+            found = dict.fromkeys(_phrases(text if isinstance(text, str) else ""))  # each phrase once per comment
+            columns.extend(phrase_ids.setdefault(phrase, len(phrase_ids)) for phrase in found)
+            groups.extend([group] * len(found))
+        batch = sparse.csr_matrix((np.ones(len(columns)), (groups, columns)), shape=(n_groups, len(phrase_ids)))
+        table.resize((n_groups, len(phrase_ids)))
+        table = (table + batch).tocsr()
+    return table, phrase_ids
 
 
 def distinctive_phrases(
@@ -74,22 +99,15 @@ def distinctive_phrases(
     """
     labels = list(dict.fromkeys(groups))
     result: dict[Hashable, list[str]] = {label: [] for label in labels}
-    if not texts:
-        return result
-    vectorizer = CountVectorizer(analyzer=_phrases, binary=True)
-    try:
-        counts = vectorizer.fit_transform([t if isinstance(t, str) else "" for t in texts]).tocsr()
-    except ValueError:  # no phrase at all
-        return result
     index = {label: i for i, label in enumerate(labels)}
-    rows = np.array([index[g] for g in groups])
-    membership = sparse.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(labels), len(rows)))
-    by_group = (membership @ counts).tocsr()  # groups x phrases: comments in the group with the phrase
+    by_group, phrase_ids = _comments_with_phrases(texts, [index[g] for g in groups], len(labels))
+    if not phrase_ids:  # no comment, or no phrase at all
+        return result
     totals = np.asarray(by_group.sum(axis=0)).ravel()
     sizes = np.asarray(by_group.sum(axis=1)).ravel()
     average = sizes.mean() if len(sizes) else 1.0
     idf = np.log1p(average / np.maximum(totals, 1))
-    vocabulary = vectorizer.get_feature_names_out()
+    vocabulary = np.array(list(phrase_ids), dtype=object)
     lengths = np.array([v.count(" ") + 1 for v in vocabulary])
     for label, i in index.items():
         start, end = by_group.indptr[i], by_group.indptr[i + 1]

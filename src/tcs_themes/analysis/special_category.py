@@ -99,7 +99,7 @@ def special_category_table(coded: pd.DataFrame, approved: Iterable[str] = ()) ->
         ``SPECIAL_CATEGORY_COLUMNS``: comment id, categories (``; ``-separated),
         the words matched, whether the analyst approved the comment for quoting, and its text.
     """
-    found = special_categories(coded["text"].tolist())
+    found = special_categories(coded["text"])  # read as spaCy goes, not copied into a list
     keep = [i for i, f in enumerate(found) if f]
     approved_ids = set(approved)
     rows = coded.iloc[keep]

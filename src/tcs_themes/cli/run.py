@@ -39,7 +39,9 @@ def run_command(
     with their hashes): a folder without it holds a run that did not finish.
     """
     from tcs_themes.ingest.personal_columns import DROPPED
+    from tcs_themes.outputs.excel import sheet_names
     from tcs_themes.outputs.published import code_source_rows
+    from tcs_themes.outputs.workbook import split_note, split_sheets
     from tcs_themes.pipeline import run_pipeline
     from tcs_themes.schema import CODE_SOURCES
 
@@ -73,6 +75,10 @@ def run_command(
     dropped = int((result.ingested.columns["action"] == DROPPED).sum())
     if dropped:
         summary.add_row("Columns dropped (personal data)", f"{dropped} (listed in ingest-log.csv)")
+    workbook = result.outputs.get("workbook")
+    split = split_sheets(sheet_names(workbook)) if workbook is not None else {}
+    if split:  # past Excel's row limit: said here and on the workbook's Method sheet
+        summary.add_row("Workbook sheets split at Excel's row limit", escape(split_note(split)))
     stdout.print(summary)
     for name in ("coded_csv", "uncoded", "workbook", "html", "docx"):
         if name in result.outputs:

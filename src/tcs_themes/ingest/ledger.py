@@ -8,6 +8,7 @@ a comment: a signature, a quoted message, ...).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -56,18 +57,23 @@ class FileReport:
     errors: list[str] = field(default_factory=list)
 
 
+#: Comments kept as records before they are packed into a table (compact): memory per comment stays small.
+PACK_EVERY = 10_000
+
+
 class Ledger:
     """Collects comments, log entries, per-file counts and error messages for one ingest run."""
 
     def __init__(self) -> None:
-        self.comments: list[dict[str, object]] = []
+        self.comments: list[dict[str, object]] = []  # the latest comments, not yet packed into ``_packed``
+        self._packed: list[pd.DataFrame] = []
         self.log: list[tuple[str, str, str, str, str | None]] = []
         self.reports: list[FileReport] = []
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.unexpected: list[Exception] = []
         self.columns: list[tuple[str, str, str, str, str]] = []
-        self._seen: dict[tuple[str, str], str] = {}
+        self._seen: dict[tuple[str, bytes], str] = {}  # (group, digest of the text) -> the first comment's id
 
     def start(self, item: InputFile, kind: str) -> FileReport:
         """Open the report of ``item``."""
@@ -149,7 +155,7 @@ class Ledger:
             return
         report.rows_read += 1
         identifier = comment_id(item.relative, location)
-        key = (group, " ".join(text.split()))
+        key = (group, hashlib.blake2b(" ".join(text.split()).encode("utf-8", "surrogatepass"), digest_size=16).digest())  # not the text itself
         if key in self._seen:
             report.duplicates += 1
             self.log.append(
@@ -166,6 +172,9 @@ class Ledger:
         report.kept += 1
         report.redactions += count
         self.comments.append({**record, "comment_id": identifier, "redactions": count})
+        if len(self.comments) >= PACK_EVERY:
+            self._packed.append(pd.DataFrame(self.comments))
+            self.comments = []
 
     def _cut_long_cells(self, item: InputFile, record: dict[str, object]) -> dict[str, object]:
         """Cut text values longer than :data:`MAX_CELL_CHARS`, logging each with its length."""
@@ -183,9 +192,10 @@ class Ledger:
 
     def comments_frame(self) -> pd.DataFrame:
         """The comments table, standard columns first, carried-through columns tidied for Parquet."""
-        if not self.comments:
+        parts = [*self._packed, *([pd.DataFrame(self.comments)] if self.comments else [])]
+        if not parts:
             return empty_comments()
-        frame = pd.DataFrame(self.comments)
+        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
         extras = [c for c in frame.columns if c not in COMMENT_COLUMNS]
         for column in extras:
             frame[column] = tidy_column(frame[column])

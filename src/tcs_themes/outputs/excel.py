@@ -16,9 +16,11 @@ import itertools
 import math
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -39,6 +41,7 @@ DECIMAL = "0.00"
 DATE = "yyyy-mm-dd"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _MAX_WIDTH = 60
+_SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _WRAP_WIDTH = 80
 
 
@@ -201,6 +204,17 @@ class StagedWorkbook:
         self.book.save(path)
 
 
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheet names of the ``.xlsx`` file ``path``, in order, read from its workbook part alone.
+
+    Unlike opening the workbook, this does not read its shared strings, so it stays quick
+    and small for a workbook of a million comments.
+    """
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    return [sheet.get("name", "") for sheet in root.iter(f"{{{_SPREADSHEET_NS}}}sheet")]
+
+
 def _width(header: str, sample: pd.Series, fmt: str | None, wrapped: bool) -> float:
     """A column's width: its longest value in ``sample`` (capped), wide for wrapped text, 12 for dates."""
     lengths = [len(header)] + [len(str(v)) for v in sample if not pd.isna(v)]
@@ -287,12 +301,15 @@ def stream_table(
     *,
     formats: dict[str, str] | None = None,
     wrap: tuple[str, ...] = (),
+    style_empty: bool = False,
 ) -> int:
     """Write ``chunks`` (DataFrames with the same columns) as one Excel table from A1 of an empty sheet.
 
     Rows go to disk as they are written, so memory does not grow with the
     number of rows. Widths come from the first chunk's first 500 rows; the
-    header row is frozen. Returns the number of data rows written.
+    header row is frozen. With ``style_empty`` the empty cells of formatted or
+    wrapped columns are written with their style, as :func:`add_table` writes them
+    (otherwise they are left out). Returns the number of data rows written.
     """
     formats = formats or {}
     chunks = iter(chunks)
@@ -322,7 +339,7 @@ def stream_table(
             cells = []
             for value, style in zip(row, styles, strict=True):
                 value = cell_value(value)
-                if style is not None and value is not None:
+                if style is not None and (value is not None or style_empty):
                     value = WriteOnlyCell(sheet, value=value)
                     value._style = style
                 cells.append(value)

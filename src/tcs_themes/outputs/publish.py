@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from tcs_themes.analysis.counts import count_all
-from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes.analysis.quotes import quote_candidates, quotes_by_scope
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
@@ -41,6 +41,8 @@ def publish(
     settings: ReportSettings | None = None,
     notes: str | Path | None = None,
     draft_notes: str | Path | None = None,
+    comment_batches: Callable[[], Iterable[pd.DataFrame]] | None = None,
+    candidates: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -79,6 +81,14 @@ def publish(
     draft_notes : path, optional
         Also write the generated text of every section there, as a notes file to edit
         (before any ``notes`` are applied).
+    comment_batches : callable, optional
+        Returns the coded table's rows in batches, for the workbook's comment-level sheets
+        (see :func:`~tcs_themes.outputs.workbook.write_workbook`); ``coded`` may then leave
+        out the columns only those sheets show.
+    candidates : DataFrame, optional
+        The comments that may be quoted, already found with the settings' approved and banned
+        comments (:func:`~tcs_themes.analysis.quotes.quote_candidates_in_batches`, say); ``coded``
+        may then leave out the theme score columns, which only quoting uses. Default: found in ``coded``.
 
     Returns
     -------
@@ -94,7 +104,11 @@ def publish(
     if edited:  # the notes' quote choices add to the settings'
         chosen = quote_choices(edited)
         settings = replace(settings, **{kind: (*getattr(settings, kind), *ids) for kind, ids in chosen.items()})
-    quotes = quotes_by_scope(coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban)
+    if candidates is None:  # found once, for the quotes and the report
+        candidates = quote_candidates(coded, approved=settings.approve, banned=settings.ban)
+    quotes = quotes_by_scope(
+        coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban, candidates=candidates
+    )
     strand_names = dict(register.strands) if register is not None else {}
     charts = draw_charts(counts, folder / CHARTS_FOLDER, strand_names=strand_names, exercises=exercises)
     paths: dict[str, Path] = {f"chart:{name}": files["png"] for name, files in charts.items()}
@@ -110,11 +124,12 @@ def publish(
             method_info=method_info,
             date=when,
             approved=settings.approve,
+            comment_batches=comment_batches,
         )
     if report:
         content = build_report(
             coded, codebook, counts, quotes, charts,
-            register=register, exercises=exercises, method_info=method_info, settings=settings, date=when,
+            register=register, exercises=exercises, method_info=method_info, settings=settings, date=when, candidates=candidates,
         )  # fmt: skip
         if draft_notes is not None:
             paths["notes"] = write_draft_notes(content, draft_notes)

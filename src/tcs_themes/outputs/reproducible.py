@@ -15,9 +15,10 @@ so the same content gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,8 @@ from tcs_themes.errors import InputFileError, OutputFileError, UsageError
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 _ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip member can carry
+_IN_MEMORY = 64 * 1024 * 1024  # an Office file bigger than this is staged on disk, not in memory
+_PIECE = 1024 * 1024  # zip members are copied a piece at a time, never read whole
 
 
 def generation_date(date: dt.date | str | None = None) -> dt.date:
@@ -105,14 +108,17 @@ def save_office_file(
     moment = when if isinstance(when, dt.datetime) else dt.datetime.combine(when, dt.time())
     moment = max(moment.replace(tzinfo=None), _ZIP_EPOCH)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    written = io.BytesIO()
-    save(written)
-    with atomic_path(target, error=error) as temporary:
-        with zipfile.ZipFile(written) as source, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as copy:
-            for member in source.infolist():  # in the writer's order, which is fixed
-                data = source.read(member.filename)
-                if member.filename == "docProps/core.xml":
-                    data = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
-                copy.writestr(zipfile.ZipInfo(member.filename, date_time=moment.timetuple()[:6]), data,
-                              compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
+    with tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY) as written:  # a workbook of a million comments goes to disk
+        save(written)
+        with atomic_path(target, error=error) as temporary:
+            with zipfile.ZipFile(written) as source, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as copy:
+                for member in source.infolist():  # in the writer's order, which is fixed
+                    info = zipfile.ZipInfo(member.filename, date_time=moment.timetuple()[:6])
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    if member.filename == "docProps/core.xml":
+                        copy.writestr(info, _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", source.read(member.filename)))
+                        continue
+                    info.file_size = member.file_size  # as writestr sets it: the same headers, copied a piece at a time
+                    with source.open(member) as part, copy.open(info, "w") as out:
+                        shutil.copyfileobj(part, out, _PIECE)
     return Path(target)

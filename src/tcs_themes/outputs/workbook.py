@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -61,9 +61,11 @@ from tcs_themes.outputs.report.narrative import nothing_coded
 from tcs_themes.schema import CODE_SOURCE_MACHINE, UNCODED, split_list
 
 TOP_IN_CHARTS = 10
-#: Comments per "Coded comments" sheet (Excel's limit is 1,048,575 rows under the header); more go on further sheets.
+#: Rows per comment-level sheet (Excel's limit is 1,048,575 rows under the header); more continue on "<sheet> (2)"...
 ROWS_PER_SHEET = 1_000_000
-_CHUNK = 10_000  # comments turned into cells at a time; ROWS_PER_SHEET is a multiple of it
+#: The comment-level sheets: one row per comment (or per comment and theme), split past ``ROWS_PER_SHEET`` rows.
+COMMENT_SHEETS = ("Coded comments", "Comment themes (long)", "Theme matrix (0-1)")
+_CHUNK = 10_000  # comments turned into cells at a time
 _COUNT_FORMATS = {h: INTEGER for h in THEME_HEADINGS.values() if h not in SHARE_HEADINGS}
 _THEME_FORMATS = {**_COUNT_FORMATS, **{h: PERCENT for h in SHARE_HEADINGS}}
 
@@ -169,7 +171,65 @@ def _column(coded: pd.DataFrame, name: str, default: object) -> pd.Series:
     return coded[name] if name in coded.columns else pd.Series(default, index=coded.index, dtype="object")
 
 
-def _comments_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -> None:
+def _comment_chunks(coded: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """``coded`` in chunks of ``_CHUNK`` rows (one empty chunk when it has no row)."""
+    for start in range(0, max(len(coded), 1), _CHUNK):
+        yield coded.iloc[start : start + _CHUNK]
+
+
+def _sheet_parts(chunks: Iterable[pd.DataFrame], limit: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    """(sheet number, rows) for ``chunks`` cut so that no sheet gets more than ``limit`` rows (an empty table still gets sheet 1)."""
+    part, used, started = 1, 0, False
+    for chunk in chunks:
+        while len(chunk) > limit - used:
+            head, chunk = chunk.iloc[: limit - used], chunk.iloc[limit - used :]
+            if len(head):
+                yield part, head
+                started = True
+            part, used = part + 1, 0
+        if len(chunk) or not started:
+            yield part, chunk
+            started = True
+        used += len(chunk)
+
+
+def _stream_sheets(
+    book: StagedWorkbook, title: str, name: str, chunks: Iterable[pd.DataFrame], *, formats: dict[str, str], **options: object
+) -> None:
+    """Stream ``chunks`` as an Excel table on sheet ``title``, continued on "``title`` (2)"... past ``ROWS_PER_SHEET`` rows.
+
+    A sheet holds at most 1,048,576 rows, so a table longer than that is split, in order,
+    over several sheets (tables ``name``, ``name_2``...) rather than cut. ``options`` go to
+    :func:`~tcs_themes.outputs.excel.stream_table`.
+    """
+    for part, rows in itertools.groupby(_sheet_parts(chunks, ROWS_PER_SHEET), key=lambda item: item[0]):
+        sheet = book.create_streamed_sheet(title if part == 1 else f"{title} ({part})")
+        stream_table(sheet, (frame for _, frame in rows), name if part == 1 else f"{name}_{part}", formats=formats, **options)  # type: ignore[arg-type]
+
+
+def split_sheets(sheetnames: Iterable[str]) -> dict[str, int]:
+    """The comment-level sheets that were split at Excel's row limit -> how many sheets each took (none: empty)."""
+    names = set(sheetnames)
+    split = {}
+    for title in COMMENT_SHEETS:
+        count = 1
+        while f"{title} ({count + 1})" in names:
+            count += 1
+        if count > 1:
+            split[title] = count
+    return split
+
+
+def split_note(split: Mapping[str, int]) -> str:
+    """The sentence saying which comment-level sheets were split over several sheets (see :func:`split_sheets`)."""
+    parts = "; ".join(f'"{title}" over {count} sheets, "{title} (2)" onwards' for title, count in split.items())
+    return (
+        f"{parts}: an Excel sheet holds at most 1,048,576 rows, so each holds at most {ROWS_PER_SHEET:,} rows, "
+        "in order; no row is left out"
+    )
+
+
+def _comments_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codebook: Codebook) -> None:
     """Every comment, streamed in chunks (a million comments fit in little memory), over several sheets if need be."""
 
     def names(value: object) -> str:
@@ -201,14 +261,9 @@ def _comments_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codeboo
                 "Redactions": coded["redactions"],
             }
         )
+
     formats = {"Row": "0", "Date": DATE, "Confidence": DECIMAL, "Redactions": "0"}
-    chunks = (table(coded.iloc[start : start + _CHUNK]) for start in range(0, max(len(coded), 1), _CHUNK))
-    for part, start in enumerate(range(0, max(len(coded), 1), ROWS_PER_SHEET), start=1):
-        # a sheet holds at most 1,048,576 rows: more comments continue on "Coded comments (2)"...
-        sheet = book.create_streamed_sheet("Coded comments" if part == 1 else f"Coded comments ({part})")
-        rows = itertools.islice(chunks, ROWS_PER_SHEET // _CHUNK)
-        name = "Coded_comments" if part == 1 else f"Coded_comments_{part}"
-        stream_table(sheet, rows, name, formats=formats, wrap=("Comment", "Evidence"))
+    _stream_sheets(book, "Coded comments", "Coded_comments", map(table, batches), formats=formats, wrap=("Comment", "Evidence"))
 
 
 def _quotes_sheet(book: StagedWorkbook, quotes: pd.DataFrame) -> None:
@@ -255,8 +310,8 @@ def _theme_names(codebook: Codebook) -> list[tuple[str, str]]:
     return [(theme.id, theme.name) for theme in codebook.themes] + [(UNCODED, codebook.name_of(UNCODED))]
 
 
-def _long_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -> None:
-    """One row per comment and theme it was given (Uncoded when none): pivot-ready."""
+def _long_rows(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """The "Comment themes (long)" rows of ``coded``: one per comment and theme it was given (Uncoded when none)."""
     frame = coded.reset_index(drop=True)
     pairs = pd.DataFrame(
         {
@@ -272,7 +327,7 @@ def _long_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -
     scores = [
         frame.at[r, f"score_{t}"] if f"score_{t}" in frame.columns else None for r, t in zip(pairs["row"], pairs["theme_id"], strict=True)
     ]
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "Comment ID": rows["comment_id"].to_numpy(), "Session": rows["session_name"].to_numpy(),
             "Strand": rows["strand"].to_numpy(), "Source": rows["source_kind"].to_numpy(), "Question": rows["question"].to_numpy(),
@@ -281,11 +336,16 @@ def _long_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -
             "Score": scores, "Given by": pairs["given_by"].to_numpy(),
         }
     )  # fmt: skip
-    add_table(book.create_sheet("Comment themes (long)"), table, "Comment_themes_long", formats={"Order": "0", "Score": DECIMAL})
 
 
-def _matrix_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -> None:
-    """0/1 comment-by-theme matrix (any theme), as QDA users ask for."""
+def _long_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codebook: Codebook) -> None:
+    """One row per comment and theme it was given (Uncoded when none): pivot-ready, streamed like the comments."""
+    chunks = (_long_rows(batch, codebook) for batch in batches)
+    _stream_sheets(book, "Comment themes (long)", "Comment_themes_long", chunks, formats={"Order": "0", "Score": DECIMAL}, style_empty=True)
+
+
+def _matrix_rows(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """The "Theme matrix (0-1)" rows of ``coded``: its comment id and a 0/1 column per theme (any theme), then Uncoded."""
     given = coded["themes"].astype(object).map(split_list)
     matrix = pd.DataFrame({"Comment ID": coded["comment_id"].to_numpy()})
     for theme_id, name in _theme_names(codebook):
@@ -293,7 +353,13 @@ def _matrix_sheet(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook)
             matrix[name] = given.map(lambda ts: int(not ts or ts == [UNCODED])).to_numpy()
         else:
             matrix[name] = given.map(lambda ts, t=theme_id: int(t in ts)).to_numpy()
-    add_table(book.create_sheet("Theme matrix (0-1)"), matrix, "Theme_matrix", formats={c: "0" for c in matrix.columns[1:]})
+    return matrix
+
+
+def _matrix_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codebook: Codebook) -> None:
+    """0/1 comment-by-theme matrix (any theme), as QDA users ask for, streamed like the comments."""
+    formats = {name: "0" for _, name in _theme_names(codebook)}
+    _stream_sheets(book, "Theme matrix (0-1)", "Theme_matrix", (_matrix_rows(batch, codebook) for batch in batches), formats=formats)
 
 
 def _subtheme_sheet(book: StagedWorkbook, counts: ThemeCounts) -> None:
@@ -371,6 +437,7 @@ def write_workbook(
     method_info: Mapping[str, object] | None = None,
     date: dt.date | str | None = None,
     approved: Iterable[str] = (),
+    comment_batches: Callable[[], Iterable[pd.DataFrame]] | None = None,
 ) -> Path:
     """Write the theme-count workbook (the same inputs and date give the same bytes).
 
@@ -399,6 +466,12 @@ def write_workbook(
     approved : iterable of str
         Comment ids the analyst approved for quoting although they disclose
         special-category details (shown on the "Quotes to review" sheet).
+    comment_batches : callable, optional
+        Returns the rows of the coded table (all its columns) in batches, in order; called
+        once for each comment-level sheet ("Coded comments", "Comment themes (long)",
+        "Theme matrix (0-1)"), which are streamed from it, so those sheets take little
+        memory however many comments there are (e.g. batches read from ``coded.parquet``
+        with :func:`tcs_themes.tables.read_table_batches`). Default: ``coded`` in chunks.
 
     Returns
     -------
@@ -421,14 +494,17 @@ def write_workbook(
     _cooccurrence_sheet(book, counts, codebook)
     _subtheme_sheet(book, counts)
     _session_matrix_sheet(book, counts, codebook)
-    _comments_sheet(book, coded, codebook)
-    _long_sheet(book, coded, codebook)
-    _matrix_sheet(book, coded, codebook)
+    batches = comment_batches or (lambda: _comment_chunks(coded))
+    _comments_sheet(book, batches(), codebook)
+    _long_sheet(book, batches(), codebook)
+    _matrix_sheet(book, batches(), codebook)
     _quotes_sheet(book, quotes)
     _special_category_sheet(book, coded, approved)
     _missing_sheets(book, coded, codebook)
     _codebook_sheet(book, codebook)
-    _method_sheet(book, method_rows(coded, codebook, method_info, generated=when))
+    method = method_rows(coded, codebook, method_info, generated=when)
+    split = split_sheets(book.sheetnames)
+    _method_sheet(book, [*method, ("Sheets split at Excel's row limit", split_note(split))] if split else method)
     if exercises is not None:
         _exercise_sheets(book, exercises)
     book.properties.title = safe_text(f"Theme counts: {codebook.name}")

@@ -513,6 +513,7 @@ def build_report(
     detailed_themes: int = 8,
     detailed_strand_themes: int = 5,
     date: dt.date | str | None = None,
+    candidates: pd.DataFrame | None = None,
 ) -> Report:
     """Assemble the report's content from the counts, quotes and charts.
 
@@ -532,6 +533,10 @@ def build_report(
     date : date or str, optional
         The generation date (``YYYY-MM-DD``); default ``SOURCE_DATE_EPOCH``, else
         today (:func:`tcs_themes.outputs.reproducible.generation_date`).
+    candidates : DataFrame, optional
+        The comments that may be quoted, when already found
+        (:func:`~tcs_themes.analysis.quotes.quote_candidates` with the settings' approved and
+        banned comments); found here otherwise.
     """
     settings = settings or ReportSettings()
     names = dict(register.strands) if register is not None else {}
@@ -540,9 +545,9 @@ def build_report(
     summary = Section("Summary of findings", [Bullets(narrative.summary_points(counts, codebook, names, exercises))], anchor="summary")
     context = _Context(
         coded, counts, codebook, quotes,
-        candidates=quote_candidates(coded, approved=settings.approve, banned=settings.ban),
+        candidates=candidates if candidates is not None else quote_candidates(coded, approved=settings.approve, banned=settings.ban),
         names=names,
-        phrases=distinctive_phrases(coded["text"].astype(str).tolist(), coded["primary_theme"].astype(str).tolist()),
+        phrases=distinctive_phrases(coded["text"].astype(str).array, coded["primary_theme"].astype(str).array),  # no list of a million strings
     )  # fmt: skip
     missing_found = missing_comments(coded, codebook)
     missing = missing_summary(missing_found)
