@@ -14,6 +14,7 @@ import codecs
 import gc
 import multiprocessing
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,7 +36,7 @@ from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
 from tcs_themes.formulas import defuse_arrow, restore_frame
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
-from tcs_themes.tables import read_table
+from tcs_themes.tables import parquet_files, read_table
 
 TEXT_COLUMN = "text"
 OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
@@ -118,7 +119,7 @@ def _is_table(path: Path, column: str) -> bool:
     """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return True
+        return True  # a file, or a Parquet dataset: a folder of .parquet files
     if suffix != ".csv" or not path.is_file():
         return False
     try:
@@ -166,37 +167,49 @@ def _csv_dtypes(path: Path) -> tuple[dict[str, str], list[str]]:
     return dtypes, dates
 
 
+def read_csv_table(path: Path, chunksize: int | None = None) -> Any:
+    """Read a comments CSV as the toolkit reads it: schema dtypes, dates parsed, empty cells missing, cells the
+    formula guard changed restored (:func:`tcs_themes.formulas.restore_frame`, applied by the caller to
+    each chunk). Returns a DataFrame, or a chunk reader with ``chunksize``."""
+    dtypes, dates = _csv_dtypes(path)
+    return pd.read_csv(
+        path,
+        encoding="utf-8-sig",
+        dtype=dtypes,
+        parse_dates=dates,
+        keep_default_na=False,
+        na_values=[""],
+        chunksize=chunksize,
+    )
+
+
+def unreadable_table(path: Path, error: Exception) -> CodingInputError:
+    """The error for a table that cannot be read (the exception's kind only, never its text)."""
+    return CodingInputError(str(path), f"cannot read it as a table ({type(error).__name__})")
+
+
 def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
     try:
         if path.suffix.lower() == ".parquet":
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size):
-                yield batch.to_pandas()
+            for part in parquet_files(path):
+                for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_size):
+                    yield batch.to_pandas()
             return
-        dtypes, dates = _csv_dtypes(path)
-        reader = pd.read_csv(
-            path,
-            encoding="utf-8-sig",
-            dtype=dtypes,
-            parse_dates=dates,
-            keep_default_na=False,
-            na_values=[""],
-            chunksize=batch_size,
-        )
-        with reader:
+        with read_csv_table(path, batch_size) as reader:
             for chunk in reader:
                 yield restore_frame(chunk)
     except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as error:
-        raise CodingInputError(str(path), f"cannot read it as a table ({type(error).__name__})") from None
+        raise unreadable_table(path, error) from None
 
 
 def count_rows(paths: Sequence[str | Path]) -> int | None:
     """Return the number of rows in Parquet inputs, or None when any input is not Parquet."""
     total = 0
     for path in map(Path, paths):
-        if path.suffix.lower() != ".parquet" or not path.is_file():
+        if path.suffix.lower() != ".parquet" or not path.exists():
             return None
         try:
-            total += pq.ParquetFile(path).metadata.num_rows
+            total += sum(pq.ParquetFile(part).metadata.num_rows for part in parquet_files(path))
         except (OSError, pa.ArrowException):
             return None
     return total
@@ -247,28 +260,50 @@ def iter_comments(
         for start in range(0, len(comments), batch_size):
             yield comments.iloc[start : start + batch_size].reset_index(drop=True)
     for path in tables:
-        if not path.is_file():
+        if not path.exists():
             raise CodingInputError(str(path), "file not found; check the path")
-        rows = 1 if path.suffix.lower() == ".csv" else 0  # a CSV's first data row is row 2, as Excel shows it
+        rows = first_row(path)
         for chunk in _table_chunks(path, batch_size):
-            if column not in chunk.columns:
-                raise CodingInputError(
-                    str(path), f"no '{column}' column; ingest it first or pass --text-column with the comment column"
-                )
-            missing = [name for name in context_columns if name not in chunk.columns]
-            if missing:
-                raise CodingInputError(
-                    str(path),
-                    f"no '{missing[0]}' column, which the model reads beside the text; add it (empty cells are "
-                    "allowed) or code with a model trained without --context",
-                )
-            chunk = _text_in_text_column(chunk.reset_index(drop=True), column)
-            if "comment_id" not in chunk.columns:
-                from tcs_themes.ingest.plain_tables import identify_rows
-
-                chunk = identify_rows(chunk, path.name, rows + 1)
+            yield prepared_chunk(chunk, path, column, context_columns, rows)
             rows += len(chunk)
-            yield chunk
+
+
+def first_row(path: Path) -> int:
+    """The number of a table's first row: 2 in a CSV (row 1 is the header, as Excel shows it), 1 in Parquet."""
+    return 2 if path.suffix.lower() == ".csv" else 1
+
+
+def prepared_chunk(
+    chunk: pd.DataFrame, path: Path, column: str, context_columns: Sequence[str], row: int
+) -> pd.DataFrame:
+    """Return consecutive rows of the table ``path`` (the first is row ``row``) as a comments batch.
+
+    The text is moved to ``text`` (:func:`_text_in_text_column`) and a table without
+    ``comment_id`` gets ids, locations and its text redacted
+    (:func:`tcs_themes.ingest.plain_tables.identify_rows`).
+
+    Raises
+    ------
+    CodingInputError
+        If the table has no text column, or lacks one of ``context_columns``.
+    """
+    if column not in chunk.columns:
+        raise CodingInputError(
+            str(path), f"no '{column}' column; ingest it first or pass --text-column with the comment column"
+        )
+    missing = [name for name in context_columns if name not in chunk.columns]
+    if missing:
+        raise CodingInputError(
+            str(path),
+            f"no '{missing[0]}' column, which the model reads beside the text; add it (empty cells are "
+            "allowed) or code with a model trained without --context",
+        )
+    chunk = _text_in_text_column(chunk.reset_index(drop=True), column)
+    if "comment_id" not in chunk.columns:
+        from tcs_themes.ingest.plain_tables import identify_rows
+
+        chunk = identify_rows(chunk, path.name, row)
+    return chunk
 
 
 @dataclass(frozen=True)
@@ -393,7 +428,7 @@ class CodedWriter:
         self._finish()
         for key, path in self.paths.items():
             try:
-                os.replace(self._temporary[key], path)
+                replace_output(self._temporary[key], path)
             except OSError as problem:
                 self.discard()
                 raise cannot_write(path, problem) from None
@@ -411,6 +446,26 @@ class CodedWriter:
         for sink in self._csv.values():
             sink.close()
         self._csv = {}
+
+
+def replace_output(temporary: Path, path: Path) -> None:
+    """Rename ``temporary`` (a file, or a folder) to ``path``, replacing what is there.
+
+    A file replaces a file in one atomic rename. Where either is a folder (the Parquet
+    dataset a Dask run writes, :mod:`tcs_themes.coding.dask_files`), the old output is
+    renamed aside first, the new one renamed into place, then the old one removed.
+    """
+    if not (temporary.is_dir() or (path.is_dir() and not path.is_symlink())):
+        os.replace(temporary, path)
+        return
+    aside = temporary_path(path)
+    if path.exists() or path.is_symlink():
+        os.replace(path, aside)
+    os.replace(temporary, path)
+    if aside.is_dir() and not aside.is_symlink():
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        aside.unlink(missing_ok=True)
 
 
 def write_coded_table(coded: pd.DataFrame, out_dir: str | Path, batch_size: int = 50_000) -> CodingSummary:
