@@ -30,12 +30,14 @@ def _known_dtypes(columns: list[str]) -> dict[str, str]:
     return dtypes
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+def write_table(frame: pd.DataFrame, path: str | Path, *, row_group_size: int | None = None) -> Path:
     """Write ``frame`` to ``path`` as Parquet or CSV, by the extension; return the path.
 
     The parent folder is created if needed. In a CSV, text cells and headers
     that start like a formula get an apostrophe in front. The file is written to a
     temporary name and renamed into place (:func:`tcs_themes.atomic_write.atomic_path`).
+    ``row_group_size`` sets the rows per Parquet row group (default: pyarrow's), the
+    partitions Dask reads it by.
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -43,7 +45,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         raise InputFileError(str(target), "the output must end in .parquet or .csv")
     with atomic_path(target) as temporary:  # never a half-written table, even if the run is killed
         if suffix == ".parquet":
-            frame.to_parquet(temporary, index=False)
+            frame.to_parquet(temporary, index=False, **({"row_group_size": row_group_size} if row_group_size else {}))
         else:
             defuse_frame(frame).to_csv(temporary, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
     return target

@@ -167,7 +167,7 @@ def _csv_dtypes(path: Path) -> tuple[dict[str, str], list[str]]:
     return dtypes, dates
 
 
-def read_csv_table(path: Path, chunksize: int | None = None) -> Any:
+def read_csv_table(path: Path, chunksize: int | None = None, nrows: int | None = None) -> Any:
     """Read a comments CSV as the toolkit reads it: schema dtypes, dates parsed, empty cells missing, cells the
     formula guard changed restored (:func:`tcs_themes.formulas.restore_frame`, applied by the caller to
     each chunk). Returns a DataFrame, or a chunk reader with ``chunksize``."""
@@ -180,6 +180,7 @@ def read_csv_table(path: Path, chunksize: int | None = None) -> Any:
         keep_default_na=False,
         na_values=[""],
         chunksize=chunksize,
+        nrows=nrows,
     )
 
 
@@ -243,20 +244,9 @@ def iter_comments(
         (the columns besides the text that the model reads).
     """
     column = text_column or TEXT_COLUMN
-    tables = [Path(p) for p in paths if _is_table(Path(p), column)]
-    raw = [Path(p) for p in paths if Path(p) not in tables]
+    tables, raw = split_inputs(paths, column)
     if raw:
-        from tcs_themes.ingest import ingest
-
-        options = dict(ingest_options or {})
-        if text_column is not None:
-            options["columns"] = {"text": text_column, **(options.get("columns") or {})}
-        result = ingest([str(p) for p in raw], **options)
-        if notices is not None:
-            notices.extend([*result.errors, *result.warnings])
-        if errors is not None:
-            errors.extend(result.errors)
-        comments = result.comments
+        comments = ingested_comments(raw, text_column, ingest_options, notices, errors)
         for start in range(0, len(comments), batch_size):
             yield comments.iloc[start : start + batch_size].reset_index(drop=True)
     for path in tables:
@@ -266,6 +256,33 @@ def iter_comments(
         for chunk in _table_chunks(path, batch_size):
             yield prepared_chunk(chunk, path, column, context_columns, rows)
             rows += len(chunk)
+
+
+def split_inputs(paths: Sequence[str | Path], column: str) -> tuple[list[Path], list[Path]]:
+    """Split the inputs into comments tables, streamed (see :func:`_is_table`), and raw inputs, ingested."""
+    tables = [Path(p) for p in paths if _is_table(Path(p), column)]
+    return tables, [Path(p) for p in paths if Path(p) not in tables]
+
+
+def ingested_comments(
+    raw: Sequence[Path],
+    text_column: str | None,
+    ingest_options: dict[str, Any] | None,
+    notices: list[str] | None,
+    errors: list[str] | None,
+) -> pd.DataFrame:
+    """Ingest the raw inputs together; append their errors and warnings to ``notices`` (errors also to ``errors``)."""
+    from tcs_themes.ingest import ingest
+
+    options = dict(ingest_options or {})
+    if text_column is not None:
+        options["columns"] = {"text": text_column, **(options.get("columns") or {})}
+    result = ingest([str(p) for p in raw], **options)
+    if notices is not None:
+        notices.extend([*result.errors, *result.warnings])
+    if errors is not None:
+        errors.extend(result.errors)
+    return result.comments
 
 
 def first_row(path: Path) -> int:
@@ -384,6 +401,11 @@ def _csv_bytes(table: pa.Table, *, header: bool = False) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def coded_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema coded.parquet is written with: ``schema``'s columns, a column of no type (all empty) as text."""
+    return pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema])
+
+
 class CodedWriter:
     """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
 
@@ -409,8 +431,7 @@ class CodedWriter:
         """Append one coded batch to every output."""
         table = batch.table
         if self._parquet is None:
-            fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-            self._schema = pa.schema(fields)
+            self._schema = coded_schema(table.schema)
             self._parquet = pq.ParquetWriter(self._temporary["parquet"], self._schema)
             for key in ("csv", "uncoded"):
                 self._csv[key] = open(self._temporary[key], "wb")  # noqa: SIM115 - closed in close()
@@ -613,6 +634,12 @@ def code_files(
         writer.discard()
         raise
     writer.close()
+    return finished(summary, out_dir, decisions)
+
+
+def finished(summary: CodingSummary, out_dir: str | Path, decisions: str | Path | None) -> CodingSummary:
+    """Add the analyst codes not in the codebook to the summary's notices and errors, and apply the
+    ``decisions`` log (if any) to the outputs just written; return the final summary."""
     messages = problem_messages(summary.problems)
     summary.notices.extend(messages)
     summary.errors.extend(messages)
