@@ -145,7 +145,8 @@ def describe(client: Client) -> str:
     """One line about the cluster: the scheduler's address, its workers and their threads."""
     workers = client.scheduler_info(n_workers=-1).get("workers", {})
     threads = sum(int(w.get("nthreads", 0)) for w in workers.values())
-    return f"Dask scheduler {client.scheduler.address}: {len(workers)} workers, {threads} threads"
+    return (f"Dask scheduler {client.scheduler.address}: {len(workers)} worker{'s' if len(workers) != 1 else ''}, "
+            f"{threads} thread{'s' if threads != 1 else ''}")  # fmt: skip
 
 
 # --- the coder on the workers -------------------------------------------------------------------------

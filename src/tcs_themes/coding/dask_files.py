@@ -160,8 +160,8 @@ def _comments_frame(
     column = text_column or TEXT_COLUMN
     tables, raw = split_inputs(paths, column)
     frames, sources = [], []
-    if raw:
-        comments = ingested_comments(raw, text_column, ingest_options, notices, errors)
+    comments = ingested_comments(raw, text_column, ingest_options, notices, errors) if raw else None
+    if comments is not None and (len(comments) or not tables):  # raw inputs that gave no comment add no columns
         frames.append(dd.from_pandas(comments, chunksize=batch_size, sort=False))
         sources.append(str(raw[0]))
     for path in tables:
