@@ -148,3 +148,19 @@ def test_dask_errors_are_one_line(tmp_path: Path, client, monkeypatch: pytest.Mo
     nowhere = runner.invoke(app, ["code", str(tmp_path / "a.csv"), "--out", str(tmp_path / "o"), "--dask", "tcp://127.0.0.1:9"])
     assert nowhere.exit_code == 1 and "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in nowhere.output
     assert len(nowhere.output.strip().splitlines()) == 1
+
+
+def test_cli_run_on_dask_publishes_what_one_process_publishes(tmp_path: Path, client) -> None:
+    from _run_inputs import copy_sample_parts
+
+    from tcs_themes.run_manifest import check_run
+
+    raw = copy_sample_parts(tmp_path / "raw")
+    args = ["run", str(raw), "--date", "2026-12-01"]
+    one = runner.invoke(app, [*args, "--out", str(tmp_path / "one")])
+    on_dask = runner.invoke(app, [*args, "--out", str(tmp_path / "dask"), "--dask", client.scheduler.address])
+    assert one.exit_code == 0 and on_dask.exit_code == 0, on_dask.output
+    _same_outputs(tmp_path / "one", tmp_path / "dask")
+    for name in ("theme-counts.xlsx", "report.html", "ingest-log.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    assert check_run(tmp_path / "dask") == []  # the manifest lists each part of the coded.parquet dataset
