@@ -110,18 +110,20 @@ def test_code_dataframe_codes_a_dask_dataframe_lazily(client, comments_dataset: 
     assert list(result.columns) == list(reference.columns)
 
 
-def test_cli_code_with_a_scheduler_address_on_a_csv_without_ids(tmp_path: Path, client) -> None:
+def test_cli_code_with_a_scheduler_address_on_a_csv_glob_without_ids(tmp_path: Path, client) -> None:
     frame = pd.DataFrame({"Comment": [TEXTS[i % 30] for i in range(50)], "id": range(50)})
-    frame.loc[3, "Comment"] = "=HYPERLINK(\"x\") call 07700 900123 about the park"
-    frame.to_csv(tmp_path / "notes.csv", index=False)
-    args = ["code", str(tmp_path / "notes.csv"), "--text-column", "Comment", "--method", "rules"]
+    frame.loc[3, "Comment"] = "=HYPERLINK(\"x\") call 07700 900123 about\nthe park"  # a line break: one partition per file
+    frame.iloc[:20].to_csv(tmp_path / "notes-1.csv", index=False)
+    frame.iloc[20:].to_csv(tmp_path / "notes-2.csv", index=False)
+    args = ["code", str(tmp_path / "notes-*.csv"), "--text-column", "Comment", "--method", "rules"]
     one = runner.invoke(app, [*args, "--out", str(tmp_path / "one")])
     on_dask = runner.invoke(app, [*args, "--out", str(tmp_path / "dask"), "--dask", client.scheduler.address])
     assert one.exit_code == 0 and on_dask.exit_code == 0, on_dask.output
     assert f"Dask scheduler {client.scheduler.address}: 2 workers, 2 threads" in on_dask.output
     _same_outputs(tmp_path / "one", tmp_path / "dask")
     coded = read_table(tmp_path / "dask" / "coded.parquet")
-    assert coded["location"].iloc[0] == "notes!R2" and "07700 900123" not in coded["text"].iloc[3]  # ids and redaction
+    assert coded["location"].iloc[[0, 20]].tolist() == ["notes-1!R2", "notes-2!R2"]  # each file's rows, as ingest numbers them
+    assert "07700 900123" not in coded["text"].iloc[3] and len(coded) == 50  # redacted, nothing lost
     again = runner.invoke(app, [*args, "--out", str(tmp_path / "dask"), "--dask", client.scheduler.address])
     assert again.exit_code == 0  # a dataset replaces the one before
     rerun = runner.invoke(app, [*args, "--out", str(tmp_path / "dask")])  # and a file replaces the dataset

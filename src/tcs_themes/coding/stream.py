@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import glob
 import multiprocessing
 import os
 import shutil
@@ -259,9 +260,17 @@ def iter_comments(
 
 
 def split_inputs(paths: Sequence[str | Path], column: str) -> tuple[list[Path], list[Path]]:
-    """Split the inputs into comments tables, streamed (see :func:`_is_table`), and raw inputs, ingested."""
-    tables = [Path(p) for p in paths if _is_table(Path(p), column)]
-    return tables, [Path(p) for p in paths if Path(p) not in tables]
+    """Split the inputs into comments tables, streamed (see :func:`_is_table`), and raw inputs, ingested.
+
+    A glob (``"tables/*.csv"``, quoted so the shell leaves it) whose matches are all
+    comments tables stands for them, in name order; other globs are ingest's to expand.
+    """
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        matches = sorted(Path(m) for m in glob.glob(str(path))) if not path.exists() and glob.has_magic(str(path)) else []
+        expanded.extend(matches if matches and all(_is_table(m, column) for m in matches) else [path])
+    tables = [p for p in expanded if _is_table(p, column)]
+    return tables, [p for p in expanded if p not in tables]
 
 
 def ingested_comments(
