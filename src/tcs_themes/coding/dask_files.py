@@ -19,9 +19,7 @@ Dask's own readers need.
 
 from __future__ import annotations
 
-import os
 import shutil
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tcs_themes.atomic_write import cannot_write
+from tcs_themes.atomic_write import atomic_path, cannot_write, temporary_path
 from tcs_themes.coding.analyst_codes import code_table
 from tcs_themes.coding.dask_cluster import CoderRecipe, code_with_worker_coder, release_coder, send_coder
 from tcs_themes.coding.stream import (
@@ -184,15 +182,11 @@ def _comments_frame(
 
 
 def _write_atomic(path: Path, data: bytes | pa.Table) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
+    with atomic_path(path) as temporary:
         if isinstance(data, pa.Table):
             pq.write_table(data, temporary)
         else:
             temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def write_part(batch: EncodedBatch, staging: Path, number: int, schema: pa.Schema) -> EncodedBatch:
@@ -204,8 +198,10 @@ def write_part(batch: EncodedBatch, staging: Path, number: int, schema: pa.Schem
     """
     name = PART.format(number)
     try:
-        table = batch.table.select(schema.names).cast(schema)
-    except (KeyError, pa.ArrowException):
+        if batch.table.schema.names != schema.names:
+            raise ValueError("other columns")
+        table = batch.table.cast(schema)
+    except (ValueError, pa.ArrowException):
         raise CodingInputError(str(staging.parent), _DIFFERENT_COLUMNS) from None
     _write_atomic(staging / "parquet" / f"{name}.parquet", table)
     _write_atomic(staging / "csv" / f"{name}.csv", batch.csv)
@@ -223,18 +219,11 @@ def code_and_write_part(
 
 def _join_csv(staging: Path, names: list[str], header: bytes, target: Path) -> None:
     """Write ``target``: a byte-order mark, the header, then each CSV piece in order (streamed)."""
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temporary.open("wb") as sink:
-            sink.write("\ufeff".encode() + header)
-            for name in names:
-                with (staging / "csv" / name).open("rb") as piece:
-                    shutil.copyfileobj(piece, sink, 1 << 20)
-        os.replace(temporary, target)
-    except OSError as problem:
-        raise cannot_write(target, problem) from None
-    finally:
-        temporary.unlink(missing_ok=True)
+    with atomic_path(target) as temporary, temporary.open("wb") as sink:
+        sink.write("\ufeff".encode() + header)
+        for name in names:
+            with (staging / "csv" / name).open("rb") as piece:
+                shutil.copyfileobj(piece, sink, 1 << 20)
 
 
 def _gather(client: Client, futures: list[Any], progress: Callable[[int], None] | None) -> list[EncodedBatch]:
@@ -315,7 +304,7 @@ def code_files_on_dask(
                               ingest_options=ingest_options, notices=summary.notices, errors=summary.errors)  # fmt: skip
     coded_meta, _ = code_table(coder, comments._meta, TEXT_COLUMN)
     schema = coded_schema(pa.Schema.from_pandas(coded_meta, preserve_index=False))
-    staging = (out / f".coded.{secrets.token_hex(4)}.partial").resolve()
+    staging = temporary_path(out / "coded.partial").resolve()
     key = send_coder(client, recipe)
     try:
         for folder in ("parquet", "csv"):
