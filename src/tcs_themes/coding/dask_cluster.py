@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -220,11 +219,13 @@ class CoderPlugin(WorkerPlugin):
         self.name = recipe.key  # Dask replaces a plugin registered again under the same name
 
     def setup(self, worker: Any) -> None:  # noqa: ARG002 - Dask's plugin interface
-        """Build the coder in this worker process (PyTorch, where a model loads it, on one thread)."""
+        """Build the coder in this worker process, then prepare the process as the worker pool's are
+        (:func:`tcs_themes.coding.stream.start_worker`: the coder's objects frozen out of the garbage
+        collector's sight, PyTorch on one thread)."""
+        from tcs_themes.coding.stream import start_worker  # noqa: PLC0415
+
         _CODERS[self.name] = self.recipe.build()
-        torch = sys.modules.get("torch")
-        if torch is not None:
-            torch.set_num_threads(1)
+        start_worker()
 
     def teardown(self, worker: Any) -> None:  # noqa: ARG002
         """Drop the coder."""

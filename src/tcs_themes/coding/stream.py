@@ -531,9 +531,10 @@ def _code_in_worker(batch: pd.DataFrame) -> EncodedBatch:
     return _code_batch(_WORKER_CODER, batch)
 
 
-def _start_worker() -> None:
-    """Prepare a forked worker: freeze inherited objects (see :func:`_coded_batches`) and, where a
-    sentence encoder is loaded, give its PyTorch one thread (the workers already share the cores)."""
+def start_worker() -> None:
+    """Prepare a worker process once its coder is loaded (forked with it, or loaded in a Dask worker): freeze
+    the objects there are (see :func:`_coded_batches`) and, where a sentence encoder is loaded, give its
+    PyTorch one thread (the workers already share the cores)."""
     gc.freeze()
     torch = sys.modules.get("torch")
     if torch is not None:
@@ -557,7 +558,7 @@ def _coded_batches(
     _WORKER_CODER = coder
     context = multiprocessing.get_context("fork")
     pending: list[Future[EncodedBatch]] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker) as pool:
         for batch in batches:
             pending.append(pool.submit(_code_in_worker, batch))
             while len(pending) > workers:
