@@ -128,6 +128,9 @@ def test_cli_code_with_a_scheduler_address_on_a_csv_glob_without_ids(tmp_path: P
     assert again.exit_code == 0  # a dataset replaces the one before
     rerun = runner.invoke(app, [*args, "--out", str(tmp_path / "dask")])  # and a file replaces the dataset
     assert rerun.exit_code == 0 and (tmp_path / "dask" / "coded.parquet").is_file()
+    back = runner.invoke(app, [*args, "--out", str(tmp_path / "dask"), "--dask", client.scheduler.address])
+    assert back.exit_code == 0 and (tmp_path / "dask" / "coded.parquet").is_dir()  # and a dataset replaces the file
+    assert sorted(p.name for p in (tmp_path / "dask").iterdir()) == ["coded.csv", "coded.parquet", "uncoded.csv"]
 
 
 def test_dask_errors_are_one_line(tmp_path: Path, client, monkeypatch: pytest.MonkeyPatch) -> None:

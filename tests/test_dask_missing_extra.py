@@ -30,6 +30,6 @@ def test_scheduler_specs() -> None:
     assert parse_scheduler("local:3") == 3
     assert parse_scheduler("local") >= 1
     assert parse_scheduler(" tcp://10.0.0.5:8786 ") == "tcp://10.0.0.5:8786"
-    for bad in ("local:0", "local:two", "local:", ""):
+    for bad in ("local:0", "local:two", "local:", "", "local:100000"):
         with pytest.raises(UsageError, match="--dask"):
             parse_scheduler(bad)

@@ -44,8 +44,10 @@ if TYPE_CHECKING:
     from distributed import Client
 
 INSTALL_HINT = 'pip install "tcs-themes[dask]"'
-#: How long to wait for a scheduler to answer.
+#: How long to wait for a scheduler to answer, and for it to have a worker.
 CONNECT_TIMEOUT_S = 15
+#: ``local:N`` starts at most this many worker processes per core (each loads its own coder).
+MAX_LOCAL_WORKERS = 4
 
 
 def require_distributed() -> Any:
@@ -76,15 +78,19 @@ def parse_scheduler(spec: str) -> int | str:
     Raises
     ------
     UsageError
-        If ``spec`` is empty, or ``local:N`` has no whole number of at least 1.
+        If ``spec`` is empty, or ``local:N`` has no whole number from 1 to :data:`MAX_LOCAL_WORKERS` times the cores.
     """
     spec = spec.strip()
+    cores = os.cpu_count() or 1
     if spec == "local":
-        return os.cpu_count() or 1
+        return cores
     if spec.startswith("local:"):
         count = spec.removeprefix("local:")
-        if not count.isdigit() or int(count) < 1:
-            raise UsageError(f"--dask local:N needs N, a number of workers of at least 1, not '{count}'")
+        if not count.isdigit() or not 1 <= int(count) <= MAX_LOCAL_WORKERS * cores:
+            raise UsageError(
+                f"--dask local:N needs N, a number of workers from 1 to {MAX_LOCAL_WORKERS * cores} "
+                f"({MAX_LOCAL_WORKERS} per core), not '{count}'"
+            )
         return int(count)
     if not spec:
         raise UsageError("--dask needs a scheduler address (tcp://host:8786) or local[:N]")
@@ -109,7 +115,7 @@ def connect(scheduler: str) -> Iterator[Client]:
     UsageError
         If ``scheduler`` is neither an address nor ``local[:N]``.
     SchedulerError
-        If the scheduler cannot be reached.
+        If the scheduler cannot be reached, or has no worker within :data:`CONNECT_TIMEOUT_S`.
     """
     distributed = require_distributed()
     target = parse_scheduler(scheduler)
