@@ -206,7 +206,7 @@ def write_part(batch: EncodedBatch, staging: Path, number: int, schema: pa.Schem
     _write_atomic(staging / "parquet" / f"{name}.parquet", table)
     _write_atomic(staging / "csv" / f"{name}.csv", batch.csv)
     _write_atomic(staging / "csv" / f"{name}.uncoded.csv", batch.uncoded_csv)
-    return replace(batch, table=batch.table.slice(0, 0), csv=b"", uncoded_csv=b"")
+    return replace(batch, table=schema.empty_table(), csv=b"", uncoded_csv=b"")  # no buffer of the rows kept
 
 
 def code_and_write_part(
@@ -227,14 +227,21 @@ def _join_csv(staging: Path, names: list[str], header: bytes, target: Path) -> N
 
 
 def _gather(client: Client, futures: list[Any], progress: Callable[[int], None] | None) -> list[EncodedBatch]:
-    """Wait for every partition as Dask reports it done (advancing ``progress``); return the results in order."""
+    """Wait for every partition as Dask reports it done (advancing ``progress``); return the results in order.
+
+    Takes the futures out of ``futures``: each is dropped once its result is here, so the
+    workers free it (memory stays flat however many partitions there are).
+    """
     from distributed import KilledWorker, as_completed  # noqa: PLC0415
 
     number = {future.key: i for i, future in enumerate(futures)}
     results: list[EncodedBatch | None] = [None] * len(futures)
+    done = as_completed(futures, with_results=True)
+    futures.clear()
     try:
-        for future, batch in as_completed(futures, with_results=True):
-            results[number[future.key]] = batch
+        for future, batch in done:
+            results[number.pop(future.key)] = batch
+            del future
             if progress is not None:
                 progress(len(batch.n_themes))
     except KilledWorker:
