@@ -112,12 +112,16 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_child(command: list[str]) -> tuple[float, float, float, float, str]:
+def run_child(
+    command: list[str], per_process: dict[int, dict[str, object]] | None = None
+) -> tuple[float, float, float, float, str]:
     """Run ``command`` as a child process, sampling the memory of its whole process tree every 0.2 s.
 
     Returns (seconds, CPU seconds, peak tree PSS in GB, peak tree RSS in GB, stdout). PSS
     (proportional set size) shares the pages the forked workers share with
     their parent among them; the RSS sum counts those pages once per process.
+    ``per_process``, when given, is filled with each process's peak: process id ->
+    ``{"pss": GB, "rss": GB, "parent": bool, "cmdline": str}``.
     """
     started, cpu = time.perf_counter(), _children_cpu()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -129,9 +133,15 @@ def run_child(command: list[str]) -> tuple[float, float, float, float, str]:
         parent = psutil.Process(child.pid)
         while not done.is_set():
             try:
-                memory = [p.memory_full_info() for p in [parent, *parent.children(recursive=True)]]
+                processes = [parent, *parent.children(recursive=True)]
+                memory = [p.memory_full_info() for p in processes]
                 peak_pss = max(peak_pss, sum(m.pss for m in memory))
                 peak_rss = max(peak_rss, sum(m.rss for m in memory))
+                for process, m in zip(processes, memory, strict=True) if per_process is not None else ():
+                    seen = per_process.setdefault(process.pid, {"pss": 0.0, "rss": 0.0, "parent": process.pid == child.pid,
+                                                                "cmdline": " ".join(process.cmdline())})  # fmt: skip
+                    seen["pss"] = max(seen["pss"], m.pss / 1e9)
+                    seen["rss"] = max(seen["rss"], m.rss / 1e9)
             except psutil.Error:
                 pass
             time.sleep(0.2)

@@ -13,7 +13,22 @@ from __future__ import annotations
 
 
 class TcsError(Exception):
-    """Base class for errors with a one-line, user-facing message."""
+    """Base class for errors with a one-line, user-facing message.
+
+    Errors pickle with their attributes (``path``, ``problem``...), whatever their
+    constructor takes, so one raised in a Dask worker reaches the caller whole.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuilt_error, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt_error(kind: type[TcsError], args: tuple[object, ...], state: dict[str, object]) -> TcsError:
+    """Unpickle a :class:`TcsError` without calling its constructor (see ``TcsError.__reduce__``)."""
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class InputFileError(TcsError, ValueError):

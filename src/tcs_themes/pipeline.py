@@ -30,6 +30,8 @@ from tcs_themes.atomic_write import writable_folder
 from tcs_themes.tables import read_table, read_table_batches, table_columns, write_table
 
 COMMENTS_FILE = "comments.parquet"
+#: Comments per partition when ``run`` codes on a Dask cluster (comments.parquet's row groups).
+PARTITION_ROWS = 5000
 INGEST_LOG_FILE = "ingest-log.csv"
 #: Coded-table columns only the workbook's per-comment sheets show: streamed from coded.parquet, never held whole.
 SHEET_ONLY_COLUMNS = ("source_file", "sheet", "row", "part", "evidence", "sender_org", "machine_themes", "analyst_codes")
@@ -105,6 +107,7 @@ def run_pipeline(
     progress: Callable[[int], None] | None = None,
     date: dt.date | str | None = None,
     decisions: str | Path | None = None,
+    client: Any = None,
 ) -> PipelineResult:
     """Ingest, code and publish a consultation into ``out_dir``.
 
@@ -142,6 +145,11 @@ def run_pipeline(
     decisions : path, optional
         A review decisions log (``review apply``): the latest decision on each
         comment replaces its codes before anything is counted or published.
+    client : distributed.Client, optional
+        Code on this Dask cluster (:mod:`tcs_themes.coding.dask_files`) instead of
+        ``workers`` processes: the same codes; comments.parquet is then written in
+        row groups of :data:`PARTITION_ROWS` (the partitions) and coded.parquet is a
+        Parquet dataset (a folder).
 
     Returns
     -------
@@ -167,15 +175,22 @@ def run_pipeline(
     when = generation_date(stated)
     ingested = ingest([str(p) for p in inputs], settings=project)
     outputs = {
-        "comments": write_table(ingested.comments, out / COMMENTS_FILE),
+        "comments": write_table(ingested.comments, out / COMMENTS_FILE, row_group_size=PARTITION_ROWS if client else None),
         "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE),
     }
     if ingested.comments.empty:
         raise _no_comments(ingested, outputs["ingest_log"])
     empty = pd.DataFrame(columns=ingested.comments.columns).astype(ingested.comments.dtypes.to_dict())  # no view on the rows
     ingested = replace(ingested, comments=empty)  # frees them: coding reads them back in batches
-    coder = coder_for(book, model, method=method)
-    coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress, decisions=decisions)
+    if client is not None:
+        from tcs_themes.coding.dask_cluster import coder_recipe
+        from tcs_themes.coding.dask_files import code_files_on_dask
+
+        recipe = coder_recipe(book, model, method)
+        coding = code_files_on_dask([outputs["comments"]], out, client, recipe, progress=progress, decisions=decisions)
+    else:
+        coder = coder_for(book, model, method=method)
+        coding = code_files([outputs["comments"]], out, coder, workers=workers, progress=progress, decisions=decisions)
     outputs.update({f"coded_{key}" if key in ("csv", "parquet") else key: path for key, path in coding.outputs.items()})
     register = load_register(project.register) if project.register else None
     method_info = {

@@ -75,13 +75,15 @@ def write_manifest(
     counts : mapping
         The run's counts (comments, coded, uncoded, logged rows, files).
     outputs : sequence of path
-        Every file the run wrote; each is listed relative to ``out_dir`` with its size and hash.
+        Every file the run wrote; each is listed relative to ``out_dir`` with its size and hash
+        (a folder, such as the Parquet dataset of a Dask run, as each file in it).
     settings : mapping
         Toolkit version is added; codebook and model fingerprints, method, date.
     """
     folder = Path(out_dir)
     listed = {}
-    for path in sorted({Path(p) for p in outputs}, key=lambda p: p.relative_to(folder).as_posix()):
+    files = {f for p in map(Path, outputs) for f in (sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p])}
+    for path in sorted(files, key=lambda p: p.relative_to(folder).as_posix()):
         listed[path.relative_to(folder).as_posix()] = file_digest(path)
     manifest = {
         "format": MANIFEST_FORMAT,

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.markup import escape
 from rich.table import Table
 
 from tcs_themes.cli.app import app, clean_errors, print_problems
 from tcs_themes.console import stderr, stdout
+
+if TYPE_CHECKING:
+    from tcs_themes.codebook import Codebook
+    from tcs_themes.coding.stream import CodingSummary
 
 CodebookOption = Annotated[
     Path | None,
@@ -21,6 +26,15 @@ CodebookOption = Annotated[
 ]
 TextColumnOption = Annotated[
     str | None, typer.Option("--text-column", help="The column holding the comment text (default: detected).")
+]
+DaskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        metavar="SCHEDULER",
+        help="Code on a Dask cluster: a scheduler address (tcp://host:8786), or local[:N] for a LocalCluster of N "
+        'worker processes; the same results as one process (docs/cluster.md). Needs pip install "tcs-themes[dask]".',
+    ),
 ]
 DecisionsOption = Annotated[
     Path | None,
@@ -194,8 +208,13 @@ def code(
     workers: Annotated[int, typer.Option(help="Worker processes coding batches in parallel.")] = 1,
     text_column: TextColumnOption = None,
     decisions: DecisionsOption = None,
+    dask: DaskOption = None,
 ) -> None:
-    """Code comments against the codebook with rules and a trained model; write the coded table."""
+    """Code comments against the codebook with rules and a trained model; write the coded table.
+
+    With --dask the comments are coded on a Dask cluster and coded.parquet is a
+    Parquet dataset (a folder of part files); pip install "tcs-themes[dask]".
+    """
     from tcs_themes.coding.model.model_io import CODER_METHODS, coder_for
     from tcs_themes.coding.stream import code_files, count_rows
     from tcs_themes.errors import UsageError
@@ -203,21 +222,23 @@ def code(
 
     if method not in CODER_METHODS:
         raise UsageError(f"--method must be one of {', '.join(CODER_METHODS)}, not '{method}'")
-    coder = coder_for(_codebook(codebook), model, method=method, batch_size=batch_size)
+    book = _codebook(codebook)
     total = count_rows(paths)
-    columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=stderr, transient=True) as progress:
-        task = progress.add_task("code", total=total)
-        summary = code_files(
-            paths,
-            out,
-            coder,
-            batch_size=batch_size,
-            workers=workers,
-            text_column=text_column,
-            progress=lambda n: progress.advance(task, n),
-            decisions=decisions,
-        )
+    if dask is not None:
+        summary = _code_on_dask(dask, paths, out, book, model, method, batch_size, workers, text_column, decisions, total)
+    else:
+        coder = coder_for(book, model, method=method, batch_size=batch_size)
+        with coding_progress(total) as advance:
+            summary = code_files(
+                paths,
+                out,
+                coder,
+                batch_size=batch_size,
+                workers=workers,
+                text_column=text_column,
+                progress=advance,
+                decisions=decisions,
+            )
     print_problems(errors=summary.errors, warnings=[n for n in summary.notices if n not in summary.errors])
     table = Table(title=f"Coded with method '{method}'")
     table.add_column("comments", justify="right")
@@ -242,6 +263,36 @@ def code(
     stdout.print("Wrote " + ", ".join(str(p) for p in summary.outputs.values()))
     if summary.errors:
         raise typer.Exit(code=1)
+
+
+@contextmanager
+def coding_progress(total: int | None) -> Iterator[Callable[[int], None]]:
+    """Show the coding progress bar on stderr; yield the callback that advances it by a number of comments."""
+    columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        task = progress.add_task("code", total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _code_on_dask(  # noqa: PLR0913 - the code command's options, passed on
+    scheduler: str, paths: list[Path], out: Path, book: Codebook, model: Path | None, method: str,
+    batch_size: int, workers: int, text_column: str | None, decisions: Path | None, total: int | None,
+) -> CodingSummary:
+    """``code --dask``: connect (or start a LocalCluster), say which cluster, code with the bar advancing as
+    Dask reports each partition done."""
+    from tcs_themes.coding.dask_cluster import coder_recipe, connect, describe
+    from tcs_themes.errors import UsageError
+
+    if workers != 1:
+        raise UsageError("--workers and --dask do not go together: the Dask cluster's workers code in parallel")
+    with connect(scheduler) as client:
+        from tcs_themes.coding.dask_files import code_files_on_dask
+
+        stderr.print(escape(describe(client)), highlight=False)
+        recipe = coder_recipe(book, model, method, batch_size)
+        with coding_progress(total) as advance:
+            return code_files_on_dask(paths, out, client, recipe, batch_size=batch_size, text_column=text_column,
+                                      progress=advance, decisions=decisions)  # fmt: skip
 
 
 @app.command()

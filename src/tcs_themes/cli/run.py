@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tcs_themes.cli.app import DateOpt, app, clean_errors, print_problems
+from tcs_themes.cli.coding import DaskOption, coding_progress
 from tcs_themes.console import stderr, stdout
-from tcs_themes.errors import NoCommentsError
+from tcs_themes.errors import NoCommentsError, UsageError
 
 
 @app.command("run")
@@ -30,6 +31,7 @@ def run_command(
         Path | None,
         typer.Option(help="A review decisions log (decisions.parquet from 'review apply'): keeps every correction.", dir_okay=False),
     ] = None,
+    dask: DaskOption = None,
 ) -> None:
     """Ingest, code, count, export and report: the whole job in one command.
 
@@ -45,13 +47,20 @@ def run_command(
     from tcs_themes.pipeline import run_pipeline
     from tcs_themes.schema import CODE_SOURCES
 
-    columns = [SpinnerColumn(), TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     try:
-        with Progress(*columns, console=stderr, transient=True) as bar:
-            task = bar.add_task("code", total=None)
+        with ExitStack() as stack:
+            client = None
+            if dask is not None:
+                if workers != 1:
+                    raise UsageError("--workers and --dask do not go together: the Dask cluster's workers code in parallel")
+                from tcs_themes.coding.dask_cluster import connect, describe
+
+                client = stack.enter_context(connect(dask))
+                stderr.print(escape(describe(client)), highlight=False)
+            advance = stack.enter_context(coding_progress(None))
             result = run_pipeline(
                 inputs, out, codebook=codebook, model=model, method=method, settings=settings, workers=workers,
-                progress=lambda n: bar.advance(task, n), date=date, decisions=decisions,
+                progress=advance, date=date, decisions=decisions, client=client,
             )
     except NoCommentsError as error:
         print_problems(errors=error.problems)  # each file's error, then the one-line summary (clean_errors)

@@ -58,7 +58,7 @@ class CodeProblem:
     path : str
         The input file (``source_file``), or ``"comments"`` for a table without one.
     where : str
-        The comment's location (``Partners 1!R12``) or row number.
+        The comment's location (``Partners 1!R12``), else its ``comment_id``, else its row number in the table.
     problem : str
         What is wrong, with the close matches (never comment text).
     """
@@ -155,21 +155,18 @@ def resolve_codes(
     codes: list[list[str] | None] = []
     problems: list[CodeProblem] = []
     paths, locations = _column_values(comments, "source_file"), _column_values(comments, "location")
+    ids_of = _column_values(comments, "comment_id")
     for row, value in enumerate(analyst_labels(comments).tolist()):
         if pd.isna(value):
             codes.append(None)
             continue
         ids, errors = resolve_cell(str(value))
         codes.append(None if errors else list(ids))
-        path, where = paths[row], locations[row]
+        path, where, comment = paths[row], locations[row], ids_of[row]
+        if pd.isna(where):  # the comment's id says which one whatever batch it is coded in; else its row here
+            where = f"comment {comment}" if not pd.isna(comment) else f"row {row + 1}"
         for problem in errors:
-            problems.append(
-                CodeProblem(
-                    str(path) if not pd.isna(path) else "comments",
-                    str(where) if not pd.isna(where) else f"row {row + 1}",
-                    problem,
-                )
-            )
+            problems.append(CodeProblem(str(path) if not pd.isna(path) else "comments", str(where), problem))
     return codes, problems
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import codecs
 import gc
+import glob
 import multiprocessing
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,7 +38,7 @@ from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError
 from tcs_themes.formulas import defuse_arrow, restore_frame
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
-from tcs_themes.tables import read_table
+from tcs_themes.tables import parquet_files, read_table
 
 TEXT_COLUMN = "text"
 OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
@@ -119,7 +121,7 @@ def _is_table(path: Path, column: str) -> bool:
     """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return True
+        return True  # a file, or a Parquet dataset: a folder of .parquet files
     if suffix != ".csv" or not path.is_file():
         return False
     try:
@@ -167,37 +169,50 @@ def _csv_dtypes(path: Path) -> tuple[dict[str, str], list[str]]:
     return dtypes, dates
 
 
+def read_csv_table(path: Path, chunksize: int | None = None, nrows: int | None = None) -> Any:
+    """Read a comments CSV as the toolkit reads it: schema dtypes, dates parsed, empty cells missing, cells the
+    formula guard changed restored (:func:`tcs_themes.formulas.restore_frame`, applied by the caller to
+    each chunk). Returns a DataFrame, or a chunk reader with ``chunksize``."""
+    dtypes, dates = _csv_dtypes(path)
+    return pd.read_csv(
+        path,
+        encoding="utf-8-sig",
+        dtype=dtypes,
+        parse_dates=dates,
+        keep_default_na=False,
+        na_values=[""],
+        chunksize=chunksize,
+        nrows=nrows,
+    )
+
+
+def unreadable_table(path: Path, error: Exception) -> CodingInputError:
+    """The error for a table that cannot be read (the exception's kind only, never its text)."""
+    return CodingInputError(str(path), f"cannot read it as a table ({type(error).__name__})")
+
+
 def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
     try:
         if path.suffix.lower() == ".parquet":
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size):
-                yield batch.to_pandas()
+            for part in parquet_files(path):
+                for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_size):
+                    yield batch.to_pandas()
             return
-        dtypes, dates = _csv_dtypes(path)
-        reader = pd.read_csv(
-            path,
-            encoding="utf-8-sig",
-            dtype=dtypes,
-            parse_dates=dates,
-            keep_default_na=False,
-            na_values=[""],
-            chunksize=batch_size,
-        )
-        with reader:
+        with read_csv_table(path, batch_size) as reader:
             for chunk in reader:
                 yield restore_frame(chunk)
     except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as error:
-        raise CodingInputError(str(path), f"cannot read it as a table ({type(error).__name__})") from None
+        raise unreadable_table(path, error) from None
 
 
 def count_rows(paths: Sequence[str | Path]) -> int | None:
     """Return the number of rows in Parquet inputs, or None when any input is not Parquet."""
     total = 0
     for path in map(Path, paths):
-        if path.suffix.lower() != ".parquet" or not path.is_file():
+        if path.suffix.lower() != ".parquet" or not path.exists():
             return None
         try:
-            total += pq.ParquetFile(path).metadata.num_rows
+            total += sum(pq.ParquetFile(part).metadata.num_rows for part in parquet_files(path))
         except (OSError, pa.ArrowException):
             return None
     return total
@@ -231,45 +246,91 @@ def iter_comments(
         (the columns besides the text that the model reads).
     """
     column = text_column or TEXT_COLUMN
-    tables = [Path(p) for p in paths if _is_table(Path(p), column)]
-    raw = [Path(p) for p in paths if Path(p) not in tables]
+    tables, raw = split_inputs(paths, column)
     if raw:
-        from tcs_themes.ingest import ingest
-
-        options = dict(ingest_options or {})
-        if text_column is not None:
-            options["columns"] = {"text": text_column, **(options.get("columns") or {})}
-        result = ingest([str(p) for p in raw], **options)
-        if notices is not None:
-            notices.extend([*result.errors, *result.warnings])
-        if errors is not None:
-            errors.extend(result.errors)
-        comments = result.comments
+        comments = ingested_comments(raw, text_column, ingest_options, notices, errors)
         for start in range(0, len(comments), batch_size):
             yield comments.iloc[start : start + batch_size].reset_index(drop=True)
     for path in tables:
-        if not path.is_file():
+        if not path.exists():
             raise CodingInputError(str(path), "file not found; check the path")
-        rows = 1 if path.suffix.lower() == ".csv" else 0  # a CSV's first data row is row 2, as Excel shows it
+        rows = first_row(path)
         for chunk in _table_chunks(path, batch_size):
-            if column not in chunk.columns:
-                raise CodingInputError(
-                    str(path), f"no '{column}' column; ingest it first or pass --text-column with the comment column"
-                )
-            missing = [name for name in context_columns if name not in chunk.columns]
-            if missing:
-                raise CodingInputError(
-                    str(path),
-                    f"no '{missing[0]}' column, which the model reads beside the text; add it (empty cells are "
-                    "allowed) or code with a model trained without --context",
-                )
-            chunk = _text_in_text_column(chunk.reset_index(drop=True), column)
-            if "comment_id" not in chunk.columns:
-                from tcs_themes.ingest.plain_tables import identify_rows
-
-                chunk = identify_rows(chunk, path.name, rows + 1)
+            yield prepared_chunk(chunk, path, column, context_columns, rows)
             rows += len(chunk)
-            yield chunk
+
+
+def split_inputs(paths: Sequence[str | Path], column: str) -> tuple[list[Path], list[Path]]:
+    """Split the inputs into comments tables, streamed (see :func:`_is_table`), and raw inputs, ingested.
+
+    A glob (``"tables/*.csv"``, quoted so the shell leaves it) whose matches are all
+    comments tables stands for them, in name order; other globs are ingest's to expand.
+    """
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        matches = sorted(Path(m) for m in glob.glob(str(path))) if not path.exists() and glob.has_magic(str(path)) else []
+        expanded.extend(matches if matches and all(_is_table(m, column) for m in matches) else [path])
+    tables = [p for p in expanded if _is_table(p, column)]
+    return tables, [p for p in expanded if p not in tables]
+
+
+def ingested_comments(
+    raw: Sequence[Path],
+    text_column: str | None,
+    ingest_options: dict[str, Any] | None,
+    notices: list[str] | None,
+    errors: list[str] | None,
+) -> pd.DataFrame:
+    """Ingest the raw inputs together; append their errors and warnings to ``notices`` (errors also to ``errors``)."""
+    from tcs_themes.ingest import ingest
+
+    options = dict(ingest_options or {})
+    if text_column is not None:
+        options["columns"] = {"text": text_column, **(options.get("columns") or {})}
+    result = ingest([str(p) for p in raw], **options)
+    if notices is not None:
+        notices.extend([*result.errors, *result.warnings])
+    if errors is not None:
+        errors.extend(result.errors)
+    return result.comments
+
+
+def first_row(path: Path) -> int:
+    """The number of a table's first row: 2 in a CSV (row 1 is the header, as Excel shows it), 1 in Parquet."""
+    return 2 if path.suffix.lower() == ".csv" else 1
+
+
+def prepared_chunk(
+    chunk: pd.DataFrame, path: Path, column: str, context_columns: Sequence[str], row: int
+) -> pd.DataFrame:
+    """Return consecutive rows of the table ``path`` (the first is row ``row``) as a comments batch.
+
+    The text is moved to ``text`` (:func:`_text_in_text_column`) and a table without
+    ``comment_id`` gets ids, locations and its text redacted
+    (:func:`tcs_themes.ingest.plain_tables.identify_rows`).
+
+    Raises
+    ------
+    CodingInputError
+        If the table has no text column, or lacks one of ``context_columns``.
+    """
+    if column not in chunk.columns:
+        raise CodingInputError(
+            str(path), f"no '{column}' column; ingest it first or pass --text-column with the comment column"
+        )
+    missing = [name for name in context_columns if name not in chunk.columns]
+    if missing:
+        raise CodingInputError(
+            str(path),
+            f"no '{missing[0]}' column, which the model reads beside the text; add it (empty cells are "
+            "allowed) or code with a model trained without --context",
+        )
+    chunk = _text_in_text_column(chunk.reset_index(drop=True), column)
+    if "comment_id" not in chunk.columns:
+        from tcs_themes.ingest.plain_tables import identify_rows
+
+        chunk = identify_rows(chunk, path.name, row)
+    return chunk
 
 
 @dataclass(frozen=True)
@@ -350,6 +411,11 @@ def _csv_bytes(table: pa.Table, *, header: bool = False) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def coded_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema coded.parquet is written with: ``schema``'s columns, a column of no type (all empty) as text."""
+    return pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema])
+
+
 class CodedWriter:
     """Append coded batches to coded.csv, coded.parquet and uncoded.csv in ``out_dir``.
 
@@ -375,8 +441,7 @@ class CodedWriter:
         """Append one coded batch to every output."""
         table = batch.table
         if self._parquet is None:
-            fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-            self._schema = pa.schema(fields)
+            self._schema = coded_schema(table.schema)
             self._parquet = pq.ParquetWriter(self._temporary["parquet"], self._schema)
             for key in ("csv", "uncoded"):
                 self._csv[key] = open(self._temporary[key], "wb")  # noqa: SIM115 - closed in close()
@@ -394,7 +459,7 @@ class CodedWriter:
         self._finish()
         for key, path in self.paths.items():
             try:
-                os.replace(self._temporary[key], path)
+                replace_output(self._temporary[key], path)
             except OSError as problem:
                 self.discard()
                 raise cannot_write(path, problem) from None
@@ -412,6 +477,26 @@ class CodedWriter:
         for sink in self._csv.values():
             sink.close()
         self._csv = {}
+
+
+def replace_output(temporary: Path, path: Path) -> None:
+    """Rename ``temporary`` (a file, or a folder) to ``path``, replacing what is there.
+
+    A file replaces a file in one atomic rename. Where either is a folder (the Parquet
+    dataset a Dask run writes, :mod:`tcs_themes.coding.dask_files`), the old output is
+    renamed aside first, the new one renamed into place, then the old one removed.
+    """
+    if not (temporary.is_dir() or (path.is_dir() and not path.is_symlink())):
+        os.replace(temporary, path)
+        return
+    aside = temporary_path(path)
+    if path.exists() or path.is_symlink():
+        os.replace(path, aside)
+    os.replace(temporary, path)
+    if aside.is_dir() and not aside.is_symlink():
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        aside.unlink(missing_ok=True)
 
 
 def write_coded_table(coded: pd.DataFrame, out_dir: str | Path, batch_size: int = 50_000) -> CodingSummary:
@@ -447,9 +532,10 @@ def _code_in_worker(batch: pd.DataFrame) -> EncodedBatch:
     return _code_batch(_WORKER_CODER, batch)
 
 
-def _start_worker() -> None:
-    """Prepare a forked worker: freeze inherited objects (see :func:`_coded_batches`) and, where a
-    sentence encoder is loaded, give its PyTorch one thread (the workers already share the cores)."""
+def start_worker() -> None:
+    """Prepare a worker process once its coder is loaded (forked with it, or loaded in a Dask worker): freeze
+    the objects there are (see :func:`_coded_batches`) and, where a sentence encoder is loaded, give its
+    PyTorch one thread (the workers already share the cores)."""
     gc.freeze()
     torch = sys.modules.get("torch")
     if torch is not None:
@@ -481,7 +567,7 @@ def _coded_batches(
     _WORKER_CODER = coder
     context = multiprocessing.get_context("fork")
     pending: list[Future[EncodedBatch]] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker) as pool:
         for batch in batches:
             pending.append(pool.submit(_code_in_worker, batch))
             while len(pending) > workers:
@@ -567,6 +653,12 @@ def code_files(
         writer.discard()
         raise
     writer.close()
+    return finished(summary, out_dir, decisions)
+
+
+def finished(summary: CodingSummary, out_dir: str | Path, decisions: str | Path | None) -> CodingSummary:
+    """Add the analyst codes not in the codebook to the summary's notices and errors, and apply the
+    ``decisions`` log (if any) to the outputs just written; return the final summary."""
     messages = problem_messages(summary.problems)
     summary.notices.extend(messages)
     summary.errors.extend(messages)
