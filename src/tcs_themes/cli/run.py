@@ -74,8 +74,6 @@ def run_command(
     summary.add_row("Coded", str(result.coding.coded))
     summary.add_row("Uncoded", str(result.coding.uncoded))
     summary.add_row("Low confidence (review first)", str(result.coding.low_confidence))
-    if decisions is not None:
-        summary.add_row("Coded by review decisions", str(result.coding.reviewed))
     summary.add_row("Themes per coded comment", f"{result.coding.mean_themes:.2f}")
     sources = {source: result.coding.code_sources.get(source, 0) for source in CODE_SOURCES}
     for heading, n in code_source_rows(sources):
