@@ -117,6 +117,21 @@ def test_method_records_codebook_fingerprint_and_model(workbook) -> None:
     assert method["inputs.coded table"] == "data/coded/coded.parquet"
 
 
+def test_the_codebook_file_is_named_the_same_wherever_the_toolkit_or_project_sits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tcs_themes.codebook import default_codebook_path
+    from tcs_themes.outputs.published import codebook_file_label
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "books").mkdir()
+    mine = tmp_path / "books" / "ours.yaml"
+    assert codebook_file_label(str(default_codebook_path())) == "codebooks/tcs.yaml (bundled with tcs-themes)"
+    assert codebook_file_label(str(mine)) == "books/ours.yaml"  # inside the project: relative, not /home/...
+    assert codebook_file_label("books/ours.yaml") == "books/ours.yaml"
+    assert codebook_file_label(None) == "(not from a file)"
+
+
 def test_exercise_sheets(workbook) -> None:
     path, *_ = workbook
     choices = pd.read_excel(path, sheet_name="4Ps choices").set_index("Event")

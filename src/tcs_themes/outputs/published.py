@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
 from tcs_themes import __version__
 
 from tcs_themes.analysis.counts import BASES, ThemeCounts, code_source_counts
+from tcs_themes.codebook.load import DEFAULT_CODEBOOK, default_codebook_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises
 
@@ -125,6 +127,20 @@ def _flatten(info: Mapping[str, object], prefix: str = "") -> list[tuple[str, st
     return rows
 
 
+def codebook_file_label(source: str | None) -> str:
+    """How the outputs name the codebook's file: the bundled one by its name in the package, a file in the
+    working folder by its relative path, so the outputs do not depend on where the toolkit or the project sits."""
+    if not source:
+        return "(not from a file)"
+    path = Path(source).resolve()
+    if path == default_codebook_path().resolve():
+        return f"{DEFAULT_CODEBOOK} (bundled with tcs-themes)"
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return source
+
+
 def method_rows(
     coded: pd.DataFrame, codebook: Codebook, method_info: Mapping[str, object] | None = None, *, generated: dt.date
 ) -> list[tuple[str, str]]:
@@ -137,7 +153,7 @@ def method_rows(
         ("Tool", f"tcs-themes {__version__}"),
         ("Comments", f"{len(coded):,}"),
         ("Codebook", codebook.name),
-        ("Codebook file", codebook.source or "(not from a file)"),
+        ("Codebook file", codebook_file_label(codebook.source)),
         ("Codebook fingerprint (SHA-256)", codebook.fingerprint()),
         *(
             (CODE_SOURCE_HEADINGS.get(source, f"Code source '{source}'"), f"{n:,} comments: {_CODE_SOURCE_NOTES.get(source, source)}")
