@@ -120,6 +120,18 @@ def test_explain_gives_words_of_the_text_that_raised_the_theme(fitted):
     assert list(only[0]) == ["funding_costs"]
 
 
+def test_a_refitted_model_explains_with_its_new_vocabulary(data):
+    texts, Y = data
+    model = ThemeClassifier(char_ngrams=None, cv=3).fit(texts, Y)
+    comment = ["The paper is full of jargon, and who pays for all of this?"]
+    assert model.explain(comment)  # fills the explanation caches from the first vocabulary
+    renamed = [text.replace("jargon", "gobbledegook") for text in texts]
+    model.fit(renamed, Y)
+    explained = model.explain([comment[0].replace("jargon", "gobbledegook")])[0]
+    said = " ".join(term for terms in explained.values() for term in terms)
+    assert "gobbledegook" in said and "jargon" not in said
+
+
 def test_bad_input_is_refused_clearly(fitted, data):
     texts, Y = data
     with pytest.raises(NotFittedError):

@@ -55,6 +55,11 @@ def _labels(Y: Any) -> tuple[np.ndarray, list[Any] | None]:
     return values.astype(np.int8), names
 
 
+#: Attributes built lazily from a fitted model (rule coder, look-up tables, explanation terms and phrases):
+#: never saved, and forgotten when the model is fitted again.
+_CACHES = ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words", "_phrases")
+
+
 class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
     """Multi-label theme classifier with calibrated probabilities and per-theme thresholds.
 
@@ -272,7 +277,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
     def __getstate__(self) -> dict[str, Any]:
         """Leave the caches (rule coder with its spaCy pipeline, look-up tables) out of saved state."""
         state = super().__getstate__()
-        for cache in ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words", "_phrases"):
+        for cache in _CACHES:
             state.pop(cache, None)
         return state
 
@@ -353,6 +358,8 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self : ThemeClassifier
         """
         self._check_params()
+        for cache in _CACHES:  # built from the last fit's vocabulary and themes: a refit builds them anew
+            self.__dict__.pop(cache, None)
         texts, context = _inputs(X, tuple(self.context_columns))
         labels, names = _labels(Y)
         if len(texts) != labels.shape[0]:
