@@ -15,7 +15,6 @@ import pandas as pd
 
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.analyst_codes import code_table, problem_messages
-from tcs_themes.coding.decisions import METHODS
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.errors import CodingInputError, LabelsWarning
 

@@ -41,7 +41,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import with_code_sources
 from tcs_themes.errors import InputFileError
 from tcs_themes.formulas import restore
-from tcs_themes.outputs.excel import DECIMAL, add_table, safe_text
+from tcs_themes.outputs.excel import add_table, safe_text
 from tcs_themes.outputs.reproducible import generation_date, save_office_file
 from tcs_themes.review.log import DECISIONS
 from tcs_themes.schema import CODE_SOURCE_COLUMN, LIST_SEPARATOR, UNCODED, score_column, split_list
