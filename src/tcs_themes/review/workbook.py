@@ -44,6 +44,7 @@ from tcs_themes.formulas import restore
 from tcs_themes.outputs.excel import add_table, safe_text
 from tcs_themes.outputs.reproducible import generation_date, save_office_file
 from tcs_themes.review.log import DECISIONS
+from tcs_themes.run_manifest import file_digest
 from tcs_themes.schema import CODE_SOURCE_COLUMN, LIST_SEPARATOR, UNCODED, score_column, split_list
 
 REVIEW_FORMAT = "tcs-themes-review/1"
@@ -81,11 +82,7 @@ def text_hash(text: object) -> str:
 
 def file_fingerprint(path: str | Path) -> str:
     """Return a short SHA-256 of a file's bytes (the model fingerprint)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:16]
+    return file_digest(path)["sha256"][:16]
 
 
 @dataclass
