@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tcs_themes.atomic_write import atomic_path, cannot_write, temporary_path
+from tcs_themes.atomic_write import atomic_path, cannot_write, temporary_path, write_bytes_atomic
 from tcs_themes.coding.analyst_codes import code_table
 from tcs_themes.coding.dask_cluster import CoderRecipe, code_with_worker_coder, release_coder, send_coder
 from tcs_themes.coding.stream import (
@@ -181,14 +181,6 @@ def _comments_frame(
     return frames[0] if len(frames) == 1 else dd.concat(frames, ignore_unknown_divisions=True)
 
 
-def _write_atomic(path: Path, data: bytes | pa.Table) -> None:
-    with atomic_path(path) as temporary:
-        if isinstance(data, pa.Table):
-            pq.write_table(data, temporary)
-        else:
-            temporary.write_bytes(data)
-
-
 def write_part(batch: EncodedBatch, staging: Path, number: int, schema: pa.Schema) -> EncodedBatch:
     """Write one coded partition's files into ``staging``; return the batch without its rows (the counts).
 
@@ -203,9 +195,10 @@ def write_part(batch: EncodedBatch, staging: Path, number: int, schema: pa.Schem
         table = batch.table.cast(schema)
     except (ValueError, pa.ArrowException):
         raise CodingInputError(str(staging.parent), _DIFFERENT_COLUMNS) from None
-    _write_atomic(staging / "parquet" / f"{name}.parquet", table)
-    _write_atomic(staging / "csv" / f"{name}.csv", batch.csv)
-    _write_atomic(staging / "csv" / f"{name}.uncoded.csv", batch.uncoded_csv)
+    with atomic_path(staging / "parquet" / f"{name}.parquet") as temporary:
+        pq.write_table(table, temporary)
+    write_bytes_atomic(staging / "csv" / f"{name}.csv", batch.csv)
+    write_bytes_atomic(staging / "csv" / f"{name}.uncoded.csv", batch.uncoded_csv)
     return replace(batch, table=schema.empty_table(), csv=b"", uncoded_csv=b"")  # no buffer of the rows kept
 
 
