@@ -23,7 +23,7 @@ from typing import Any
 
 from tcs_themes import __version__
 from tcs_themes.cache import cache_key, read_arrays, source_digest, write_arrays
-from tcs_themes.codebook.model import Codebook, Pattern, Theme
+from tcs_themes.codebook.model import Codebook, Pattern, Theme, plain_fields
 
 _KIND = "codebook"
 #: The modules whose code decides whether a codebook text is valid and what it holds.
@@ -40,20 +40,6 @@ def _entry_key(text: str, default_name: str) -> str:
         except PackageNotFoundError:
             parts[package] = "none"
     return cache_key(parts)
-
-
-def _plain_theme(theme: Theme) -> dict[str, Any]:
-    return {
-        "id": theme.id, "name": theme.name, "description": theme.description, "parent": theme.parent,
-        "colour": theme.colour, "examples": list(theme.examples),
-        "patterns": [_plain_pattern(p) for p in theme.patterns],
-        "exclusions": [_plain_pattern(p) for p in theme.exclusions],
-    }  # fmt: skip
-
-
-def _plain_pattern(pattern: Pattern) -> dict[str, Any]:
-    tokens = None if pattern.tokens is None else list(pattern.tokens)
-    return {"id": pattern.id, "phrase": pattern.phrase, "tokens": tokens, "lemmas": pattern.lemmas, "scope": pattern.scope}
 
 
 def _theme(plain: dict[str, Any]) -> Theme:
@@ -84,12 +70,12 @@ def write_cached_codebook(text: str, default_name: str, codebook: Codebook) -> N
     """
     document = {
         "name": codebook.name,
-        "themes": [_plain_theme(t) for t in codebook.themes],
-        "subthemes": [_plain_theme(t) for t in codebook.subthemes],
+        "themes": codebook.themes,
+        "subthemes": codebook.subthemes,
         "fingerprint": codebook.fingerprint(),
     }
     try:
-        serialised = json.dumps(document, ensure_ascii=False)
+        serialised = json.dumps(document, ensure_ascii=False, default=plain_fields)
         if _codebook(json.loads(serialised)) != codebook:
             return
     except (TypeError, ValueError):

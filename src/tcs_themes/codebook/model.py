@@ -134,12 +134,13 @@ class Codebook:
         fingerprint; a trained model records it and refuses a different one.
         """
         content = {"themes": self.themes, "subthemes": self.subthemes}
-        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=_plain)
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=plain_fields)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _plain(value: Any) -> Any:
-    """What JSON writes for a theme or pattern (its fields, as ``dataclasses.asdict`` gives them) or a set (a list)."""
+def plain_fields(value: Any) -> Any:
+    """What JSON writes for a theme or pattern (its fields, as ``dataclasses.asdict`` gives them) or a set (a list):
+    the ``default=`` of ``json.dumps`` for the fingerprint and the codebook cache."""
     if is_dataclass(value):
         return {item.name: getattr(value, item.name) for item in fields(value)}
     return list(value)
