@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -85,37 +85,49 @@ class _ChunkNumbers:
 
     The rule tokenizer, the word features and the word pieces of the sentence embedding
     read the same chunks of a batch: each chunk is looked up in one dictionary once per
-    batch (the last list numbered is remembered; it must not be changed), and each table
-    maps the numbers to its rows with array operations. When ``limit`` chunks are numbered,
-    the numbering starts again (``era`` counts the restarts; the tables then start again too).
+    batch (the last two lists numbered are remembered, as :func:`whitespace_chunks` remembers
+    two batches: scoring a batch also scores an empty text; they must not be changed), and
+    each table maps the numbers to its rows with array operations. Each chunk's length is
+    kept by its number (:meth:`lengths`). When ``limit`` chunks are numbered, the numbering
+    starts again (``era`` counts the restarts; the tables then start again too).
     """
 
     def __init__(self, limit: int = 600_000) -> None:
         self.limit = limit
         self.era = 0
         self._numbers: dict[str, int] = {}
-        self._last: tuple[list[str] | None, np.ndarray] = (None, np.zeros(0, np.int64))
+        self._lengths = np.zeros(0, dtype=np.int64)  # number -> the chunk's length in characters
+        self._recent: list[tuple[list[str], np.ndarray]] = []  # the last two lists numbered, newest last
 
     def __len__(self) -> int:
         return len(self._numbers)
 
     def __call__(self, chunks: list[str]) -> np.ndarray:
         """Return each chunk's number (read-only), numbering the new ones."""
-        if self._last[0] is chunks:
-            return self._last[1]
+        for known, numbers in self._recent:
+            if known is chunks:
+                return numbers
         number = np.fromiter(map(self._numbers.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
         unknown = np.flatnonzero(number < 0)
         if len(unknown):
             new = list(dict.fromkeys(chunks[i] for i in unknown.tolist()))
             if len(self._numbers) + len(new) > self.limit:
                 self._numbers.clear()
+                self._lengths = self._lengths[:0]
+                self._recent = []  # their numbers belong to the last era
                 self.era += 1
                 unknown, new = np.arange(len(chunks)), list(dict.fromkeys(chunks))
             self._numbers.update(zip(new, range(len(self._numbers), len(self._numbers) + len(new))))
+            self._lengths = np.concatenate([self._lengths, np.fromiter(map(len, new), dtype=np.int64, count=len(new))])
             number[unknown] = [self._numbers[chunks[i]] for i in unknown.tolist()]
         number.flags.writeable = False
-        self._last = (chunks, number)
+        self._recent = [*self._recent[-1:], (chunks, number)]
         return number
+
+    def lengths(self, chunks: list[str]) -> np.ndarray:
+        """Return each chunk's length in characters (``len``), numbering the new ones."""
+        number = self(chunks)  # first: it may number new chunks
+        return self._lengths[number]
 
 
 _NUMBERS = _ChunkNumbers()
@@ -167,12 +179,17 @@ class ChunkTable:
         self._columns = [np.zeros(0, d) for d in self.dtypes]
         self._pointer: np.ndarray | None = None
 
-    def rows(self, chunks: list[str]) -> np.ndarray:
+    def rows(self, chunks: list[str], kept: np.ndarray | None = None) -> np.ndarray:
         """Return each chunk's row in the table, computing the chunks not in it yet.
 
-        ``chunks`` must not be changed afterwards (its numbers are remembered).
+        ``chunks`` must not be changed afterwards (its numbers are remembered). ``kept``, when
+        given (a boolean per chunk), restricts this to those chunks: the rows of the kept ones.
         """
         number = _NUMBERS(chunks)
+        position = None
+        if kept is not None:
+            position = np.flatnonzero(kept)
+            number = number[position]
         if self._era != _NUMBERS.era:
             self._reset()
         if len(self._row_of) < len(_NUMBERS):
@@ -187,7 +204,7 @@ class ChunkTable:
                 _, first = np.unique(number, return_index=True)
                 new = np.sort(first)
             self._row_of[number[new]] = np.arange(len(self), len(self) + len(new))
-            self._learn([chunks[i] for i in new.tolist()])
+            self._learn([chunks[i] for i in (new if position is None else position[new]).tolist()])
             row = self._row_of[number]
         return row
 
@@ -246,14 +263,15 @@ class ChunkTokenizer:
         # their words split at white space (single spaces only), shared with the model's features
         whole = [i for i, text in enumerate(texts) if text and _irregular(text)]
         chunks, per_text = whitespace_chunks(texts)
+        # each chunk's offset in its text: the lengths (plus one space) of the chunks before it
+        width = _NUMBERS.lengths(chunks) + 1
+        kept = None
         if whole:
             regular = np.ones(len(texts), dtype=bool)
             regular[whole] = False
-            chunks = list(compress(chunks, np.repeat(regular, per_text).tolist()))
-            per_text = np.where(regular, per_text, 0)
-        tokens, (lower, start, end) = self.table.gather(self.table.rows(chunks))
-        # each chunk's offset in its text: the lengths (plus one space) of the chunks before it
-        width = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) + 1
+            kept = np.repeat(regular, per_text)
+            width, per_text = width[kept], np.where(regular, per_text, 0)
+        tokens, (lower, start, end) = self.table.gather(self.table.rows(chunks, kept))
         before = np.cumsum(width) - width
         shift = np.repeat(before - before[np.repeat(np.cumsum(per_text) - per_text, per_text)], tokens)
         text_of_chunk = np.repeat(np.arange(len(texts)), per_text)
