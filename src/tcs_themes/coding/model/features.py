@@ -94,18 +94,24 @@ def dense_block(values: np.ndarray) -> sp.csr_matrix:
     """Return a dense block (e.g. sentence embeddings) as CSR: ``scipy.sparse.csr_matrix(values)``, made faster.
 
     When each row is either all non-zero or all zero (a comment with no embedding), the
-    structure is known without searching every entry; otherwise scipy builds it.
+    structure is known without searching every entry; otherwise (a sum that came to exactly
+    zero in a few rows of most batches) the non-zero entries are taken row by row, as scipy
+    keeps them.
     """
     values = np.asarray(values)
     n, width = values.shape
-    full = (values != 0).sum(axis=1)
-    if not np.isin(full, (0, width)).all():
-        return sp.csr_matrix(values)
-    kept = full == width
+    nonzero = values != 0
+    full = nonzero.sum(axis=1)
     indptr = np.zeros(n + 1, dtype=np.int32 if n * width < 2**31 else np.int64)
     np.cumsum(full, out=indptr[1:])
-    indices = np.tile(np.arange(width, dtype=indptr.dtype), int(kept.sum()))
-    return sp.csr_matrix((values[kept].ravel(), indices, indptr), shape=(n, width))
+    kept = full == width
+    if np.isin(full, (0, width)).all():
+        indices = np.tile(np.arange(width, dtype=indptr.dtype), int(kept.sum()))
+        data = values[kept].ravel()
+    else:
+        indices = np.nonzero(nonzero)[1].astype(indptr.dtype)
+        data = values[nonzero]
+    return sp.csr_matrix((data, indices, indptr), shape=(n, width))
 
 
 def join_blocks(blocks: Sequence[sp.spmatrix]) -> sp.csr_matrix:
