@@ -534,9 +534,13 @@ def _code_in_worker(batch: pd.DataFrame) -> EncodedBatch:
 
 def start_worker() -> None:
     """Prepare a worker process once its coder is loaded (forked with it, or loaded in a Dask worker): freeze
-    the objects there are (see :func:`_coded_batches`) and, where a sentence encoder is loaded, give its
-    PyTorch one thread (the workers already share the cores)."""
+    the objects there are (see :func:`_coded_batches`) and give BLAS (NumPy's matrix products) and, where a
+    sentence encoder is loaded, PyTorch one thread: the workers already share the cores, and BLAS threads
+    that wait for a core burn CPU (a batch's two small products took eight times the CPU on two threads)."""
+    from threadpoolctl import threadpool_limits  # here, where it is needed: a one-process run starts no slower
+
     gc.freeze()
+    threadpool_limits(limits=1, user_api="blas")
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
