@@ -361,14 +361,16 @@ class HybridCoder(EstimatorParams):
     def _code_batch(self, texts: list[str], context: pd.DataFrame | None) -> pd.DataFrame:
         decisions, hits = self._decide(texts, context)
         words = self._model_words(texts, decisions)
-        given = decisions.given
-        count = given.sum(axis=1)
-        # per row, the given themes first, highest score first (ties: codebook order)
-        ranked = np.argsort(np.where(given, -decisions.scores, np.inf), axis=1, kind="stable")
-        top = np.take_along_axis(decisions.scores, ranked[:, :1], axis=1)[:, 0] if given.size else np.zeros(len(texts))
-        rows = zip(ranked.tolist(), count.tolist(), decisions.source_codes().tolist(), hits, words)
-        described = [self._describe(order[:n], source, row_hits, row_words) if n else _UNCODED_ROW
-                     for order, n, source, row_hits, row_words in rows]  # fmt: skip
+        count = decisions.given.sum(axis=1)
+        # the given themes, row by row, highest score first (ties: codebook order)
+        rows, columns = np.nonzero(decisions.given)
+        order = np.lexsort((columns, -decisions.scores[rows, columns], rows))
+        rows, columns = rows[order], columns[order]
+        top = np.zeros(len(texts))
+        coded = count > 0
+        top[coded] = decisions.scores[rows, columns][(np.cumsum(count) - count)[coded]]
+        kinds = decisions.source_codes()[rows, columns]
+        described = self._describe(count.tolist(), columns.tolist(), kinds.tolist(), hits, words)
         themes, sources, subthemes, evidence = (list(column) for column in zip(*described)) if described else ([],) * 4
         frame = pd.DataFrame(
             {
@@ -405,34 +407,51 @@ class HybridCoder(EstimatorParams):
         return words
 
     def _describe(
-        self, columns: list[int], source: list[int], hits: dict[int, list[Any]], words: dict[int, list[str]]
-    ) -> tuple[str, str, str, str]:
-        """Return one coded comment's themes, sources, sub-themes and evidence strings.
+        self,
+        count: list[int],
+        columns: list[int],
+        kinds: list[int],
+        hits: list[dict[int, list[Any]]],
+        words: list[dict[int, list[str]]],
+    ) -> list[tuple[str, str, str, str]]:
+        """Return each comment's themes, sources, sub-themes and evidence strings.
 
-        ``columns`` are its given themes (best first), ``source`` its source code per theme
-        (:meth:`Decisions.source_codes`), ``hits`` its rule matches per theme, ``words`` the model's words.
+        ``count`` is each comment's number of given themes; ``columns`` the given themes of
+        every comment in turn (best first) and ``kinds`` their source codes
+        (:meth:`Decisions.source_codes`); ``hits`` each comment's rule matches per theme,
+        ``words`` the model's words.
         """
         from tcs_themes.coding.rules.coder import rule_evidence
 
-        ids = [self.theme_ids_[c] for c in columns]
-        subthemes: list[str] = []
-        evidence: list[str] = []
-        for column, theme_id in zip(columns, ids, strict=True):
-            kind = SOURCE_NAMES[source[column]]
-            parts = []
-            if kind != SOURCE_MODEL:
-                matches = hits.get(column, [])
-                for match in matches:
-                    if match.subtheme_id:
-                        label = match.subtheme_id if "/" in match.subtheme_id else f"{theme_id}/{match.subtheme_id}"
-                        if label not in subthemes:
-                            subthemes.append(label)
-                parts.append("rule " + rule_evidence(matches))
-            if kind != SOURCE_RULE:
-                parts.append("model " + ", ".join(words.get(column) or ["(no single word)"]))
-            evidence.append(f"{theme_id}: {'; '.join(parts)}")
-        sources = LIST_SEPARATOR.join(SOURCE_NAMES[source[c]] for c in columns)
-        return LIST_SEPARATOR.join(ids), sources, LIST_SEPARATOR.join(subthemes), " | ".join(evidence)
+        theme_ids = self.theme_ids_
+        described: list[tuple[str, str, str, str]] = []
+        end = 0
+        for n, row_hits, row_words in zip(count, hits, words, strict=True):
+            if not n:
+                described.append(_UNCODED_ROW)
+                continue
+            start, end = end, end + n
+            ids = [theme_ids[c] for c in columns[start:end]]
+            names = [SOURCE_NAMES[k] for k in kinds[start:end]]
+            subthemes: list[str] = []
+            evidence: list[str] = []
+            for column, theme_id, kind in zip(columns[start:end], ids, names):
+                parts = []
+                if kind != SOURCE_MODEL:
+                    matches = row_hits.get(column, [])
+                    for match in matches:
+                        if match.subtheme_id:
+                            label = match.subtheme_id if "/" in match.subtheme_id else f"{theme_id}/{match.subtheme_id}"
+                            if label not in subthemes:
+                                subthemes.append(label)
+                    parts.append("rule " + rule_evidence(matches))
+                if kind != SOURCE_RULE:
+                    parts.append("model " + ", ".join(row_words.get(column) or ["(no single word)"]))
+                evidence.append(f"{theme_id}: {'; '.join(parts)}")
+            described.append(
+                (LIST_SEPARATOR.join(ids), LIST_SEPARATOR.join(names), LIST_SEPARATOR.join(subthemes), " | ".join(evidence))
+            )
+        return described
 
 
 def _model_input(texts: list[str], context: pd.DataFrame | None) -> list[str] | pd.DataFrame:
