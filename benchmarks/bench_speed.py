@@ -20,6 +20,11 @@ Writes the ``speed`` section of docs/benchmarks.md. Usage::
 
     python benchmarks/bench_speed.py [--comments 1000000] [--workers 2] [--datasets ../shared/datasets]
     python benchmarks/bench_speed.py --run-only --run-comments 100000 1000000
+    python benchmarks/bench_speed.py --run-comments --baseline /tmp/base/src --rounds 3 --train-comments 0
+
+``--baseline SRC`` also times ``code`` with another checkout's ``src`` folder, alternately
+with this one, ``--rounds`` times each, on the same comments in the same run: the
+before and after of a change on a shared machine. ``--train-comments 0`` skips training.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ import os
 import random
 import resource
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -113,7 +120,7 @@ def _children_cpu() -> float:
 
 
 def run_child(
-    command: list[str], per_process: dict[int, dict[str, object]] | None = None
+    command: list[str], per_process: dict[int, dict[str, object]] | None = None, env: dict[str, str] | None = None
 ) -> tuple[float, float, float, float, str]:
     """Run ``command`` as a child process, sampling the memory of its whole process tree every 0.2 s.
 
@@ -121,10 +128,10 @@ def run_child(
     (proportional set size) shares the pages the forked workers share with
     their parent among them; the RSS sum counts those pages once per process.
     ``per_process``, when given, is filled with each process's peak: process id ->
-    ``{"pss": GB, "rss": GB, "parent": bool, "cmdline": str}``.
+    ``{"pss": GB, "rss": GB, "parent": bool, "cmdline": str}``. ``env``: the child's environment (default: this one's).
     """
     started, cpu = time.perf_counter(), _children_cpu()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     peak_pss = peak_rss = 0
     done = threading.Event()
 
@@ -158,13 +165,61 @@ def run_child(
 
 
 def run_code(
-    path: Path, out: Path, workers: int, batch_size: int, model: Path | None = None
+    path: Path, out: Path, workers: int, batch_size: int, model: Path | None = None, src: Path | None = None
 ) -> tuple[float, float, float, float, str]:
-    """Run ``tcs-themes code`` as a child (see :func:`run_child`), with ``model`` or the shipped one."""
+    """Run ``tcs-themes code`` as a child (see :func:`run_child`), with ``model`` or the shipped one, and the
+    toolkit of the checkout whose ``src`` folder is ``src`` (default: as this process finds it)."""
+    env = None if src is None else {**os.environ, "PYTHONPATH": str(src.resolve())}
     return run_child([
         sys.executable, "-m", "tcs_themes", "code", str(path), "--out", str(out),
         "--workers", str(workers), "--batch-size", str(batch_size), *(["--model", str(model)] if model else []),
-    ])  # fmt: skip
+    ], env=env)  # fmt: skip
+
+
+def time_code(
+    path: Path, tmp: Path, args: argparse.Namespace
+) -> tuple[dict[str, list[tuple[float, float, float, float]]], str]:
+    """Time ``tcs-themes code`` on ``path`` ``args.rounds`` times, alternately with this checkout and (with
+    ``--baseline``) the baseline one; return each one's runs (seconds, CPU seconds, PSS GB, RSS GB) and the
+    last output. Each run's outputs are counted, then removed (a million rows of CSV are large).
+
+    Each checkout first codes 1,000 of the comments, untimed, so that the user cache holds its rule index
+    and model (their keys include the code that builds them): the timed runs are the steady state.
+    """
+    runs: dict[str, list[tuple[float, float, float, float]]] = {"this": []}
+    checkouts: list[tuple[str, Path | None]] = [("this", None)]
+    if args.baseline is not None:
+        runs["baseline"] = []
+        checkouts.append(("baseline", args.baseline))
+    warm_up = tmp / "warm-up.parquet"
+    pq.write_table(pa.Table.from_batches([next(pq.ParquetFile(path).iter_batches(batch_size=1000))]), warm_up)
+    for name, src in checkouts:
+        run_code(warm_up, tmp / f"warm-up-{name}", args.workers, args.batch_size, args.model, src)
+    output = ""
+    for round_number in range(args.rounds):
+        for name, src in checkouts:
+            out = tmp / f"out-{name}-{round_number}"
+            *figures, output = run_code(path, out, args.workers, args.batch_size, args.model, src)
+            rows = pq.ParquetFile(out / "coded.parquet").metadata.num_rows
+            assert rows == args.comments, f"{rows} rows written for {args.comments} comments"
+            shutil.rmtree(out)
+            runs[name].append(tuple(figures))
+            print(f"code ({name}, round {round_number + 1}): {figures[0]:.1f} s, {figures[1]:.1f} s CPU", flush=True)
+    return runs, output
+
+
+def baseline_rows(runs: dict[str, list[tuple[float, float, float, float]]], tokenizer_s: float, tokenizer_cpu: float,
+                  baseline: Path) -> str:  # fmt: skip
+    """Markdown rows comparing this checkout's runs of ``code`` with the baseline's (medians)."""
+    commit = subprocess.run(["git", "-C", str(baseline), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or str(baseline)  # fmt: skip
+    lines = []
+    for name, label in (("this", "this checkout"), ("baseline", f"baseline ({commit})")):
+        wall = statistics.median(r[0] for r in runs[name])
+        cpu = statistics.median(r[1] for r in runs[name])
+        lines.append(f"| `code`, {label}: median of {len(runs[name])} runs, alternating | {wall:.1f} s ({cpu:.1f} s CPU); "
+                     f"ratio to the tokenizer {wall / tokenizer_s:.2f} (CPU {cpu / tokenizer_cpu:.2f}) | | |")
+    return "\n".join(lines) + "\n"
 
 
 def build_raw_inputs(n: int, folder: Path, datasets: Path, per_file: int = 100_000, seed: int = 0) -> float:
@@ -291,6 +346,10 @@ def main() -> None:
                         help="sizes to time `tcs-themes run` end to end on (section speed-run)")
     parser.add_argument("--run-only", action="store_true", help="only time `tcs-themes run` (skip the code and training timings)")
     parser.add_argument("--model", type=Path, help="code with this .skops model (default: the shipped one)")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout's src folder: also time `code` with it, alternately with this one")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="time `code` this many times (each checkout); the section gives the medians")
     args = parser.parse_args()
     if args.run_comments:
         results = []
@@ -309,10 +368,11 @@ def main() -> None:
         print(f"built {args.comments:,} comments, {mean_words:.1f} words on average", flush=True)
         tokenizer_s, tokenizer_cpu = time_tokenizer(source)
         print(f"spaCy tokenizer alone: {tokenizer_s:.1f} s ({tokenizer_cpu:.1f} s CPU)", flush=True)
-        code_s, code_cpu, peak_gb, peak_rss_gb, output = run_code(source, Path(tmp) / "out", args.workers, args.batch_size, args.model)
+        runs, output = time_code(source, Path(tmp), args)
         print(output)
-        rows = pq.ParquetFile(Path(tmp) / "out" / "coded.parquet").metadata.num_rows
-    assert rows == args.comments, f"{rows} rows written for {args.comments} comments"
+    code_s, code_cpu = (statistics.median(r[i] for r in runs["this"]) for i in (0, 1))
+    peak_gb, peak_rss_gb = (max(r[i] for r in runs["this"]) for i in (2, 3))
+    compared = baseline_rows(runs, tokenizer_s, tokenizer_cpu, args.baseline) if args.baseline is not None else ""
     rate = args.comments / code_s
     ratio = code_s / tokenizer_s
     load = os.getloadavg()[0]
@@ -322,10 +382,15 @@ def main() -> None:
         f"ratio {ratio:.2f}, load {load:.1f}",
         flush=True,
     )
-    fit_s, train_s = time_training(args.train_comments, args.with_card_cv)
-    print(f"training on {args.train_comments:,}: fit {fit_s:.1f} s, with card CV {train_s} s", flush=True)
-    train_verdict = verdict(fit_s < GOALS["train_s"]) if args.train_comments >= 20_000 else "not comparable (fewer comments)"
-    card_cv = f"{train_s:.1f} s" if train_s is not None else "not run (--with-card-cv)"
+    training = ""
+    if args.train_comments > 0:
+        fit_s, train_s = time_training(args.train_comments, args.with_card_cv)
+        print(f"training on {args.train_comments:,}: fit {fit_s:.1f} s, with card CV {train_s} s", flush=True)
+        train_verdict = verdict(fit_s < GOALS["train_s"]) if args.train_comments >= 20_000 else "not comparable (fewer comments)"
+        card_cv = f"{train_s:.1f} s" if train_s is not None else "not run (--with-card-cv)"
+        training = (f"| training on {args.train_comments:,} coded comments (fit) | {fit_s:.1f} s | < {GOALS['train_s']} s for "
+                    f"20,000 | {train_verdict} |\n| training with the model card's 5-fold cross-validation (`tcs-themes "
+                    f"train`) | {card_cv} | | |\n")  # fmt: skip
 
 
     scale = ""
@@ -335,6 +400,10 @@ def main() -> None:
             f"\n**Run on {args.comments:,} comments, not 1,000,000**: at the rate measured here "
             f"1,000,000 comments would take about {hours:.1f} hours, too long for this run.\n"
         )
+    repeated = ""
+    if args.rounds > 1 or args.baseline is not None:
+        repeated = (f" `code` was run {args.rounds} times{' alternately with a baseline checkout' if args.baseline else ''} "
+                    "on the same file: times are the medians, memory the highest peak.")  # fmt: skip
     model_option = f" --model {args.model.name}" if args.model else ""
     model_name = f"the model {args.model.name}" if args.model else "the shipped default model"
     markdown = f"""
@@ -349,7 +418,8 @@ whole process tree, sampled every 0.2 s (the RSS summed over the processes
 counts the pages the forked workers share with their parent once per process). The 1-minute
 load average at the end of the coding run was {load:.1f} on 2 cores (the run's own two workers
 make about 2 of it; anything above is other work on the machine); CPU times are given beside
-the wall-clock ones.
+the wall-clock ones. Before the timed run, `code` coded 1,000 of the comments, untimed, to fill the
+user cache (rule index, model), as any earlier run leaves it.{repeated}
 
 | measure | result | goal | |
 |---|---:|---:|---|
@@ -361,9 +431,7 @@ the wall-clock ones.
 | spaCy tokenizer alone, same texts, same run (1 process) | {tokenizer_s:.1f} s ({tokenizer_cpu:.1f} s CPU) | | |
 | ratio to the tokenizer alone (wall) | {ratio:.2f} | <= {GOALS['ratio']} | {verdict(ratio <= GOALS['ratio'])} |
 | ratio to the tokenizer alone (CPU) | {code_cpu / tokenizer_cpu:.2f} | | |
-| training on {args.train_comments:,} coded comments (fit) | {fit_s:.1f} s | < {GOALS['train_s']} s for 20,000 | {train_verdict} |
-| training with the model card's 5-fold cross-validation (`tcs-themes train`) | {card_cv} | | |
-"""
+{compared}{training}"""
     path = write_section("speed", markdown)
     print(f"wrote {path}")
 
