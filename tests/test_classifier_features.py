@@ -1,4 +1,5 @@
-"""The fast word TF-IDF path gives scikit-learn's matrix; embeddings become the CSR block scipy makes; rule evidence becomes one column per theme."""
+"""The fast word TF-IDF path gives scikit-learn's matrix; embeddings become the CSR block scipy makes, and are
+scored beside the sparse blocks to the bit; rule evidence becomes one column per theme."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import pytest
 import scipy.sparse as sp
 from classifier_corpus import corpus
 
-from tcs_themes.coding.model.features import dense_block, rule_matrix, word_lookup, word_tfidf, word_vectorizer
+from tcs_themes.coding.model.features import (
+    dense_block, join_blocks, rule_matrix, scores_beside_dense, word_lookup, word_tfidf, word_vectorizer,
+)  # fmt: skip
 from tcs_themes.coding.model.static_embeddings import static_encoder
 from tcs_themes.coding.rules.coder import RuleMatch
 
@@ -53,3 +56,18 @@ def test_dense_block_is_scipys_csr_of_the_embeddings(texts):
         assert fast.shape == slow.shape and fast.dtype == slow.dtype
         for part in ("indptr", "indices", "data"):
             assert np.array_equal(getattr(fast, part), getattr(slow, part))
+
+
+@pytest.mark.parametrize("coef_type", [np.float32, np.float64])
+def test_scores_beside_the_dense_block_are_the_joined_matrixs_to_the_bit(coef_type):
+    texts, _ = corpus(300)
+    texts += ODD  # rows with no word and no embedding
+    vectorizer = word_vectorizer((1, 2), 2, None).fit(texts)
+    words = word_tfidf(texts, vectorizer, word_lookup(vectorizer))
+    vectors = static_encoder().encode(texts)
+    vectors[5, :3] = 0  # zeros inside a row are left out, as in the CSR block
+    coef = np.random.default_rng(0).normal(size=(7, words.shape[1] + vectors.shape[1])).astype(coef_type)
+    joined = join_blocks([words, dense_block(vectors)]) @ coef.T
+    carried = scores_beside_dense(join_blocks([words]), vectors, coef)
+    assert carried.dtype == joined.dtype and carried.shape == (len(texts), 7)
+    assert np.array_equal(carried, joined)  # the same sums in the same order: not merely close

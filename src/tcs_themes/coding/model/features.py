@@ -114,6 +114,48 @@ def dense_block(values: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=(n, width))
 
 
+def scores_beside_dense(sparse: sp.csr_matrix, dense: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Return ``join_blocks([sparse, dense_block(dense)]) @ coef.T`` to the bit, without joining the blocks.
+
+    A CSR product adds each row's terms one by one in column order: the sparse block's, then the
+    dense block's. Here the sparse block's row sums are computed first and carried into the dense
+    block's product as each row's first term (an identity column per row, whose coefficients are
+    those sums; times 1.0, plus 0.0, they are unchanged), so every score is the same sum in the same
+    order, and the large dense block is never copied beside the sparse one. Zero entries of
+    ``dense`` are left out, as CSR leaves them out.
+
+    Parameters
+    ----------
+    sparse : csr_matrix of shape (n, s)
+    dense : ndarray of shape (n, d)
+    coef : ndarray of shape (k, s + d)
+
+    Returns
+    -------
+    ndarray of shape (n, k), of the product's type
+    """
+    n, width = dense.shape
+    first = sparse.shape[1]
+    carried = np.asarray(sparse @ coef[:, :first].T)
+    block = np.empty((n, width + 1), dtype=dense.dtype)
+    block[:, 0] = 1
+    block[:, 1:] = dense
+    index_type = np.int32 if n * (width + 1) < 2**31 else np.int64
+    columns = np.empty(block.shape, dtype=index_type)
+    columns[:, 0] = np.arange(n)
+    columns[:, 1:] = np.arange(n, n + width)
+    kept = block != 0
+    if kept.all():
+        data, indices = block.ravel(), columns.ravel()
+        indptr = np.arange(0, n * (width + 1) + 1, width + 1, dtype=index_type)
+    else:
+        data, indices = block[kept], columns[kept]
+        indptr = np.zeros(n + 1, dtype=index_type)
+        np.cumsum(kept.sum(axis=1), out=indptr[1:])
+    coefficients = np.concatenate([carried, coef[:, first:].T.astype(carried.dtype)])
+    return np.asarray(sp.csr_matrix((data, indices, indptr), shape=(n, n + width)) @ coefficients)
+
+
 def join_blocks(blocks: Sequence[sp.spmatrix]) -> sp.csr_matrix:
     """Join feature blocks side by side into one CSR matrix."""
     if len(blocks) == 1:

@@ -29,6 +29,7 @@ from tcs_themes.coding.model.features import (
     dense_block,
     join_blocks,
     rule_matrix,
+    scores_beside_dense,
     word_lookup,
     word_tfidf,
 )
@@ -108,6 +109,18 @@ class ThemePredictor:
         return words
 
     def _features(self, texts: list[str], rule_matches: Any, context: list[list[str]]) -> sp.csr_matrix:
+        """Return the feature matrix: the sparse blocks and, with ``embeddings``, the sentence-embedding block."""
+        blocks = self._sparse_blocks(texts, rule_matches, context)
+        if self.embeddings is not None:
+            blocks.append(dense_block(self._embedding_block(texts)))
+        return join_blocks(blocks)
+
+    def _embedding_block(self, texts: list[str]) -> np.ndarray:
+        """Return the sentence-embedding block's values: the embeddings times ``embedding_weight``."""
+        return self._embeddings(texts) * np.float32(self.embedding_weight)
+
+    def _sparse_blocks(self, texts: list[str], rule_matches: Any, context: list[list[str]]) -> list[sp.spmatrix]:
+        """Return the feature blocks before the sentence embedding's: words, characters, rules, context."""
         words = self._words(texts)
         blocks = [words]
         if self.char_vectorizer_ is not None:
@@ -125,9 +138,7 @@ class ThemePredictor:
                         [context[i] for i in crossed], [self.context_categories_[i] for i in crossed], 1.0
                     )
                 blocks.append(context_word_block(words, one_hot, self.context_interactions))
-        if self.embeddings is not None:
-            blocks.append(dense_block(self._embeddings(texts) * np.float32(self.embedding_weight)))
-        return join_blocks(blocks)
+        return blocks
 
     def _embeddings(self, texts: list[str]) -> np.ndarray:
         """Return the texts' unit-length sentence embeddings from the model's encoder (``embeddings`` set)."""
@@ -171,8 +182,12 @@ class ThemePredictor:
         texts, context = _inputs(X, tuple(self.context_columns))
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        features = self._features(texts, rule_matches, context)
-        return np.asarray(features @ self.coef_.T, dtype=np.float64) + self.intercept_
+        sparse = join_blocks(self._sparse_blocks(texts, rule_matches, context))
+        if self.embeddings is None:
+            scores = sparse @ self.coef_.T
+        else:  # the same sums as the joined matrix's product, without joining (see scores_beside_dense)
+            scores = scores_beside_dense(sparse, self._embedding_block(texts), self.coef_)
+        return np.asarray(scores, dtype=np.float64) + self.intercept_
 
     def predict_proba(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return each theme's calibrated probability for each text, shape (n, k), columns ``classes_``."""
