@@ -6,8 +6,10 @@ ones included), but over the flat token arrays of a batch
 (:class:`~tcs_themes.coding.rules.chunk_tokens.TokenBatch`) with array
 operations: each token is looked up once in the phrases' vocabulary, each
 window of ``n`` known tokens gets a rolling 64-bit code, and the codes are
-looked up among the phrases of that length; every candidate is then
-checked word by word, so a hash collision can never make a false match.
+looked up among the beginnings of the phrases of ``n`` or more words; only
+the windows that begin a phrase are lengthened, and those that are a whole
+phrase are checked word by word, so a hash collision can never make a false
+match.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class PhraseIndex:
     def __init__(self) -> None:
         self._keys: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._compiled: tuple[pd.Index, dict[int, _Length], int] | None = None
+        self._beginnings: dict[int, tuple[pd.Index, np.ndarray]] | None = None
 
     def __len__(self) -> int:
         """Return the number of distinct phrases."""
@@ -92,7 +95,7 @@ class PhraseIndex:
                 table[words] = (key,)  # tuples of ints: the garbage collector stops tracking them
             elif key not in keys:
                 table[words] = (*keys, key)
-        self._compiled = None
+        self._compiled = self._beginnings = None
 
     def _compile(self) -> tuple[pd.Index, dict[int, _Length], int]:
         vocabulary = pd.Index(np.unique(np.fromiter((w for p in self._keys for w in p), dtype=np.uint64)))
@@ -178,29 +181,37 @@ class PhraseIndex:
         if self._compiled is None:
             self._compiled = self._compile()
         vocabulary, lengths, multiplier = self._compiled
+        if self._beginnings is None:
+            self._beginnings = _beginnings(lengths, multiplier)
         words = vocabulary.get_indexer(tokens.lower) if len(tokens.lower) else np.zeros(0, np.int64)
         text_of = np.repeat(np.arange(len(tokens.bounds) - 1), np.diff(tokens.bounds))
         found: list[tuple[np.ndarray, np.ndarray, int]] = []  # (first token, key) per length
-        code = np.zeros(len(words), dtype=np.uint64)
-        valid = np.ones(len(words), dtype=bool)
         mult = np.uint64(multiplier)
+        first = np.flatnonzero(words >= 0)  # the windows that begin a phrase, by their first token
+        code = np.zeros(len(first), dtype=np.uint64)
         for length in range(1, max(lengths, default=0) + 1):
-            last = words[length - 1 :]
-            code = code[: len(last)] * mult + (last + 1).astype(np.uint64)
-            valid = valid[: len(last)] & (last >= 0) & (text_of[length - 1 :] == text_of[: len(last)])
-            if not valid.any():
+            last = first + (length - 1)  # lengthen each window by its next token, in the same text
+            if length > 1:
+                same = last < len(words)
+                first, code, last = first[same], code[same], last[same]
+                same = (words[last] >= 0) & (text_of[last] == text_of[first])
+                first, code, last = first[same], code[same], last[same]
+            code = code * mult + (words[last] + 1).astype(np.uint64)
+            beginnings, whole = self._beginnings[length]
+            position = beginnings.get_indexer(code)
+            begins = position >= 0
+            first, code, phrase = first[begins], code[begins], whole[position[begins]]
+            if not len(first):
                 break
             phrases = lengths.get(length)
             if phrases is None:
                 continue
-            first = np.flatnonzero(valid)
-            phrase = phrases.codes.get_indexer(code[first])
-            first, phrase = first[phrase >= 0], phrase[phrase >= 0]
-            exact = (words[first[:, None] + np.arange(length)] == phrases.words[phrase]).all(axis=1)
-            first, phrase = first[exact], phrase[exact]
+            start, phrase = first[phrase >= 0], phrase[phrase >= 0]  # the windows that are a whole phrase
+            exact = (words[start[:, None] + np.arange(length)] == phrases.words[phrase]).all(axis=1)
+            start, phrase = start[exact], phrase[exact]
             count = phrases.key_start[phrase + 1] - phrases.key_start[phrase]
             within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-            found.append((np.repeat(first, count), phrases.keys[np.repeat(phrases.key_start[phrase], count) + within], length))
+            found.append((np.repeat(start, count), phrases.keys[np.repeat(phrases.key_start[phrase], count) + within], length))
         if not found:
             empty = np.zeros(0, dtype=np.int64)
             return PhraseMatches(empty, np.zeros(0, dtype=np.uint64), empty, empty)
@@ -211,6 +222,18 @@ class PhraseIndex:
         order = np.lexsort((end, first, text))
         base = tokens.bounds[text]
         return PhraseMatches(text[order], key[order], (first - base)[order], (end - base)[order])
+
+
+def _beginnings(lengths: Mapping[int, _Length], multiplier: int) -> dict[int, tuple[pd.Index, np.ndarray]]:
+    """Per length ``n``: the codes of the first ``n`` words of every phrase of ``n`` or more words, and
+    for each of those codes the phrase of exactly ``n`` words it is (its row in ``lengths[n]``), or -1."""
+    found = {}
+    for length in range(1, max(lengths, default=0) + 1):
+        parts = [_codes(phrases.words[:, :length], multiplier) for n, phrases in lengths.items() if n >= length]
+        codes = np.unique(np.concatenate(parts))
+        whole = lengths[length].codes.get_indexer(codes) if length in lengths else np.full(len(codes), -1, np.int64)
+        found[length] = (pd.Index(codes), whole)
+    return found
 
 
 def _codes(words: np.ndarray, multiplier: int) -> np.ndarray:
