@@ -204,7 +204,8 @@ def time_code(
             assert rows == args.comments, f"{rows} rows written for {args.comments} comments"
             shutil.rmtree(out)
             runs[name].append(tuple(figures))
-            print(f"code ({name}, round {round_number + 1}): {figures[0]:.1f} s, {figures[1]:.1f} s CPU", flush=True)
+            print(f"code ({name}, round {round_number + 1}): {figures[0]:.1f} s, {figures[1]:.1f} s CPU, "
+                  f"peak {figures[2]:.2f} GB PSS", flush=True)
     return runs, output
 
 
@@ -217,8 +218,10 @@ def baseline_rows(runs: dict[str, list[tuple[float, float, float, float]]], toke
     for name, label in (("this", "this checkout"), ("baseline", f"baseline ({commit})")):
         wall = statistics.median(r[0] for r in runs[name])
         cpu = statistics.median(r[1] for r in runs[name])
+        peak = max(r[2] for r in runs[name])
         lines.append(f"| `code`, {label}: median of {len(runs[name])} runs, alternating | {wall:.1f} s ({cpu:.1f} s CPU); "
-                     f"ratio to the tokenizer {wall / tokenizer_s:.2f} (CPU {cpu / tokenizer_cpu:.2f}) | | |")
+                     f"ratio to the tokenizer {wall / tokenizer_s:.2f} (CPU {cpu / tokenizer_cpu:.2f}); "
+                     f"peak {peak:.2f} GB PSS | | |")
     return "\n".join(lines) + "\n"
 
 
