@@ -4,10 +4,11 @@
 look (uncoded, low-confidence, answers to "what have we missed?"-like
 questions), represents them as the coder does (the model's word TF-IDF, or
 TF-IDF fitted on the comments themselves without a model, beside sentence
-embeddings less their mean: the model's, else the static ones), and groups
+embeddings less their mean: the model's, else the static ones), groups
 them with k-means (``max_themes`` groups) on a truncated SVD of that
-representation. Every step has a fixed seed and a stable order: the same table
-gives the same candidates.
+representation, and joins groups as alike as two typical themes of the
+codebook (:func:`merge_alike_groups`). Every step has a fixed seed and a stable
+order: the same table gives the same candidates.
 
 Each group becomes a :class:`Candidate` with a label of distinctive phrases
 (class-based TF-IDF over stop-word-trimmed n-grams), its sessions and strands,
