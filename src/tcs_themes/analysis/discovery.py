@@ -63,7 +63,7 @@ MIN_THEMES_FOR_CUTOFF = 3
 MIN_CANDIDATE_SIZE = 3
 #: At most this share of the selection is left over for fitting its group poorly.
 MAX_LEFTOVER_SHARE = 0.2
-#: A comment fits its group poorly below this cosine similarity to the group's centre (reduced space).
+#: A comment fits its group poorly below this cosine similarity to the centre of the k-means group it was put in (reduced space).
 MIN_FIT = 0.25
 #: Dimensions of the truncated SVD the groups are found in.
 SVD_COMPONENTS = 100
@@ -165,9 +165,9 @@ class Discovery:
         Largest first (ties by id).
     comments : DataFrame
         Every selected comment, one row each: ``comment_id``, ``selected_because``,
-        ``candidate`` (an id or :data:`LEFTOVER`), ``fit`` (cosine to its group's
-        centre), ``leftover_reason`` and the context columns present (location,
-        session_name, strand, question, text).
+        ``candidate`` (an id or :data:`LEFTOVER`), ``fit`` (cosine to the centre of
+        the k-means group it was put in, before groups were joined), ``leftover_reason``
+        and the context columns present (location, session_name, strand, question, text).
     representation : str
         What the comments were compared on.
     selection : dict of str to int
