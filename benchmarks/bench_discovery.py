@@ -14,7 +14,9 @@ comments it reached). A hidden theme is *recovered* when some candidate is
 mostly (over half) its comments and holds at least half of its comments that
 discovery selected. Purity and NMI compare the groups (leftovers as one group) with the
 analyst's main theme over the selected comments that were coded. A *duplicate*
-is a candidate reported as new whose majority is one kept theme.
+is a candidate reported as new whose majority is one kept theme. *Groups joined*:
+k-means groups joined to another at least as similar as two typical kept themes
+(see docs/discovery.md); the *largest candidate* shows that joining made no giant bucket.
 
 Runs on the sample consultation (data/raw) and on pxtextmining P2
 (``../shared/datasets/pxtextmining``), then times discovery over 10,000
@@ -104,7 +106,10 @@ def score(found: Discovery, truth: dict[str, list[str]], hidden: dict[str, str])
             share_of_candidate = has[members].mean() if members.any() else 0.0
             held = has[members].sum() / max(has.sum(), 1)
             if share_of_candidate > 0.5 and held >= 0.5:
-                best = f"recovered by {candidate.id} ({share_of_candidate:.0%} of it, {held:.0%} of its {has.sum()} selected)"
+                best = (
+                    f"recovered by {candidate.id} ({share_of_candidate:.0%} of it, {held:.0%} of its {has.sum()} selected; "
+                    f"reported as {candidate.status})"
+                )
                 break
         largest = max(
             ((has[(table["candidate"] == c.id).to_numpy()].sum(), c) for c in found.candidates),
@@ -137,6 +142,8 @@ def score(found: Discovery, truth: dict[str, list[str]], hidden: dict[str, str])
     result["purity"] = round(majority / max(in_groups.sum(), 1), 3)
     result["NMI"] = round(float(normalized_mutual_info_score(main[coded], groups[coded])), 3)
     result["duplicates of kept themes"] = "; ".join(duplicates) or "none"
+    largest = max(found.candidates, key=lambda c: c.size, default=None)
+    result["largest candidate"] = f"{largest.size} ({largest.size / found.n_selected:.0%} of the selected)" if largest else "none"
     return result
 
 
@@ -171,6 +178,7 @@ def run_case(
                 "selected": found.n_selected,
                 "candidates (new / more of)": f"{sum(c.is_new for c in found.candidates)} / {sum(not c.is_new for c in found.candidates)}",
                 "left over": f"{found.n_leftover} ({found.leftover_share:.0%})",
+                "groups joined (of k)": f"{found.settings.get('groups_merged', 0)} (of {found.settings.get('k', 0)})",
                 "recovered": f"{recovered} of 3",
                 **figures,
                 "discovery seconds": round(seconds, 2),

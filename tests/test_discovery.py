@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -17,12 +18,14 @@ from tcs_themes.analysis.discovery import (
     MAX_LEFTOVER_SHARE,
     SAME_THEME_CODED_SHARE,
     discover_themes,
+    merge_alike_groups,
     select_comments,
     theme_neighbours,
 )
 from tcs_themes.cli import app
 from tcs_themes.codebook.load import default_codebook_path, load_codebook
 from tcs_themes.coding.model.model_io import load_model
+from tcs_themes.coding.model.static_embeddings import static_encoder
 from tcs_themes.errors import UsageError
 from tcs_themes.outputs.discovery_files import write_discovery
 
@@ -163,6 +166,26 @@ def test_more_of_is_as_similar_as_the_themes_nearest_other_theme(found, codebook
         assert f"cut-off ({c.neighbour_similarity:.2f}, between {c.nearest_theme} and" in c.why
     same_neighbour = [c for c in found.candidates if c.nearest_theme == found.candidates[0].nearest_theme]
     assert len({c.neighbour_similarity for c in same_neighbour}) == 1  # the cut-off is the theme's, not the group's
+
+
+def test_groups_as_alike_as_two_typical_themes_are_joined(coded, found):
+    assert found.settings["merge_cutoff"] == found.settings["typical_neighbour_similarity"]
+    assert len(found.candidates) <= found.settings["k"] - found.settings["groups_merged"]
+    # one theme's comments cut into three parts, and another theme's: the parts join again, the other stays
+    common, other = coded["primary_theme"].value_counts().index[[1, -2]]
+    first = coded.loc[coded["primary_theme"] == common, "text"].tolist()
+    second = coded.loc[coded["primary_theme"] == other, "text"].tolist()
+    vectors = sp.csr_matrix(static_encoder().encode(first + second))
+    third = len(first) // 3
+    parts = np.array([0] * third + [1] * third + [2] * (len(first) - 2 * third) + [3] * len(second))
+    centres = np.vstack([np.asarray(vectors[parts == g].mean(axis=0)).ravel() for g in range(4)])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    within, between = (centres[:3] @ centres[:3].T).min(), (centres[:3] @ centres[3]).max()
+    assert within > between
+    labels, joins = merge_alike_groups(vectors, parts, np.zeros(vectors.shape[1]), (within + between) / 2)
+    assert joins == 2 and labels.tolist() == [0] * len(first) + [1] * len(second)
+    unchanged, none = merge_alike_groups(vectors, parts * 2, np.zeros(vectors.shape[1]), None)
+    assert none == 0 and unchanged.tolist() == parts.tolist()  # no cut-off: no joins, labels numbered 0..n-1
 
 
 def test_formula_text_is_never_a_formula_in_the_workbook(coded, tmp_path):

@@ -4,10 +4,11 @@
 look (uncoded, low-confidence, answers to "what have we missed?"-like
 questions), represents them as the coder does (the model's word TF-IDF, or
 TF-IDF fitted on the comments themselves without a model, beside sentence
-embeddings less their mean: the model's, else the static ones), and groups
+embeddings less their mean: the model's, else the static ones), groups
 them with k-means (``max_themes`` groups) on a truncated SVD of that
-representation. Every step has a fixed seed and a stable order: the same table
-gives the same candidates.
+representation, and joins groups as alike as two typical themes of the
+codebook (:func:`merge_alike_groups`). Every step has a fixed seed and a stable
+order: the same table gives the same candidates.
 
 Each group becomes a :class:`Candidate` with a label of distinctive phrases
 (class-based TF-IDF over stop-word-trimmed n-grams), its sessions and strands,
@@ -62,7 +63,7 @@ MIN_THEMES_FOR_CUTOFF = 3
 MIN_CANDIDATE_SIZE = 3
 #: At most this share of the selection is left over for fitting its group poorly.
 MAX_LEFTOVER_SHARE = 0.2
-#: A comment fits its group poorly below this cosine similarity to the group's centre (reduced space).
+#: A comment fits its group poorly below this cosine similarity to the centre of the k-means group it was put in (reduced space).
 MIN_FIT = 0.25
 #: Dimensions of the truncated SVD the groups are found in.
 SVD_COMPONENTS = 100
@@ -164,9 +165,9 @@ class Discovery:
         Largest first (ties by id).
     comments : DataFrame
         Every selected comment, one row each: ``comment_id``, ``selected_because``,
-        ``candidate`` (an id or :data:`LEFTOVER`), ``fit`` (cosine to its group's
-        centre), ``leftover_reason`` and the context columns present (location,
-        session_name, strand, question, text).
+        ``candidate`` (an id or :data:`LEFTOVER`), ``fit`` (cosine to the centre of
+        the k-means group it was put in, before groups were joined), ``leftover_reason``
+        and the context columns present (location, session_name, strand, question, text).
     representation : str
         What the comments were compared on.
     selection : dict of str to int
@@ -330,15 +331,61 @@ def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ rows)
 
 
-def _choose_groups(vectors: np.ndarray, max_groups: int, random_state: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """K-means with ``max_groups`` groups (fewer when there are too few comments); returns labels, centres, figures.
+def _choose_groups(vectors: np.ndarray, max_groups: int, random_state: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """K-means with ``max_groups`` groups (fewer when there are too few comments); returns labels and figures.
 
     Choosing the number of groups by cosine silhouette (tried before) picked fewer,
-    broader groups that held the codebook's missing themes less purely (docs/discovery.md).
+    broader groups that held the codebook's missing themes less purely (docs/discovery.md);
+    :func:`merge_alike_groups` joins the groups k-means splits too finely.
     """
     k = max(1, min(max_groups, len(vectors) // MIN_CANDIDATE_SIZE))
     kmeans = KMeans(n_clusters=k, n_init=4, random_state=random_state, max_iter=200).fit(vectors)
-    return kmeans.labels_.astype(np.int64), kmeans.cluster_centers_, {"k": k}
+    return kmeans.labels_.astype(np.int64), {"k": k}
+
+
+def merge_alike_groups(
+    vectors: sp.csr_matrix, labels: np.ndarray, shared: np.ndarray, cutoff: float | None
+) -> tuple[np.ndarray, int]:
+    """Join groups that are no more distinct than the codebook's themes are; returns (labels 0..n-1, joins made).
+
+    A group's centre is the mean of its comments' ``vectors`` less ``shared`` (the
+    mean of the theme centres), unit length: the space in which a group is compared
+    with the existing themes. While the two most similar groups are at least
+    ``cutoff`` similar (the median similarity of an existing theme to its nearest
+    other theme, :func:`theme_neighbours`), they become one group (its centre
+    recomputed from its comments): two groups as alike as two typical themes of the
+    codebook are not two themes. k-means cuts a large theme into several groups
+    (pxtextmining's staff manner into six); this joins them. ``cutoff`` None: no joins.
+    Ties go to the first pair in group order, so the result is the same every run.
+    """
+    labels = np.asarray(labels, dtype=np.int64).copy()
+    groups = list(np.unique(labels))
+    if cutoff is None or len(groups) < 2:
+        return np.unique(labels, return_inverse=True)[1].astype(np.int64), 0
+    sums = {g: np.asarray(vectors[labels == g].sum(axis=0)).ravel() for g in groups}
+    counts = {g: int((labels == g).sum()) for g in groups}
+
+    def centre(g: int) -> np.ndarray:
+        return sums[g] / counts[g] - shared
+
+    joins = 0
+    while len(groups) > 1:
+        centres = normalize(np.vstack([centre(g) for g in groups]))
+        similarity = centres @ centres.T
+        np.fill_diagonal(similarity, -np.inf)
+        first, second = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
+        if similarity[first, second] < cutoff:
+            break
+        keep, gone = groups[min(first, second)], groups[max(first, second)]
+        labels[labels == gone] = keep
+        sums[keep], counts[keep] = sums[keep] + sums.pop(gone), counts[keep] + counts.pop(gone)
+        groups.remove(gone)
+        joins += 1
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64), joins
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _phrases(text: str) -> set[str]:
@@ -532,6 +579,9 @@ def discover_themes(
     settings: dict[str, Any] = {"max_themes": max_themes, "random_state": random_state}
     usable = np.flatnonzero(has_words)
     n_groups = 0
+    centres, shared = _theme_centres(codebook, _unit_rows(reference_vectors), reference_owner)
+    neighbours = theme_neighbours(centres)
+    alike = float(np.nanmedian(neighbours[1])) if np.isfinite(neighbours[1]).any() else None
     if len(usable) < 2 * MIN_CANDIDATE_SIZE:
         leftover_reason[usable] = LEFT_TOO_FEW
     else:
@@ -540,9 +590,12 @@ def discover_themes(
         components = max(1, min(SVD_COMPONENTS, rows.shape[1] - 1, len(usable) - 1))
         with threadpool_limits(limits=1):  # one thread: the same numbers on any machine, and no oversubscription
             reduced = normalize(TruncatedSVD(n_components=components, random_state=random_state).fit_transform(rows))
-            labels, centres, figures = _choose_groups(reduced, max_themes, random_state)
-        settings.update(figures, svd_components=components)
-        fit[usable] = np.einsum("ij,ij->i", reduced, normalize(centres)[labels])
+            parts, figures = _choose_groups(reduced, max_themes, random_state)
+        # a comment's fit: to the centre of the part it was grouped in (a joined group has several)
+        part_centres = normalize(np.vstack([reduced[parts == g].mean(axis=0) for g in range(int(parts.max()) + 1)]))
+        fit[usable] = np.einsum("ij,ij->i", reduced, part_centres[parts])
+        labels, merged = merge_alike_groups(vectors[usable], parts, shared, alike)
+        settings.update(figures, svd_components=components, groups_merged=merged, merge_cutoff=_rounded(alike))
         group[usable] = labels
         n_groups = int(labels.max()) + 1
         _mark_poor_fits(group, fit, leftover_reason, usable)
@@ -553,8 +606,6 @@ def discover_themes(
                 leftover_reason[members] = LEFT_SMALL_GROUP
     per_text = [_phrases(t) for t in texts]
     ranked = _distinctive_phrases(per_text, group, n_groups)
-    centres, shared = _theme_centres(codebook, _unit_rows(reference_vectors), reference_owner)
-    neighbours = theme_neighbours(centres)
     candidates, names = _candidates(pool, vectors, group, fit, ranked, per_text, (centres, shared, neighbours), codebook, n_groups)
     pool_out = pd.DataFrame(
         {
@@ -572,14 +623,11 @@ def discover_themes(
     pool_out["_order"] = pool_out["candidate"].map(order).fillna(len(order))
     pool_out = pool_out.sort_values(["_order", "fit", "comment_id"], ascending=[True, False, True], kind="mergesort")
     pool_out = pool_out.drop(columns="_order").reset_index(drop=True)
-    neighbour_similarity = neighbours[1]
     settings.update(
         low_confidence=f"flagged low_confidence or confidence below {LOW_CONFIDENCE}",
         same_theme="at least as similar to the theme as its nearest other theme is, "
         f"or at least {SAME_THEME_CODED_SHARE:.0%} of its comments coded with it",
-        typical_neighbour_similarity=(
-            round(float(np.nanmedian(neighbour_similarity)), 4) if np.isfinite(neighbour_similarity).any() else None
-        ),
+        typical_neighbour_similarity=_rounded(alike),
         max_leftover_share=MAX_LEFTOVER_SHARE,
     )
     selection = {reason: int(count) for reason, count in Counter(r for rs in reasons[selected] for r in rs.split("; ")).items()}

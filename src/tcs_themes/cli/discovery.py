@@ -69,6 +69,13 @@ def discover(
         soft_wrap=True,
     )
     typical = found.settings.get("typical_neighbour_similarity")
+    if found.settings.get("groups_merged"):
+        stdout.print(
+            f"{found.settings['groups_merged']} of the {found.settings['k']} k-means groups joined another group at least "
+            f"{found.settings['merge_cutoff']:.2f} similar to it (as alike as two typical existing themes).",
+            highlight=False,
+            soft_wrap=True,
+        )
     if typical is not None:
         stdout.print(
             "Cut-off: how similar the nearest theme is to its own nearest other theme; a group at least that similar "
