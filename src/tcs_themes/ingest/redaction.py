@@ -2,7 +2,9 @@
 
 Each detail is replaced by a placeholder (``[EMAIL]``, ``[PHONE]``, ``[NI]``,
 ``[POSTCODE]``, ``[ADDRESS]``, ``[NAME]``) and counted, so the comments table
-can record how many redactions each comment had. :func:`redact` is applied to
+can record how many redactions each comment had. Control characters go too
+(vertical tab and form feed become line breaks): no output can show them, xlsx
+and docx cannot hold them, and in a file name they can drive a terminal. :func:`redact` is applied to
 the comment text and every other cell that reaches an output; :func:`redact_label`
 to the names of things (files, sheets, sessions, questions, attachments).
 
@@ -29,6 +31,8 @@ NAME = "[NAME]"
 #: Every placeholder redaction writes.
 PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME)
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
+#: C0 controls but tab and line breaks, DEL and C1 controls.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # user@host.tld (the tail trimmed in _email), "user [at] host [dot] tld", "user(at)host.org", "user at host dot com".
 _EMAIL_RE = re.compile(
@@ -59,6 +63,11 @@ _STREET_TYPES = (
 _ADDRESS_RE = re.compile(
     rf"\b\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?,?[ \t]{{1,3}}[A-Z][A-Za-z' \t-]{{0,40}}?[ \t]((?i:{_STREET_TYPES}))\b",
 )
+
+
+def _control(match: re.Match[str]) -> str:
+    """A vertical tab or form feed (a line break in some spreadsheet exports) becomes one; other controls go."""
+    return "\n" if match.group() in "\x0b\x0c" else ""
 
 
 def _email(match: re.Match[str]) -> str:
@@ -192,6 +201,8 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     ('My name is [NAME], NI [NI], I live at [ADDRESS].', 3)
     """
     total = 0
+    if not text.isprintable() and _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub(_control, text)
     if "@" in text or _AT.search(text):
         text, count = _count_sub(_EMAIL_RE, _email, text)
         total += count
