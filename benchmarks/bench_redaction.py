@@ -69,7 +69,8 @@ REVIEWED: dict[tuple[str, str], bool] = {
         "Sriddran", "Simon", "S", "Ryan Lawty", "Rita", "Richards", "Richard Y", "Powar", "Paul X", "Neil Boston",
         "Morris", "Matthew X", "Madelson", "M", "Khan's", "Kerry Anne", "Katsha", "Jolly", "Jenna", "Gordon",
         "Garth X", "Fred", "Dawn", "Davis", "David X", "Croft", "Clee", "Chris", "Chatterjee", "C", "Bohane",
-        "Boghal", "Bhogal", "Angus Morrison", "XXXX", "XXX",
+        "Boghal", "Bhogal", "Angus Morrison", "XXXX", "XXX", "Sara", "Steve", "Trevor", "Paul, Angela",
+        "Elizabeth, Suze",
     )},
     # pxtextmining: a charity named after a person, not a person in the comment
     **{("[NAME]", t): False for t in ("Marie Curie", "Marie Currie")},

@@ -34,18 +34,31 @@ _PLACEHOLDER_RE = re.compile("|".join(re.escape(placeholder) for placeholder in 
 #: C0 controls but tab and line breaks, DEL and C1 controls.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-# user@host.tld (the tail trimmed in _email), "user [at] host [dot] tld", "user(at)host.org", "user at host dot com".
+#: Web mail domains: "jo at gmail.com" is an address even without a dot or digit in "jo".
+_MAIL_PROVIDERS = "gmail|googlemail|hotmail|outlook|live|yahoo|icloud|me|aol|btinternet|sky|virginmedia|talktalk|protonmail|proton"
+# user@host.tld (the tail trimmed in _email), "user @ host.tld", "user [at] host [dot] tld", "user(at)host.org",
+# "user at host dot com", "jo.bloggs at host.org", "jo at gmail.com".
 _EMAIL_RE = re.compile(
     r"[\w.+'-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}"
+    r"|[\w.+'-]{1,64}[ \t]{1,2}@[ \t]{0,2}[\w-]{1,63}\.[a-z]{2,6}\b|[\w.+'-]{1,64}@[ \t]{1,2}[\w-]{1,63}\.[a-z]{2,6}\b"
     r"|[\w.+'-]{1,64}[ \t]?[\[(]at[\])][ \t]?[\w-]{1,63}(?:\.|[ \t]?[\[(]dot[\])][ \t]?)[\w.-]{2,190}"
-    r"|[\w.+'-]{1,64}[ \t]at[ \t][\w-]{1,63}[ \t]dot[ \t][a-z]{2,6}\b",
+    r"|[\w.+'-]{1,64}[ \t]at[ \t][\w-]{1,63}[ \t]dot[ \t][a-z]{2,6}\b"
+    r"|\b[a-z]{1,30}[._\d][\w.+'-]{0,63}[ \t]at[ \t][\w-]{1,63}\.[a-z]{2,6}(?:\.[a-z]{2})?\b"
+    rf"|\b[\w'-]{{1,64}}[ \t]at[ \t](?:{_MAIL_PROVIDERS})\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?\b",
+    re.IGNORECASE,
+)
+#: A further "dot uk" after an obfuscated address ("jo at example dot co dot uk"), or a "jo dot" before one
+#: ("jo dot bloggs at example dot org"); applied up to three times.
+_EMAIL_ENDS = re.compile(
+    r"\[EMAIL\](?:[ \t]?[\[(]dot[\])][ \t]?|[ \t]dot[ \t])[a-z]{2,6}\b"
+    r"|\b[\w'-]{1,30}(?:[ \t]?[\[(]dot[\])][ \t]?|[ \t]dot[ \t])\[EMAIL\]",
     re.IGNORECASE,
 )
 # A run of digits and the separators people type inside phone numbers; checked by _phone_end.
 _PHONE_RE = re.compile(r"[+(]{0,2}\d[\d \t\u00a0.()/\-]{5,26}\d")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
-_AT = re.compile(r"[\[(]at[\])]|[ \t]at[ \t].{1,64}[ \t]dot[ \t]", re.IGNORECASE)
+_AT = re.compile(r"[\[(]at[\])]|[ \t]at[ \t](?:.{1,64}[ \t]dot[ \t]|[\w-]{1,63}\.[a-z]{2,6}\b)", re.IGNORECASE)
 _EXTENSION = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:x|ext|extn|extension)\.?[ \t]{0,3}\d{1,5}\b|[ \t]{0,3}#\d{1,5}\b", re.I)
 # Two letters, six digits (spaced in any way), a letter A-D; in lower case only with that last letter ("at 250000").
 _NI_DIGITS = r"[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?"
@@ -206,6 +219,10 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     if "@" in text or _AT.search(text):
         text, count = _count_sub(_EMAIL_RE, _email, text)
         total += count
+        for _ in range(3):
+            text, tails = _EMAIL_ENDS.subn(EMAIL, text)
+            if not tails:
+                break
     if _DIGIT.search(text):
         for step in (_redact_phones, lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t),
                      lambda t: _count_sub(_POSTCODE_RE, _postcode, t), lambda t: _count_sub(_ADDRESS_RE, _address, t)):
