@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tcs_themes.ingest.personal_columns import CARRIED, DROPPED, decide_column, header_is_personal
 from tcs_themes.ingest.redaction import redact, redact_label
 
 
@@ -109,3 +110,61 @@ def test_any_name_in_any_context_is_redacted(given_name: str, surname: str, cont
     words = set(re.findall(r"[\w'-]+", redacted.lower()))
     assert given_name.lower() not in words and surname.lower() not in words, (text, redacted)
     assert "park is dark" in redacted or "tenants group" in redacted or "spoke" in redacted or "[NAME]" in redacted
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Speaker", "Submitted by", "Completed by", "Who said it", "Username", "Twitter handle", "Facilitator",
+     "Note taker", "Notetaker", "Interviewer", "Your details", "IP address", "Your name (optional)", "Contact details",
+     "Tel", "E-mail address", "Full name"],
+)
+def test_more_personal_headers(header: str) -> None:
+    assert header_is_personal(header)
+    assert decide_column(header, ["x", "y"]).action == DROPPED
+
+
+@pytest.mark.parametrize("header", ["Submitted date", "Web address", "Speaker notes type", "Handle type", "Ward"])
+def test_more_ordinary_headers(header: str) -> None:
+    assert not header_is_personal(header)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["jo bloggs", "priya shah", "KWAME MENSAH", "n/a"],  # names in any case under an innocent header
+        ["MENSAH, Kwame", "Shah, Priya", "Bloggs, Jo"],
+        ["Mr J Bloggs", "Mrs P Shah", "Dr K Mensah"],
+        ["jo at example dot com", "priya[at]example.co.uk", "kwame @ example.org"],
+        ["ox4 2xx", "OX42XX", "sw1a 1aa"],
+    ],
+)
+def test_personal_content_under_an_innocent_header_drops_the_column(values: list[str]) -> None:
+    assert decide_column("Column F", values).action == DROPPED
+
+
+def test_ordinary_content_is_carried() -> None:
+    values = ["Florence Park", "Grace Church", "Will attend", "Barton and Sandhills", "Rose Hill"]
+    assert decide_column("Venue", values).action == CARRIED
+    assert decide_column("Column F", values).action == CARRIED
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Mensah, Kwame - response.eml", "[NAME] - response.eml"),
+        ("MENSAH Kwame response.xlsx", "[NAME] response.xlsx"),
+        ("notes_kwame_mensah.xlsx", "notes_[NAME].xlsx"),
+        ("jo bloggs.csv", "[NAME].csv"),
+        ("Session with Mrs A. Patel", "Session with Mrs [NAME]"),
+        ("Tel 07700900461.csv", "Tel [PHONE].csv"),
+        ("ox42xx.csv", "[POSTCODE].csv"),
+        ("QQ123456C.csv", "[NI].csv"),
+        # places that are also given names stay: a given name alone is no name in a label
+        ("emails/09_resident-barton.eml", "emails/09_resident-barton.eml"),
+        ("Barton drop-in", "Barton drop-in"),
+        ("Play day at Florence Park", "Play day at Florence Park"),
+        ("victoria notes.xlsx", "victoria notes.xlsx"),
+    ],
+)
+def test_names_of_things(label: str, expected: str) -> None:
+    assert redact_label(label) == expected

@@ -136,6 +136,24 @@ def given_names() -> frozenset[str]:
     )
 
 
+def is_title(word: str) -> bool:
+    """Whether ``word`` is a title that goes before a name ("Mr", "dr", "Cllr")."""
+    return word.lower().rstrip(".") in _TITLES
+
+
+def looks_like_full_name(value: str) -> bool:
+    """Whether a cell is a person's name in any case: two to four words, the first a given name, none an
+    everyday or place word ("jo bloggs", "PRIYA K SHAH"; not "Grace Church", "Will attend").
+
+    >>> looks_like_full_name("jo bloggs"), looks_like_full_name("Florence Park"), looks_like_full_name("buses")
+    (True, False, False)
+    """
+    words = _WORD.findall(value)
+    if not 2 <= len(words) <= 4 or len("".join(words)) < len(re.sub(r"[\s.,]", "", value)):
+        return False
+    return words[0].title() in given_names() and not any(word.lower() in _NEVER_NAMES for word in words)
+
+
 def _as_name(word: str) -> str:
     return word.title() if word.isupper() and len(word) > 1 else word
 
@@ -344,9 +362,10 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
     line_start = index == 0 or "\n" in words.gap(index)
     if not line_start or word.lower() in _NEVER_NAMES or word.lower() in _CUES or len(word) < 2 or not words.is_given(following):
         return None
-    if word.isupper() and (re.fullmatch(r",[ \t]{1,2}", gap) or (re.fullmatch(r"[ \t]{1,2}", gap) and words.ends_line(following + 1))):
+    alone = words.loose or words.ends_line(following + 1)  # on its own line, or in the name of a thing
+    if word.isupper() and (re.fullmatch(r",[ \t]{1,2}", gap) or (re.fullmatch(r"[ \t]{1,2}", gap) and alone)):
         return (index, following + 1)  # "BLOGGS, Jo", "MENSAH Kwame" alone on its line
-    if word[0].isupper() and not word.isupper() and re.fullmatch(r",[ \t]{1,2}", gap) and words.ends_line(following + 1):
+    if word[0].isupper() and not word.isupper() and re.fullmatch(r",[ \t]{1,2}", gap) and alone:
         return (index, following + 1)  # "Mensah, Kwame" alone on its line
     return None
 
@@ -361,6 +380,29 @@ def _sender_run(words: _Words, index: int) -> tuple[int, int] | None:
     if end - index >= 2 or words.words[index][0].isupper() or words.loose:
         return (index, end)
     return None
+
+
+#: Words a file or sheet name puts after a name that are no surname ("jo notes.xlsx"), and file extensions.
+_LABEL_WORDS = frozenset(
+    """csv xlsx xlsm xls eml mbox msg pdf docx doc txt ods odt qdpx parquet notes note response responses reply
+    feedback comments comment session sessions meeting event workshop survey export final draft copy version
+    minutes summary transcript interview letter email mail form data sheet file""".split()
+)
+
+
+def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """In the name of a thing, a known given name and a surname written in the same case, in any case
+    ("notes_kwame_mensah.xlsx", "jo bloggs.csv"); not a given name alone, which is often a place ("resident-barton")."""
+    word, following = words.words[index], index + 1
+    if not words.loose or following >= len(words.words) or _as_name(word).title() not in given_names():
+        return None
+    surname = words.words[following]
+    same_case = surname.islower() == word.islower() and surname.isupper() == word.isupper()
+    if not same_case or not re.fullmatch(r"[ \t]{1,3}", words.gap(following)):
+        return None
+    if surname.lower() in _NEVER_NAMES or surname.lower() in _LABEL_WORDS or _as_name(surname).title() in given_names():
+        return None  # "jo notes", "Jordan Hill", "priya sam" (two given names: a list, not a name)
+    return (index, following + 1)
 
 
 def _may_name(text: str) -> bool:
@@ -383,8 +425,10 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     sender : iterable of str
         The sender's names (any order, case and punctuation), e.g. ``["BLOGGS, Jo"]``.
     loose : bool, default False
-        One word of the sender's name counts in lower case too (for the names
-        of things: ``bloggs-family.co.uk``).
+        For the names of things (files, sheets, sessions): one word of the
+        sender's name counts in lower case too (``bloggs-family.co.uk``), and so
+        does a known given name with a surname written the same way after it
+        (``notes_kwame_mensah.xlsx``).
 
     Examples
     --------
@@ -401,14 +445,15 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     found: list[tuple[int, int]] = []
     index = 0
     while index < len(words.words):
-        if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender):
-            index += 1  # no rule starts at a word in lower case that is no cue
+        if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender
+                or loose):
+            index += 1  # no rule starts at a word in lower case that is no cue (but in the name of a thing)
             continue
         span = (
             _sender_run(words, index) if words.sender else None
         ) or _free_name(words, index) or _after_trigger(words, index) or _sign_off_name(words, index) or (
             _kin_name(words, index)
-        ) or _signature_line(words, index)
+        ) or _signature_line(words, index) or _label_name(words, index)
         if span is None:
             index += 1
             continue
