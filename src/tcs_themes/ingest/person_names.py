@@ -32,7 +32,8 @@ from importlib import resources
 #: Faker locales whose given names are used (Latin-script names of people living in the UK).
 LOCALES = (
     "en", "en_GB", "en_IE", "en_IN", "en_PK", "en_NG", "en_KE", "en_NZ", "ga_IE", "pl_PL", "ro_RO", "pt_PT",
-    "es_ES", "it_IT", "fr_FR", "de_DE", "tr_TR", "nl_NL", "sw", "cs_CZ", "hu_HU", "lt_LT",
+    "es_ES", "it_IT", "fr_FR", "de_DE", "tr_TR", "nl_NL", "sw", "cs_CZ", "hu_HU", "lt_LT", "yo_NG", "ig_NG", "ha_NG",
+    "tw_GH", "zu_ZA", "sv_SE",
 )
 _NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -159,17 +160,19 @@ def _as_name(word: str) -> str:
 
 
 def sender_words(names: Iterable[str]) -> frozenset[str]:
-    """The words of a sender's names, lower-cased, without titles or parenthesised parts.
+    """The words of a sender's names, lower-cased, without titles or parenthesised parts; the parts of a
+    hyphenated name count on their own too ("f.cole@..." names an Adeyemi-Cole).
 
-    >>> sorted(sender_words(["BLOGGS, Jo (Resident)", "Mr J. Bloggs"]))
-    ['bloggs', 'jo']
+    >>> sorted(sender_words(["BLOGGS, Jo (Resident)", "Mr J. Bloggs", "Grace Adeyemi-Cole"]))
+    ['adeyemi', 'adeyemi-cole', 'bloggs', 'cole', 'grace', 'jo']
     """
     words: set[str] = set()
     for name in names:
         name = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)
-        words.update(
-            word.lower() for word in _WORD.findall(name) if len(word) >= 2 and word.lower() not in _TITLES
-        )
+        for word in _WORD.findall(name):
+            if len(word) >= 2 and word.lower() not in _TITLES:
+                words.add(word.lower())
+                words.update(part.lower() for part in word.split("-") if len(part) >= 3)
     return frozenset(words)
 
 
