@@ -114,3 +114,47 @@ def test_no_control_character_reaches_any_output(folders: tuple[Path, Path], tmp
         elif path.suffix in (".xlsx", ".docx"):
             with zipfile.ZipFile(path) as archive:
                 assert not any(_CONTROL.search(archive.read(n).decode()) for n in archive.namelist() if n.endswith(".xml"))
+
+
+def _workbook_with_sheets(path: Path, count: int) -> Path:
+    """A minimal .xlsx of ``count`` one-comment sheets, written as XML directly (openpyxl would take minutes)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    numbers = range(1, count + 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>' for n in numbers)
+            + "</Types>"
+        ))
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+                         f'Type="{relation}/officeDocument" Target="xl/workbook.xml"/></Relationships>')  # fmt: skip
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{relation}"><sheets>'
+                         + "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in numbers)
+                         + "</sheets></workbook>")  # fmt: skip
+        archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{package}">' + "".join(
+            f'<Relationship Id="rId{n}" Type="{relation}/worksheet" Target="worksheets/sheet{n}.xml"/>' for n in numbers
+        ) + "</Relationships>")
+        for n in numbers:
+            archive.writestr(f"xl/worksheets/sheet{n}.xml", f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" '
+                             f't="inlineStr"><is><t>Comment</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is>'
+                             f"<t>The park needs lights {n}.</t></is></c></row></sheetData></worksheet>")  # fmt: skip
+    return path
+
+
+def test_a_workbook_of_too_many_sheets_is_refused_at_once(tmp_path: Path) -> None:
+    (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
+    many = _workbook_with_sheets(tmp_path / "many.xlsx", 3_000)
+    start = time.perf_counter()
+    result = ingest([many, tmp_path / "good.csv"])
+    assert time.perf_counter() - start < 10  # openpyxl alone would take seconds, and minutes for 20,000 sheets
+    assert result.errors == [f"{many.as_posix()}: refused: the workbook has 3,000 sheets, more than 1,000; "
+                             "split it into several workbooks"]  # fmt: skip
+    assert len(result.comments) == 2
+    ten = ingest(_workbook_with_sheets(tmp_path / "ten.xlsx", 10))
+    assert not ten.errors and len(ten.comments) == 10  # the hand-written workbook is a real one
