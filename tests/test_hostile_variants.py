@@ -64,6 +64,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (raw / "utf16.csv").write_bytes("Comment,Session\nLes bus sont en retard.,S1\n".encode("utf-16-le"))  # no BOM
     (raw / "utf16be.csv").write_bytes("Comment,Session\nPlus de bancs.,S1\n".encode("utf-16-be"))
     (raw / "bad\x1b]0;title\x07name.csv").write_text("Comment\nStreet lights are broken.\n")
+    (raw / "two\nlines.xlsx").write_text("Comment\nnot a workbook\n")  # a name with a line break, and wrong content
     (raw / "controls.csv").write_text(
         "Comment,Session,Ward\n\"The park\x0bneeds lights \x1b[31mnow\x1b[0m.\",S\x01one,Bar\x07ton\n", encoding="utf-8"
     )
@@ -88,7 +89,7 @@ def test_each_bad_file_is_one_line_and_the_good_ones_are_read(folders: tuple[Pat
     result = ingest(raw)
     assert time.perf_counter() - start < 30
     errors = {line.split(": ", 1)[0].rsplit("/", 1)[-1]: line for line in result.errors}
-    assert set(errors) == {"damaged.eml", "nested.eml", "empty.mbox", "nul.csv"}
+    assert set(errors) == {"damaged.eml", "nested.eml", "empty.mbox", "nul.csv", "two\\nlines.xlsx"}
     assert "declared base64 but holds other characters; export the message again" in errors["damaged.eml"]
     assert all("\n" not in line for line in result.errors)
     texts = set(result.comments["text"])
@@ -105,6 +106,8 @@ def test_no_control_character_reaches_any_output(folders: tuple[Path, Path], tmp
     raw, _ = folders
     result = CliRunner().invoke(app, ["run", str(raw), "--out", str(tmp_path)])
     assert result.exit_code == 1 and "Files read" in result.output  # files failed; the others were coded
+    assert "Error: " + str(raw / "two\\nlines.xlsx: the file is really a text file") in result.output  # one line
+    assert "bad\\x1b]0;title\\x07name.csv" not in result.output  # read fine: no error names it
     coded = pd.read_parquet(tmp_path / "coded.parquet")
     assert "The park\nneeds lights [31mnow[0m." in set(coded["text"])
     assert {"Sone", "Barton"} <= set(coded["session_name"].dropna()) | set(coded["Ward"].dropna())

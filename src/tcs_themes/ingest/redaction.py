@@ -33,6 +33,7 @@ PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME)
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
 #: C0 controls but tab and line breaks, DEL and C1 controls.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile("[\t\r\n\x0b\x0c\x85\u2028\u2029]")
 
 #: Web mail domains: "jo at gmail.com" is an address even without a dot or digit in "jo".
 _MAIL_PROVIDERS = "gmail|googlemail|hotmail|outlook|live|yahoo|icloud|me|aol|btinternet|sky|virginmedia|talktalk|protonmail|proton"
@@ -241,11 +242,12 @@ def redact_label(value: object, names: Iterable[str] = ()) -> object:
     """Redact the name of a thing (file, sheet, session, question, column, attachment); other values pass.
 
     Strings are redacted like comment text (results are cached, as the same
-    labels repeat on every row); ``None``, numbers and dates are returned as given.
+    labels repeat on every row), their line breaks and tabs made spaces;
+    ``None``, numbers and dates are returned as given.
 
     >>> redact_label("notes/Jo Bloggs 07700 900123.xlsx")
     'notes/[NAME] [PHONE].xlsx'
     """
     if not isinstance(value, str) or not value:
         return value
-    return _label(value, tuple(names))
+    return _label(_LINE_BREAKS.sub(" ", value), tuple(names))  # a name is one line
