@@ -168,3 +168,15 @@ def test_ordinary_content_is_carried() -> None:
 )
 def test_names_of_things(label: str, expected: str) -> None:
     assert redact_label(label) == expected
+
+
+@pytest.mark.parametrize(
+    "number", ["０７７００ ９００１２３", "０７７００９００１２３", "＋４４ ７７００ ９００１２３", "٠٧٧٠٠٩٠٠١٢٣", "+44 (0) 1865-123456",
+               "(+44) 7700 900123", "00-44-7700-900123", "07700 900123x5", "+1.202.555.0143", "07700\u00a0900123"],
+)
+def test_phones_in_more_layouts_and_in_other_scripts_digits(number: str) -> None:
+    assert redact(f"ring {number} now") == ("ring [PHONE] now", 1)
+
+
+def test_other_scripts_digits_that_are_no_phone_stay() -> None:
+    assert redact("scores ０.５ and ２０２２, room ٣") == ("scores ０.５ and ２０２２, room ٣", 0)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from tcs_themes.ingest.person_names import name_spans, sender_words
@@ -56,7 +57,7 @@ _EMAIL_ENDS = re.compile(
     re.IGNORECASE,
 )
 # A run of digits and the separators people type inside phone numbers; checked by _phone_end.
-_PHONE_RE = re.compile(r"[+(]{0,2}\d[\d \t\u00a0.()/\-]{5,26}\d")
+_PHONE_RE = re.compile(r"[+(\uff0b]{0,2}\d[\d \t\u00a0.()/\-]{5,26}\d")  # \d: any script's digits ("０７７００")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
 _AT = re.compile(r"[\[(]at[\])]|[ \t]at[ \t](?:.{1,64}[ \t]dot[ \t]|[\w-]{1,63}\.[a-z]{2,6}\b)", re.IGNORECASE)
@@ -103,11 +104,11 @@ def _phone_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
     if before[-1:].isdigit() or re.fullmatch(r"\d[.,]", before):
         return None  # inside a longer number or a decimal
     candidate = match.group()
-    international = candidate.lstrip("(").startswith("+")
+    international = candidate.lstrip("(").startswith(("+", "\uff0b"))
     groups = list(_DIGITS.finditer(candidate))
     digits, best = "", None
     for position, group in enumerate(groups):
-        digits += group.group()
+        digits += group.group() if group.group().isascii() else "".join(str(unicodedata.digit(c)) for c in group.group())
         if position == 0 and not international and not digits.startswith("0"):
             return None
         if not international and not digits.startswith("00"):
