@@ -53,6 +53,10 @@ def test_obfuscated_and_spaced_emails(text: str, expected: str) -> None:
         ("our neighbour Grace Okafor is 90", "our neighbour [NAME] is 90"),
         ("Talk to Jean-Luc Picard about it.", "Talk to [NAME] about it."),
         ("Talk to Mary-Kate O'Neill-Byrne.", "Talk to [NAME]."),
+        ("On Mon, 1 Jan 2024 at 10:00, Hywel Rees <h.rees@example.org> wrote:",
+         "On Mon, 1 Jan 2024 at 10:00, [NAME] <[EMAIL]> wrote:"),  # a name no list has, before an address
+        ("Cc: Cerys Jones\nAttn: Cerys Jones", "Cc: [NAME]\nAttn: [NAME]"),
+        ("Dear Cerys,\nHi Sam, the buses are late", "Dear [NAME],\nHi [NAME], the buses are late"),
     ],
 )
 def test_names_in_more_contexts(text: str, expected: str) -> None:
@@ -70,6 +74,7 @@ def test_names_in_more_contexts(text: str, expected: str) -> None:
         "our neighbour Tesco and my son Year 6",
         "look at www.gov.uk for details; the site at gov.uk; meet @ 5pm",
         "Cowley, Oxford",
+        "Dear Sir/Madam,\nHi all, hello everyone! Dear Team, Dear Council, Hi there, the park is dark",
     ],
 )
 def test_ordinary_text_stays(text: str) -> None:

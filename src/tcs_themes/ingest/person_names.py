@@ -44,8 +44,12 @@ _TITLES = frozenset(
 _SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed yours".split())
 #: Sign-offs after which a capitalised word ending the text is a name even without a comma ("Regards Oluwaseun").
 _FIRM_SIGN_OFFS = frozenset("regards wishes cheers sincerely faithfully truly signed".split())
-#: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...").
-_NAME_LABELS = frozenset("name names from contact signed author respondent by".split())
+#: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...", "Cc: ...").
+_NAME_LABELS = frozenset("name names from contact signed author respondent by cc bcc attn fao".split())
+#: Greetings before the name of the person written to ("Dear Cerys,", "Hi Sam").
+_GREETINGS = frozenset("dear hi hello hiya".split())
+#: Words after a greeting that name no one ("Dear Sir/Madam", "Hi all", "Hello everyone").
+_NOT_ADDRESSEES = frozenset("sir madam sirs all everyone everybody colleagues councillors friends folks there".split())
 #: Relatives and others whose name may follow "my"/"our" ("my son Liam", "our neighbour, Aisha").
 _KIN = frozenset(
     """son sons daughter daughters wife husband partner child kid boy girl grandson granddaughter grandchild mum mom
@@ -54,9 +58,9 @@ _KIN = frozenset(
 )
 #: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", "thank you", titles,
 #: sign-offs, relatives.
-_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you"}
+_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you"}
 #: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
-_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | {"called", "name's", "i'm", "i\u2019m", "thank"}
+_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"called", "name's", "i'm", "i\u2019m", "thank"}
 #: Capitalised words that are not names even when a context seems to announce one.
 _NOT_NAMES = frozenset(
     """the a an and or but of for to in on at by with from as this that these those there here it its we our
@@ -300,6 +304,28 @@ def _lower_name_end(words: _Words, start: int) -> int:
     return end
 
 
+def _greeted_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """The name after a greeting, up to the end of its line or a comma: "Dear Cerys,", "Hi Sam Jones!"."""
+    start = index + 1
+    if words.lower[index] not in _GREETINGS or start >= len(words.words) or not re.fullmatch(r"[ \t]{1,3}", words.gap(start)):
+        return None
+    if words.lower[start] in _NOT_ADDRESSEES or words.lower[start] in _TITLES:
+        return None  # "Dear Sir", "Hi all"; "Dear Mr Rees" is the title's rule
+    end = words.run(start, limit=2)
+    return (start, end) if end > start and words.ends_line(end) else None
+
+
+def _before_address(words: _Words, index: int) -> tuple[int, int] | None:
+    """Capitalised words just before an address in angle brackets or parentheses: "Hywel Rees <[EMAIL]>"."""
+    if not words.words[index][0].isupper():
+        return None
+    end = words.run(index)
+    if end == index:
+        return None
+    rest = words.text[words.spans[end - 1][1] : words.spans[end - 1][1] + 12]
+    return (index, end) if re.match(r"[ \t]{0,2}[<(]\[EMAIL\][>)]", rest) else None
+
+
 def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
     """A name after "my"/"our" and a relative: "my son Liam", "our neighbour, Aisha Bello"."""
     start = index + 1
@@ -456,7 +482,9 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
             _sender_run(words, index) if words.sender else None
         ) or _free_name(words, index) or _after_trigger(words, index) or _sign_off_name(words, index) or (
             _kin_name(words, index)
-        ) or _signature_line(words, index) or _label_name(words, index)
+        ) or _signature_line(words, index) or _label_name(words, index) or _greeted_name(words, index) or (
+            _before_address(words, index)
+        )
         if span is None:
             index += 1
             continue
