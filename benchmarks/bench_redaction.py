@@ -15,8 +15,9 @@ yet is counted and listed as "unreviewed", so a change to the rules shows up.
 Recall:
 
 * end to end: the 45 details ``tests/test_planted_personal_data.py`` plants
-  in every place an input can hold them, run through ``run_pipeline`` and
-  searched for in every output file;
+  in every place an input can hold them, and the 33 of
+  ``tests/test_planted_personal_data_variants.py`` in other layouts and places,
+  each set run through ``run_pipeline`` and searched for in every output file;
 * per layout and context: each phone layout, NI number, email, postcode and
   address of ``tests/test_redaction_details.py``, and names in each context,
   both names in the given-name list and names that are not in it.
@@ -69,7 +70,8 @@ REVIEWED: dict[tuple[str, str], bool] = {
         "Sriddran", "Simon", "S", "Ryan Lawty", "Rita", "Richards", "Richard Y", "Powar", "Paul X", "Neil Boston",
         "Morris", "Matthew X", "Madelson", "M", "Khan's", "Kerry Anne", "Katsha", "Jolly", "Jenna", "Gordon",
         "Garth X", "Fred", "Dawn", "Davis", "David X", "Croft", "Clee", "Chris", "Chatterjee", "C", "Bohane",
-        "Boghal", "Bhogal", "Angus Morrison", "XXXX", "XXX",
+        "Boghal", "Bhogal", "Angus Morrison", "XXXX", "XXX", "Sara", "Steve", "Trevor", "Paul, Angela",
+        "Elizabeth, Suze",
     )},
     # pxtextmining: a charity named after a person, not a person in the comment
     **{("[NAME]", t): False for t in ("Marie Curie", "Marie Currie")},
@@ -177,22 +179,34 @@ def _detail_recall() -> list[str]:
     return rows
 
 
-def _planted_recall() -> tuple[str, list[str]]:
-    planted = importlib.import_module("test_planted_personal_data")
+def _write_planted(module: object, raw: Path) -> None:
+    """The input files a planted-data test writes (``tests/test_planted_personal_data*.py``)."""
+    (raw / "sessions.yaml").write_text(module.REGISTER, encoding="utf-8")
+    (raw / "tcs-themes.yaml").write_text("register: sessions.yaml\n", encoding="utf-8")
+    if module.__name__ == "test_planted_personal_data":
+        module._workbook(raw / "Feedback from Tomasz Nowak.xlsx")
+        module._csv(raw / "responses 07700 900207.csv")
+        module._emails(raw)
+    else:
+        module._workbook(raw / "notes_kwame_mensah.xlsx")
+        module._csv(raw / "responses.csv")
+        module._email(raw / "reply.eml")
+
+
+def _planted_recall(name: str) -> tuple[str, list[str]]:
+    planted = importlib.import_module(name)
+    from _output_search import found_in, output_texts  # noqa: PLC0415
+
     from tcs_themes.pipeline import run_pipeline  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as folder:
         raw, out = Path(folder) / "raw", Path(folder) / "out"
         raw.mkdir()
-        (raw / "sessions.yaml").write_text(planted.REGISTER, encoding="utf-8")
-        (raw / "tcs-themes.yaml").write_text("register: sessions.yaml\n", encoding="utf-8")
-        planted._workbook(raw / "Feedback from Tomasz Nowak.xlsx")
-        planted._csv(raw / "responses 07700 900207.csv")
-        planted._emails(raw)
+        _write_planted(planted, raw)
         run_pipeline([raw], out)
-        texts = {path: planted._Normalised(text) for path, text in planted._output_texts(out).items()}
+        texts = output_texts(out)
         leaks = [f"{kind} {value!r} in {Path(path).name}"
-                 for kind, value in planted.PLANTED for path, text in texts.items() if planted._found(kind, value, text)]
+                 for kind, value in planted.PLANTED for path, text in texts.items() if found_in(kind, value, text)]
         kinds = Counter(kind for kind, _ in planted.PLANTED)
         files = len(texts)
     leaked = {leak.split(" in ")[0] for leak in leaks}
@@ -236,8 +250,10 @@ def main() -> None:
         for placeholder, text in found:
             verdict = {True: "true", False: "FALSE"}.get(REVIEWED.get((placeholder, text)), "unreviewed")
             print(f"  {placeholder:10} {verdict:10} {text!r}")
-    planted_row, leaks = _planted_recall()
+    planted_row, leaks = _planted_recall("test_planted_personal_data")
     print("\n" + planted_row, *leaks, sep="\n  ")
+    variants_row, variant_leaks = _planted_recall("test_planted_personal_data_variants")
+    print("\n" + variants_row, *variant_leaks, sep="\n  ")
     speed = _speed(sample, args.size)
     print(speed)
     false_found = sorted({f"`{t}`" for p, t in sample_found + feedback_found if REVIEWED.get((p, t)) is False})
@@ -258,6 +274,9 @@ def main() -> None:
         "",
         f"Recall end to end (`run` on the files of `tests/test_planted_personal_data.py`): {planted_row}."
         + (f" Leaked: {'; '.join(leaks)}." if leaks else ""),
+        "",
+        f"Recall end to end (`run` on the files of `tests/test_planted_personal_data_variants.py`, other layouts and "
+        f"places): {variants_row}." + (f" Leaked: {'; '.join(variant_leaks)}." if variant_leaks else ""),
         "",
         f"Recall per layout and context ({given:,} trusted given names from Faker; the unknown names are not in its lists):",
         "",

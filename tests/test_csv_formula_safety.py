@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tcs_themes.cli import app
-from tcs_themes.formulas import FORMULA_STARTS, defuse, restore
+from tcs_themes.formulas import defuse, restore, starts_formula
 from tcs_themes.tables import read_table, write_table
 
 #: Comment texts starting with every formula character (long enough to be quoted, about real themes).
@@ -22,10 +22,12 @@ TEXTS = [
     "@council please listen to young people about affordable housing",
     "\tTabbed comment about the cost of living crisis for families here",
     "\rA comment after a carriage return about transport and the buses",
+    "\uff1dHYPERLINK(\"http://example.org\") full-width equals: the buses to the hospital are always late",
 ]
-SESSIONS = ["=Session one", "+Session two", "-Session three", "@Session four", "\tSession five", "Session six"]
-STRANDS = ["+Strand 9", "-Strand", "=Strand", "@Strand", "\rStrand", "Strand 1"]
-QUESTIONS = ["-What next?", "=Q", "@Q", "+Q", "\tQ", "Plain question?"]
+SESSIONS = ["=Session one", "+Session two", "-Session three", "@Session four", "\tSession five", "Session six",
+            "\uff20Session seven"]
+STRANDS = ["+Strand 9", "-Strand", "=Strand", "@Strand", "\rStrand", "Strand 1", "\uff0bStrand"]
+QUESTIONS = ["-What next?", "=Q", "@Q", "+Q", "\tQ", "Plain question?", "\uff0dQ"]
 HEADERS = ["Session", "Strand", "Question", "Comment", "@Notes", "=Extra"]
 
 
@@ -44,8 +46,8 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sheet.title = "=SUM(A1)"
     for column, header in enumerate(HEADERS, start=1):
         _text_cell(sheet, 1, column, header)
-    for row, values in enumerate(zip(SESSIONS, STRANDS, QUESTIONS, TEXTS, ["=1+1", "@x", "\tq", "-", "+", "x"],
-                                     [-0.5, "-2", "=A1", "+3", "@", "\rz"], strict=True), start=2):  # fmt: skip
+    for row, values in enumerate(zip(SESSIONS, STRANDS, QUESTIONS, TEXTS, ["=1+1", "@x", "\tq", "-", "+", "x", "\uff1d1+1"],
+                                     [-0.5, "-2", "=A1", "+3", "@", "\rz", "\u3000=1"], strict=True), start=2):  # fmt: skip
         for column, value in enumerate(values, start=1):
             _text_cell(sheet, row, column, value)
     book.save(folder / "=cmd.xlsx")
@@ -72,15 +74,17 @@ def assert_no_formula(path: Path) -> list[list[str]]:
     """Every header and text cell of the CSV at ``path`` is safe (numbers may be negative)."""
     rows = _cells(path)
     assert rows, path
-    bad = [(r, cell) for r, row in enumerate(rows) for cell in row if cell.startswith(FORMULA_STARTS) and not _is_number(cell)]
+    bad = [(r, cell) for r, row in enumerate(rows) for cell in row if starts_formula(cell) and not _is_number(cell)]
     assert not bad, f"{path.name}: {bad[:5]}"
     return rows
 
 
 def test_defuse_is_undone_exactly() -> None:
-    for text in ["=1", "'=1", "''+x", "'quoted'", "-", "", "plain", "\r\n", "@", "a=b"]:
-        assert not defuse(text).startswith(FORMULA_STARTS)
+    for text in ["=1", "'=1", "''+x", "'quoted'", "-", "", "plain", "\r\n", "@", "a=b", "  =1", "\n@x", "\u00a0-1",
+                 "\u3000\uff0b1", "\uff1dSUM(A1)", "\uff20x", "\uff0d1", "' =1", "x =1"]:
+        assert not starts_formula(defuse(text))
         assert restore(defuse(text)) == text
+    assert [starts_formula(t) for t in ("  =1", "\uff1d1", "\n+1", "'=1", "a=b")] == [True, True, True, False, False]
 
 
 def test_ingest_csv_and_its_log_are_safe_and_parquet_is_exact(inputs: Path, tmp_path: Path, monkeypatch) -> None:
@@ -140,7 +144,8 @@ def test_count_and_quotes_csvs_are_safe(run_out: Path, tmp_path: Path) -> None:
 
 
 def test_write_table_keeps_numbers_and_round_trips(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"=head": ["=1+1", "'=quoted", "plain"], "score": [-0.5, 1.0, -2.0], "n": [-1, 2, 3]})
+    frame = pd.DataFrame({"=head": ["=1+1", "'=quoted", "plain", "  =1+1", "\uff1dSUM(A1)", "\uff20cmd"],
+                          "score": [-0.5, 1.0, -2.0, 0.0, 1.5, 2.5], "n": [-1, 2, 3, 4, 5, 6]})
     path = write_table(frame, tmp_path / "t.csv")
     rows = assert_no_formula(path)
     assert rows[1][1] == "-0.5" and rows[1][2] == "-1"  # numbers stay numbers

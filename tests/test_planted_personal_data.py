@@ -11,16 +11,14 @@ spacing and phone layout normalised away.
 
 from __future__ import annotations
 
-import html
 import mailbox
-import re
-import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from _output_search import found_in, output_texts
 from typer.testing import CliRunner
 
 from tcs_themes.cli import app
@@ -178,51 +176,6 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
     return result, out
 
 
-def _output_texts(out: Path) -> dict[str, str]:
-    """Every output file as text: tables in full (column names too), the XML inside xlsx and docx."""
-    texts = {}
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        suffix = path.suffix.lower()
-        if suffix == ".parquet":
-            frame = pd.read_parquet(path)
-            texts[str(path)] = " | ".join(map(str, frame.columns)) + "\n" + frame.to_csv(index=False)
-        elif suffix in (".xlsx", ".docx"):
-            with zipfile.ZipFile(path) as archive:
-                texts[str(path)] = "\n".join(
-                    html.unescape(archive.read(name).decode("utf-8", "replace"))
-                    for name in archive.namelist() if name.endswith((".xml", ".rels"))
-                )
-        elif suffix in (".csv", ".html", ".svg", ".json", ".txt", ".log", ".md"):
-            texts[str(path)] = html.unescape(path.read_text(encoding="utf-8"))
-    return texts
-
-
-class _Normalised:
-    """One output's text, normalised once: lower case and single spaces, no spaces, digit runs."""
-
-    def __init__(self, text: str) -> None:
-        self.lower = " ".join(text.lower().split())
-        self.no_spaces = self.lower.replace(" ", "")
-        self.words = set(re.findall(r"\w+", self.lower))
-        self.digit_runs = [re.sub(r"\D", "", run) for run in re.findall(r"(?<!\w)[+(]?\d[\d \t.()+\-]*\d", text)]
-
-
-def _found(kind: str, value: str, output: _Normalised) -> bool:
-    """Whether ``value`` appears in ``output``, whatever its case, spacing or phone layout."""
-    if kind == "phone":
-        digits = re.sub(r"\D", "", value)
-        digits = digits[2:] if value.startswith(("+44", "0044")) else digits
-        digits = digits.removeprefix("0").removeprefix("0")[-9:]
-        return any(digits in run for run in output.digit_runs)
-    if kind in ("postcode", "ni"):
-        return value.lower().replace(" ", "") in output.no_spaces
-    if kind == "name":
-        return any(word.lower() in output.words for word in value.split())
-    if kind == "email":
-        return value.lower() in output.lower or value.lower().split("@")[0].split(" ")[0] in output.lower
-    return " ".join(value.lower().split()) in output.lower
-
-
 def test_at_least_forty_details_of_every_kind_are_planted() -> None:
     assert len(PLANTED) >= 40
     assert {kind for kind, _ in PLANTED} == {"name", "email", "phone", "address", "postcode", "ni"}
@@ -239,10 +192,10 @@ def test_run_reads_every_file(run: tuple) -> None:
 
 def test_no_planted_detail_appears_in_any_output(run: tuple) -> None:
     _, out = run
-    texts = {path: _Normalised(text) for path, text in _output_texts(out).items()}
+    texts = output_texts(out)
     assert {Path(p).suffix for p in texts} >= {".csv", ".parquet", ".xlsx", ".html", ".docx", ".svg"}
     leaks = [f"{kind} {value!r} in {Path(path).relative_to(out)}"
-             for kind, value in PLANTED for path, text in texts.items() if _found(kind, value, text)]
+             for kind, value in PLANTED for path, text in texts.items() if found_in(kind, value, text)]
     assert leaks == []
 
 

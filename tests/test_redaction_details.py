@@ -177,7 +177,7 @@ def test_names_of_things_use_the_same_redaction() -> None:
     assert redact_label("Partners 1") == "Partners 1"
     assert redact_label(None) is None and redact_label(3) == 3
     assert redact_label("bloggs-family.co.uk", names=["BLOGGS, Jo"]) == "[NAME]-family.co.uk"
-    assert redact_label("jo-bloggs-response.docx") == "jo-bloggs-response.docx"  # no sender, no capitals: a limit
+    assert redact_label("jo-bloggs-response.docx") == "[NAME]-response.docx"  # a given name and a surname, any case
 
 
 def test_name_spans_are_in_order_and_do_not_overlap() -> None:

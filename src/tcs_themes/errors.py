@@ -11,6 +11,19 @@ people who are not allowed to see personal data.
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(message: str) -> str:
+    r"""``message`` with its control characters written as escapes, so it prints on one line.
+
+    >>> one_line("notes\nfinal.xlsx: the file is empty")
+    'notes\\nfinal.xlsx: the file is empty'
+    """
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], message)
+
 
 class TcsError(Exception):
     """Base class for errors with a one-line, user-facing message.
@@ -49,7 +62,7 @@ class InputFileError(TcsError, ValueError):
         self.where = where
         self.problem = problem
         location = f"{self.path} ({where})" if where else self.path
-        super().__init__(f"{location}: {problem}")
+        super().__init__(one_line(f"{location}: {problem}"))  # a file or sheet named with a line break
 
 
 class SessionRegisterError(InputFileError):

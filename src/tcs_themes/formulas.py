@@ -2,8 +2,10 @@
 
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return can run as a formula when the file is opened in Excel or LibreOffice
-(OWASP's "CSV injection"). :func:`defuse` puts an apostrophe in front of such
-text. Text that already starts with apostrophes before one of those characters
+(OWASP's "CSV injection"); so can the full-width forms ``＝ ＋ － ＠`` (which
+East Asian keyboards type and Excel reads as their ASCII twins), and any of
+these after leading spaces or line breaks. :func:`defuse` puts an apostrophe
+in front of such text. Text that already starts with apostrophes before one of those characters
 gets one more, so :func:`restore` (used when the toolkit reads its own CSV
 files back) gives the exact original text for every string.
 
@@ -21,12 +23,25 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: Text that needs (or, when read back, carries) the apostrophe: apostrophes, then a formula character.
-_NEEDS_APOSTROPHE = r"^('*[=+\-@\t\r])"
-_DEFUSED = r"^'+[=+\-@\t\r]"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Characters a spreadsheet skips before a formula character (spaces, line feeds, no-break and ideographic spaces).
+_LEADING = "[ \n\u00a0\u3000]*"
+_STARTS = "[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]"
+#: Text that needs (or, when read back, carries) the apostrophe: apostrophes, spaces, then a formula character.
+_NEEDS_APOSTROPHE = f"^('*{_LEADING}{_STARTS})"
+_DEFUSED = f"^'+{_LEADING}{_STARTS}"
 _NEEDS = re.compile(_NEEDS_APOSTROPHE)
 _CARRIES = re.compile(_DEFUSED)
+_FORMULA = re.compile(_LEADING + _STARTS)
+
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula (after any spaces).
+
+    >>> [starts_formula(t) for t in ("=1+1", "  @cmd", "\uff1dSUM(A1)", "'=1+1", "a=b")]
+    [True, True, True, False, False]
+    """
+    return _FORMULA.match(text) is not None
 
 
 def defuse(text: str) -> str:

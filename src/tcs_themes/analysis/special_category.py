@@ -44,6 +44,8 @@ def _rules() -> tuple[Matcher, PhraseMatcher, Matcher, int]:
     stop = [str(w).lower() for w in data["person"].get("not_before", [])]
     person.add(_PERSON, [[{"LOWER": {"IN": [w for w in words if w != "i"]}}]])
     person.add(_PERSON, [[{"LOWER": "i"}, {"LOWER": {"NOT_IN": stop}}], [{"LOWER": "i"}, {"IS_PUNCT": True}]])
+    if data["person"].get("patterns"):
+        person.add(_PERSON, data["person"]["patterns"])
     terms = PhraseMatcher(nlp.vocab, attr="LEMMA")
     patterns = Matcher(nlp.vocab)
     for category, rule in data["categories"].items():

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from tcs_themes import __version__
 from tcs_themes.console import stderr
-from tcs_themes.errors import TcsError
+from tcs_themes.errors import TcsError, one_line
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -103,11 +103,13 @@ def print_problems(errors: Iterable[str] = (), warnings: Iterable[str] = ()) -> 
 
     Every command words file problems this way (``ingest``, ``run``...).
     """
-    # escaped: a message may hold square brackets (a file name, 'pip install "tcs-themes[outlook]"')
+    # escaped: a message may hold square brackets (a file name, 'pip install "tcs-themes[outlook]"'), and
+    # control characters (a file named with a line break or a terminal escape) are shown as \n, \x1b
     for message in warnings:
-        stderr.print(f"[yellow]Warning:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+        stderr.print(f"[yellow]Warning:[/] {escape(one_line(message))}", markup=True, highlight=False, soft_wrap=True)
     for message in errors:
-        stderr.print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]Error:[/] {escape(one_line(message))}", markup=True, highlight=False, soft_wrap=True)
+
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -256,8 +256,20 @@ def iter_comments(
             raise CodingInputError(str(path), "file not found; check the path")
         rows = first_row(path)
         for chunk in _table_chunks(path, batch_size):
+            if rows == first_row(path) and notices is not None and "comment_id" not in chunk.columns:
+                notices.extend(_dropped_notice(path, chunk.columns, context_columns))
             yield prepared_chunk(chunk, path, column, context_columns, rows)
             rows += len(chunk)
+
+
+def _dropped_notice(path: Path, columns: Sequence[object], keep: Sequence[str]) -> list[str]:
+    """A notice naming the personal columns a user's own table loses (none when it has none)."""
+    from tcs_themes.ingest.plain_tables import personal_headers
+    from tcs_themes.ingest.redaction import redact_label
+
+    dropped = personal_headers(columns, keep)
+    shown = ", ".join(repr(str(redact_label(name))) for name in dropped)
+    return [f"{path}: columns dropped as personal data: {shown}"] if dropped else []
 
 
 def split_inputs(paths: Sequence[str | Path], column: str) -> tuple[list[Path], list[Path]]:
@@ -329,7 +341,7 @@ def prepared_chunk(
     if "comment_id" not in chunk.columns:
         from tcs_themes.ingest.plain_tables import identify_rows
 
-        chunk = identify_rows(chunk, path.name, row)
+        chunk = identify_rows(chunk, path.name, row, keep=context_columns)
     return chunk
 
 

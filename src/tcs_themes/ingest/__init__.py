@@ -155,6 +155,8 @@ def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger
 
 def _not_comments(item: InputFile, settings: Settings, register: SessionRegister | None) -> tuple[str, str] | None:
     """Return (reason, detail) when ``item`` is not to be read as comments."""
+    if item.skip_reason is not None:
+        return SKIPPED, item.skip_reason
     resolved = item.path.resolve()
     if settings.path is not None and resolved == settings.path.resolve():
         return NOT_COMMENTS, "the settings file"

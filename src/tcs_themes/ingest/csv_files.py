@@ -1,7 +1,7 @@
 """Read a CSV export as a grid: the encoding detected, never guessed wrong silently.
 
-UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order mark
-are read directly. Otherwise the file is read as Windows-1252 (what Excel's
+UTF-8 (with or without a byte-order mark) and UTF-16 (with a byte-order mark,
+or without one when every other byte is zero, as in ASCII text) are read directly. Otherwise the file is read as Windows-1252 (what Excel's
 plain "CSV" export writes on Windows) only when the result reads as
 Western-European text. A file that mixes UTF-8 with another encoding, or whose
 bytes decode to anything else, is an error that names charset-normalizer's
@@ -23,7 +23,7 @@ import charset_normalizer
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.charsets import mixes_utf8, plausible_western
 from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_ROWS
-from tcs_themes.ingest.sniff import require_kind
+from tcs_themes.ingest.sniff import require_kind, utf16_without_bom
 from tcs_themes.ingest.workbooks import Grid
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -47,6 +47,12 @@ def decode_csv_bytes(data: bytes, source_file: str) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 raise InputFileError(source_file, f"the file starts as {encoding} but is damaged; {_RESAVE}") from None
+    utf16 = utf16_without_bom(data[:8192])
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            raise InputFileError(source_file, f"the file looks like {utf16} but is damaged; {_RESAVE}") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -11,6 +11,7 @@ a :class:`Mail` with a ``problem``, and the others are still read.
 from __future__ import annotations
 
 import email
+import email.errors
 import email.parser
 import email.policy
 import email.utils
@@ -91,14 +92,31 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
 
 
+class _DamagedBody(ValueError):
+    """The body's transfer encoding is broken: decoding it would give text nobody wrote."""
+
+
+#: Defects of a base64 body that mean its bytes are not what was sent (a missing "=" pad is harmless).
+_DAMAGED_BASE64 = (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64LengthDefect)
+
+
 def _body(message: EmailMessage) -> tuple[str, str | None]:
-    """The plain-text body (HTML converted), and a note when its charset did not fit."""
+    """The plain-text body (HTML converted), and a note when its charset did not fit.
+
+    Raises
+    ------
+    _DamagedBody
+        If the body declares base64 but holds other characters (Python's decoder would skip them
+        and turn the rest into bytes nobody wrote).
+    """
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return "", None
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return "", None
+    if any(isinstance(defect, _DAMAGED_BASE64) for defect in part.defects):
+        raise _DamagedBody
     content, note = decode_declared(payload, part.get_content_charset())
     return (html_to_text(content) if part.get_content_subtype() == "html" else content), note
 
@@ -136,6 +154,8 @@ def _read_message(raw: bytes, location: str) -> Mail:
         if not message.get("From"):
             return Mail(location, "", None, None, None, "", problem=_NOT_AN_EMAIL)
         return mail_from_message(message, location, raw)  # type: ignore[arg-type]
+    except _DamagedBody:
+        return Mail(location, "", None, None, None, "", problem=f"its body is damaged: it is declared base64 but holds other characters; {_EXPORT}")
     except Exception as error:  # noqa: BLE001 - the email package raises many types on malformed headers
         return Mail(location, "", None, None, None, "", problem=f"the message cannot be parsed ({type(error).__name__}); {_EXPORT}")
 

@@ -10,6 +10,9 @@ MAX_ROWS = 1_048_576
 #: Most empty rows a sheet may have between two rows with data; more means a stray cell far below the data
 #: (a cell at XFD1048576 in a sheet of ten comments), which is an error for the file.
 MAX_EMPTY_ROWS = 10_000
+#: Most sheets one workbook may have (openpyxl's time grows with the square of the sheets: 20,000 take
+#: 108 s; 1,000 take under a second). A consultation workbook has a sheet per session, tens at most.
+MAX_SHEETS = 1_000
 #: Most columns read from one sheet or CSV file.
 MAX_COLUMNS = 1_024
 #: Longest text kept from one cell or email point (Excel's own limit); longer text is cut and logged.

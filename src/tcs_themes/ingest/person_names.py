@@ -32,7 +32,8 @@ from importlib import resources
 #: Faker locales whose given names are used (Latin-script names of people living in the UK).
 LOCALES = (
     "en", "en_GB", "en_IE", "en_IN", "en_PK", "en_NG", "en_KE", "en_NZ", "ga_IE", "pl_PL", "ro_RO", "pt_PT",
-    "es_ES", "it_IT", "fr_FR", "de_DE", "tr_TR", "nl_NL", "sw", "cs_CZ", "hu_HU", "lt_LT",
+    "es_ES", "it_IT", "fr_FR", "de_DE", "tr_TR", "nl_NL", "sw", "cs_CZ", "hu_HU", "lt_LT", "yo_NG", "ig_NG", "ha_NG",
+    "tw_GH", "zu_ZA", "sv_SE",
 )
 _NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -40,15 +41,26 @@ _TITLES = frozenset(
     "mr mrs ms miss mx dr cllr councillor prof professor sir dame rev revd reverend".split()
 )
 #: Last words of a sign-off, before the writer's name.
-_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed".split())
+_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed yours".split())
 #: Sign-offs after which a capitalised word ending the text is a name even without a comma ("Regards Oluwaseun").
 _FIRM_SIGN_OFFS = frozenset("regards wishes cheers sincerely faithfully truly signed".split())
-#: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...").
-_NAME_LABELS = frozenset("name names from contact signed author respondent by".split())
-#: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", titles, sign-offs.
-_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | {"is", "am", "called", "name's", "i'm", "i\u2019m"}
+#: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...", "Cc: ...").
+_NAME_LABELS = frozenset("name names from contact signed author respondent by cc bcc attn fao".split())
+#: Greetings before the name of the person written to ("Dear Cerys,", "Hi Sam").
+_GREETINGS = frozenset("dear hi hello hiya".split())
+#: Words after a greeting that name no one ("Dear Sir/Madam", "Hi all", "Hello everyone").
+_NOT_ADDRESSEES = frozenset("sir madam sirs all everyone everybody colleagues councillors friends folks there".split())
+#: Relatives and others whose name may follow "my"/"our" ("my son Liam", "our neighbour, Aisha").
+_KIN = frozenset(
+    """son sons daughter daughters wife husband partner child kid boy girl grandson granddaughter grandchild mum mom
+    mother dad father sister brother aunt auntie uncle nephew niece cousin neighbour neighbor friend carer colleague
+    fiance fiancee fiancé fiancée boyfriend girlfriend stepson stepdaughter""".split()
+)
+#: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", "thank you", titles,
+#: sign-offs, relatives.
+_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you"}
 #: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
-_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | {"called", "name's", "i'm", "i\u2019m"}
+_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"called", "name's", "i'm", "i\u2019m", "thank"}
 #: Capitalised words that are not names even when a context seems to announce one.
 _NOT_NAMES = frozenset(
     """the a an and or but of for to in on at by with from as this that these those there here it its we our
@@ -63,7 +75,9 @@ _NOT_NAMES = frozenset(
     gypsies roma traveller travellers is was are were be been has have had do does did can could would should
     shall might must such i've i'll i'd north south east west nurse nurses doctor doctors visitor unit mother
     father mum dad sister brother manager health healthcare queen king prince princess royal admiral captain
-    sergeant general major""".split()
+    sergeant general major about above after against along among around before behind below beside between
+    beyond during except inside into like near off onto out outside over past since than through till toward
+    towards under until upon within without still really quite too very well now then""".split()
 )
 _ORG_OR_PLACE = frozenset(
     """council house bank friends trust association network partnership group forum charity cic foundation
@@ -127,22 +141,42 @@ def given_names() -> frozenset[str]:
     )
 
 
+def is_title(word: str) -> bool:
+    """Whether ``word`` is a title that goes before a name ("Mr", "dr", "Cllr")."""
+    return word.lower().rstrip(".") in _TITLES
+
+
+def looks_like_full_name(value: str) -> bool:
+    """Whether a cell is a person's name in any case: two to four words, the first a given name, none an
+    everyday or place word ("jo bloggs", "PRIYA K SHAH"; not "Grace Church", "Will attend").
+
+    >>> looks_like_full_name("jo bloggs"), looks_like_full_name("Florence Park"), looks_like_full_name("buses")
+    (True, False, False)
+    """
+    words = _WORD.findall(value)
+    if not 2 <= len(words) <= 4 or len("".join(words)) < len(re.sub(r"[\s.,]", "", value)):
+        return False
+    return words[0].title() in given_names() and not any(word.lower() in _NEVER_NAMES for word in words)
+
+
 def _as_name(word: str) -> str:
     return word.title() if word.isupper() and len(word) > 1 else word
 
 
 def sender_words(names: Iterable[str]) -> frozenset[str]:
-    """The words of a sender's names, lower-cased, without titles or parenthesised parts.
+    """The words of a sender's names, lower-cased, without titles or parenthesised parts; the parts of a
+    hyphenated name count on their own too ("f.cole@..." names an Adeyemi-Cole).
 
-    >>> sorted(sender_words(["BLOGGS, Jo (Resident)", "Mr J. Bloggs"]))
-    ['bloggs', 'jo']
+    >>> sorted(sender_words(["BLOGGS, Jo (Resident)", "Mr J. Bloggs", "Grace Adeyemi-Cole"]))
+    ['adeyemi', 'adeyemi-cole', 'bloggs', 'cole', 'grace', 'jo']
     """
     words: set[str] = set()
     for name in names:
         name = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)
-        words.update(
-            word.lower() for word in _WORD.findall(name) if len(word) >= 2 and word.lower() not in _TITLES
-        )
+        for word in _WORD.findall(name):
+            if len(word) >= 2 and word.lower() not in _TITLES:
+                words.add(word.lower())
+                words.update(part.lower() for part in word.split("-") if len(part) >= 3)
     return frozenset(words)
 
 
@@ -186,22 +220,38 @@ class _Words:
         name = _as_name(word)
         if name in given_names():
             return True
-        return not trusted_only and name in faker_given_names()
+        if not trusted_only and name in faker_given_names():
+            return True
+        parts = name.split("-")  # "Jean-Luc", "Mary-Kate": every part a given name
+        return len(parts) > 1 and all(part in faker_given_names() for part in parts) and parts[0] in given_names()
+
+    def is_initial(self, index: int) -> bool:
+        """A capital letter before a capitalised word ("J R Hartley"); "A" and "I" only with a dot or after a
+        title ("A. Patel", "Mrs A Patel"; not "I am A Level student")."""
+        word, following = self.words[index], index + 1
+        if len(word) != 1 or not word.isupper() or following >= len(self.words) or not self.words[following][0].isupper():
+            return False
+        gap = self.gap(following)
+        if not re.fullmatch(r"\.?[ \t]{1,2}|\.", gap):
+            return False
+        return word not in "AI" or gap[0] == "." or (index > 0 and self.lower[index - 1] in _TITLES)
 
     def is_sender(self, index: int) -> bool:
         return self.words[index].lower() in self.sender
 
     def run(self, start: int, limit: int = 3) -> int:
-        """End (exclusive) of the capitalised words from ``start`` on, on one line, at most ``limit``."""
+        """End (exclusive) of the capitalised words from ``start`` on, on one line, at most ``limit`` besides initials."""
+        full = 0
         end = start
         shouting = self.words[start].isupper() and len(self.words[start]) > 1
-        while end < len(self.words) and end - start < limit and self.is_capitalised(end):
+        while end < len(self.words) and full < limit and (self.is_capitalised(end) or self.is_initial(end)):
             if end > start and len(self.words[end]) > 1 and self.words[end].isupper() != shouting:
                 break  # "Lynda CPN", "VICKY I'VE": an acronym or shouting is no surname
             gap = self.gap(end)
             if end > start and not (re.fullmatch(r"[ \t]{1,3}", gap) or (gap[:1] == "." and len(self.words[end - 1]) == 1
                                                                       and re.fullmatch(r"\.[ \t]{0,2}", gap))):
                 break
+            full += not self.is_initial(end)  # "Mr J. R. Hartley": initials do not count towards the limit
             end += 1
         if end < len(self.words) and end > start and self.lower[end] in _ORG_OR_PLACE and " " in self.gap(end):
             return start  # "Marston Ferry Road", "Jo Bloggs Centre": a place or an organisation
@@ -229,16 +279,14 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's") or labelled:
         end = words.run(start)
         if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)):
-            end = start + 1  # "my name is jo bloggs": a given name in lower case, and the words after it
-            while end < len(words.words) and end - start < 3 and words.words[end].lower() not in _NOT_NAMES and (
-                re.fullmatch(r"[ \t]{1,3}", words.gap(end))
-            ):
-                end += 1
+            end = _lower_name_end(words, start)  # "my name is jo bloggs": a given name in lower case
         return (start, end) if end > start else None
     if two in (("i", "am"), ("this", "is")) or words.lower[index] in ("i'm", "i\u2019m"):
         end = words.run(start)
         if words.is_given(start) or (words.is_sender(start) and words.words[start][0].isupper()):
             return (start, max(end, start + 1))
+        if end == start and words.words[start].islower() and words.words[start].title() in given_names():
+            return (start, _lower_name_end(words, start))  # "i am jo bloggs": a given name no word could be
         return (start, end) if end - start >= 2 else None  # "I am Oluwaseun Adeyemi": two capitalised words
     if words.words[index].lower() in _TITLES and re.fullmatch(r"\.?[ \t]{1,3}", words.gap(start)):
         end = words.run(start, limit=2)
@@ -246,17 +294,75 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     return None
 
 
+def _lower_name_end(words: _Words, start: int) -> int:
+    """End of a name in lower case from ``start``: up to three words that are no everyday small word."""
+    end = start + 1
+    while end < len(words.words) and end - start < 3 and words.lower[end] not in _NOT_NAMES and (
+        re.fullmatch(r"[ \t]{1,3}", words.gap(end))
+    ):
+        end += 1
+    return end
+
+
+def _greeted_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """The name after a greeting, up to the end of its line or a comma: "Dear Cerys,", "Hi Sam Jones!"."""
+    start = index + 1
+    if words.lower[index] not in _GREETINGS or start >= len(words.words) or not re.fullmatch(r"[ \t]{1,3}", words.gap(start)):
+        return None
+    if words.lower[start] in _NOT_ADDRESSEES or words.lower[start] in _TITLES:
+        return None  # "Dear Sir", "Hi all"; "Dear Mr Rees" is the title's rule
+    end = words.run(start, limit=2)
+    return (start, end) if end > start and words.ends_line(end) else None
+
+
+def _before_address(words: _Words, index: int) -> tuple[int, int] | None:
+    """Capitalised words just before an address in angle brackets or parentheses: "Hywel Rees <[EMAIL]>"."""
+    if not words.words[index][0].isupper():
+        return None
+    end = words.run(index)
+    if end == index:
+        return None
+    rest = words.text[words.spans[end - 1][1] : words.spans[end - 1][1] + 12]
+    return (index, end) if re.match(r"[ \t]{0,2}[<(]\[EMAIL\][>)]", rest) else None
+
+
+def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A name after "my"/"our" and a relative: "my son Liam", "our neighbour, Aisha Bello"."""
+    start = index + 1
+    if words.lower[index] not in _KIN or start >= len(words.words) or _lower_sequence(words, index, 2)[0] not in ("my", "our"):
+        return None
+    if not re.fullmatch(r",?[ \t]{1,2}", words.gap(start)):
+        return None
+    if not (words.is_given(start, trusted_only=False) or words.is_sender(start)):
+        return None
+    end = words.run(start, limit=2)
+    return (start, max(end, start + 1))
+
+
+def _signature_line(words: _Words, index: int) -> tuple[int, int] | None:
+    """A known given name alone on the last line, after the text ("...\n- Kwame", "...\nKwame x")."""
+    if index == 0 or not re.search(r"\n[ \t]*[-\u2013\u2014~]?[ \t]*$", words.gap(index)):
+        return None
+    if not (words.is_given(index) or words.is_sender(index)):
+        return None
+    end = max(words.run(index, limit=2), index + 1)
+    rest = words.text[words.spans[end - 1][1] :]
+    return (index, end) if re.fullmatch(r"[ \t]{0,3}(?:[xX]{1,3})?[ \t.!]{0,3}\s*", rest) else None
+
+
 def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     """A name after a sign-off: "Best wishes,\\nJo Bloggs", "Thanks, Jo"."""
     word = words.words[index].lower()
     start = index + 1
+    if word == "you" and _lower_sequence(words, index, 2)[0] == "thank":
+        word = "thanks"  # "Thank you,\nOluwaseun Adeyemi"
     if word not in _SIGN_OFFS or start >= len(words.words):
         return None
     line_start = index == 0 or "\n" in words.gap(index)
     if word in ("best", "love") and not (line_start or _lower_sequence(words, index, 2)[0] in ("the", "with")):
         return None  # "the best Oxford can do", "I love Oxford."
     gap = words.gap(start)
-    if not re.fullmatch(r"[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*)?", gap) or not gap:
+    if not re.fullmatch(r"[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*)?(?:\r?\n[ \t]*)?", gap) or not gap:
         return None
     end = words.run(start)
     if end == start or not words.ends_line(end):
@@ -283,9 +389,13 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
             return (index, following + 1)
     line_start = index == 0 or "\n" in words.gap(index)
-    surname_first = word.isupper() and len(word) >= 2 and word.lower() not in _NEVER_NAMES
-    if surname_first and line_start and re.fullmatch(r",[ \t]{1,2}", gap) and words.is_given(following):
-        return (index, following + 1)
+    if not line_start or word.lower() in _NEVER_NAMES or word.lower() in _CUES or len(word) < 2 or not words.is_given(following):
+        return None
+    alone = words.loose or words.ends_line(following + 1)  # on its own line, or in the name of a thing
+    if word.isupper() and (re.fullmatch(r",[ \t]{1,2}", gap) or (re.fullmatch(r"[ \t]{1,2}", gap) and alone)):
+        return (index, following + 1)  # "BLOGGS, Jo", "MENSAH Kwame" alone on its line
+    if word[0].isupper() and not word.isupper() and re.fullmatch(r",[ \t]{1,2}", gap) and alone:
+        return (index, following + 1)  # "Mensah, Kwame" alone on its line
     return None
 
 
@@ -301,9 +411,34 @@ def _sender_run(words: _Words, index: int) -> tuple[int, int] | None:
     return None
 
 
+#: Words a file or sheet name puts after a name that are no surname ("jo notes.xlsx"), and file extensions.
+_LABEL_WORDS = frozenset(
+    """csv xlsx xlsm xls eml mbox msg pdf docx doc txt ods odt qdpx parquet notes note response responses reply
+    feedback comments comment session sessions meeting event workshop survey export final draft copy version
+    minutes summary transcript interview letter email mail form data sheet file""".split()
+)
+
+
+def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """In the name of a thing, a known given name and a surname written in the same case, in any case
+    ("notes_kwame_mensah.xlsx", "jo bloggs.csv"); not a given name alone, which is often a place ("resident-barton")."""
+    word, following = words.words[index], index + 1
+    if not words.loose or following >= len(words.words) or _as_name(word).title() not in given_names():
+        return None
+    surname = words.words[following]
+    same_case = surname.islower() == word.islower() and surname.isupper() == word.isupper()
+    if not same_case or not re.fullmatch(r"[ \t]{1,3}", words.gap(following)):
+        return None
+    if surname.lower() in _NEVER_NAMES or surname.lower() in _LABEL_WORDS or _as_name(surname).title() in given_names():
+        return None  # "jo notes", "Jordan Hill", "priya sam" (two given names: a list, not a name)
+    return (index, following + 1)
+
+
 def _may_name(text: str) -> bool:
     """Whether any rule but the sender's could fire: a cue, or a known given name (a quick look by sets first)."""
     tokens = _WORD.findall(text)
+    if "-" in text:  # "Jean-Luc": its parts too
+        tokens += [part for token in tokens if "-" in token for part in token.split("-") if part]
     lower = set(map(str.lower, tokens))
     if not lower.isdisjoint(_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
         return True
@@ -319,8 +454,10 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     sender : iterable of str
         The sender's names (any order, case and punctuation), e.g. ``["BLOGGS, Jo"]``.
     loose : bool, default False
-        One word of the sender's name counts in lower case too (for the names
-        of things: ``bloggs-family.co.uk``).
+        For the names of things (files, sheets, sessions): one word of the
+        sender's name counts in lower case too (``bloggs-family.co.uk``), and so
+        does a known given name with a surname written the same way after it
+        (``notes_kwame_mensah.xlsx``).
 
     Examples
     --------
@@ -337,12 +474,17 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     found: list[tuple[int, int]] = []
     index = 0
     while index < len(words.words):
-        if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender):
-            index += 1  # no rule starts at a word in lower case that is no cue
+        if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender
+                or loose):
+            index += 1  # no rule starts at a word in lower case that is no cue (but in the name of a thing)
             continue
         span = (
             _sender_run(words, index) if words.sender else None
-        ) or _free_name(words, index) or _after_trigger(words, index) or _sign_off_name(words, index)
+        ) or _free_name(words, index) or _after_trigger(words, index) or _sign_off_name(words, index) or (
+            _kin_name(words, index)
+        ) or _signature_line(words, index) or _label_name(words, index) or _greeted_name(words, index) or (
+            _before_address(words, index)
+        )
         if span is None:
             index += 1
             continue

@@ -1,8 +1,9 @@
 """Decide what happens to a column besides the comment text: carried through redacted, dropped, or kept.
 
 A column is personal, and dropped, when its header names a personal detail
-("Name", "Email address", "Phone", "Postcode", "Contact", "Respondent", ...
-but not "Session name", "Contact preference" or "Respondent type"), when its
+("Name", "Email address", "Phone", "Postcode", "Contact", "Respondent",
+"Speaker", "Submitted by", ... but not "Session name", "Contact preference"
+or "Respondent type"), when its
 header itself holds a personal detail, or when most of its values are personal
 details (emails, phone numbers, postcodes, names) whatever its header says.
 Other columns are carried through with every cell redacted like the text.
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tcs_themes.ingest.columns import header_key
-from tcs_themes.ingest.person_names import given_names
+from tcs_themes.ingest.person_names import given_names, is_title, looks_like_full_name
 from tcs_themes.ingest.redaction import PLACEHOLDERS, redact
 
 #: What can be done with a column.
@@ -26,14 +27,18 @@ PERSONAL_WORDS = frozenset(
     """name names fullname firstname forename forenames surname surnames lastname givenname initials email emails
     mail e-mail phone phones telephone tel mobile mob landline fax address addresses postcode postcodes zip zipcode
     contact contacts respondent participant attendee interviewee author sender signature resident dob birth
-    birthday ni nino insurance""".split()
+    birthday ni nino insurance speaker username handle twitter instagram facebook facilitator facilitators
+    notetaker taker interviewer submitter caller applicant claimant""".split()
 )
+#: Header phrases that name a person without a personal word ("Submitted by", "Who said it").
+PERSONAL_PHRASES = ("submitted by", "completed by", "written by", "said by", "entered by", "who said", "your details",
+                    "personal details")
 #: Header words that make a personal word mean something else ("session name", "contact preference").
 QUALIFIERS = frozenset(
     """session event meeting workshop strand theme themes code codes subtheme tag label category categories group
     organisation organization org company business file sheet venue place street road project team question
     ward area location site service school document type kind role status method preference preferences channel
-    consent count number_of web website ip""".split()
+    consent count number_of web website""".split()
 )
 #: Share of non-empty values that must be personal details for the content alone to make a column personal.
 CONTENT_SHARE = 0.5
@@ -62,8 +67,9 @@ def header_is_personal(header: str) -> bool:
     >>> [header_is_personal(h) for h in ("Email address", "Tel.", "Session name", "Respondent type", "Contact")]
     [True, True, False, False, True]
     """
-    words = set(_key(header).split())
-    if "national" in words and "insurance" in words:
+    key = _key(header)
+    words = set(key.split())
+    if ("national" in words and "insurance" in words) or any(phrase in key for phrase in PERSONAL_PHRASES):
         return True
     return bool(words & PERSONAL_WORDS) and not words & QUALIFIERS
 
@@ -71,11 +77,11 @@ def header_is_personal(header: str) -> bool:
 def _is_personal_value(value: str) -> bool:
     """A cell that is nothing but personal details ("jo@x.org", "07700 900123", "Jo Bloggs", "Sam")."""
     redacted, count = redact(value)
-    if count == 0:  # a given name alone ("Sam"), as in a facilitator or respondent column
-        return value.title() in given_names()
+    if count == 0:  # a given name alone ("Sam"), or a name in lower case ("jo bloggs"), as in a respondent column
+        return value.title() in given_names() or looks_like_full_name(value)
     for placeholder in PLACEHOLDERS:
         redacted = redacted.replace(placeholder, " ")
-    return not any(char.isalnum() for char in redacted)
+    return not any(char.isalnum() for word in redacted.split() if not is_title(word) for char in word)  # "Mr [NAME]"
 
 
 def _looks_like_stored_phone(value: object) -> bool:

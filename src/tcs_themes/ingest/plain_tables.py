@@ -4,23 +4,44 @@
 by batch, every row kept. A table written by ingest (or by ``code``) already
 has a ``comment_id`` and redacted text; a user's own table (``feedback.csv``
 with an ``id`` column of its own, or none) has neither. :func:`identify_rows`
-adds both, so every coded table has a ``comment_id`` and no personal details.
+adds both, so every coded table has a ``comment_id`` and no personal details:
+its other columns are treated as ingest treats a spreadsheet's, by header
+alone (so every batch of a streamed table gets the same columns): a column
+whose header names or holds a personal detail ("Name", "Email", "Notes from
+Jo Bloggs") is dropped (:func:`personal_headers`), every other text cell is
+redacted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from tcs_themes.ingest.ids import comment_id
+from tcs_themes.ingest.personal_columns import DROPPED, decide_column
 from tcs_themes.ingest.redaction import redact
 
 #: Columns :func:`identify_rows` adds; a table's own column of the same name is kept as ``input_<name>``.
 ADDED = ("comment_id", "location", "redactions")
 
 
-def identify_rows(frame: pd.DataFrame, file_name: str, first_row: int) -> pd.DataFrame:
+def personal_headers(columns: Sequence[object], keep: Sequence[str] = ()) -> list[str]:
+    """The columns of a user's own table that are dropped: their header names or holds a personal detail.
+
+    ``text`` and the columns in ``keep`` (the ones the model reads beside the text) are never dropped.
+
+    >>> personal_headers(["id", "text", "Name", "E-mail", "Ward", "Notes from Jo Bloggs"])
+    ['Name', 'E-mail', 'Notes from Jo Bloggs']
+    """
+    return [
+        str(name) for name in columns
+        if name != "text" and name not in keep and decide_column(str(name), ()).action == DROPPED
+    ]
+
+
+def identify_rows(frame: pd.DataFrame, file_name: str, first_row: int, keep: Sequence[str] = ()) -> pd.DataFrame:
     """Return ``frame`` with ``comment_id`` and ``location`` first, its text redacted and counted in ``redactions``.
 
     Parameters
@@ -35,14 +56,20 @@ def identify_rows(frame: pd.DataFrame, file_name: str, first_row: int) -> pd.Dat
     first_row : int
         The row number of ``frame``'s first row within the file (2 for a
         CSV's first data row, as Excel numbers rows).
+    keep : sequence of str
+        Columns never dropped (those the model reads beside the text); their text is redacted.
 
     Returns
     -------
     pandas.DataFrame
-        Every row and column (the table's own ``id`` column included, unchanged),
-        plus the added columns.
+        Every row, every column but the personal ones (:func:`personal_headers`),
+        text cells redacted (the table's own numeric ``id`` unchanged), plus the added columns.
     """
-    out = frame.reset_index(drop=True).rename(columns={name: f"input_{name}" for name in ADDED})
+    out = frame.reset_index(drop=True).drop(columns=personal_headers(frame.columns, keep))
+    for name in out.columns:
+        if name != "text" and (pd.api.types.is_object_dtype(out[name]) or pd.api.types.is_string_dtype(out[name])):
+            out[name] = out[name].map(lambda value: redact(value)[0] if isinstance(value, str) else value)
+    out = out.rename(columns={name: f"input_{name}" for name in ADDED})
     stem = Path(file_name).stem
     locations = [f"{stem}!R{first_row + i}" for i in range(len(out))]
     redacted = [redact(text) if isinstance(text, str) else (text, 0) for text in out["text"].tolist()]

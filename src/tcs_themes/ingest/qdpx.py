@@ -36,7 +36,8 @@ from tcs_themes.errors import LabelsError, ProjectFileError
 from tcs_themes.ingest.cells import tidy_column
 from tcs_themes.ingest.ids import ID_HEX_DIGITS, ID_PREFIX, comment_id
 from tcs_themes.ingest.labels import normalise_name
-from tcs_themes.ingest.ledger import LOG_COLUMNS
+from tcs_themes.ingest.ledger import LOG_COLUMNS, PERSONAL_COLUMN
+from tcs_themes.ingest.personal_columns import DROPPED, decide_column
 from tcs_themes.ingest.qdpx_archive import ProjectArchive, open_project
 from tcs_themes.ingest.redaction import redact
 from tcs_themes.refi import CODEBOOK_NAMESPACE, parse_refi_xml, split_tag, theme_guid
@@ -360,7 +361,8 @@ class _Reader:
         }
         for name, value in values.items():
             column = _column(name)
-            record[column] = redact(value)[0] if column != "date" else value
+            # a case variable is decided and redacted as a column, in _frame; the standard columns here
+            record[column] = redact(value)[0] if column in COMMENT_COLUMNS and column != "date" else value
         return record
 
     def _frame(self, records: list[dict[str, object]]) -> pd.DataFrame:
@@ -369,9 +371,14 @@ class _Reader:
             if name not in frame.columns:
                 frame[name] = pd.Series(pd.NA, index=frame.index, dtype="object")
             frame[name] = frame[name].astype(dtype)
-        variables = [c for c in frame.columns if c not in COMMENT_COLUMNS and c not in CODE_COLUMNS]
-        for column in variables:
-            frame[column] = tidy_column(frame[column])
+        variables = []
+        for column in [c for c in frame.columns if c not in COMMENT_COLUMNS and c not in CODE_COLUMNS]:
+            decision = decide_column(column, frame[column].dropna().head(200).tolist())
+            if decision.action == DROPPED:  # a case variable holding names, emails... ("Full name", "Postcode")
+                self._note(decision.column, PERSONAL_COLUMN, f"case variable {decision.column!r} dropped: {decision.reason}")
+                continue
+            frame[column] = tidy_column(frame[column].map(lambda v: redact(v)[0] if isinstance(v, str) else v))
+            variables.append(column)
         return frame[[*COMMENT_COLUMNS, *CODE_COLUMNS, *variables]]
 
 

@@ -2,7 +2,9 @@
 
 Each detail is replaced by a placeholder (``[EMAIL]``, ``[PHONE]``, ``[NI]``,
 ``[POSTCODE]``, ``[ADDRESS]``, ``[NAME]``) and counted, so the comments table
-can record how many redactions each comment had. :func:`redact` is applied to
+can record how many redactions each comment had. Control characters go too
+(vertical tab and form feed become line breaks): no output can show them, xlsx
+and docx cannot hold them, and in a file name they can drive a terminal. :func:`redact` is applied to
 the comment text and every other cell that reaches an output; :func:`redact_label`
 to the names of things (files, sheets, sessions, questions, attachments).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from tcs_themes.ingest.person_names import name_spans, sender_words
@@ -29,19 +32,35 @@ NAME = "[NAME]"
 #: Every placeholder redaction writes.
 PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME)
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
+#: C0 controls but tab and line breaks, DEL and C1 controls.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile("[\t\r\n\x0b\x0c\x85\u2028\u2029]")
 
-# user@host.tld (the tail trimmed in _email), "user [at] host [dot] tld", "user(at)host.org", "user at host dot com".
+#: Web mail domains: "jo at gmail.com" is an address even without a dot or digit in "jo".
+_MAIL_PROVIDERS = "gmail|googlemail|hotmail|outlook|live|yahoo|icloud|me|aol|btinternet|sky|virginmedia|talktalk|protonmail|proton"
+# user@host.tld (the tail trimmed in _email), "user @ host.tld", "user [at] host [dot] tld", "user(at)host.org",
+# "user at host dot com", "jo.bloggs at host.org", "jo at gmail.com".
 _EMAIL_RE = re.compile(
     r"[\w.+'-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}"
+    r"|[\w.+'-]{1,64}[ \t]{1,2}@[ \t]{0,2}[\w-]{1,63}\.[a-z]{2,6}\b|[\w.+'-]{1,64}@[ \t]{1,2}[\w-]{1,63}\.[a-z]{2,6}\b"
     r"|[\w.+'-]{1,64}[ \t]?[\[(]at[\])][ \t]?[\w-]{1,63}(?:\.|[ \t]?[\[(]dot[\])][ \t]?)[\w.-]{2,190}"
-    r"|[\w.+'-]{1,64}[ \t]at[ \t][\w-]{1,63}[ \t]dot[ \t][a-z]{2,6}\b",
+    r"|[\w.+'-]{1,64}[ \t]at[ \t][\w-]{1,63}[ \t]dot[ \t][a-z]{2,6}\b"
+    r"|\b[a-z]{1,30}[._\d][\w.+'-]{0,63}[ \t]at[ \t][\w-]{1,63}\.[a-z]{2,6}(?:\.[a-z]{2})?\b"
+    rf"|\b[\w'-]{{1,64}}[ \t]at[ \t](?:{_MAIL_PROVIDERS})\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?\b",
+    re.IGNORECASE,
+)
+#: A further "dot uk" after an obfuscated address ("jo at example dot co dot uk"), or a "jo dot" before one
+#: ("jo dot bloggs at example dot org"); applied up to three times.
+_EMAIL_ENDS = re.compile(
+    r"\[EMAIL\](?:[ \t]?[\[(]dot[\])][ \t]?|[ \t]dot[ \t])[a-z]{2,6}\b"
+    r"|\b[\w'-]{1,30}(?:[ \t]?[\[(]dot[\])][ \t]?|[ \t]dot[ \t])\[EMAIL\]",
     re.IGNORECASE,
 )
 # A run of digits and the separators people type inside phone numbers; checked by _phone_end.
-_PHONE_RE = re.compile(r"[+(]{0,2}\d[\d \t\u00a0.()/\-]{5,26}\d")
+_PHONE_RE = re.compile(r"[+(\uff0b]{0,2}\d[\d \t\u00a0.()/\-]{5,26}\d")  # \d: any script's digits ("０７７００")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
-_AT = re.compile(r"[\[(]at[\])]|[ \t]at[ \t].{1,64}[ \t]dot[ \t]", re.IGNORECASE)
+_AT = re.compile(r"[\[(]at[\])]|[ \t]at[ \t](?:.{1,64}[ \t]dot[ \t]|[\w-]{1,63}\.[a-z]{2,6}\b)", re.IGNORECASE)
 _EXTENSION = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:x|ext|extn|extension)\.?[ \t]{0,3}\d{1,5}\b|[ \t]{0,3}#\d{1,5}\b", re.I)
 # Two letters, six digits (spaced in any way), a letter A-D; in lower case only with that last letter ("at 250000").
 _NI_DIGITS = r"[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?"
@@ -59,6 +78,11 @@ _STREET_TYPES = (
 _ADDRESS_RE = re.compile(
     rf"\b\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?,?[ \t]{{1,3}}[A-Z][A-Za-z' \t-]{{0,40}}?[ \t]((?i:{_STREET_TYPES}))\b",
 )
+
+
+def _control(match: re.Match[str]) -> str:
+    """A vertical tab or form feed (a line break in some spreadsheet exports) becomes one; other controls go."""
+    return "\n" if match.group() in "\x0b\x0c" else ""
 
 
 def _email(match: re.Match[str]) -> str:
@@ -80,11 +104,11 @@ def _phone_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
     if before[-1:].isdigit() or re.fullmatch(r"\d[.,]", before):
         return None  # inside a longer number or a decimal
     candidate = match.group()
-    international = candidate.lstrip("(").startswith("+")
+    international = candidate.lstrip("(").startswith(("+", "\uff0b"))
     groups = list(_DIGITS.finditer(candidate))
     digits, best = "", None
     for position, group in enumerate(groups):
-        digits += group.group()
+        digits += group.group() if group.group().isascii() else "".join(str(unicodedata.digit(c)) for c in group.group())
         if position == 0 and not international and not digits.startswith("0"):
             return None
         if not international and not digits.startswith("00"):
@@ -192,9 +216,15 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     ('My name is [NAME], NI [NI], I live at [ADDRESS].', 3)
     """
     total = 0
+    if not text.isprintable() and _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub(_control, text)
     if "@" in text or _AT.search(text):
         text, count = _count_sub(_EMAIL_RE, _email, text)
         total += count
+        for _ in range(3):
+            text, tails = _EMAIL_ENDS.subn(EMAIL, text)
+            if not tails:
+                break
     if _DIGIT.search(text):
         for step in (_redact_phones, lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t),
                      lambda t: _count_sub(_POSTCODE_RE, _postcode, t), lambda t: _count_sub(_ADDRESS_RE, _address, t)):
@@ -213,11 +243,12 @@ def redact_label(value: object, names: Iterable[str] = ()) -> object:
     """Redact the name of a thing (file, sheet, session, question, column, attachment); other values pass.
 
     Strings are redacted like comment text (results are cached, as the same
-    labels repeat on every row); ``None``, numbers and dates are returned as given.
+    labels repeat on every row), their line breaks and tabs made spaces;
+    ``None``, numbers and dates are returned as given.
 
     >>> redact_label("notes/Jo Bloggs 07700 900123.xlsx")
     'notes/[NAME] [PHONE].xlsx'
     """
     if not isinstance(value, str) or not value:
         return value
-    return _label(value, tuple(names))
+    return _label(_LINE_BREAKS.sub(" ", value), tuple(names))  # a name is one line

@@ -21,6 +21,24 @@ DESCRIPTIONS = {
 }
 
 
+def utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``head`` is UTF-16 text without a byte-order mark, else None.
+
+    Such text (Excel's "Unicode Text" from some tools) has a zero byte in every
+    other place, after (LE) or before (BE) each ASCII character; binary data does not.
+
+    >>> utf16_without_bom("Comment\r\nThe bus".encode("utf-16-le")), utf16_without_bom(b"PK\x03\x04\x00\x00")
+    ('utf-16-le', None)
+    """
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    for encoding, zeros, chars in (("utf-16-le", head[1::2], head[0::2]), ("utf-16-be", head[0::2], head[1::2])):
+        if zeros[:pairs].count(0) >= 0.9 * pairs and chars[:pairs].count(0) == 0:
+            return encoding
+    return None
+
+
 def content_kind(path: Path) -> str:
     """Return ``"empty"``, ``"zip"``, ``"ole"``, ``"encrypted"``, ``"pdf"``, ``"text"`` or ``"binary"``."""
     with path.open("rb") as handle:
@@ -32,7 +50,7 @@ def content_kind(path: Path) -> str:
             if kind == "ole" and _ENCRYPTED in path.read_bytes():
                 return "encrypted"
             return kind
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_bom(head) is None:
         return "binary"
     return "text"
 

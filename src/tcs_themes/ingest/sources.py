@@ -7,8 +7,7 @@ path relative to the folder given (``relative``), which comment ids are built fr
 from __future__ import annotations
 
 import fnmatch
-import glob
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,12 +31,15 @@ class InputFile:
         Its path relative to the folder given, or its name when the file itself was given.
     given : bool
         Whether the file was named directly (not found in a folder or by a glob).
+    skip_reason : str or None
+        Why a link found in a folder is not read (:data:`LINKED_FOLDER`, :data:`LINK_OUTSIDE`).
     """
 
     path: Path
     source_file: str
     relative: str
     given: bool
+    skip_reason: str | None = None
 
     @property
     def suffix(self) -> str:
@@ -49,12 +51,35 @@ def _is_hidden(relative: Path) -> bool:
     return any(part.startswith((".", "~$")) for part in relative.parts)
 
 
-def _in_folder(folder: Path, shown: str, files: Iterable[Path]) -> list[InputFile]:
+#: Why a link found in a folder is not read (a file named directly is read wherever it points).
+LINKED_FOLDER = "a link to a folder, which is not followed; give the folder it points to itself"
+LINK_OUTSIDE = "a link to a file outside the folder given, which is not read; copy the file in or name it directly"
+
+
+def _found(base: Path, paths: Iterable[Path], shown: Callable[[Path], str]) -> list[InputFile]:
+    """The files among ``paths`` (found under ``base``) to ingest, in a stable order.
+
+    Hidden files are left out. Links are not followed out of ``base``: a link to
+    a folder, or to a file elsewhere, is returned with its ``skip_reason``, so
+    the ingest log says why it was not read; a link to a file inside ``base`` is
+    read once (the file itself).
+    """
     found = []
-    for path in sorted(files):
-        relative = path.relative_to(folder)
-        if path.is_file() and not _is_hidden(relative):
-            found.append(InputFile(path, f"{shown.rstrip('/')}/{relative.as_posix()}", relative.as_posix(), False))
+    resolved_base = base.resolve()
+    for path in sorted(paths):
+        relative = path.relative_to(base)
+        if _is_hidden(relative) or any((base / parent).is_symlink() for parent in relative.parents if parent.parts):
+            continue  # hidden, or reached through a linked folder (the link itself is logged)
+        item = InputFile(path, shown(path), relative.as_posix(), False)
+        if path.is_symlink():
+            if path.is_dir():
+                found.append(replace(item, skip_reason=LINKED_FOLDER))
+            elif not path.resolve().is_relative_to(resolved_base):
+                found.append(replace(item, skip_reason=LINK_OUTSIDE))
+            elif path.is_file():
+                found.append(item)
+        elif path.is_file():
+            found.append(item)
     return found
 
 
@@ -74,7 +99,8 @@ def expand_paths(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Inp
     Hidden files and Office lock files (``~$...``) in folders are left out; a
     file reached twice is read once; files of different folders with the same
     relative path keep their path as given as ``relative``, so their comment ids
-    differ. Returns the files and one error per path that matched nothing.
+    differ. Links found in a folder or by a glob are not followed out of it (see
+    :func:`_found`). Returns the files and one error per path that matched nothing.
     """
     files: list[InputFile] = []
     errors: list[InputFileError] = []
@@ -84,24 +110,22 @@ def expand_paths(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Inp
         if path.is_file():
             files.append(InputFile(path, shown, path.name, True))
         elif path.is_dir():
-            files.extend(_in_folder(path, shown, path.rglob("*")))
+            prefix = shown.rstrip("/")
+            files.extend(_found(path, path.rglob("*"), lambda p, folder=path, prefix=prefix: f"{prefix}/{p.relative_to(folder).as_posix()}"))
         elif _GLOB_CHARS & set(str(given)):
             base = _glob_base(str(given))
-            matches = [Path(m) for m in glob.glob(str(given), recursive=True)]
+            # pathlib's glob, unlike glob.glob, never descends into a linked folder (two links to a parent
+            # folder would make glob.glob walk 2**40 paths)
+            matches = sorted(base.glob(Path(given).relative_to(base).as_posix())) if base.is_dir() else []
             if not matches:
                 errors.append(InputFileError(shown, "no files match this pattern; check it"))
-            for match in sorted(matches):
-                inner = match.rglob("*") if match.is_dir() else [match]
-                files.extend(
-                    InputFile(p, Path(p).as_posix(), p.relative_to(base).as_posix(), False)
-                    for p in sorted(inner)
-                    if p.is_file() and not _is_hidden(p.relative_to(base))
-                )
+            inner = [p for match in matches for p in (match.rglob("*") if match.is_dir() and not match.is_symlink() else [match])]
+            files.extend(_found(base, inner, lambda p: p.as_posix()))
         else:
             errors.append(InputFileError(shown, "file or folder not found; check the path"))
     unique: dict[Path, InputFile] = {}
     for item in files:
-        unique.setdefault(item.path.resolve(), item)
+        unique.setdefault(item.path if item.skip_reason else item.path.resolve(), item)
     return _distinct_relatives(list(unique.values())), errors
 
 

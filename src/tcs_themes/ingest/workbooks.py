@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tcs_themes.errors import InputFileError
-from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_EMPTY_ROWS, MAX_RANGE_CELLS, MAX_ROWS, MAX_XLSX_BYTES
+from tcs_themes.ingest.limits import (
+    MAX_COLUMNS, MAX_EMPTY_ROWS, MAX_RANGE_CELLS, MAX_ROWS, MAX_SHEETS, MAX_XLSX_BYTES,
+)
 from tcs_themes.ingest.sniff import require_kind
 from tcs_themes.zip_limits import zip_problem
 
@@ -142,12 +144,19 @@ def check_workbook(path: Path, source_file: str) -> None:
     InputFileError
         If the zip cannot be read, unpacks to more than
         :data:`~tcs_themes.ingest.limits.MAX_XLSX_BYTES` or by a zip-bomb ratio,
-        or its ranges cover more than :data:`~tcs_themes.ingest.limits.MAX_RANGE_CELLS` cells.
+        has more than :data:`~tcs_themes.ingest.limits.MAX_SHEETS` sheets, or its ranges cover more than
+        :data:`~tcs_themes.ingest.limits.MAX_RANGE_CELLS` cells.
     """
     try:
         with zipfile.ZipFile(path) as archive:
             too_big = zip_problem(archive, MAX_XLSX_BYTES)
-            problem = f"{too_big}; {_DAMAGED}, or split it" if too_big else _range_problem(archive)
+            sheets = sum(name.startswith("xl/worksheets/") and name.endswith(".xml") for name in archive.namelist())
+            if too_big:
+                problem = f"{too_big}; {_DAMAGED}, or split it"
+            elif sheets > MAX_SHEETS:
+                problem = f"the workbook has {sheets:,} sheets, more than {MAX_SHEETS:,}; split it into several workbooks"
+            else:
+                problem = _range_problem(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise InputFileError(
             source_file, f"the workbook is damaged and cannot be read ({type(error).__name__}); {_DAMAGED}"

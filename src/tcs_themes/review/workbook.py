@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import with_code_sources
 from tcs_themes.errors import InputFileError
 from tcs_themes.formulas import restore
+from tcs_themes.ingest.workbooks import check_workbook
 from tcs_themes.outputs.excel import add_table, safe_text
 from tcs_themes.outputs.reproducible import generation_date, save_office_file
 from tcs_themes.review.log import DECISIONS
@@ -354,6 +356,8 @@ def read_review_workbook(path: str | Path) -> ReviewSheet:
     if not source.is_file():
         raise InputFileError(str(source), "file not found; check the path")
     refuse = "not a review workbook from 'tcs-themes review export'; export one and fill that in"
+    if zipfile.is_zipfile(source):
+        check_workbook(source, str(source))  # a zip bomb or too many sheets is refused before openpyxl unpacks it
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for files that are not workbooks
