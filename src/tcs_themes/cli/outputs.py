@@ -87,6 +87,7 @@ def _exercises(path: Path | None, register) -> Exercises | None:
 def _read_coded(path: Path) -> pd.DataFrame:
     import pandas as pd
 
+    from tcs_themes.ingest.plain_tables import redact_coded
     from tcs_themes.schema import CODED_COLUMNS, conform_comments
     from tcs_themes.tables import read_table
 
@@ -94,7 +95,7 @@ def _read_coded(path: Path) -> pd.DataFrame:
     missing = [c for c in ("comment_id", "themes", "primary_theme", "text") if c not in coded.columns]
     if missing:
         raise InputFileError(str(path), f"not a coded table (no {', '.join(missing)} column); run 'tcs-themes code' first")
-    coded = conform_comments(coded)
+    coded = redact_coded(conform_comments(coded))
     for name, dtype in CODED_COLUMNS.items():  # optional coded columns (sources, sub-themes...) may be absent
         if name not in coded.columns:
             coded[name] = pd.Series(None, index=coded.index, dtype=dtype)

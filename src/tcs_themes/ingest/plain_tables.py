@@ -21,8 +21,15 @@ import pandas as pd
 
 from tcs_themes.ingest.ids import comment_id
 from tcs_themes.ingest.personal_columns import DROPPED, decide_column
-from tcs_themes.ingest.redaction import redact
+from tcs_themes.ingest.redaction import redact, redact_label
 
+#: Columns of a coded table that hold ids, codes or kinds, never free text: :func:`redact_coded` leaves them.
+_CODE_COLUMNS = frozenset({
+    "comment_id", "message_id", "source_kind", "themes", "primary_theme", "sources", "subthemes",
+    "code_source", "machine_themes", "analyst_codes",
+})
+#: Columns of a coded table that name things; redacted as labels (cached, as they repeat on every row).
+_LABEL_COLUMNS = frozenset({"source_file", "sheet", "location", "session_id", "session_name", "strand", "question", "sender_org"})
 #: Columns :func:`identify_rows` adds; a table's own column of the same name is kept as ``input_<name>``.
 ADDED = ("comment_id", "location", "redactions")
 
@@ -77,4 +84,26 @@ def identify_rows(frame: pd.DataFrame, file_name: str, first_row: int, keep: Seq
     out["redactions"] = pd.Series([count for _, count in redacted], dtype="Int64")
     out.insert(0, "location", pd.Series(locations, dtype="string"))
     out.insert(0, "comment_id", pd.Series([comment_id(file_name, where) for where in locations], dtype="string"))
+    return out
+
+
+def redact_coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a coded table read back for publishing (count, quotes, export, report) with its text redacted again.
+
+    A coded table the toolkit wrote is already redacted, and redacting it again
+    changes nothing (the rules leave their own placeholders and output alone; the
+    sample's coded table comes back identical). A table made or edited by hand
+    may hold names, emails or phone numbers in any text column; they are caught
+    here, before they reach a workbook, a report or a quote. Ids, theme codes and
+    numbers are left as they are.
+    """
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if name in _CODE_COLUMNS or not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+            continue
+        if name in _LABEL_COLUMNS:
+            out[name] = column.map(redact_label, na_action="ignore").astype(column.dtype)
+        else:
+            out[name] = column.map(lambda value: redact(value)[0] if isinstance(value, str) else value, na_action="ignore").astype(column.dtype)
     return out
