@@ -51,7 +51,7 @@ def hand_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("command", ["export", "quotes", "report", "count"])
+@pytest.mark.parametrize("command", ["export", "quotes", "report", "count", "discover", "review"])
 def test_nothing_typed_into_a_coded_table_is_published(hand_made: Path, tmp_path: Path, command: str) -> None:
     out = tmp_path / "out"
     args = {
@@ -59,6 +59,8 @@ def test_nothing_typed_into_a_coded_table_is_published(hand_made: Path, tmp_path
         "quotes": ["quotes", hand_made, "--theme", "green_spaces", "--n", "12", "--out", out / "quotes.csv"],
         "report": ["report", hand_made, "--out", out / "report.html"],
         "count": ["count", hand_made, "--by", "session", "--out", out / "counts.csv"],
+        "discover": ["discover", hand_made, "--from", "all", "--out", out],
+        "review": ["review", "export", hand_made, "--strategy", "random", "--n", "12", "--out", out / "review.xlsx"],
     }[command]
     result = runner.invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output

@@ -22,6 +22,7 @@ from tcs_themes.atomic_write import write_bytes_atomic
 from tcs_themes.codebook.model import Codebook, Pattern, Theme
 from tcs_themes.codebook.write import dump_yaml, theme_entry
 from tcs_themes.errors import InputFileError
+from tcs_themes.ingest.plain_tables import redact_coded
 from tcs_themes.outputs.excel import DECIMAL, PERCENT, add_table, safe_text
 from tcs_themes.outputs.reproducible import generation_date, save_office_file
 from tcs_themes.tables import read_table
@@ -179,7 +180,7 @@ def discover_files(
     from tcs_themes.coding.model.model_io import load_model
 
     book = codebook if codebook is not None else load_codebook()
-    coded = read_table(coded_path)
+    coded = redact_coded(read_table(coded_path))  # a hand-edited table's typed details stay out of the candidates
     classifier = load_model(model, book).model if use_model else None
     discovery = discover_themes(coded, book, model=classifier, sources=sources, max_themes=max_themes)
     return discovery, write_discovery(discovery, out)

@@ -11,6 +11,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.coding.coded_table import read_coded
 from tcs_themes.coding.model.model_io import DEFAULT_MODEL, load_model
 from tcs_themes.errors import UsageError
+from tcs_themes.ingest.plain_tables import redact_coded
 from tcs_themes.review.queue import STRATEGIES, select_for_review
 from tcs_themes.review.workbook import MAX_REVIEW_ROWS, file_fingerprint, write_review_workbook
 from tcs_themes.schema import CODE_SOURCE_COLUMN, CODE_SOURCE_MACHINE, UNCODED
@@ -96,7 +97,7 @@ def export_review(
     model_path = Path(model) if model is not None else DEFAULT_MODEL
     thresholds = np.asarray(load_model(model_path, codebook).model.thresholds_, dtype=np.float64)
     rows = select_for_review(coded, codebook.ids, thresholds, n=n, strategy=strategy, seed=seed)
-    queued = coded.iloc[rows]
+    queued = redact_coded(coded.iloc[rows])  # a hand-edited table's typed details stay out of the workbook
     key = write_review_workbook(
         out, queued, codebook, thresholds, model_fingerprint=file_fingerprint(model_path), strategy=strategy,
         coded_file=source.name,
