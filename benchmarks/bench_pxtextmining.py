@@ -36,6 +36,7 @@ from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _baseline import BASELINE_NAME, baseline_pipeline, baseline_predict, fit_baseline  # noqa: E402
+from _ensemble import MeanOfWordsAndMeaning  # noqa: E402
 from _report import machine_description, write_section  # noqa: E402
 
 from tcs_themes.codebook.model import Codebook, Theme  # noqa: E402
@@ -61,6 +62,8 @@ MEANING = {"embeddings": "all-MiniLM-L6-v2"}
 #: Each comment's static sentence embedding (distilled from all-MiniLM-L6-v2, shipped with the toolkit,
 #: NumPy only), at the default weight 1.0.
 STATIC = {"embeddings": "static-minilm"}
+#: A feature set's ``estimator``: the model class it is fitted with (default ``ThemeClassifier``).
+MEAN_OF_WORDS_AND_MEANING = {"estimator": MeanOfWordsAndMeaning}
 #: Feature sets with embeddings are timed for prediction on this many texts (encoding is slow).
 EMBEDDING_SPEED_TEXTS = 2000
 
@@ -84,6 +87,7 @@ def feature_sets(scale: float) -> dict[str, dict]:
         "word 1-2 + char 2-5 + question + question x words + static embeddings": {
             "char_ngrams": (2, 5), **question_x_words, **STATIC,
         },
+        "word 1-2 model and static-embedding model, probabilities averaged": MEAN_OF_WORDS_AND_MEANING,
     }
 
 
@@ -146,8 +150,9 @@ def fit_choosing_params(
     """
     best, notes = None, []
     params = {"threshold_mode": "theme", **params}
+    estimator = params.pop("estimator", ThemeClassifier)
     for C, power in grid:
-        model = ThemeClassifier(C=C, class_weight_power=power, n_jobs=n_jobs, **params).fit(texts, Y)
+        model = estimator(C=C, class_weight_power=power, n_jobs=n_jobs, **params).fit(texts, Y)
         cv_macro = float(np.nanmean(model.cv_f1_))
         notes.append(f"({C}, {power}): {cv_macro:.4f}")
         if best is None or cv_macro > np.nanmean(best.cv_f1_):
@@ -178,6 +183,23 @@ def choose_interaction_scale(texts: pd.DataFrame, labels: pd.Series, Y: pd.DataF
         f"macro-F1 per scale: {table}; chosen {best}."
     )
     return best, note
+
+
+def prediction_cost(model: ThemeClassifier, texts: pd.DataFrame, repeats: int = 3) -> float:
+    """Return the CPU microseconds a comment of ``predict_proba`` over ``texts`` (one process, best of ``repeats``).
+
+    The texts are scored once first, so every model is timed with the word and word-piece caches warm;
+    then in two halves, so that no batch is the one scored just before (whose features a model keeps).
+    """
+    model.predict_proba(texts)
+    halves = (texts.iloc[: len(texts) // 2], texts.iloc[len(texts) // 2 :])
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.process_time()
+        for half in halves:
+            model.predict_proba(half)
+        best = min(best, time.process_time() - started)
+    return best / len(texts) * 1e6
 
 
 def run_p1(
@@ -220,7 +242,8 @@ def run_p1(
         notes.append(
             f"{name}: mean out-of-fold F1 per (C, class_weight_power) {grid_notes}; chosen C={model.C}, "
             f"class_weight_power={model.class_weight_power}; main-theme prior power "
-            f"{model.primary_prior_power_}; {len(grid)} fits {seconds:.0f} s"
+            f"{model.primary_prior_power_}; {len(grid)} fits {seconds:.0f} s; predicting the test rows "
+            f"{prediction_cost(model, inputs['test']):.1f} µs of CPU a comment"
         )
         for metric, value in results[f"tcs-themes, {name}"].items():
             log(f"P1 {name} {metric}: {value:.4f}")
@@ -284,7 +307,7 @@ def fit_choosing_context(
     """
     best, best_score, notes = None, -1.0, []
     for name, params in candidates.items():
-        model = ThemeClassifier(**{**chosen.get_params(), **params}).fit(texts, Y)
+        model = type(chosen)(**{**chosen.get_params(), **params}).fit(texts, Y)
         score = (model.cv_micro_f1_ + model.cv_macro_f1_) / 2
         notes.append(f"{name}: {score:.4f}")
         if score > best_score:
@@ -324,7 +347,7 @@ def run_p2(
     predicted = np.zeros(Y.shape, dtype=np.int8)
     started = time.perf_counter()
     choices, modes = [], []
-    chosen = ThemeClassifier(**{**chosen.get_params(), "threshold_mode": threshold_mode})
+    chosen = type(chosen)(**{**chosen.get_params(), "threshold_mode": threshold_mode})
     for number, (train, test) in enumerate(p2_folds(Y), start=1):
         model, note = fit_choosing_context(chosen, texts.iloc[train], Y.iloc[train], candidates or {"": {}})
         predicted[test] = model.predict(texts.iloc[test])

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import build_sample  # noqa: E402
 from _baseline import BASELINE_NAME, baseline_decide, fit_baseline  # noqa: E402
+from _ensemble import MeanOfWordsAndMeaning  # noqa: E402
 from _report import write_section  # noqa: E402
 
 from tcs_themes.analysis.evaluation import evaluate_coding  # noqa: E402
@@ -59,8 +60,12 @@ def held_out(codebook):  # noqa: ANN001, ANN201 - a Codebook -> an Evaluation
     return evaluate_coding(labels.Y, machine, codebook), len(labels), len(set(labels.groups or []))
 
 
-#: Classifiers compared as the hybrid coder's model beside each ``tcs-themes train --preset``.
-EXTRA_CANDIDATES = {"accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"}}
+#: Classifiers compared as the hybrid coder's model beside each ``tcs-themes train --preset`` (``estimator``: the
+#: model class, default ``ThemeClassifier``).
+EXTRA_CANDIDATES = {
+    "accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"},
+    "words model and static-embedding model, probabilities averaged": {"estimator": MeanOfWordsAndMeaning},
+}
 
 
 def candidates(codebook) -> dict:  # noqa: ANN001 - Codebook -> {name: unfitted classifier or None}
@@ -72,7 +77,9 @@ def candidates(codebook) -> dict:  # noqa: ANN001 - Codebook -> {name: unfitted 
         except MissingExtraError:
             print(f"preset {preset}: left out, its extra is not installed", file=sys.stderr)
     for name, params in EXTRA_CANDIDATES.items():
-        found[name] = ThemeClassifier(codebook=codebook, use_examples=False, **params)
+        params = dict(params)
+        estimator = params.pop("estimator", ThemeClassifier)
+        found[name] = estimator(codebook=codebook, use_examples=False, **params)
     return found
 
 

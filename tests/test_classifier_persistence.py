@@ -35,8 +35,10 @@ def _round_trip(model: ThemeClassifier, path, trusted: list[str]) -> ThemeClassi
 def test_skops_round_trip_gives_identical_predictions(tmp_path):
     texts, Y = corpus(120)
     model = ThemeClassifier(char_ngrams=(3, 4), cv=3).fit(texts, Y)
+    assert [len(proba) for proba in model._oof] == [len(texts)] * Y.shape[1]  # the fit's out-of-fold probabilities
     loaded = _round_trip(model, tmp_path / "model.skops", TRUSTED)
     assert loaded.get_params() == model.get_params()
+    assert not hasattr(loaded, "_oof")  # kept in memory only, never saved
 
 
 def test_skops_round_trip_with_a_codebook_and_rule_features(tmp_path):

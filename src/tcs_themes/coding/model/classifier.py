@@ -55,9 +55,10 @@ def _labels(Y: Any) -> tuple[np.ndarray, list[Any] | None]:
     return values.astype(np.int8), names
 
 
-#: Attributes built lazily from a fitted model (rule coder, look-up tables, explanation terms and phrases):
-#: never saved, and forgotten when the model is fitted again.
-_CACHES = ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words", "_phrases")
+#: Attributes built lazily from a fitted model (rule coder, look-up tables, explanation terms and phrases),
+#: and the last fit's out-of-fold probabilities (``_oof``, per theme, for ensembles of fitted models such as
+#: benchmarks/_ensemble.py's): never saved, and forgotten when the model is fitted again.
+_CACHES = ("_rule_coder", "_terms", "_informative", "_word_lookup", "_last_words", "_phrases", "_oof")
 
 
 class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
@@ -418,7 +419,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self.primary_prior_power_ = choose_prior_power([r["oof"] for r in results], labels)
         every_text_coded = bool(labels.any(axis=1).all())
         self.at_least_one_ = every_text_coded if self.at_least_one is None else bool(self.at_least_one)
-        oof = [r["oof"] for r in results]
+        self._oof = oof = [r["oof"] for r in results]
         self.thresholds_, self.threshold_mode_, self.threshold_scores_ = choose_thresholds(
             oof, labels, self.thresholds_, self.at_least_one_, self.threshold_mode, self.random_state
         )
