@@ -1,4 +1,4 @@
-"""Redact personal details from text: emails, phone numbers, National Insurance numbers, postcodes, addresses, names, handles.
+"""Redact personal details from text: emails, phone numbers, National Insurance numbers, postcodes, addresses, names.
 
 Each detail is replaced by a placeholder (``[EMAIL]``, ``[PHONE]``, ``[NI]``,
 ``[POSTCODE]``, ``[ADDRESS]``, ``[NAME]``) and counted, so the comments table
@@ -49,8 +49,6 @@ _EMAIL_RE = re.compile(
     rf"|\b[\w'-]{{1,64}}[ \t]at[ \t](?:{_MAIL_PROVIDERS})\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?\b",
     re.IGNORECASE,
 )
-#: A social media handle ("@jo_bloggs", "(@JoB_1)"): an "@" no address took, then a letter or "_" and up to 29 more.
-_HANDLE_RE = re.compile(r"(?<![\w@.+'-])@[A-Za-z_][A-Za-z0-9_]{1,29}\b(?![.@-]\w)")
 #: A further "dot uk" after an obfuscated address ("jo at example dot co dot uk"), or a "jo dot" before one
 #: ("jo dot bloggs at example dot org"); applied up to three times.
 _EMAIL_ENDS = re.compile(
@@ -227,8 +225,6 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
             text, tails = _EMAIL_ENDS.subn(EMAIL, text)
             if not tails:
                 break
-        text, count = _HANDLE_RE.subn(NAME, text)
-        total += count
     if _DIGIT.search(text):
         for step in (_redact_phones, lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t),
                      lambda t: _count_sub(_POSTCODE_RE, _postcode, t), lambda t: _count_sub(_ADDRESS_RE, _address, t)):
