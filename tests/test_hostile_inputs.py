@@ -296,3 +296,19 @@ def test_many_links_into_many_merges_are_refused(tmp_path: Path) -> None:
     files.write_zip(path, contents).close()
     error, _ = _ingest_beside_a_good_csv(tmp_path, path)  # 9 million look-ups in openpyxl
     assert "refused: the merged and linked ranges (up to C" in error
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/styles.xml", "docProps/core.xml"])
+def test_an_xml_bomb_in_any_part_of_a_workbook_is_refused_by_name(tmp_path: Path, part: str) -> None:
+    path = tmp_path / "laughs.xlsx"
+    contents = _one_comment_workbook(path, "A real comment")
+    entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    xml = contents[part].decode()
+    prolog = xml[: xml.index("?>") + 2] if xml.startswith("<?xml") else ""
+    body = xml[len(prolog):]
+    root = body[1 : body.index(" ")]
+    end = body.rindex("</")
+    contents[part] = f"{prolog}<!DOCTYPE {root} [{entities}]>{body[:end]}&a9;{body[end:]}".encode()
+    files.write_zip(path, contents).close()
+    error, _ = _ingest_beside_a_good_csv(tmp_path, path)
+    assert f"refused: its part {part} declares a document type" in error and "save it again" in error

@@ -79,8 +79,10 @@ def _range_problem(archive: zipfile.ZipFile) -> str | None:
     openpyxl makes an object for every cell of a merged or linked range, and
     looks up every merged range for each one-cell link; both are counted
     against :data:`~tcs_themes.ingest.limits.MAX_RANGE_CELLS`. Each sheet's XML
-    is scanned with expat (no tree is built; a DTD is refused, as openpyxl's
-    defusedxml would) before openpyxl sees it.
+    is scanned with expat (no tree is built) before openpyxl sees it, and so is
+    every other XML part, for a document type: Excel never writes one, and its
+    entities are how an XML bomb expands (openpyxl's parsers would refuse it
+    only as "damaged", or not at all where lxml reads the part).
     """
     total = 0
     sheet = {"merges": 0, "cell_links": 0}  # in the sheet being scanned
@@ -107,14 +109,15 @@ def _range_problem(archive: zipfile.ZipFile) -> str | None:
             raise _TooManyCells(attributes["ref"])
 
     def refuse(*_args: object) -> None:
-        raise ValueError("a DTD")
+        raise _DocumentType
 
     for name in archive.namelist():
-        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+        if not name.endswith((".xml", ".rels")):
             continue
+        in_sheet = name.startswith("xl/worksheets/")
         sheet.update(merges=0, cell_links=0)
         parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-        parser.StartElementHandler = on_start
+        parser.StartElementHandler = on_start if in_sheet else None
         parser.StartDoctypeDeclHandler = refuse
         try:
             with archive.open(name) as member:
@@ -124,9 +127,18 @@ def _range_problem(archive: zipfile.ZipFile) -> str | None:
                 f"the merged and linked ranges (up to {error}) take the sheets over {MAX_RANGE_CELLS:,} cells; "
                 "unmerge cells or remove links"
             )
+        except _DocumentType:
+            return (
+                f"its part {name} declares a document type (where entities that expand without bound live), "
+                f"which Excel never writes; {_DAMAGED}"
+            )
         except (xml.parsers.expat.ExpatError, ValueError):
-            return None  # damaged or with a DTD: openpyxl refuses it with its own error
+            continue  # damaged: openpyxl refuses it with its own error
     return None
+
+
+class _DocumentType(Exception):
+    """Raised from inside expat's callback at a ``<!DOCTYPE``: Excel never writes one, a billion-laughs file does."""
 
 
 class _TooManyCells(Exception):
