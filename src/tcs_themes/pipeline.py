@@ -202,13 +202,14 @@ def run_pipeline(
     if decisions is not None:
         method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
-    from tcs_themes.analysis.quotes import quote_candidates_in_batches
+    from tcs_themes.analysis.quote_pool import quote_pool
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
     coded_path = outputs["coded_parquet"]
     scores = [name for name in table_columns(coded_path) if name.startswith(SCORE_PREFIX)]
-    candidates = quote_candidates_in_batches(
-        read_table_batches(coded_path), approved=project.report.approve, banned=project.report.ban, drop=SHEET_ONLY_COLUMNS
+    candidates = quote_pool(  # bounded: at most so many per scope and theme
+        read_table_batches(coded_path), book.ids, approved=project.report.approve, banned=project.report.ban,
+        pinned=project.report.pin, drop=SHEET_ONLY_COLUMNS,
     )
     published = publish(
         read_table(coded_path, exclude=[*SHEET_ONLY_COLUMNS, *scores]),  # the scores only matter to the candidates

@@ -87,7 +87,7 @@ def publish(
         out the columns only those sheets show.
     candidates : DataFrame, optional
         The comments that may be quoted, already found with the settings' approved and banned
-        comments (:func:`~tcs_themes.analysis.quotes.quote_candidates_in_batches`, say); ``coded``
+        comments (:func:`~tcs_themes.analysis.quote_pool.quote_pool`, say); ``coded``
         may then leave out the theme score columns, which only quoting uses. Default: found in ``coded``.
 
     Returns
