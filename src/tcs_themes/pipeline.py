@@ -173,15 +173,13 @@ def run_pipeline(
     project = resolve_settings(settings, inputs)
     stated = stated or _settings_date(project)
     when = generation_date(stated)
-    ingested = ingest([str(p) for p in inputs], settings=project)
-    outputs = {
-        "comments": write_table(ingested.comments, out / COMMENTS_FILE, row_group_size=PARTITION_ROWS if client else None),
-        "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE),
-    }
-    if ingested.comments.empty:
+    comments_path = out / COMMENTS_FILE  # written a part at a time: the comments are never all in memory
+    ingested = ingest(
+        [str(p) for p in inputs], settings=project, comments_to=comments_path, row_group_size=PARTITION_ROWS if client else None
+    )
+    outputs = {"comments": comments_path, "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE)}
+    if not int(ingested.files["kept"].sum()):
         raise _no_comments(ingested, outputs["ingest_log"])
-    empty = pd.DataFrame(columns=ingested.comments.columns).astype(ingested.comments.dtypes.to_dict())  # no view on the rows
-    ingested = replace(ingested, comments=empty)  # frees them: coding reads them back in batches
     if client is not None:
         from tcs_themes.coding.dask_cluster import coder_recipe
         from tcs_themes.coding.dask_files import code_files_on_dask
