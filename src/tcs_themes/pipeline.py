@@ -33,6 +33,8 @@ COMMENTS_FILE = "comments.parquet"
 #: Comments per partition when ``run`` codes on a Dask cluster (comments.parquet's row groups).
 PARTITION_ROWS = 5000
 INGEST_LOG_FILE = "ingest-log.csv"
+#: Coded comments counted at a time.
+COUNT_BATCH = 50_000
 #: Coded-table columns only the workbook's per-comment sheets show: streamed from coded.parquet, never held whole.
 SHEET_ONLY_COLUMNS = ("source_file", "sheet", "row", "part", "evidence", "sender_org", "machine_themes", "analyst_codes")
 
@@ -200,6 +202,7 @@ def run_pipeline(
     if decisions is not None:
         method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
+    from tcs_themes.analysis.counts import count_batches
     from tcs_themes.analysis.quote_pool import quote_pool
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
@@ -209,6 +212,7 @@ def run_pipeline(
         read_table_batches(coded_path), book.ids, approved=project.report.approve, banned=project.report.ban,
         pinned=project.report.pin, drop=SHEET_ONLY_COLUMNS,
     )
+    counts = count_batches(read_table_batches(coded_path, batch_size=COUNT_BATCH), book, register)  # running totals
     published = publish(
         read_table(coded_path, exclude=[*SHEET_ONLY_COLUMNS, *scores]),  # the scores only matter to the candidates
         book,
@@ -220,6 +224,7 @@ def run_pipeline(
         settings=project.report,
         comment_batches=lambda: read_table_batches(coded_path),
         candidates=candidates,
+        counts=counts,
     )
     outputs.update(published)
     settings_used = {

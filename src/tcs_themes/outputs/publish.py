@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tcs_themes.analysis.counts import count_all
+from tcs_themes.analysis.counts import ThemeCounts, count_all
 from tcs_themes.analysis.quotes import quote_candidates, quotes_by_scope
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
@@ -43,6 +43,7 @@ def publish(
     draft_notes: str | Path | None = None,
     comment_batches: Callable[[], Iterable[pd.DataFrame]] | None = None,
     candidates: pd.DataFrame | None = None,
+    counts: ThemeCounts | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -89,6 +90,9 @@ def publish(
         The comments that may be quoted, already found with the settings' approved and banned
         comments (:func:`~tcs_themes.analysis.quote_pool.quote_pool`, say); ``coded``
         may then leave out the theme score columns, which only quoting uses. Default: found in ``coded``.
+    counts : ThemeCounts, optional
+        The counts of the coded table, already made (:func:`~tcs_themes.analysis.counts.count_batches`
+        of its batches, say). Default: counted from ``coded``.
 
     Returns
     -------
@@ -98,7 +102,7 @@ def publish(
     """
     folder = Path(out_dir)
     when = generation_date(date)
-    counts = count_all(coded, codebook, register)
+    counts = counts if counts is not None else count_all(coded, codebook, register)
     settings = settings or ReportSettings()
     edited = read_notes(notes) if notes is not None else {}
     if edited:  # the notes' quote choices add to the settings'
