@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tcs_themes.analysis.quote_pool import _entries, _top, quote_pool
+from tcs_themes.analysis.quote_pool import _entries, quote_pool
 from tcs_themes.analysis.quotes import quote_candidates, quotes_by_scope
 from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook import load_codebook
@@ -29,14 +29,14 @@ def test_a_cut_pool_keeps_the_best_k_of_every_scope_and_theme_as_the_whole_table
     codebook, coded = load_codebook(), read_table(CODED)
     whole = quote_candidates(coded)
     k = 8
-    worst = _entries(whole, codebook.ids, frozenset()).sort_values("key").iloc[0]  # cut from every group it is in
-    pinned = str(worst["cid"])
+    every = _entries(whole, codebook.ids, frozenset(), {})
+    pinned = str(every.cid[every.key.argmin()])  # the worst of a group: cut unless pinned
     pool = quote_pool(read_table_batches(CODED, batch_size=100), codebook.ids, pinned=[pinned], per_group=k, uncut=0)
-    groups = _entries(whole, codebook.ids, frozenset())["group"].nunique()
+    groups = len(set(every.group))
     assert len(pool) <= groups * k + 1  # at most k per group, and the pinned comment
     assert len(pool) < len(whole) * 0.8, (len(pool), len(whole))  # really cut
-    expected = _top(_entries(whole, codebook.ids, frozenset([pinned])), k)
-    assert set(expected["row"]) | {int(whole.index[whole["comment_id"] == pinned][0])} == set(pool.index)
+    expected = _entries(whole, codebook.ids, frozenset([pinned]), {}).top(k)
+    assert set(expected.row) | {int(whole.index[whole["comment_id"] == pinned][0])} == set(pool.index)
     assert pinned in set(pool["comment_id"])
     assert pool.index.is_monotonic_increasing
     pd.testing.assert_frame_equal(pool, whole.loc[pool.index])

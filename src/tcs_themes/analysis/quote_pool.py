@@ -26,6 +26,7 @@ stand-in quotes do not while it uses fewer than ``per_group`` of a group.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -39,11 +40,34 @@ POOL_UNCUT = 20_000
 POOL_PER_GROUP = 500
 
 
-def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[str]) -> pd.DataFrame:
-    """One row per (candidate, group it belongs to): ``row, group, key, cid``; a larger ``key`` is better."""
+@dataclass
+class _Entries:
+    """One entry per (candidate, group it belongs to): its row, group number, key (larger is better) and comment id."""
+
+    row: np.ndarray
+    group: np.ndarray
+    key: np.ndarray
+    cid: np.ndarray
+
+    @classmethod
+    def concat(cls, parts: Sequence[_Entries]) -> _Entries:
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in ("row", "group", "key", "cid")))
+
+    def top(self, per_group: int) -> _Entries:
+        """The ``per_group`` best entries of each group (largest key, then smallest comment id)."""
+        order = np.lexsort((self.cid, -self.key, self.group))
+        group = self.group[order]
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        keep = order[rank < per_group]
+        return _Entries(self.row[keep], self.group[keep], self.key[keep], self.cid[keep])
+
+
+def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[str], names: dict[str, int]) -> _Entries:
+    """The groups of ``candidates`` (see the module's docstring); ``names`` numbers the groups, new ones added."""
     rows: list[np.ndarray] = []
     keys: list[np.ndarray] = []
-    groups: list[str] = []
+    groups: list[np.ndarray] = []
     index = candidates.index.to_numpy()
     ids = candidates["comment_id"].astype(str).to_numpy()
     strand = candidates["strand"].astype("string")
@@ -55,17 +79,20 @@ def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[
     subthemes_of = [split_list(v) for v in candidates["subthemes"].astype(object).tolist()] if "subthemes" in candidates else None
     primary = candidates["primary_theme"].astype("string").fillna("").to_numpy()
 
+    def number(name: str) -> int:
+        return names.setdefault(name, len(names))
+
     def add(kind: str, label: str, mask: np.ndarray, key: np.ndarray, per_strand: bool) -> None:
         """Enter the rows of ``mask`` in group ``kind``/``label`` over all discussions (and per strand)."""
         if mask.any():
             rows.append(index[mask])
             keys.append(key[mask])
-            groups.extend([f"{kind}\x1f{label}\x1f{ALL_DISCUSSIONS}"] * int(mask.sum()))
+            groups.append(np.full(int(mask.sum()), number(f"{kind}\x1f{label}\x1f{ALL_DISCUSSIONS}")))
         scoped = mask & has_strand
         if per_strand and scoped.any():
             rows.append(index[scoped])
             keys.append(key[scoped])
-            groups.extend(f"{kind}\x1f{label}\x1f{name}" for name in strand[scoped])
+            groups.append(np.array([number(f"{kind}\x1f{label}\x1f{name}") for name in strand[scoped]]))
 
     for theme_id in themes:
         by_rule = _given_by_rule(themes_of, sources_of, theme_id)
@@ -83,18 +110,9 @@ def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[
             for sub in sorted(set(first) - {""}):
                 add("sub", f"{theme_id}/{sub}", first == sub, best, False)
     if not rows:
-        return pd.DataFrame({"row": np.array([], dtype=np.int64), "group": [], "key": [], "cid": []})
+        return _Entries(np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([]), np.array([], dtype=str))
     row = np.concatenate(rows)
-    return pd.DataFrame({
-        "row": row, "group": groups, "key": np.concatenate(keys),
-        "cid": pd.Series(ids, index=index).loc[row].to_numpy(),
-    })  # fmt: skip
-
-
-def _top(entries: pd.DataFrame, per_group: int) -> pd.DataFrame:
-    """The ``per_group`` best entries of each group (largest key, then smallest comment id)."""
-    ordered = entries.sort_values(["group", "key", "cid"], ascending=[True, False, True], kind="stable")
-    return ordered.groupby("group", sort=False).head(per_group)
+    return _Entries(row, np.concatenate(groups), np.concatenate(keys), pd.Series(ids, index=index).loc[row].to_numpy(dtype=str))
 
 
 def quote_pool(
@@ -133,7 +151,8 @@ def quote_pool(
     approved, banned, drop = tuple(approved), tuple(banned), list(drop)
     pins = frozenset(map(str, pinned))
     kept: list[pd.DataFrame] = []
-    entries: pd.DataFrame | None = None  # the kept rows' groups, once the pool is cut
+    entries: _Entries | None = None  # the kept rows' groups, once the pool is cut
+    names: dict[str, int] = {}
     size, start = 0, 0
     for batch in batches:
         batch = batch.set_axis(pd.RangeIndex(start, start + len(batch)))  # the whole table's row numbers
@@ -145,9 +164,9 @@ def quote_pool(
             continue
         pool = pd.concat(kept) if len(kept) > 1 else kept[0]
         fresh = pool if entries is None else found
-        found_entries = _entries(fresh, themes, pins)
-        entries = _top(found_entries if entries is None else pd.concat([entries, found_entries]), per_group)
-        keep = np.union1d(entries["row"].to_numpy(), pool.index[pool["comment_id"].astype(str).isin(pins)].to_numpy())
+        found_entries = _entries(fresh, themes, pins, names)
+        entries = (found_entries if entries is None else _Entries.concat([entries, found_entries])).top(per_group)
+        keep = np.union1d(entries.row, pool.index[pool["comment_id"].astype(str).isin(pins)].to_numpy())
         kept = [pool.loc[keep]]
         size = len(kept[0])
     return pd.concat(kept) if len(kept) > 1 else kept[0]
