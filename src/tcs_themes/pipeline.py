@@ -7,8 +7,8 @@ function of its own, so a notebook can run them one by one instead.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,9 @@ from tcs_themes.ingest.exercises import Exercises, load_exercises
 from tcs_themes.ingest.redaction import redact_label
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.outputs.reproducible import generation_date, stated_date
-from tcs_themes.schema import SCORE_PREFIX
 from tcs_themes.run_manifest import file_digest, remove_manifest, write_manifest
 from tcs_themes.atomic_write import writable_folder
-from tcs_themes.tables import read_table, read_table_batches, table_columns, write_table
+from tcs_themes.tables import read_table_batches, write_table
 
 COMMENTS_FILE = "comments.parquet"
 #: Comments per partition when ``run`` codes on a Dask cluster (comments.parquet's row groups).
@@ -204,17 +203,21 @@ def run_pipeline(
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
     from tcs_themes.analysis.counts import count_batches
     from tcs_themes.analysis.quote_pool import quote_pool
+    from tcs_themes.outputs.coded_digest import coded_digest
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
     coded_path = outputs["coded_parquet"]
-    scores = [name for name in table_columns(coded_path) if name.startswith(SCORE_PREFIX)]
+
+    def batches() -> Iterator[pd.DataFrame]:  # the coded table is read in batches, never whole
+        return read_table_batches(coded_path)
+
     candidates = quote_pool(  # bounded: at most so many per scope and theme
-        read_table_batches(coded_path), book.ids, approved=project.report.approve, banned=project.report.ban,
-        pinned=project.report.pin, drop=SHEET_ONLY_COLUMNS,
+        batches(), book.ids, approved=project.report.approve, banned=project.report.ban, pinned=project.report.pin,
+        drop=SHEET_ONLY_COLUMNS,
     )
     counts = count_batches(read_table_batches(coded_path, batch_size=COUNT_BATCH), book, register)  # running totals
     published = publish(
-        read_table(coded_path, exclude=[*SHEET_ONLY_COLUMNS, *scores]),  # the scores only matter to the candidates
+        None,
         book,
         out,
         register=register,
@@ -222,9 +225,10 @@ def run_pipeline(
         method_info=method_info,
         date=when,
         settings=project.report,
-        comment_batches=lambda: read_table_batches(coded_path),
+        comment_batches=batches,
         candidates=candidates,
         counts=counts,
+        digest=coded_digest(batches(), book, approved=project.report.approve),
     )
     outputs.update(published)
     settings_used = {

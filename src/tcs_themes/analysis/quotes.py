@@ -265,7 +265,7 @@ def _choose(
 
 
 def quotes_by_scope(
-    coded: pd.DataFrame,
+    coded: pd.DataFrame | None,
     codebook: Codebook,
     *,
     n: int = 3,
@@ -274,20 +274,22 @@ def quotes_by_scope(
     pinned: Iterable[str] = (),
     banned: Iterable[str] = (),
     candidates: pd.DataFrame | None = None,
+    strands: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Quotes per theme over all discussions, then per strand (comments with no strand only count overall).
 
     ``approved``, ``pinned`` and ``banned`` are comment ids, as for :func:`select_quotes`.
     ``candidates`` are the comments that may be quoted when already found
     (:func:`quote_candidates` of ``coded`` with ``max_words``, ``approved`` and ``banned``),
-    so that the report can share them rather than look for them again.
+    so that the report can share them rather than look for them again. ``strands`` are the
+    table's strands when already known; ``coded`` may then be None, with ``candidates``.
 
     Returns
     -------
     DataFrame
         :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
     """
-    strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
+    strands = sorted(set(coded["strand"].dropna().astype(str)) if strands is None else set(strands), key=natural_key)
     pinned = tuple(pinned)
     if candidates is None:  # once, then sliced per strand
         candidates = quote_candidates(coded, 5, max_words, approved, banned)
