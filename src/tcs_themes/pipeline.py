@@ -32,8 +32,6 @@ COMMENTS_FILE = "comments.parquet"
 #: Comments per partition when ``run`` codes on a Dask cluster (comments.parquet's row groups).
 PARTITION_ROWS = 5000
 INGEST_LOG_FILE = "ingest-log.csv"
-#: Coded comments counted at a time.
-COUNT_BATCH = 50_000
 #: Coded-table columns only the workbook's per-comment sheets show: streamed from coded.parquet, never held whole.
 SHEET_ONLY_COLUMNS = ("source_file", "sheet", "row", "part", "evidence", "sender_org", "machine_themes", "analyst_codes")
 
@@ -215,7 +213,7 @@ def run_pipeline(
         batches(), book.ids, approved=project.report.approve, banned=project.report.ban, pinned=project.report.pin,
         drop=SHEET_ONLY_COLUMNS,
     )
-    counts = count_batches(read_table_batches(coded_path, batch_size=COUNT_BATCH), book, register)  # running totals
+    counts = count_batches(batches(), book, register)  # running totals
     published = publish(
         None,
         book,

@@ -37,7 +37,7 @@ from tcs_themes.schema import score_column, split_list
 #: Candidates kept whole before the pool is cut (the sample consultation has about 1,000 comments).
 POOL_UNCUT = 20_000
 #: Candidates kept per group (scope and theme...) once the pool is cut.
-POOL_PER_GROUP = 500
+POOL_PER_GROUP = 200
 
 
 @dataclass
