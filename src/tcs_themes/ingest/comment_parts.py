@@ -12,7 +12,6 @@ it over the whole table, so the file holds the same table as
 
 from __future__ import annotations
 
-import datetime
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tcs_themes.atomic_write import atomic_path
-from tcs_themes.ingest.cells import cell_text, is_empty, tidy_column
+from tcs_themes.ingest.cells import ColumnType, as_column_type, tidy_column
 from tcs_themes.schema import COMMENT_COLUMNS, conform_comments, empty_comments
 
 
@@ -66,48 +65,22 @@ def whole_table(parts: CommentParts) -> pd.DataFrame:
     return conform_comments(frame)
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _carried_types(parts: CommentParts) -> dict[str, str]:
-    """Each carried-through column, in order of appearance, -> ``Int64``, ``float64``, ``datetime`` or ``string``
-    (what :func:`tidy_column` makes of it over the whole table), from one pass over the parts."""
-    seen: dict[str, dict[str, bool]] = {}
+    """Each carried-through column, in order of appearance, -> its dtype over the whole table (one pass over the parts)."""
+    seen: dict[str, ColumnType] = {}
     for frame in parts:
         for column in [c for c in frame.columns if c not in COMMENT_COLUMNS]:
-            flags = seen.setdefault(column, {"values": False, "numbers": True, "whole": True, "dates": True})
-            values = frame[column].dropna()
-            if values.empty:
-                continue
-            flags["values"] = True
-            numbers = bool(values.map(_is_number).all())
-            flags["numbers"] &= numbers
-            flags["whole"] &= numbers and bool((pd.to_numeric(values) % 1 == 0).all())
-            flags["dates"] &= bool(values.map(lambda v: isinstance(v, datetime.date)).all())
-    kinds = {}
-    for column, flags in seen.items():
-        if flags["values"] and flags["numbers"]:
-            kinds[column] = "Int64" if flags["whole"] else "float64"
-        elif flags["values"] and flags["dates"]:
-            kinds[column] = "datetime"
-        else:
-            kinds[column] = "string"
-    return kinds
+            seen[column] = seen.get(column, ColumnType()).seen(frame[column])
+    return {column: kind.dtype for column, kind in seen.items()}
 
 
-def _tidy_part(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
-    """One part with every carried-through column of the table, each of its table-wide type."""
+def _tidy_part(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """One part with every carried-through column of the table (``dtypes``), each of its table-wide type."""
     frame = frame.copy()
-    for column, kind in kinds.items():
+    for column, dtype in dtypes.items():
         values = frame[column] if column in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-        if kind in ("Int64", "float64"):
-            frame[column] = pd.to_numeric(values).astype(kind)
-        elif kind == "datetime":
-            frame[column] = pd.to_datetime(values)
-        else:  # as tidy_column writes text
-            frame[column] = values.map(lambda v: None if is_empty(v) else cell_text(v)).astype("string")
-    return conform_comments(frame)[[*COMMENT_COLUMNS, *kinds]]
+        frame[column] = as_column_type(values, dtype)
+    return conform_comments(frame)[[*COMMENT_COLUMNS, *dtypes]]
 
 
 def write_parts(parts: CommentParts, path: str | Path, *, row_group_size: int | None = None) -> Path:
@@ -122,12 +95,12 @@ def write_parts(parts: CommentParts, path: str | Path, *, row_group_size: int | 
         from tcs_themes.tables import write_table  # noqa: PLC0415 - tables imports the schema, as this module does
 
         return write_table(whole_table(parts), target, row_group_size=row_group_size)
-    kinds = _carried_types(parts)
+    dtypes = _carried_types(parts)
     with atomic_path(target) as temporary:
         writer: pq.ParquetWriter | None = None
         try:
             for frame in parts:
-                table = pa.Table.from_pandas(_tidy_part(frame, kinds), preserve_index=False)
+                table = pa.Table.from_pandas(_tidy_part(frame, dtypes), preserve_index=False)
                 if writer is None:
                     writer = pq.ParquetWriter(temporary, table.schema, compression="snappy")
                 writer.write_table(table, row_group_size=row_group_size)
