@@ -153,3 +153,23 @@ def test_office_files_are_copied_piece_by_piece_to_the_same_bytes(tmp_path: Path
                 info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
                 copy.writestr(info, archive.read(member.filename), compress_type=zipfile.ZIP_DEFLATED)
     assert path.read_bytes() == expected.getvalue()
+
+
+def test_the_digest_from_batches_is_the_digest_of_the_whole_table() -> None:
+    """`run` publishes from a digest gathered batch by batch: it is what the whole table gives."""
+    from dataclasses import fields
+
+    from tcs_themes.outputs.coded_digest import coded_digest
+    from tcs_themes.tables import read_table_batches
+
+    codebook, coded = load_codebook(), pd.read_parquet(CODED)
+    approved = [str(coded["comment_id"].iloc[0])]
+    whole = coded_digest([coded], codebook, approved=approved)
+    parts = coded_digest(read_table_batches(CODED, batch_size=50), codebook, approved=approved)
+    for name in [f.name for f in fields(whole)]:
+        mine, theirs = getattr(parts, name), getattr(whole, name)
+        if isinstance(theirs, pd.DataFrame | pd.Series):
+            pd.testing.assert_frame_equal(pd.DataFrame(mine), pd.DataFrame(theirs), obj=name, check_dtype=False)  # str or object
+        else:
+            assert mine == theirs, name
+    assert whole.comments == len(coded) and len(whole.sessions) > 10 and whole.phrases and not whole.missing.empty
