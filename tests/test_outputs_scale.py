@@ -173,3 +173,29 @@ def test_the_digest_from_batches_is_the_digest_of_the_whole_table() -> None:
         else:
             assert mine == theirs, name
     assert whole.comments == len(coded) and len(whole.sessions) > 10 and whole.phrases and not whole.missing.empty
+
+
+def test_publishing_from_batches_writes_the_files_the_whole_table_gives(tmp_path: Path) -> None:
+    """What `run` does (counts, quote pool and digest from batches, no table held) gives the same bytes as the whole table."""
+    from tcs_themes.analysis.counts import count_batches
+    from tcs_themes.analysis.quote_pool import quote_pool
+    from tcs_themes.ingest.register import load_register
+    from tcs_themes.outputs.coded_digest import coded_digest
+    from tcs_themes.outputs.publish import publish
+    from tcs_themes.tables import read_table, read_table_batches
+
+    codebook = load_codebook()
+    register = load_register(CODED.parents[1] / "raw" / "sessions.yaml")
+
+    def batches():
+        return read_table_batches(CODED, batch_size=100)
+
+    whole = publish(read_table(CODED), codebook, tmp_path / "whole", register=register, date="2022-10-31")
+    parts = publish(  # the comment sheets' column widths come from their first batch: those batches as run reads them
+        None, codebook, tmp_path / "parts", register=register, date="2022-10-31", comment_batches=lambda: read_table_batches(CODED),
+        candidates=quote_pool(batches(), codebook.ids), counts=count_batches(batches(), codebook, register),
+        digest=coded_digest(batches(), codebook),
+    )  # fmt: skip
+    assert whole.keys() == parts.keys()
+    for name in ("workbook", "html", "docx"):
+        assert whole[name].read_bytes() == parts[name].read_bytes(), name

@@ -89,6 +89,12 @@ def _strand_sessions(batch: pd.DataFrame) -> pd.Series:
     return given.groupby(["strand", "theme_id", "session_name"], sort=False).size().astype("int64")
 
 
+def _rows(parts: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``parts`` in one table, with the types of the parts that have rows (``empty`` when there is no part)."""
+    found = [part for part in parts if len(part)] or parts[:1]
+    return pd.concat(found, ignore_index=True) if found else empty
+
+
 def coded_digest(batches: Iterable[pd.DataFrame], codebook: Codebook, *, approved: Iterable[str] = ()) -> CodedDigest:
     """Gather a :class:`CodedDigest` from the coded table's rows given in batches, in order.
 
@@ -129,8 +135,8 @@ def coded_digest(batches: Iterable[pd.DataFrame], codebook: Codebook, *, approve
     digest.questions, digest.strands = sorted(questions), sorted(strands)
     digest.low_confidence = low
     digest.sessions = pd.DataFrame.from_dict(sessions, orient="index", columns=list(SESSION_COLUMNS))
-    digest.missing = pd.concat(missing, ignore_index=True) if missing else digest.missing
-    digest.special = pd.concat(special, ignore_index=True) if special else digest.special
+    digest.missing = _rows(missing, digest.missing)
+    digest.special = _rows(special, digest.special)
     digest.phrases = phrases.distinctive()
     digest.subtheme_phrases = {theme_id: table.distinctive(top=3) for theme_id, table in sub_phrases.items()}
     if strand_sessions:
