@@ -50,3 +50,24 @@ def test_carried_columns_get_one_type_over_every_part(tmp_path: Path, monkeypatc
     pd.testing.assert_frame_equal(written, whole.comments)
     carried = {c: str(written[c].dtype)[:10] for c in whole.comments.columns[-4:]}
     assert carried == {"Visits": "float64", "Ward": "string", "Visited": "datetime64", "Only later": "string"}, carried
+
+
+def test_repeated_texts_are_found_after_the_digests_are_merged_into_arrays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The duplicate check keeps digests in sorted arrays (24 bytes a comment); merged every few, it finds the same repeats."""
+    from tcs_themes.ingest import seen_texts
+
+    rows = [(f"Session {i % 3}", f"Comment {i % 25} about the library opening hours.") for i in range(90)]
+    notes = tmp_path / "notes.csv"
+    pd.DataFrame(rows, columns=["Session", "Comment"]).to_csv(notes, index=False)
+    whole = ingest([str(notes)])
+    assert (whole.log["reason"] == "duplicate").sum() == 90 - 75  # 25 texts in each of 3 sessions: 75 kept
+    monkeypatch.setattr(seen_texts, "MERGE_EVERY", 7)
+    merged = ingest([str(notes)])
+    pd.testing.assert_frame_equal(merged.log, whole.log)
+    pd.testing.assert_frame_equal(merged.comments, whole.comments)
+    seen = seen_texts.SeenTexts()
+    keys = [bytes([n]) * 15 + b"\x00" for n in range(20)] + [bytes([n]) * 15 + b"\x01" for n in range(20)]  # trailing NULs kept
+    for value, key in enumerate(keys):
+        assert seen.get(key) is None
+        seen.add(key, value)
+    assert [seen.get(key) for key in keys] == list(range(len(keys))) and len(seen) == len(keys)

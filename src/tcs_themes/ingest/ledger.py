@@ -23,6 +23,7 @@ from tcs_themes.ingest.ids import ID_HEX_DIGITS, ID_PREFIX, comment_id, content_
 from tcs_themes.ingest.limits import MAX_CELL_CHARS
 from tcs_themes.ingest.personal_columns import DROPPED, ColumnDecision
 from tcs_themes.ingest.redaction import redact, redact_label
+from tcs_themes.ingest.seen_texts import SeenTexts
 from tcs_themes.ingest.sources import InputFile
 from tcs_themes.schema import COMMENT_COLUMNS
 
@@ -76,7 +77,7 @@ class Ledger:
         self.warnings: list[str] = []
         self.unexpected: list[Exception] = []
         self.columns: list[tuple[str, str, str, str, str]] = []
-        self._seen: dict[bytes, int] = {}  # digest of (group, text) -> the first comment's id as a number: ~150 bytes a comment
+        self._seen = SeenTexts()  # digest of (group, text) -> the first comment's id as a number: 24 bytes a comment
 
     def start(self, item: InputFile, kind: str) -> FileReport:
         """Open the report of ``item``."""
@@ -159,12 +160,13 @@ class Ledger:
         report.rows_read += 1
         identifier = comment_id(item.relative, location)
         key = _duplicate_key(group, text)
-        if key in self._seen:
+        earlier = self._seen.get(key)
+        if earlier is not None:
             report.duplicates += 1
-            first = f"{ID_PREFIX}{self._seen[key]:0{ID_HEX_DIGITS}x}"
+            first = f"{ID_PREFIX}{earlier:0{ID_HEX_DIGITS}x}"
             self.log.append((item.source_file, location, DUPLICATE, f"duplicate-of {first} (same text, same session)", identifier))
             return
-        self._seen[key] = int(identifier[len(ID_PREFIX) :], 16)
+        self._seen.add(key, int(identifier[len(ID_PREFIX) :], 16))
         names = tuple(names)
         record = {**record, "source_file": item.source_file, "text": text}
         count = _redact_record(record, names, frozenset(verbatim))
