@@ -272,8 +272,10 @@ def run_section(results: list[dict[str, object]], workers: int, load: float) -> 
         "`tcs-themes run NOTES --out DIR --workers "
         f"{workers}` (default model, hybrid method) on session notes: CSV files of 100,000 rows (Session, "
         "Strand, Question, Comment; 500 comments per session, five strands, six questions), comments made as for "
-        "the coding speed below. Run as a child process: ingest, redaction, coding, coded.csv/.parquet, counts, "
-        "quotes, charts, the workbook (its per-comment sheets streamed from coded.parquet in batches) and the report. Memory is the "
+        "the coding speed below. Run as a child process: ingest and redaction (comments.parquet written a part at a time), "
+        "coding, coded.csv/.parquet, then everything published from coded.parquet read back in batches: counts as running "
+        "totals, quotes from a bounded candidate pool, charts, the workbook (its per-comment sheets streamed) and the report "
+        "(from a digest of the table). Memory is the "
         "peak PSS of the whole process tree, sampled every 0.2 s (RSS summed beside it). The 1-minute load "
         f"average at the end was {load:.1f} on 2 cores shared with other work, so wall times are upper bounds; "
         "CPU times are given beside them.",

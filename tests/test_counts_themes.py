@@ -145,3 +145,23 @@ def test_groups_without_a_register_sort_naturally(data) -> None:
     renamed = coded.assign(strand=coded["strand"].replace({"Strand 3": "Strand 10"}))
     table = theme_counts(renamed, codebook, by="strand")
     assert list(dict.fromkeys(table["strand"])) == ["Strand 1", "Strand 2", "Strand 10", NO_STRAND]
+
+
+def test_counts_from_batches_are_the_counts_of_the_whole_table() -> None:
+    """`run` counts coded.parquet batch by batch (running totals); every table equals the whole table's."""
+    from pathlib import Path
+
+    from tcs_themes.analysis.counts import count_all, count_batches
+    from tcs_themes.codebook import load_codebook
+    from tcs_themes.ingest.register import load_register
+    from tcs_themes.tables import read_table, read_table_batches
+
+    root = Path(__file__).resolve().parents[1]
+    coded_path = root / "data" / "coded" / "coded.parquet"
+    codebook, register = load_codebook(), load_register(root / "data" / "raw" / "sessions.yaml")
+    whole = count_all(read_table(coded_path), codebook, register)
+    batches = count_batches(read_table_batches(coded_path, batch_size=50), codebook, register)
+    for name in ("overall", "by_strand", "by_session", "by_question", "by_source", "strands", "subthemes", "cooccurrence"):
+        pd.testing.assert_frame_equal(getattr(batches, name), getattr(whole, name), obj=name)
+    assert batches.code_sources == whole.code_sources
+    assert whole.n_comments == len(read_table(coded_path)) > 1000

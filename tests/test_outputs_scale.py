@@ -153,3 +153,49 @@ def test_office_files_are_copied_piece_by_piece_to_the_same_bytes(tmp_path: Path
                 info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
                 copy.writestr(info, archive.read(member.filename), compress_type=zipfile.ZIP_DEFLATED)
     assert path.read_bytes() == expected.getvalue()
+
+
+def test_the_digest_from_batches_is_the_digest_of_the_whole_table() -> None:
+    """`run` publishes from a digest gathered batch by batch: it is what the whole table gives."""
+    from dataclasses import fields
+
+    from tcs_themes.outputs.coded_digest import coded_digest
+    from tcs_themes.tables import read_table_batches
+
+    codebook, coded = load_codebook(), pd.read_parquet(CODED)
+    approved = [str(coded["comment_id"].iloc[0])]
+    whole = coded_digest([coded], codebook, approved=approved)
+    parts = coded_digest(read_table_batches(CODED, batch_size=50), codebook, approved=approved)
+    for name in [f.name for f in fields(whole)]:
+        mine, theirs = getattr(parts, name), getattr(whole, name)
+        if isinstance(theirs, pd.DataFrame | pd.Series):
+            pd.testing.assert_frame_equal(pd.DataFrame(mine), pd.DataFrame(theirs), obj=name, check_dtype=False)  # str or object
+        else:
+            assert mine == theirs, name
+    assert whole.comments == len(coded) and len(whole.sessions) > 10 and whole.phrases and not whole.missing.empty
+
+
+def test_publishing_from_batches_writes_the_files_the_whole_table_gives(tmp_path: Path) -> None:
+    """What `run` does (counts, quote pool and digest from batches, no table held) gives the same bytes as the whole table."""
+    from tcs_themes.analysis.counts import count_batches
+    from tcs_themes.analysis.quote_pool import quote_pool
+    from tcs_themes.ingest.register import load_register
+    from tcs_themes.outputs.coded_digest import coded_digest
+    from tcs_themes.outputs.publish import publish
+    from tcs_themes.tables import read_table, read_table_batches
+
+    codebook = load_codebook()
+    register = load_register(CODED.parents[1] / "raw" / "sessions.yaml")
+
+    def batches():
+        return read_table_batches(CODED, batch_size=100)
+
+    whole = publish(read_table(CODED), codebook, tmp_path / "whole", register=register, date="2022-10-31")
+    parts = publish(  # the comment sheets' column widths come from their first batch: those batches as run reads them
+        None, codebook, tmp_path / "parts", register=register, date="2022-10-31", comment_batches=lambda: read_table_batches(CODED),
+        candidates=quote_pool(batches(), codebook.ids), counts=count_batches(batches(), codebook, register),
+        digest=coded_digest(batches(), codebook),
+    )  # fmt: skip
+    assert whole.keys() == parts.keys()
+    for name in ("workbook", "html", "docx"):
+        assert whole[name].read_bytes() == parts[name].read_bytes(), name

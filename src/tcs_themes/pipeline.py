@@ -7,8 +7,8 @@ function of its own, so a notebook can run them one by one instead.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,9 @@ from tcs_themes.ingest.exercises import Exercises, load_exercises
 from tcs_themes.ingest.redaction import redact_label
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.outputs.reproducible import generation_date, stated_date
-from tcs_themes.schema import SCORE_PREFIX
 from tcs_themes.run_manifest import file_digest, remove_manifest, write_manifest
 from tcs_themes.atomic_write import writable_folder
-from tcs_themes.tables import read_table, read_table_batches, table_columns, write_table
+from tcs_themes.tables import read_table_batches, write_table
 
 COMMENTS_FILE = "comments.parquet"
 #: Comments per partition when ``run`` codes on a Dask cluster (comments.parquet's row groups).
@@ -173,15 +172,13 @@ def run_pipeline(
     project = resolve_settings(settings, inputs)
     stated = stated or _settings_date(project)
     when = generation_date(stated)
-    ingested = ingest([str(p) for p in inputs], settings=project)
-    outputs = {
-        "comments": write_table(ingested.comments, out / COMMENTS_FILE, row_group_size=PARTITION_ROWS if client else None),
-        "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE),
-    }
-    if ingested.comments.empty:
+    comments_path = out / COMMENTS_FILE  # written a part at a time: the comments are never all in memory
+    ingested = ingest(
+        [str(p) for p in inputs], settings=project, comments_to=comments_path, row_group_size=PARTITION_ROWS if client else None
+    )
+    outputs = {"comments": comments_path, "ingest_log": write_table(ingested.log, out / INGEST_LOG_FILE)}
+    if not int(ingested.files["kept"].sum()):
         raise _no_comments(ingested, outputs["ingest_log"])
-    empty = pd.DataFrame(columns=ingested.comments.columns).astype(ingested.comments.dtypes.to_dict())  # no view on the rows
-    ingested = replace(ingested, comments=empty)  # frees them: coding reads them back in batches
     if client is not None:
         from tcs_themes.coding.dask_cluster import coder_recipe
         from tcs_themes.coding.dask_files import code_files_on_dask
@@ -202,16 +199,23 @@ def run_pipeline(
     if decisions is not None:
         method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
-    from tcs_themes.analysis.quotes import quote_candidates_in_batches
+    from tcs_themes.analysis.counts import count_batches
+    from tcs_themes.analysis.quote_pool import quote_pool
+    from tcs_themes.outputs.coded_digest import coded_digest
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
     coded_path = outputs["coded_parquet"]
-    scores = [name for name in table_columns(coded_path) if name.startswith(SCORE_PREFIX)]
-    candidates = quote_candidates_in_batches(
-        read_table_batches(coded_path), approved=project.report.approve, banned=project.report.ban, drop=SHEET_ONLY_COLUMNS
+
+    def batches() -> Iterator[pd.DataFrame]:  # the coded table is read in batches, never whole
+        return read_table_batches(coded_path)
+
+    candidates = quote_pool(  # bounded: at most so many per scope and theme
+        batches(), book.ids, approved=project.report.approve, banned=project.report.ban, pinned=project.report.pin,
+        drop=SHEET_ONLY_COLUMNS,
     )
+    counts = count_batches(batches(), book, register)  # running totals
     published = publish(
-        read_table(coded_path, exclude=[*SHEET_ONLY_COLUMNS, *scores]),  # the scores only matter to the candidates
+        None,
         book,
         out,
         register=register,
@@ -219,8 +223,10 @@ def run_pipeline(
         method_info=method_info,
         date=when,
         settings=project.report,
-        comment_batches=lambda: read_table_batches(coded_path),
+        comment_batches=batches,
         candidates=candidates,
+        counts=counts,
+        digest=coded_digest(batches(), book, approved=project.report.approve),
     )
     outputs.update(published)
     settings_used = {

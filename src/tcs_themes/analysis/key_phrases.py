@@ -49,25 +49,64 @@ def _phrases(text: str) -> list[str]:
 _BATCH = 20_000  # comments counted at a time
 
 
-def _comments_with_phrases(texts: Sequence[str], rows: Sequence[int], n_groups: int) -> tuple[sparse.csr_matrix, dict[str, int]]:
-    """(groups x phrases: how many of each group's comments have the phrase, phrase -> its column).
+class PhraseTable:
+    """How many comments of each group have each phrase, counted as comments come (groups x phrases, scipy CSR).
 
-    ``rows`` gives each text's group (0 to ``n_groups - 1``). The texts are counted in
-    batches, so memory holds the table and the phrases, not a comments x phrases matrix.
+    Memory holds the table and the phrases, never the comments: :meth:`add` them in batches,
+    then :meth:`distinctive` gives what :func:`distinctive_phrases` of them all would.
     """
-    phrase_ids: dict[str, int] = {}
-    table = sparse.csr_matrix((n_groups, 0), dtype=np.float64)
-    for start in range(0, len(texts), _BATCH):
-        groups: list[int] = []
-        columns: list[int] = []
-        for text, group in zip(texts[start : start + _BATCH], rows[start : start + _BATCH], strict=True):
-            found = dict.fromkeys(_phrases(text if isinstance(text, str) else ""))  # each phrase once per comment
-            columns.extend(phrase_ids.setdefault(phrase, len(phrase_ids)) for phrase in found)
-            groups.extend([group] * len(found))
-        batch = sparse.csr_matrix((np.ones(len(columns)), (groups, columns)), shape=(n_groups, len(phrase_ids)))
-        table.resize((n_groups, len(phrase_ids)))
-        table = (table + batch).tocsr()
-    return table, phrase_ids
+
+    def __init__(self) -> None:
+        self.labels: dict[Hashable, int] = {}
+        self.phrase_ids: dict[str, int] = {}
+        self.table = sparse.csr_matrix((0, 0), dtype=np.float64)
+
+    def add(self, texts: Sequence[str], groups: Sequence[Hashable]) -> None:
+        """Count ``texts``, each in its group (same length)."""
+        for start in range(0, len(texts), _BATCH):
+            rows: list[int] = []
+            columns: list[int] = []
+            for text, group in zip(texts[start : start + _BATCH], groups[start : start + _BATCH], strict=True):
+                row = self.labels.setdefault(group, len(self.labels))
+                found = dict.fromkeys(_phrases(text if isinstance(text, str) else ""))  # each phrase once per comment
+                columns.extend(self.phrase_ids.setdefault(phrase, len(self.phrase_ids)) for phrase in found)
+                rows.extend([row] * len(found))
+            shape = (len(self.labels), len(self.phrase_ids))
+            batch = sparse.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=shape)
+            self.table.resize(shape)
+            self.table = (self.table + batch).tocsr()
+
+    def distinctive(self, *, top: int = 4, min_comments: int = 2) -> dict[Hashable, list[str]]:
+        """The ``top`` phrases that distinguish each group's comments (see :func:`distinctive_phrases`)."""
+        result: dict[Hashable, list[str]] = {label: [] for label in self.labels}
+        if not self.phrase_ids:  # no comment, or no phrase at all
+            return result
+        by_group = self.table
+        totals = np.asarray(by_group.sum(axis=0)).ravel()
+        sizes = np.asarray(by_group.sum(axis=1)).ravel()
+        average = sizes.mean() if len(sizes) else 1.0
+        idf = np.log1p(average / np.maximum(totals, 1))
+        vocabulary = np.array(list(self.phrase_ids), dtype=object)
+        lengths = np.array([v.count(" ") + 1 for v in vocabulary])
+        for label, i in self.labels.items():
+            start, end = by_group.indptr[i], by_group.indptr[i + 1]
+            columns, df = by_group.indices[start:end], by_group.data[start:end]
+            keep = df >= min_comments
+            columns, df = columns[keep], df[keep]
+            if not len(columns):
+                continue
+            score = (df / max(sizes[i], 1)) * idf[columns] * (1 + 0.6 * (lengths[columns] - 1))  # favour phrases over single words
+            order = np.lexsort((vocabulary[columns], -np.round(score, 12)))
+            chosen: list[str] = []
+            for k in order:
+                phrase = str(vocabulary[columns[k]])
+                if any(phrase in kept or kept in phrase for kept in chosen):
+                    continue
+                chosen.append(phrase)
+                if len(chosen) == top:
+                    break
+            result[label] = chosen
+        return result
 
 
 def distinctive_phrases(
@@ -97,34 +136,6 @@ def distinctive_phrases(
     ...                     ["young", "young", "waste", "waste"], top=1)
     {'young': ['youth clubs'], 'waste': ['bins']}
     """
-    labels = list(dict.fromkeys(groups))
-    result: dict[Hashable, list[str]] = {label: [] for label in labels}
-    index = {label: i for i, label in enumerate(labels)}
-    by_group, phrase_ids = _comments_with_phrases(texts, [index[g] for g in groups], len(labels))
-    if not phrase_ids:  # no comment, or no phrase at all
-        return result
-    totals = np.asarray(by_group.sum(axis=0)).ravel()
-    sizes = np.asarray(by_group.sum(axis=1)).ravel()
-    average = sizes.mean() if len(sizes) else 1.0
-    idf = np.log1p(average / np.maximum(totals, 1))
-    vocabulary = np.array(list(phrase_ids), dtype=object)
-    lengths = np.array([v.count(" ") + 1 for v in vocabulary])
-    for label, i in index.items():
-        start, end = by_group.indptr[i], by_group.indptr[i + 1]
-        columns, df = by_group.indices[start:end], by_group.data[start:end]
-        keep = df >= min_comments
-        columns, df = columns[keep], df[keep]
-        if not len(columns):
-            continue
-        score = (df / max(sizes[i], 1)) * idf[columns] * (1 + 0.6 * (lengths[columns] - 1))  # favour phrases over single words
-        order = np.lexsort((vocabulary[columns], -np.round(score, 12)))
-        chosen: list[str] = []
-        for k in order:
-            phrase = str(vocabulary[columns[k]])
-            if any(phrase in kept or kept in phrase for kept in chosen):
-                continue
-            chosen.append(phrase)
-            if len(chosen) == top:
-                break
-        result[label] = chosen
-    return result
+    table = PhraseTable()
+    table.add(texts, groups)
+    return table.distinctive(top=top, min_comments=min_comments)

@@ -160,24 +160,6 @@ def quote_candidates(
     return out
 
 
-def quote_candidates_in_batches(
-    batches: Iterable[pd.DataFrame], approved: Iterable[str] = (), banned: Iterable[str] = (), drop: Iterable[str] = ()
-) -> pd.DataFrame:
-    """:func:`quote_candidates` (default lengths) of a table given in batches of rows: the same rows, index and columns.
-
-    Only the candidates are kept, less the columns named in ``drop``, so a table of a
-    million comments need not be held whole to find them. ``batches`` must hold at least
-    one batch (:func:`tcs_themes.tables.read_table_batches` gives an empty one for an empty table).
-    """
-    approved, banned, drop = tuple(approved), tuple(banned), list(drop)
-    parts, start = [], 0
-    for batch in batches:
-        batch = batch.set_axis(pd.RangeIndex(start, start + len(batch)))  # the whole table's row numbers
-        parts.append(quote_candidates(batch, approved=approved, banned=banned).drop(columns=drop, errors="ignore"))
-        start += len(batch)
-    return pd.concat(parts) if len(parts) > 1 else parts[0]
-
-
 def _on_theme(candidates: pd.DataFrame, themes: np.ndarray, by_rule: np.ndarray, theme_id: str) -> np.ndarray:
     """Candidates given ``theme_id`` as their main theme, by a rule or an analyst, or scored at least ``ON_THEME_SCORE``."""
     has = np.array([theme_id in t for t in themes], dtype=bool)
@@ -283,7 +265,7 @@ def _choose(
 
 
 def quotes_by_scope(
-    coded: pd.DataFrame,
+    coded: pd.DataFrame | None,
     codebook: Codebook,
     *,
     n: int = 3,
@@ -292,20 +274,22 @@ def quotes_by_scope(
     pinned: Iterable[str] = (),
     banned: Iterable[str] = (),
     candidates: pd.DataFrame | None = None,
+    strands: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Quotes per theme over all discussions, then per strand (comments with no strand only count overall).
 
     ``approved``, ``pinned`` and ``banned`` are comment ids, as for :func:`select_quotes`.
     ``candidates`` are the comments that may be quoted when already found
     (:func:`quote_candidates` of ``coded`` with ``max_words``, ``approved`` and ``banned``),
-    so that the report can share them rather than look for them again.
+    so that the report can share them rather than look for them again. ``strands`` are the
+    table's strands when already known; ``coded`` may then be None, with ``candidates``.
 
     Returns
     -------
     DataFrame
         :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
     """
-    strands = sorted(set(coded["strand"].dropna().astype(str)), key=natural_key)
+    strands = sorted(set(coded["strand"].dropna().astype(str)) if strands is None else set(strands), key=natural_key)
     pinned = tuple(pinned)
     if candidates is None:  # once, then sliced per strand
         candidates = quote_candidates(coded, 5, max_words, approved, banned)

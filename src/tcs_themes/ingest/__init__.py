@@ -11,7 +11,9 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import re
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +213,8 @@ def ingest(
     register: SessionRegister | str | Path | None = None,
     sheets: Sequence[str] | None = None,
     columns: Mapping[str, str] | None = None,
+    comments_to: str | Path | None = None,
+    row_group_size: int | None = None,
 ) -> IngestResult:
     """Read spreadsheets and emails into one comments table, logging every row that is not a comment.
 
@@ -229,6 +233,13 @@ def ingest(
         Role (``text``, ``session``, ``date``, ``question``, ``strand``, and an
         analyst's codes: ``theme``, ``other_themes``) -> column name; wins over
         the settings' ``columns`` and the synonyms.
+    comments_to : path, optional
+        Write the comments table to this Parquet file instead of returning it: the
+        comments wait on disk in parts of a few thousand (a hidden folder beside it,
+        removed after) and are written a part at a time, so memory does not grow with
+        their number. ``result.comments`` is then empty, its columns kept.
+    row_group_size : int, optional
+        Rows per Parquet row group of ``comments_to`` (default: a part's).
 
     Returns
     -------
@@ -255,7 +266,30 @@ def ingest(
     )
     email_strand = project.email_strand if project.email_strand_set else (sessions.email_strand if sessions else None)
     files, missing = expand_paths(path_list)
-    ledger = Ledger()
+    with contextlib.ExitStack() as stack:
+        spill = None
+        if comments_to is not None:
+            Path(comments_to).parent.mkdir(parents=True, exist_ok=True)
+            spill = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".ingest-parts-", dir=Path(comments_to).parent)))
+        ledger = Ledger(spill)
+        _read_files(files, missing, project, sessions, options, email_strand, ledger)
+        comments = ledger.comments_frame() if comments_to is None else ledger.write_comments(Path(comments_to), row_group_size=row_group_size)
+    return IngestResult(
+        comments=comments,
+        log=ledger.log_frame(),
+        files=ledger.files_frame(),
+        errors=list(ledger.errors),
+        warnings=list(ledger.warnings),
+        columns=ledger.columns_frame(),
+        unexpected=list(ledger.unexpected),
+    )
+
+
+def _read_files(
+    files: list[InputFile], missing: list[InputFileError], project: Settings, sessions: SessionRegister | None,
+    options: SheetOptions, email_strand: str | None, ledger: Ledger,
+) -> None:
+    """Read every input file into ``ledger``: a bad file is logged and never stops the others."""
     for error in missing:
         ledger.error(ledger.start(InputFile(Path(error.path), error.path, error.path, True), "missing"), error)
     for item in files:
@@ -275,15 +309,6 @@ def ingest(
                 InputFileError(item.source_file, f"unexpected {type(error).__name__} while reading it; please report it"),
             )
     _check_run(options, ledger)
-    return IngestResult(
-        comments=ledger.comments_frame(),
-        log=ledger.log_frame(),
-        files=ledger.files_frame(),
-        errors=list(ledger.errors),
-        warnings=list(ledger.warnings),
-        columns=ledger.columns_frame(),
-        unexpected=list(ledger.unexpected),
-    )
 
 
 def _check_run(options: SheetOptions, ledger: Ledger) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -65,16 +66,53 @@ def _parse_date(text: str) -> pd.Timestamp | None:
     return None if pd.isna(stamp) else stamp
 
 
+@dataclass(frozen=True)
+class ColumnType:
+    """What the values of a carried-through column seen so far are: the type it gets is :attr:`dtype`.
+
+    Gathered a part of the table at a time (:meth:`seen`), so a column can be given the
+    type of the whole table while its parts are written one by one.
+    """
+
+    values: bool = False  # any value at all
+    numbers: bool = True  # every value a number
+    whole: bool = True  # every value a whole number
+    dates: bool = True  # every value a date
+
+    def seen(self, column: pd.Series) -> ColumnType:
+        """This with the values of ``column`` seen too."""
+        values = column.dropna()
+        if values.empty:
+            return self
+        numbers = bool(values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).all())
+        return ColumnType(
+            values=True,
+            numbers=self.numbers and numbers,
+            whole=self.whole and numbers and bool((pd.to_numeric(values) % 1 == 0).all()),
+            dates=self.dates and bool(values.map(lambda v: isinstance(v, datetime.date)).all()),
+        )
+
+    @property
+    def dtype(self) -> str:
+        """``Int64`` or ``float64`` when all values are numbers, ``datetime`` when all are dates, else ``string``."""
+        if self.values and self.numbers:
+            return "Int64" if self.whole else "float64"
+        return "datetime" if self.values and self.dates else "string"
+
+
+def as_column_type(column: pd.Series, dtype: str) -> pd.Series:
+    """``column`` as ``dtype`` (a :attr:`ColumnType.dtype`): text written as :func:`cell_text` does."""
+    if dtype in ("Int64", "float64"):
+        return pd.to_numeric(column).astype(dtype)
+    if dtype == "datetime":
+        return pd.to_datetime(column)
+    return column.map(lambda v: None if is_empty(v) else cell_text(v)).astype("string")
+
+
 def tidy_column(column: pd.Series) -> pd.Series:
     """Give a carried-through column one type, so it can be written to Parquet.
 
     All numbers: ``Int64`` or ``float64``; all dates: ``datetime64``; otherwise
     text (``string``), numbers and dates in it written as :func:`cell_text` does.
     """
-    values = column.dropna()
-    if not values.empty and values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).all():
-        numbers = pd.to_numeric(column)
-        return numbers.astype("Int64") if (numbers.dropna() % 1 == 0).all() else numbers
-    if not values.empty and values.map(lambda v: isinstance(v, datetime.date)).all():
-        return pd.to_datetime(column)
-    return column.map(lambda v: None if is_empty(v) else cell_text(v)).astype("string")
+    return as_column_type(column, ColumnType().seen(column).dtype)

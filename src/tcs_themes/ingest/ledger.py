@@ -12,17 +12,20 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from tcs_themes.errors import InputFileError, TcsError
-from tcs_themes.ingest.cells import tidy_column
-from tcs_themes.ingest.ids import comment_id, content_hash
+from tcs_themes.ingest.comment_parts import CommentParts, whole_table, write_parts
+from tcs_themes.ingest.ids import ID_HEX_DIGITS, ID_PREFIX, comment_id, content_hash
 from tcs_themes.ingest.limits import MAX_CELL_CHARS
 from tcs_themes.ingest.personal_columns import DROPPED, ColumnDecision
 from tcs_themes.ingest.redaction import redact, redact_label
+from tcs_themes.ingest.seen_texts import SeenTexts
 from tcs_themes.ingest.sources import InputFile
-from tcs_themes.schema import COMMENT_COLUMNS, conform_comments, empty_comments
+from tcs_themes.schema import COMMENT_COLUMNS
 
 LOG_COLUMNS = ("source_file", "location", "reason", "detail", "comment_id")
 #: What was done with each column besides the text (``IngestResult.columns``).
@@ -64,16 +67,17 @@ PACK_EVERY = 10_000
 class Ledger:
     """Collects comments, log entries, per-file counts and error messages for one ingest run."""
 
-    def __init__(self) -> None:
-        self.comments: list[dict[str, object]] = []  # the latest comments, not yet packed into ``_packed``
-        self._packed: list[pd.DataFrame] = []
+    def __init__(self, spill: Path | None = None) -> None:
+        """``spill``: a folder where the packed comments wait on disk (:class:`CommentParts`), not in memory."""
+        self.comments: list[dict[str, object]] = []  # the latest comments, not yet packed into ``parts``
+        self.parts = CommentParts(spill)
         self.log: list[tuple[str, str, str, str, str | None]] = []
         self.reports: list[FileReport] = []
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.unexpected: list[Exception] = []
         self.columns: list[tuple[str, str, str, str, str]] = []
-        self._seen: dict[tuple[str, bytes], str] = {}  # (group, digest of the text) -> the first comment's id
+        self._seen = SeenTexts()  # digest of (group, text) -> the first comment's id as a number: 24 bytes a comment
 
     def start(self, item: InputFile, kind: str) -> FileReport:
         """Open the report of ``item``."""
@@ -155,14 +159,14 @@ class Ledger:
             return
         report.rows_read += 1
         identifier = comment_id(item.relative, location)
-        key = (group, hashlib.blake2b(" ".join(text.split()).encode("utf-8", "surrogatepass"), digest_size=16).digest())  # not the text itself
-        if key in self._seen:
+        key = _duplicate_key(group, text)
+        earlier = self._seen.get(key)
+        if earlier is not None:
             report.duplicates += 1
-            self.log.append(
-                (item.source_file, location, DUPLICATE, f"duplicate-of {self._seen[key]} (same text, same session)", identifier)
-            )
+            first = f"{ID_PREFIX}{earlier:0{ID_HEX_DIGITS}x}"
+            self.log.append((item.source_file, location, DUPLICATE, f"duplicate-of {first} (same text, same session)", identifier))
             return
-        self._seen[key] = identifier
+        self._seen.add(key, int(identifier[len(ID_PREFIX) :], 16))
         names = tuple(names)
         record = {**record, "source_file": item.source_file, "text": text}
         count = _redact_record(record, names, frozenset(verbatim))
@@ -173,7 +177,12 @@ class Ledger:
         report.redactions += count
         self.comments.append({**record, "comment_id": identifier, "redactions": count})
         if len(self.comments) >= PACK_EVERY:
-            self._packed.append(pd.DataFrame(self.comments))
+            self._pack()
+
+    def _pack(self) -> None:
+        """Move the latest comments into a part of the table."""
+        if self.comments:
+            self.parts.add(pd.DataFrame(self.comments))
             self.comments = []
 
     def _cut_long_cells(self, item: InputFile, record: dict[str, object]) -> dict[str, object]:
@@ -192,14 +201,14 @@ class Ledger:
 
     def comments_frame(self) -> pd.DataFrame:
         """The comments table, standard columns first, carried-through columns tidied for Parquet."""
-        parts = [*self._packed, *([pd.DataFrame(self.comments)] if self.comments else [])]
-        if not parts:
-            return empty_comments()
-        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        extras = [c for c in frame.columns if c not in COMMENT_COLUMNS]
-        for column in extras:
-            frame[column] = tidy_column(frame[column])
-        return conform_comments(frame)
+        self._pack()
+        return whole_table(self.parts)
+
+    def write_comments(self, path: Path, *, row_group_size: int | None = None) -> pd.DataFrame:
+        """Write the comments table to the Parquet file ``path`` a part at a time; return it empty (its columns kept)."""
+        self._pack()
+        write_parts(self.parts, path, row_group_size=row_group_size)
+        return pq.read_schema(path).empty_table().to_pandas()
 
     def log_frame(self) -> pd.DataFrame:
         """The ingest log: one row per row, part, sheet, column or file that did not become a comment (redacted)."""
@@ -222,6 +231,12 @@ class Ledger:
         counts = [c for c in FILE_COLUMNS if c not in ("source_file", "kind", "error")]
         return frame.astype({**{c: "int64" for c in counts}, "source_file": "string", "kind": "string", "error": "string"})
 
+
+
+def _duplicate_key(group: str, text: str) -> bytes:
+    """A 16-byte digest of ``group`` and ``text`` (spaces normalised): the text itself is never kept."""
+    key = f"{len(group)}:{group}\n{' '.join(text.split())}"
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _redact_record(record: dict[str, object], names: tuple[str, ...], verbatim: frozenset[str]) -> int:

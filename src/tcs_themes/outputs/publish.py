@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from tcs_themes.analysis.counts import count_all
+from tcs_themes.analysis.counts import ThemeCounts, count_all
 from tcs_themes.analysis.quotes import quote_candidates, quotes_by_scope
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import draw_charts
+from tcs_themes.outputs.coded_digest import CodedDigest, coded_digest
 from tcs_themes.outputs.report import build_report, write_report
 from tcs_themes.outputs.reproducible import generation_date
 from tcs_themes.outputs.report.notes import apply_notes, quote_choices, read_notes, write_draft_notes
@@ -27,7 +28,7 @@ REPORT_STEM = "report"
 
 
 def publish(
-    coded: pd.DataFrame,
+    coded: pd.DataFrame | None,
     codebook: Codebook,
     out_dir: str | Path,
     *,
@@ -43,6 +44,8 @@ def publish(
     draft_notes: str | Path | None = None,
     comment_batches: Callable[[], Iterable[pd.DataFrame]] | None = None,
     candidates: pd.DataFrame | None = None,
+    counts: ThemeCounts | None = None,
+    digest: CodedDigest | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -51,8 +54,9 @@ def publish(
 
     Parameters
     ----------
-    coded : DataFrame
-        The coded table.
+    coded : DataFrame or None
+        The coded table; None when ``comment_batches``, ``candidates``, ``counts`` and
+        ``digest`` are all given: the table is then never held whole (what ``run`` does).
     codebook : Codebook
         The codebook it was coded with.
     out_dir : str or Path
@@ -87,8 +91,15 @@ def publish(
         out the columns only those sheets show.
     candidates : DataFrame, optional
         The comments that may be quoted, already found with the settings' approved and banned
-        comments (:func:`~tcs_themes.analysis.quotes.quote_candidates_in_batches`, say); ``coded``
+        comments (:func:`~tcs_themes.analysis.quote_pool.quote_pool`, say); ``coded``
         may then leave out the theme score columns, which only quoting uses. Default: found in ``coded``.
+    counts : ThemeCounts, optional
+        The counts of the coded table, already made (:func:`~tcs_themes.analysis.counts.count_batches`
+        of its batches, say). Default: counted from ``coded``.
+    digest : CodedDigest, optional
+        The rest of what the workbook and report show of the table
+        (:func:`~tcs_themes.outputs.coded_digest.coded_digest` of its batches, with the
+        settings' approved comments). Default: made from ``coded``.
 
     Returns
     -------
@@ -98,7 +109,7 @@ def publish(
     """
     folder = Path(out_dir)
     when = generation_date(date)
-    counts = count_all(coded, codebook, register)
+    counts = counts if counts is not None else count_all(coded, codebook, register)
     settings = settings or ReportSettings()
     edited = read_notes(notes) if notes is not None else {}
     if edited:  # the notes' quote choices add to the settings'
@@ -106,8 +117,10 @@ def publish(
         settings = replace(settings, **{kind: (*getattr(settings, kind), *ids) for kind, ids in chosen.items()})
     if candidates is None:  # found once, for the quotes and the report
         candidates = quote_candidates(coded, approved=settings.approve, banned=settings.ban)
+    digest = digest if digest is not None else coded_digest([coded], codebook, approved=settings.approve)
     quotes = quotes_by_scope(
-        coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban, candidates=candidates
+        coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban, candidates=candidates,
+        strands=digest.strands,
     )
     strand_names = dict(register.strands) if register is not None else {}
     charts = draw_charts(counts, folder / CHARTS_FOLDER, strand_names=strand_names, exercises=exercises)
@@ -125,11 +138,13 @@ def publish(
             date=when,
             approved=settings.approve,
             comment_batches=comment_batches,
+            digest=digest,
         )
     if report:
         content = build_report(
             coded, codebook, counts, quotes, charts,
             register=register, exercises=exercises, method_info=method_info, settings=settings, date=when, candidates=candidates,
+            digest=digest,
         )  # fmt: skip
         if draft_notes is not None:
             paths["notes"] = write_draft_notes(content, draft_notes)

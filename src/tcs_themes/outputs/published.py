@@ -14,7 +14,7 @@ import pandas as pd
 
 from tcs_themes import __version__
 
-from tcs_themes.analysis.counts import BASES, ThemeCounts, code_source_counts
+from tcs_themes.analysis.counts import BASES, ThemeCounts
 from tcs_themes.codebook.load import DEFAULT_CODEBOOK, default_codebook_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises
@@ -142,22 +142,22 @@ def codebook_file_label(source: str | None) -> str:
 
 
 def method_rows(
-    coded: pd.DataFrame, codebook: Codebook, method_info: Mapping[str, object] | None = None, *, generated: dt.date
+    counts: ThemeCounts, codebook: Codebook, method_info: Mapping[str, object] | None = None, *, generated: dt.date
 ) -> list[tuple[str, str]]:
-    """The Method sheet's (item, value) rows: date, tool, codebook, counting rules, then ``method_info``.
+    """The Method sheet's (item, value) rows: date, tool, comments counted, codebook, counting rules, then ``method_info``.
 
     ``generated`` is the generation date (:func:`tcs_themes.outputs.reproducible.generation_date`).
     """
     rows = [
         ("Generated", generated.isoformat()),
         ("Tool", f"tcs-themes {__version__}"),
-        ("Comments", f"{len(coded):,}"),
+        ("Comments", f"{counts.n_comments:,}"),
         ("Codebook", codebook.name),
         ("Codebook file", codebook_file_label(codebook.source)),
         ("Codebook fingerprint (SHA-256)", codebook.fingerprint()),
         *(
             (CODE_SOURCE_HEADINGS.get(source, f"Code source '{source}'"), f"{n:,} comments: {_CODE_SOURCE_NOTES.get(source, source)}")
-            for source, n in code_source_counts(coded).items()
+            for source, n in counts.code_sources.items()
         ),
         ("Themes in the codebook", f"{len(codebook.themes)} themes, {len(codebook.subthemes)} sub-themes"),
         ("Counting: main theme", f"each comment counted once, under its {BASES['primary']}; counts add up to the comments"),

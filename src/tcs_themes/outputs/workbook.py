@@ -24,16 +24,16 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font
 
 from tcs_themes import __version__
-from tcs_themes.analysis.counts import ThemeCounts, count_all, group_labels
-from tcs_themes.analysis.missing import missing_comments, missing_summary
+from tcs_themes.analysis.counts import ThemeCounts, count_all
+from tcs_themes.analysis.missing import missing_summary
 from tcs_themes.analysis.quotes import quotes_by_scope
-from tcs_themes.analysis.special_category import special_category_table
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.atomic_write import writable_folder
 from tcs_themes.outputs.charts import strand_title
+from tcs_themes.outputs.coded_digest import CodedDigest, coded_digest
 from tcs_themes.outputs.excel import (
     DATE,
     DECIMAL,
@@ -139,10 +139,9 @@ def _strand_sheets(book: StagedWorkbook, counts: ThemeCounts, strand_names: dict
         _bar_chart(sheet, title, first, _top_rows(table), label_col=2, value_col=3, anchor="L2")
 
 
-def _session_sheet(book: StagedWorkbook, counts: ThemeCounts, coded: pd.DataFrame) -> None:
+def _session_sheet(book: StagedWorkbook, counts: ThemeCounts, first: pd.DataFrame) -> None:
+    """"Themes by session", with each session's id, strand and date (``first``: :attr:`CodedDigest.sessions`)."""
     table = counts.by_session[counts.by_session["any_comments"] > 0]
-    labels = group_labels(coded, "session").astype(str)
-    first = coded.assign(_session=labels.values).drop_duplicates("_session").set_index("_session")
     out = theme_table(table, keep=("session",)).drop(columns=["Sessions raising it", "Sessions"])
     for position, (heading, column) in enumerate((("Session ID", "session_id"), ("Strand", "strand"), ("Date", "date"))):
         values = table["session"].map(first[column].astype(object).to_dict())
@@ -283,9 +282,8 @@ def _quotes_sheet(book: StagedWorkbook, quotes: pd.DataFrame) -> None:
     add_table(book.create_sheet("Illustrative quotes"), out, "Quotes", formats={"Quote": "0", "Relevance": DECIMAL}, wrap=("Comment",))
 
 
-def _missing_sheets(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codebook) -> None:
-    """"What is missing": the themes with their comments' phrases, then every comment found and how."""
-    comments = missing_comments(coded, codebook)
+def _missing_sheets(book: StagedWorkbook, comments: pd.DataFrame) -> None:
+    """"What is missing": the themes with their comments' phrases, then every comment found (``comments``) and how."""
     summary = missing_summary(comments).drop(columns="theme_id")
     if not summary.empty:
         total = {"theme": "All themes", **{c: int(summary[c].sum()) for c in ("comments", "by_question", "by_cue")}, "key_phrases": ""}
@@ -298,9 +296,9 @@ def _missing_sheets(book: StagedWorkbook, coded: pd.DataFrame, codebook: Codeboo
     add_table(sheet, listed, "Missing_comments", top=max(last, 1) + 3, wrap=("Comment", "Question"), freeze=False)
 
 
-def _special_category_sheet(book: StagedWorkbook, coded: pd.DataFrame, approved: Iterable[str]) -> None:
-    """Comments that disclose special-category details: never quoted unless approved (report.quotes.approve)."""
-    table = special_category_table(coded, approved)
+def _special_category_sheet(book: StagedWorkbook, table: pd.DataFrame) -> None:
+    """Comments that disclose special-category details (``table``): never quoted unless approved (report.quotes.approve)."""
+    table = table.copy()
     table.columns = ["Comment ID", "Categories", "Words that showed it", "Approved for quoting", "Comment"]
     add_table(book.create_sheet("Quotes to review"), table, "Special_category", wrap=("Comment",))
 
@@ -427,7 +425,7 @@ def _exercise_sheets(book: StagedWorkbook, exercises: Exercises) -> None:
 
 def write_workbook(
     path: str | Path,
-    coded: pd.DataFrame,
+    coded: pd.DataFrame | None,
     codebook: Codebook,
     *,
     counts: ThemeCounts | None = None,
@@ -438,6 +436,7 @@ def write_workbook(
     date: dt.date | str | None = None,
     approved: Iterable[str] = (),
     comment_batches: Callable[[], Iterable[pd.DataFrame]] | None = None,
+    digest: CodedDigest | None = None,
 ) -> Path:
     """Write the theme-count workbook (the same inputs and date give the same bytes).
 
@@ -445,8 +444,9 @@ def write_workbook(
     ----------
     path : str or Path
         The ``.xlsx`` file to write (its folder is created).
-    coded : DataFrame
-        The coded table.
+    coded : DataFrame or None
+        The coded table; None when ``counts``, ``quotes``, ``comment_batches`` and
+        ``digest`` are all given (the table is then never held whole).
     codebook : Codebook
         The codebook it was coded with.
     counts : ThemeCounts, optional
@@ -472,6 +472,9 @@ def write_workbook(
         "Theme matrix (0-1)"), which are streamed from it, so those sheets take little
         memory however many comments there are (e.g. batches read from ``coded.parquet``
         with :func:`tcs_themes.tables.read_table_batches`). Default: ``coded`` in chunks.
+    digest : CodedDigest, optional
+        The rest of what the workbook shows of the table
+        (:func:`~tcs_themes.outputs.coded_digest.coded_digest` with ``approved``); default: made from ``coded``.
 
     Returns
     -------
@@ -485,11 +488,12 @@ def write_workbook(
     writable_folder(target.parent)  # before any sheet streams rows to a temporary file
     counts = counts if counts is not None else count_all(coded, codebook, register)
     quotes = quotes if quotes is not None else quotes_by_scope(coded, codebook)
+    digest = digest if digest is not None else coded_digest([coded], codebook, approved=approved)
     strand_names = dict(register.strands) if register is not None else {}
     book = StagedWorkbook()
     _summary_sheet(book, counts, "Most common themes across all discussions")
     _strand_sheets(book, counts, strand_names)
-    _session_sheet(book, counts, coded)
+    _session_sheet(book, counts, digest.sessions)
     _group_sheets(book, counts)
     _cooccurrence_sheet(book, counts, codebook)
     _subtheme_sheet(book, counts)
@@ -499,10 +503,10 @@ def write_workbook(
     _long_sheet(book, batches(), codebook)
     _matrix_sheet(book, batches(), codebook)
     _quotes_sheet(book, quotes)
-    _special_category_sheet(book, coded, approved)
-    _missing_sheets(book, coded, codebook)
+    _special_category_sheet(book, digest.special)
+    _missing_sheets(book, digest.missing)
     _codebook_sheet(book, codebook)
-    method = method_rows(coded, codebook, method_info, generated=when)
+    method = method_rows(counts, codebook, method_info, generated=when)
     split = split_sheets(book.sheetnames)
     _method_sheet(book, [*method, ("Sheets split at Excel's row limit", split_note(split))] if split else method)
     if exercises is not None:

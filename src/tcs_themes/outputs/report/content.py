@@ -21,8 +21,7 @@ import pandas as pd
 import yaml
 
 from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, group_labels
-from tcs_themes.analysis.missing import missing_comments, missing_summary
-from tcs_themes.analysis.key_phrases import distinctive_phrases
+from tcs_themes.analysis.missing import missing_summary
 from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable, quote_candidates
 from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.model import Codebook
@@ -30,6 +29,7 @@ from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import slug, strand_title
+from tcs_themes.outputs.coded_digest import CodedDigest, first_subtheme, coded_digest
 from tcs_themes.outputs.published import (
     CODE_SOURCE_HEADINGS,
     SHARE_HEADINGS,
@@ -211,7 +211,7 @@ def _summarises(totals: pd.Series, period: str) -> str:
     return f"{text}, and {emails}." if int(totals["emails"]) else f"{text}."
 
 
-def _background_section(coded: pd.DataFrame, settings: ReportSettings) -> Section:
+def _background_section(questions: list[str], settings: ReportSettings) -> Section:
     """Background and objectives: the analyst's text, else a default that names the questions asked."""
     background = settings.background or (
         "This report sets out what people said during the consultation: in group sessions held across the "
@@ -222,7 +222,6 @@ def _background_section(coded: pd.DataFrame, settings: ReportSettings) -> Sectio
     if settings.objectives:
         blocks.append(Paragraph(settings.objectives))
     else:
-        questions = sorted(set(coded["question"].dropna().astype(str).str.strip()) - {""})
         blocks.append(Paragraph(
             "The consultation's objectives were to hear what people thought of the draft, what it had missed, and "
             "how they could help deliver it." + (" The questions put to the groups were:" if questions else "")
@@ -232,22 +231,22 @@ def _background_section(coded: pd.DataFrame, settings: ReportSettings) -> Sectio
     return Section("Background and objectives", blocks, anchor="background")
 
 
-def _low_confidence_sentence(coded: pd.DataFrame) -> list[str]:
+def _low_confidence_sentence(digest: CodedDigest) -> list[str]:
     """The method's sentence on comments given their most likely theme with low confidence (none: no sentence)."""
-    if "low_confidence" not in coded.columns:
+    if digest.low_confidence is None:
         return []
-    n = int(coded["low_confidence"].fillna(False).astype(bool).sum())
+    n = digest.low_confidence
     return [
         f"A comment of four or more words that no theme fitted clearly was given its most likely theme and flagged "
         f"as low confidence for review: {narrative.plural(n, 'comment')} "
-        f"({narrative.percent(n / max(len(coded), 1))} of all comments)."
+        f"({narrative.percent(n / max(digest.comments, 1))} of all comments)."
     ]
 
 
-def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts, settings: ReportSettings) -> Section:
+def _method_section(digest: CodedDigest, codebook: Codebook, counts: ThemeCounts, settings: ReportSettings) -> Section:
     totals = counts.strands.iloc[-1]
-    dates = pd.to_datetime(coded.loc[coded["source_kind"] == "spreadsheet", "date"]).dropna()
-    period = f", held between {dates.min():%-d %B %Y} and {dates.max():%-d %B %Y}" if len(dates) else ""
+    first, last = digest.first_date, digest.last_date
+    period = f", held between {first:%-d %B %Y} and {last:%-d %B %Y}" if first is not None else ""
     paragraphs = [settings.method] if settings.method else []
     paragraphs += [
         _summarises(totals, period),
@@ -256,7 +255,7 @@ def _method_section(coded: pd.DataFrame, codebook: Codebook, counts: ThemeCounts
         "otherwise, comments are counted under their main theme, so each comment is counted once and the counts "
         "add up to the total. Comments that fitted no theme are counted as uncoded and shown, not left out.",
         narrative.coders_paragraph(counts.code_sources),
-        *_low_confidence_sentence(coded),
+        *_low_confidence_sentence(digest),
         "A theme was raised in a session when at least one comment from that session touched on it. The "
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
         "and different from each other, from different sessions where possible, and each is used once; comments "
@@ -297,7 +296,7 @@ def _strands_section(counts: ThemeCounts, register, charts: Mapping[str, Mapping
 class _Context:
     """What the theme and strand sections share: quotes, their candidates, phrases, and the quotes used so far."""
 
-    coded: pd.DataFrame
+    digest: CodedDigest
     counts: ThemeCounts
     codebook: Codebook
     quotes: pd.DataFrame
@@ -375,16 +374,13 @@ def _subtheme_sections(theme_id: str, context: _Context) -> list[Section]:
     subs = subs[(subs["theme_id"] == theme_id) & (subs["comments"] > 0)]
     if subs.empty:
         return []
-    prefix = f"{theme_id}/"
-    first = context.coded["subthemes"].astype(object).map(lambda v: next((x[len(prefix):] for x in split_list(v) if x.startswith(prefix)), None))
-    tagged = context.coded[first.notna().to_numpy()]
-    labels = first[first.notna()]
-    phrases = distinctive_phrases(tagged["text"].astype(str).tolist(), labels.tolist(), top=3)
+    phrases = context.digest.subtheme_phrases.get(theme_id, {})
+    tagged = first_subtheme(context.candidates["subthemes"], theme_id)  # the candidates' first sub-theme under it
     theme_total = int(context.counts.overall.set_index("theme_id").loc[theme_id, "any_comments"])
     sections = []
     for variant, row in enumerate(subs.itertuples(index=False)):
         blocks: list[Block] = [Paragraph(narrative.subtheme_sentence(row.subtheme, int(row.comments), theme_total, phrases.get(row.subtheme_id, []), variant))]
-        pool = context.candidates[context.candidates["comment_id"].astype(str).isin(tagged["comment_id"][(labels == row.subtheme_id).to_numpy()].astype(str))]
+        pool = context.candidates[(tagged == row.subtheme_id).to_numpy()]
         pool = pool[~pool["comment_id"].astype(str).isin(context.used)]
         if not pool.empty:
             best = _best(pool, theme_id).iloc[[0]]
@@ -434,16 +430,15 @@ def _strand_section(
     else:
         blocks = [Paragraph(intro + " None of them was coded with a theme.")]
     blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {strand_title(strand, names)}.")
-    in_strand = context.coded[(group_labels(context.coded, "strand") == strand).to_numpy()]
-    given = in_strand["themes"].astype(object).map(split_list)
+    sessions = context.digest.strand_sessions
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
         text = narrative.strand_theme_paragraph(pd.Series(row._asdict()), strand, size, codebook)
         if strand != NO_STRAND:
-            raised = in_strand[given.map(lambda ts, t=row.theme_id: t in ts).to_numpy()]
-            by_session = raised.groupby("session_name", sort=False).size()
+            by_session = sessions[(strand, row.theme_id)] if (strand, row.theme_id) in sessions.index else sessions.iloc[:0]
             by_session = by_session.reset_index(name="n").sort_values(["n", "session_name"], ascending=[False, True], kind="stable")
-            text += " " + narrative.drivers_sentence(list(zip(by_session["session_name"], by_session["n"], strict=True)), len(raised))
+            raised = int(context.counts.by_strand.set_index(["strand", "theme_id"]).loc[(strand, row.theme_id), "any_comments"])
+            text += " " + narrative.drivers_sentence(list(zip(by_session["session_name"], by_session["n"], strict=True)), raised)
         theme_blocks: list[Block] = [Paragraph(text.strip())]
         block = _quotes_block(context.quotes, strand, row.theme_id, context.used, context.candidates)
         if block is not None:
@@ -500,7 +495,7 @@ def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Pa
 
 
 def build_report(
-    coded: pd.DataFrame,
+    coded: pd.DataFrame | None,
     codebook: Codebook,
     counts: ThemeCounts,
     quotes: pd.DataFrame,
@@ -514,13 +509,15 @@ def build_report(
     detailed_strand_themes: int = 5,
     date: dt.date | str | None = None,
     candidates: pd.DataFrame | None = None,
+    digest: CodedDigest | None = None,
 ) -> Report:
     """Assemble the report's content from the counts, quotes and charts.
 
     Parameters
     ----------
     coded, codebook, counts, quotes
-        The coded table and what was computed from it.
+        The coded table and what was computed from it; ``coded`` may be None when
+        ``candidates`` and ``digest`` are given (the table is then never held whole).
     charts : mapping
         Chart name -> ``{"png": path, "svg": path}`` from :func:`tcs_themes.outputs.charts.draw_charts`.
     register, exercises, method_info
@@ -537,19 +534,23 @@ def build_report(
         The comments that may be quoted, when already found
         (:func:`~tcs_themes.analysis.quotes.quote_candidates` with the settings' approved and
         banned comments); found here otherwise.
+    digest : CodedDigest, optional
+        The rest of what the report says of the table (:func:`~tcs_themes.outputs.coded_digest.coded_digest`);
+        default: made from ``coded``.
     """
     settings = settings or ReportSettings()
     names = dict(register.strands) if register is not None else {}
     when = generation_date(date)
-    rows = method_rows(coded, codebook, method_info, generated=when)
+    rows = method_rows(counts, codebook, method_info, generated=when)
+    digest = digest if digest is not None else coded_digest([coded], codebook, approved=settings.approve)
     summary = Section("Summary of findings", [Bullets(narrative.summary_points(counts, codebook, names, exercises))], anchor="summary")
     context = _Context(
-        coded, counts, codebook, quotes,
+        digest, counts, codebook, quotes,
         candidates=candidates if candidates is not None else quote_candidates(coded, approved=settings.approve, banned=settings.ban),
         names=names,
-        phrases=distinctive_phrases(coded["text"].astype(str).array, coded["primary_theme"].astype(str).array),  # no list of a million strings
+        phrases=digest.phrases,
     )  # fmt: skip
-    missing_found = missing_comments(coded, codebook)
+    missing_found = digest.missing
     missing = missing_summary(missing_found)
     welcomed = _positive_section(context)
     theme_sections, less, never = _theme_sections(context, detailed_themes)
@@ -579,7 +580,7 @@ def build_report(
         anchor="appendix",
     )
     sections = [
-        _background_section(coded, settings), _method_section(coded, codebook, counts, settings),
+        _background_section(digest.questions, settings), _method_section(digest, codebook, counts, settings),
         _strands_section(counts, register, charts), summary, *([welcomed] if welcomed else []), themes,
         _missing_section(missing), _recommendations_section(context, missing), by_strand,
     ]  # fmt: skip
