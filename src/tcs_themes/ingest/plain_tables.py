@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from tcs_themes.ingest.ids import comment_id
+from tcs_themes.ingest.ledger import LABEL_COLUMNS
 from tcs_themes.ingest.personal_columns import DROPPED, decide_column
 from tcs_themes.ingest.redaction import redact, redact_label
 
@@ -28,8 +29,6 @@ _CODE_COLUMNS = frozenset({
     "comment_id", "message_id", "source_kind", "themes", "primary_theme", "sources", "subthemes",
     "code_source", "machine_themes", "analyst_codes",
 })
-#: Columns of a coded table that name things; redacted as labels (cached, as they repeat on every row).
-_LABEL_COLUMNS = frozenset({"source_file", "sheet", "location", "session_id", "session_name", "strand", "question", "sender_org"})
 #: Columns :func:`identify_rows` adds; a table's own column of the same name is kept as ``input_<name>``.
 ADDED = ("comment_id", "location", "redactions")
 
@@ -75,7 +74,7 @@ def identify_rows(frame: pd.DataFrame, file_name: str, first_row: int, keep: Seq
     out = frame.reset_index(drop=True).drop(columns=personal_headers(frame.columns, keep))
     for name in out.columns:
         if name != "text" and (pd.api.types.is_object_dtype(out[name]) or pd.api.types.is_string_dtype(out[name])):
-            out[name] = out[name].map(lambda value: redact(value)[0] if isinstance(value, str) else value)
+            out[name] = out[name].map(_redacted_cell)
     out = out.rename(columns={name: f"input_{name}" for name in ADDED})
     stem = Path(file_name).stem
     locations = [f"{stem}!R{first_row + i}" for i in range(len(out))]
@@ -102,8 +101,11 @@ def redact_coded(frame: pd.DataFrame) -> pd.DataFrame:
         column = out[name]
         if name in _CODE_COLUMNS or not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
             continue
-        if name in _LABEL_COLUMNS:
-            out[name] = column.map(redact_label, na_action="ignore").astype(column.dtype)
-        else:
-            out[name] = column.map(lambda value: redact(value)[0] if isinstance(value, str) else value, na_action="ignore").astype(column.dtype)
+        redact_one = redact_label if name in LABEL_COLUMNS else _redacted_cell  # labels: cached, they repeat
+        out[name] = column.map(redact_one, na_action="ignore").astype(column.dtype)
     return out
+
+
+def _redacted_cell(value: object) -> object:
+    """A text cell redacted; any other value as it is."""
+    return redact(value)[0] if isinstance(value, str) else value

@@ -73,8 +73,8 @@ def _open(path: Path, source_file: str, *, data_only: bool) -> openpyxl.Workbook
         ) from None
 
 
-def _range_problem(archive: zipfile.ZipFile) -> str | None:
-    """Say which merged or hyperlink range makes the sheets cover too many cells, or return None.
+def _xml_problem(archive: zipfile.ZipFile) -> str | None:
+    """Say what in the workbook's XML is refused (ranges covering too many cells, a document type), or return None.
 
     openpyxl makes an object for every cell of a merged or linked range, and
     looks up every merged range for each one-cell link; both are counted
@@ -168,7 +168,7 @@ def check_workbook(path: Path, source_file: str) -> None:
             elif sheets > MAX_SHEETS:
                 problem = f"the workbook has {sheets:,} sheets, more than {MAX_SHEETS:,}; split it into several workbooks"
             else:
-                problem = _range_problem(archive)
+                problem = _xml_problem(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise InputFileError(
             source_file, f"the workbook is damaged and cannot be read ({type(error).__name__}); {_DAMAGED}"
