@@ -82,6 +82,12 @@ def split_list(value: object) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
+def first_subtheme(subthemes: pd.Series, theme_id: str) -> pd.Series:
+    """Each comment's first sub-theme id under ``theme_id`` in a ``subthemes`` column (None when it has none)."""
+    prefix = f"{theme_id}/"
+    return subthemes.astype(object).map(lambda v: next((x[len(prefix):] for x in split_list(v) if x.startswith(prefix)), None))
+
+
 def empty_comments() -> pd.DataFrame:
     """Return an empty comments table with the standard columns and dtypes."""
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in COMMENT_COLUMNS.items()})

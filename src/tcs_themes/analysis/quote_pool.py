@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, _clarity, _given_by_rule, _lists, _on_theme, _shortness, quote_candidates
-from tcs_themes.schema import score_column, split_list
+from tcs_themes.schema import first_subtheme, score_column
 
 #: Candidates kept whole before the pool is cut (the sample consultation has about 1,000 comments).
 POOL_UNCUT = 20_000
@@ -76,7 +76,6 @@ def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[
     words = candidates["words"].to_numpy(dtype=float)
     pins = np.isin(ids, list(pinned))
     themes_of, sources_of = _lists(candidates["themes"]), _lists(candidates["sources"])
-    subthemes_of = [split_list(v) for v in candidates["subthemes"].astype(object).tolist()] if "subthemes" in candidates else None
     primary = candidates["primary_theme"].astype("string").fillna("").to_numpy()
 
     def number(name: str) -> int:
@@ -104,9 +103,8 @@ def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[
         best = fit - 0.01 * words
         add("primary", theme_id, primary == theme_id, best, True)
         add("any", theme_id, np.array([theme_id in t for t in themes_of], dtype=bool), best, False)
-        if subthemes_of is not None:
-            prefix = f"{theme_id}/"
-            first = np.array([next((x[len(prefix):] for x in s if x.startswith(prefix)), "") for s in subthemes_of], dtype=object)
+        if "subthemes" in candidates:
+            first = first_subtheme(candidates["subthemes"], theme_id).fillna("").to_numpy(dtype=object)
             for sub in sorted(set(first) - {""}):
                 add("sub", f"{theme_id}/{sub}", first == sub, best, False)
     if not rows:

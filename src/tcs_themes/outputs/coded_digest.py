@@ -21,7 +21,7 @@ from tcs_themes.analysis.key_phrases import PhraseTable
 from tcs_themes.analysis.missing import MISSING_COLUMNS, missing_comments
 from tcs_themes.analysis.special_category import SPECIAL_CATEGORY_COLUMNS, special_category_table
 from tcs_themes.codebook.model import Codebook
-from tcs_themes.schema import split_list
+from tcs_themes.schema import first_subtheme, split_list
 
 #: What the "Themes by session" sheet shows of each session (from its first comment).
 SESSION_COLUMNS = ("session_id", "strand", "date")
@@ -71,12 +71,6 @@ class CodedDigest:
     phrases: dict = field(default_factory=dict)
     subtheme_phrases: dict = field(default_factory=dict)
     strand_sessions: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
-
-
-def first_subtheme(subthemes: pd.Series, theme_id: str) -> pd.Series:
-    """Each comment's first sub-theme id under ``theme_id`` (None when it has none)."""
-    prefix = f"{theme_id}/"
-    return subthemes.astype(object).map(lambda v: next((x[len(prefix):] for x in split_list(v) if x.startswith(prefix)), None))
 
 
 def _strand_sessions(batch: pd.DataFrame) -> pd.Series:

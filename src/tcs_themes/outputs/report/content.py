@@ -29,7 +29,7 @@ from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import slug, strand_title
-from tcs_themes.outputs.coded_digest import CodedDigest, first_subtheme, coded_digest
+from tcs_themes.outputs.coded_digest import CodedDigest, coded_digest
 from tcs_themes.outputs.published import (
     CODE_SOURCE_HEADINGS,
     SHARE_HEADINGS,
@@ -41,7 +41,7 @@ from tcs_themes.outputs.published import (
 )
 from tcs_themes.outputs.report import narrative
 from tcs_themes.outputs.reproducible import generation_date
-from tcs_themes.schema import UNCODED, score_column, split_list
+from tcs_themes.schema import UNCODED, first_subtheme, score_column, split_list
 
 
 @dataclass
