@@ -95,11 +95,11 @@ def score(found: Discovery, truth: dict[str, list[str]], hidden: dict[str, str])
     """Recovery of each hidden theme, purity and NMI of the groups, and duplicates of kept themes."""
     table = found.comments
     codes = [truth.get(str(c), []) for c in table["comment_id"]]
-    coded = np.array([bool(c) for c in codes])
+    coded = np.array([bool(c) for c in codes], dtype=bool)  # dtypes given: an empty selection scores too
     result: dict[str, object] = {}
     hidden_ids = set(hidden.values())
     for role, theme in hidden.items():
-        has = np.array([theme in c for c in codes])
+        has = np.array([theme in c for c in codes], dtype=bool)
         best = "not recovered"
         for candidate in found.candidates:
             members = (table["candidate"] == candidate.id).to_numpy()
@@ -127,8 +127,8 @@ def score(found: Discovery, truth: dict[str, list[str]], hidden: dict[str, str])
             best += f"; {len(mostly)} candidates are mostly this theme, together {together} of its {has.sum()}"
         result[f"{role}: {theme}"] = best
         result[f"{role}: selected / coded with it"] = f"{has.sum()} / {sum(theme in c for c in truth.values())}"
-    main = np.array([c[0] if c else "" for c in codes])
-    groups = table["candidate"].to_numpy()
+    main = np.array([c[0] if c else "" for c in codes], dtype=object)
+    groups = table["candidate"].to_numpy(dtype=object)
     in_groups = coded & (groups != LEFTOVER)
     majority = 0
     duplicates = []
@@ -140,7 +140,7 @@ def score(found: Discovery, truth: dict[str, list[str]], hidden: dict[str, str])
             if candidate.is_new and n / members.sum() > 0.5 and top not in hidden_ids:
                 duplicates.append(f"{candidate.id} ({n}/{members.sum()} {top})")
     result["purity"] = round(majority / max(in_groups.sum(), 1), 3)
-    result["NMI"] = round(float(normalized_mutual_info_score(main[coded], groups[coded])), 3)
+    result["NMI"] = round(float(normalized_mutual_info_score(main[coded], groups[coded])), 3) if coded.any() else None
     result["duplicates of kept themes"] = "; ".join(duplicates) or "none"
     largest = max(found.candidates, key=lambda c: c.size, default=None)
     result["largest candidate"] = f"{largest.size} ({largest.size / found.n_selected:.0%} of the selected)" if largest else "none"
