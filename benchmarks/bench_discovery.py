@@ -14,7 +14,10 @@ comments it reached). A hidden theme is *recovered* when some candidate is
 mostly (over half) its comments and holds at least half of its comments that
 discovery selected. Purity and NMI compare the groups (leftovers as one group) with the
 analyst's main theme over the selected comments that were coded. A *duplicate*
-is a candidate reported as new whose majority is one kept theme. *Groups joined*:
+is a candidate reported as new whose majority is one kept theme. *Knowing the theme*: how far
+any grouping could get, the selected comments nearest the hidden theme's centre (read from its
+coded comments outside the selection, in discovery's representation), as many as it has
+selected; under half of them the theme, no candidate that size recovers it. *Groups joined*:
 k-means groups joined to another at least as similar as two typical kept themes
 (see docs/discovery.md); the *largest candidate* shows that joining made no giant bucket.
 
@@ -42,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine_description, write_section  # noqa: E402
 from bench_pxtextmining import p2_data  # noqa: E402
 
-from tcs_themes.analysis.discovery import LEFTOVER, Discovery, discover_themes  # noqa: E402
+from tcs_themes.analysis.discovery import LEFTOVER, Discovery, _represent, _unit_rows, discover_themes  # noqa: E402
 from tcs_themes.codebook.load import load_codebook  # noqa: E402
 from tcs_themes.codebook.model import Codebook, Theme  # noqa: E402
 from tcs_themes.coding.hybrid import HybridCoder  # noqa: E402
@@ -147,6 +150,35 @@ def score(found: Discovery, truth: dict[str, list[str]], hidden: dict[str, str])
     return result
 
 
+def knowing_the_theme(
+    found: Discovery, coded: pd.DataFrame, truth: dict[str, list[str]], hidden: dict[str, str], model: object
+) -> dict[str, str]:
+    """How far any grouping could get: the selected comments nearest each hidden theme's centre.
+
+    The centre is read from the theme's comments the analyst coded *outside* the selection
+    (so it does not know which selected comments are the theme's), in discovery's own
+    representation; of the selected comments, as many as it has selected are taken nearest
+    that centre. Under half of them the theme means no candidate of that size could recover it.
+    """
+    selected = set(found.comments["comment_id"].astype(str))
+    ids = coded["comment_id"].astype(str)
+    result = {}
+    for role, theme in hidden.items():
+        outside = [t for i, t in zip(ids, coded["text"].astype(str)) if i not in selected and theme in truth.get(i, [])]
+        has = np.array([theme in truth.get(str(i), []) for i in found.comments["comment_id"]], dtype=bool)
+        if not outside or not has.any():
+            result[f"{role}: knowing the theme"] = "no comments to read it from"
+            continue
+        vectors, references, _ = _represent(found.comments["text"].astype(str).tolist(), model, outside)
+        centre = np.asarray(_unit_rows(references).mean(axis=0)).ravel()
+        nearest = np.argsort(-(_unit_rows(vectors) @ centre), kind="mergesort")[: has.sum()]
+        result[f"{role}: knowing the theme"] = (
+            f"the {has.sum()} selected nearest its centre (from its {len(outside)} coded comments not selected) "
+            f"are {has[nearest].mean():.0%} the theme ({has[nearest].sum()} of its {has.sum()})"
+        )
+    return result
+
+
 def run_case(
     name: str, comments: pd.DataFrame, truth: dict[str, list[str]], counts: pd.Series, codebook: Codebook, method: str
 ) -> tuple[str, pd.DataFrame, Codebook, object]:
@@ -170,7 +202,7 @@ def run_case(
         started = time.perf_counter()
         found = discover_themes(coded, kept, model=model)
         seconds = time.perf_counter() - started
-        figures = score(found, truth, hidden)
+        figures = score(found, truth, hidden) | knowing_the_theme(found, coded, truth, hidden, model)
         recovered = sum(str(v).startswith("recovered") for k, v in figures.items() if ":" in k)
         rows.append(
             {

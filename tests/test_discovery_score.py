@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ from tcs_themes.schema import split_list
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
-from bench_discovery import hidden_themes, score  # noqa: E402
+from bench_discovery import hidden_themes, knowing_the_theme, score  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,7 @@ def test_an_empty_selection_scores_as_nothing_recovered(case):
     assert figures["largest candidate"] == "none" and figures["duplicates of kept themes"] == "none"
     for role, theme in hidden.items():
         assert figures[f"{role}: selected / coded with it"] == f"0 / {sum(theme in t for t in truth.values())}"
+    assert set(knowing_the_theme(found, coded, truth, hidden, model).values()) == {"no comments to read it from"}
 
 
 def test_a_real_selection_scores_within_bounds(case):
@@ -49,3 +51,10 @@ def test_a_real_selection_scores_within_bounds(case):
     for role, theme in hidden.items():
         reached = sum(theme in truth.get(str(c), []) for c in selected)
         assert figures[f"{role}: selected / coded with it"].startswith(f"{reached} / ")
+    bound = knowing_the_theme(found, coded, truth, hidden, model)
+    for role, theme in hidden.items():  # as many taken as the theme has selected, so the share and the count agree
+        reached = sum(theme in truth.get(str(c), []) for c in selected)
+        text = bound[f"{role}: knowing the theme"]
+        if text != "no comments to read it from":
+            share, held = re.search(r"are (\d+)% the theme \((\d+) of its (\d+)\)", text).group(1, 2)
+            assert f"of its {reached})" in text and abs(int(share) - 100 * int(held) / reached) <= 0.5
