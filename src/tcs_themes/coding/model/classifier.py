@@ -7,7 +7,9 @@ pretrained sentence embedding of the comment's meaning), turns
 each theme's score into a calibrated probability with a Platt sigmoid fitted
 on out-of-fold scores, and gives a theme where its
 probability reaches a threshold chosen by cross-validation inside the training
-data to maximise that theme's F1. See ``docs/classifier.md``.
+data to maximise that theme's F1; a theme beyond a comment's most probable one
+is kept only when its probability is near enough that one's (a relative cut,
+also chosen inside the training data). See ``docs/classifier.md``.
 """
 
 from __future__ import annotations
