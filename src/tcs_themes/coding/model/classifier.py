@@ -334,8 +334,8 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
             raise ValueError(f"embeddings must be one of {', '.join(ENCODERS)} or None, not {self.embeddings!r}")
         if self.embedding_weight <= 0:
             raise ValueError("embedding_weight must be positive")
-        if not (self.relative_cut == "auto" or (isinstance(self.relative_cut, (int, float))
-                                               and 0 <= self.relative_cut <= 1)):  # fmt: skip
+        cut = self.relative_cut
+        if cut != "auto" and not (isinstance(cut, (int, float)) and 0 <= cut <= 1):
             raise ValueError(f"relative_cut must be 'auto' or a number from 0 to 1, not {self.relative_cut!r}")
         unknown = set(self.interaction_columns or ()) - set(self.context_columns)
         if unknown:
