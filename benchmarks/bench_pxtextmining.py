@@ -16,7 +16,7 @@ baseline; no extra P2 variants, no speed), name them; that writes the
 ``pxtextmining-candidates`` section instead::
 
     python benchmarks/bench_pxtextmining.py [--datasets ../shared/datasets]
-    python benchmarks/bench_pxtextmining.py --sets "word 1-2 (default)" "word 1-2 + static embeddings"
+    python benchmarks/bench_pxtextmining.py --sets 'word 1-2 (`--preset words`)' "word 1-2 + static embeddings"
     python benchmarks/bench_pxtextmining.py --list
 """
 
@@ -68,11 +68,17 @@ MEAN_OF_WORDS_AND_MEANING = {"estimator": MeanOfWordsAndMeaning}
 EMBEDDING_SPEED_TEXTS = 2000
 
 
+#: The word n-grams alone (``tcs-themes train --preset words``; the default before static embeddings).
+WORDS = "word 1-2 (`--preset words`)"
+#: The default preset (word n-grams + static embeddings), its further themes cut as before the relative cut.
+DEFAULT_WITHOUT_CUT = "word 1-2 + static embeddings, no relative cut (`relative_cut=0`: the default before the cut)"
+
+
 def feature_sets(scale: float) -> dict[str, dict]:
-    """The feature sets measured: the default (word n-grams), with character n-grams, and with the question."""
+    """The feature sets measured: word n-grams, with character n-grams, the question, sentence embeddings."""
     question_x_words = {**QUESTION, "context_interactions": scale}
     return {
-        "word 1-2 (default)": {"char_ngrams": None},
+        WORDS: {"char_ngrams": None},
         "word 1-2 + question": {"char_ngrams": None, **QUESTION},
         "word 1-2 + question + question x words": {"char_ngrams": None, **question_x_words},
         "word 1-2 + char 2-5": {"char_ngrams": (2, 5)},
@@ -82,6 +88,7 @@ def feature_sets(scale: float) -> dict[str, dict]:
             "char_ngrams": (2, 5), **question_x_words, **MEANING,
         },
         "word 1-2 + static embeddings": {"char_ngrams": None, **STATIC},
+        DEFAULT_WITHOUT_CUT: {"char_ngrams": None, **STATIC, "relative_cut": 0.0},
         "word 1-2 + question + static embeddings": {"char_ngrams": None, **QUESTION, **STATIC},
         "word 1-2 + char 2-5 + static embeddings": {"char_ngrams": (2, 5), **STATIC},
         "word 1-2 + char 2-5 + question + question x words + static embeddings": {
@@ -110,7 +117,7 @@ P2_SEMANTIC_BASE = "word 1-2 + char 2-5 + question + question x words + sentence
 #: above): one threshold shared by all themes, and the better of the two on held-out out-of-fold rows
 #: inside each training fold (``ThemeClassifier(threshold_mode=...)``; "auto" is the classifier's
 #: default), each for the default feature set and for the best one without and with embeddings.
-P2_THRESHOLD_BASES = ("word 1-2 (default)", P2_NESTED_BASE, P2_SEMANTIC_BASE)
+P2_THRESHOLD_BASES = (WORDS, P2_NESTED_BASE, P2_SEMANTIC_BASE)
 P2_THRESHOLD_MODES = {
     "one threshold shared by all themes": "shared",
     "per theme or shared, chosen inside each training fold": "auto",
@@ -356,7 +363,9 @@ def run_p2(
             held_out = "; ".join(
                 f"{mode} {micro:.4f}/{macro:.4f}" for mode, (micro, macro) in model.threshold_scores_.items()
             )
-            modes.append(f"fold {number}: {model.threshold_mode_} ({held_out})")
+            cut = getattr(model, "relative_cut_", None)
+            modes.append(f"fold {number}: {model.threshold_mode_} ({held_out})"
+                         + ("" if cut is None else f", relative cut {cut:g}"))  # fmt: skip
             note += f" thresholds: {modes[-1]}"
         log(f"P2 fold {number}: {time.perf_counter() - started:.0f} s {note}")
     truth = Y.to_numpy()
@@ -391,7 +400,8 @@ def run_p2(
             "theme": ", each theme's F1-best threshold",
             "shared": ", one threshold shared by all themes (the one with the best out-of-fold micro-F1)",
             "auto": ", per-theme or shared thresholds, whichever scored the higher mean of micro- and macro-F1 on "
-            "held-out out-of-fold rows (5-fold inside the out-of-fold probabilities; micro/macro-F1 per way, "
+            "held-out out-of-fold rows (5-fold inside the out-of-fold probabilities; micro/macro-F1 per way, and "
+            "the relative cut of further themes chosen on the same held-out rows where the model has one, "
             + "; ".join(modes)
             + ")",
         }[threshold_mode]
@@ -494,7 +504,7 @@ def run_speed(folder: Path, n_jobs: int, models_p1: dict[str, ThemeClassifier]) 
         "| model | comments/s, short comments | comments/s, 35-word comments |",
         "|---|---|---|",
     ]
-    measured = {"default: word 1-2": models[5], **{f"P1 model, {name}": m for name, m in list(models_p1.items())[1:]}}
+    measured = {f"{next(iter(models_p1))}, trained on these 20,000": models[5], **{f"P1 model, {name}": m for name, m in list(models_p1.items())[1:]}}
     for name, fitted in measured.items():
         if fitted.context_columns:
             short = prediction_rate(fitted, with_questions(folder, texts))

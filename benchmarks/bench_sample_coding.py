@@ -8,13 +8,18 @@ each method, and scores the out-of-fold codes against the analyst's with
 hybrid method for a few values of ``rule_weight`` and with the classifier of
 each ``tcs-themes train --preset``.
 
-Writes the ``sample-coding`` section of docs/benchmarks.md. Usage::
+Writes the ``sample-coding`` section of docs/benchmarks.md. To compare only some candidate models
+in the hybrid coder (no method tables, baseline, rules-only rows or held-out test), name them; that
+writes the ``sample-coding-candidates`` section instead. Usage::
 
     python benchmarks/bench_sample_coding.py
+    python benchmarks/bench_sample_coding.py --candidates "preset default" "preset words"
+    python benchmarks/bench_sample_coding.py --list
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -63,20 +68,28 @@ def held_out(codebook):  # noqa: ANN001, ANN201 - a Codebook -> an Evaluation
 #: Classifiers compared as the hybrid coder's model beside each ``tcs-themes train --preset`` (``estimator``: the
 #: model class, default ``ThemeClassifier``).
 EXTRA_CANDIDATES = {
+    "preset default, no relative cut (`relative_cut=0`: the default before the cut)": {
+        "embeddings": "static-minilm", "relative_cut": 0.0,
+    },
     "accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"},
     "words model and static-embedding model, probabilities averaged": {"estimator": MeanOfWordsAndMeaning},
 }
 
 
-def candidates(codebook) -> dict:  # noqa: ANN001 - Codebook -> {name: unfitted classifier or None}
-    """Each preset's classifier (None: the coder's default; presets whose extra is missing are left out)."""
+def candidates(codebook, names: list[str] | None = None) -> dict:  # noqa: ANN001 - Codebook -> {name: classifier}
+    """Each preset's classifier (None: the coder's default; presets whose extra is missing are left out) and the
+    extra candidates; ``names``: those only."""
     found = {}
     for preset in PRESETS:
+        if names is not None and f"preset {preset}" not in names:
+            continue
         try:
             found[f"preset {preset}"] = preset_model(preset, codebook)
         except MissingExtraError:
             print(f"preset {preset}: left out, its extra is not installed", file=sys.stderr)
     for name, params in EXTRA_CANDIDATES.items():
+        if names is not None and name not in names:
+            continue
         params = dict(params)
         estimator = params.pop("estimator", ThemeClassifier)
         found[name] = estimator(codebook=codebook, use_examples=False, **params)
@@ -96,19 +109,20 @@ def _figures(human: pd.DataFrame, given: np.ndarray, codebook, primary: list[str
     }
 
 
-def compare_candidates(codebook, labels, folds) -> list[str]:  # noqa: ANN001
+def compare_candidates(codebook, labels, folds, names: list[str] | None = None) -> list[str]:  # noqa: ANN001
     """Cross-validate each candidate model in the hybrid coder and the plain baseline on the same folds.
 
     Each candidate codes every test fold twice: as ``code`` does (a comment of four or more words
     no theme reaches gets its most probable theme, flagged low confidence) and with such comments
     left uncoded (``every_comment=False``). The main theme is ``primary_theme`` (the analyst's:
-    the notes' main-theme column).
+    the notes' main-theme column). ``names``: only these candidates, without the baseline and the
+    coding with no model.
     """
     human = labels.Y[codebook.ids]
     Y = human.to_numpy()
     texts = np.array(labels.texts, dtype=object)
     rows = []
-    for name, model in candidates(codebook).items():
+    for name, model in candidates(codebook, names).items():
         started = time.perf_counter()
         out = {flag: (np.zeros_like(Y), np.empty(len(Y), dtype=object)) for flag in (True, False)}
         low = np.zeros(len(Y), dtype=bool)
@@ -128,6 +142,8 @@ def compare_candidates(codebook, labels, folds) -> list[str]:  # noqa: ANN001
             rows.append((label, figures, seconds))
             log_line = ", ".join(f"{k} {v:.3f}" for k, v in figures.items())
             print(f"{label}: {log_line} ({seconds:.0f} s)", file=sys.stderr, flush=True)
+    if names is not None:
+        return _candidate_table(rows, "Candidate models in the hybrid coder, on the same session-grouped folds")
     started = time.perf_counter()
     given, main, notes = np.zeros_like(Y), np.empty(len(Y), dtype=object), []
     for train, test in folds:
@@ -147,14 +163,21 @@ def compare_candidates(codebook, labels, folds) -> list[str]:  # noqa: ANN001
         figures["low confidence"] = float(coded["low_confidence"].mean())
         rows.append((name, figures, time.perf_counter() - started))
         print(f"{name}: {figures}", file=sys.stderr, flush=True)
-    columns = ("micro F1", "micro P", "macro F1", "kappa", "main theme", "uncoded", "low confidence")
-    return [
+    return _candidate_table(
+        rows,
         "Candidate models in the hybrid coder (each `tcs-themes train --preset`, whose extra is installed, and more), "
         "the plain baseline, on the same session-grouped folds, and coding with no model (rules alone; the codebook "
-        "only) on all the comments "
-        "(main theme: the coded table's `primary_theme` against the analyst's main theme; uncoded and low "
-        "confidence: shares of all comments; the baseline's C chosen by 3-fold CV inside each training fold: "
-        + "; ".join(notes) + "):",
+        "only) on all the comments",
+        "; the baseline's C chosen by 3-fold CV inside each training fold: " + "; ".join(notes),
+    )
+
+
+def _candidate_table(rows: list, what: str, more: str = "") -> list[str]:
+    """The candidates' table: one row per (name, figures, seconds)."""
+    columns = ("micro F1", "micro P", "macro F1", "kappa", "main theme", "uncoded", "low confidence")
+    return [
+        f"{what} (main theme: the coded table's `primary_theme` against the analyst's main theme; uncoded and low "
+        f"confidence: shares of all comments{more}):",
         "",
         "| model | " + " | ".join(columns) + " | seconds |",
         "|---|" + "---:|" * (len(columns) + 1),
@@ -166,12 +189,38 @@ def compare_candidates(codebook, labels, folds) -> list[str]:  # noqa: ANN001
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", nargs="+", metavar="NAME", help="compare only these candidates (see --list)")
+    parser.add_argument("--list", action="store_true", help="list the candidates and stop")
+    args = parser.parse_args()
     codebook = load_codebook()
+    known = [f"preset {preset}" for preset in PRESETS] + list(EXTRA_CANDIDATES)
+    if args.list:
+        print("\n".join(known))
+        return
+    unknown = [name for name in args.candidates or () if name not in known]
+    if unknown:
+        parser.error(f"unknown candidate(s) {', '.join(map(repr, unknown))}; see --list")
     files = sorted(p for p in NOTES.iterdir() if p.suffix in (".xlsx", ".csv"))
     labels = read_labels(NOTES, codebook)
     Y = labels.Y[codebook.ids].to_numpy()
     folds = fold_indices(len(labels), labels.groups, cv=5)
     print(f"{len(labels)} coded comments in {len(set(labels.groups or []))} sessions; 5 folds by session")
+    if args.candidates:
+        started = time.perf_counter()
+        table = compare_candidates(codebook, labels, folds, args.candidates)
+        markdown = "\n".join([
+            "## Sample consultation coding: some candidates (`benchmarks/bench_sample_coding.py --candidates`)",
+            "",
+            f"{len(labels)} analyst-coded comments of the sample, 5-fold cross-validation with folds grouped by "
+            f"session, the hybrid coder as `code` runs it; only the candidates named ({time.perf_counter() - started:.0f} s "
+            "in all). The full run's section is `sample-coding`.",
+            "",
+            *table,
+        ])  # fmt: skip
+        print(markdown)
+        print(f"wrote {write_section('sample-coding-candidates', markdown)}")
+        return
     started = time.perf_counter()
     coder = HybridCoder(codebook)
     variants = {m: {"method": m, "rule_weight": coder.rule_weight} for m in METHODS}

@@ -8,7 +8,10 @@ rule evidence ``r`` as a noisy-OR, ``s = 1 - (1 - p) (1 - r)``, where
 ``r = 1 - (1 - rule_weight) ** n`` for ``n`` rule matches of the theme (0 when
 none matched). The theme is given when ``s`` reaches the model's threshold for
 it. A rule match therefore lifts a theme the model was unsure of over its
-threshold, but only as far as ``rule_weight`` allows.
+threshold, but only as far as ``rule_weight`` allows. With the model's relative cut
+``r`` (``relative_cut_``, chosen in training; 0 for models saved before it), a
+comment's given themes beyond its highest-scoring one are kept only where their
+score is at least ``r`` times that one's.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from tcs_themes.coding.model.thresholds import cut_further
 
 METHODS = ("hybrid", "rules", "model")
 
@@ -72,6 +77,7 @@ def decide(
     thresholds: np.ndarray | None,
     rule_weight: float,
     eligible: np.ndarray | None = None,
+    relative_cut: float = 0.0,
 ) -> Decisions:
     """Combine rule match counts and model probabilities into decisions.
 
@@ -92,6 +98,10 @@ def decide(
     eligible : ndarray of bool, shape (n,), optional
         Comments that must get a theme (``hybrid`` and ``model``): one no theme
         reaches gets its highest-scoring theme, flagged ``low_confidence``.
+    relative_cut : float, default 0.0
+        ``hybrid`` and ``model``: beyond a comment's highest-scoring given theme, another is kept
+        only where its score is at least this times that one's
+        (:func:`~tcs_themes.coding.model.thresholds.cut_further`; 0: no cut).
 
     Returns
     -------
@@ -107,11 +117,11 @@ def decide(
     assert proba is not None and thresholds is not None
     by_model = proba >= thresholds
     if method == "model":
-        given = by_model.copy()
+        given = cut_further(proba, by_model, relative_cut)
         low = _best_if_none(proba, given, eligible)
         return Decisions(proba, given, np.zeros_like(by_model), by_model, low)
     scores = 1.0 - (1.0 - proba) * (1.0 - evidence)
-    given = scores >= thresholds
+    given = cut_further(scores, scores >= thresholds, relative_cut)
     low = _best_if_none(scores, given, eligible)
     return Decisions(scores, given, by_rule & given, by_model, low)
 

@@ -308,7 +308,8 @@ class HybridCoder(EstimatorParams):
             thresholds = self._thresholds()
             proba = self._model_proba(texts, context, matches) if texts else np.zeros(counts.shape)
         eligible = whitespace_chunks(texts)[1] >= MIN_WORDS_FOR_THEME
-        decisions = decide(self.method, counts, proba, thresholds, self.rule_weight, eligible & self.every_comment)
+        cut = float(getattr(self.model_, "relative_cut_", 0.0)) if self.method != "rules" else 0.0
+        decisions = decide(self.method, counts, proba, thresholds, self.rule_weight, eligible & self.every_comment, cut)
         blank = np.array([not has_words(t) for t in texts], dtype=bool)
         if blank.any():
             decisions.given[blank] = False

@@ -7,7 +7,9 @@ pretrained sentence embedding of the comment's meaning), turns
 each theme's score into a calibrated probability with a Platt sigmoid fitted
 on out-of-fold scores, and gives a theme where its
 probability reaches a threshold chosen by cross-validation inside the training
-data to maximise that theme's F1. See ``docs/classifier.md``.
+data to maximise that theme's F1; a theme beyond a comment's most probable one
+is kept only when its probability is near enough that one's (a relative cut,
+also chosen inside the training data). See ``docs/classifier.md``.
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ from tcs_themes.coding.model.predictor import ThemePredictor, _inputs
 from tcs_themes.coding.model.theme_models import (
     ThemeFitSettings,
     choose_prior_power,
+    choose_relative_cut,
     choose_thresholds,
     fit_theme,
     out_of_fold_f1,
     row_groups,
 )
-from tcs_themes.coding.model.thresholds import THRESHOLD_MODES
+from tcs_themes.coding.model.thresholds import THRESHOLD_MODES, decide
 
 #: With ``n_jobs=None``, training uses all cores from this many rows on
 #: (below it, starting worker processes costs more than it saves).
@@ -162,6 +165,15 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         name; the encoder is loaded when the model is used.
     embedding_weight : float, default 1.0
         Scale of the embedding block (1: the same length as each TF-IDF block).
+    relative_cut : float or "auto", default "auto"
+        How :meth:`predict` trims a text's further themes: beyond the given theme with the
+        highest probability, another given theme is kept only when its probability is at least
+        this times that one's (0: no cut; the hybrid coder cuts its scores the same way).
+        ``"auto"``: chosen inside the training data among
+        :data:`~tcs_themes.coding.model.thresholds.RELATIVE_CUTS` (0 among them) by the
+        criterion of ``threshold_mode="auto"``: the highest mean of micro- and macro-F1 on
+        held-out out-of-fold rows (see ``relative_cut_scores_``). Models saved before this
+        option existed load with no cut, as they were fitted.
 
     Attributes
     ----------
@@ -198,6 +210,11 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
     threshold_scores_ : dict
         With ``threshold_mode="auto"``: held-out ``(micro-F1, macro-F1)`` of each
         way (``"theme"``, ``"shared"``); else empty.
+    relative_cut_ : float
+        The relative cut :meth:`predict` applies (0: none).
+    relative_cut_scores_ : dict
+        With ``relative_cut="auto"``: each cut tried (as text) and its held-out
+        ``(micro-F1, macro-F1)``; else empty.
     cv_micro_f1_, cv_macro_f1_ : float
         Out-of-fold micro- and macro-F1 of :meth:`predict`'s decisions over the
         themes with out-of-fold scores (NaN when none has): a figure for
@@ -239,6 +256,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         threshold_mode: str = "auto",
         embeddings: str | None = None,
         embedding_weight: float = 1.0,
+        relative_cut: float | str = "auto",
     ) -> None:
         self.C = C
         self.class_weight_power = class_weight_power
@@ -264,6 +282,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self.threshold_mode = threshold_mode
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
+        self.relative_cut = relative_cut
 
     # -- scikit-learn plumbing ------------------------------------------------------
 
@@ -289,6 +308,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
             "interaction_columns": None, "at_least_one": False, "at_least_one_": False,
             "threshold_mode": "theme", "threshold_mode_": "theme", "threshold_scores_": {},
             "embeddings": None, "embedding_weight": 1.0,
+            "relative_cut": 0.0, "relative_cut_": 0.0, "relative_cut_scores_": {},
         }  # fmt: skip
         super().__setstate__({**defaults, **state})
 
@@ -314,6 +334,9 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
             raise ValueError(f"embeddings must be one of {', '.join(ENCODERS)} or None, not {self.embeddings!r}")
         if self.embedding_weight <= 0:
             raise ValueError("embedding_weight must be positive")
+        cut = self.relative_cut
+        if cut != "auto" and not (isinstance(cut, (int, float)) and 0 <= cut <= 1):
+            raise ValueError(f"relative_cut must be 'auto' or a number from 0 to 1, not {self.relative_cut!r}")
         unknown = set(self.interaction_columns or ()) - set(self.context_columns)
         if unknown:
             raise ValueError(f"interaction_columns must be context columns; not: {', '.join(sorted(unknown))}")
@@ -423,17 +446,24 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self.thresholds_, self.threshold_mode_, self.threshold_scores_ = choose_thresholds(
             oof, labels, self.thresholds_, self.at_least_one_, self.threshold_mode, self.random_state
         )
-        if self.threshold_mode_ == "shared":
+        self.relative_cut_, self.relative_cut_scores_ = choose_relative_cut(
+            oof, labels, self.at_least_one_, self.threshold_mode_, self.relative_cut, self.random_state
+        )
+        if self.threshold_mode_ == "shared" or self.relative_cut_ > 0:
             self._theme_figures(oof, labels)
-        self.cv_micro_f1_, self.cv_macro_f1_ = out_of_fold_f1(oof, labels, self.thresholds_, self.at_least_one_)
+        self.cv_micro_f1_, self.cv_macro_f1_ = out_of_fold_f1(
+            oof, labels, self.thresholds_, self.at_least_one_, self.relative_cut_
+        )
         return self
 
     def _theme_figures(self, oof: list[np.ndarray | None], labels: np.ndarray) -> None:
-        """Set each cross-validated theme's out-of-fold precision, recall and F1 at its threshold now."""
-        for j, proba in enumerate(oof):
-            if proba is None:
-                continue
-            given, truth = proba >= self.thresholds_[j], labels[:, j] == 1
+        """Set each cross-validated theme's out-of-fold precision, recall and F1 at its threshold and cut now."""
+        themes = [j for j, proba in enumerate(oof) if proba is not None]
+        if not themes:
+            return
+        decided = decide(np.column_stack([oof[j] for j in themes]), self.thresholds_[themes], False, self.relative_cut_)
+        for column, j in enumerate(themes):
+            given, truth = decided[:, column] == 1, labels[:, j] == 1
             hits = int((given & truth).sum())
             self.cv_precision_[j] = hits / max(int(given.sum()), 1)
             self.cv_recall_[j] = hits / max(int(truth.sum()), 1)

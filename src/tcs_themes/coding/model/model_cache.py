@@ -51,7 +51,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "uses_rules_": bool, "rule_value": (int, float), "context_columns": list, "context_categories_": list,
     "context_value": (int, float), "context_interactions": (int, float), "interaction_columns": (list, type(None)),
     "embeddings": (str, type(None)), "embedding_weight": (int, float), "at_least_one_": bool,
-    "primary_prior_power_": (int, float),
+    "primary_prior_power_": (int, float), "relative_cut_": (int, float),
 }  # fmt: skip
 
 

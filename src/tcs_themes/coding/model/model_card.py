@@ -100,6 +100,10 @@ class ModelCard:
         Library versions at training time.
     created : str
         ISO date of training.
+    relative_cut : float or None
+        The model's relative cut of further themes (``relative_cut_``: a theme beyond a comment's
+        top one is kept only at this share of its score or more; 0: none); None on cards written
+        before it existed.
     """
 
     codebook_name: str
@@ -113,6 +117,7 @@ class ModelCard:
     params: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=library_versions)
     created: str = field(default_factory=lambda: date.today().isoformat())
+    relative_cut: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the card as JSON-ready data."""
@@ -144,6 +149,7 @@ class ModelCard:
             f"- Cross-validation: {self.cross_validation}",
             "- Averages: "
             + ", ".join(f"{name} {value:.2f}" for name, value in self.averages.items()),
+            *_cut_line(self.relative_cut),
             "- Libraries: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()),
             "",
             "| theme | coded examples | weak labels | precision | recall | F1 | support | threshold |",
@@ -161,6 +167,18 @@ class ModelCard:
             )
         lines += ["", "## Parameters", "", "```json", json.dumps(self.params, indent=2, sort_keys=True), "```", ""]
         return "\n".join(lines)
+
+
+def _cut_line(relative_cut: float | None) -> list[str]:
+    """The card's line on the relative cut of further themes (none for cards from before it)."""
+    if relative_cut is None:
+        return []
+    if relative_cut <= 0:
+        return ["- Further themes: every theme that reaches its threshold is given (no relative cut)"]
+    return [
+        f"- Further themes: beyond a comment's highest-scoring theme, another is given only when its score is "
+        f"at least {relative_cut:g} times that one's (relative cut chosen inside the training data)"
+    ]
 
 
 def card_paths(model_path: str | Path) -> tuple[Path, Path]:

@@ -197,10 +197,12 @@ class ThemePredictor:
     def predict(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return 0/1 theme codes, shape (n, k): probability at or above the theme's threshold.
 
-        With ``at_least_one_``, a text no theme reaches gets its most probable theme.
+        Beyond a text's most probable given theme, another is kept only when its probability is at
+        least ``relative_cut_`` times that one's. With ``at_least_one_``, a text no theme reaches
+        gets its most probable theme.
         """
         proba = self.predict_proba(X, rule_matches=rule_matches)
-        return decide(proba, self.thresholds_, self.at_least_one_)
+        return decide(proba, self.thresholds_, self.at_least_one_, self.relative_cut_)
 
     def predict_primary(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return each text's main theme id, shape (n,), for single-theme data.

@@ -18,6 +18,7 @@ from sklearn.svm import LinearSVC
 from tcs_themes.coding.model.thresholds import (
     FALLBACK_SLOPE,
     FALLBACK_THRESHOLD,
+    RELATIVE_CUTS,
     THRESHOLD_MODES,
     best_f1_threshold,
     decide,
@@ -199,7 +200,11 @@ def choose_prior_power(oof: list[np.ndarray | None], labels: np.ndarray) -> floa
 
 
 def out_of_fold_f1(
-    oof: list[np.ndarray | None], labels: np.ndarray, thresholds: np.ndarray, at_least_one: bool
+    oof: list[np.ndarray | None],
+    labels: np.ndarray,
+    thresholds: np.ndarray,
+    at_least_one: bool,
+    relative_cut: float = 0.0,
 ) -> tuple[float, float]:
     """Return out-of-fold micro- and macro-F1 of :func:`decide` over the themes that have out-of-fold probabilities.
 
@@ -209,7 +214,7 @@ def out_of_fold_f1(
     if not themes:
         return float("nan"), float("nan")
     truth = labels[:, themes]
-    codes = decide(np.column_stack([oof[j] for j in themes]), thresholds[themes], at_least_one)
+    codes = decide(np.column_stack([oof[j] for j in themes]), thresholds[themes], at_least_one, relative_cut)
     return micro_macro_f1(truth, codes)
 
 
@@ -239,13 +244,82 @@ def compare_threshold_modes(
     proba = np.asarray(proba, dtype=np.float64)
     truth = np.asarray(truth).astype(np.int8)
     decided = {mode: np.zeros_like(truth) for mode in ("theme", "shared")}
-    folds = KFold(n_splits=min(cv, len(proba)), shuffle=True, random_state=random_state)
-    for chosen_on, held_out in folds.split(proba):
-        per_theme = theme_thresholds(proba[chosen_on], truth[chosen_on])
-        shared = np.full(proba.shape[1], shared_threshold(proba[chosen_on], truth[chosen_on], at_least_one)[0])
-        decided["theme"][held_out] = decide(proba[held_out], per_theme, at_least_one)
-        decided["shared"][held_out] = decide(proba[held_out], shared, at_least_one)
+    for chosen_on, held_out in _held_out_folds(len(proba), cv, random_state):
+        for mode in decided:
+            thresholds = mode_thresholds(proba[chosen_on], truth[chosen_on], at_least_one, mode)
+            decided[mode][held_out] = decide(proba[held_out], thresholds, at_least_one)
     return {mode: micro_macro_f1(truth, codes) for mode, codes in decided.items()}
+
+
+def _held_out_folds(n: int, cv: int, random_state: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (chosen-on, held-out) splits of ``n`` out-of-fold rows that settings are compared on."""
+    return list(KFold(n_splits=min(cv, n), shuffle=True, random_state=random_state).split(np.zeros(n)))
+
+
+def mode_thresholds(proba: np.ndarray, truth: np.ndarray, at_least_one: bool, mode: str) -> np.ndarray:
+    """Return the thresholds one way chooses on these rows: ``"theme"``, each theme's F1-best; ``"shared"``, one for all."""
+    if mode == "theme":
+        return theme_thresholds(proba, truth)
+    return np.full(proba.shape[1], shared_threshold(proba, truth, at_least_one)[0])
+
+
+def compare_relative_cuts(
+    proba: np.ndarray, truth: np.ndarray, at_least_one: bool, mode: str,
+    cuts: tuple[float, ...] = RELATIVE_CUTS, cv: int = 5, random_state: int = 0,
+) -> dict[float, tuple[float, float]]:
+    """Cross-validate relative cuts of further themes on out-of-fold probabilities, as :func:`compare_threshold_modes`.
+
+    On the same splits of the rows, the thresholds are chosen the ``mode`` way on the other folds'
+    rows, and the held-out rows are decided with each cut (:func:`~.thresholds.cut_further`).
+
+    Returns
+    -------
+    dict
+        ``{cut: (micro_f1, macro_f1)}`` of the pooled held-out decisions.
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    truth = np.asarray(truth).astype(np.int8)
+    decided = {cut: np.zeros_like(truth) for cut in cuts}
+    for chosen_on, held_out in _held_out_folds(len(proba), cv, random_state):
+        thresholds = mode_thresholds(proba[chosen_on], truth[chosen_on], at_least_one, mode)
+        for cut in cuts:
+            decided[cut][held_out] = decide(proba[held_out], thresholds, at_least_one, cut)
+    return {cut: micro_macro_f1(truth, codes) for cut, codes in decided.items()}
+
+
+def choose_relative_cut(
+    oof: list[np.ndarray | None], labels: np.ndarray, at_least_one: bool, mode: str,
+    relative_cut: float | str, random_state: int = 0,
+) -> tuple[float, dict[str, tuple[float, float]]]:
+    """Return the relative cut :meth:`ThemeClassifier.predict` uses, and the held-out figures it was chosen by.
+
+    Parameters
+    ----------
+    oof, labels, at_least_one
+        As for :func:`choose_thresholds`.
+    mode : {"theme", "shared"}
+        How the thresholds were chosen (the held-out comparison chooses them the same way).
+    relative_cut : float or "auto"
+        A number is used as it is (0: no cut). ``"auto"``: among :data:`~.thresholds.RELATIVE_CUTS`
+        (0 among them), the cut with the highest mean of held-out micro- and macro-F1
+        (:func:`compare_relative_cuts`; the criterion ``threshold_mode="auto"`` uses), the
+        smallest among equals; 0 when fewer than two themes have out-of-fold probabilities.
+
+    Returns
+    -------
+    (cut, scores)
+        ``scores`` maps each cut tried (as text, e.g. ``"0.5"``) to its held-out (micro-F1,
+        macro-F1); empty unless chosen.
+    """
+    if relative_cut != "auto":
+        return float(relative_cut), {}
+    themes = [j for j, proba in enumerate(oof) if proba is not None]
+    if len(themes) < 2:
+        return 0.0, {}
+    proba = np.column_stack([oof[j] for j in themes])
+    found = compare_relative_cuts(proba, labels[:, themes], at_least_one, mode, random_state=random_state)
+    best = max(found, key=lambda cut: (sum(found[cut]), -cut))
+    return float(best), {str(cut): scores for cut, scores in found.items()}
 
 
 def choose_thresholds(

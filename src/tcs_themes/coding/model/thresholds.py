@@ -58,12 +58,32 @@ def sigmoid(scores: np.ndarray, slopes: np.ndarray, intercepts: np.ndarray) -> n
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def decide(proba: np.ndarray, thresholds: np.ndarray, at_least_one: bool) -> np.ndarray:
+#: Candidate relative cuts chosen among by ``ThemeClassifier(relative_cut="auto")``; 0 is no cut.
+RELATIVE_CUTS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def cut_further(scores: np.ndarray, given: np.ndarray, ratio: float) -> np.ndarray:
+    """Return ``given`` (bool, shape (n, k)) keeping only the themes that hold up beside each row's first.
+
+    In each row, the given theme with the highest score is kept, and any other given theme only
+    when its score is at least ``ratio`` times that one's. ``ratio`` 0 keeps every given theme; a row
+    keeps at least the theme it had first, so the cut never leaves a coded row without a theme.
+    """
+    given = np.asarray(given, dtype=bool)
+    if ratio <= 0 or not given.size:
+        return given.copy()
+    top = np.where(given, scores, -np.inf).max(axis=1, keepdims=True)
+    return given & (scores >= ratio * top)
+
+
+def decide(proba: np.ndarray, thresholds: np.ndarray, at_least_one: bool, relative_cut: float = 0.0) -> np.ndarray:
     """Return 0/1 codes, shape (n, k): each theme whose probability reaches its threshold.
 
-    With ``at_least_one``, a row where no theme does gets its most probable theme.
+    With ``relative_cut`` r above 0, a row's themes beyond its most probable given one are kept only
+    where their probability is at least r times that one's (:func:`cut_further`). With
+    ``at_least_one``, a row where no theme reaches its threshold gets its most probable theme.
     """
-    codes = (proba >= thresholds).astype(np.int8)
+    codes = cut_further(proba, proba >= thresholds, relative_cut).astype(np.int8)
     if at_least_one and proba.shape[1]:
         empty = np.flatnonzero(~codes.any(axis=1))
         codes[empty, proba[empty].argmax(axis=1)] = 1

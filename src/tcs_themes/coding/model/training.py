@@ -244,6 +244,7 @@ def train_model(
         averages=averages,
         cross_validation=description,
         params=_params(coder),
+        relative_cut=float(getattr(coder.model_, "relative_cut_", 0.0)),
         versions=library_versions(
             ENCODER_DISTRIBUTIONS if getattr(coder.model_, "embeddings", None) in ENCODER_PACKAGES else ()
         ),
