@@ -183,7 +183,9 @@ def _read_file(item: InputFile, options: SheetOptions, email_strand: str | None,
     if item.suffix in SPREADSHEET_SUFFIXES:
         report = ledger.start(item, "spreadsheet")
         if item.suffix == ".csv":
-            grid, _encoding = read_csv_grid(item.path, item.source_file)
+            grid, _encoding, note = read_csv_grid(item.path, item.source_file)
+            if note is not None:
+                ledger.note(item, "", DECODED, note)
             ingest_grids(item, [grid], options, ledger, report, is_csv=True)
         else:
             ingest_grids(item, read_workbook(item.path, item.source_file), options, ledger, report, is_csv=False)
