@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +125,7 @@ def _attachment_label(number: int, attachment: str) -> str:
     return f"attachment {number} ({kind}{details}"
 
 
-def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
+def _ingest_mails(item: InputFile, mails: Iterable[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
     for mail in mails:
         if mail.problem is not None:
             ledger.fail(report, item, mail.location, mail.problem)
