@@ -174,10 +174,12 @@ def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str, str | None]:
     text, encoding = decode_csv_bytes(path.read_bytes(), source_file)
     text, note = _without_nuls(text.removeprefix("\ufeff"))
     rows: list[list[object]] = []
+    record_start = 1
     reader = csv.reader(_lines(text, source_file), delimiter=_delimiter(text, source_file), strict=False)
     try:
         with _fields_up_to(MAX_CSV_LINE_CHARS):
             for record in reader:
+                record_start = reader.line_num + 1  # of the next record, for a message
                 cells = [cell if cell.strip() else None for cell in record]
                 if len(rows) == MAX_ROWS and any(cells):
                     raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_ROWS:,} rows; split it")
@@ -187,7 +189,7 @@ def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str, str | None]:
                     rows.append(cells)
     except csv.Error as error:
         if "field limit" in str(error):
-            raise InputFileError(source_file, _too_long(f"a cell ending on line {reader.line_num:,}")) from None
+            raise InputFileError(source_file, _too_long(f"a cell starting on line {record_start:,}")) from None
         raise InputFileError(source_file, f"is not a readable CSV ({error}); {_RESAVE}") from None
     while rows and all(cell is None for cell in rows[-1]):
         rows.pop()
