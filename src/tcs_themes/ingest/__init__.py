@@ -58,7 +58,7 @@ class IngestResult:
         ``attachment``, ``not-comments``, ``unsupported``, ``skipped``, ``removed``
         (a piece of an email that is not a comment; detail: why), ``truncated``
         (a cell cut to ``MAX_CELL_CHARS``), ``decoded`` (text whose charset was
-        wrong or unknown; detail: how it was read), ``personal-column`` (a
+        wrong or unknown, or a CSV's NUL bytes removed; detail: how it was read), ``personal-column`` (a
         column dropped, or kept by the settings). Names of files and sheets in
         it are redacted; attachments are logged by number, type and size, never
         by name.
