@@ -43,11 +43,20 @@ def _reconciles(result) -> None:
         assert row.rows_read == row.kept + row.blank + row.duplicates + row.failed + row.removed, row.source_file
 
 
-def _good_ones_read(result, folder: Path) -> None:
+def _good_ones_read(result) -> None:
     texts = set(result.comments["text"])
     assert {"The buses to Barton are late every morning.", "More benches in the park please."} <= texts
     assert all("\n" not in line for line in result.errors)
     _reconciles(result)
+
+
+def _one_error_beside_a_good_csv(folder: Path, bad: Path, problem: str):
+    """Ingest ``folder`` with a good CSV added: ``bad`` is the only error, with ``problem``; the good files are read."""
+    _good_csv(folder)
+    result = ingest(folder)
+    assert result.errors == [f"{bad.as_posix()}: {problem}"]
+    _good_ones_read(result)
+    return result
 
 
 # -- HTML ------------------------------------------------------------------------------------------------------------
@@ -83,31 +92,25 @@ def test_an_email_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path: P
     files.write_eml(tmp_path / "small.eml", _mail("Small", "The library should open on Sundays."))
     big = _mail("Big", "The swimming pool is too expensive.")
     big.add_attachment(bytes(range(256)) * 400, maintype="application", subtype="pdf", filename="scan.pdf")
-    files.write_eml(tmp_path / "big.eml", big)
-    result = ingest(tmp_path)
-    size = (tmp_path / "big.eml").stat().st_size
-    assert result.errors == [
-        f"{(tmp_path / 'big.eml').as_posix()}: refused: the email is {size:,} bytes, more than the 60,000 bytes one "
-        "email may have; save it again without its attachments (they are not read)"
-    ]
+    path = files.write_eml(tmp_path / "big.eml", big)
+    result = _one_error_beside_a_good_csv(tmp_path, path, (
+        f"refused: the email is {path.stat().st_size:,} bytes, more than the 60,000 bytes one email may have; "
+        "save it again without its attachments (they are not read)"
+    ))
     assert "The library should open on Sundays." in set(result.comments["text"])
-    _good_ones_read(result, tmp_path)
 
 
 def test_an_email_of_too_many_parts_is_refused_at_once(tmp_path: Path) -> None:
-    _good_csv(tmp_path)
     many = _mail("Many", "The park needs lights.")
     for number in range(MAX_EMAIL_PARTS + 200):
         many.add_attachment(b"x", maintype="application", subtype="octet-stream", filename=f"{number}.bin")
-    files.write_eml(tmp_path / "many.eml", many)
+    path = files.write_eml(tmp_path / "many.eml", many)
     start = time.perf_counter()
-    result = ingest(tmp_path)
+    _one_error_beside_a_good_csv(tmp_path, path, (
+        "refused: the email has more than 1,000 MIME parts (attachments and alternative bodies); save it again "
+        "without its attachments (they are not read)"
+    ))
     assert time.perf_counter() - start < 10  # parsing 10,000 parts took 4 s before, and grew with the parts
-    assert result.errors == [
-        f"{(tmp_path / 'many.eml').as_posix()}: refused: the email has more than 1,000 MIME parts (attachments and "
-        "alternative bodies); save it again without its attachments (they are not read)"
-    ]
-    _good_ones_read(result, tmp_path)
 
 
 def _raw_mbox(path: Path, messages: list[bytes]) -> Path:
@@ -147,7 +150,7 @@ def test_mbox_messages_over_a_limit_are_logged_and_the_others_read(tmp_path: Pat
     ]  # the unescaped "From " line is joined back to its message, not read as a message of its own
     report = result.files.set_index("source_file").loc[name]
     assert (report["failed"], report["kept"]) == (2, 3)
-    _good_ones_read(result, tmp_path)
+    _good_ones_read(result)
 
 
 def test_an_mbox_is_read_up_to_its_message_limit_and_the_rest_is_one_error(tmp_path: Path, monkeypatch) -> None:
@@ -170,13 +173,9 @@ def test_a_csv_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path, 
     monkeypatch.setattr(csv_files, "MAX_CSV_BYTES", 10_000)
     big = tmp_path / "big.csv"
     big.write_text("Comment\n" + "The bins are not collected on time.\n" * 400, encoding="utf-8")
-    _good_csv(tmp_path)
-    result = ingest(tmp_path)
-    assert result.errors == [
-        f"{big.as_posix()}: refused: the file is 14,408 bytes, more than the 10,000 bytes one CSV may have; "
-        "split it into several files"
-    ]
-    _good_ones_read(result, tmp_path)
+    _one_error_beside_a_good_csv(tmp_path, big, (
+        "refused: the file is 14,408 bytes, more than the 10,000 bytes one CSV may have; split it into several files"
+    ))
 
 
 @pytest.mark.parametrize(
@@ -192,13 +191,10 @@ def test_a_csv_line_or_cell_over_the_limit_is_an_error_naming_it(tmp_path: Path,
     monkeypatch.setattr(csv_files, "MAX_CSV_LINE_CHARS", 2_000)
     bad = tmp_path / "bad.csv"
     bad.write_text(content, encoding="utf-8")
-    _good_csv(tmp_path)
-    result = ingest(tmp_path)
-    assert result.errors == [
-        f"{bad.as_posix()}: {problem}, which no table's row is (an unclosed quote makes the rest of the file one "
-        "cell); check the quotes on that line, or split the text"
-    ]
-    _good_ones_read(result, tmp_path)
+    _one_error_beside_a_good_csv(tmp_path, bad, (
+        f"{problem}, which no table's row is (an unclosed quote makes the rest of the file one cell); check the "
+        "quotes on that line, or split the text"
+    ))
 
 
 def test_nul_bytes_in_a_csv_are_removed_and_logged_but_binary_files_are_refused(tmp_path: Path) -> None:
@@ -206,18 +202,14 @@ def test_nul_bytes_in_a_csv_are_removed_and_logged_but_binary_files_are_refused(
     nul.write_bytes(b"Comment,Ward\nThe park\x00 needs lights.,North\n\x00\x00Fix the potholes.,South\n")
     picture = tmp_path / "picture.csv"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20)
-    _good_csv(tmp_path)
-    result = ingest(tmp_path)
+    result = _one_error_beside_a_good_csv(tmp_path, picture, (
+        "the file is really a binary file; give it its right extension (.xlsx, .eml, ...) or export it as CSV"
+    ))
     assert {"The park needs lights.", "Fix the potholes."} <= set(result.comments["text"])
     logged = result.log[result.log["source_file"] == nul.as_posix()]
     assert logged[["reason", "detail"]].values.tolist() == [
         ["decoded", "3 NUL bytes removed (the first on line 2); the rest of the file read as it is"]
     ]
-    assert result.errors == [
-        f"{picture.as_posix()}: the file is really a binary file; give it its right extension (.xlsx, .eml, ...) "
-        "or export it as CSV"
-    ]
-    _good_ones_read(result, tmp_path)
 
 
 # -- workbooks -------------------------------------------------------------------------------------------------------
@@ -235,13 +227,10 @@ def test_a_styles_bomb_is_refused_before_openpyxl_builds_it(tmp_path: Path, monk
     formats = "".join(f'<xf numFmtId="{n % 50}" fontId="0" fillId="0" borderId="0" xfId="0"/>' for n in range(600))
     contents["xl/styles.xml"] = re.sub(r'<cellXfs count="\d+">', f'<cellXfs count="601">{formats}', styles).encode()
     files.write_zip(path, contents, zipfile.ZIP_DEFLATED).close()
-    _good_csv(tmp_path)
-    result = ingest(tmp_path)
-    assert result.errors == [
-        f"{path.as_posix()}: refused: its styles hold more than 500 cell formats or 200,000 elements (Excel's own "
-        "limit is 65,490 formats); clear the formats in Excel (Home, Clear, Clear Formats) and save it again"
-    ]
-    _good_ones_read(result, tmp_path)
+    _one_error_beside_a_good_csv(tmp_path, path, (
+        "refused: its styles hold more than 500 cell formats or 200,000 elements (Excel's own limit is 65,490 "
+        "formats); clear the formats in Excel (Home, Clear, Clear Formats) and save it again"
+    ))
     monkeypatch.setattr(workbooks, "MAX_CELL_FORMATS", 1_000)  # within the limit: the same workbook is read
     assert ingest(path).comments["text"].tolist() == ["A real comment"]
 
