@@ -335,7 +335,8 @@ def read_msg(path: Path, source_file: str) -> list[Mail]:
     MissingExtraError
         If ``extract-msg`` is not installed.
     InputFileError
-        If the file is not an Outlook message, or is over :data:`MAX_EMAIL_BYTES`.
+        If the file is not an Outlook message, or is over :data:`MAX_EMAIL_BYTES` or its body over
+        :data:`MAX_EMAIL_BODY_BYTES`.
     """
     try:
         import extract_msg  # noqa: PLC0415 - optional extra, GPL-licensed
@@ -353,6 +354,10 @@ def read_msg(path: Path, source_file: str) -> list[Mail]:
     except Exception as error:  # noqa: BLE001 - extract-msg raises many unrelated types
         raise InputFileError(source_file, f"is not a readable Outlook message ({type(error).__name__})") from None
     try:
+        chosen = message.body or message.htmlBody or ""
+        size = len(chosen.encode("utf-8", "surrogatepass")) if isinstance(chosen, str) else len(chosen)
+        if size > MAX_EMAIL_BODY_BYTES:
+            raise InputFileError(source_file, _long_body(size))
         note = None
         if message.body:
             body = message.body
