@@ -2,7 +2,7 @@
 
 Links out of the input folder, damaged base64 bodies, UTF-16 without a byte-order
 mark, control characters in names and cells, multipart nested 1,000 deep, an
-empty mbox, NUL bytes: `tcs-themes run` ends quickly, reads every good file,
+empty mbox, NUL bytes (removed and logged): `tcs-themes run` ends quickly, reads every good file,
 logs every file it did not read, and writes no control character to any output.
 """
 
@@ -89,13 +89,18 @@ def test_each_bad_file_is_one_line_and_the_good_ones_are_read(folders: tuple[Pat
     result = ingest(raw)
     assert time.perf_counter() - start < 30
     errors = {line.split(": ", 1)[0].rsplit("/", 1)[-1]: line for line in result.errors}
-    assert set(errors) == {"damaged.eml", "nested.eml", "empty.mbox", "nul.csv", "two\\nlines.xlsx"}
+    assert set(errors) == {"damaged.eml", "nested.eml", "empty.mbox", "two\\nlines.xlsx"}
     assert "declared base64 but holds other characters; export the message again" in errors["damaged.eml"]
     assert all("\n" not in line for line in result.errors)
     texts = set(result.comments["text"])
     assert {"The buses are late every morning.", "Les bus sont en retard.", "Plus de bancs.", "The bus is late.",
             "Street lights are broken."} <= texts  # fmt: skip
     assert not any("private file" in text for text in texts)
+    nul = result.log[result.log["source_file"].str.endswith("/nul.csv")]  # its rows kept, the NUL removed and logged
+    assert nul[["reason", "detail"]].values.tolist() == [
+        ["decoded", "1 NUL byte removed (the first on line 2); the rest of the file read as it is"]
+    ]
+    assert result.comments["source_file"].str.endswith("/nul.csv").sum() == 1
     skipped = result.log[result.log["reason"] == "skipped"]
     assert set(skipped["source_file"].str.rsplit("/", n=1).str[-1]) == {"link.csv", "loop"}
     for row in result.files.itertuples(index=False):  # nothing lost

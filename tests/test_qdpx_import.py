@@ -256,6 +256,44 @@ def test_an_archive_that_lies_about_its_sizes_is_stopped_while_reading(tmp_path:
         import_qdpx(path, codebook)
 
 
+def test_an_entry_over_the_size_limit_is_refused_before_inflating(tmp_path: Path, codebook, monkeypatch) -> None:
+    monkeypatch.setattr(qdpx_archive, "MAX_ENTRY_BYTES", 1_000)
+    body = codes_xml("Clarity") + (
+        "<Sources>"
+        '<TextSource guid="30000000-0000-4000-8000-000000000001" name="huge" plainTextPath="internal://huge.txt"/>'
+        '<TextSource guid="30000000-0000-4000-8000-000000000002" name="small" plainTextPath="internal://small.txt">'
+        f"{selection(0, 6, 0, guid=1)}</TextSource>"
+        "</Sources>"
+    )
+    files = {"sources/huge.txt": b"jargon " * 300, "sources/small.txt": b"jargon"}
+    result = import_qdpx(project(tmp_path / "p.qdpx", body, files), codebook)
+    assert result.comments["text"].tolist() == ["jargon"]  # the other source is read
+    assert result.log[["location", "reason", "detail"]].values.tolist() == [
+        ["huge", "no-text", "its plain-text file refused: the entry is 2,100 bytes, more than the 1,000 bytes one "
+         "entry may have; split the project"],
+    ]
+    monkeypatch.setattr(qdpx_archive, "MAX_ENTRY_BYTES", 200)  # the project XML itself: one line for the file
+    path = tmp_path / "p.qdpx"
+    with pytest.raises(ProjectFileError) as raised:
+        import_qdpx(path, codebook)
+    with zipfile.ZipFile(path) as archive:
+        size = archive.getinfo("project.qde").file_size
+    assert str(raised.value) == (
+        f"{path} (project.qde): refused: the entry is {size:,} bytes, more than the 200 bytes one entry may have; "
+        "split the project"
+    )
+
+
+def test_an_external_entity_is_refused_and_never_fetched(tmp_path: Path, codebook) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not read me", encoding="utf-8")
+    xml = (f'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file://{secret}">]>'
+           f'<Project xmlns="{NS}" name="p">&x;</Project>').encode()
+    with pytest.raises(ProjectFileError, match="refused: the XML declares a DTD or entities") as raised:
+        import_qdpx(zip_with(tmp_path / "xxe.qdpx", {"project.qde": xml}), codebook)
+    assert "do not read me" not in str(raised.value)
+
+
 # -- the command, and training on last year's coding -----------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from tcs_themes.errors import SettingsError, SettingsWarning
-from tcs_themes.yaml_limits import YamlLimitError, safe_load
+from tcs_themes.yaml_limits import YamlLimitError, read_yaml_text, safe_load
 
 SETTINGS_FILE = "tcs-themes.yaml"
 #: The roles a column can play. The first five fill the standard comment column of the same name;
@@ -196,7 +196,7 @@ def load_settings(path: str | Path) -> Settings:
     if not source.is_file():
         raise SettingsError(str(source), "settings file not found; check the path")
     try:
-        data = safe_load(source.read_text(encoding="utf-8-sig")) or {}
+        data = safe_load(read_yaml_text(source)) or {}
     except YamlLimitError as error:
         raise SettingsError(str(source), error.problem) from None
     except yaml.YAMLError as error:

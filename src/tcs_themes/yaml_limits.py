@@ -4,14 +4,18 @@ A YAML alias (``*name``) repeats the value of an anchor (``&name``); nested
 anchors make a 1 KB file expand to billions of values ("billion laughs"). Before
 anything is built, :func:`check_yaml_limits` walks the parser's event stream
 once (no recursion, no expansion), computing how many values the document
-expands to, how deep it nests and how many aliases it uses.
+expands to, how deep it nests and how many aliases it uses. A file over
+:data:`MAX_YAML_BYTES` is refused before it is read (:func:`read_yaml_text`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from tcs_themes.zip_limits import size_text
 
 #: Most aliases (``*name``) a YAML file may use.
 MAX_YAML_ALIASES = 100
@@ -19,6 +23,9 @@ MAX_YAML_ALIASES = 100
 MAX_YAML_VALUES = 1_000_000
 #: Deepest nesting of lists and mappings in a YAML file.
 MAX_YAML_DEPTH = 64
+#: Most bytes a YAML (or .qdc) file may have (16 MiB; the default codebook is 110 KB, and 42 MB of YAML took
+#: 6.6 s and 340 MB to load).
+MAX_YAML_BYTES = 16 << 20
 
 #: libyaml's loader when PyYAML was built with it (several times faster), else the pure-Python one.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -27,7 +34,7 @@ _FIX = "write the values out instead of using anchors and aliases"
 
 
 class YamlLimitError(yaml.YAMLError):
-    """A YAML document exceeds one of the limits; ``problem`` says which, as a phrase for a one-line message."""
+    """A YAML document exceeds one of the limits, or is not UTF-8 text; ``problem`` says which, as a phrase for a one-line message."""
 
     def __init__(self, problem: str) -> None:
         self.problem = problem
@@ -81,6 +88,28 @@ def check_yaml_limits(text: str) -> None:
             )
         if not isinstance(event, yaml.CollectionStartEvent):
             stack[-1][1] += size
+
+
+def read_yaml_text(path: Path) -> str:
+    """The UTF-8 text of the file ``path`` (a byte-order mark dropped), refused before reading when it is too big.
+
+    Raises
+    ------
+    YamlLimitError
+        If the file has more than :data:`MAX_YAML_BYTES` bytes, or is not UTF-8 text.
+    OSError
+        If it cannot be read.
+    """
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise YamlLimitError(
+            f"refused: the file is {size_text(size)}, more than the {size_text(MAX_YAML_BYTES)} a settings, "
+            "register or codebook file may have; check it is the right file"
+        )
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise YamlLimitError("the file is not UTF-8 text; save it as UTF-8") from None
 
 
 def safe_load(text: str) -> Any:

@@ -16,7 +16,12 @@ RATIO_FREE_BYTES = 1 << 20
 MAX_COMPRESSION_RATIO = 100
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """``n`` bytes for a message: ``"45 MB"``, or ``"1,200 bytes"`` under a megabyte.
+
+    >>> size_text(47_185_920), size_text(1_200)
+    ('45 MB', '1,200 bytes')
+    """
     return f"{n / (1 << 20):,.0f} MB" if n >= 1 << 20 else f"{n:,} bytes"
 
 
@@ -36,9 +41,9 @@ def zip_problem(archive: zipfile.ZipFile, max_total: int) -> str | None:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FREE_BYTES and ratio > MAX_COMPRESSION_RATIO:
             return (
-                f"its part {member.filename} unpacks to {_size(member.file_size)} from {_size(member.compress_size)} "
+                f"its part {member.filename} unpacks to {size_text(member.file_size)} from {size_text(member.compress_size)} "
                 f"(more than {MAX_COMPRESSION_RATIO} times smaller), which only a zip bomb does"
             )
     if total > max_total:
-        return f"it unpacks to {_size(total)}, more than the {_size(max_total)} limit"
+        return f"it unpacks to {size_text(total)}, more than the {size_text(max_total)} limit"
     return None

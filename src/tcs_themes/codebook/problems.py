@@ -13,6 +13,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.codebook.validation import BuildResult, describe_path
 from tcs_themes.codebook.yaml_source import Problem, YamlDocument
 from tcs_themes.errors import CodebookError, CodebookValidationError, CodebookWarning
+from tcs_themes.yaml_limits import YamlLimitError, read_yaml_text
 
 
 def read_text(source: Path, kind: str) -> str:
@@ -20,9 +21,9 @@ def read_text(source: Path, kind: str) -> str:
     if not source.is_file():
         raise CodebookError(str(source), f"{kind} file not found; check the path")
     try:
-        return source.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CodebookError(str(source), f"the {kind} is not UTF-8 text; save it as UTF-8") from None
+        return read_yaml_text(source)
+    except YamlLimitError as error:
+        raise CodebookError(str(source), error.problem.replace("the file", f"the {kind}", 1)) from None
     except OSError as error:
         raise CodebookError(str(source), f"cannot read the {kind} ({error.strerror or type(error).__name__})") from None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +58,7 @@ class IngestResult:
         ``attachment``, ``not-comments``, ``unsupported``, ``skipped``, ``removed``
         (a piece of an email that is not a comment; detail: why), ``truncated``
         (a cell cut to ``MAX_CELL_CHARS``), ``decoded`` (text whose charset was
-        wrong or unknown; detail: how it was read), ``personal-column`` (a
+        wrong or unknown, or a CSV's NUL bytes removed; detail: how it was read), ``personal-column`` (a
         column dropped, or kept by the settings). Names of files and sheets in
         it are redacted; attachments are logged by number, type and size, never
         by name.
@@ -125,7 +125,7 @@ def _attachment_label(number: int, attachment: str) -> str:
     return f"attachment {number} ({kind}{details}"
 
 
-def _ingest_mails(item: InputFile, mails: list[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
+def _ingest_mails(item: InputFile, mails: Iterable[Mail], strand: str | None, ledger: Ledger, report: FileReport) -> None:
     for mail in mails:
         if mail.problem is not None:
             ledger.fail(report, item, mail.location, mail.problem)
@@ -183,7 +183,9 @@ def _read_file(item: InputFile, options: SheetOptions, email_strand: str | None,
     if item.suffix in SPREADSHEET_SUFFIXES:
         report = ledger.start(item, "spreadsheet")
         if item.suffix == ".csv":
-            grid, _encoding = read_csv_grid(item.path, item.source_file)
+            grid, _encoding, note = read_csv_grid(item.path, item.source_file)
+            if note is not None:
+                ledger.note(item, "", DECODED, note)
             ingest_grids(item, [grid], options, ledger, report, is_csv=True)
         else:
             ingest_grids(item, read_workbook(item.path, item.source_file), options, ledger, report, is_csv=False)

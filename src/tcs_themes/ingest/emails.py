@@ -4,8 +4,15 @@ Each message becomes a :class:`Mail`: who sent it, when, its body as plain
 text (the plain part preferred, HTML converted otherwise) and the attachments
 it carried (listed, never read). A body whose charset is missing, unknown or
 wrong is decoded by :func:`~tcs_themes.ingest.charsets.decode_declared`, which
-says how. An mbox is read message by message: a message that cannot be read is
-a :class:`Mail` with a ``problem``, and the others are still read.
+says how. An mbox is read message by message, streamed from the file: a message
+that cannot be read is a :class:`Mail` with a ``problem``, and the others are
+still read.
+
+Bounds (see :mod:`tcs_themes.ingest.limits`): an email over ``MAX_EMAIL_BYTES``
+or with more than ``MAX_EMAIL_PARTS`` MIME parts is refused before it is parsed,
+and one whose body is over ``MAX_EMAIL_BODY_BYTES`` before its body is
+converted; an mbox is read up to ``MAX_MBOX_MESSAGES`` messages. Each refusal
+is a problem for that message alone.
 """
 
 from __future__ import annotations
@@ -15,10 +22,11 @@ import email.errors
 import email.parser
 import email.policy
 import email.utils
-import mailbox
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -26,7 +34,9 @@ from tcs_themes.errors import InputFileError, MissingExtraError
 from tcs_themes.ingest.charsets import decode_declared
 from tcs_themes.ingest.html_text import html_to_text
 from tcs_themes.ingest.ids import content_hash
+from tcs_themes.ingest.limits import MAX_EMAIL_BODY_BYTES, MAX_EMAIL_BYTES, MAX_EMAIL_PARTS, MAX_MBOX_MESSAGES
 from tcs_themes.ingest.sniff import require_kind
+from tcs_themes.zip_limits import size_text
 
 _MESSAGE_HEADERS = frozenset(
     {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version", "content-type"}
@@ -96,6 +106,31 @@ class _DamagedBody(ValueError):
     """The body's transfer encoding is broken: decoding it would give text nobody wrote."""
 
 
+class _LongBody(ValueError):
+    """The body is longer than :data:`MAX_EMAIL_BODY_BYTES`; ``args[0]`` is its size in bytes."""
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"refused: the email is {size_text(size)}, more than the {size_text(MAX_EMAIL_BYTES)} one email may have; "
+        "save it again without its attachments (they are not read)"
+    )
+
+
+def _too_many_parts() -> str:
+    return (
+        f"refused: the email has more than {MAX_EMAIL_PARTS:,} MIME parts (attachments and alternative bodies); "
+        "save it again without its attachments (they are not read)"
+    )
+
+
+def _long_body(size: int) -> str:
+    return (
+        f"refused: its body is {size_text(size)}, more than the {size_text(MAX_EMAIL_BODY_BYTES)} one email body may "
+        "have; if it is one response, save its text in a CSV, a paragraph a row, and ingest that"
+    )
+
+
 #: Defects of a base64 body that mean its bytes are not what was sent (a missing "=" pad is harmless).
 _DAMAGED_BASE64 = (email.errors.InvalidBase64CharactersDefect, email.errors.InvalidBase64LengthDefect)
 
@@ -108,6 +143,8 @@ def _body(message: EmailMessage) -> tuple[str, str | None]:
     _DamagedBody
         If the body declares base64 but holds other characters (Python's decoder would skip them
         and turn the rest into bytes nobody wrote).
+    _LongBody
+        If the body is over :data:`MAX_EMAIL_BODY_BYTES`.
     """
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
@@ -115,6 +152,8 @@ def _body(message: EmailMessage) -> tuple[str, str | None]:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return "", None
+    if len(payload) > MAX_EMAIL_BODY_BYTES:
+        raise _LongBody(len(payload))
     if any(isinstance(defect, _DAMAGED_BASE64) for defect in part.defects):
         raise _DamagedBody
     content, note = decode_declared(payload, part.get_content_charset())
@@ -148,7 +187,13 @@ def mail_from_message(message: EmailMessage, location: str, raw: bytes) -> Mail:
 
 
 def _read_message(raw: bytes, location: str) -> Mail:
-    """Parse one message; a message without a From header, or that the email parser fails on, gets a problem."""
+    """Parse one message; a message without a From header, over a limit, or that the email parser fails on, gets a problem.
+
+    The parts are counted from the boundary lines (``--...``) before the parser
+    (0.4 ms a part) sees them: each part has one, and few other lines start so.
+    """
+    if raw.count(b"\n--") > MAX_EMAIL_PARTS:
+        return Mail(location, "", None, None, None, "", problem=_too_many_parts())
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
         if not message.get("From"):
@@ -156,6 +201,8 @@ def _read_message(raw: bytes, location: str) -> Mail:
         return mail_from_message(message, location, raw)  # type: ignore[arg-type]
     except _DamagedBody:
         return Mail(location, "", None, None, None, "", problem=f"its body is damaged: it is declared base64 but holds other characters; {_EXPORT}")
+    except _LongBody as long:
+        return Mail(location, "", None, None, None, "", problem=_long_body(long.args[0]))
     except Exception as error:  # noqa: BLE001 - the email package raises many types on malformed headers
         return Mail(location, "", None, None, None, "", problem=f"the message cannot be parsed ({type(error).__name__}); {_EXPORT}")
 
@@ -166,55 +213,118 @@ def read_eml(path: Path, source_file: str) -> list[Mail]:
     Raises
     ------
     InputFileError
-        If the file is empty, binary, has no From header or cannot be parsed.
+        If the file is empty, binary, over a limit, has no From header or cannot be parsed.
     """
     require_kind(path, source_file, "text", "an .eml file is a saved email in text form; export the message again")
+    size = path.stat().st_size
+    if size > MAX_EMAIL_BYTES:
+        raise InputFileError(source_file, _too_big(size))
     mail = _read_message(path.read_bytes(), Path(source_file).name)
     if mail.problem is not None:
         raise InputFileError(source_file, mail.problem)
     return [mail]
 
 
-def _mbox_chunks(path: Path) -> list[bytes]:
-    """The messages of an mbox as bytes, without their ``From `` separator lines.
+#: Most bytes kept of a message over MAX_EMAIL_BYTES (its headers, to tell a message from a split one).
+_HEAD_BYTES = 64 << 10
+_PIECE = 1 << 20
+
+
+def _mbox_pieces(handle: BinaryIO) -> Iterator[tuple[bytes, bytes, int]]:
+    """Each ``From `` line of an mbox, the message after it (without its final blank line) and the message's size.
+
+    Split as :class:`mailbox.mbox` splits, at every line starting "From ", but
+    streamed: lines are read a megabyte at most at a time, and of a message over
+    :data:`MAX_EMAIL_BYTES` only its first :data:`_HEAD_BYTES` are kept.
+    """
+    separator: bytes | None = None
+    kept = bytearray()
+    size = 0
+    last_empty = in_separator = False
+    at_line_start = True
+    while piece := handle.readline(_PIECE):
+        starts_line, at_line_start = at_line_start, piece.endswith(b"\n")
+        if in_separator:  # the rest of a "From " line longer than a piece
+            in_separator = not at_line_start
+            continue
+        if starts_line and piece.startswith(b"From "):
+            if separator is not None:
+                yield separator, bytes(kept[: len(kept) - last_empty]), size - last_empty
+            separator, kept, size, last_empty = piece[:_HEAD_BYTES], bytearray(), 0, False
+            in_separator = not at_line_start
+            continue
+        size += len(piece)
+        if size <= MAX_EMAIL_BYTES:
+            kept += piece
+        elif len(kept) > _HEAD_BYTES:
+            del kept[_HEAD_BYTES:]
+        last_empty = starts_line and piece == b"\n"
+    if separator is not None:
+        yield separator, bytes(kept[: len(kept) - last_empty]), size - last_empty
+
+
+def _is_split(raw: bytes) -> bool:
+    """Whether ``raw`` has none of the usual message headers: a body line starting "From " split it from the one before."""
+    headers = {name.lower() for name in _HEADERS_ONLY.parsebytes(raw[:_HEAD_BYTES], headersonly=True).keys()}
+    return not headers & _MESSAGE_HEADERS
+
+
+def _mbox_messages(path: Path) -> Iterator[tuple[bytes, int]]:
+    """The messages of an mbox one at a time, as bytes without their ``From `` line, and their sizes.
 
     A body line starting "From " that its writer did not escape splits a
     message in two: a part without any of the usual message headers is such a
     split, and is joined back, with its "From " line, to the message before it.
+    A message over :data:`MAX_EMAIL_BYTES` comes with only its first bytes.
     """
-    box = mailbox.mbox(path, create=False)
-    chunks: list[bytes] = []
-    try:
-        for key in box.iterkeys():
-            with_separator = box.get_bytes(key, from_=True)
-            separator, _, raw = with_separator.partition(b"\n")
-            headers = {name.lower() for name in _HEADERS_ONLY.parsebytes(raw, headersonly=True).keys()}
-            if chunks and not headers & _MESSAGE_HEADERS:
-                chunks[-1] = chunks[-1].rstrip(b"\n") + b"\n\n" + with_separator
-            else:
-                chunks.append(raw)
-    finally:
-        box.close()
-    return chunks
+    pending: tuple[bytes, int] | None = None
+    with path.open("rb") as handle:
+        for separator, raw, size in _mbox_pieces(handle):
+            if pending is not None and _is_split(raw):
+                joined = pending[0].rstrip(b"\n") + b"\n\n" + separator + raw
+                size += pending[1] + len(separator) + 1
+                pending = (joined if size <= MAX_EMAIL_BYTES else joined[:_HEAD_BYTES], size)
+                continue
+            if pending is not None:
+                yield pending
+            pending = (raw, size)
+    if pending is not None:
+        yield pending
 
 
-def read_mbox(path: Path, source_file: str) -> list[Mail]:
-    """Read every message of an .mbox file (numbered from 1 in their locations).
+def read_mbox(path: Path, source_file: str) -> Iterator[Mail]:
+    """Read the messages of an .mbox file one at a time (numbered from 1 in their locations).
 
-    A message that cannot be read is returned with its ``problem`` set; the
-    others are read as usual.
+    A message that cannot be read, or is over a limit, is returned with its
+    ``problem`` set; the others are read as usual. After
+    :data:`MAX_MBOX_MESSAGES` messages, one last :class:`Mail` says the rest are not read.
 
     Raises
     ------
     InputFileError
-        If the file is empty, or does not start with an mbox ``From `` line.
+        If the file is empty, or does not start with an mbox ``From `` line (raised at once).
     """
     require_kind(path, source_file, "text", "export the mailbox again as .mbox")
     with path.open("rb") as handle:
         if not handle.read(5) == b"From ":
             raise InputFileError(source_file, "is not an mbox file (it must start with a 'From ' line); export the mailbox again")
-    name = Path(source_file).name
-    return [_read_message(raw, f"{name}:{number}") for number, raw in enumerate(_mbox_chunks(path), start=1)]
+    return _mbox_mails(path, Path(source_file).name)
+
+
+def _mbox_mails(path: Path, name: str) -> Iterator[Mail]:
+    for number, (raw, size) in enumerate(_mbox_messages(path), start=1):
+        location = f"{name}:{number}"
+        if number > MAX_MBOX_MESSAGES:
+            problem = (
+                f"refused: the mailbox has more than {MAX_MBOX_MESSAGES:,} messages; this one and those after it are "
+                "not read: split the mailbox"
+            )
+            yield Mail(location, "", None, None, None, "", problem=problem)
+            return
+        if size > MAX_EMAIL_BYTES:
+            yield Mail(location, "", None, None, None, "", problem=_too_big(size))
+        else:
+            yield _read_message(raw, location)
 
 
 def read_msg(path: Path, source_file: str) -> list[Mail]:
@@ -225,7 +335,8 @@ def read_msg(path: Path, source_file: str) -> list[Mail]:
     MissingExtraError
         If ``extract-msg`` is not installed.
     InputFileError
-        If the file is not an Outlook message.
+        If the file is not an Outlook message, or is over :data:`MAX_EMAIL_BYTES` or its body over
+        :data:`MAX_EMAIL_BODY_BYTES`.
     """
     try:
         import extract_msg  # noqa: PLC0415 - optional extra, GPL-licensed
@@ -235,11 +346,18 @@ def read_msg(path: Path, source_file: str) -> list[Mail]:
             "(or save the messages as .eml from Outlook)"
         ) from None
     require_kind(path, source_file, "ole", "save the message from Outlook again as .msg or .eml")
+    size = path.stat().st_size
+    if size > MAX_EMAIL_BYTES:
+        raise InputFileError(source_file, _too_big(size))
     try:
         message = extract_msg.openMsg(str(path))
     except Exception as error:  # noqa: BLE001 - extract-msg raises many unrelated types
         raise InputFileError(source_file, f"is not a readable Outlook message ({type(error).__name__})") from None
     try:
+        chosen = message.body or message.htmlBody or ""
+        size = len(chosen.encode("utf-8", "surrogatepass")) if isinstance(chosen, str) else len(chosen)
+        if size > MAX_EMAIL_BODY_BYTES:
+            raise InputFileError(source_file, _long_body(size))
         note = None
         if message.body:
             body = message.body

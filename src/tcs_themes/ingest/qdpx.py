@@ -38,7 +38,7 @@ from tcs_themes.ingest.ids import ID_HEX_DIGITS, ID_PREFIX, comment_id
 from tcs_themes.ingest.labels import normalise_name
 from tcs_themes.ingest.ledger import LOG_COLUMNS, PERSONAL_COLUMN
 from tcs_themes.ingest.personal_columns import DROPPED, decide_column
-from tcs_themes.ingest.qdpx_archive import ProjectArchive, open_project
+from tcs_themes.ingest.qdpx_archive import EntryTooBigError, ProjectArchive, open_project
 from tcs_themes.ingest.redaction import redact
 from tcs_themes.refi import CODEBOOK_NAMESPACE, parse_refi_xml, split_tag, theme_guid
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, LIST_SEPARATOR, conform_comments
@@ -262,7 +262,11 @@ class _Reader:
             if entry is None:
                 self._note(label, NO_TEXT, "its plain-text file is not in the archive's sources/ folder")
                 return None
-            text = _decode(self.archive.read(entry))
+            try:
+                text = _decode(self.archive.read(entry))
+            except EntryTooBigError as error:
+                self._note(label, NO_TEXT, f"its plain-text file {error.problem}")
+                return None
             if text is None:
                 self._note(label, NO_TEXT, "its plain-text file is not UTF-8 or UTF-16 text")
                 return None

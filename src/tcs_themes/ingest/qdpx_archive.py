@@ -9,6 +9,8 @@ Checks, each a one-line :class:`~tcs_themes.errors.ProjectFileError` naming the 
   in all (zip bombs): the sizes the archive declares are checked first, and
   the bytes actually inflated are counted while reading, so an archive that
   lies about its sizes is stopped too;
+* no entry read over :data:`MAX_ENTRY_BYTES` (:class:`EntryTooBigError`, so a
+  reader can log a source that big and read the others);
 * it holds a ``project.qde`` (or exactly one ``*.qde``) at its top level.
 """
 
@@ -20,11 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from tcs_themes.errors import ProjectFileError
+from tcs_themes.zip_limits import size_text
+
+
+class EntryTooBigError(ProjectFileError):
+    """An entry of the archive is over :data:`MAX_ENTRY_BYTES`; refused before it is inflated."""
 
 #: Most entries a project archive may hold.
 MAX_ENTRIES = 10_000
 #: Most bytes a project archive may inflate to, all entries together (512 MiB).
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
+#: Most bytes one entry (the project XML, or a source's text) may inflate to (64 MiB: some 10 million words;
+#: the project XML's tree takes about seven times its size, and 14 MB of it takes a second).
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -52,8 +62,21 @@ class ProjectArchive:
         return self._names.get(name.lower())
 
     def read(self, name: str) -> bytes:
-        """Return the inflated bytes of entry ``name``, counting them against the size limit."""
+        """Return the inflated bytes of entry ``name``, counting them against the size limits.
+
+        Raises
+        ------
+        EntryTooBigError
+            If the entry declares more than :data:`MAX_ENTRY_BYTES` (nothing is inflated).
+        ProjectFileError
+            If it inflates to more than it declares or than the archive's budget, or is damaged.
+        """
         info = self._zip.getinfo(name)
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise EntryTooBigError(
+                self.path, f"refused: the entry is {size_text(info.file_size)}, more than the "
+                f"{size_text(MAX_ENTRY_BYTES)} one entry may have; split the project", name,
+            )
         chunks: list[bytes] = []
         size = 0
         try:

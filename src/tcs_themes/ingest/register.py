@@ -33,7 +33,7 @@ import yaml
 from tcs_themes.errors import SessionRegisterError
 from tcs_themes.ingest.columns import header_key
 from tcs_themes.ingest.redaction import redact_label
-from tcs_themes.yaml_limits import YamlLimitError, safe_load
+from tcs_themes.yaml_limits import YamlLimitError, read_yaml_text, safe_load
 
 SESSION_COLUMNS = ("session_id", "session_name", "strand", "date", "format")
 _REQUIRED = ("id", "name", "strand")
@@ -143,7 +143,7 @@ class SessionRegister:
 
 def _load_yaml(path: Path) -> tuple[list[dict], dict[str, str], str | None]:
     try:
-        data = safe_load(path.read_text(encoding="utf-8-sig"))
+        data = safe_load(read_yaml_text(path))
     except YamlLimitError as error:
         raise SessionRegisterError(str(path), error.problem) from None
     except yaml.YAMLError as error:

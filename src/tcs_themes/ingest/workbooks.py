@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.limits import (
-    MAX_COLUMNS, MAX_EMPTY_ROWS, MAX_RANGE_CELLS, MAX_ROWS, MAX_SHEETS, MAX_XLSX_BYTES,
+    MAX_CELL_FORMATS, MAX_COLUMNS, MAX_EMPTY_ROWS, MAX_RANGE_CELLS, MAX_ROWS, MAX_SHEETS, MAX_STYLE_ELEMENTS,
+    MAX_XLSX_BYTES,
 )
 from tcs_themes.ingest.sniff import require_kind
 from tcs_themes.zip_limits import zip_problem
@@ -82,10 +83,20 @@ def _xml_problem(archive: zipfile.ZipFile) -> str | None:
     is scanned with expat (no tree is built) before openpyxl sees it, and so is
     every other XML part, for a document type: Excel never writes one, and its
     entities are how an XML bomb expands (openpyxl's parsers would refuse it
-    only as "damaged", or not at all where lxml reads the part).
+    only as "damaged", or not at all where lxml reads the part). The styles
+    part's cell formats and elements are counted against
+    :data:`~tcs_themes.ingest.limits.MAX_CELL_FORMATS` and
+    :data:`~tcs_themes.ingest.limits.MAX_STYLE_ELEMENTS` (openpyxl builds each).
     """
     total = 0
     sheet = {"merges": 0, "cell_links": 0}  # in the sheet being scanned
+    styles = {"elements": 0, "formats": 0}
+
+    def on_style(name: str, _attributes: dict[str, str]) -> None:
+        styles["elements"] += 1
+        styles["formats"] += name.endswith(" xf")
+        if styles["formats"] > MAX_CELL_FORMATS or styles["elements"] > MAX_STYLE_ELEMENTS:
+            raise _TooManyStyles
 
     def on_start(name: str, attributes: dict[str, str]) -> None:
         nonlocal total
@@ -117,7 +128,7 @@ def _xml_problem(archive: zipfile.ZipFile) -> str | None:
         in_sheet = name.startswith("xl/worksheets/")
         sheet.update(merges=0, cell_links=0)
         parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-        parser.StartElementHandler = on_start if in_sheet else None
+        parser.StartElementHandler = on_start if in_sheet else on_style if name == "xl/styles.xml" else None
         parser.StartDoctypeDeclHandler = refuse
         try:
             with archive.open(name) as member:
@@ -126,6 +137,11 @@ def _xml_problem(archive: zipfile.ZipFile) -> str | None:
             return (
                 f"the merged and linked ranges (up to {error}) take the sheets over {MAX_RANGE_CELLS:,} cells; "
                 "unmerge cells or remove links"
+            )
+        except _TooManyStyles:
+            return (
+                f"its styles hold more than {MAX_CELL_FORMATS:,} cell formats or {MAX_STYLE_ELEMENTS:,} elements "
+                "(Excel's own limit is 65,490 formats); clear the formats in Excel (Home, Clear, Clear Formats) and save it again"
             )
         except _DocumentType:
             return (
@@ -139,6 +155,10 @@ def _xml_problem(archive: zipfile.ZipFile) -> str | None:
 
 class _DocumentType(Exception):
     """Raised from inside expat's callback at a ``<!DOCTYPE``: Excel never writes one, a billion-laughs file does."""
+
+
+class _TooManyStyles(Exception):
+    """Raised from inside expat's callback when the styles part breaks a limit."""
 
 
 class _TooManyCells(Exception):
