@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
+from tcs_themes.ingest.english_words import is_everyday_word
+
 #: Faker locales whose given names are used (Latin-script names of people living in the UK).
 LOCALES = (
     "en", "en_GB", "en_IE", "en_IN", "en_PK", "en_NG", "en_KE", "en_NZ", "ga_IE", "pl_PL", "ro_RO", "pt_PT",
@@ -56,9 +58,13 @@ _KIN = frozenset(
     mother dad father sister brother aunt auntie uncle nephew niece cousin neighbour neighbor friend carer colleague
     fiance fiancee fiancé fiancée boyfriend girlfriend stepson stepdaughter""".split()
 )
+#: Words before a relative whose name may follow ("my son Liam", "her carer Nkechi").
+_KIN_OWNERS = frozenset("my our his her their your".split())
+#: Others named after the word alone ("carer Nkechi visits", "the carer, Tendai").
+_CARERS = frozenset("carer carers neighbour neighbor".split())
 #: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", "thank you", titles,
 #: sign-offs, relatives.
-_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you"}
+_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you", "o"}
 #: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
 _CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"called", "name's", "i'm", "i\u2019m", "thank"}
 #: Capitalised words that are not names even when a context seems to announce one.
@@ -204,6 +210,8 @@ class _Words:
         self.spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         self.words = [text[start:end] for start, end in self.spans]
         self.lower = [word.lower() for word in self.words]
+        letters = [char for char in text if char.isalpha()]
+        self.shouting = len(letters) >= 8 and sum(char.isupper() for char in letters) > 0.8 * len(letters)
 
     def gap(self, index: int) -> str:
         """The text between word ``index - 1`` and word ``index``."""
@@ -235,6 +243,20 @@ class _Words:
         if not re.fullmatch(r"\.?[ \t]{1,2}|\.", gap):
             return False
         return word not in "AI" or gap[0] == "." or (index > 0 and self.lower[index - 1] in _TITLES)
+
+    def is_unlisted_name(self, index: int) -> bool:
+        """A capitalised word no English word list has, nor a place or organisation word: a name nobody listed
+        ("Tendai", "Okonkwo"), if the context says a person is meant. Acronyms ("NHS") are not."""
+        word = self.words[index]
+        if not word[0].isupper() or len(word) < 2 or (word.isupper() and not self.shouting):
+            return False
+        return word.lower() not in _NEVER_NAMES and not is_everyday_word(word)
+
+    def is_name_word(self, index: int) -> bool:
+        """A given name of any list, the sender's, or a word nobody listed (see :meth:`is_unlisted_name`)."""
+        return self.is_given(index, trusted_only=False) or (
+            self.is_sender(index) and self.words[index][0].isupper()
+        ) or self.is_unlisted_name(index)
 
     def is_sender(self, index: int) -> bool:
         return self.words[index].lower() in self.sender
@@ -285,6 +307,10 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
         end = words.run(start)
         if words.is_given(start) or (words.is_sender(start) and words.words[start][0].isupper()):
             return (start, max(end, start + 1))
+        if end > start and words.is_unlisted_name(start) and not _possessive(words, start) and (
+            two != ("this", "is") or _starts_sentence(words, index - 1)
+        ):
+            return (start, end)  # "I'm Oluwaseun and ...", "Hi, this is Tendai speaking" (not "this is Barton's")
         if end == start and words.words[start].islower() and words.words[start].title() in given_names():
             return (start, _lower_name_end(words, start))  # "i am jo bloggs": a given name no word could be
         return (start, end) if end - start >= 2 else None  # "I am Oluwaseun Adeyemi": two capitalised words
@@ -292,6 +318,17 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
         end = words.run(start, limit=2)
         return (start, end) if end > start else None
     return None
+
+
+def _possessive(words: _Words, index: int) -> bool:
+    return words.words[index].lower().endswith(("'s", "\u2019s"))
+
+
+def _starts_sentence(words: _Words, index: int) -> bool:
+    """Whether word ``index`` starts the text, a line or a sentence, or follows a greeting ("Hi, this is ...")."""
+    if index == 0:
+        return True
+    return re.search(r"[.!?:;\n]", words.gap(index)) is not None or words.lower[index - 1] in _GREETINGS
 
 
 def _lower_name_end(words: _Words, start: int) -> int:
@@ -329,11 +366,14 @@ def _before_address(words: _Words, index: int) -> tuple[int, int] | None:
 def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
     """A name after "my"/"our" and a relative: "my son Liam", "our neighbour, Aisha Bello"."""
     start = index + 1
-    if words.lower[index] not in _KIN or start >= len(words.words) or _lower_sequence(words, index, 2)[0] not in ("my", "our"):
+    if words.lower[index] not in _KIN or start >= len(words.words):
         return None
-    if not re.fullmatch(r",?[ \t]{1,2}", words.gap(start)):
+    before = words.lower[index - 1] if index > 0 else ""
+    if before not in _KIN_OWNERS and words.lower[index] not in _CARERS:
         return None
-    if not (words.is_given(start, trusted_only=False) or words.is_sender(start)):
+    if not re.fullmatch(r",?[ \t]{1,2}", words.gap(start)) or _possessive(words, start):
+        return None
+    if not (words.is_name_word(start) or words.is_sender(start)):
         return None
     end = words.run(start, limit=2)
     return (start, max(end, start + 1))
@@ -345,6 +385,8 @@ def _signature_line(words: _Words, index: int) -> tuple[int, int] | None:
         return None
     if not (words.is_given(index) or words.is_sender(index)):
         return None
+    if words.words[index] in words.words[:index] and not words.is_sender(index):
+        return None  # "Barton needs buses.\nBarton": the word the text is about (a place), not its writer
     end = max(words.run(index, limit=2), index + 1)
     rest = words.text[words.spans[end - 1][1] :]
     return (index, end) if re.fullmatch(r"[ \t]{0,3}(?:[xX]{1,3})?[ \t.!]{0,3}\s*", rest) else None
@@ -372,6 +414,48 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     known = words.is_given(start, trusted_only=False) or words.is_sender(start)
     firm = "," in gap or word in _FIRM_SIGN_OFFS
     return (start, end) if own_line or known or (firm and ends_text) else None  # "Thanks, Oluwaseun", "Regards Tendai"
+
+
+def _ends_text(words: _Words, end: int) -> bool:
+    return not words.text[words.spans[end - 1][1] :].strip(" \t.!,x\r\n")
+
+
+def _name_like_run(words: _Words, start: int, end: int) -> bool:
+    """Two or three capitalised words that read as a name: the first a given name or a word nobody listed,
+    none an everyday word but given names ("Tendai Moyo", "Sarah Okonkwo"; not "Blackbird Leys", "Kind Regards")."""
+    if not 2 <= end - start <= 3 or not words.is_name_word(start):
+        return False
+    return all(words.is_name_word(i) or words.is_initial(i) for i in range(start + 1, end))
+
+
+def _from_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A name after "from" (or "c/o") that ends the text: "... from Tendai Moyo", "Love from Nkechi Obi"."""
+    start = index + 1
+    care_of = words.lower[index] == "o" and index > 0 and words.lower[index - 1] == "c" and words.gap(index) == "/"
+    if not (words.lower[index] == "from" or care_of) or start >= len(words.words):
+        return None
+    if not re.fullmatch(r"[ \t]{1,3}|,?[ \t]*\r?\n[ \t]*", words.gap(start)):
+        return None
+    end = words.run(start)
+    if care_of:
+        return (start, end) if end > start else None  # "c/o Tendai Moyo"
+    return (start, end) if _name_like_run(words, start, end) and _ends_text(words, end) else None
+
+
+def _signature_block(words: _Words, index: int) -> tuple[int, int] | None:
+    """A name alone on one of the last lines, after the text, with at most two short lines below it (a role,
+    a group): "...\n\nTendai Moyo\nResident"."""
+    if index == 0 or "\n" not in words.gap(index):
+        return None
+    end = words.run(index)
+    if not _name_like_run(words, index, end):
+        return None
+    rest = words.text[words.spans[end - 1][1] :]
+    lines = rest.split("\n")
+    if lines[0].strip(" \t.,"):
+        return None  # the name is not alone on its line
+    below = [line for line in lines[1:] if line.strip()]
+    return (index, end) if len(below) <= 2 and all(len(line.split()) <= 6 for line in below) else None
 
 
 def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
@@ -435,13 +519,16 @@ def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
 
 
 def _may_name(text: str) -> bool:
-    """Whether any rule but the sender's could fire: a cue, or a known given name (a quick look by sets first)."""
+    """Whether any rule but the sender's could fire: a cue, a line break, or a known given name (a quick look by
+    sets first)."""
     tokens = _WORD.findall(text)
     if "-" in text:  # "Jean-Luc": its parts too
         tokens += [part for token in tokens if "-" in token for part in token.split("-") if part]
     lower = set(map(str.lower, tokens))
     if not lower.isdisjoint(_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
         return True
+    if "\n" in text.strip() or "c/o" in text.lower():
+        return True  # a signature below the text, "c/o ..."
     return not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens)))
 
 
@@ -484,7 +571,7 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
             _kin_name(words, index)
         ) or _signature_line(words, index) or _label_name(words, index) or _greeted_name(words, index) or (
             _before_address(words, index)
-        )
+        ) or _from_name(words, index) or _signature_block(words, index)
         if span is None:
             index += 1
             continue

@@ -1,7 +1,8 @@
-"""Redact personal details from text: emails, phone numbers, National Insurance numbers, postcodes, addresses, names.
+"""Redact personal details from text: emails, phones, NI and NHS numbers, postcodes, addresses, names and more.
 
 Each detail is replaced by a placeholder (``[EMAIL]``, ``[PHONE]``, ``[NI]``,
-``[POSTCODE]``, ``[ADDRESS]``, ``[NAME]``) and counted, so the comments table
+``[NHS]``, ``[POSTCODE]``, ``[ADDRESS]``, ``[DOB]``, ``[BANK]``, ``[VEHICLE]``,
+``[HANDLE]``, ``[NAME]``) and counted, so the comments table
 can record how many redactions each comment had. Control characters go too
 (vertical tab and form feed become line breaks): no output can show them, xlsx
 and docx cannot hold them, and in a file name they can drive a terminal. :func:`redact` is applied to
@@ -29,8 +30,13 @@ NI_NUMBER = "[NI]"
 POSTCODE = "[POSTCODE]"
 ADDRESS = "[ADDRESS]"
 NAME = "[NAME]"
+NHS_NUMBER = "[NHS]"
+BIRTH_DATE = "[DOB]"
+BANK = "[BANK]"
+VEHICLE = "[VEHICLE]"
+HANDLE = "[HANDLE]"
 #: Every placeholder redaction writes.
-PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME)
+PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME, NHS_NUMBER, BIRTH_DATE, BANK, VEHICLE, HANDLE)
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
 #: C0 controls but tab and line breaks, DEL and C1 controls.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -61,13 +67,24 @@ _PHONE_RE = re.compile(r"[+(\uff0b]{0,2}\d[\d \t\u00a0.()/\-]{5,26}\d")  # \d: a
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
 _AT = re.compile(r"[\[(]at[\])]|[ \t]at[ \t](?:.{1,64}[ \t]dot[ \t]|[\w-]{1,63}\.[a-z]{2,6}\b)", re.IGNORECASE)
+#: Words after which a phone number may lack its leading 0 ("mobile: 7700 900123").
+_PHONE_CUE = re.compile(r"\b(?:tel|telephone|phone|mobile|mob|cell|call|ring|text|whatsapp|number)\b[ \t.:=-]{0,4}$", re.I)
+_DATE_OR_TIME = re.compile(r"\(?\d{1,2}([./ -])\d{1,2}\1\d{2,4}(?!\d)|\(?\d{1,2}[.:]\d{2}(?!\d)")
+#: Digits counted in order ("0 1 2 3 4 5 6 7 8 9 10" on a scale) are no phone number.
+_COUNTING = "01234567890123456789" + "98765432109876543210"
+#: A letter O among digits, read as a zero by someone hiding a number ("07700 9OO123").
+_O_AS_ZERO = re.compile(r"(?<=\d)[Oo]{1,3}(?=[\d \t.-])|(?<=[\d \t.-])[Oo]{1,3}(?=\d)")
+_SPOKEN = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2", "three": "3",
+           "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
+_REPEATS = {"double": 2, "triple": 3, "treble": 3}
+_SPOKEN_RE = re.compile(rf"\b(?:{'|'.join([*_SPOKEN, *_REPEATS])}|\d)\b", re.I)
 _EXTENSION = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:x|ext|extn|extension)\.?[ \t]{0,3}\d{1,5}\b|[ \t]{0,3}#\d{1,5}\b", re.I)
 # Two letters, six digits (spaced in any way), a letter A-D; in lower case only with that last letter ("at 250000").
 _NI_DIGITS = r"[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?"
 _NI_RE = re.compile(
-    rf"\b[A-CEGHJ-TW-Z][A-CEGHJ-NP-TW-Z]{_NI_DIGITS}[A-D]?\b|(?i:\b[a-ceghj-tw-z][a-ceghj-np-tw-z]{_NI_DIGITS}[a-d]\b)"
+    rf"\b[A-CEGHJ-TW-Z][ \t-]?[A-CEGHJ-NP-TW-Z]{_NI_DIGITS}[A-D]?\b|(?i:\b[a-ceghj-tw-z][a-ceghj-np-tw-z]{_NI_DIGITS}[a-d]\b)"
 )
-_POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?(\d[A-Z]{2})\b", re.IGNORECASE)
+_POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]{0,3}(\d[A-Z]{2})\b", re.IGNORECASE)
 _LABEL_SEPARATORS = str.maketrans("_.-", "   ")
 _ORDINALS = {"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "0th"}
 _STREET_TYPES = (
@@ -78,6 +95,67 @@ _STREET_TYPES = (
 _ADDRESS_RE = re.compile(
     rf"\b\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?,?[ \t]{{1,3}}[A-Z][A-Za-z' \t-]{{0,40}}?[ \t]((?i:{_STREET_TYPES}))\b",
 )
+
+#: Words that say the address follows, so it may be in lower case ("I live at 12 mill lane").
+_CUED_ADDRESS_RE = re.compile(
+    r"\b(?:live|lives|living|lived|reside|resides|residing|moved|address|c/o)\b[ \t]{0,2}(?:at|to|is|:)?[ \t:]{0,3}"
+    rf"(?:number[ \t]{{1,2}}|no\.?[ \t]{{0,2}})?(?P<street>\d{{1,4}}[a-z]?,?[ \t]{{1,3}}[a-z][a-z' \t-]{{0,40}}?[ \t](?:{_STREET_TYPES}))\b",
+    re.IGNORECASE,
+)
+_BUILDINGS = (
+    "house|court|lodge|mansions|buildings|tower|heights|point|block|apartments|flats|hall|cottage|cottages|place|"
+    "gardens|close|walk|mews|row|terrace|square|yard|wharf|view|green|estate|park"
+)
+# "Flat 3", "flat 3b", "Apartment 12", "Unit 4" with what follows: a building ("Rowan Court") or an address.
+_DWELLING_RE = re.compile(
+    r"\b([Ff]lat|FLAT|[Aa]partment|APARTMENT|[Aa]pt|[Mm]aisonette|[Bb]edsit|[Uu]nit|UNIT)\.?[ \t]{1,2}(?:[Nn]o\.?[ \t]{0,2})?"
+    r"(?:\d{1,4}[A-Za-z]?\b|[A-Z]\b|\[ADDRESS\])"
+    rf"(,?[ \t]{{1,3}}(?:\[ADDRESS\]|[A-Z][A-Za-z' \t-]{{0,40}}?[ \t](?i:{_BUILDINGS})\b))?"
+)
+_MONTHS = "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december"
+# A date after "DOB", "date of birth", "born (on)", "birthday": "12/03/1980", "3rd of March 1980", "March 3, 1980";
+# "born in 1980" too.
+_BIRTH_DATE_RE = re.compile(
+    r"\b(?:d\.?o\.?b|date[ \t]of[ \t]birth|birth[ \t]?date|born(?:[ \t]on)?|birthday(?:[ \t]is)?)\b\.?[ \t:.,=-]{0,4}"
+    r"(?:is[ \t]{1,2})?(?:on[ \t]{1,2})?(?:the[ \t]{1,2})?"
+    r"(?P<date>\d{1,2}[./ -]\d{1,2}[./ -](?:19|20)?\d{2}\b"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?(?:{_MONTHS})\b\.?,?[ \t]{{1,2}}(?:19|20)\d{{2}}\b"
+    rf"|(?:{_MONTHS})\b\.?[ \t]{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]{{1,2}}(?:19|20)\d{{2}}\b)"
+    r"|\bborn[ \t]in[ \t](?P<year>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+# An NHS (or CHI) number: 3-3-4 digits, after "NHS number" in any layout, else spaced and with a valid check digit.
+_NHS_RE = re.compile(
+    r"(?P<cue>\b(?:nhs|chi)(?:[ \t]{1,2}(?:no|number|num|#))?\.?[ \t:=#-]{0,4}(?:is[ \t]{1,2})?)?"
+    r"(?<![\d.,])(?P<number>\d{3}([ \t-]?)\d{3}\3\d{4})(?![\d]|[.,]\d)",
+    re.IGNORECASE,
+)
+# Bank details: a sort code or account number after its words, a sort code beside an account number, a UK IBAN.
+_BANK_RE = re.compile(
+    r"\bsort[ \t-]?code\b[ \t:.=-]{0,4}(?:is[ \t]{1,2})?\d{2}[ \t-]?\d{2}[ \t-]?\d{2}\b"
+    r"|\b(?:account|acc|acct|a/c)(?:[ \t]{1,2}(?:no|number|num))?\.?[ \t:.=-]{0,4}(?:is[ \t]{1,2})?\d{8}\b"
+    r"|\b\d{2}-\d{2}-\d{2}[ \t,/]{1,3}\d{8}\b"
+    r"|\bGB\d{2}[ ]?[A-Z]{4}[ ]?\d{4}[ ]?\d{2}[ ]?\d{2}[ ]?\d{4}[ ]?\d{2}\b",
+    re.IGNORECASE,
+)
+_PLATE_AGE = "0[2-9]|1[0-9]|2[0-6]|5[1-9]|6[0-9]|7[0-6]"
+# A UK number plate: the current layout in capitals ("AB12 CDE"); any layout in any case after a word such as
+# "reg" or "car" ("reg ab12cde", "number plate A123 BCD", "car reg is ABC 123D").
+_PLATE_RE = re.compile(rf"\b[A-HJ-PR-Y][A-HJ-PR-Y](?:{_PLATE_AGE})[ \t]?[A-HJ-PR-Z]{{3}}\b")
+_CUED_PLATE_RE = re.compile(
+    r"\b(?:reg|registration|plate|car|van|vehicle|motorbike)\b\.?(?:[ \t]{1,2}(?:no|number|reg|is))?[ \t:.=-]{0,4}"
+    r"(?:is[ \t]{1,2})?(?P<plate>"
+    rf"[a-z]{{2}}(?:{_PLATE_AGE})[ \t]?[a-z]{{3}}|[a-z]\d{{1,3}}[ \t]?[a-z]{{3}}|[a-z]{{3}}[ \t]?\d{{1,3}}[a-z])\b",
+    re.IGNORECASE,
+)
+# A social media handle: "@jo_bloggs77", "@JoBloggs", or any "@name" after "twitter", "instagram", "follow" ...
+_HANDLE_RE = re.compile(r"(?<![\w@.\[\]])@(?P<handle>[A-Za-z0-9_][A-Za-z0-9_.]{1,29})\b")
+_HANDLE_CUE = re.compile(
+    r"\b(?:twitter|tweet|insta|instagram|tiktok|facebook|snapchat|snap|threads|bluesky|handle|follow|dm|x\.com)\b",
+    re.IGNORECASE,
+)
+#: Parts of organisations' handles, left alone ("@OxfordCityCouncil", "@NHSEngland").
+_ORG_HANDLE_WORDS = re.compile(r"council|nhs|gov|city|trust|police|library|oxford|bus|news|official|team|uk", re.I)
 
 
 def _control(match: re.Match[str]) -> str:
@@ -92,12 +170,39 @@ def _email(match: re.Match[str]) -> str:
     return EMAIL + found[len(address) :]
 
 
+def _digit_groups(candidate: str) -> list[tuple[str, int]]:
+    """The digit groups of a phone candidate as (ASCII digits, end), one digit a group joined up
+    ("0 7 7 0 0": three or more single digits with the same separator), "(0)7700" one group."""
+    groups = [(g.group() if g.group().isascii() else "".join(str(unicodedata.digit(c)) for c in g.group()), g.start(), g.end())
+              for g in _DIGITS.finditer(candidate)]  # fmt: skip
+    joined: list[tuple[str, int]] = []
+    index = 0
+    while index < len(groups):
+        end = index + 1
+        while (end < len(groups) and len(groups[end][0]) == 1 and len(groups[end - 1][0]) == 1
+               and groups[end][1] - groups[end - 1][2] == 1
+               and candidate[groups[end][1] - 1] == candidate[groups[index][2]]):
+            end += 1
+        if end - index >= 3:
+            joined.append(("".join(g[0] for g in groups[index:end]), groups[end - 1][2]))
+            index = end
+        else:
+            joined.append((groups[index][0], groups[index][2]))
+            index += 1
+    if candidate.startswith("(0)") and len(joined) > 1:
+        joined[:2] = [("0" + joined[1][0], joined[1][1])]
+    return joined
+
+
 def _phone_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
     """Where the phone number in ``match`` starts and ends, or None when it is not one.
 
     Digit groups are added one at a time while the digits so far can be a UK
     number (0 then 10 or 11 digits, +44/0044 then 9 or 10) or an international
-    one (+ or 00 then 8 to 15 digits); the longest such prefix wins.
+    one (+ or 00 then 8 to 15 digits); the longest such prefix wins. A UK number
+    starts with a group of two digits or more ("0.5 0.25" is no number; "07 700
+    ..." is, a date or a time is not); after a word such as "mobile" its leading
+    0 may be missing ("mobile: 7700 900123").
     """
     start = match.start()
     before = text[max(0, start - 2) : start]
@@ -105,19 +210,19 @@ def _phone_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
         return None  # inside a longer number or a decimal
     candidate = match.group()
     international = candidate.lstrip("(").startswith(("+", "\uff0b"))
-    groups = list(_DIGITS.finditer(candidate))
-    digits, best = "", None
-    for position, group in enumerate(groups):
-        digits += group.group() if group.group().isascii() else "".join(str(unicodedata.digit(c)) for c in group.group())
-        if position == 0 and not international and not digits.startswith("0"):
+    groups = _digit_groups(candidate)
+    cued = not international and _PHONE_CUE.search(text, max(0, start - 24), start) is not None
+    first = groups[0][0]
+    if not international and not first.startswith("00"):
+        if not (first.startswith("0") or (cued and first.startswith("7"))):
             return None
-        if not international and not digits.startswith("00"):
-            if len(groups[0].group()) < 3:
-                return None  # "0.5 0.25 ...": UK numbers start with a group of 3 or more digits
-            if len(group.group()) < 2:
-                break  # and go on in groups of 2 or more ("07700 900123 8pm")
-        if _is_phone(digits, international):
-            best = group.end()
+        if len(first) < 2 or (len(first) == 2 and _DATE_OR_TIME.match(candidate)):
+            return None  # "0.5 0.25 ...", "01.07.2022 10:30"
+    digits, best = "", None
+    for group, end in groups:
+        digits += group
+        if _is_phone(digits, international) or (cued and len(digits) == 10 and digits.startswith("7")):
+            best = end
     if best is None:
         return None
     opened = len(candidate) - len(candidate.lstrip("(+")) if ")" not in candidate[:best] else 0
@@ -130,25 +235,59 @@ def _is_phone(digits: str, international: bool) -> bool:
         if rest.startswith("44"):
             return len(rest[2:].removeprefix("0")) in (9, 10)
         return 8 <= len(rest) <= 15
-    return len(digits) in (10, 11)
+    return len(digits) in (10, 11) and digits not in _COUNTING
 
 
 def _redact_phones(text: str) -> tuple[str, int]:
+    """Phone numbers in digits, a letter O read as a zero ("07700 9OO123")."""
+    scan = _O_AS_ZERO.sub(lambda m: m.group().replace("O", "0").replace("o", "0"), text) if "o" in text.lower() else text
     parts: list[str] = []
     count, position = 0, 0
     search_from = 0
-    while (match := _PHONE_RE.search(text, search_from)) is not None:
-        span = _phone_span(text, match)
+    while (match := _PHONE_RE.search(scan, search_from)) is not None:
+        span = _phone_span(scan, match)
         if span is None:
-            first_group = _DIGITS.search(text, match.start())
+            first_group = _DIGITS.search(scan, match.start())
             search_from = first_group.end() if first_group else match.end()
             continue
         start, end = span
-        extension = _EXTENSION.match(text, end)
+        extension = _EXTENSION.match(scan, end)
         end = extension.end() if extension else end
         parts += [text[position:start], PHONE]
         count += 1
         position = search_from = end
+    parts.append(text[position:])
+    return "".join(parts), count
+
+
+def _spoken_digits(words: list[re.Match[str]]) -> str:
+    digits, times = "", 1
+    for word in words:
+        lower = word.group().lower()
+        if lower in _REPEATS:
+            times = _REPEATS[lower]
+            continue
+        digits += (lower if lower.isdigit() else _SPOKEN[lower]) * times
+        times = 1
+    return digits
+
+
+def _redact_spoken_phones(text: str) -> tuple[str, int]:
+    """Phone numbers in words: "oh seven seven double oh nine ..." (ten digits or more, three of them words)."""
+    parts: list[str] = []
+    count, position = 0, 0
+    run: list[re.Match[str]] = []
+    for word in [*_SPOKEN_RE.finditer(text), None]:
+        if word is not None and (not run or re.fullmatch(r"[ \t,.-]{1,3}", text[run[-1].end() : word.start()])):
+            run.append(word)
+            continue
+        digits = _spoken_digits(run)
+        spelled = sum(not w.group().isdigit() for w in run)
+        if 10 <= len(digits) <= 13 and spelled >= 3 and digits not in _COUNTING:
+            parts += [text[position : run[0].start()], PHONE]
+            count += 1
+            position = run[-1].end()
+        run = [word] if word is not None else []
     parts.append(text[position:])
     return "".join(parts), count
 
@@ -162,8 +301,85 @@ def _postcode(match: re.Match[str]) -> str:
 
 def _address(match: re.Match[str]) -> str:
     street = match.group()[: match.start(1) - match.start()].split(None, 1)[-1]
+    return ADDRESS if _address_words_ok(street) else match.group()
+
+
+def _cued_address(match: re.Match[str]) -> str:
+    return _keep_before(match, "street", ADDRESS) if len(match.group("street").split()) <= 6 else match.group()
+
+
+def _address_words_ok(street: str) -> bool:
     words = street.split()
-    return ADDRESS if all(word[0].isupper() for word in words) and len(words) <= 4 else match.group()
+    return all(word[0].isupper() for word in words) and len(words) <= 4
+
+
+def _redact_dwellings(text: str) -> tuple[str, int]:
+    """"Flat 3" (alone too), "Apartment 12, Rowan House", "Unit 4, [ADDRESS]": one address, counted once."""
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        follows = match.group(2) or ""
+        building = follows.strip(", \t")
+        if building and building != ADDRESS and not _address_words_ok(building):
+            follows = building = ""
+            found = match.group()[: match.start(2) - match.start()]
+        else:
+            found = match.group()
+        if not building and match.group(1).lower() == "unit":
+            return match.group()  # "Unit 4" alone: a hospital or business unit
+        count += ADDRESS not in match.group()
+        return ADDRESS + match.group()[len(found) :]
+
+    return _DWELLING_RE.sub(replace, text), count
+
+
+def _keep_before(match: re.Match[str], group: str, placeholder: str) -> str:
+    """The match with its group ``group`` (the detail, after the words that announced it) replaced."""
+    return match.group()[: match.start(group) - match.start()] + placeholder + match.group()[match.end(group) - match.start() :]
+
+
+def _birth_date(match: re.Match[str]) -> str:
+    return _keep_before(match, "date" if match.group("date") else "year", BIRTH_DATE)
+
+
+def _plate(match: re.Match[str]) -> str:
+    return _keep_before(match, "plate", VEHICLE)
+
+
+def _nhs_check_digit_ok(digits: str) -> bool:
+    """The NHS number's modulus 11 check: its last digit from the weighted sum of the other nine."""
+    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    return (0 if check == 11 else check) == int(digits[9])
+
+
+def _nhs(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group("number"))
+    if match.group("cue") or (match.group(3) and digits[0] != "0" and _nhs_check_digit_ok(digits)):
+        return _keep_before(match, "number", NHS_NUMBER)
+    return match.group()
+
+
+def _bank(match: re.Match[str]) -> str:
+    found = match.group()
+    if found[:2].upper() == "GB" and found[2:4].isdigit():
+        return BANK  # an IBAN
+    first_digit = _DIGIT.search(found)
+    return found[: first_digit.start()] + BANK if first_digit else found
+
+
+def _handle(match: re.Match[str], text: str) -> str:
+    """A personal-looking handle ("@jo_bloggs77", "@JoBloggs"), or any after "twitter", "follow" ...; not "@Notes",
+    "@council", "@10am" or an organisation's ("@OxfordCityCouncil")."""
+    handle = match.group("handle").rstrip(".")
+    if re.fullmatch(r"\d{1,2}(?:[.:]\d{2})?(?:am|pm)?|\d+", handle, re.IGNORECASE):
+        return match.group()
+    marked = re.search(r"\d|_|[a-z][A-Z]|\w\.\w", handle) is not None
+    if not marked and _ORG_HANDLE_WORDS.search(handle):
+        return match.group()
+    if marked or _HANDLE_CUE.search(text, max(0, match.start() - 40), match.start()):
+        return HANDLE + match.group()[1 + len(handle) :]
+    return match.group()
 
 
 def _count_sub(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> tuple[str, int]:
@@ -176,6 +392,23 @@ def _count_sub(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
         return result
 
     return pattern.sub(counted, text), count
+
+
+#: The steps for details written with digits, in order: a date of birth, bank details and an NHS number before
+#: phones (their digits could pass for one), an address after the postcode, a flat after its address.
+_DIGIT_STEPS: tuple[Callable[[str], tuple[str, int]], ...] = (
+    lambda t: _count_sub(_BIRTH_DATE_RE, _birth_date, t),
+    lambda t: _count_sub(_BANK_RE, _bank, t),
+    lambda t: _count_sub(_NHS_RE, _nhs, t),
+    _redact_phones,
+    lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t),
+    lambda t: _count_sub(_POSTCODE_RE, _postcode, t),
+    lambda t: _count_sub(_PLATE_RE, lambda _m: VEHICLE, t),
+    lambda t: _count_sub(_CUED_PLATE_RE, _plate, t),
+    lambda t: _count_sub(_ADDRESS_RE, _address, t),
+    lambda t: _count_sub(_CUED_ADDRESS_RE, _cued_address, t),
+    _redact_dwellings,
+)
 
 
 def _redact_names(text: str, sender: frozenset[str], *, label: bool = False) -> tuple[str, int]:
@@ -226,10 +459,14 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
             if not tails:
                 break
     if _DIGIT.search(text):
-        for step in (_redact_phones, lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t),
-                     lambda t: _count_sub(_POSTCODE_RE, _postcode, t), lambda t: _count_sub(_ADDRESS_RE, _address, t)):
+        for step in _DIGIT_STEPS:
             text, count = step(text)
             total += count
+    text, count = _redact_spoken_phones(text)
+    total += count
+    if "@" in text and not label:
+        text, count = _count_sub(_HANDLE_RE, lambda match: _handle(match, text), text)
+        total += count
     text, count = _redact_names(text, sender_words(names), label=label)
     return text, total + count
 
