@@ -41,6 +41,11 @@ def everyday_words() -> frozenset[str]:
 
 
 def is_everyday_word(word: str) -> bool:
-    """Whether ``word`` (any case; a possessive "'s" ignored) is an English word."""
+    """Whether ``word`` (any case; a possessive "'s" or a plural "s" ignored: "Meds", "GPs") is an English word.
+
+    >>> is_everyday_word("Meds"), is_everyday_word("Tendai")
+    (True, False)
+    """
     lower = word.lower().replace("\u2019", "'")
-    return lower in everyday_words() or lower.removesuffix("'s") in everyday_words()
+    words = everyday_words()
+    return lower in words or lower.removesuffix("'s") in words or (lower.endswith("s") and lower[:-1] in words)

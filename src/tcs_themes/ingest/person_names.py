@@ -43,11 +43,14 @@ _TITLES = frozenset(
     "mr mrs ms miss mx dr cllr councillor prof professor sir dame rev revd reverend".split()
 )
 #: Last words of a sign-off, before the writer's name.
-_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed yours".split())
+_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed yours ta".split())
 #: Sign-offs after which a capitalised word ending the text is a name even without a comma ("Regards Oluwaseun").
 _FIRM_SIGN_OFFS = frozenset("regards wishes cheers sincerely faithfully truly signed".split())
 #: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...", "Cc: ...").
-_NAME_LABELS = frozenset("name names from contact signed author respondent by cc bcc attn fao".split())
+_NAME_LABELS = frozenset(
+    """name names from contact signed author respondent by cc bcc attn fao surname forename firstname lastname
+    speaker participant attendee interviewee caller tenant patient client customer volunteer""".split()
+)
 #: Greetings before the name of the person written to ("Dear Cerys,", "Hi Sam").
 _GREETINGS = frozenset("dear hi hello hiya".split())
 #: Words after a greeting that name no one ("Dear Sir/Madam", "Hi all", "Hello everyone").
@@ -58,6 +61,8 @@ _KIN = frozenset(
     mother dad father sister brother aunt auntie uncle nephew niece cousin neighbour neighbor friend carer colleague
     fiance fiancee fiancé fiancée boyfriend girlfriend stepson stepdaughter""".split()
 )
+#: Ends of contractions ("I'm", "don't", "they're"): such a word is no name.
+_CONTRACTIONS = frozenset("m re ve ll d t".split())
 #: Words before a relative whose name may follow ("my son Liam", "her carer Nkechi").
 _KIN_OWNERS = frozenset("my our his her their your".split())
 #: Others named after the word alone ("carer Nkechi visits", "the carer, Tendai").
@@ -92,7 +97,7 @@ _ORG_OR_PLACE = frozenset(
     drive way crescent terrace place gardens court grove square hill park green rise row walk mews parade
     station bridge estate ward library hall team ferry meadow meadows field fields farm wood woods common marsh
     end cross gate quay wharf market hospital surgery practice academy primary museum theatre gallery stadium
-    pool leisure arts festival partners""".split()
+    pool leisure arts festival partners rd st ave ln cl dr cres pl gdns ct sq""".split()
 )
 _NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
 
@@ -219,7 +224,7 @@ class _Words:
 
     def is_capitalised(self, index: int) -> bool:
         word = self.words[index]
-        return word[0].isupper() and word.lower() not in _NOT_NAMES
+        return word[0].isupper() and word.lower() not in _NOT_NAMES and not any(char.isdigit() for char in word)
 
     def is_given(self, index: int, *, trusted_only: bool = True) -> bool:
         word = self.words[index]
@@ -247,9 +252,14 @@ class _Words:
     def is_unlisted_name(self, index: int) -> bool:
         """A capitalised word no English word list has, nor a place or organisation word: a name nobody listed
         ("Tendai", "Okonkwo"), if the context says a person is meant. Acronyms ("NHS") are not."""
-        word = self.words[index]
-        if not word[0].isupper() or len(word) < 2 or (word.isupper() and not self.shouting):
+        word = self.words[index].replace("\u2019", "'")
+        if not word[0].isupper() or len(word) < 2 or (word.isupper() and not self.shouting) or is_title(word):
             return False
+        base, _, tail = word.partition("'")
+        if tail.lower() in _CONTRACTIONS:
+            return False  # "I'm", "Don't"
+        if tail and len(base) > 1:
+            word = base  # "Okonkwo's"
         return word.lower() not in _NEVER_NAMES and not is_everyday_word(word)
 
     def is_name_word(self, index: int) -> bool:
@@ -297,7 +307,7 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     if start >= len(words.words) or "\n" in words.gap(start):
         return None
     three, two = _lower_sequence(words, index, 3), _lower_sequence(words, index, 2)
-    labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*", words.gap(start))
+    labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*|[ \t]{1,2}[-\u2013][ \t]{1,2}", words.gap(start))
     if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's") or labelled:
         end = words.run(start)
         if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)):
@@ -380,10 +390,15 @@ def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
 
 
 def _signature_line(words: _Words, index: int) -> tuple[int, int] | None:
-    """A known given name alone on the last line, after the text ("...\n- Kwame", "...\nKwame x")."""
-    if index == 0 or not re.search(r"\n[ \t]*[-\u2013\u2014~]?[ \t]*$", words.gap(index)):
+    """A given name, or a word nobody listed, alone on the last line after the text ("...\n- Kwame",
+    "...\nTendai"), or after the last sentence with kisses ("Great day! Tendai x")."""
+    if index == 0:
         return None
-    if not (words.is_given(index) or words.is_sender(index)):
+    own_line = re.search(r"\n[ \t]*[-\u2013\u2014~]?[ \t]*$", words.gap(index)) is not None
+    if not own_line and not (re.search(r"[.!?][ \t]{1,3}$", words.gap(index))
+                             and re.fullmatch(r"[ \t]{1,2}[xX]{1,3}[ \t.!]{0,3}\s*", words.text[words.spans[index][1] :])):
+        return None
+    if not (words.is_given(index) or words.is_sender(index) or words.is_unlisted_name(index)):
         return None
     if words.words[index] in words.words[:index] and not words.is_sender(index):
         return None  # "Barton needs buses.\nBarton": the word the text is about (a place), not its writer
@@ -421,11 +436,10 @@ def _ends_text(words: _Words, end: int) -> bool:
 
 
 def _name_like_run(words: _Words, start: int, end: int) -> bool:
-    """Two or three capitalised words that read as a name: the first a given name or a word nobody listed,
-    none an everyday word but given names ("Tendai Moyo", "Sarah Okonkwo"; not "Blackbird Leys", "Kind Regards")."""
-    if not 2 <= end - start <= 3 or not words.is_name_word(start):
-        return False
-    return all(words.is_name_word(i) or words.is_initial(i) for i in range(start + 1, end))
+    """Two or three capitalised words that read as a name: the first a given name or a word nobody listed, and
+    no place or organisation word ("Tendai Moyo", "Nkechi Obi", "Sarah Okonkwo"; not "Blackbird Leys", "Kind
+    Regards", "Rose Hill"). Surnames are often everyday words ("Baker"), so only the first word is checked."""
+    return 2 <= end - start <= 3 and words.is_name_word(start)
 
 
 def _from_name(words: _Words, index: int) -> tuple[int, int] | None:
@@ -472,6 +486,10 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         initial = words.words[following]
         if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
             return (index, following + 1)
+    if words.is_unlisted_name(index) and re.fullmatch(r"[ \t]{1,2}", gap) and words.is_unlisted_name(following):
+        end = words.run(index)
+        if end >= following + 1 and all(words.is_unlisted_name(i) for i in range(index, end)):
+            return (index, end)  # "Oluwaseun Adeyemi said": two words nobody listed, together
     line_start = index == 0 or "\n" in words.gap(index)
     if not line_start or word.lower() in _NEVER_NAMES or word.lower() in _CUES or len(word) < 2 or not words.is_given(following):
         return None
@@ -519,8 +537,8 @@ def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
 
 
 def _may_name(text: str) -> bool:
-    """Whether any rule but the sender's could fire: a cue, a line break, or a known given name (a quick look by
-    sets first)."""
+    """Whether any rule but the sender's could fire: a cue, a line break, two capitalised words no word list has,
+    or a known given name (a quick look by sets first)."""
     tokens = _WORD.findall(text)
     if "-" in text:  # "Jean-Luc": its parts too
         tokens += [part for token in tokens if "-" in token for part in token.split("-") if part]
@@ -529,6 +547,9 @@ def _may_name(text: str) -> bool:
         return True
     if "\n" in text.strip() or "c/o" in text.lower():
         return True  # a signature below the text, "c/o ..."
+    if any(a[:1].isupper() and b[:1].isupper() and not (is_everyday_word(a) or is_everyday_word(b))
+           for a, b in zip(tokens, tokens[1:], strict=False)):
+        return True  # two capitalised words nobody listed
     return not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens)))
 
 

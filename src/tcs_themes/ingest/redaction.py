@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from tcs_themes.ingest.english_words import is_everyday_word
 from tcs_themes.ingest.person_names import name_spans, sender_words
 
 EMAIL = "[EMAIL]"
@@ -49,7 +50,7 @@ _MAIL_PROVIDERS = "gmail|googlemail|hotmail|outlook|live|yahoo|icloud|me|aol|bti
 _EMAIL_RE = re.compile(
     r"[\w.+'-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}"
     r"|[\w.+'-]{1,64}[ \t]{1,2}@[ \t]{0,2}[\w-]{1,63}\.[a-z]{2,6}\b|[\w.+'-]{1,64}@[ \t]{1,2}[\w-]{1,63}\.[a-z]{2,6}\b"
-    r"|[\w.+'-]{1,64}[ \t]?[\[(]at[\])][ \t]?[\w-]{1,63}(?:\.|[ \t]?[\[(]dot[\])][ \t]?)[\w.-]{2,190}"
+    r"|[\w.+'-]{1,64}[ \t]?[\[({](?:at|@)[\])}][ \t]?[\w-]{1,63}(?:\.|[ \t]?[\[({]dot[\])}][ \t]?)[\w.-]{2,190}"
     r"|[\w.+'-]{1,64}[ \t]at[ \t][\w-]{1,63}[ \t]dot[ \t][a-z]{2,6}\b"
     r"|\b[a-z]{1,30}[._\d][\w.+'-]{0,63}[ \t]at[ \t][\w-]{1,63}\.[a-z]{2,6}(?:\.[a-z]{2})?\b"
     rf"|\b[\w'-]{{1,64}}[ \t]at[ \t](?:{_MAIL_PROVIDERS})\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?\b",
@@ -58,15 +59,23 @@ _EMAIL_RE = re.compile(
 #: A further "dot uk" after an obfuscated address ("jo at example dot co dot uk"), or a "jo dot" before one
 #: ("jo dot bloggs at example dot org"); applied up to three times.
 _EMAIL_ENDS = re.compile(
-    r"\[EMAIL\](?:[ \t]?[\[(]dot[\])][ \t]?|[ \t]dot[ \t])[a-z]{2,6}\b"
-    r"|\b[\w'-]{1,30}(?:[ \t]?[\[(]dot[\])][ \t]?|[ \t]dot[ \t])\[EMAIL\]",
+    r"\[EMAIL\](?:[ \t]?[\[({]dot[\])}][ \t]?|[ \t]dot[ \t])[a-z]{2,6}\b"
+    r"|\b[\w'-]{1,30}(?:[ \t]?[\[({]dot[\])}][ \t]?|[ \t]dot[ \t])\[EMAIL\]",
     re.IGNORECASE,
 )
+# "email tendai at example.org": any name before " at " a domain, after a word saying an address follows.
+_CUED_EMAIL_RE = re.compile(
+    r"\b(?:e-?mail(?:[ \t]address)?|write[ \t]to)(?:[ \t]{1,2}(?:me|us|is|on|at))?[ \t:]{1,3}"
+    r"(?P<address>[\w.+'-]{1,64}[ \t]at[ \t][\w-]{1,63}\.[a-z]{2,6}(?:\.[a-z]{2})?)\b",
+    re.IGNORECASE,
+)
+#: Full-width and small at signs and dots, read as ASCII ones ("jo＠example．org").
+_WIDE_MAIL_SIGNS = str.maketrans({"\uff20": "@", "\ufe6b": "@", "\uff0e": "."})
 # A run of digits and the separators people type inside phone numbers; checked by _phone_end.
-_PHONE_RE = re.compile(r"[+(\uff0b]{0,2}\d[\d \t\u00a0.()/\-]{5,26}\d")  # \d: any script's digits ("０７７００")
+_PHONE_RE = re.compile(r"[+(\uff0b]{0,2}\d[\d \t\u00a0\u2007\u2009\u202f.()/\-\u2010-\u2015]{5,26}\d")  # \d: any script's digits ("０７７００")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
-_AT = re.compile(r"[\[(]at[\])]|[ \t]at[ \t](?:.{1,64}[ \t]dot[ \t]|[\w-]{1,63}\.[a-z]{2,6}\b)", re.IGNORECASE)
+_AT = re.compile(r"[\[({](?:at|@)[\])}]|(?:e-?mail|write[ \t]to)\b.{1,30}[ \t]at[ \t]|[ \t]at[ \t](?:.{1,64}[ \t]dot[ \t]|[\w-]{1,63}\.[a-z]{2,6}\b)", re.IGNORECASE)
 #: Words after which a phone number may lack its leading 0 ("mobile: 7700 900123").
 _PHONE_CUE = re.compile(r"\b(?:tel|telephone|phone|mobile|mob|cell|call|ring|text|whatsapp|number)\b[ \t.:=-]{0,4}$", re.I)
 _DATE_OR_TIME = re.compile(r"\(?\d{1,2}([./ -])\d{1,2}\1\d{2,4}(?!\d)|\(?\d{1,2}[.:]\d{2}(?!\d)")
@@ -77,14 +86,14 @@ _O_AS_ZERO = re.compile(r"(?<=\d)[Oo]{1,3}(?=[\d \t.-])|(?<=[\d \t.-])[Oo]{1,3}(
 _SPOKEN = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2", "three": "3",
            "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
 _REPEATS = {"double": 2, "triple": 3, "treble": 3}
-_SPOKEN_RE = re.compile(rf"\b(?:{'|'.join([*_SPOKEN, *_REPEATS])}|\d)\b", re.I)
+_SPOKEN_RE = re.compile(rf"\b(?:{'|'.join([*_SPOKEN, *_REPEATS])}|\d{{1,5}})\b", re.I)
 _EXTENSION = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:x|ext|extn|extension)\.?[ \t]{0,3}\d{1,5}\b|[ \t]{0,3}#\d{1,5}\b", re.I)
 # Two letters, six digits (spaced in any way), a letter A-D; in lower case only with that last letter ("at 250000").
 _NI_DIGITS = r"[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?"
 _NI_RE = re.compile(
     rf"\b[A-CEGHJ-TW-Z][ \t-]?[A-CEGHJ-NP-TW-Z]{_NI_DIGITS}[A-D]?\b|(?i:\b[a-ceghj-tw-z][a-ceghj-np-tw-z]{_NI_DIGITS}[a-d]\b)"
 )
-_POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]{0,3}(\d[A-Z]{2})\b", re.IGNORECASE)
+_POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)(?:[ \t]{0,3}|[ \t]?-[ \t]?)(\d[A-Z]{2})\b", re.IGNORECASE)
 _LABEL_SEPARATORS = str.maketrans("_.-", "   ")
 _ORDINALS = {"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "0th"}
 _STREET_TYPES = (
@@ -96,10 +105,14 @@ _ADDRESS_RE = re.compile(
     rf"\b\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?,?[ \t]{{1,3}}[A-Z][A-Za-z' \t-]{{0,40}}?[ \t]((?i:{_STREET_TYPES}))\b",
 )
 
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    "eighteen|nineteen|twenty"
+)
 #: Words that say the address follows, so it may be in lower case ("I live at 12 mill lane").
 _CUED_ADDRESS_RE = re.compile(
     r"\b(?:live|lives|living|lived|reside|resides|residing|moved|address|c/o)\b[ \t]{0,2}(?:at|to|is|:)?[ \t:]{0,3}"
-    rf"(?:number[ \t]{{1,2}}|no\.?[ \t]{{0,2}})?(?P<street>\d{{1,4}}[a-z]?,?[ \t]{{1,3}}[a-z][a-z' \t-]{{0,40}}?[ \t](?:{_STREET_TYPES}))\b",
+    rf"(?:number[ \t]{{1,2}}|no\.?[ \t]{{0,2}})?(?P<street>(?:\d{{1,4}}[a-z]?|{_NUMBER_WORDS}),?[ \t]{{1,3}}[a-z][a-z' \t-]{{0,40}}?[ \t](?:{_STREET_TYPES}))\b",
     re.IGNORECASE,
 )
 _BUILDINGS = (
@@ -112,13 +125,19 @@ _DWELLING_RE = re.compile(
     r"(?:\d{1,4}[A-Za-z]?\b|[A-Z]\b|\[ADDRESS\])"
     rf"(,?[ \t]{{1,3}}(?:\[ADDRESS\]|[A-Z][A-Za-z' \t-]{{0,40}}?[ \t](?i:{_BUILDINGS})\b))?"
 )
+# A house known by its name: "Rose Cottage", "The Old Bungalow" (capitalised words, then a dwelling word).
+_HOUSE_NAME_RE = re.compile(
+    r"\b[A-Z][A-Za-z'-]{1,20}(?:[ \t][A-Z][A-Za-z'-]{1,20})?(?:[ \t][A-Z][A-Za-z'-]{1,20})?[ \t](?:Cottage|Cottages|Bungalow|Farmhouse)\b"
+)
+_ADDRESS_CUE = re.compile(r"\b(?:liv|resid|moved|address|c/o)", re.IGNORECASE)
+_HOUSE_WORDS = re.compile("Cottage|Bungalow|Farmhouse")
 _MONTHS = "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december"
 # A date after "DOB", "date of birth", "born (on)", "birthday": "12/03/1980", "3rd of March 1980", "March 3, 1980";
 # "born in 1980" too.
 _BIRTH_DATE_RE = re.compile(
     r"\b(?:d\.?o\.?b|date[ \t]of[ \t]birth|birth[ \t]?date|born(?:[ \t]on)?|birthday(?:[ \t]is)?)\b\.?[ \t:.,=-]{0,4}"
     r"(?:is[ \t]{1,2})?(?:on[ \t]{1,2})?(?:the[ \t]{1,2})?"
-    r"(?P<date>\d{1,2}[./ -]\d{1,2}[./ -](?:19|20)?\d{2}\b"
+    r"(?P<date>\d{1,2}[./ -]\d{1,2}[./ -](?:19|20)?\d{2}\b|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\b"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?(?:{_MONTHS})\b\.?,?[ \t]{{1,2}}(?:19|20)\d{{2}}\b"
     rf"|(?:{_MONTHS})\b\.?[ \t]{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]{{1,2}}(?:19|20)\d{{2}}\b)"
     r"|\bborn[ \t]in[ \t](?P<year>(?:19|20)\d{2})\b",
@@ -152,6 +171,12 @@ _CUED_PLATE_RE = re.compile(
 _HANDLE_RE = re.compile(r"(?<![\w@.\[\]])@(?P<handle>[A-Za-z0-9_][A-Za-z0-9_.]{1,29})\b")
 _HANDLE_CUE = re.compile(
     r"\b(?:twitter|tweet|insta|instagram|tiktok|facebook|snapchat|snap|threads|bluesky|handle|follow|dm|x\.com)\b",
+    re.IGNORECASE,
+)
+# A link to a person's profile: "facebook.com/jo.bloggs", "https://www.instagram.com/jo_bloggs/".
+_PROFILE_RE = re.compile(
+    r"\b(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|twitter|x|tiktok|linkedin|threads|youtube|bsky)"
+    r"\.(?:com|net|app)/[\w@./%-]{2,80}",
     re.IGNORECASE,
 )
 #: Parts of organisations' handles, left alone ("@OxfordCityCouncil", "@NHSEngland").
@@ -212,7 +237,11 @@ def _phone_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
     international = candidate.lstrip("(").startswith(("+", "\uff0b"))
     groups = _digit_groups(candidate)
     cued = not international and _PHONE_CUE.search(text, max(0, start - 24), start) is not None
+    if len(groups) > 1 and groups[0][0] == "0" and len(groups[1][0]) >= 3 and re.match(r"0[ \t-]\d", candidate):
+        groups[:2] = [("0" + groups[1][0], groups[1][1])]  # "0 7700 900123"
     first = groups[0][0]
+    if not international and len(first) > 2 and first[:2] not in ("01", "02", "03", "07") and not candidate.startswith(first):
+        return None  # joined single digits ("0 5 5 0 0 4 ..." ratings) only for geographic and mobile numbers
     if not international and not first.startswith("00"):
         if not (first.startswith("0") or (cued and first.startswith("7"))):
             return None
@@ -343,6 +372,11 @@ def _birth_date(match: re.Match[str]) -> str:
     return _keep_before(match, "date" if match.group("date") else "year", BIRTH_DATE)
 
 
+def _plate_alone(match: re.Match[str]) -> str:
+    """A plate in capitals without a word before it, unless its letters make a word ("PM10 AND", shouted)."""
+    return match.group() if is_everyday_word(match.group()[-3:]) else VEHICLE
+
+
 def _plate(match: re.Match[str]) -> str:
     return _keep_before(match, "plate", VEHICLE)
 
@@ -403,10 +437,9 @@ _DIGIT_STEPS: tuple[Callable[[str], tuple[str, int]], ...] = (
     _redact_phones,
     lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t),
     lambda t: _count_sub(_POSTCODE_RE, _postcode, t),
-    lambda t: _count_sub(_PLATE_RE, lambda _m: VEHICLE, t),
+    lambda t: _count_sub(_PLATE_RE, _plate_alone, t),
     lambda t: _count_sub(_CUED_PLATE_RE, _plate, t),
     lambda t: _count_sub(_ADDRESS_RE, _address, t),
-    lambda t: _count_sub(_CUED_ADDRESS_RE, _cued_address, t),
     _redact_dwellings,
 )
 
@@ -451,8 +484,12 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     total = 0
     if not text.isprintable() and _CONTROL_RE.search(text):
         text = _CONTROL_RE.sub(_control, text)
+    if "\uff20" in text or "\ufe6b" in text:
+        text = text.translate(_WIDE_MAIL_SIGNS)
     if "@" in text or _AT.search(text):
         text, count = _count_sub(_EMAIL_RE, _email, text)
+        total += count
+        text, count = _count_sub(_CUED_EMAIL_RE, lambda match: _keep_before(match, "address", EMAIL), text)
         total += count
         for _ in range(3):
             text, tails = _EMAIL_ENDS.subn(EMAIL, text)
@@ -464,6 +501,15 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
             total += count
     text, count = _redact_spoken_phones(text)
     total += count
+    if _ADDRESS_CUE.search(text):
+        text, count = _count_sub(_CUED_ADDRESS_RE, _cued_address, text)
+        total += count
+    if _HOUSE_WORDS.search(text):
+        text, count = _count_sub(_HOUSE_NAME_RE, lambda _m: ADDRESS, text)
+        total += count
+    if ".com/" in text or ".net/" in text or ".app/" in text:
+        text, count = _count_sub(_PROFILE_RE, lambda _m: HANDLE, text)
+        total += count
     if "@" in text and not label:
         text, count = _count_sub(_HANDLE_RE, lambda match: _handle(match, text), text)
         total += count
