@@ -545,8 +545,8 @@ def _may_name(text: str) -> bool:
     lower = set(map(str.lower, tokens))
     if not lower.isdisjoint(_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
         return True
-    if "\n" in text.strip() or "c/o" in text.lower():
-        return True  # a signature below the text, "c/o ..."
+    if "\n" in text.strip() or "c/o" in text.lower() or re.search(r"\w[ \t]{1,2}[xX]{1,3}[ \t.!]{0,3}$", text):
+        return True  # a signature below the text or with kisses, "c/o ..."
     if any(a[:1].isupper() and b[:1].isupper() and not (is_everyday_word(a) or is_everyday_word(b))
            for a, b in zip(tokens, tokens[1:], strict=False)):
         return True  # two capitalised words nobody listed

@@ -408,9 +408,9 @@ def _handle(match: re.Match[str], text: str) -> str:
     handle = match.group("handle").rstrip(".")
     if re.fullmatch(r"\d{1,2}(?:[.:]\d{2})?(?:am|pm)?|\d+", handle, re.IGNORECASE):
         return match.group()
-    marked = re.search(r"\d|_|[a-z][A-Z]|\w\.\w", handle) is not None
-    if not marked and _ORG_HANDLE_WORDS.search(handle):
+    if _ORG_HANDLE_WORDS.search(handle) and not re.search(r"\d|_", handle):
         return match.group()
+    marked = re.search(r"\d|_|[a-z][A-Z]|\w\.\w", handle) is not None
     if marked or _HANDLE_CUE.search(text, max(0, match.start() - 40), match.start()):
         return HANDLE + match.group()[1 + len(handle) :]
     return match.group()
