@@ -133,6 +133,14 @@ def test_every_new_detail_counts_once() -> None:
     assert redact(redacted) == (redacted, 0)  # redacting twice changes nothing
 
 
+def test_unlisted_names_in_the_names_of_things() -> None:
+    """In a file or sheet name, two words together that no word list has are a name, in any one case."""
+    assert redact_label("notes_tendai_moyo.xlsx") == "notes_[NAME].xlsx"
+    assert redact_label("TENDAI_MOYO.csv") == "[NAME].csv"
+    assert redact_label("tcs_2022_notes.xlsx") == "tcs_2022_notes.xlsx"
+    assert redact_label("09_resident-barton.eml") == "09_resident-barton.eml"
+
+
 def test_handles_stay_in_the_names_of_things() -> None:
     """Handles are taken in comment text only; in a file or sheet name "@" is an ordinary character."""
     assert redact_label("@Notes 2022.xlsx") == "@Notes 2022.xlsx"

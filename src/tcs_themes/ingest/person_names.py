@@ -525,8 +525,10 @@ def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
     """In the name of a thing, a known given name and a surname written in the same case, in any case
     ("notes_kwame_mensah.xlsx", "jo bloggs.csv"); not a given name alone, which is often a place ("resident-barton")."""
     word, following = words.words[index], index + 1
-    if not words.loose or following >= len(words.words) or _as_name(word).title() not in given_names():
+    if not words.loose or following >= len(words.words):
         return None
+    if _as_name(word).title() not in given_names():
+        return _unlisted_label_name(words, index)
     surname = words.words[following]
     same_case = surname.islower() == word.islower() and surname.isupper() == word.isupper()
     if not same_case or not re.fullmatch(r"[ \t]{1,3}", words.gap(following)):
@@ -534,6 +536,17 @@ def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
     if surname.lower() in _NEVER_NAMES or surname.lower() in _LABEL_WORDS or _as_name(surname).title() in given_names():
         return None  # "jo notes", "Jordan Hill", "priya sam" (two given names: a list, not a name)
     return (index, following + 1)
+
+
+def _unlisted_label_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """In the name of a thing, two words together that no word list has, in the same case ("notes_tendai_moyo.xlsx")."""
+    pair = words.words[index : index + 2]
+    if not re.fullmatch(r"[ \t]{1,3}", words.gap(index + 1)) or len({w.islower() for w in pair}) > 1:
+        return None
+    if all(w.isalpha() and len(w) >= 3 and w.lower() not in _NEVER_NAMES and w.lower() not in _LABEL_WORDS
+           and not is_everyday_word(w) for w in pair):
+        return (index, index + 2)
+    return None
 
 
 def _may_name(text: str) -> bool:
@@ -576,7 +589,7 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     if not text:
         return []
     sender = sender if isinstance(sender, frozenset) else sender_words(sender)
-    if not sender and not _may_name(text):
+    if not sender and not loose and not _may_name(text):
         return []
     words = _Words(text, sender, loose=loose)
     found: list[tuple[int, int]] = []
