@@ -63,6 +63,7 @@ REVIEWED: dict[tuple[str, str], bool] = {
     )},
     **{("[POSTCODE]", t): True for t in ("OX3 9XX", "OX4 6XX", "OX4 1ZZ")},
     ("[NAME]", "Tom Ashdown"): True,
+    ("[ADDRESS]", "flat 2"): True,  # "post to flat 2, OX4 1ZZ": the sample's invented address
     # pxtextmining: staff and patients named in real feedback (already-masked "XXXX" names are true too)
     **{("[NAME]", t): True for t in (
         "Schofield", "Scofield", "Schofield's", "Chris Scofield", "Tracey X", "Pierzchniak", "Pierzschniak",
@@ -72,6 +73,8 @@ REVIEWED: dict[tuple[str, str], bool] = {
         "Garth X", "Fred", "Dawn", "Davis", "David X", "Croft", "Clee", "Chris", "Chatterjee", "C", "Bohane",
         "Boghal", "Bhogal", "Angus Morrison", "XXXX", "XXX", "Sara", "Steve", "Trevor", "Paul, Angela",
         "Elizabeth, Suze",
+        # staff named after their role ("Nurse, Christy,", "My therapist Lata", "Matron Anne"), a masked name
+        "Christy", "Tina", "Gabbitas", "Yvonne", "Sharon", "Megan", "Anne", "Hillary", "Lata", "xxxx",
     )},
     # pxtextmining: a charity named after a person, not a person in the comment
     **{("[NAME]", t): False for t in ("Marie Curie", "Marie Currie")},

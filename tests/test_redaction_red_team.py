@@ -86,6 +86,11 @@ def test_the_names_used_here_are_in_no_list() -> None:
         ("The play area is broken.\n\n--\nFolasade Ogunleye\nChair, Barton Residents Association\nMob: 0 7700 900 325",
          "The play area is broken.\n\n--\n[NAME]\nChair, Barton Residents Association\nMob: [PHONE]"),
         ("I AM TENDAI MOYO AND I AM ANGRY", "I AM [NAME] AND I AM ANGRY"),
+        ("my name is tendai moyo and name: tariro", "my name is [NAME] and name: [NAME]"),
+        ("I spoke to mrs moyo and cllr mutasa", "I spoke to mrs [NAME] and cllr [NAME]"),
+        ("Nurse Jenna was lovely and Sister Tendai too", "Nurse [NAME] was lovely and Sister [NAME] too"),
+        ("the receptionist, Tariro, was rude", "the receptionist, [NAME], was rude"),
+        ("We live at 12 Mill La and 12 Orchard Vale", "We live at [ADDRESS] and [ADDRESS]"),
     ],
 )
 def test_red_team_layouts_are_redacted(text: str, expected: str) -> None:
@@ -119,6 +124,8 @@ def test_red_team_layouts_are_redacted(text: str, expected: str) -> None:
         "I was born and bred here; my birthday party was in the hall",
         "my account was closed and the unit was 4 miles away",
         "Room 0.12, ward 7B, the NHS 111 line and 999",
+        "Nurse Practitioner was lovely, Sister Ward was clean, the nurse Hope was kind",
+        "I will miss everyone. Dr said it was fine. Our 2 Bank Holidays were awful",
     ],
 )
 def test_ordinary_text_beside_them_is_left_alone(text: str) -> None:

@@ -42,6 +42,8 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _TITLES = frozenset(
     "mr mrs ms miss mx dr cllr councillor prof professor sir dame rev revd reverend".split()
 )
+#: Titles that are no everyday word, trusted before a name in lower case.
+_PLAIN_TITLES = frozenset("mr mrs ms mx dr cllr prof".split())
 #: Last words of a sign-off, before the writer's name.
 _SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed yours ta".split())
 #: Sign-offs after which a capitalised word ending the text is a name even without a comma ("Regards Oluwaseun").
@@ -65,13 +67,18 @@ _KIN = frozenset(
 _CONTRACTIONS = frozenset("m re ve ll d t".split())
 #: Words before a relative whose name may follow ("my son Liam", "her carer Nkechi").
 _KIN_OWNERS = frozenset("my our his her their your".split())
-#: Others named after the word alone ("carer Nkechi visits", "the carer, Tendai").
-_CARERS = frozenset("carer carers neighbour neighbor".split())
+#: Others named after the word alone ("carer Nkechi visits", "Nurse Jenna", "the receptionist, Tendai"), when the
+#: word after is a given name or no everyday word ("Nurse Practitioner", "Sister Ward" stay).
+_CARERS = frozenset(
+    """carer carers neighbour neighbor nurse sister matron midwife officer pc sergeant inspector pastor imam rabbi
+    teacher caretaker warden porter receptionist consultant surgeon physio therapist worker volunteer manager
+    cleaner driver""".split()
+)
 #: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", "thank you", titles,
 #: sign-offs, relatives.
-_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you", "o"}
+_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _CARERS | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you", "o"}
 #: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
-_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"called", "name's", "i'm", "i\u2019m", "thank"}
+_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _CARERS | _GREETINGS | {"called", "name's", "i'm", "i\u2019m", "thank"}
 #: Capitalised words that are not names even when a context seems to announce one.
 _NOT_NAMES = frozenset(
     """the a an and or but of for to in on at by with from as this that these those there here it its we our
@@ -88,7 +95,10 @@ _NOT_NAMES = frozenset(
     father mum dad sister brother manager health healthcare queen king prince princess royal admiral captain
     sergeant general major about above after against along among around before behind below beside between
     beyond during except inside into like near off onto out outside over past since than through till toward
-    towards under until upon within without still really quite too very well now then""".split()
+    towards under until upon within without still really quite too very well now then everyone everybody
+    everything someone somebody something anyone anybody anything nobody nothing noone whoever whatever myself
+    yourself himself herself itself ourselves themselves yourselves ours yours theirs hers one none each every
+    either neither both few several much lots ok okay im ive dont cant wont didnt doesnt isnt wasnt""".split()
 )
 _ORG_OR_PLACE = frozenset(
     """council house bank friends trust association network partnership group forum charity cic foundation
@@ -262,6 +272,13 @@ class _Words:
             word = base  # "Okonkwo's"
         return word.lower() not in _NEVER_NAMES and not is_everyday_word(word)
 
+    def is_unlisted_lower(self, index: int) -> bool:
+        """A word in lower case that no word list has ("tendai"): a name where the context says so."""
+        word = self.words[index]
+        return word.islower() and word.isalpha() and len(word) >= 3 and word not in _NEVER_NAMES and (
+            not is_everyday_word(word)
+        )
+
     def is_name_word(self, index: int) -> bool:
         """A given name of any list, the sender's, or a word nobody listed (see :meth:`is_unlisted_name`)."""
         return self.is_given(index, trusted_only=False) or (
@@ -310,8 +327,9 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*|[ \t]{1,2}[-\u2013][ \t]{1,2}", words.gap(start))
     if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's") or labelled:
         end = words.run(start)
-        if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)):
-            end = _lower_name_end(words, start)  # "my name is jo bloggs": a given name in lower case
+        if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)
+                             or words.is_unlisted_lower(start)):
+            end = _lower_name_end(words, start)  # "my name is jo bloggs", "name: tendai moyo": in lower case
         return (start, end) if end > start else None
     if two in (("i", "am"), ("this", "is")) or words.lower[index] in ("i'm", "i\u2019m"):
         end = words.run(start)
@@ -326,6 +344,10 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
         return (start, end) if end - start >= 2 else None  # "I am Oluwaseun Adeyemi": two capitalised words
     if words.words[index].lower() in _TITLES and re.fullmatch(r"\.?[ \t]{1,3}", words.gap(start)):
         end = words.run(start, limit=2)
+        if end == start and words.lower[index].rstrip(".") in _PLAIN_TITLES and (
+            words.is_unlisted_lower(start) or words.words[start].title() in given_names()
+        ):
+            end = start + 1  # "mrs moyo", "cllr okafor" in lower case (not "i will miss everyone")
         return (start, end) if end > start else None
     return None
 
@@ -374,16 +396,22 @@ def _before_address(words: _Words, index: int) -> tuple[int, int] | None:
 
 
 def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
-    """A name after "my"/"our" and a relative: "my son Liam", "our neighbour, Aisha Bello"."""
+    """A name after "my"/"our" and a relative ("my son Liam", "our neighbour, Aisha Bello", "my son Tendai"), or
+    after a carer or a member of staff ("carer Nkechi", "Nurse Jenna"; there an everyday word such as "Hope" is
+    not taken)."""
     start = index + 1
-    if words.lower[index] not in _KIN or start >= len(words.words):
+    if not (words.lower[index] in _KIN or words.lower[index] in _CARERS) or start >= len(words.words):
         return None
-    before = words.lower[index - 1] if index > 0 else ""
-    if before not in _KIN_OWNERS and words.lower[index] not in _CARERS:
+    owned = index > 0 and words.lower[index - 1] in _KIN_OWNERS
+    if not owned and words.lower[index] not in _CARERS:
         return None
     if not re.fullmatch(r",?[ \t]{1,2}", words.gap(start)) or _possessive(words, start):
         return None
-    if not (words.is_name_word(start) or words.is_sender(start)):
+    if owned and words.lower[index] in _KIN:
+        named = words.is_name_word(start)
+    else:
+        named = words.is_given(start) or words.is_unlisted_name(start)
+    if not (named or words.is_sender(start)):
         return None
     end = words.run(start, limit=2)
     return (start, max(end, start + 1))

@@ -98,7 +98,8 @@ _LABEL_SEPARATORS = str.maketrans("_.-", "   ")
 _ORDINALS = {"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "0th"}
 _STREET_TYPES = (
     "road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|terrace|place|pl|gardens|gdns|"
-    "court|ct|grove|square|sq|row|walk|mews|rise|parade|boulevard|wharf|yard|hill|park|green|view|end"
+    "court|ct|grove|square|sq|row|walk|mews|rise|parade|boulevard|wharf|yard|hill|park|green|view|end|la|approach|"
+    "croft|dale|mead|meadow|meadows|orchard|paddock|quay|vale|villas|chase|broadway|fields|gate|wood"
 )
 # A house number (12, 12a, 12-14) then up to 40 characters of capitalised street name, then a street type.
 _ADDRESS_RE = re.compile(
