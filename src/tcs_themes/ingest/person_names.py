@@ -107,7 +107,9 @@ _ORG_OR_PLACE = frozenset(
     drive way crescent terrace place gardens court grove square hill park green rise row walk mews parade
     station bridge estate ward library hall team ferry meadow meadows field fields farm wood woods common marsh
     end cross gate quay wharf market hospital surgery practice academy primary museum theatre gallery stadium
-    pool leisure arts festival partners rd st ave ln cl dr cres pl gdns ct sq""".split()
+    pool leisure arts festival partners rd st ave ln cl dr cres pl gdns ct sq tesco tescos sainsbury sainsburys
+    asda aldi lidl morrisons waitrose coop co-op greggs costa starbucks mcdonalds mcdonald's kfc primark argos
+    amazon facebook google youtube instagram twitter tiktok whatsapp netflix uber deliveroo stagecoach""".split()
 )
 _NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
 
