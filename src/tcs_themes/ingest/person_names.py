@@ -227,8 +227,6 @@ class _Words:
         self.spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         self.words = [text[start:end] for start, end in self.spans]
         self.lower = [word.lower() for word in self.words]
-        letters = [char for char in text if char.isalpha()]
-        self.shouting = len(letters) >= 8 and sum(char.isupper() for char in letters) > 0.8 * len(letters)
 
     def gap(self, index: int) -> str:
         """The text between word ``index - 1`` and word ``index``."""
@@ -261,18 +259,19 @@ class _Words:
             return False
         return word not in "AI" or gap[0] == "." or (index > 0 and self.lower[index - 1] in _TITLES)
 
+    @functools.cached_property
+    def shouting(self) -> bool:
+        """Whether the text is written in capitals (then a word in capitals may be a name)."""
+        letters = sum(map(str.isalpha, self.text))
+        return letters >= 8 and sum(map(str.isupper, self.text)) > 0.8 * letters
+
     def is_unlisted_name(self, index: int) -> bool:
         """A capitalised word no English word list has, nor a place or organisation word: a name nobody listed
         ("Tendai", "Okonkwo"), if the context says a person is meant. Acronyms ("NHS") are not."""
-        word = self.words[index].replace("\u2019", "'")
-        if not word[0].isupper() or len(word) < 2 or (word.isupper() and not self.shouting) or is_title(word):
+        word = self.words[index]
+        if not word[0].isupper() or (word.isupper() and len(word) > 1 and not self.shouting):
             return False
-        base, _, tail = word.partition("'")
-        if tail.lower() in _CONTRACTIONS:
-            return False  # "I'm", "Don't"
-        if tail and len(base) > 1:
-            word = base  # "Okonkwo's"
-        return word.lower() not in _NEVER_NAMES and not is_everyday_word(word)
+        return _unlisted(word)
 
     def is_unlisted_lower(self, index: int) -> bool:
         """A word in lower case that no word list has ("tendai"): a name where the context says so."""
@@ -352,6 +351,21 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
             end = start + 1  # "mrs moyo", "cllr okafor" in lower case (not "i will miss everyone")
         return (start, end) if end > start else None
     return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _unlisted(word: str) -> bool:
+    """A word that no English word list has and that is no place, title or contraction ("Tendai", "Okonkwo's";
+    not "I'm", "Don't", "Cllr", "Council")."""
+    word = word.replace("\u2019", "'")
+    if len(word) < 2 or is_title(word):
+        return False
+    base, _, tail = word.partition("'")
+    if tail.lower() in _CONTRACTIONS:
+        return False  # "I'm", "Don't"
+    if tail and len(base) > 1:
+        word = base  # "Okonkwo's"
+    return word.lower() not in _NEVER_NAMES and not is_everyday_word(word)
 
 
 def _possessive(words: _Words, index: int) -> bool:
@@ -580,20 +594,36 @@ def _unlisted_label_name(words: _Words, index: int) -> tuple[int, int] | None:
 
 
 def _may_name(text: str) -> bool:
-    """Whether any rule but the sender's could fire: a cue, a line break, two capitalised words no word list has,
-    or a known given name (a quick look by sets first)."""
+    """Whether any rule but the sender's could fire (a quick look, by sets and flat patterns first): a cue, a
+    relative or carer before a capital, a short capitalised line below the text, kisses at the end, two
+    capitalised words no word list has, or a known given name."""
     tokens = _WORD.findall(text)
     if "-" in text:  # "Jean-Luc": its parts too
         tokens += [part for token in tokens if "-" in token for part in token.split("-") if part]
     lower = set(map(str.lower, tokens))
-    if not lower.isdisjoint(_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
+    if not lower.isdisjoint(_PLAIN_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
         return True
-    if "\n" in text.strip() or "c/o" in text.lower() or re.search(r"\w[ \t]{1,2}[xX]{1,3}[ \t.!]{0,3}$", text):
+    if not lower.isdisjoint(_KIN_OR_CARERS) and any(
+        word.lower() in _KIN_OR_CARERS and following[:1].isupper() for word, following in zip(tokens, tokens[1:])
+    ):
+        return True  # "my son Tendai", "Nurse Jenna"
+    if ("\n" in text and _SHORT_CAPITALISED_LINE.search(text)) or "c/o" in text.lower() or _KISSES.search(text[-12:]):
         return True  # a signature below the text or with kisses, "c/o ..."
-    if any(a[:1].isupper() and b[:1].isupper() and not (is_everyday_word(a) or is_everyday_word(b))
-           for a, b in zip(tokens, tokens[1:], strict=False)):
-        return True  # two capitalised words nobody listed
-    return not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens)))
+    if not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens))):
+        return True
+    return any(_unlisted(a) and _unlisted(b) for a, b in _CAPITALISED_PAIR.findall(text))  # two words nobody listed
+
+
+#: Cue words but relatives and carers, which count only before a capitalised word.
+_PLAIN_CUE_WORDS = _CUE_WORDS - _KIN - _CARERS
+_KIN_OR_CARERS = _KIN | _CARERS
+#: A line below the first of one to three capitalised words (a signature: "Tendai Moyo", "- Kwame x").
+_SHORT_CAPITALISED_LINE = re.compile(
+    r"\n[ \t]*[-\u2013\u2014~]?[ \t]*[A-Z][\w'\u2019.-]*(?:[ \t]{1,3}[A-Z][\w'\u2019.-]*)?(?:[ \t]{1,3}[A-Z][\w'\u2019.-]*)?"
+    r"[ \t.,!xX]*(?:\r?\n|$)"
+)
+_KISSES = re.compile(r"\w[ \t]{1,2}[xX]{1,3}[ \t.!]{0,3}$")
+_CAPITALISED_PAIR = re.compile(r"\b([A-Z][\w'\u2019-]*)[ \t]{1,2}([A-Z][\w'\u2019-]*)")
 
 
 def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) -> list[tuple[int, int]]:

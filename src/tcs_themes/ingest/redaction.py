@@ -82,6 +82,7 @@ _DATE_OR_TIME = re.compile(r"\(?\d{1,2}([./ -])\d{1,2}\1\d{2,4}(?!\d)|\(?\d{1,2}
 #: Digits counted in order ("0 1 2 3 4 5 6 7 8 9 10" on a scale) are no phone number.
 _COUNTING = "01234567890123456789" + "98765432109876543210"
 #: A letter O among digits, read as a zero by someone hiding a number ("07700 9OO123").
+_O_NEAR_DIGIT = re.compile(r"\d[Oo]|[Oo]\d")
 _O_AS_ZERO = re.compile(r"(?<=\d)[Oo]{1,3}(?=[\d \t.-])|(?<=[\d \t.-])[Oo]{1,3}(?=\d)")
 _SPOKEN = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2", "three": "3",
            "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
@@ -130,8 +131,7 @@ _DWELLING_RE = re.compile(
 _HOUSE_NAME_RE = re.compile(
     r"\b[A-Z][A-Za-z'-]{1,20}(?:[ \t][A-Z][A-Za-z'-]{1,20})?(?:[ \t][A-Z][A-Za-z'-]{1,20})?[ \t](?:Cottage|Cottages|Bungalow|Farmhouse)\b"
 )
-_ADDRESS_CUE = re.compile(r"\b(?:liv|resid|moved|address|c/o)", re.IGNORECASE)
-_HOUSE_WORDS = re.compile("Cottage|Bungalow|Farmhouse")
+_ADDRESS_CUES = ("liv", "resid", "moved", "address", "c/o")
 _MONTHS = "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december"
 # A date after "DOB", "date of birth", "born (on)", "birthday": "12/03/1980", "3rd of March 1980", "March 3, 1980";
 # "born in 1980" too.
@@ -270,7 +270,9 @@ def _is_phone(digits: str, international: bool) -> bool:
 
 def _redact_phones(text: str) -> tuple[str, int]:
     """Phone numbers in digits, a letter O read as a zero ("07700 9OO123")."""
-    scan = _O_AS_ZERO.sub(lambda m: m.group().replace("O", "0").replace("o", "0"), text) if "o" in text.lower() else text
+    scan = text
+    if _O_NEAR_DIGIT.search(text):
+        scan = _O_AS_ZERO.sub(lambda m: m.group().replace("O", "0").replace("o", "0"), text)
     parts: list[str] = []
     count, position = 0, 0
     search_from = 0
@@ -300,6 +302,14 @@ def _spoken_digits(words: list[re.Match[str]]) -> str:
         digits += (lower if lower.isdigit() else _SPOKEN[lower]) * times
         times = 1
     return digits
+
+
+def _may_speak_digits(lower: str) -> bool:
+    """A quick look at a text in lower case: a phone number in words has five number words or more (counted as
+    parts of words too), a zero or a repeat among them (UK numbers start with 0)."""
+    if not ("oh " in lower or "zero" in lower or "nought" in lower or "double" in lower or "triple" in lower):
+        return False
+    return sum(lower.count(word) for word in _SPOKEN if len(word) > 1) + sum(map(lower.count, _REPEATS)) >= 5
 
 
 def _redact_spoken_phones(text: str) -> tuple[str, int]:
@@ -429,19 +439,30 @@ def _count_sub(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
     return pattern.sub(counted, text), count
 
 
-#: The steps for details written with digits, in order: a date of birth, bank details and an NHS number before
-#: phones (their digits could pass for one), an address after the postcode, a flat after its address.
-_DIGIT_STEPS: tuple[Callable[[str], tuple[str, int]], ...] = (
-    lambda t: _count_sub(_BIRTH_DATE_RE, _birth_date, t),
-    lambda t: _count_sub(_BANK_RE, _bank, t),
-    lambda t: _count_sub(_NHS_RE, _nhs, t),
-    _redact_phones,
-    lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t),
-    lambda t: _count_sub(_POSTCODE_RE, _postcode, t),
-    lambda t: _count_sub(_PLATE_RE, _plate_alone, t),
-    lambda t: _count_sub(_CUED_PLATE_RE, _plate, t),
-    lambda t: _count_sub(_ADDRESS_RE, _address, t),
-    _redact_dwellings,
+def _has(*words: str) -> Callable[[str, int], bool]:
+    """A quick look before a step: one of ``words`` is in the text (in lower case)."""
+    return lambda lower, _digits: any(word in lower for word in words)
+
+
+def _digits_at_least(least: int) -> Callable[[str, int], bool]:
+    return lambda _lower, digits: digits >= least
+
+
+#: The steps for details written with digits, each after a quick look at the text in lower case and its count of
+#: digits, in order: a date of birth, bank details and an NHS number before phones (their digits could pass for
+#: one), an address after the postcode, a flat after its address.
+_DIGIT_STEPS: tuple[tuple[Callable[[str, int], bool], Callable[[str], tuple[str, int]]], ...] = (
+    (_has("dob", "d.o.b", "birth", "born"), lambda t: _count_sub(_BIRTH_DATE_RE, _birth_date, t)),
+    (lambda lower, digits: digits >= 6 and ("-" in lower or any(w in lower for w in ("sort", "acc", "a/c", "gb"))),
+     lambda t: _count_sub(_BANK_RE, _bank, t)),
+    (_digits_at_least(10), lambda t: _count_sub(_NHS_RE, _nhs, t)),
+    (_digits_at_least(6), _redact_phones),  # six: "07700 9OO12O" reads its letters O as zeros
+    (_digits_at_least(6), lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t)),
+    (_digits_at_least(1), lambda t: _count_sub(_POSTCODE_RE, _postcode, t)),
+    (_digits_at_least(2), lambda t: _count_sub(_PLATE_RE, _plate_alone, t)),
+    (_has("reg", "plate", "car", "van", "vehicle", "motorbike"), lambda t: _count_sub(_CUED_PLATE_RE, _plate, t)),
+    (_digits_at_least(1), lambda t: _count_sub(_ADDRESS_RE, _address, t)),
+    (_has("flat", "apartment", "apt", "maisonette", "bedsit", "unit"), _redact_dwellings),
 )
 
 
@@ -496,16 +517,20 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
             text, tails = _EMAIL_ENDS.subn(EMAIL, text)
             if not tails:
                 break
+    lower = text.lower()
     if _DIGIT.search(text):
-        for step in _DIGIT_STEPS:
-            text, count = step(text)
-            total += count
-    text, count = _redact_spoken_phones(text)
-    total += count
-    if _ADDRESS_CUE.search(text):
+        digits = len(_DIGIT.findall(text))
+        for needed, step in _DIGIT_STEPS:
+            if needed(lower, digits):
+                text, count = step(text)
+                total += count
+    if _may_speak_digits(lower):
+        text, count = _redact_spoken_phones(text)
+        total += count
+    if any(word in lower for word in _ADDRESS_CUES):
         text, count = _count_sub(_CUED_ADDRESS_RE, _cued_address, text)
         total += count
-    if _HOUSE_WORDS.search(text):
+    if "Cottage" in text or "Bungalow" in text or "Farmhouse" in text:
         text, count = _count_sub(_HOUSE_NAME_RE, lambda _m: ADDRESS, text)
         total += count
     if ".com/" in text or ".net/" in text or ".app/" in text:
