@@ -91,6 +91,10 @@ def test_the_names_used_here_are_in_no_list() -> None:
         ("Nurse Jenna was lovely and Sister Tendai too", "Nurse [NAME] was lovely and Sister [NAME] too"),
         ("the receptionist, Tariro, was rude", "the receptionist, [NAME], was rude"),
         ("We live at 12 Mill La and 12 Orchard Vale", "We live at [ADDRESS] and [ADDRESS]"),
+        ("Call Tendai on 07700 900418 or Sarah: jo@example.org", "Call [NAME] on [PHONE] or [NAME]: [EMAIL]"),
+        ("Contact me - Tendai (07700 900418)", "Contact me - [NAME] ([PHONE])"),
+        ("Ring Reception on 01865 000 000 or the Council on 0300 000 0000",
+         "Ring Reception on [PHONE] or the Council on [PHONE]"),
     ],
 )
 def test_red_team_layouts_are_redacted(text: str, expected: str) -> None:

@@ -401,14 +401,19 @@ def _greeted_name(words: _Words, index: int) -> tuple[int, int] | None:
 
 
 def _before_address(words: _Words, index: int) -> tuple[int, int] | None:
-    """Capitalised words just before an address in angle brackets or parentheses: "Hywel Rees <[EMAIL]>"."""
+    """Capitalised words just before an address or phone number in brackets ("Hywel Rees <[EMAIL]>", "Tendai
+    ([PHONE])"), or a name just before one ("call Tendai on [PHONE]", "Sarah: [EMAIL]")."""
     if not words.words[index][0].isupper():
         return None
     end = words.run(index)
     if end == index:
         return None
-    rest = words.text[words.spans[end - 1][1] : words.spans[end - 1][1] + 12]
-    return (index, end) if re.match(r"[ \t]{0,2}[<(]\[EMAIL\][>)]", rest) else None
+    rest = words.text[words.spans[end - 1][1] : words.spans[end - 1][1] + 14]
+    if re.match(r"[ \t]{0,2}[<(]\[(?:EMAIL|PHONE)\][>)]", rest):
+        return (index, end)
+    if re.match(r"(?:[ \t]{1,2}on|[ \t]?[:\-\u2013]|,)?[ \t]{1,2}\[(?:EMAIL|PHONE)\]", rest) and words.is_name_word(index):
+        return (index, end)
+    return None
 
 
 def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
@@ -607,6 +612,8 @@ def _may_name(text: str) -> bool:
         word.lower() in _KIN_OR_CARERS and following[:1].isupper() for word, following in zip(tokens, tokens[1:])
     ):
         return True  # "my son Tendai", "Nurse Jenna"
+    if "[PHONE]" in text or "[EMAIL]" in text:
+        return True  # a name just before them
     if ("\n" in text and _SHORT_CAPITALISED_LINE.search(text)) or "c/o" in text.lower() or _KISSES.search(text[-12:]):
         return True  # a signature below the text or with kisses, "c/o ..."
     if not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens))):
