@@ -1,6 +1,6 @@
 """Find people's names in text: a sender's own name, names a context announces, given name + surname.
 
-Three kinds of evidence are used, all by rules over the words of the text
+Four kinds of evidence are used, all by rules over the words of the text
 (no statistical model, so the result is the same on every machine):
 
 * the sender's name (from an email's From header, in any order, case or
@@ -10,7 +10,12 @@ Three kinds of evidence are used, all by rules over the words of the text
   sign-off ("Best wishes,\\nJo Bloggs", "Thanks, Jo");
 * a known given name followed by a capitalised surname or initial
   ("Priya Shah", "Priya S."), or an upper-case surname, comma, given name
-  ("BLOGGS, Jo").
+  ("BLOGGS, Jo");
+* names no list has: capitalised words that are no English word
+  (:mod:`tcs_themes.ingest.english_words`), nor a place or organisation word,
+  where the context says a person is meant ("I'm Tendai", "my son Tendai",
+  "Nurse Tendai", a signature below the text), or two of them together
+  ("Tendai Moyo said").
 
 Given names come from the person providers of the Faker package (MIT licence;
 about 13,600 names from the locales in :data:`LOCALES`). Names that are also
