@@ -63,6 +63,7 @@ def test_the_names_used_here_are_in_no_list() -> None:
         ("email jo{at}example.org or jo [@] example.org", "email [EMAIL] or [EMAIL]"),
         ("email jo\uff20example.org please", "email [EMAIL] please"),
         ("email tendai at example.org please", "email [EMAIL] please"),
+        ("mail jo.bloggs @ gmail . com", "mail [EMAIL]"),
         # handles and profiles
         ("follow me @tendai_moyo77 on twitter", "follow me [HANDLE] on twitter"),
         ("tweet @TendaiMoyo", "tweet [HANDLE]"),
@@ -79,6 +80,7 @@ def test_the_names_used_here_are_in_no_list() -> None:
         ("Surname: Moyo\nSpeaker: Tariro Mutasa", "Surname: [NAME]\nSpeaker: [NAME]"),
         ("Name - Tendai Moyo", "Name - [NAME]"),
         ("Ta, Tendai", "Ta, [NAME]"),
+        ("Regards\nT. Moyo (Mrs)", "Regards\n[NAME] (Mrs)"),
         ("Folasade Ogunleye from the tenants group said repairs are slow.", "[NAME] from the tenants group said repairs are slow."),
         ("The buses are late.\nTendai Moyo", "The buses are late.\n[NAME]"),
         ("The buses are late.\nTendai", "The buses are late.\n[NAME]"),

@@ -315,9 +315,10 @@ class _Words:
         return end
 
     def ends_line(self, end: int) -> bool:
-        """Whether the text after word ``end - 1`` is the end, a line break or closing punctuation."""
+        """Whether the text after word ``end - 1`` is the end, a line break, closing punctuation, a bracket or a
+        bar ("Jo Bloggs (Mrs)", "Jo Bloggs | Barton Residents")."""
         rest = self.text[self.spans[end - 1][1] : self.spans[end - 1][1] + 4]
-        return re.match(r"[ \t]*(?:$|[\r\n.,!;:)])", rest) is not None
+        return re.match(r"[ \t]*(?:$|[\r\n.,!;:)(|])", rest) is not None
 
 
 def _lower_sequence(words: _Words, index: int, length: int) -> tuple[str, ...]:
