@@ -70,7 +70,7 @@ _CUED_EMAIL_RE = re.compile(
     r"(?P<address>[\w.+'-]{1,64}[ \t]at[ \t][\w-]{1,63}\.[a-z]{2,6}(?:\.[a-z]{2})?)\b",
     re.IGNORECASE,
 )
-#: Full-width and small at signs and dots, read as ASCII ones ("jo＠example．org").
+#: Full-width and small at signs and dots, read as ASCII ones when looking for addresses ("jo＠example．org").
 _WIDE_MAIL_SIGNS = str.maketrans({"\uff20": "@", "\ufe6b": "@", "\uff0e": "."})
 # A run of digits and the separators people type inside phone numbers; checked by _phone_end.
 _PHONE_RE = re.compile(r"[+(\uff0b]{0,2}\d[\d \t\u00a0\u2007\u2009\u202f.()/\-\u2010-\u2015]{5,26}\d")  # \d: any script's digits ("０７７００")
@@ -219,6 +219,18 @@ def _digit_groups(candidate: str) -> list[tuple[str, int]]:
     if candidate.startswith("(0)") and len(joined) > 1:
         joined[:2] = [("0" + joined[1][0], joined[1][1])]
     return joined
+
+
+def _redact_emails(text: str, scan: str) -> tuple[str, int]:
+    """Email addresses, found in ``scan`` (the text with full-width at signs read as "@", the same length) and
+    replaced in ``text``, whose other characters stay as they are ("＠Session seven" is no address)."""
+    parts: list[str] = []
+    position = 0
+    for match in _EMAIL_RE.finditer(scan):
+        parts += [text[position : match.start()], _email(match)]
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts), (len(parts) - 1) // 2
 
 
 def _phone_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
@@ -507,10 +519,9 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     total = 0
     if not text.isprintable() and _CONTROL_RE.search(text):
         text = _CONTROL_RE.sub(_control, text)
-    if "\uff20" in text or "\ufe6b" in text:
-        text = text.translate(_WIDE_MAIL_SIGNS)
-    if "@" in text or _AT.search(text):
-        text, count = _count_sub(_EMAIL_RE, _email, text)
+    scan = text.translate(_WIDE_MAIL_SIGNS) if "\uff20" in text or "\ufe6b" in text else text
+    if "@" in scan or _AT.search(scan):
+        text, count = _redact_emails(text, scan)
         total += count
         text, count = _count_sub(_CUED_EMAIL_RE, lambda match: _keep_before(match, "address", EMAIL), text)
         total += count
