@@ -75,7 +75,7 @@ REVIEWED: dict[tuple[str, str], bool] = {
         "Boghal", "Bhogal", "Angus Morrison", "XXXX", "XXX", "Sara", "Steve", "Trevor", "Paul, Angela",
         "Elizabeth, Suze",
         # staff named after their role ("Nurse, Christy,", "My therapist Lata", "Matron Anne"), a masked name
-        "Christy", "Tina", "Gabbitas", "Yvonne", "Sharon", "Megan", "Anne", "Hillary", "Lata", "xxxx",
+        "Christy", "Tina", "Gabbitas", "Yvonne", "Sharon", "Megan", "Anne", "Hillary", "Lata", "xxxx", "Mandy",
     )},
     # pxtextmining: a charity named after a person, not a person in the comment
     **{("[NAME]", t): False for t in ("Marie Curie", "Marie Currie")},
