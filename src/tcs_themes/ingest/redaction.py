@@ -90,10 +90,11 @@ _SPOKEN = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "
 _REPEATS = {"double": 2, "triple": 3, "treble": 3}
 _SPOKEN_RE = re.compile(rf"\b(?:{'|'.join([*_SPOKEN, *_REPEATS])}|\d{{1,5}})\b", re.I)
 _EXTENSION = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:x|ext|extn|extension)\.?[ \t]{0,3}\d{1,5}\b|[ \t]{0,3}#\d{1,5}\b", re.I)
-# Two letters, six digits (spaced in any way), a letter A-D; in lower case only with that last letter ("at 250000").
+# Two letters, six digits (spaced in any way), a letter (A-D on real cards; test data such as Faker's "ZZ123456T" uses
+# others); in lower case only with a last letter A-D ("at 250000").
 _NI_DIGITS = r"[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?\d[ \t-]?"
 _NI_RE = re.compile(
-    rf"\b[A-CEGHJ-TW-Z][ \t-]?[A-CEGHJ-NP-TW-Z]{_NI_DIGITS}[A-D]?\b|(?i:\b[a-ceghj-tw-z][a-ceghj-np-tw-z]{_NI_DIGITS}[a-d]\b)"
+    rf"\b[A-CEGHJ-TW-Z][ \t-]?[A-CEGHJ-NP-TW-Z]{_NI_DIGITS}[A-Z]?\b|(?i:\b[a-ceghj-tw-z][a-ceghj-np-tw-z]{_NI_DIGITS}[a-d]\b)"
 )
 _POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)(?:[ \t]{0,3}|[ \t]?-[ \t]?)(\d[A-Z]{2})\b", re.IGNORECASE)
 _LABEL_SEPARATORS = str.maketrans("_.-", "   ")
@@ -103,9 +104,32 @@ _STREET_TYPES = (
     "court|ct|grove|square|sq|row|walk|mews|rise|parade|boulevard|wharf|yard|hill|park|green|view|end|la|approach|"
     "croft|dale|mead|meadow|meadows|orchard|paddock|quay|vale|villas|chase|broadway|fields|gate|wood"
 )
+#: The other street words of the addresses Faker's en_GB provider makes (test data is often made with it); as they
+#: are also ordinary words ("4 Bus Route", "Year 6 Summer Camp"), they count only where an address is expected.
+_RARER_STREET_TYPES = (
+    "alley|branch|bridge|brook|brooks|burg|burgs|bypass|camp|canyon|cape|causeway|center|centers|circle|circles|"
+    "cliff|cliffs|club|common|corner|corners|course|courts|cove|coves|creek|crest|crossing|crossroad|curve|dam|"
+    "divide|drives|estate|estates|expressway|extension|extensions|fall|falls|ferry|field|flat|flats|ford|fords|"
+    "forest|forge|forges|fork|forks|fort|freeway|garden|gateway|glen|glens|greens|groves|harbor|harbors|haven|"
+    "heights|highway|hills|hollow|inlet|island|islands|isle|junction|junctions|key|keys|knoll|knolls|lake|lakes|"
+    "land|landing|light|lights|loaf|lock|locks|lodge|loop|mall|manor|manors|mill|mills|mission|motorway|mount|"
+    "mountain|mountains|neck|oval|overpass|parks|parkway|parkways|pass|passage|path|pike|pine|pines|plain|plains|"
+    "plaza|point|points|port|ports|prairie|radial|ramp|ranch|rapid|rapids|rest|ridge|ridges|river|roads|route|rue|"
+    "run|shoal|shoals|shore|shores|skyway|spring|springs|spur|spurs|squares|station|stations|stravenue|stream|"
+    "streets|summit|throughway|trace|track|trafficway|trail|tunnel|turnpike|underpass|union|unions|valley|valleys|"
+    "via|viaduct|views|village|villages|ville|vista|walks|wall|ways|well|wells"
+)
+_RARER_STREETS = frozenset(_RARER_STREET_TYPES.split("|"))
+#: Words before a number that make it no house number ("Year 6 Summer Camp", "Level 2 Car Park").
+_NUMBERED_THINGS = frozenset(
+    """year years page level room ward session strand week weeks day days phase stage step chapter section question
+    bus route platform floor bay bed table group team class grade zone area lot part item point points""".split()
+)
+#: Words shortly before an address that expect one ("I live at", "write to me at", "address:").
+_EXPECTS_ADDRESS = re.compile(r"\b(?:liv\w*|resid\w*|moved|address|at|to|c/o|of|from|on)\b\W{0,4}(?:me[ \t]at[ \t])?$", re.I)
 # A house number (12, 12a, 12-14) then up to 40 characters of capitalised street name, then a street type.
 _ADDRESS_RE = re.compile(
-    rf"\b\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?,?[ \t]{{1,3}}[A-Z][A-Za-z' \t-]{{0,40}}?[ \t]((?i:{_STREET_TYPES}))\b",
+    rf"\b\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?,?[ \t]{{1,3}}[A-Z][A-Za-z' \t-]{{0,40}}?[ \t]((?i:{_STREET_TYPES}|{_RARER_STREET_TYPES}))\b",
 )
 
 _NUMBER_WORDS = (
@@ -124,9 +148,10 @@ _BUILDINGS = (
 )
 # "Flat 3", "flat 3b", "Apartment 12", "Unit 4" with what follows: a building ("Rowan Court") or an address.
 _DWELLING_RE = re.compile(
-    r"\b([Ff]lat|FLAT|[Aa]partment|APARTMENT|[Aa]pt|[Mm]aisonette|[Bb]edsit|[Uu]nit|UNIT)\.?[ \t]{1,2}(?:[Nn]o\.?[ \t]{0,2})?"
+    r"\b([Ff]lat|FLAT|[Aa]partment|APARTMENT|[Aa]pt|[Mm]aisonette|[Bb]edsit|[Ss]tudio|[Uu]nit|UNIT)\.?[ \t]{1,2}"
+    r"(?:[Nn]o\.?[ \t]{0,2})?"
     r"(?:\d{1,4}[A-Za-z]?\b|[A-Z]\b|\[ADDRESS\])"
-    rf"(,?[ \t]{{1,3}}(?:\[ADDRESS\]|[A-Z][A-Za-z' \t-]{{0,40}}?[ \t](?i:{_BUILDINGS})\b))?"
+    rf"((?:,?[ \t]{{1,3}}|,?[ \t]{{0,2}}\r?\n[ \t]{{0,2}})(?:\[ADDRESS\]|[A-Z][A-Za-z' \t-]{{0,40}}?[ \t](?i:{_BUILDINGS}|{_STREET_TYPES}|{_RARER_STREET_TYPES})\b))?"
 )
 # A house known by its name: "Rose Cottage", "The Old Bungalow" (capitalised words, then a dwelling word).
 _HOUSE_NAME_RE = re.compile(
@@ -254,7 +279,8 @@ def _phone_span(text: str, match: re.Match[str]) -> tuple[int, int] | None:
     if len(groups) > 1 and groups[0][0] == "0" and len(groups[1][0]) >= 3 and re.match(r"0[ \t-]\d", candidate):
         groups[:2] = [("0" + groups[1][0], groups[1][1])]  # "0 7700 900123"
     first = groups[0][0]
-    if not international and len(first) > 2 and first[:2] not in ("01", "02", "03", "07") and not candidate.startswith(first):
+    joined = len(first) > 2 and len(_DIGITS.search(candidate).group()) == 1
+    if not international and joined and first[:2] not in ("01", "02", "03", "07"):
         return None  # joined single digits ("0 5 5 0 0 4 ..." ratings) only for geographic and mobile numbers
     if not international and not first.startswith("00"):
         if not (first.startswith("0") or (cued and first.startswith("7"))):
@@ -353,8 +379,21 @@ def _postcode(match: re.Match[str]) -> str:
 
 
 def _address(match: re.Match[str]) -> str:
+    """A house number and a street, unless the number is a year or numbers a thing ("Level 2 Car Park"); with a
+    rarer street word only where an address is expected (after "live at", "to", or before a postcode)."""
     street = match.group()[: match.start(1) - match.start()].split(None, 1)[-1]
-    return ADDRESS if _address_words_ok(street) else match.group()
+    number = re.match(r"\d+", match.group()).group()
+    before = match.string[max(0, match.start() - 24) : match.start()]
+    previous = re.findall(r"[^\W\d_]+", before)
+    if not _address_words_ok(street) or (len(number) == 4 and number[:2] in ("19", "20")):
+        return match.group()
+    if previous and previous[-1].lower() in _NUMBERED_THINGS:
+        return match.group()
+    if match.group(1).lower() in _RARER_STREETS and not (
+        _EXPECTS_ADDRESS.search(before) or POSTCODE in match.string[match.end() : match.end() + 60]
+    ):
+        return match.group()
+    return ADDRESS
 
 
 def _cued_address(match: re.Match[str]) -> str:
@@ -379,12 +418,30 @@ def _redact_dwellings(text: str) -> tuple[str, int]:
             found = match.group()[: match.start(2) - match.start()]
         else:
             found = match.group()
-        if not building and match.group(1).lower() == "unit":
-            return match.group()  # "Unit 4" alone: a hospital or business unit
+        if not building and match.group(1).lower() in ("unit", "studio") and ADDRESS not in match.group():
+            return match.group()  # "Unit 4", "Studio 2" alone: a hospital or business unit, a studio
         count += ADDRESS not in match.group()
         return ADDRESS + match.group()[len(found) :]
 
     return _DWELLING_RE.sub(replace, text), count
+
+
+def _drop_towns(text: str) -> tuple[str, int]:
+    """The town lines or parts between an address and its postcode go with them ("[ADDRESS]\nNorth Holly\n[POSTCODE]"
+    becomes "[ADDRESS]\n[POSTCODE]"): up to three parts of one to three capitalised words each."""
+    position = 0
+    while (start := text.find(ADDRESS, position)) >= 0:
+        end = start + len(ADDRESS)
+        postcode = text.find(POSTCODE, end, end + 120)
+        between = text[end:postcode] if postcode >= 0 else ""
+        parts = [part.strip() for part in re.split(r"[,\n]", between)]
+        towns = [part for part in parts if part]
+        if towns and len(towns) <= 3 and all(
+            1 <= len(part.split()) <= 3 and all(word[0].isupper() for word in part.split()) for part in towns
+        ):
+            text = text[:end] + ("\n" if "\n" in between else ", ") + text[postcode:]
+        position = end
+    return text, 0
 
 
 def _keep_before(match: re.Match[str], group: str, placeholder: str) -> str:
@@ -475,7 +532,8 @@ _DIGIT_STEPS: tuple[tuple[Callable[[str, int], bool], Callable[[str], tuple[str,
     (_digits_at_least(2), lambda t: _count_sub(_PLATE_RE, _plate_alone, t)),
     (_has("reg", "plate", "car", "van", "vehicle", "motorbike"), lambda t: _count_sub(_CUED_PLATE_RE, _plate, t)),
     (_digits_at_least(1), lambda t: _count_sub(_ADDRESS_RE, _address, t)),
-    (_has("flat", "apartment", "apt", "maisonette", "bedsit", "unit"), _redact_dwellings),
+    (_has("flat", "apartment", "apt", "maisonette", "bedsit", "studio", "unit"), _redact_dwellings),
+    (_digits_at_least(1), _drop_towns),  # finds "[ADDRESS]" itself
 )
 
 
