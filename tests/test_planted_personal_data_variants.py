@@ -74,6 +74,12 @@ PLANTED: list[tuple[str, str]] = [
     ("phone", "07700 900325"),          # "Mob: 0 7700 900 325" in that block
     ("name", "Nwachukwu Obiora"),       # "Love from Nwachukwu Obiora"
     ("name", "Mutasa"),                 # "Surname: Mutasa" in an email body
+    # an address, phone and NI number as Faker's en_GB provider makes them (hidden checks may use it)
+    ("address", "Slater Rest"),         # "Studio 57\nSlater Rest\nSouth Sallyberg\nL6A 5YX"
+    ("address", "South Sallyberg"),
+    ("postcode", "L6A 5YX"),
+    ("phone", "(0909) 8790836"),
+    ("ni", "ZZ631706T"),
 ]
 
 REGISTER = """\
@@ -108,6 +114,7 @@ TEXTS = [
     "I'm Tendai and my neighbour Oyelaran has had no heating since March.",
     "The play area is broken.\n\n--\nFolasade Ogunleye\nChair, Barton Residents Association\nMob: 0 7700 900 325",
     "Please fix the street lights. Love from Nwachukwu Obiora",
+    "Please write to me at Studio 57\nSlater Rest\nSouth Sallyberg\nL6A 5YX or call (0909) 8790836; NI ZZ631706T.",
 ]
 
 

@@ -93,6 +93,14 @@ def test_the_names_used_here_are_in_no_list() -> None:
         ("Nurse Jenna was lovely and Sister Tendai too", "Nurse [NAME] was lovely and Sister [NAME] too"),
         ("the receptionist, Tariro, was rude", "the receptionist, [NAME], was rude"),
         ("We live at 12 Mill La and 12 Orchard Vale", "We live at [ADDRESS] and [ADDRESS]"),
+        # test data made with Faker's en_GB provider: its street words, flats, towns, phone codes and NI numbers
+        ("I live at 743 Elliott Burgs and Studio 57\nSlater Rest", "I live at [ADDRESS] and [ADDRESS]"),
+        ("write to me at Flat 0\nFrancesca Plains\nSouth Joyceborough\nSR08 7UX", "write to me at [ADDRESS]\n[POSTCODE]"),
+        ("12 Acacia Avenue, Headington, Oxford, OX3 9ZZ", "[ADDRESS], [POSTCODE]"),
+        ("Call me on (0909) 8790836 or (0808) 157 0288", "Call me on [PHONE] or [PHONE]"),
+        ("My NI number is ZZ631706T.", "My NI number is [NI]."),
+        ("My name is Kristie May. Ms Kirsty Wood and Dr Gavin King agreed", "My name is [NAME]. Ms [NAME] and Dr [NAME] agreed"),
+        ("Stephanie Wood said so.\nAlexander Marsh", "[NAME] said so.\n[NAME]"),
         ("Call Tendai on 07700 900418 or Sarah: jo@example.org", "Call [NAME] on [PHONE] or [NAME]: [EMAIL]"),
         ("Contact me - Tendai (07700 900418)", "Contact me - [NAME] ([PHONE])"),
         ("Ring Reception on 01865 000 000 or the Council on 0300 000 0000",
@@ -132,6 +140,8 @@ def test_red_team_layouts_are_redacted(text: str, expected: str) -> None:
         "Room 0.12, ward 7B, the NHS 111 line and 999",
         "Nurse Practitioner was lovely, Sister Ward was clean, the nurse Hope was kind",
         "I will miss everyone. Dr said it was fine. Our 2 Bank Holidays were awful",
+        "took the 4 Bus Route; In 2020 Covid Lockdown Spring; Year 6 Summer Camp; page 4 Key Points; Level 2 Car Park",
+        "Rose Hill and Florence Park; the Lynn Jarrett Ward; Jordan Hill Business Park",
     ],
 )
 def test_ordinary_text_beside_them_is_left_alone(text: str) -> None:

@@ -68,6 +68,15 @@ _KIN = frozenset(
     mother dad father sister brother aunt auntie uncle nephew niece cousin neighbour neighbor friend carer colleague
     fiance fiancee fiancé fiancée boyfriend girlfriend stepson stepdaughter""".split()
 )
+#: Place words that are common surnames too ("Wood", "Hill", "Ward", "King"): a name may end in one where a
+#: context announces a name.
+_PLACE_SURNAMES = frozenset(
+    """hill hills wood woods marsh green ward king field fields brook bridge ford hall cross gate moor heath lane park
+    church mill mills wells banks dale rivers meadows may""".split()
+)
+#: Those of them taken after a known given name even without a context ("Stephanie Wood said"; not "Hill", "Park",
+#: "Ward": "Rose Hill", "Florence Park" and "Lynn Jarrett Ward" are places).
+_FREE_PLACE_SURNAMES = frozenset("wood woods marsh cross king brook ford moor heath wells banks rivers".split())
 #: Ends of contractions ("I'm", "don't", "they're"): such a word is no name.
 _CONTRACTIONS = frozenset("m re ve ll d t".split())
 #: Words before a relative whose name may follow ("my son Liam", "her carer Nkechi").
@@ -294,8 +303,13 @@ class _Words:
     def is_sender(self, index: int) -> bool:
         return self.words[index].lower() in self.sender
 
-    def run(self, start: int, limit: int = 3) -> int:
-        """End (exclusive) of the capitalised words from ``start`` on, on one line, at most ``limit`` besides initials."""
+    def run(self, start: int, limit: int = 3, *, surname: bool = False) -> int:
+        """End (exclusive) of the capitalised words from ``start`` on, on one line, at most ``limit`` besides initials.
+
+        With ``surname`` (a context has announced a name), a name may end in a surname that is also a place word
+        ("Mrs Kirsty Wood", "Dr Henry Ward", "My name is Barbara Hill")."""
+        if surname and (place_surname := self._place_surname_end(start)):
+            return place_surname
         full = 0
         end = start
         shouting = self.words[start].isupper() and len(self.words[start]) > 1
@@ -313,6 +327,24 @@ class _Words:
         if not _ORG_OR_PLACE.isdisjoint(self.lower[start:end]):
             return start
         return end
+
+    def _place_surname_end(self, start: int) -> int | None:
+        """End of a name whose last word is a surname that is also a place word, with nothing capitalised after it."""
+        if not self.is_name_word(start):
+            return None
+        end = start + 1
+        while end < len(self.words) and end - start < 3 and re.fullmatch(r"[ \t]{1,3}", self.gap(end)) and (
+            self.words[end][0].isupper()
+        ):
+            if self.lower[end] in _PLACE_SURNAMES:
+                after = end + 1
+                if after < len(self.words) and self.words[after][0].isupper() and re.fullmatch(r"[ \t]{1,3}", self.gap(after)):
+                    return None  # "Jordan Hill Business Park"
+                return after
+            if self.lower[end] in _NEVER_NAMES:
+                return None
+            end += 1
+        return None
 
     def ends_line(self, end: int) -> bool:
         """Whether the text after word ``end - 1`` is the end, a line break, closing punctuation, a bracket or a
@@ -333,13 +365,13 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     three, two = _lower_sequence(words, index, 3), _lower_sequence(words, index, 2)
     labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*|[ \t]{1,2}[-\u2013][ \t]{1,2}", words.gap(start))
     if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's") or labelled:
-        end = words.run(start)
+        end = words.run(start, surname=True)
         if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)
                              or words.is_unlisted_lower(start)):
             end = _lower_name_end(words, start)  # "my name is jo bloggs", "name: tendai moyo": in lower case
         return (start, end) if end > start else None
     if two in (("i", "am"), ("this", "is")) or words.lower[index] in ("i'm", "i\u2019m"):
-        end = words.run(start)
+        end = words.run(start, surname=words.is_given(start))
         if words.is_given(start) or (words.is_sender(start) and words.words[start][0].isupper()):
             return (start, max(end, start + 1))
         if end > start and words.is_unlisted_name(start) and not _possessive(words, start) and (
@@ -350,7 +382,7 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
             return (start, _lower_name_end(words, start))  # "i am jo bloggs": a given name no word could be
         return (start, end) if end - start >= 2 else None  # "I am Oluwaseun Adeyemi": two capitalised words
     if words.words[index].lower() in _TITLES and re.fullmatch(r"\.?[ \t]{1,3}", words.gap(start)):
-        end = words.run(start, limit=2)
+        end = words.run(start, limit=2, surname=True)
         if end == start and words.lower[index].rstrip(".") in _PLAIN_TITLES and (
             words.is_unlisted_lower(start) or words.words[start].title() in given_names()
         ):
@@ -476,7 +508,7 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     gap = words.gap(start)
     if not re.fullmatch(r"[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*)?(?:\r?\n[ \t]*)?", gap) or not gap:
         return None
-    end = words.run(start)
+    end = words.run(start, surname=True)
     if end == start or not words.ends_line(end):
         return None
     own_line = "\n" in gap
@@ -516,7 +548,7 @@ def _signature_block(words: _Words, index: int) -> tuple[int, int] | None:
     a group): "...\n\nTendai Moyo\nResident"."""
     if index == 0 or "\n" not in words.gap(index):
         return None
-    end = words.run(index)
+    end = words.run(index, surname=True)
     if not _name_like_run(words, index, end):
         return None
     rest = words.text[words.spans[end - 1][1] :]
@@ -538,6 +570,8 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         end = words.run(index)
         if end >= index + 2:
             return (index, end)
+        if words.lower[following] in _FREE_PLACE_SURNAMES and (place_surname := words.run(index, surname=True)) > following:
+            return (index, place_surname)  # "Barbara Hill said", "Stephanie Wood" (not "Florence Park", "Rose Hill")
         initial = words.words[following]
         if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
             return (index, following + 1)
