@@ -99,6 +99,8 @@ def test_the_names_used_here_are_in_no_list() -> None:
         ("12 Acacia Avenue, Headington, Oxford, OX3 9ZZ", "[ADDRESS], [POSTCODE]"),
         ("Call me on (0909) 8790836 or (0808) 157 0288", "Call me on [PHONE] or [PHONE]"),
         ("My NI number is ZZ631706T.", "My NI number is [NI]."),
+        ("My car reg is SR79 ELT, the van BX78ILL; account NWBK60161331926819", "My car reg is [VEHICLE], the van [VEHICLE]; account [BANK]"),
+        ("Find me @kieranlewis or @wbarrett", "Find me [HANDLE] or [HANDLE]"),
         ("My name is Kristie May. Ms Kirsty Wood and Dr Gavin King agreed", "My name is [NAME]. Ms [NAME] and Dr [NAME] agreed"),
         ("Stephanie Wood said so.\nAlexander Marsh", "[NAME] said so.\n[NAME]"),
         ("Call Tendai on 07700 900418 or Sarah: jo@example.org", "Call [NAME] on [PHONE] or [NAME]: [EMAIL]"),

@@ -176,22 +176,23 @@ _NHS_RE = re.compile(
     r"(?<![\d.,])(?P<number>\d{3}([ \t-]?)\d{3}\3\d{4})(?![\d]|[.,]\d)",
     re.IGNORECASE,
 )
-# Bank details: a sort code or account number after its words, a sort code beside an account number, a UK IBAN.
+# Bank details: a sort code or account number after its words, a sort code beside an account number, a UK IBAN or
+# BBAN (bank code, sort code and account number: "NWBK60161331926819").
 _BANK_RE = re.compile(
     r"\bsort[ \t-]?code\b[ \t:.=-]{0,4}(?:is[ \t]{1,2})?\d{2}[ \t-]?\d{2}[ \t-]?\d{2}\b"
     r"|\b(?:account|acc|acct|a/c)(?:[ \t]{1,2}(?:no|number|num))?\.?[ \t:.=-]{0,4}(?:is[ \t]{1,2})?\d{8}\b"
     r"|\b\d{2}-\d{2}-\d{2}[ \t,/]{1,3}\d{8}\b"
-    r"|\bGB\d{2}[ ]?[A-Z]{4}[ ]?\d{4}[ ]?\d{2}[ ]?\d{2}[ ]?\d{4}[ ]?\d{2}\b",
+    r"|\bGB\d{2}[ ]?[A-Z]{4}[ ]?\d{4}[ ]?\d{2}[ ]?\d{2}[ ]?\d{4}[ ]?\d{2}\b|\b[A-Z]{4}\d{14}\b",
     re.IGNORECASE,
 )
-_PLATE_AGE = "0[2-9]|1[0-9]|2[0-6]|5[1-9]|6[0-9]|7[0-6]"
-# A UK number plate: the current layout in capitals ("AB12 CDE"); any layout in any case after a word such as
+# A UK number plate (its two digits not checked against real age identifiers: test data such as Faker's uses any):
+# the current layout in capitals ("AB12 CDE"); any layout in any case after a word such as
 # "reg" or "car" ("reg ab12cde", "number plate A123 BCD", "car reg is ABC 123D").
-_PLATE_RE = re.compile(rf"\b[A-HJ-PR-Y][A-HJ-PR-Y](?:{_PLATE_AGE})[ \t]?[A-HJ-PR-Z]{{3}}\b")
+_PLATE_RE = re.compile(r"\b[A-Z]{2}\d{2}[ \t]?[A-Z]{3}\b")
 _CUED_PLATE_RE = re.compile(
     r"\b(?:reg|registration|plate|car|van|vehicle|motorbike)\b\.?(?:[ \t]{1,2}(?:no|number|reg|is))?[ \t:.=-]{0,4}"
     r"(?:is[ \t]{1,2})?(?P<plate>"
-    rf"[a-z]{{2}}(?:{_PLATE_AGE})[ \t]?[a-z]{{3}}|[a-z]\d{{1,3}}[ \t]?[a-z]{{3}}|[a-z]{{3}}[ \t]?\d{{1,3}}[a-z])\b",
+    r"[a-z]{2}\d{2}[ \t]?[a-z]{3}|[a-z]\d{1,3}[ \t]?[a-z]{3}|[a-z]{3}[ \t]?\d{1,3}[a-z])\b",
     re.IGNORECASE,
 )
 # A social media handle: "@jo_bloggs77", "@JoBloggs", or any "@name" after "twitter", "instagram", "follow" ...
@@ -477,24 +478,24 @@ def _nhs(match: re.Match[str]) -> str:
 
 def _bank(match: re.Match[str]) -> str:
     found = match.group()
-    if found[:2].upper() == "GB" and found[2:4].isdigit():
-        return BANK  # an IBAN
+    if (found[:2].upper() == "GB" and found[2:4].isdigit()) or re.fullmatch(r"[A-Za-z]{4}\d{14}", found):
+        return BANK  # an IBAN or a BBAN
     first_digit = _DIGIT.search(found)
     return found[: first_digit.start()] + BANK if first_digit else found
 
 
 def _handle(match: re.Match[str], text: str) -> str:
-    """A personal-looking handle ("@jo_bloggs77", "@JoBloggs"), or any after "twitter", "follow" ...; not "@Notes",
-    "@council", "@10am" or an organisation's ("@OxfordCityCouncil")."""
+    """A personal-looking handle ("@jo_bloggs77", "@JoBloggs", "@kieranlewis": no English word), or any near
+    "twitter", "follow" ...; not "@Notes", "@council", "@10am", "@ASDA" or an organisation's ("@OxfordCityCouncil")."""
     handle = match.group("handle").rstrip(".")
     if re.fullmatch(r"\d{1,2}(?:[.:]\d{2})?(?:am|pm)?|\d+", handle, re.IGNORECASE):
         return match.group()
     if _ORG_HANDLE_WORDS.search(handle) and not re.search(r"\d|_", handle):
         return match.group()
     marked = re.search(r"\d|_|[a-z][A-Z]|\w\.\w", handle) is not None
-    if marked or _HANDLE_CUE.search(text, max(0, match.start() - 40), match.start()):
-        return HANDLE + match.group()[1 + len(handle) :]
-    return match.group()
+    cued = _HANDLE_CUE.search(text, max(0, match.start() - 40), min(len(text), match.end() + 24)) is not None
+    unlisted = handle.isalpha() and not handle.isupper() and not is_everyday_word(handle)  # "@kieranlewis"
+    return HANDLE + match.group()[1 + len(handle) :] if marked or cued or unlisted else match.group()
 
 
 def _count_sub(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> tuple[str, int]:
@@ -523,7 +524,7 @@ def _digits_at_least(least: int) -> Callable[[str, int], bool]:
 #: one), an address after the postcode, a flat after its address.
 _DIGIT_STEPS: tuple[tuple[Callable[[str, int], bool], Callable[[str], tuple[str, int]]], ...] = (
     (_has("dob", "d.o.b", "birth", "born"), lambda t: _count_sub(_BIRTH_DATE_RE, _birth_date, t)),
-    (lambda lower, digits: digits >= 6 and ("-" in lower or any(w in lower for w in ("sort", "acc", "a/c", "gb"))),
+    (lambda lower, digits: digits >= 6 and ("-" in lower or digits >= 14 or any(w in lower for w in ("sort", "acc", "a/c", "gb"))),
      lambda t: _count_sub(_BANK_RE, _bank, t)),
     (_digits_at_least(10), lambda t: _count_sub(_NHS_RE, _nhs, t)),
     (_digits_at_least(6), _redact_phones),  # six: "07700 9OO12O" reads its letters O as zeros
