@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import sys
 import tempfile
@@ -63,6 +64,7 @@ REVIEWED: dict[tuple[str, str], bool] = {
     )},
     **{("[POSTCODE]", t): True for t in ("OX3 9XX", "OX4 6XX", "OX4 1ZZ")},
     ("[NAME]", "Tom Ashdown"): True,
+    ("[ADDRESS]", "flat 2"): True,  # "post to flat 2, OX4 1ZZ": the sample's invented address
     # pxtextmining: staff and patients named in real feedback (already-masked "XXXX" names are true too)
     **{("[NAME]", t): True for t in (
         "Schofield", "Scofield", "Schofield's", "Chris Scofield", "Tracey X", "Pierzchniak", "Pierzschniak",
@@ -72,6 +74,8 @@ REVIEWED: dict[tuple[str, str], bool] = {
         "Garth X", "Fred", "Dawn", "Davis", "David X", "Croft", "Clee", "Chris", "Chatterjee", "C", "Bohane",
         "Boghal", "Bhogal", "Angus Morrison", "XXXX", "XXX", "Sara", "Steve", "Trevor", "Paul, Angela",
         "Elizabeth, Suze",
+        # staff named after their role ("Nurse, Christy,", "My therapist Lata", "Matron Anne"), a masked name
+        "Christy", "Tina", "Gabbitas", "Yvonne", "Sharon", "Megan", "Anne", "Hillary", "Lata", "xxxx", "Mandy",
     )},
     # pxtextmining: a charity named after a person, not a person in the comment
     **{("[NAME]", t): False for t in ("Marie Curie", "Marie Currie")},
@@ -137,6 +141,9 @@ CONTEXTS = {
     "given name + surname": "{full} from the tenants group said repairs are slow.",
     "first name alone": "Then {first} said the park is unsafe at night.",
     "sender's name": "{last}, {first} here. {first} {last} again, and {last_upper}.",
+    "relative": "My son {first} goes to the youth club.",
+    "staff role": "Nurse {first} was lovely.",
+    "signature below the text": "The buses are late.\n\n{full}\nResident",
 }
 
 
@@ -171,6 +178,14 @@ def _detail_recall() -> list[str]:
                    "jo(at)example.org"],
         "postcodes": ["OX4 2XX", "ox1 1aa", "SW1A 1AA", "B33 8TH", "M1 1AE"],
         "addresses": ["12 Acacia Avenue", "14a Lime Tree Close", "3 Station Rd", "221B Baker Street", "5 The Green"],
+        "flats, buildings, house names": ["Flat 3, 12 Mill Lane", "flat 3b Rowan Court", "Apartment 12, Kestrel House",
+                                          "Unit 4, Marsh Industrial Estate", "Rose Cottage"],
+        "phones in odd layouts": ["0 7 7 0 0 9 0 0 4 1 8", "07 700 900 418", "(0)7700 900418", "07700 9OO418",
+                                  "oh seven seven double oh nine double oh four one eight"],
+        "dates of birth": ["DOB 12/03/1980", "born on 3 March 1980", "date of birth: 1980-03-12", "born in 1948"],
+        "NHS numbers": ["NHS number 943 476 5919", "NHS no 9434765919", "943 476 5919"],
+        "bank details, number plates": ["sort code 12-34-56", "acc no 12345678", "AB12 CDE", "reg ab12cde"],
+        "handles, profile links": ["@jo_bloggs77", "@JoBloggs", "facebook.com/jo.bloggs", "twitter @tendaimoyo"],
     }
     rows = []
     for name, values in groups.items():
@@ -225,10 +240,11 @@ def _speed(texts: list[str], size: int) -> str:
         for text in batch:
             function(text)
         seconds[name] = time.perf_counter() - start
+    load = f"; 1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores" if hasattr(os, "getloadavg") else ""
     return (
         f"{size:,} comments (mean {sum(map(len, batch)) / size:.0f} characters) in {seconds['redact']:.1f} s: "
         f"{size / seconds['redact']:,.0f} a second; the name rules alone take {seconds['names']:.1f} s "
-        f"({seconds['names'] / seconds['redact']:.0%} of it)"
+        f"({seconds['names'] / seconds['redact']:.0%} of it){load}"
     )
 
 

@@ -63,7 +63,10 @@ def found_in(kind: str, value: str, output: Normalised) -> bool:
         digits = digits[2:] if value.startswith(("+44", "0044")) else digits
         digits = digits.removeprefix("0").removeprefix("0")[-9:]
         return any(digits in run for run in output.digit_runs)
-    if kind in ("postcode", "ni"):
+    if kind in ("nhs", "bank"):  # its digits, however spaced
+        digits = re.sub(r"\D", "", value)
+        return any(digits in run for run in output.digit_runs) or digits in output.no_spaces
+    if kind in ("postcode", "ni", "vehicle"):
         return value.lower().replace(" ", "") in output.no_spaces
     if kind == "name":
         return any(word.lower() in output.words for word in re.findall(r"\w+", value) if len(word) > 1)

@@ -75,8 +75,8 @@ def test_ingest_drops_personal_columns_and_says_so(tmp_path: Path) -> None:
     comments = result.comments
     assert "Name" not in comments.columns and "Contact preference" in comments.columns
     assert comments["text"].tolist() == ["More buses please, call [PHONE].", "Cleaner parks."]
-    assert comments["Notes 2"].tolist() == ["ring Sam on [PHONE]", "fine"]
-    assert comments["redactions"].tolist() == [2, 0]
+    assert comments["Notes 2"].tolist() == ["ring [NAME] on [PHONE]", "fine"]  # a name just before a number
+    assert comments["redactions"].tolist() == [3, 0]  # the phone in the text, and the name and phone in Notes 2
     assert comments[["session_name", "question", "strand"]].iloc[0].tolist() == ["Drop-in", "What matters?", "Strand 3"]
     columns = result.columns.set_index("column")["action"].to_dict()
     assert columns == {"Name": DROPPED, "Contact preference": CARRIED, "Topic": CARRIED, "Notes 2": CARRIED}

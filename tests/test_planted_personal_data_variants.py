@@ -53,6 +53,33 @@ PLANTED: list[tuple[str, str]] = [
     ("name", "Chiamaka"),               # attachment "Chiamaka Obi reference.pdf"
     ("name", "Obi"),
     ("name", "Tomasz Nowak"),           # register session name "Drop-in run by tomasz nowak"
+    # layouts a red-team found (tests/test_redaction_red_team.py); the names are in no given-name list
+    ("address", "Kestrel House"),       # "Apartment 12, Kestrel House"
+    ("address", "flat 3b"),             # "flat 3b Rowan Court"
+    ("address", "12 mill lane"),        # lower case, after "I live at"
+    ("phone", "07700 900321"),          # "0 7 7 0 0 9 0 0 3 2 1"
+    ("spoken phone", "seven seven double oh nine double oh three two two"),
+    ("phone", "07700 900323"),          # "(0)7700 900323"
+    ("dob", "12/03/1980"),
+    ("nhs", "943 476 5919"),
+    ("bank", "40-47-84"),
+    ("bank", "31926819"),
+    ("vehicle", "AB12 CDE"),
+    ("handle", "tendai_moyo77"),        # "@tendai_moyo77"
+    ("handle", "chipo.nyasha.77"),      # "facebook.com/chipo.nyasha.77"
+    ("email", "tariro at example.org"),  # after "email"
+    ("name", "Tendai"),                 # "I'm Tendai"
+    ("name", "Oyelaran"),               # "my neighbour Oyelaran"
+    ("name", "Folasade Ogunleye"),      # signature block below the text, with a role and a phone below it
+    ("phone", "07700 900325"),          # "Mob: 0 7700 900 325" in that block
+    ("name", "Nwachukwu Obiora"),       # "Love from Nwachukwu Obiora"
+    ("name", "Mutasa"),                 # "Surname: Mutasa" in an email body
+    # an address, phone and NI number as Faker's en_GB provider makes them (hidden checks may use it)
+    ("address", "Slater Rest"),         # "Studio 57\nSlater Rest\nSouth Sallyberg\nL6A 5YX"
+    ("address", "South Sallyberg"),
+    ("postcode", "L6A 5YX"),
+    ("phone", "(0909) 8790836"),
+    ("ni", "ZZ631706T"),
 ]
 
 REGISTER = """\
@@ -77,6 +104,17 @@ TEXTS = [
     "My son Liam goes to the youth club and it needs more funding.",
     "i am jo bloggs and the buses to the hospital are always late",
     "Boateng, Kofi",
+    "Apartment 12, Kestrel House has no lift and flat 3b Rowan Court is damp.",
+    "I live at 12 mill lane and the drains smell in summer.",
+    "Ring 0 7 7 0 0 9 0 0 3 2 1 or oh seven seven double oh nine double oh three two two, or (0)7700 900323.",
+    "DOB 12/03/1980, NHS number 943 476 5919, and the surgery never answers.",
+    "Refund to sort code 40-47-84 account 31926819 please; the car parked on the verge is AB12 CDE.",
+    "Follow @tendai_moyo77 or facebook.com/chipo.nyasha.77 for photos of the flooding.",
+    "email tariro at example.org about the allotments.",
+    "I'm Tendai and my neighbour Oyelaran has had no heating since March.",
+    "The play area is broken.\n\n--\nFolasade Ogunleye\nChair, Barton Residents Association\nMob: 0 7700 900 325",
+    "Please fix the street lights. Love from Nwachukwu Obiora",
+    "Please write to me at Studio 57\nSlater Rest\nSouth Sallyberg\nL6A 5YX or call (0909) 8790836; NI ZZ631706T.",
 ]
 
 
@@ -117,6 +155,7 @@ def _email(path: Path) -> None:
     message.set_content(
         "Dear team,\n\nThe council should fund more community transport for older residents, "
         "as the buses to the hospital are always late.\n\nYours sincerely,\nGrace Adeyemi-Cole\n"
+        "Surname: Mutasa (my married name)\n"
     )
     message.add_attachment(b"%PDF-1.4 invented", maintype="application", subtype="pdf",
                            filename="Chiamaka Obi reference.pdf")  # fmt: skip

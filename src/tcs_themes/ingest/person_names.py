@@ -1,6 +1,6 @@
 """Find people's names in text: a sender's own name, names a context announces, given name + surname.
 
-Three kinds of evidence are used, all by rules over the words of the text
+Four kinds of evidence are used, all by rules over the words of the text
 (no statistical model, so the result is the same on every machine):
 
 * the sender's name (from an email's From header, in any order, case or
@@ -10,7 +10,12 @@ Three kinds of evidence are used, all by rules over the words of the text
   sign-off ("Best wishes,\\nJo Bloggs", "Thanks, Jo");
 * a known given name followed by a capitalised surname or initial
   ("Priya Shah", "Priya S."), or an upper-case surname, comma, given name
-  ("BLOGGS, Jo").
+  ("BLOGGS, Jo");
+* names no list has: capitalised words that are no English word
+  (:mod:`tcs_themes.ingest.english_words`), nor a place or organisation word,
+  where the context says a person is meant ("I'm Tendai", "my son Tendai",
+  "Nurse Tendai", a signature below the text), or two of them together
+  ("Tendai Moyo said").
 
 Given names come from the person providers of the Faker package (MIT licence;
 about 13,600 names from the locales in :data:`LOCALES`). Names that are also
@@ -29,6 +34,8 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
+from tcs_themes.ingest.english_words import is_everyday_word
+
 #: Faker locales whose given names are used (Latin-script names of people living in the UK).
 LOCALES = (
     "en", "en_GB", "en_IE", "en_IN", "en_PK", "en_NG", "en_KE", "en_NZ", "ga_IE", "pl_PL", "ro_RO", "pt_PT",
@@ -40,12 +47,17 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _TITLES = frozenset(
     "mr mrs ms miss mx dr cllr councillor prof professor sir dame rev revd reverend".split()
 )
+#: Titles that are no everyday word, trusted before a name in lower case.
+_PLAIN_TITLES = frozenset("mr mrs ms mx dr cllr prof".split())
 #: Last words of a sign-off, before the writer's name.
-_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed yours".split())
+_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed yours ta".split())
 #: Sign-offs after which a capitalised word ending the text is a name even without a comma ("Regards Oluwaseun").
 _FIRM_SIGN_OFFS = frozenset("regards wishes cheers sincerely faithfully truly signed".split())
 #: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...", "Cc: ...").
-_NAME_LABELS = frozenset("name names from contact signed author respondent by cc bcc attn fao".split())
+_NAME_LABELS = frozenset(
+    """name names from contact signed author respondent by cc bcc attn fao surname forename firstname lastname
+    speaker participant attendee interviewee caller tenant patient client customer volunteer""".split()
+)
 #: Greetings before the name of the person written to ("Dear Cerys,", "Hi Sam").
 _GREETINGS = frozenset("dear hi hello hiya".split())
 #: Words after a greeting that name no one ("Dear Sir/Madam", "Hi all", "Hello everyone").
@@ -56,11 +68,31 @@ _KIN = frozenset(
     mother dad father sister brother aunt auntie uncle nephew niece cousin neighbour neighbor friend carer colleague
     fiance fiancee fiancé fiancée boyfriend girlfriend stepson stepdaughter""".split()
 )
+#: Place words that are common surnames too ("Wood", "Hill", "Ward", "King"): a name may end in one where a
+#: context announces a name.
+_PLACE_SURNAMES = frozenset(
+    """hill hills wood woods marsh green ward king field fields brook bridge ford hall cross gate moor heath lane park
+    church mill mills wells banks dale rivers meadows may""".split()
+)
+#: Those of them taken after a known given name even without a context ("Stephanie Wood said"; not "Hill", "Park",
+#: "Ward": "Rose Hill", "Florence Park" and "Lynn Jarrett Ward" are places).
+_FREE_PLACE_SURNAMES = frozenset("wood woods marsh cross king brook ford moor heath wells banks rivers".split())
+#: Ends of contractions ("I'm", "don't", "they're"): such a word is no name.
+_CONTRACTIONS = frozenset("m re ve ll d t".split())
+#: Words before a relative whose name may follow ("my son Liam", "her carer Nkechi").
+_KIN_OWNERS = frozenset("my our his her their your".split())
+#: Others named after the word alone ("carer Nkechi visits", "Nurse Jenna", "the receptionist, Tendai"), when the
+#: word after is a given name or no everyday word ("Nurse Practitioner", "Sister Ward" stay).
+_CARERS = frozenset(
+    """carer carers neighbour neighbor nurse sister matron midwife officer pc sergeant inspector pastor imam rabbi
+    teacher caretaker warden porter receptionist consultant surgeon physio therapist worker volunteer manager
+    cleaner driver""".split()
+)
 #: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", "thank you", titles,
 #: sign-offs, relatives.
-_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you"}
+_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _CARERS | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you", "o"}
 #: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
-_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _GREETINGS | {"called", "name's", "i'm", "i\u2019m", "thank"}
+_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _CARERS | _GREETINGS | {"called", "name's", "i'm", "i\u2019m", "thank"}
 #: Capitalised words that are not names even when a context seems to announce one.
 _NOT_NAMES = frozenset(
     """the a an and or but of for to in on at by with from as this that these those there here it its we our
@@ -77,7 +109,10 @@ _NOT_NAMES = frozenset(
     father mum dad sister brother manager health healthcare queen king prince princess royal admiral captain
     sergeant general major about above after against along among around before behind below beside between
     beyond during except inside into like near off onto out outside over past since than through till toward
-    towards under until upon within without still really quite too very well now then""".split()
+    towards under until upon within without still really quite too very well now then everyone everybody
+    everything someone somebody something anyone anybody anything nobody nothing noone whoever whatever myself
+    yourself himself herself itself ourselves themselves yourselves ours yours theirs hers one none each every
+    either neither both few several much lots ok okay im ive dont cant wont didnt doesnt isnt wasnt""".split()
 )
 _ORG_OR_PLACE = frozenset(
     """council house bank friends trust association network partnership group forum charity cic foundation
@@ -86,7 +121,9 @@ _ORG_OR_PLACE = frozenset(
     drive way crescent terrace place gardens court grove square hill park green rise row walk mews parade
     station bridge estate ward library hall team ferry meadow meadows field fields farm wood woods common marsh
     end cross gate quay wharf market hospital surgery practice academy primary museum theatre gallery stadium
-    pool leisure arts festival partners""".split()
+    pool leisure arts festival partners rd st ave ln cl dr cres pl gdns ct sq tesco tescos sainsbury sainsburys
+    asda aldi lidl morrisons waitrose coop co-op greggs costa starbucks mcdonalds mcdonald's kfc primark argos
+    amazon facebook google youtube instagram twitter tiktok whatsapp netflix uber deliveroo stagecoach""".split()
 )
 _NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
 
@@ -211,7 +248,7 @@ class _Words:
 
     def is_capitalised(self, index: int) -> bool:
         word = self.words[index]
-        return word[0].isupper() and word.lower() not in _NOT_NAMES
+        return word[0].isupper() and word.lower() not in _NOT_NAMES and not any(char.isdigit() for char in word)
 
     def is_given(self, index: int, *, trusted_only: bool = True) -> bool:
         word = self.words[index]
@@ -236,11 +273,43 @@ class _Words:
             return False
         return word not in "AI" or gap[0] == "." or (index > 0 and self.lower[index - 1] in _TITLES)
 
+    @functools.cached_property
+    def shouting(self) -> bool:
+        """Whether the text is written in capitals (then a word in capitals may be a name)."""
+        letters = sum(map(str.isalpha, self.text))
+        return letters >= 8 and sum(map(str.isupper, self.text)) > 0.8 * letters
+
+    def is_unlisted_name(self, index: int) -> bool:
+        """A capitalised word no English word list has, nor a place or organisation word: a name nobody listed
+        ("Tendai", "Okonkwo"), if the context says a person is meant. Acronyms ("NHS") are not."""
+        word = self.words[index]
+        if not word[0].isupper() or (word.isupper() and len(word) > 1 and not self.shouting):
+            return False
+        return _unlisted(word)
+
+    def is_unlisted_lower(self, index: int) -> bool:
+        """A word in lower case that no word list has ("tendai"): a name where the context says so."""
+        word = self.words[index]
+        return word.islower() and word.isalpha() and len(word) >= 3 and word not in _NEVER_NAMES and (
+            not is_everyday_word(word)
+        )
+
+    def is_name_word(self, index: int) -> bool:
+        """A given name of any list, the sender's, or a word nobody listed (see :meth:`is_unlisted_name`)."""
+        return self.is_given(index, trusted_only=False) or (
+            self.is_sender(index) and self.words[index][0].isupper()
+        ) or self.is_unlisted_name(index)
+
     def is_sender(self, index: int) -> bool:
         return self.words[index].lower() in self.sender
 
-    def run(self, start: int, limit: int = 3) -> int:
-        """End (exclusive) of the capitalised words from ``start`` on, on one line, at most ``limit`` besides initials."""
+    def run(self, start: int, limit: int = 3, *, surname: bool = False) -> int:
+        """End (exclusive) of the capitalised words from ``start`` on, on one line, at most ``limit`` besides initials.
+
+        With ``surname`` (a context has announced a name), a name may end in a surname that is also a place word
+        ("Mrs Kirsty Wood", "Dr Henry Ward", "My name is Barbara Hill")."""
+        if surname and (place_surname := self._place_surname_end(start)):
+            return place_surname
         full = 0
         end = start
         shouting = self.words[start].isupper() and len(self.words[start]) > 1
@@ -259,10 +328,29 @@ class _Words:
             return start
         return end
 
+    def _place_surname_end(self, start: int) -> int | None:
+        """End of a name whose last word is a surname that is also a place word, with nothing capitalised after it."""
+        if not self.is_name_word(start):
+            return None
+        end = start + 1
+        while end < len(self.words) and end - start < 3 and re.fullmatch(r"[ \t]{1,3}", self.gap(end)) and (
+            self.words[end][0].isupper()
+        ):
+            if self.lower[end] in _PLACE_SURNAMES:
+                after = end + 1
+                if after < len(self.words) and self.words[after][0].isupper() and re.fullmatch(r"[ \t]{1,3}", self.gap(after)):
+                    return None  # "Jordan Hill Business Park"
+                return after
+            if self.lower[end] in _NEVER_NAMES:
+                return None
+            end += 1
+        return None
+
     def ends_line(self, end: int) -> bool:
-        """Whether the text after word ``end - 1`` is the end, a line break or closing punctuation."""
+        """Whether the text after word ``end - 1`` is the end, a line break, closing punctuation, a bracket or a
+        bar ("Jo Bloggs (Mrs)", "Jo Bloggs | Barton Residents")."""
         rest = self.text[self.spans[end - 1][1] : self.spans[end - 1][1] + 4]
-        return re.match(r"[ \t]*(?:$|[\r\n.,!;:)])", rest) is not None
+        return re.match(r"[ \t]*(?:$|[\r\n.,!;:)(|])", rest) is not None
 
 
 def _lower_sequence(words: _Words, index: int, length: int) -> tuple[str, ...]:
@@ -275,23 +363,58 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     if start >= len(words.words) or "\n" in words.gap(start):
         return None
     three, two = _lower_sequence(words, index, 3), _lower_sequence(words, index, 2)
-    labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*", words.gap(start))
+    labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*|[ \t]{1,2}[-\u2013][ \t]{1,2}", words.gap(start))
     if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's") or labelled:
-        end = words.run(start)
-        if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)):
-            end = _lower_name_end(words, start)  # "my name is jo bloggs": a given name in lower case
+        end = words.run(start, surname=True)
+        if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)
+                             or words.is_unlisted_lower(start)):
+            end = _lower_name_end(words, start)  # "my name is jo bloggs", "name: tendai moyo": in lower case
         return (start, end) if end > start else None
     if two in (("i", "am"), ("this", "is")) or words.lower[index] in ("i'm", "i\u2019m"):
-        end = words.run(start)
+        end = words.run(start, surname=words.is_given(start))
         if words.is_given(start) or (words.is_sender(start) and words.words[start][0].isupper()):
             return (start, max(end, start + 1))
+        if end > start and words.is_unlisted_name(start) and not _possessive(words, start) and (
+            two != ("this", "is") or _starts_sentence(words, index - 1)
+        ):
+            return (start, end)  # "I'm Oluwaseun and ...", "Hi, this is Tendai speaking" (not "this is Barton's")
         if end == start and words.words[start].islower() and words.words[start].title() in given_names():
             return (start, _lower_name_end(words, start))  # "i am jo bloggs": a given name no word could be
         return (start, end) if end - start >= 2 else None  # "I am Oluwaseun Adeyemi": two capitalised words
     if words.words[index].lower() in _TITLES and re.fullmatch(r"\.?[ \t]{1,3}", words.gap(start)):
-        end = words.run(start, limit=2)
+        end = words.run(start, limit=2, surname=True)
+        if end == start and words.lower[index].rstrip(".") in _PLAIN_TITLES and (
+            words.is_unlisted_lower(start) or words.words[start].title() in given_names()
+        ):
+            end = start + 1  # "mrs moyo", "cllr okafor" in lower case (not "i will miss everyone")
         return (start, end) if end > start else None
     return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _unlisted(word: str) -> bool:
+    """A word that no English word list has and that is no place, title or contraction ("Tendai", "Okonkwo's";
+    not "I'm", "Don't", "Cllr", "Council")."""
+    word = word.replace("\u2019", "'")
+    if len(word) < 2 or is_title(word):
+        return False
+    base, _, tail = word.partition("'")
+    if tail.lower() in _CONTRACTIONS:
+        return False  # "I'm", "Don't"
+    if tail and len(base) > 1:
+        word = base  # "Okonkwo's"
+    return word.lower() not in _NEVER_NAMES and not is_everyday_word(word)
+
+
+def _possessive(words: _Words, index: int) -> bool:
+    return words.words[index].lower().endswith(("'s", "\u2019s"))
+
+
+def _starts_sentence(words: _Words, index: int) -> bool:
+    """Whether word ``index`` starts the text, a line or a sentence, or follows a greeting ("Hi, this is ...")."""
+    if index == 0:
+        return True
+    return re.search(r"[.!?:;\n]", words.gap(index)) is not None or words.lower[index - 1] in _GREETINGS
 
 
 def _lower_name_end(words: _Words, start: int) -> int:
@@ -316,35 +439,56 @@ def _greeted_name(words: _Words, index: int) -> tuple[int, int] | None:
 
 
 def _before_address(words: _Words, index: int) -> tuple[int, int] | None:
-    """Capitalised words just before an address in angle brackets or parentheses: "Hywel Rees <[EMAIL]>"."""
+    """Capitalised words just before an address or phone number in brackets ("Hywel Rees <[EMAIL]>", "Tendai
+    ([PHONE])"), or a name just before one ("call Tendai on [PHONE]", "Sarah: [EMAIL]")."""
     if not words.words[index][0].isupper():
         return None
     end = words.run(index)
     if end == index:
         return None
-    rest = words.text[words.spans[end - 1][1] : words.spans[end - 1][1] + 12]
-    return (index, end) if re.match(r"[ \t]{0,2}[<(]\[EMAIL\][>)]", rest) else None
+    rest = words.text[words.spans[end - 1][1] : words.spans[end - 1][1] + 14]
+    if re.match(r"[ \t]{0,2}[<(]\[(?:EMAIL|PHONE)\][>)]", rest):
+        return (index, end)
+    if re.match(r"(?:[ \t]{1,2}on|[ \t]?[:\-\u2013]|,)?[ \t]{1,2}\[(?:EMAIL|PHONE)\]", rest) and words.is_name_word(index):
+        return (index, end)
+    return None
 
 
 def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
-    """A name after "my"/"our" and a relative: "my son Liam", "our neighbour, Aisha Bello"."""
+    """A name after "my"/"our" and a relative ("my son Liam", "our neighbour, Aisha Bello", "my son Tendai"), or
+    after a carer or a member of staff ("carer Nkechi", "Nurse Jenna"; there an everyday word such as "Hope" is
+    not taken)."""
     start = index + 1
-    if words.lower[index] not in _KIN or start >= len(words.words) or _lower_sequence(words, index, 2)[0] not in ("my", "our"):
+    if not (words.lower[index] in _KIN or words.lower[index] in _CARERS) or start >= len(words.words):
         return None
-    if not re.fullmatch(r",?[ \t]{1,2}", words.gap(start)):
+    owned = index > 0 and words.lower[index - 1] in _KIN_OWNERS
+    if not owned and words.lower[index] not in _CARERS:
         return None
-    if not (words.is_given(start, trusted_only=False) or words.is_sender(start)):
+    if not re.fullmatch(r",?[ \t]{1,2}", words.gap(start)) or _possessive(words, start):
+        return None
+    if owned and words.lower[index] in _KIN:
+        named = words.is_name_word(start)
+    else:
+        named = words.is_given(start) or words.is_unlisted_name(start)
+    if not (named or words.is_sender(start)):
         return None
     end = words.run(start, limit=2)
     return (start, max(end, start + 1))
 
 
 def _signature_line(words: _Words, index: int) -> tuple[int, int] | None:
-    """A known given name alone on the last line, after the text ("...\n- Kwame", "...\nKwame x")."""
-    if index == 0 or not re.search(r"\n[ \t]*[-\u2013\u2014~]?[ \t]*$", words.gap(index)):
+    """A given name, or a word nobody listed, alone on the last line after the text ("...\n- Kwame",
+    "...\nTendai"), or after the last sentence with kisses ("Great day! Tendai x")."""
+    if index == 0:
         return None
-    if not (words.is_given(index) or words.is_sender(index)):
+    own_line = re.search(r"\n[ \t]*[-\u2013\u2014~]?[ \t]*$", words.gap(index)) is not None
+    if not own_line and not (re.search(r"[.!?][ \t]{1,3}$", words.gap(index))
+                             and re.fullmatch(r"[ \t]{1,2}[xX]{1,3}[ \t.!]{0,3}\s*", words.text[words.spans[index][1] :])):
         return None
+    if not (words.is_given(index) or words.is_sender(index) or words.is_unlisted_name(index)):
+        return None
+    if words.words[index] in words.words[:index] and not words.is_sender(index):
+        return None  # "Barton needs buses.\nBarton": the word the text is about (a place), not its writer
     end = max(words.run(index, limit=2), index + 1)
     rest = words.text[words.spans[end - 1][1] :]
     return (index, end) if re.fullmatch(r"[ \t]{0,3}(?:[xX]{1,3})?[ \t.!]{0,3}\s*", rest) else None
@@ -364,7 +508,7 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     gap = words.gap(start)
     if not re.fullmatch(r"[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*)?(?:\r?\n[ \t]*)?", gap) or not gap:
         return None
-    end = words.run(start)
+    end = words.run(start, surname=True)
     if end == start or not words.ends_line(end):
         return None
     own_line = "\n" in gap
@@ -372,6 +516,47 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     known = words.is_given(start, trusted_only=False) or words.is_sender(start)
     firm = "," in gap or word in _FIRM_SIGN_OFFS
     return (start, end) if own_line or known or (firm and ends_text) else None  # "Thanks, Oluwaseun", "Regards Tendai"
+
+
+def _ends_text(words: _Words, end: int) -> bool:
+    return not words.text[words.spans[end - 1][1] :].strip(" \t.!,x\r\n")
+
+
+def _name_like_run(words: _Words, start: int, end: int) -> bool:
+    """Two or three capitalised words that read as a name: the first a given name or a word nobody listed, and
+    no place or organisation word ("Tendai Moyo", "Nkechi Obi", "Sarah Okonkwo"; not "Blackbird Leys", "Kind
+    Regards", "Rose Hill"). Surnames are often everyday words ("Baker"), so only the first word is checked."""
+    return 2 <= end - start <= 3 and words.is_name_word(start)
+
+
+def _from_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A name after "from" (or "c/o") that ends the text: "... from Tendai Moyo", "Love from Nkechi Obi"."""
+    start = index + 1
+    care_of = words.lower[index] == "o" and index > 0 and words.lower[index - 1] == "c" and words.gap(index) == "/"
+    if not (words.lower[index] == "from" or care_of) or start >= len(words.words):
+        return None
+    if not re.fullmatch(r"[ \t]{1,3}|,?[ \t]*\r?\n[ \t]*", words.gap(start)):
+        return None
+    end = words.run(start)
+    if care_of:
+        return (start, end) if end > start else None  # "c/o Tendai Moyo"
+    return (start, end) if _name_like_run(words, start, end) and _ends_text(words, end) else None
+
+
+def _signature_block(words: _Words, index: int) -> tuple[int, int] | None:
+    """A name alone on one of the last lines, after the text, with at most two short lines below it (a role,
+    a group): "...\n\nTendai Moyo\nResident"."""
+    if index == 0 or "\n" not in words.gap(index):
+        return None
+    end = words.run(index, surname=True)
+    if not _name_like_run(words, index, end):
+        return None
+    rest = words.text[words.spans[end - 1][1] :]
+    lines = rest.split("\n")
+    if lines[0].strip(" \t.,"):
+        return None  # the name is not alone on its line
+    below = [line for line in lines[1:] if line.strip()]
+    return (index, end) if len(below) <= 2 and all(len(line.split()) <= 6 for line in below) else None
 
 
 def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
@@ -385,9 +570,15 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         end = words.run(index)
         if end >= index + 2:
             return (index, end)
+        if words.lower[following] in _FREE_PLACE_SURNAMES and (place_surname := words.run(index, surname=True)) > following:
+            return (index, place_surname)  # "Barbara Hill said", "Stephanie Wood" (not "Florence Park", "Rose Hill")
         initial = words.words[following]
         if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
             return (index, following + 1)
+    if words.is_unlisted_name(index) and re.fullmatch(r"[ \t]{1,2}", gap) and words.is_unlisted_name(following):
+        end = words.run(index)
+        if end >= following + 1 and all(words.is_unlisted_name(i) for i in range(index, end)):
+            return (index, end)  # "Oluwaseun Adeyemi said": two words nobody listed, together
     line_start = index == 0 or "\n" in words.gap(index)
     if not line_start or word.lower() in _NEVER_NAMES or word.lower() in _CUES or len(word) < 2 or not words.is_given(following):
         return None
@@ -423,8 +614,10 @@ def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
     """In the name of a thing, a known given name and a surname written in the same case, in any case
     ("notes_kwame_mensah.xlsx", "jo bloggs.csv"); not a given name alone, which is often a place ("resident-barton")."""
     word, following = words.words[index], index + 1
-    if not words.loose or following >= len(words.words) or _as_name(word).title() not in given_names():
+    if not words.loose or following >= len(words.words):
         return None
+    if _as_name(word).title() not in given_names():
+        return _unlisted_label_name(words, index)
     surname = words.words[following]
     same_case = surname.islower() == word.islower() and surname.isupper() == word.isupper()
     if not same_case or not re.fullmatch(r"[ \t]{1,3}", words.gap(following)):
@@ -434,15 +627,50 @@ def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
     return (index, following + 1)
 
 
+def _unlisted_label_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """In the name of a thing, two words together that no word list has, in the same case ("notes_tendai_moyo.xlsx")."""
+    pair = words.words[index : index + 2]
+    if not re.fullmatch(r"[ \t]{1,3}", words.gap(index + 1)) or len({w.islower() for w in pair}) > 1:
+        return None
+    if all(w.isalpha() and len(w) >= 3 and w.lower() not in _NEVER_NAMES and w.lower() not in _LABEL_WORDS
+           and not is_everyday_word(w) for w in pair):
+        return (index, index + 2)
+    return None
+
+
 def _may_name(text: str) -> bool:
-    """Whether any rule but the sender's could fire: a cue, or a known given name (a quick look by sets first)."""
+    """Whether any rule but the sender's could fire (a quick look, by sets and flat patterns first): a cue, a
+    relative or carer before a capital, a short capitalised line below the text, kisses at the end, two
+    capitalised words no word list has, or a known given name."""
     tokens = _WORD.findall(text)
     if "-" in text:  # "Jean-Luc": its parts too
         tokens += [part for token in tokens if "-" in token for part in token.split("-") if part]
     lower = set(map(str.lower, tokens))
-    if not lower.isdisjoint(_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
+    if not lower.isdisjoint(_PLAIN_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
         return True
-    return not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens)))
+    if not lower.isdisjoint(_KIN_OR_CARERS) and any(
+        word.lower() in _KIN_OR_CARERS and following[:1].isupper() for word, following in zip(tokens, tokens[1:])
+    ):
+        return True  # "my son Tendai", "Nurse Jenna"
+    if "[PHONE]" in text or "[EMAIL]" in text:
+        return True  # a name just before them
+    if ("\n" in text and _SHORT_CAPITALISED_LINE.search(text)) or "c/o" in text.lower() or _KISSES.search(text[-12:]):
+        return True  # a signature below the text or with kisses, "c/o ..."
+    if not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens))):
+        return True
+    return any(_unlisted(a) and _unlisted(b) for a, b in _CAPITALISED_PAIR.findall(text))  # two words nobody listed
+
+
+#: Cue words but relatives and carers, which count only before a capitalised word.
+_PLAIN_CUE_WORDS = _CUE_WORDS - _KIN - _CARERS
+_KIN_OR_CARERS = _KIN | _CARERS
+#: A line below the first of one to three capitalised words (a signature: "Tendai Moyo", "- Kwame x").
+_SHORT_CAPITALISED_LINE = re.compile(
+    r"\n[ \t]*[-\u2013\u2014~]?[ \t]*[A-Z][\w'\u2019.-]*(?:[ \t]{1,3}[A-Z][\w'\u2019.-]*)?(?:[ \t]{1,3}[A-Z][\w'\u2019.-]*)?"
+    r"[ \t.,!xX]*(?:\r?\n|$)"
+)
+_KISSES = re.compile(r"\w[ \t]{1,2}[xX]{1,3}[ \t.!]{0,3}$")
+_CAPITALISED_PAIR = re.compile(r"\b([A-Z][\w'\u2019-]*)[ \t]{1,2}([A-Z][\w'\u2019-]*)")
 
 
 def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) -> list[tuple[int, int]]:
@@ -468,7 +696,7 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     if not text:
         return []
     sender = sender if isinstance(sender, frozenset) else sender_words(sender)
-    if not sender and not _may_name(text):
+    if not sender and not loose and not _may_name(text):
         return []
     words = _Words(text, sender, loose=loose)
     found: list[tuple[int, int]] = []
@@ -484,7 +712,7 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
             _kin_name(words, index)
         ) or _signature_line(words, index) or _label_name(words, index) or _greeted_name(words, index) or (
             _before_address(words, index)
-        )
+        ) or _from_name(words, index) or _signature_block(words, index)
         if span is None:
             index += 1
             continue
