@@ -169,3 +169,11 @@ def test_unlisted_names_in_the_names_of_things() -> None:
 def test_handles_stay_in_the_names_of_things() -> None:
     """Handles are taken in comment text only; in a file or sheet name "@" is an ordinary character."""
     assert redact_label("@Notes 2022.xlsx") == "@Notes 2022.xlsx"
+
+
+def test_a_media_type_in_a_log_line_is_no_name() -> None:
+    line = "attachment 1 (.docx, application/vnd.openxmlformats-officedocument.wordprocessingml.document, 36 KB)"
+    assert redact(line, label=True) == (line, 0)
+    assert redact("attachment 1 (tendai moyo.jpg, image/jpeg, 36 KB)", label=True)[0] == (
+        "attachment 1 ([NAME].jpg, image/jpeg, 36 KB)"
+    )

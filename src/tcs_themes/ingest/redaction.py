@@ -98,6 +98,8 @@ _NI_RE = re.compile(
 )
 _POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)(?:[ \t]{0,3}|[ \t]?-[ \t]?)(\d[A-Z]{2})\b", re.IGNORECASE)
 _LABEL_SEPARATORS = str.maketrans("_.-", "   ")
+#: A media (MIME) type, as an email's attachment is described in the ingest log: no one's name.
+_MEDIA_TYPE_RE = re.compile(r"\b(?:application|audio|font|image|message|model|multipart|text|video)/[a-z0-9][a-z0-9.+-]*", re.I)
 _ORDINALS = {"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "0th"}
 _STREET_TYPES = (
     "road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|terrace|place|pl|gardens|gdns|"
@@ -541,8 +543,12 @@ _DIGIT_STEPS: tuple[tuple[Callable[[str, int], bool], Callable[[str], tuple[str,
 def _redact_names(text: str, sender: frozenset[str], *, label: bool = False) -> tuple[str, int]:
     """Replace names; in a label ``_``, ``.`` and ``-`` separate words ("Jo_Bloggs_notes.xlsx", "bloggs-family.org")."""
     spans = name_spans(text.translate(_LABEL_SEPARATORS) if label else text, sender, loose=label)
+    held = []
     if "[" in text:  # a placeholder already there ("My name is [NAME]") is no name: redacting twice changes nothing
-        held = [match.span() for match in _PLACEHOLDER_RE.finditer(text)]
+        held += [match.span() for match in _PLACEHOLDER_RE.finditer(text)]
+    if label and "/" in text:  # a media type in a log line ("application/vnd.openxmlformats-officedocument...")
+        held += [match.span() for match in _MEDIA_TYPE_RE.finditer(text)]
+    if held:
         spans = [(a, b) for a, b in spans if not any(a < end and start < b for start, end in held)]
     for start, end in reversed(spans):
         text = text[:start] + NAME + text[end:]
