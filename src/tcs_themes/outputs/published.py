@@ -18,6 +18,7 @@ from tcs_themes.analysis.counts import BASES, ThemeCounts
 from tcs_themes.codebook.load import DEFAULT_CODEBOOK, default_codebook_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises
+from tcs_themes.schema import UNCODED
 
 #: Column of :func:`tcs_themes.analysis.counts.theme_summary` -> the heading people read.
 THEME_HEADINGS: dict[str, str] = {
@@ -69,6 +70,12 @@ def theme_table(summary: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd.Data
     columns = [*keep, *THEME_HEADINGS]
     table = summary[columns].rename(columns=THEME_HEADINGS)
     return table.rename(columns={k: k.capitalize() for k in keep})
+
+
+def theme_mentions(counts: ThemeCounts) -> int:
+    """The themes given to all comments together (a comment counts once under each theme it touched on)."""
+    overall = counts.overall
+    return int(overall.loc[overall["theme_id"] != UNCODED, "any_comments"].sum())
 
 
 def strand_table(counts: ThemeCounts) -> pd.DataFrame:

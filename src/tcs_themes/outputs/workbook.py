@@ -55,6 +55,7 @@ from tcs_themes.outputs.published import (
     choices_table,
     statements_table,
     strand_table,
+    theme_mentions,
     theme_table,
 )
 from tcs_themes.outputs.report.narrative import nothing_coded
@@ -101,8 +102,11 @@ def _top_rows(table: pd.DataFrame) -> int:
     return int(min(coded.cumprod().sum(), TOP_IN_CHARTS))
 
 
-def _summary_sheet(book: StagedWorkbook, counts: ThemeCounts, title: str) -> None:
-    """Ranked themes (A1), totals and strands (to the right) and a chart of the top themes below them."""
+def _summary_sheet(book: StagedWorkbook, counts: ThemeCounts, title: str, low_confidence: int | None = None) -> None:
+    """Ranked themes (A1), totals and strands (to the right) and a chart of the top themes below them.
+
+    The totals include the themes given to all comments together and, when the coded table
+    flags them, the low-confidence comments: the report's method cites both."""
     sheet = book.create_sheet("Summary")
     first, _ = add_table(sheet, theme_table(counts.overall), "Themes_overall", formats=_THEME_FORMATS)
     totals = counts.strands.iloc[-1]
@@ -115,6 +119,9 @@ def _summary_sheet(book: StagedWorkbook, counts: ThemeCounts, title: str) -> Non
         "Emails": "emails",
     }
     rows = [(name, int(totals[key])) for name, key in keys.items()] + code_source_rows(counts.code_sources)
+    rows.append(("Themes given (any theme)", theme_mentions(counts)))
+    if low_confidence is not None:
+        rows.append(("Low-confidence comments", int(low_confidence)))
     measures = pd.DataFrame(rows, columns=["Measure", "Value"])
     add_table(sheet, measures, "Totals", left=12, formats={"Value": INTEGER}, freeze=False)
     strands = strand_table(counts)
@@ -234,6 +241,11 @@ def _comments_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codeb
     def names(value: object) -> str:
         return "; ".join(codebook.name_of(t) for t in split_list(value))
 
+    subtheme_names = {f"{sub.parent}/{sub.id}": f"{codebook.name_of(str(sub.parent))}: {sub.name}" for sub in codebook.subthemes}
+
+    def subthemes(value: object) -> str:  # "funding_costs/fund_community_access" -> "Funding and costs: Communities' access to funds"
+        return "; ".join(subtheme_names.get(s, s) for s in split_list(value))
+
     def table(coded: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(
             {
@@ -254,7 +266,7 @@ def _comments_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codeb
                 "Machine's themes": _column(coded, "machine_themes", None).map(names),
                 "Confidence": coded["confidence"],
                 "Theme sources": coded["sources"],
-                "Sub-themes": coded["subthemes"],
+                "Sub-themes": coded["subthemes"].map(subthemes),
                 "Evidence": coded["evidence"],
                 "Sender organisation": coded["sender_org"],
                 "Redactions": coded["redactions"],
@@ -491,7 +503,7 @@ def write_workbook(
     digest = digest if digest is not None else coded_digest([coded], codebook, approved=approved)
     strand_names = dict(register.strands) if register is not None else {}
     book = StagedWorkbook()
-    _summary_sheet(book, counts, "Most common themes across all discussions")
+    _summary_sheet(book, counts, "Most common themes across all discussions", digest.low_confidence)
     _strand_sheets(book, counts, strand_names)
     _session_sheet(book, counts, digest.sessions)
     _group_sheets(book, counts)
