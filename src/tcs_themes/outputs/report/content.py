@@ -175,7 +175,7 @@ def _quote(row, questions: Mapping[str, str] | None = None) -> Quote:
 
 def _questions(candidates: pd.DataFrame) -> dict[str, str]:
     """Comment id -> the question its session discussed, for the candidates that have one."""
-    if "question" not in candidates.columns:
+    if candidates.empty or not {"question", "comment_id"} <= set(candidates.columns):
         return {}
     asked = candidates[candidates["question"].astype(object).map(lambda q: isinstance(q, str) and bool(q.strip()))]
     return dict(zip(asked["comment_id"].astype(str), asked["question"].astype(str).str.strip(), strict=True))
@@ -192,9 +192,11 @@ def _quotes_block(
     their main theme are quoted.
     """
     chosen = quotes[(quotes["scope"] == scope) & (quotes["theme_id"] == theme_id)].sort_values("quote_rank")
-    pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
-    if scope != ALL_DISCUSSIONS:
-        pool = pool[(group_labels(pool, "strand") == scope).to_numpy()]
+    pool = candidates.iloc[:0]
+    if not candidates.empty:
+        pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
+        if scope != ALL_DISCUSSIONS:
+            pool = pool[(group_labels(pool, "strand") == scope).to_numpy()]
     if chosen.empty:
         if scope != NO_STRAND or pool.empty:
             return None
