@@ -78,7 +78,9 @@ def test_limitations_name_the_machine_coded_and_low_confidence_comments(sample) 
     assert _measures(workbook)["Low-confidence comments"] == low > 0
     assert f"{machine} comments were coded by the machine alone" in limits
     assert f"{low} comments were given a theme with low confidence" in limits
-    assert "counts are of comments, not of people" in limits and "Strand 2 gave 618 comments" in limits
+    biggest = coded["strand"].value_counts()
+    assert "counts are of comments, not of people" in limits
+    assert f"{biggest.index[0]} gave {biggest.iloc[0]:,} comments of the {len(coded):,}" in limits
     assert "4Ps stickers" in limits
 
 
@@ -95,14 +97,14 @@ def test_each_detailed_theme_says_what_it_covers_and_the_appendix_lists_every_th
 
 
 def test_no_zero_sentences_no_theme_ids_and_bases_stated(sample) -> None:
-    _, codebook, _, html, _, _ = sample
+    coded, codebook, _, html, _, _ = sample
     main = re.sub(r"<[^>]+>", " ", html.split("<main>", 1)[1])
     text = unescape(main)
     assert not re.search(r"(?<![\d,.])0 comments", text)
     assert [i for i in codebook.ids if "_" in i and re.search(rf"\b{i}\b", text)] == []
     assert "No strand (emails)." not in text and "The strand's main concerns were Community involvement and engagement (19.8%" not in text
-    assert "(number of comments, and share of all 1,067 comments)" in text
-    assert "(and share of the 618)" in text
+    assert f"(number of comments, and share of all {len(coded):,} comments)" in text
+    assert f"(and share of the {(coded['strand'] == 'Strand 2').sum():,})" in text
     assert "above all accessible formats" not in text
 
 
@@ -125,7 +127,8 @@ def test_ranked_charts_state_their_base(sample) -> None:
     overall = charts["themes_overall"]["svg"].read_text(encoding="utf-8")
     assert f"Base: {len(coded):,} comments, each counted once, under its main theme. Top 15 of the 29 themes raised." in overall
     emails = charts["themes_no_strand_emails"]["svg"].read_text(encoding="utf-8")
-    assert "emails and other comments outside the strands" in emails and "Base: 101 comments" in emails
+    assert "emails and other comments outside the strands" in emails
+    assert f"Base: {coded['strand'].isna().sum():,} comments" in emails
     assert "Grey: no comment" in charts["strand_heatmap"]["svg"].read_text(encoding="utf-8")
 
 
@@ -135,3 +138,17 @@ def test_the_workbook_names_sub_themes(sample) -> None:
     assert len(comments) > 100
     assert not comments.str.contains("/").any()
     assert comments.str.contains("Funding and costs: Communities' access to funds", regex=False).any()
+
+
+def test_the_summary_says_what_was_missing_before_the_4ps(sample) -> None:
+    _, _, report, _, _, _ = sample
+    points = _section(report, "summary").blocks[0].items
+    missing = _section(report, "missing").blocks[1].items  # "Theme: phrases (N comments)", most raised first
+    top = [re.match(r"(.+?): .* \((\d+) comments?\)$", line).groups() for line in missing[:3]]
+    total = sum(int(re.search(r"\((\d+) comments?\)$", line).group(1)) for line in missing)
+    about = [f"{name.lower() if name[1:].islower() else name} ({n})" for name, n in top]
+    assert points[-2] == (
+        f"{total:,} comments said something was missing from the draft or needed more focus, most often about "
+        f"{about[0]}, {about[1]} and {about[2]}."
+    )
+    assert points[-1].startswith("At the community events")

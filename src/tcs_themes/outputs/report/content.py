@@ -654,7 +654,6 @@ def build_report(
     when = generation_date(date)
     rows = method_rows(counts, codebook, method_info, generated=when)
     digest = digest if digest is not None else coded_digest([coded], codebook, approved=settings.approve)
-    summary = Section("Summary of findings", [Bullets(narrative.summary_points(counts, codebook, names, exercises))], anchor="summary")
     context = _Context(
         digest, counts, codebook, quotes,
         candidates=candidates if candidates is not None else quote_candidates(coded, approved=settings.approve, banned=settings.ban),
@@ -663,6 +662,10 @@ def build_report(
     )  # fmt: skip
     missing_found = digest.missing
     missing = missing_summary(missing_found)
+    points = narrative.summary_points(counts, codebook, names, exercises)
+    at = len(points) - (1 if exercises is not None else 0)  # what was missing goes before the 4Ps point
+    points[at:at] = narrative.missing_point(missing)
+    summary = Section("Summary of findings", [Bullets(points)], anchor="summary")
     welcomed = _positive_section(context)
     theme_sections, less, never = _theme_sections(context, detailed_themes)
     overall_blocks: list[Block] = [

@@ -312,6 +312,18 @@ def summary_points(
     return points
 
 
+def missing_point(summary: pd.DataFrame, top: int = 3) -> list[str]:
+    """The summary's point on what people said was missing: how many comments, and the themes most often
+    raised (none: no point). ``summary`` is :func:`~tcs_themes.analysis.missing.missing_summary`'s table."""
+    if summary.empty:
+        return []
+    total = int(summary["comments"].sum())
+    named = summary[summary["theme_id"] != UNCODED].head(top)
+    parts = [f"{t.lower() if t[1:].islower() else t} ({count(n)})" for t, n in zip(named["theme"], named["comments"], strict=True)]
+    about = f", most often about {join(parts)}" if parts else ""
+    return [f"{plural(total, 'comment')} said something was missing from the draft or needed more focus{about}."]
+
+
 def missing_line(row) -> str:
     """``"Funding and costs: grants; match funding (12 comments)"``: one theme's missing items in the comments' words."""
     phrases = str(row.key_phrases).replace("; ", ", ") if row.key_phrases else "no shared wording"
