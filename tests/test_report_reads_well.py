@@ -152,3 +152,13 @@ def test_the_summary_says_what_was_missing_before_the_4ps(sample) -> None:
         f"{about[0]}, {about[1]} and {about[2]}."
     )
     assert points[-1].startswith("At the community events")
+
+
+def test_the_workbook_says_rule_and_model_not_both(sample) -> None:
+    coded, _, _, _, workbook, _ = sample
+    sheets = pd.read_excel(workbook, sheet_name=["Coded comments", "Comment themes (long)"])
+    sources = sheets["Coded comments"]["Theme sources"].dropna()
+    given = sheets["Comment themes (long)"]["Given by"].dropna()
+    assert coded["sources"].astype(str).str.contains("both").any()
+    assert not sources.str.contains(r"\bboth\b").any() and sources.str.contains("rule and model").any()
+    assert set(given) <= {"rule", "model", "rule and model", "analyst", "review"} and "rule and model" in set(given)

@@ -265,7 +265,7 @@ def _comments_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codeb
                 "Code source": _column(coded, "code_source", CODE_SOURCE_MACHINE),
                 "Machine's themes": _column(coded, "machine_themes", None).map(names),
                 "Confidence": coded["confidence"],
-                "Theme sources": coded["sources"],
+                "Theme sources": coded["sources"].astype(object).map(given_by),
                 "Sub-themes": coded["subthemes"].map(subthemes),
                 "Evidence": coded["evidence"],
                 "Sender organisation": coded["sender_org"],
@@ -315,6 +315,16 @@ def _special_category_sheet(book: StagedWorkbook, table: pd.DataFrame) -> None:
     add_table(book.create_sheet("Quotes to review"), table, "Special_category", wrap=("Comment",))
 
 
+#: How the workbook words who gave a theme (the coded table's ``sources`` entries); the others show as they are.
+GIVEN_BY_WORDS = {"both": "rule and model"}
+
+
+def given_by(value: object) -> str | None:
+    """``"both; rule"`` -> ``"rule and model; rule"``: the ``sources`` of a comment in words a reader follows."""
+    entries = split_list(value)
+    return "; ".join(GIVEN_BY_WORDS.get(e, e) for e in entries) if entries else None
+
+
 def _theme_names(codebook: Codebook) -> list[tuple[str, str]]:
     """(id, name) of every codebook theme, then Uncoded: the columns of the matrices."""
     return [(theme.id, theme.name) for theme in codebook.themes] + [(UNCODED, codebook.name_of(UNCODED))]
@@ -343,7 +353,7 @@ def _long_rows(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             "Strand": rows["strand"].to_numpy(), "Source": rows["source_kind"].to_numpy(), "Question": rows["question"].to_numpy(),
             "Theme ID": pairs["theme_id"].to_numpy(), "Theme": pairs["theme_id"].map(codebook.name_of).to_numpy(),
             "Main theme": ["yes" if o == 1 else "no" for o in pairs["order"]], "Order": pairs["order"].astype("int64").to_numpy(),
-            "Score": scores, "Given by": pairs["given_by"].to_numpy(),
+            "Score": scores, "Given by": pairs["given_by"].map(given_by).to_numpy(),
         }
     )  # fmt: skip
 
