@@ -162,3 +162,12 @@ def test_the_workbook_says_rule_and_model_not_both(sample) -> None:
     assert coded["sources"].astype(str).str.contains("both").any()
     assert not sources.str.contains(r"\bboth\b").any() and sources.str.contains("rule and model").any()
     assert set(given) <= {"rule", "model", "rule and model", "analyst", "review"} and "rule and model" in set(given)
+
+
+def test_the_strands_total_row_counts_the_emails_too(sample) -> None:
+    coded, _, report, _, workbook, _ = sample
+    table = next(b for b in _section(report, "strands").blocks if b.kind == "table")
+    assert table.rows[-2][0] == "No strand (emails)"
+    assert table.rows[-1][0] == "All comments" and table.rows[-1][4] == f"{len(coded):,}"
+    column_l = pd.read_excel(workbook, sheet_name="Summary", usecols="L", header=None).iloc[:, 0].tolist()
+    assert "All comments" in column_l and "All strands" not in column_l

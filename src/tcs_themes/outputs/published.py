@@ -14,7 +14,7 @@ import pandas as pd
 
 from tcs_themes import __version__
 
-from tcs_themes.analysis.counts import BASES, ThemeCounts
+from tcs_themes.analysis.counts import BASES, NO_STRAND, ThemeCounts
 from tcs_themes.codebook.load import DEFAULT_CODEBOOK, default_codebook_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises
@@ -79,8 +79,14 @@ def theme_mentions(counts: ThemeCounts) -> int:
 
 
 def strand_table(counts: ThemeCounts) -> pd.DataFrame:
-    """The strands overview with the published headings (a total row last)."""
-    return counts.strands.rename(columns=STRAND_HEADINGS)
+    """The strands overview with the published headings (a total row last).
+
+    The total row is "All comments" when some comments have no strand (emails): it counts them too.
+    """
+    table = counts.strands.rename(columns=STRAND_HEADINGS)
+    if (table["Strand"] == NO_STRAND).any():
+        table.loc[table.index[-1], "Strand"] = "All comments"
+    return table
 
 
 def appendix_table(counts: ThemeCounts) -> pd.DataFrame:

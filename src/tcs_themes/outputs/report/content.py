@@ -597,7 +597,11 @@ def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Pa
         withheld += len(row.reasons) - len(safe)
         reasons = f" Reasons given: {'; '.join(chr(8220) + r + chr(8221) for r in safe)}." if safe else " No reasons were written."
         items.append(f"{row.statement} ({row.p}, {narrative.plural(int(row.stickers), 'sticker')}).{reasons}")
-    blocks.append(Paragraph("The statements, with the stickers they received and the reasons people wrote:"))
+    blocks.append(Paragraph(
+        "Separately from choosing a P, people put stickers against the statements under each P, and could back more "
+        "than one, so these counts do not add up to the stickers above. The statements, with the stickers they "
+        "received and the reasons people wrote:"
+    ))  # fmt: skip
     blocks.append(Bullets(items))
     if withheld:
         verb = "is" if withheld == 1 else "are"
