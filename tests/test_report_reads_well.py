@@ -171,3 +171,20 @@ def test_the_strands_total_row_counts_the_emails_too(sample) -> None:
     assert table.rows[-1][0] == "All comments" and table.rows[-1][4] == f"{len(coded):,}"
     column_l = pd.read_excel(workbook, sheet_name="Summary", usecols="L", header=None).iloc[:, 0].tolist()
     assert "All comments" in column_l and "All strands" not in column_l
+
+
+def test_word_tables_size_columns_to_their_words(sample) -> None:
+    from docx.shared import Cm
+
+    from tcs_themes.outputs.report import render_docx
+    from tcs_themes.outputs.report.word import column_widths
+
+    _, _, report, _, _, _ = sample
+    table = next(b for b in _section(report, "strands").blocks if b.kind == "table")
+    widths = column_widths(table)
+    assert sum(widths) == Cm(17)
+    longest = [max(len(word) for v in [h, *(r[c] for r in table.rows)] for word in v.split()) for c, h in enumerate(table.headers)]
+    per_char = [w / (n + 2) for w, n in zip(widths, longest, strict=True)]
+    assert max(per_char) / min(per_char) < 1.01  # every column as wide as its longest word needs, none squeezed
+    grid = render_docx(report).tables[0]
+    assert all(abs(c.width - w) < 635 for c, w in zip(grid.columns, widths, strict=True))  # Word keeps twips (635 EMU)
