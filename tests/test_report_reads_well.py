@@ -105,7 +105,7 @@ def test_no_zero_sentences_no_theme_ids_and_bases_stated(sample) -> None:
     assert "No strand (emails)." not in text and "The strand's main concerns were Community involvement and engagement (19.8%" not in text
     assert f"(number of comments, and share of all {len(coded):,} comments)" in text
     assert f"(and share of the {(coded['strand'] == 'Strand 2').sum():,})" in text
-    assert "above all accessible formats" not in text
+    assert "sub-theme being accessible formats" not in text and "the largest sub-theme being co-production" in text
 
 
 def test_email_themes_are_quoted_from_emails_and_quotes_carry_their_question(sample) -> None:

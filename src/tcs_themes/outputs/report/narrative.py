@@ -399,8 +399,9 @@ def strand_conclusions(
 def theme_recommendation(name: str, n: int, phrases: list[str], subtheme: tuple[str, int] | None) -> str:
     """A draft recommendation from one theme's findings, with the counts behind it."""
     text = f"Respond to what {plural(n, 'comment')} said about {name.lower() if name[1:].islower() else name}"
-    if subtheme is not None and subtheme[0].casefold() != name.casefold():  # not "accessible formats, above all accessible formats"
-        text += f", above all {subtheme[0].lower() if subtheme[0][1:].islower() else subtheme[0]} ({plural(subtheme[1], 'comment')})"
+    if subtheme is not None and subtheme[0].casefold() != name.casefold():  # not "accessible formats: accessible formats"
+        sub = subtheme[0].lower() if subtheme[0][1:].islower() else subtheme[0]
+        text += f", the largest sub-theme being {sub} ({plural(subtheme[1], 'comment')})"
     if phrases:
         text += f"; they spoke of {quoted(phrases[:3])}"
     return text + "."
