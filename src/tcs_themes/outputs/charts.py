@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from tcs_themes.analysis.counts import ThemeCounts  # noqa: E402
+from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts  # noqa: E402
 from tcs_themes.atomic_write import atomic_path, writable_folder  # noqa: E402
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises  # noqa: E402
 from tcs_themes.schema import UNCODED  # noqa: E402
@@ -62,6 +62,12 @@ def _figure(n_rows: int, per_row: float = 0.32, base: float = 1.3) -> Figure:
     return fig
 
 
+def _note(fig: Figure, text: str) -> None:
+    """A small note at the foot of the chart: its base (what was counted, out of how many) and what is left out."""
+    with plt.rc_context(_STYLE):
+        fig.supxlabel(wrap(text, 110), x=0.01, ha="left", fontsize=7, color="#444444")
+
+
 def ranked_theme_chart(
     table: pd.DataFrame,
     *,
@@ -69,6 +75,7 @@ def ranked_theme_chart(
     count: str = "main_comments",
     xlabel: str = "Number of comments (main theme)",
     top: int | None = None,
+    note: bool = True,
 ) -> Figure:
     """Ranked horizontal bars of themes, most common at the top, uncoded last in grey.
 
@@ -86,9 +93,13 @@ def ranked_theme_chart(
     top : int, optional
         Show only the ``top`` most common themes (plus uncoded); themes with no comments
         are always left out.
+    note : bool, default True
+        Say at the foot what was counted: the comments in the group, and how many of the
+        themes raised are shown (with ``count="main_comments"``).
     """
     coded = table[(table["theme_id"] != UNCODED) & (table[count] > 0)]
     coded = coded.sort_values(count, ascending=False, kind="stable")
+    raised = len(coded)
     if top is not None:
         coded = coded.head(top)
     uncoded = table[(table["theme_id"] == UNCODED) & (table[count] > 0)]
@@ -111,6 +122,10 @@ def ranked_theme_chart(
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         ax.set_axisbelow(True)
+    if note and count == "main_comments":
+        shown = f"Top {len(coded)} of the {raised} themes raised" if len(coded) < raised else f"All {raised} themes raised"
+        total = int(table["main_comments"].sum())
+        _note(fig, f"Base: {total:,} comments, each counted once, under its main theme. {shown}.")
     return fig
 
 
@@ -154,6 +169,7 @@ def strand_heatmap(by_strand: pd.DataFrame, *, title: str, strand_names: dict[st
         bar = fig.colorbar(image, ax=ax, shrink=0.5, format=lambda x, _: f"{x:.0%}")
         bar.set_label("Share of the strand's comments")
         fig.suptitle(wrap(title, 72), x=0.01, ha="left")
+    _note(fig, "Each cell: the share of the column's comments with the theme as their main theme. Grey: no comment.")
     return fig
 
 
@@ -268,9 +284,8 @@ def draw_charts(
         )
     }
     for strand, table in counts.by_strand.groupby("strand", sort=False):
-        figures[f"themes_{slug(strand)}"] = ranked_theme_chart(
-            table, title=f"Most common themes: {strand_title(strand, strand_names)}", top=top
-        )
+        group = "emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, strand_names)
+        figures[f"themes_{slug(strand)}"] = ranked_theme_chart(table, title=f"Most common themes: {group}", top=top)
     coded = counts.by_strand[(counts.by_strand["theme_id"] != UNCODED) & (counts.by_strand["main_comments"] > 0)]
     if not coded.empty:  # with nothing coded there is no theme to compare
         figures["strand_heatmap"] = strand_heatmap(

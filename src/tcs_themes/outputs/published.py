@@ -14,10 +14,11 @@ import pandas as pd
 
 from tcs_themes import __version__
 
-from tcs_themes.analysis.counts import BASES, ThemeCounts
+from tcs_themes.analysis.counts import BASES, NO_STRAND, ThemeCounts
 from tcs_themes.codebook.load import DEFAULT_CODEBOOK, default_codebook_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises
+from tcs_themes.schema import UNCODED
 
 #: Column of :func:`tcs_themes.analysis.counts.theme_summary` -> the heading people read.
 THEME_HEADINGS: dict[str, str] = {
@@ -71,9 +72,21 @@ def theme_table(summary: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd.Data
     return table.rename(columns={k: k.capitalize() for k in keep})
 
 
+def theme_mentions(counts: ThemeCounts) -> int:
+    """The themes given to all comments together (a comment counts once under each theme it touched on)."""
+    overall = counts.overall
+    return int(overall.loc[overall["theme_id"] != UNCODED, "any_comments"].sum())
+
+
 def strand_table(counts: ThemeCounts) -> pd.DataFrame:
-    """The strands overview with the published headings (a total row last)."""
-    return counts.strands.rename(columns=STRAND_HEADINGS)
+    """The strands overview with the published headings (a total row last).
+
+    The total row is "All comments" when some comments have no strand (emails): it counts them too.
+    """
+    table = counts.strands.rename(columns=STRAND_HEADINGS)
+    if (table["Strand"] == NO_STRAND).any():
+        table.loc[table.index[-1], "Strand"] = "All comments"
+    return table
 
 
 def appendix_table(counts: ThemeCounts) -> pd.DataFrame:

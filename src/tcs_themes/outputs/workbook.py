@@ -55,6 +55,7 @@ from tcs_themes.outputs.published import (
     choices_table,
     statements_table,
     strand_table,
+    theme_mentions,
     theme_table,
 )
 from tcs_themes.outputs.report.narrative import nothing_coded
@@ -101,8 +102,11 @@ def _top_rows(table: pd.DataFrame) -> int:
     return int(min(coded.cumprod().sum(), TOP_IN_CHARTS))
 
 
-def _summary_sheet(book: StagedWorkbook, counts: ThemeCounts, title: str) -> None:
-    """Ranked themes (A1), totals and strands (to the right) and a chart of the top themes below them."""
+def _summary_sheet(book: StagedWorkbook, counts: ThemeCounts, title: str, low_confidence: int | None = None) -> None:
+    """Ranked themes (A1), totals and strands (to the right) and a chart of the top themes below them.
+
+    The totals include the themes given to all comments together and, when the coded table
+    flags them, the low-confidence comments: the report's method cites both."""
     sheet = book.create_sheet("Summary")
     first, _ = add_table(sheet, theme_table(counts.overall), "Themes_overall", formats=_THEME_FORMATS)
     totals = counts.strands.iloc[-1]
@@ -115,6 +119,9 @@ def _summary_sheet(book: StagedWorkbook, counts: ThemeCounts, title: str) -> Non
         "Emails": "emails",
     }
     rows = [(name, int(totals[key])) for name, key in keys.items()] + code_source_rows(counts.code_sources)
+    rows.append(("Themes given (any theme)", theme_mentions(counts)))
+    if low_confidence is not None:
+        rows.append(("Low-confidence comments", int(low_confidence)))
     measures = pd.DataFrame(rows, columns=["Measure", "Value"])
     add_table(sheet, measures, "Totals", left=12, formats={"Value": INTEGER}, freeze=False)
     strands = strand_table(counts)
@@ -234,6 +241,11 @@ def _comments_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codeb
     def names(value: object) -> str:
         return "; ".join(codebook.name_of(t) for t in split_list(value))
 
+    subtheme_names = {f"{sub.parent}/{sub.id}": f"{codebook.name_of(str(sub.parent))}: {sub.name}" for sub in codebook.subthemes}
+
+    def subthemes(value: object) -> str:  # "funding_costs/fund_community_access" -> "Funding and costs: Communities' access to funds"
+        return "; ".join(subtheme_names.get(s, s) for s in split_list(value))
+
     def table(coded: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(
             {
@@ -253,8 +265,8 @@ def _comments_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codeb
                 "Code source": _column(coded, "code_source", CODE_SOURCE_MACHINE),
                 "Machine's themes": _column(coded, "machine_themes", None).map(names),
                 "Confidence": coded["confidence"],
-                "Theme sources": coded["sources"],
-                "Sub-themes": coded["subthemes"],
+                "Theme sources": coded["sources"].astype(object).map(given_by),
+                "Sub-themes": coded["subthemes"].map(subthemes),
                 "Evidence": coded["evidence"],
                 "Sender organisation": coded["sender_org"],
                 "Redactions": coded["redactions"],
@@ -303,6 +315,16 @@ def _special_category_sheet(book: StagedWorkbook, table: pd.DataFrame) -> None:
     add_table(book.create_sheet("Quotes to review"), table, "Special_category", wrap=("Comment",))
 
 
+#: How the workbook words who gave a theme (the coded table's ``sources`` entries); the others show as they are.
+GIVEN_BY_WORDS = {"both": "rule and model"}
+
+
+def given_by(value: object) -> str | None:
+    """``"both; rule"`` -> ``"rule and model; rule"``: the ``sources`` of a comment in words a reader follows."""
+    entries = split_list(value)
+    return "; ".join(GIVEN_BY_WORDS.get(e, e) for e in entries) if entries else None
+
+
 def _theme_names(codebook: Codebook) -> list[tuple[str, str]]:
     """(id, name) of every codebook theme, then Uncoded: the columns of the matrices."""
     return [(theme.id, theme.name) for theme in codebook.themes] + [(UNCODED, codebook.name_of(UNCODED))]
@@ -331,7 +353,7 @@ def _long_rows(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             "Strand": rows["strand"].to_numpy(), "Source": rows["source_kind"].to_numpy(), "Question": rows["question"].to_numpy(),
             "Theme ID": pairs["theme_id"].to_numpy(), "Theme": pairs["theme_id"].map(codebook.name_of).to_numpy(),
             "Main theme": ["yes" if o == 1 else "no" for o in pairs["order"]], "Order": pairs["order"].astype("int64").to_numpy(),
-            "Score": scores, "Given by": pairs["given_by"].to_numpy(),
+            "Score": scores, "Given by": pairs["given_by"].map(given_by).to_numpy(),
         }
     )  # fmt: skip
 
@@ -491,7 +513,7 @@ def write_workbook(
     digest = digest if digest is not None else coded_digest([coded], codebook, approved=approved)
     strand_names = dict(register.strands) if register is not None else {}
     book = StagedWorkbook()
-    _summary_sheet(book, counts, "Most common themes across all discussions")
+    _summary_sheet(book, counts, "Most common themes across all discussions", digest.low_confidence)
     _strand_sheets(book, counts, strand_names)
     _session_sheet(book, counts, digest.sessions)
     _group_sheets(book, counts)

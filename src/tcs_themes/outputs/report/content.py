@@ -37,6 +37,7 @@ from tcs_themes.outputs.published import (
     choices_table,
     method_rows,
     strand_table,
+    theme_mentions,
     theme_table,
 )
 from tcs_themes.outputs.report import narrative
@@ -161,38 +162,67 @@ _PACKAGE = resources.files("tcs_themes.outputs.report")
 _NO_SESSION = {"email": "Email to the consultation mailbox"}
 
 
-def _quote(row) -> Quote:
+def _quote(row, questions: Mapping[str, str] | None = None) -> Quote:
+    """A quote attributed to its session and strand, and the question discussed when one was recorded."""
     where = row.session_name if isinstance(row.session_name, str) else _NO_SESSION.get(row.source_kind, "No session recorded")
     if isinstance(row.strand, str):
         where = f"{where}, {row.strand}"
+    question = (questions or {}).get(str(row.comment_id))
+    if question:
+        where = f"{where}; on \u201c{question}\u201d"
     return Quote(text=str(row.text), attribution=where, comment_id=str(row.comment_id))
 
 
-def _quotes_block(quotes: pd.DataFrame, scope: str, theme_id: str, used: set[str], candidates: pd.DataFrame) -> Quotes | None:
+def _questions(candidates: pd.DataFrame) -> dict[str, str]:
+    """Comment id -> the question its session discussed, for the candidates that have one."""
+    if candidates.empty or not {"question", "comment_id"} <= set(candidates.columns):
+        return {}
+    asked = candidates[candidates["question"].astype(object).map(lambda q: isinstance(q, str) and bool(q.strip()))]
+    return dict(zip(asked["comment_id"].astype(str), asked["question"].astype(str).str.strip(), strict=True))
+
+
+def _quotes_block(
+    quotes: pd.DataFrame, scope: str, theme_id: str, used: set[str], candidates: pd.DataFrame, questions: Mapping[str, str]
+) -> Quotes | None:
     """The scope's quotes for the theme not used earlier in the report.
 
     When all were, the unused candidate with the theme as its main theme and the highest score stands
-    in; only when there is none is the best quote used again.
+    in; only when there is none is the best quote used again. The comments outside the strands
+    (emails) have no quotes of their own: their best two unused candidates with the theme as
+    their main theme are quoted.
     """
     chosen = quotes[(quotes["scope"] == scope) & (quotes["theme_id"] == theme_id)].sort_values("quote_rank")
-    if chosen.empty:
-        return None
-    fresh = chosen[~chosen["comment_id"].astype(str).isin(used)]
-    if fresh.empty:
+    pool = candidates.iloc[:0]
+    if not candidates.empty:
         pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
         if scope != ALL_DISCUSSIONS:
-            pool = pool[pool["strand"] == scope]
+            pool = pool[(group_labels(pool, "strand") == scope).to_numpy()]
+    if chosen.empty:
+        if scope != NO_STRAND or pool.empty:
+            return None
+        fresh = _best(pool, theme_id).head(2)
+    else:
+        fresh = chosen[~chosen["comment_id"].astype(str).isin(used)]
+    if fresh.empty:
         fresh = _best(pool, theme_id).head(1) if not pool.empty else chosen.head(1)
     used.update(fresh["comment_id"].astype(str))
-    return Quotes([_quote(row) for row in fresh.itertuples(index=False)])
+    return Quotes([_quote(row, questions) for row in fresh.itertuples(index=False)])
+
+
+#: Read badly as a quote: a comment cut off mid-list or mid-sentence ("a small grant for tools;"), or an
+#: email's courtesies ("Thank you for the session...") rather than its point.
+_READS_BADLY = re.compile(r"[;,:(\-]\s*$|^\s*(?:thanks?\b|thank you\b|dear\b|hi\b|hello\b|please find\b|(?:kind|best) regards\b)", re.I)
 
 
 def _best(pool: pd.DataFrame, theme_id: str) -> pd.DataFrame:
-    """``pool`` ordered for quoting under ``theme_id``: most on-theme (its score) first, then shortest, then by id."""
+    """``pool`` ordered for quoting under ``theme_id``: comments that read well before fragments and
+    courtesies (:data:`_READS_BADLY`), then most on-theme (its score), then shortest, then by id."""
     score = score_column(theme_id)
     fit = pool[score].astype(float).fillna(0.0) if score in pool.columns else 0.0
-    order = pool.assign(_s=fit - 0.01 * pool["words"], _id=pool["comment_id"].astype(str))
-    return order.sort_values(["_s", "_id"], ascending=[False, True], kind="stable").drop(columns=["_s", "_id"])
+    fragment = pool["text"].astype(str).str.contains(_READS_BADLY).astype(int)
+    order = pool.assign(_f=fragment, _s=fit - 0.01 * pool["words"], _id=pool["comment_id"].astype(str))
+    order = order.sort_values(["_f", "_s", "_id"], ascending=[True, False, True], kind="stable")
+    return order.drop(columns=["_f", "_s", "_id"])
 
 
 def _figure(charts: Mapping[str, Mapping[str, Path]], name: str, caption: str) -> list[Block]:
@@ -243,7 +273,9 @@ def _low_confidence_sentence(digest: CodedDigest) -> list[str]:
     ]
 
 
-def _method_section(digest: CodedDigest, codebook: Codebook, counts: ThemeCounts, settings: ReportSettings) -> Section:
+def _method_section(
+    digest: CodedDigest, codebook: Codebook, counts: ThemeCounts, settings: ReportSettings, exercises: Exercises | None = None
+) -> Section:
     totals = counts.strands.iloc[-1]
     first, last = digest.first_date, digest.last_date
     period = f", held between {first:%-d %B %Y} and {last:%-d %B %Y}" if first is not None else ""
@@ -253,7 +285,9 @@ def _method_section(digest: CodedDigest, codebook: Codebook, counts: ThemeCounts
         f"Each comment was coded against the codebook \"{codebook.name}\" of {len(codebook.themes)} themes: it was given "
         "every theme it touched on, most confident first, and the first is its main theme. Unless a table says "
         "otherwise, comments are counted under their main theme, so each comment is counted once and the counts "
-        "add up to the total. Comments that fitted no theme are counted as uncoded and shown, not left out.",
+        "add up to the total. Comments that fitted no theme are counted as uncoded and shown, not left out. "
+        + _any_theme_sentence(counts)
+        + " What each theme covers is set out with the theme below and listed in the appendix.",
         narrative.coders_paragraph(counts.code_sources),
         *_low_confidence_sentence(digest),
         "A theme was raised in a session when at least one comment from that session touched on it. The "
@@ -264,7 +298,74 @@ def _method_section(digest: CodedDigest, codebook: Codebook, counts: ThemeCounts
         + narrative.frequency_paragraph()
         + " The technical details (files, codebook fingerprint, model) are in the appendix.",
     ]
-    return Section("Method", [Paragraph(p) for p in paragraphs], anchor="method")
+    return Section("Method", [Paragraph(p) for p in paragraphs], [_limitations_section(digest, counts, exercises)], anchor="method")
+
+
+def _any_theme_sentence(counts: ThemeCounts) -> str:
+    """How the "touched on it" counts relate to the total: each comment counts under every theme it was given."""
+    mentions, coded = theme_mentions(counts), int(counts.strands.iloc[-1]["coded"])
+    if mentions <= coded:
+        return "Each coded comment was given one theme, so counting every theme a comment touched on gives the same counts."
+    return (
+        f"Where the text says a comment \u201ctouched on\u201d a theme, or a table counts \u201cany theme\u201d, a comment is "
+        f"counted under every theme it was given: the {narrative.count(coded)} coded comments were given "
+        f"{narrative.count(mentions)} themes between them, so those counts add up to more than the total and their "
+        "shares to more than 100%."
+    )
+
+
+def _limitations_section(digest: CodedDigest, counts: ThemeCounts, exercises: Exercises | None) -> Section:
+    """What the counts can and cannot say: comments are not people, strands differ in size, machine coding."""
+    strands = counts.strands[~counts.strands["strand"].isin(["All strands", NO_STRAND])]
+    points = [
+        "The counts are of comments, not of people. A note of a group discussion may record several comments from "
+        "one person, or one comment for a point many agreed with; an email making several points counts once per point. "
+        "How often a theme came up shows what was raised, not how many people hold a view.",
+    ]
+    if len(strands) > 1 and int(strands["comments"].sum()):
+        largest = strands.sort_values(["comments", "strand"], ascending=[False, True], kind="stable").iloc[0]
+        points.append(
+            f"The strands differ in size: {largest['strand']} gave {narrative.plural(int(largest['comments']), 'comment')} "
+            f"of the {narrative.count(int(counts.strands.iloc[-1]['comments']))}, so the counts over all discussions lean towards "
+            "what it said. Compare strands by their shares of their own comments, not by their counts."
+        )
+    machine = int(counts.code_sources.get("machine", 0))
+    if machine:
+        low = digest.low_confidence
+        low = f" {narrative.plural(low, 'comment')} {'was' if low == 1 else 'were'} given a theme with low confidence: the first to check." if low else ""
+        points.append(
+            f"{narrative.plural(machine, 'comment')} {'was' if machine == 1 else 'were'} coded by the machine alone, not "
+            f"checked by an analyst, and some of those codes will be wrong.{low} The workbook's Coded comments sheet shows who "
+            "coded each comment."
+        )
+    points.append(
+        "The quotes illustrate the range of what was said under a theme; they are not a sample, and notes taken in "
+        "sessions are the note-taker's words, not always the speaker's."
+    )
+    if exercises is not None:
+        points.append(
+            "The 4Ps stickers were placed by the people who came to the community events, who may not be typical of "
+            "the city's residents, and one person could place more than one sticker."
+        )
+    return Section("Limitations", [Bullets(points)], anchor="limitations")
+
+
+def _glossary_table(codebook: Codebook) -> TableBlock:
+    """The codebook's themes in plain words: name, what comments under it are about, its sub-themes."""
+    rows = [
+        (t.name, t.description.strip(), "; ".join(sub.name for sub in codebook.subthemes_of(t.id)))
+        for t in codebook.themes
+    ]
+    table = pd.DataFrame(rows, columns=["Theme", "What comments under it are about", "Sub-themes"])
+    return format_table(table, "The themes and what they cover", name="themes-glossary")
+
+
+def _covers(codebook: Codebook, theme_id: str) -> list[Block]:
+    """"What the theme covers", from the codebook's description (nothing when it has none)."""
+    description = codebook.theme(theme_id).description.strip().rstrip(".") if theme_id in codebook.ids else ""
+    if not description:
+        return []
+    return [Paragraph(f"What the theme covers: {description[0].lower() + description[1:] if description[1:2].islower() else description}.")]
 
 
 def _inputs_table(rows: list[tuple[str, str]]) -> TableBlock:
@@ -304,6 +405,10 @@ class _Context:
     names: dict[str, str]
     phrases: dict
     used: set[str] = field(default_factory=set)
+    questions: dict[str, str] = field(init=False)  # comment id -> the question its session discussed
+
+    def __post_init__(self) -> None:
+        self.questions = _questions(self.candidates)
 
 
 #: Praise for the event itself ("lovely day", "great session"), not for the strategy...
@@ -332,7 +437,7 @@ def _positive_section(context: _Context) -> Section | None:
         "below welcome the draft or its principles; praise for an event or a service is not feedback on the strategy and is not quoted here."
     )]  # fmt: skip
     if not pool.empty:
-        blocks.append(Quotes([_quote(r) for r in pool.itertuples(index=False)]))
+        blocks.append(Quotes([_quote(r, context.questions) for r in pool.itertuples(index=False)]))
     return Section("What people welcomed", blocks, anchor="welcomed")
 
 
@@ -385,7 +490,7 @@ def _subtheme_sections(theme_id: str, context: _Context) -> list[Section]:
         if not pool.empty:
             best = _best(pool, theme_id).iloc[[0]]
             context.used.add(str(best["comment_id"].iloc[0]))
-            blocks.append(Quotes([_quote(r) for r in best.itertuples(index=False)]))
+            blocks.append(Quotes([_quote(r, context.questions) for r in best.itertuples(index=False)]))
         sections.append(Section(row.subtheme, blocks, anchor=f"sub-{theme_id}-{row.subtheme_id}"))
     return sections
 
@@ -395,7 +500,7 @@ def _theme_sections(context: _Context, detailed: int) -> tuple[list[Section], li
     ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()]
     sections = []
     for variant, row in enumerate(ranked.head(detailed).itertuples(index=False)):
-        blocks: list[Block] = [Paragraph(narrative.theme_paragraph(row.theme_id, counts, codebook, context.names))]
+        blocks: list[Block] = [*_covers(codebook, row.theme_id), Paragraph(narrative.theme_paragraph(row.theme_id, counts, codebook, context.names))]
         said = " ".join(
             t for t in (
                 narrative.said_sentence(context.phrases.get(row.theme_id, []), int(row.any_comments), counts.n_comments, variant),
@@ -404,7 +509,7 @@ def _theme_sections(context: _Context, detailed: int) -> tuple[list[Section], li
         )  # fmt: skip
         if said:
             blocks.append(Paragraph(said))
-        block = _quotes_block(context.quotes, ALL_DISCUSSIONS, row.theme_id, context.used, context.candidates)
+        block = _quotes_block(context.quotes, ALL_DISCUSSIONS, row.theme_id, context.used, context.candidates, context.questions)
         if block is not None:
             blocks.append(block)
         children = _subtheme_sections(row.theme_id, context)
@@ -426,10 +531,14 @@ def _strand_section(
         intro = f"{narrative.plural(size, 'comment')} came from emails and other sources outside the group sessions."
     items = [f"{t} ({narrative.count(n)}, {narrative.percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
     if items:
-        blocks: list[Block] = [Paragraph(intro + " The most common themes, by number of comments with that main theme:"), Bullets(items[:10], ordered=True)]
+        blocks: list[Block] = [
+            Paragraph(intro + f" The most common themes, by number of comments with that main theme (and share of the {narrative.count(size)}):"),
+            Bullets(items[:10], ordered=True),
+        ]
     else:
         blocks = [Paragraph(intro + " None of them was coded with a theme.")]
-    blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {strand_title(strand, names)}.")
+    title = "Emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, names)
+    blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {title[0].lower() + title[1:] if strand == NO_STRAND else title}.")
     sessions = context.digest.strand_sessions
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
@@ -440,7 +549,7 @@ def _strand_section(
             raised = int(context.counts.by_strand.set_index(["strand", "theme_id"]).loc[(strand, row.theme_id), "any_comments"])
             text += " " + narrative.drivers_sentence(list(zip(by_session["session_name"], by_session["n"], strict=True)), raised)
         theme_blocks: list[Block] = [Paragraph(text.strip())]
-        block = _quotes_block(context.quotes, strand, row.theme_id, context.used, context.candidates)
+        block = _quotes_block(context.quotes, strand, row.theme_id, context.used, context.candidates, context.questions)
         if block is not None:
             theme_blocks.append(block)
         children.append(Section(row.theme, theme_blocks, anchor=f"{slug(strand)}-{row.theme_id}"))
@@ -449,10 +558,12 @@ def _strand_section(
         gaps = strand_missing["theme"][strand_missing["theme_id"] != UNCODED].value_counts()
         overall = counts.overall.set_index("theme_id")["main_share"]
         lift = ranked.assign(_lift=ranked["main_share"] - ranked["theme_id"].map(overall)).sort_values("_lift", ascending=False, kind="stable")
-        points = narrative.strand_conclusions(ranked.head(3), lift.iloc[0], float(overall[lift.iloc[0]["theme_id"]]), list(gaps.head(2).index))
-        title = "Emails: conclusions" if strand == NO_STRAND else f"Conclusions for {strand}"
-        children.append(Section(title, [Bullets(points)], anchor=f"{slug(strand)}-conclusions"))
-    title = "Emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, names)
+        points = narrative.strand_conclusions(
+            ranked.head(3), lift.iloc[0], float(overall[lift.iloc[0]["theme_id"]]), list(gaps.head(2).index),
+            group="the emails" if strand == NO_STRAND else "the strand",
+        )  # fmt: skip
+        heading = "Conclusions from the emails" if strand == NO_STRAND else f"Conclusions for {strand}"
+        children.append(Section(heading, [Bullets(points)], anchor=f"{slug(strand)}-conclusions"))
     return Section(title, blocks, children, anchor=slug(strand))
 
 
@@ -486,7 +597,11 @@ def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Pa
         withheld += len(row.reasons) - len(safe)
         reasons = f" Reasons given: {'; '.join(chr(8220) + r + chr(8221) for r in safe)}." if safe else " No reasons were written."
         items.append(f"{row.statement} ({row.p}, {narrative.plural(int(row.stickers), 'sticker')}).{reasons}")
-    blocks.append(Paragraph("The statements, with the stickers they received and the reasons people wrote:"))
+    blocks.append(Paragraph(
+        "Separately from choosing a P, people put stickers against the statements under each P, and could back more "
+        "than one, so these counts do not add up to the stickers above. The statements, with the stickers they "
+        "received and the reasons people wrote:"
+    ))  # fmt: skip
     blocks.append(Bullets(items))
     if withheld:
         verb = "is" if withheld == 1 else "are"
@@ -543,7 +658,6 @@ def build_report(
     when = generation_date(date)
     rows = method_rows(counts, codebook, method_info, generated=when)
     digest = digest if digest is not None else coded_digest([coded], codebook, approved=settings.approve)
-    summary = Section("Summary of findings", [Bullets(narrative.summary_points(counts, codebook, names, exercises))], anchor="summary")
     context = _Context(
         digest, counts, codebook, quotes,
         candidates=candidates if candidates is not None else quote_candidates(coded, approved=settings.approve, banned=settings.ban),
@@ -552,6 +666,10 @@ def build_report(
     )  # fmt: skip
     missing_found = digest.missing
     missing = missing_summary(missing_found)
+    points = narrative.summary_points(counts, codebook, names, exercises)
+    at = len(points) - (1 if exercises is not None else 0)  # what was missing goes before the 4Ps point
+    points[at:at] = narrative.missing_point(missing)
+    summary = Section("Summary of findings", [Bullets(points)], anchor="summary")
     welcomed = _positive_section(context)
     theme_sections, less, never = _theme_sections(context, detailed_themes)
     overall_blocks: list[Block] = [
@@ -574,13 +692,14 @@ def build_report(
         "Appendix: theme counts and technical details",
         [
             _inputs_table(rows),
+            _glossary_table(codebook),
             format_table(appendix_table(counts), "Comments by main theme, per strand", name="appendix"),
             format_table(theme_table(counts.overall).drop(columns=["Theme ID"]), "Theme counts over all comments", percent=SHARE_HEADINGS, name="theme-counts"),
         ],
         anchor="appendix",
     )
     sections = [
-        _background_section(digest.questions, settings), _method_section(digest, codebook, counts, settings),
+        _background_section(digest.questions, settings), _method_section(digest, codebook, counts, settings, exercises),
         _strands_section(counts, register, charts), summary, *([welcomed] if welcomed else []), themes,
         _missing_section(missing), _recommendations_section(context, missing), by_strand,
     ]  # fmt: skip

@@ -67,12 +67,17 @@ def coders_paragraph(code_sources: dict[str, int]) -> str:
     """Who coded the comments: an analyst (codes that came with the input), an analyst's review, the machine."""
     analyst, review, machine = (int(code_sources.get(k, 0)) for k in ("analyst", "review", "machine"))
     return (
-        f"Who coded them: {plural(analyst, 'comment')} {'was' if analyst == 1 else 'were'} coded by an analyst before "
+        f"Who coded them: {_were(analyst)} coded by an analyst before "
         "the toolkit ran, and their codes are used as given (the machine never replaces them); "
-        f"{plural(review, 'comment')} {'was' if review == 1 else 'were'} reviewed by an analyst, whose decision is used; "
-        f"and {plural(machine, 'comment')} {'was' if machine == 1 else 'were'} coded by the machine alone, "
+        f"{_were(review)} reviewed by an analyst, whose decision is used; "
+        f"and {_were(machine)} coded by the machine alone, "
         "with the codebook's rules and a model trained on analysts' codes."
     )
+
+
+def _were(n: int) -> str:
+    """``"no comment was"``, ``"1 comment was"``, ``"3 comments were"``: a count as the subject of a sentence."""
+    return "no comment was" if n == 0 else f"{plural(n, 'comment')} {'was' if n == 1 else 'were'}"
 
 
 def ordinal_rank(rank: int, tied: bool) -> str:
@@ -152,7 +157,7 @@ def theme_paragraph(
     subs = counts.subthemes[(counts.subthemes["theme_id"] == theme_id) & (counts.subthemes["comments"] > 0)]
     if not subs.empty:
         parts = [f"{s.lower() if s[1:].islower() else s} ({plural(int(n), 'comment')})" for s, n in zip(subs["subtheme"], subs["comments"], strict=True)]
-        sentences.append(f"Comments under it were about {join(parts)}.")
+        sentences.append(f"Where a sub-theme was recorded, comments under it were about {join(parts)}.")
     together = top_cooccurring(counts.cooccurrence, theme_id, n=3)
     if together:
         parts = [f"{codebook.name_of(t)} ({plural(n, 'comment')})" for t, n in together]
@@ -278,7 +283,10 @@ def summary_points(
     ranked = counts.overall[(counts.overall["theme_id"] != UNCODED) & counts.overall["rank"].notna()].head(top)
     parts = [f"{t} ({count(n)}, {percent(s)})" for t, n, s in zip(ranked["theme"], ranked["main_comments"], ranked["main_share"], strict=True)]
     if parts:
-        points.append(f"The most common themes across all discussions were {join(parts)}.")
+        points.append(
+            f"The most common themes across all discussions, by each comment's main theme, were {join(parts)} "
+            f"(number of comments, and share of all {count(int(totals['comments']))} comments)."
+        )
     for strand, table in counts.by_strand.groupby("strand", sort=False):
         leaders = table[table["rank"] == 1]
         if strand == NO_STRAND or leaders.empty:
@@ -286,10 +294,14 @@ def summary_points(
         names = join(list(leaders["theme"]))
         points.append(f"In {strand_label(strand, strand_names)} the most common theme was {names} ({percent(leaders['main_share'].iloc[0])} of the strand's comments).")
     uncoded = counts.overall.set_index("theme_id").loc[UNCODED]
-    points.append(
-        f"{plural(int(uncoded['main_comments']), 'comment')} ({percent(uncoded['main_share'])}) did not fit any theme "
-        f"in the codebook; {'it is' if int(uncoded['main_comments']) == 1 else 'they are'} counted as uncoded."
-    )
+    if int(uncoded["main_comments"]) == 0:
+        if int(totals["comments"]):
+            points.append("Every comment fitted at least one theme in the codebook: none is counted as uncoded.")
+    else:
+        points.append(
+            f"{plural(int(uncoded['main_comments']), 'comment')} ({percent(uncoded['main_share'])}) did not fit any theme "
+            f"in the codebook; {'it is' if int(uncoded['main_comments']) == 1 else 'they are'} counted as uncoded."
+        )
     if exercises is not None:
         totals_p = exercises.choice_totals().sort_values("stickers", ascending=False, kind="stable")
         first = totals_p.iloc[0]
@@ -298,6 +310,18 @@ def summary_points(
             f"({count(first['stickers'])} of {count(int(totals_p['stickers'].sum()))}, {percent(first['share'])})."
         )
     return points
+
+
+def missing_point(summary: pd.DataFrame, top: int = 3) -> list[str]:
+    """The summary's point on what people said was missing: how many comments, and the themes most often
+    raised (none: no point). ``summary`` is :func:`~tcs_themes.analysis.missing.missing_summary`'s table."""
+    if summary.empty:
+        return []
+    total = int(summary["comments"].sum())
+    named = summary[summary["theme_id"] != UNCODED].head(top)
+    parts = [f"{t.lower() if t[1:].islower() else t} ({count(n)})" for t, n in zip(named["theme"], named["comments"], strict=True)]
+    about = f", most often about {join(parts)}" if parts else ""
+    return [f"{plural(total, 'comment')} said something was missing from the draft or needed more focus{about}."]
 
 
 def missing_line(row) -> str:
@@ -350,26 +374,34 @@ def drivers_sentence(sessions: list[tuple[str, int]], total: int) -> str:
     return f"The sessions that raised it most were {join(top)}."
 
 
-def strand_conclusions(top: pd.DataFrame, lifted: pd.Series, overall_share: float, gaps: list[str]) -> list[str]:
-    """Conclusions for a strand: its main concerns, what stood out against the whole consultation, what it said was missing."""
+def strand_conclusions(
+    top: pd.DataFrame, lifted: pd.Series, overall_share: float, gaps: list[str], group: str = "the strand"
+) -> list[str]:
+    """Conclusions for a strand (``group`` names it: ``"the strand"``, ``"the emails"``): its main concerns,
+    what stood out against the whole consultation, what it said was missing."""
+    many = group.endswith("s")
+    whose = f"{group}'" if many else f"{group}'s"
     concerns = [f"{t} ({percent(s)})" for t, s in zip(top["theme"], top["main_share"], strict=True)]
-    points = [f"The strand's main concerns were {join(concerns)}."]
+    if concerns:
+        concerns[0] = concerns[0][:-1] + f" of {'their' if many else 'its'} comments)"
+    points = [f"{whose[0].upper()}{whose[1:]} main concerns were {join(concerns)}."]
     if float(lifted["main_share"]) > overall_share:
         points.append(
-            f"{lifted['theme']} stood out here: {percent(lifted['main_share'])} of the strand's comments against "
+            f"{lifted['theme']} stood out here: {percent(lifted['main_share'])} of {whose} comments against "
             f"{percent(overall_share)} across the whole consultation."
         )
     if gaps:
         parts = [t.lower() if t[1:].islower() else t for t in gaps]
-        points.append(f"What it said was missing was mostly about {join(parts)}.")
+        points.append(f"What {'they' if many else 'it'} said was missing was mostly about {join(parts)}.")
     return points
 
 
 def theme_recommendation(name: str, n: int, phrases: list[str], subtheme: tuple[str, int] | None) -> str:
     """A draft recommendation from one theme's findings, with the counts behind it."""
     text = f"Respond to what {plural(n, 'comment')} said about {name.lower() if name[1:].islower() else name}"
-    if subtheme is not None:
-        text += f", above all {subtheme[0].lower() if subtheme[0][1:].islower() else subtheme[0]} ({plural(subtheme[1], 'comment')})"
+    if subtheme is not None and subtheme[0].casefold() != name.casefold():  # not "accessible formats: accessible formats"
+        sub = subtheme[0].lower() if subtheme[0][1:].islower() else subtheme[0]
+        text += f", the largest sub-theme being {sub} ({plural(subtheme[1], 'comment')})"
     if phrases:
         text += f"; they spoke of {quoted(phrases[:3])}"
     return text + "."

@@ -30,6 +30,21 @@ _MAX_HEIGHT = Cm(23)
 _MUTED = RGBColor(0x55, 0x55, 0x55)
 
 
+def column_widths(block: TableBlock, total: int = _TEXT_WIDTH) -> list[int]:
+    """Column widths (EMU) summing to ``total``, in proportion to what each column holds: at least its longest
+    word, so no word is broken across lines ("conversation-s"), and more for columns of longer text."""
+    weights = []
+    for c, numeric in enumerate(block.numeric):
+        values = [block.headers[c], *(row[c] for row in block.rows)]
+        longest = max((len(word) for value in values for word in value.split()), default=1)
+        mean = sum(len(value) for value in values) / len(values)
+        weights.append(longest + 2.0 if numeric else max(longest + 2.0, min(mean, 60.0) * 0.6))  # + 2: padding, bold headers
+    scale = total / sum(weights)
+    widths = [int(w * scale) for w in weights]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
 def _table(doc: DocumentType, block: TableBlock) -> None:
     caption = doc.add_paragraph()
     caption.add_run(_clean(block.caption)).bold = True
@@ -37,6 +52,10 @@ def _table(doc: DocumentType, block: TableBlock) -> None:
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.headers))
     table.style = "Light List Accent 1"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    widths = column_widths(block)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice reads; Word reads the cells' widths below
     header = table.rows[0]
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
@@ -44,6 +63,7 @@ def _table(doc: DocumentType, block: TableBlock) -> None:
     for r, values in enumerate([block.headers, *block.rows]):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
+            cell.width = widths[c]
             paragraph = cell.paragraphs[0]
             run = paragraph.add_run(_clean(value))
             run.font.size = Pt(8.5)
