@@ -84,10 +84,11 @@ def test_the_machine_still_scores_them_and_its_codes_sit_beside(sample) -> None:
     assert 0.05 < (machine_main != analyst["primary_theme"]).mean() < 0.3
     scores = [c for c in coded.columns if c.startswith("score_")]
     assert len(scores) == len(load_codebook().ids) and (analyst[scores].to_numpy().max(axis=1) > 0).mean() > 0.9
-    # the machine (trained on these comments) gives each of the analyst's themes, and more themes
+    # the machine (trained on these comments) gives each of the analyst's themes, and for some comments more
+    # (fewer since its relative cut: about 5% of them)
     assert analyst["evidence"].str.split(" | ", regex=False).map(lambda parts: all(p.endswith("(machine agrees)") for p in parts)).all()
     extra = analyst["machine_themes"].map(lambda v: len(split_list(v))) - analyst["n_themes"].astype(int)
-    assert extra.min() >= 0 and (extra > 0).mean() > 0.1
+    assert extra.min() >= 0 and (extra > 0).mean() > 0.02
 
 
 def test_report_and_workbook_say_who_coded_the_comments(sample) -> None:
