@@ -28,7 +28,7 @@ from spacy.attrs import LOWER, ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-from tcs_themes.coding.rules.nlp import make_nlp, words_with_lemma
+from tcs_themes.coding.rules.nlp import make_nlp
 
 RULES_FILE = "special_category.yaml"
 #: Columns of :func:`special_category_table`.
@@ -70,12 +70,30 @@ def _values(value: object) -> list[str] | None:
     return None
 
 
-def _lemma_need(lemmas: Iterable[str]) -> _Need:
-    """A token with one of ``lemmas``: the lemmatizer gives each lower-case word one lemma, so one of these words."""
-    return _Need(lower=_hashes(word for lemma in lemmas for word in words_with_lemma(lemma)))
+#: Lemma -> the hashes of the words the lemmatizer gives it (see :func:`_lemma_words`).
+_LemmaWords = dict[str, frozenset[int]]
 
 
-def _need(spec: dict[str, object]) -> _Need | None:
+def _lemma_words(lemmas: Iterable[str]) -> _LemmaWords:
+    """For each of ``lemmas``, the hashes of the words the lemmatizer gives it: one pass over its lookup table.
+
+    The lemmatizer looks a token's lower-case form up in the table, and a word not in it is
+    its own lemma; the table's keys (hashes) whose value is the lemma, and the lemma itself
+    unless the table gives it another, hold every such word (the table's few capitalised
+    keys too, which no lower-case form can equal).
+    """
+    table = make_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    found: dict[str, set[int]] = {lemma: set() for lemma in lemmas}
+    for lemma, words in found.items():
+        if table.get(lemma, lemma) == lemma:
+            words.add(hash_string(lemma))
+    for key, lemma in table.items():
+        if lemma in found:
+            found[lemma].add(key)
+    return {lemma: frozenset(words) for lemma, words in found.items()}
+
+
+def _need(spec: dict[str, object], lemma_words: _LemmaWords) -> _Need | None:
     """What a Matcher token spec needs of a token, if it must be there and says which words match it."""
     if spec.get("OP") not in _REQUIRED_OPS:
         return None
@@ -84,19 +102,24 @@ def _need(spec: dict[str, object]) -> _Need | None:
         if values is None:
             continue
         if attribute == "LEMMA":
-            return _lemma_need(values)
+            return _Need(lower=frozenset().union(*(lemma_words[v] for v in values)))
         return _Need(lower=_hashes(values)) if lower else _Need(text=_hashes(values))
     return None
 
 
-def _pattern_needs(pattern: list[dict[str, object]]) -> tuple[_Need, ...]:
+def _pattern_needs(pattern: list[dict[str, object]], lemma_words: _LemmaWords) -> tuple[_Need, ...]:
     """The needs of a Matcher token pattern (none when no token of it says which words match it)."""
-    return tuple(need for need in map(_need, pattern) if need is not None)
+    return tuple(need for need in (_need(spec, lemma_words) for spec in pattern) if need is not None)
 
 
-def _term_needs(term: Doc) -> tuple[_Need, ...]:
+def _term_needs(term: Doc, lemma_words: _LemmaWords) -> tuple[_Need, ...]:
     """The needs of a term matched on lemmas: a word with each of its tokens' lemmas."""
-    return tuple(_lemma_need([token.lemma_]) for token in term)
+    return tuple(_Need(lower=lemma_words[token.lemma_]) for token in term)
+
+
+def _lemmas_named(patterns: Iterable[list[dict[str, object]]]) -> set[str]:
+    """The lemmas the ``LEMMA`` attributes of Matcher token patterns name."""
+    return {value for pattern in patterns for spec in pattern for value in _values(spec.get("LEMMA")) or []}
 
 
 @dataclass(frozen=True)
@@ -176,11 +199,14 @@ def _rules() -> _Rules:
         if rule.get("patterns"):
             patterns.add(category, rule["patterns"])
             category_patterns += rule["patterns"]
+    lemma_words = _lemma_words(
+        _lemmas_named(person_patterns + category_patterns) | {token.lemma_ for term in term_docs for token in term}
+    )
     return _Rules(
         person, terms, patterns, int(data.get("window", 8)),
-        person_cues=_Cues.of(map(_pattern_needs, person_patterns)),
-        term_cues=_Cues.of(map(_term_needs, term_docs)),
-        pattern_cues=_Cues.of(map(_pattern_needs, category_patterns)),
+        person_cues=_Cues.of(_pattern_needs(pattern, lemma_words) for pattern in person_patterns),
+        term_cues=_Cues.of(_term_needs(term, lemma_words) for term in term_docs),
+        pattern_cues=_Cues.of(_pattern_needs(pattern, lemma_words) for pattern in category_patterns),
     )  # fmt: skip
 
 
