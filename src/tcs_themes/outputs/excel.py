@@ -104,6 +104,15 @@ def cell_value(value: object) -> object:
     return safe_text(str(value))
 
 
+def _cell_values(column: pd.Series) -> list[object]:
+    """:func:`cell_value` of every value of ``column``: NumPy numbers converted a column at a time."""
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # NumPy integers (not Int64) are never missing
+        return column.tolist()
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
+        return [None if math.isnan(value) else value for value in column.tolist()]
+    return [cell_value(value) for value in column.astype(object).tolist()]
+
+
 class StagedSheet:
     """A sheet of a write-only workbook, filled cell by cell in any order and written out by :meth:`flush`.
 
@@ -335,10 +344,9 @@ def stream_table(
     sheet.append(header_cells)
     written = 0
     for chunk in itertools.chain([first], chunks):
-        for row in chunk.astype(object).to_numpy():
+        for row in zip(*(_cell_values(column) for _, column in chunk.items()), strict=True):
             cells = []
             for value, style in zip(row, styles, strict=True):
-                value = cell_value(value)
                 if style is not None and (value is not None or style_empty):
                     value = WriteOnlyCell(sheet, value=value)
                     value._style = style
