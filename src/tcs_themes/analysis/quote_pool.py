@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,9 +115,20 @@ def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[
 
 
 class QuotePool:
-    """The quote candidates of a coded table given a batch at a time (:meth:`add`), kept to a bounded pool.
+    """The quote candidates (:func:`~tcs_themes.analysis.quotes.quote_candidates`, default lengths) of a table given a batch at a time.
 
-    Parameters are those of :func:`quote_pool`; :attr:`candidates` is its result.
+    Feed the coded table's rows in order with :meth:`add`; :attr:`candidates` holds the pool.
+
+    Parameters
+    ----------
+    themes : sequence of str
+        The codebook's theme ids.
+    approved, banned, pinned : iterable of str
+        Comment ids, as for :func:`~tcs_themes.analysis.quotes.select_quotes`; pinned ones are always kept.
+    drop : iterable of str
+        Columns not kept (those only the workbook's comment sheets show).
+    per_group, uncut : int
+        Candidates kept per group once the pool is cut, and candidates kept whole before it is.
     """
 
     def __init__(
@@ -159,44 +171,22 @@ class QuotePool:
 
     @property
     def candidates(self) -> pd.DataFrame:
-        """The candidates kept so far (see :func:`quote_pool`)."""
+        """The candidates kept, with the whole table's row numbers as index, in table order, with a ``words`` column.
+
+        At most ``max(uncut, groups * per_group)`` rows, plus the pinned ones.
+        """
         return pd.concat(self._kept) if len(self._kept) > 1 else self._kept[0]
 
 
-def quote_pool(
-    batches: Iterable[pd.DataFrame],
-    themes: Sequence[str],
-    *,
-    approved: Iterable[str] = (),
-    banned: Iterable[str] = (),
-    pinned: Iterable[str] = (),
-    drop: Iterable[str] = (),
-    per_group: int = POOL_PER_GROUP,
-    uncut: int = POOL_UNCUT,
-) -> pd.DataFrame:
-    """The quote candidates (:func:`~tcs_themes.analysis.quotes.quote_candidates`, default lengths) of a table given in batches.
+def quote_pool(batches: Iterable[pd.DataFrame], themes: Sequence[str], **options: Any) -> pd.DataFrame:
+    """The :attr:`QuotePool.candidates` of a table given in batches.
 
-    Parameters
-    ----------
-    batches : iterable of DataFrame
-        The coded table's rows, in order, in batches (at least one batch:
-        :func:`tcs_themes.tables.read_table_batches` gives an empty one for an empty table).
-    themes : sequence of str
-        The codebook's theme ids.
-    approved, banned, pinned : iterable of str
-        Comment ids, as for :func:`~tcs_themes.analysis.quotes.select_quotes`; pinned ones are always kept.
-    drop : iterable of str
-        Columns not kept (those only the workbook's comment sheets show).
-    per_group, uncut : int
-        Candidates kept per group once the pool is cut, and candidates kept whole before it is.
-
-    Returns
-    -------
-    DataFrame
-        The candidates kept, with the whole table's row numbers as index, in table order,
-        with a ``words`` column. At most ``max(uncut, groups * per_group)`` rows, plus the pinned ones.
+    ``batches``: the coded table's rows, in order, in batches (at least one batch:
+    :func:`tcs_themes.tables.read_table_batches` gives an empty one for an empty table);
+    ``themes`` and the keyword ``options`` (``approved``, ``banned``, ``pinned``, ``drop``,
+    ``per_group``, ``uncut``) as for :class:`QuotePool`.
     """
-    pool = QuotePool(themes, approved=approved, banned=banned, pinned=pinned, drop=drop, per_group=per_group, uncut=uncut)
+    pool = QuotePool(themes, **options)
     for batch in batches:
         pool.add(batch)
     return pool.candidates
