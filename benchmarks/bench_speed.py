@@ -25,6 +25,11 @@ Writes the ``speed`` section of docs/benchmarks.md. Usage::
 ``--baseline SRC`` also times ``code`` with another checkout's ``src`` folder, alternately
 with this one, ``--rounds`` times each, on the same comments in the same run: the
 before and after of a change on a shared machine. ``--train-comments 0`` skips training.
+With ``--run-only`` it times ``run`` instead, on the first ``--run-comments`` size, once
+with each checkout on the same notes, compares every output file's bytes and writes the
+``speed-run-baseline`` section::
+
+    python benchmarks/bench_speed.py --run-only --run-comments 100000 --baseline /tmp/base/src
 """
 
 from __future__ import annotations
@@ -250,18 +255,47 @@ def build_raw_inputs(n: int, folder: Path, datasets: Path, per_file: int = 100_0
     return mean_words
 
 
-def run_main_job(n: int, tmp: Path, datasets: Path, workers: int) -> dict[str, object]:
-    """Time ``tcs-themes run`` end to end on ``n`` comments in CSV session notes; return the figures."""
-    inputs, out = tmp / f"raw-{n}" / "notes", tmp / f"run-{n}"
+def run_main_job(
+    n: int, tmp: Path, datasets: Path, workers: int, baseline: Path | None = None
+) -> dict[str, object] | tuple[dict[str, object], dict[str, object], list[str]]:
+    """Time ``tcs-themes run`` end to end on ``n`` comments in CSV session notes; return the figures.
+
+    With ``baseline`` (another checkout's ``src`` folder) it is run too, just before, on the
+    same notes with the same stated date: returns (this, baseline, the output files whose bytes differ).
+    """
+    inputs = tmp / f"raw-{n}" / "notes"
     mean_words = build_raw_inputs(n, inputs, datasets)
+    if baseline is None:
+        return _time_run(n, inputs, tmp / f"run-{n}", workers, mean_words, None)
+    before = _time_run(n, inputs, tmp / f"run-{n}-baseline", workers, mean_words, baseline)
+    this = _time_run(n, inputs, tmp / f"run-{n}-this", workers, mean_words, None)
+    return this, before, _differing(tmp / f"run-{n}-this", tmp / f"run-{n}-baseline")
+
+
+def _differing(after: Path, before: Path) -> list[str]:
+    """The files of ``after`` whose bytes differ from those in ``before`` (a Parquet file holding the same table says so)."""
+    differ = []
+    for path in sorted(p for p in after.rglob("*") if p.is_file()):
+        other = before / path.relative_to(after)
+        if not other.is_file() or path.read_bytes() != other.read_bytes():
+            same = path.suffix == ".parquet" and other.is_file() and pq.read_table(path).equals(pq.read_table(other))
+            differ.append(f"{path.relative_to(after)}{' (the same table)' if same else ''}")
+    return differ
+
+
+def _time_run(n: int, inputs: Path, out: Path, workers: int, mean_words: float, src: Path | None) -> dict[str, object]:
+    """One timed ``tcs-themes run`` of ``inputs`` into ``out`` (with the checkout whose ``src`` is ``src``, if given)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **({"PYTHONPATH": str(src.resolve())} if src else {})}
+    load = os.getloadavg()[0]
     seconds, cpu, pss, rss, _ = run_child([
         sys.executable, "-m", "tcs_themes", "run", str(inputs), "--out", str(out), "--workers", str(workers),
-    ])  # fmt: skip
+    ], env=env)  # fmt: skip
     rows = pq.ParquetFile(out / "coded.parquet").metadata.num_rows
     logged = len(pd.read_csv(out / "ingest-log.csv"))  # the same text twice in one session is logged once
     assert rows + logged == n, f"{rows} comments coded and {logged} logged of {n}"
     sizes = {name: (out / name).stat().st_size / 1e6 for name in ("coded.csv", "theme-counts.xlsx", "report.html", "report.docx")}
-    return {"comments": n, "coded": rows, "words": mean_words, "seconds": seconds, "cpu": cpu, "pss": pss, "rss": rss, "sizes": sizes}
+    return {"comments": n, "coded": rows, "words": mean_words, "seconds": seconds, "cpu": cpu, "pss": pss, "rss": rss,
+            "sizes": sizes, "load": (load, os.getloadavg()[0])}  # fmt: skip
 
 
 def run_section(results: list[dict[str, object]], workers: int, load: float) -> str:
@@ -300,6 +334,31 @@ def run_section(results: list[dict[str, object]], workers: int, load: float) -> 
                   f"{last['pss'] / first['pss']:.1f}-fold for {last['comments'] / first['comments']:.0f} times the "
                   f"comments ({growth:.2f} of proportional): {slope:.2f} KB more per extra comment. The wall time grew "
                   f"{last['seconds'] / first['seconds']:.1f}-fold."]
+    return "\n".join(lines)
+
+
+def run_baseline_section(this: dict[str, object], before: dict[str, object], differ: list[str], args: argparse.Namespace) -> str:
+    """The ``speed-run-baseline`` section: ``run`` with this checkout and a baseline one on the same notes."""
+    n = this["comments"]
+    lines = [
+        "### Before and after, same run (`bench_speed.py --run-only --run-comments "
+        f"{n} --baseline SRC`)",
+        "",
+        f"`tcs-themes run NOTES --out DIR --workers {args.workers}` on the same {n:,} comments (notes as above), "
+        "first with the baseline checkout's `src` (`--baseline`), then with this one, both with "
+        "`SOURCE_DATE_EPOCH` set. The machine's 2 cores were shared with other work (1-minute load average "
+        "before and after each run given): wall times are upper bounds, CPU times (the process tree's) are the "
+        "figures to compare.",
+        "",
+        "| checkout | wall time | CPU time | comments per second (wall) | comments per CPU second | peak memory (PSS) "
+        "| load before -> after |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, r in (("baseline", before), ("this", this)):
+        lines.append(f"| {name} | {r['seconds']:.0f} s | {r['cpu']:.0f} s | {n / r['seconds']:,.0f} | {n / r['cpu']:,.0f} "
+                     f"| {r['pss']:.2f} GB | {r['load'][0]:.1f} -> {r['load'][1]:.1f} |")  # fmt: skip
+    lines += ["", f"CPU time {before['cpu'] / this['cpu']:.2f} times lower, wall time {before['seconds'] / this['seconds']:.2f} "
+              f"times lower. Output files whose bytes differ between the two: {', '.join(differ) if differ else 'none'}."]
     return "\n".join(lines)
 
 
@@ -352,10 +411,20 @@ def main() -> None:
     parser.add_argument("--run-only", action="store_true", help="only time `tcs-themes run` (skip the code and training timings)")
     parser.add_argument("--model", type=Path, help="code with this .skops model (default: the shipped one)")
     parser.add_argument("--baseline", type=Path,
-                        help="another checkout's src folder: also time `code` with it, alternately with this one")
+                        help="another checkout's src folder: also time `code` (with --run-only: `run`) with it")
     parser.add_argument("--rounds", type=int, default=1,
                         help="time `code` this many times (each checkout); the section gives the medians")
     args = parser.parse_args()
+    if args.run_comments and args.baseline is not None and args.run_only:
+        with tempfile.TemporaryDirectory(prefix="tcs-run-") as tmp:
+            n = args.run_comments[0]
+            this, before, differ = run_main_job(n, Path(tmp), args.datasets, args.workers, args.baseline)
+            for name, r in (("baseline", before), ("this", this)):
+                print(f"run on {n:,} ({name}): {r['seconds']:.0f} s ({r['cpu']:.0f} s CPU), peak {r['pss']:.2f} GB PSS, "
+                      f"load {r['load'][0]:.1f} -> {r['load'][1]:.1f}", flush=True)
+            print(f"outputs whose bytes differ: {differ or 'none'}", flush=True)
+            write_section("speed-run-baseline", run_baseline_section(this, before, differ, args))
+        return
     if args.run_comments:
         results = []
         with tempfile.TemporaryDirectory(prefix="tcs-run-") as tmp:

@@ -7,10 +7,10 @@ function of its own, so a notebook can run them one by one instead.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -27,6 +27,10 @@ from tcs_themes.outputs.reproducible import generation_date, stated_date
 from tcs_themes.run_manifest import file_digest, remove_manifest, write_manifest
 from tcs_themes.atomic_write import writable_folder
 from tcs_themes.tables import read_table_batches, write_table
+
+if TYPE_CHECKING:  # loaded only when publishing (scikit-learn and friends)
+    from tcs_themes.analysis.counts import ThemeCounts
+    from tcs_themes.outputs.coded_digest import CodedDigest
 
 COMMENTS_FILE = "comments.parquet"
 #: Comments per partition when ``run`` codes on a Dask cluster (comments.parquet's row groups).
@@ -199,9 +203,6 @@ def run_pipeline(
     if decisions is not None:
         method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
-    from tcs_themes.analysis.counts import count_batches
-    from tcs_themes.analysis.quote_pool import quote_pool
-    from tcs_themes.outputs.coded_digest import coded_digest
     from tcs_themes.outputs.publish import publish  # matplotlib and python-docx load only here
 
     coded_path = outputs["coded_parquet"]
@@ -209,11 +210,7 @@ def run_pipeline(
     def batches() -> Iterator[pd.DataFrame]:  # the coded table is read in batches, never whole
         return read_table_batches(coded_path)
 
-    candidates = quote_pool(  # bounded: at most so many per scope and theme
-        batches(), book.ids, approved=project.report.approve, banned=project.report.ban, pinned=project.report.pin,
-        drop=SHEET_ONLY_COLUMNS,
-    )
-    counts = count_batches(batches(), book, register)  # running totals
+    candidates, counts, digest = _published_tallies(batches(), book, register, project)
     published = publish(
         None,
         book,
@@ -226,7 +223,7 @@ def run_pipeline(
         comment_batches=batches,
         candidates=candidates,
         counts=counts,
-        digest=coded_digest(batches(), book, approved=project.report.approve),
+        digest=digest,
     )
     outputs.update(published)
     settings_used = {
@@ -243,6 +240,30 @@ def run_pipeline(
         out, inputs=_input_entries(ingested), counts=counts, outputs=written, settings=settings_used
     )
     return PipelineResult(ingested=ingested, coding=coding, outputs=outputs)
+
+
+def _published_tallies(
+    batches: Iterable[pd.DataFrame], book: Codebook, register: SessionRegister | None, project: Settings
+) -> tuple[pd.DataFrame, ThemeCounts, CodedDigest]:
+    """The quote pool, the counts and the digest of the coded table, in one pass over its batches.
+
+    Each comment is scanned for special-category details once (:func:`special_categories`),
+    for both the quote candidates and the digest's "Quotes to review" list.
+    """
+    from tcs_themes.analysis.counts import CountTally
+    from tcs_themes.analysis.quote_pool import QuotePool
+    from tcs_themes.analysis.special_category import special_categories
+    from tcs_themes.outputs.coded_digest import DigestTally
+
+    report = project.report
+    pool = QuotePool(book.ids, approved=report.approve, banned=report.ban, pinned=report.pin, drop=SHEET_ONLY_COLUMNS)
+    tally, digest = CountTally(book), DigestTally(book, approved=report.approve)
+    for batch in batches:
+        special = special_categories(batch["text"])
+        pool.add(batch, special)  # bounded: at most so many per scope and theme
+        tally.add(batch)  # running totals
+        digest.add(batch, special)
+    return pool.candidates, tally.counts(register), digest.digest()
 
 
 def _model_entry(model: str | Path | None, method: str) -> dict[str, Any] | None:

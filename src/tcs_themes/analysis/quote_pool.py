@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,24 +114,13 @@ def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[
     return _Entries(row, np.concatenate(groups), np.concatenate(keys), pd.Series(ids, index=index).loc[row].to_numpy(dtype=str))
 
 
-def quote_pool(
-    batches: Iterable[pd.DataFrame],
-    themes: Sequence[str],
-    *,
-    approved: Iterable[str] = (),
-    banned: Iterable[str] = (),
-    pinned: Iterable[str] = (),
-    drop: Iterable[str] = (),
-    per_group: int = POOL_PER_GROUP,
-    uncut: int = POOL_UNCUT,
-) -> pd.DataFrame:
-    """The quote candidates (:func:`~tcs_themes.analysis.quotes.quote_candidates`, default lengths) of a table given in batches.
+class QuotePool:
+    """The quote candidates (:func:`~tcs_themes.analysis.quotes.quote_candidates`, default lengths) of a table given a batch at a time.
+
+    Feed the coded table's rows in order with :meth:`add`; :attr:`candidates` holds the pool.
 
     Parameters
     ----------
-    batches : iterable of DataFrame
-        The coded table's rows, in order, in batches (at least one batch:
-        :func:`tcs_themes.tables.read_table_batches` gives an empty one for an empty table).
     themes : sequence of str
         The codebook's theme ids.
     approved, banned, pinned : iterable of str
@@ -139,32 +129,64 @@ def quote_pool(
         Columns not kept (those only the workbook's comment sheets show).
     per_group, uncut : int
         Candidates kept per group once the pool is cut, and candidates kept whole before it is.
-
-    Returns
-    -------
-    DataFrame
-        The candidates kept, with the whole table's row numbers as index, in table order,
-        with a ``words`` column. At most ``max(uncut, groups * per_group)`` rows, plus the pinned ones.
     """
-    approved, banned, drop = tuple(approved), tuple(banned), list(drop)
-    pins = frozenset(map(str, pinned))
-    kept: list[pd.DataFrame] = []
-    entries: _Entries | None = None  # the kept rows' groups, once the pool is cut
-    names: dict[str, int] = {}
-    size, start = 0, 0
+
+    def __init__(
+        self,
+        themes: Sequence[str],
+        *,
+        approved: Iterable[str] = (),
+        banned: Iterable[str] = (),
+        pinned: Iterable[str] = (),
+        drop: Iterable[str] = (),
+        per_group: int = POOL_PER_GROUP,
+        uncut: int = POOL_UNCUT,
+    ) -> None:
+        self.themes, self.per_group, self.uncut = list(themes), per_group, uncut
+        self.approved, self.banned, self.drop = tuple(approved), tuple(banned), list(drop)
+        self.pins = frozenset(map(str, pinned))
+        self._kept: list[pd.DataFrame] = []
+        self._entries: _Entries | None = None  # the kept rows' groups, once the pool is cut
+        self._names: dict[str, int] = {}
+        self._size, self._start = 0, 0
+
+    def add(self, batch: pd.DataFrame, special: Sequence[dict[str, list[str]]] | None = None) -> None:
+        """Take the table's next rows; ``special``: their :func:`~tcs_themes.analysis.special_category.special_categories`, if known."""
+        batch = batch.set_axis(pd.RangeIndex(self._start, self._start + len(batch)))  # the whole table's row numbers
+        self._start += len(batch)
+        found = quote_candidates(batch, approved=self.approved, banned=self.banned, special=special)
+        found = found.drop(columns=self.drop, errors="ignore")
+        self._kept.append(found)
+        self._size += len(found)
+        if self._entries is None and self._size <= self.uncut:
+            return
+        pool = pd.concat(self._kept) if len(self._kept) > 1 else self._kept[0]
+        fresh = pool if self._entries is None else found
+        found_entries = _entries(fresh, self.themes, self.pins, self._names)
+        entries = found_entries if self._entries is None else _Entries.concat([self._entries, found_entries])
+        self._entries = entries.top(self.per_group)
+        keep = np.union1d(self._entries.row, pool.index[pool["comment_id"].astype(str).isin(self.pins)].to_numpy())
+        self._kept = [pool.loc[keep]]
+        self._size = len(self._kept[0])
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        """The candidates kept, with the whole table's row numbers as index, in table order, with a ``words`` column.
+
+        At most ``max(uncut, groups * per_group)`` rows, plus the pinned ones.
+        """
+        return pd.concat(self._kept) if len(self._kept) > 1 else self._kept[0]
+
+
+def quote_pool(batches: Iterable[pd.DataFrame], themes: Sequence[str], **options: Any) -> pd.DataFrame:
+    """The :attr:`QuotePool.candidates` of a table given in batches.
+
+    ``batches``: the coded table's rows, in order, in batches (at least one batch:
+    :func:`tcs_themes.tables.read_table_batches` gives an empty one for an empty table);
+    ``themes`` and the keyword ``options`` (``approved``, ``banned``, ``pinned``, ``drop``,
+    ``per_group``, ``uncut``) as for :class:`QuotePool`.
+    """
+    pool = QuotePool(themes, **options)
     for batch in batches:
-        batch = batch.set_axis(pd.RangeIndex(start, start + len(batch)))  # the whole table's row numbers
-        start += len(batch)
-        found = quote_candidates(batch, approved=approved, banned=banned).drop(columns=drop, errors="ignore")
-        kept.append(found)
-        size += len(found)
-        if entries is None and size <= uncut:
-            continue
-        pool = pd.concat(kept) if len(kept) > 1 else kept[0]
-        fresh = pool if entries is None else found
-        found_entries = _entries(fresh, themes, pins, names)
-        entries = (found_entries if entries is None else _Entries.concat([entries, found_entries])).top(per_group)
-        keep = np.union1d(entries.row, pool.index[pool["comment_id"].astype(str).isin(pins)].to_numpy())
-        kept = [pool.loc[keep]]
-        size = len(kept[0])
-    return pd.concat(kept) if len(kept) > 1 else kept[0]
+        pool.add(batch)
+    return pool.candidates

@@ -33,7 +33,7 @@ left. Ties break on ``comment_id``, so the choice is deterministic.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -140,10 +140,17 @@ def _pick(relevance: np.ndarray, vectors: sparse.csr_matrix, origins: list[str],
 
 
 def quote_candidates(
-    coded: pd.DataFrame, min_words: int = 5, max_words: int = 45, approved: Iterable[str] = (), banned: Iterable[str] = ()
+    coded: pd.DataFrame,
+    min_words: int = 5,
+    max_words: int = 45,
+    approved: Iterable[str] = (),
+    banned: Iterable[str] = (),
+    special: Sequence[dict[str, list[str]]] | None = None,
 ) -> pd.DataFrame:
     """The comments that may be quoted: publishable, no unapproved special-category detail, not banned, of quotable length.
 
+    ``special``: the :func:`~tcs_themes.analysis.special_category.special_categories` of every
+    row of ``coded``, when already found; else they are found here for the rows that could be quoted.
     Returns the rows of ``coded`` that qualify, with their length in a ``words`` column.
     """
     approved, banned = set(map(str, approved)), set(map(str, banned))
@@ -153,7 +160,10 @@ def quote_candidates(
     ids = coded["comment_id"].astype(str)
     allowed = np.asarray(safe, dtype=bool) & words.between(min_words, max_words).to_numpy() & ~ids.isin(banned).to_numpy()
     sensitive = np.zeros(len(coded), dtype=bool)
-    sensitive[allowed] = [bool(found) for found in special_categories(coded["text"][allowed].tolist())]
+    if special is None:
+        sensitive[allowed] = [bool(found) for found in special_categories(coded["text"][allowed].tolist())]
+    else:
+        sensitive[:] = [bool(found) for found in special]
     keep = allowed & (~sensitive | ids.isin(approved).to_numpy())
     out = coded[keep].copy()
     out["words"] = words[keep].to_numpy()

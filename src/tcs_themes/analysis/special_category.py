@@ -17,12 +17,15 @@ settings file.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import pandas as pd
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import LOWER, ORTH
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from tcs_themes.coding.rules.nlp import make_nlp
@@ -34,26 +37,177 @@ _PERSON = "person"
 _SENTENCE_END = frozenset(".!?;")
 
 
+#: Matcher token-pattern attributes a cue can be read from, and whether they compare the lower-case word.
+_CUE_ATTRIBUTES = {"LOWER": True, "LEMMA": True, "TEXT": False, "ORTH": False}
+#: Operators under which a token of a pattern must be there (no operator: exactly once).
+_REQUIRED_OPS = (None, "1", "+")
+
+
+@dataclass(frozen=True)
+class _Need:
+    """A token a match cannot do without: one whose lower-case form is in ``lower`` or whose text is in ``text``.
+
+    Words are held as their spaCy string hashes (what ``Doc.to_array`` gives).
+    """
+
+    lower: frozenset[int] = frozenset()
+    text: frozenset[int] = frozenset()
+
+    def met(self, lowers: set[int], texts: set[int]) -> bool:
+        return not (self.lower.isdisjoint(lowers) and self.text.isdisjoint(texts))
+
+
+def _hashes(words: Iterable[str]) -> frozenset[int]:
+    return frozenset(hash_string(word) for word in words)
+
+
+def _values(value: object) -> list[str] | None:
+    """The strings a token attribute can equal (a string, or ``{IN: [...]}``), or None for anything else."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return [str(v) for v in value["IN"]]
+    return None
+
+
+#: Lemma -> the hashes of the words the lemmatizer gives it (see :func:`_lemma_words`).
+_LemmaWords = dict[str, frozenset[int]]
+
+
+def _lemma_words(lemmas: Iterable[str]) -> _LemmaWords:
+    """For each of ``lemmas``, the hashes of the words the lemmatizer gives it: one pass over its lookup table.
+
+    The lemmatizer looks a token's lower-case form up in the table, and a word not in it is
+    its own lemma; the table's keys (hashes) whose value is the lemma, and the lemma itself
+    unless the table gives it another, hold every such word (the table's few capitalised
+    keys too, which no lower-case form can equal).
+    """
+    table = make_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    found: dict[str, set[int]] = {lemma: set() for lemma in lemmas}
+    for lemma, words in found.items():
+        if table.get(lemma, lemma) == lemma:
+            words.add(hash_string(lemma))
+    for key, lemma in table.items():
+        if lemma in found:
+            found[lemma].add(key)
+    return {lemma: frozenset(words) for lemma, words in found.items()}
+
+
+def _need(spec: dict[str, object], lemma_words: _LemmaWords) -> _Need | None:
+    """What a Matcher token spec needs of a token, if it must be there and says which words match it."""
+    if spec.get("OP") not in _REQUIRED_OPS:
+        return None
+    for attribute, lower in _CUE_ATTRIBUTES.items():
+        values = _values(spec.get(attribute))
+        if values is None:
+            continue
+        if attribute == "LEMMA":
+            return _Need(lower=frozenset().union(*(lemma_words[v] for v in values)))
+        return _Need(lower=_hashes(values)) if lower else _Need(text=_hashes(values))
+    return None
+
+
+def _pattern_needs(pattern: list[dict[str, object]], lemma_words: _LemmaWords) -> tuple[_Need, ...]:
+    """The needs of a Matcher token pattern (none when no token of it says which words match it)."""
+    return tuple(need for need in (_need(spec, lemma_words) for spec in pattern) if need is not None)
+
+
+def _term_needs(term: Doc, lemma_words: _LemmaWords) -> tuple[_Need, ...]:
+    """The needs of a term matched on lemmas: a word with each of its tokens' lemmas."""
+    return tuple(_Need(lower=lemma_words[token.lemma_]) for token in term)
+
+
+def _lemmas_named(patterns: Iterable[list[dict[str, object]]]) -> set[str]:
+    """The lemmas the ``LEMMA`` attributes of Matcher token patterns name."""
+    return {value for pattern in patterns for spec in pattern for value in _values(spec.get("LEMMA")) or []}
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """What a text's tokens must show for one of a matcher's patterns to match: a necessary condition, not sufficient.
+
+    ``single`` is met by a token meeting the one need of any one-need pattern; ``together``
+    holds the needs of each longer pattern, all to be met; ``unknown`` is true when some
+    pattern's needs cannot be read, so the matcher may always match.
+    """
+
+    single: _Need
+    together: tuple[tuple[_Need, ...], ...]
+    unknown: bool
+
+    @classmethod
+    def of(cls, patterns: Iterable[tuple[_Need, ...]]) -> _Cues:
+        """The cues of patterns given by their needs (an empty tuple for a pattern whose needs cannot be read)."""
+        patterns = list(patterns)
+        singles = [needs[0] for needs in patterns if len(needs) == 1]
+        return cls(
+            single=_Need(frozenset().union(*(n.lower for n in singles)), frozenset().union(*(n.text for n in singles))),
+            together=tuple(needs for needs in patterns if len(needs) > 1),
+            unknown=any(not needs for needs in patterns),
+        )
+
+    def shown(self, lowers: set[int], texts: set[int]) -> bool:
+        """Whether a text whose tokens have these lower-case forms and texts (hashes) shows a cue."""
+        return (
+            self.unknown
+            or self.single.met(lowers, texts)
+            or any(all(need.met(lowers, texts) for need in needs) for needs in self.together)
+        )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The rules file's matchers, and the cues a text must show for each to match (:class:`_Cues`).
+
+    When a text's tokens show no cue of a matcher, that matcher finds nothing in it, so
+    it is matched only when they do, and lemmatized only when some matcher may match (:func:`_find`).
+    """
+
+    person: Matcher
+    terms: PhraseMatcher
+    patterns: Matcher
+    window: int
+    person_cues: _Cues
+    term_cues: _Cues
+    pattern_cues: _Cues
+
+
 @functools.cache
-def _rules() -> tuple[Matcher, PhraseMatcher, Matcher, int]:
-    """(person matcher, term matcher, pattern matcher, window) built from the rules file."""
+def _rules() -> _Rules:
+    """The matchers and their cues, built from the rules file."""
     data = yaml.safe_load((resources.files("tcs_themes.analysis") / RULES_FILE).read_text(encoding="utf-8"))
     nlp = make_nlp()
     person = Matcher(nlp.vocab)
     words = [str(w).lower() for w in data["person"]["words"]]
     stop = [str(w).lower() for w in data["person"].get("not_before", [])]
-    person.add(_PERSON, [[{"LOWER": {"IN": [w for w in words if w != "i"]}}]])
-    person.add(_PERSON, [[{"LOWER": "i"}, {"LOWER": {"NOT_IN": stop}}], [{"LOWER": "i"}, {"IS_PUNCT": True}]])
-    if data["person"].get("patterns"):
-        person.add(_PERSON, data["person"]["patterns"])
+    person_patterns = [
+        [{"LOWER": {"IN": [w for w in words if w != "i"]}}],
+        [{"LOWER": "i"}, {"LOWER": {"NOT_IN": stop}}],
+        [{"LOWER": "i"}, {"IS_PUNCT": True}],
+        *(data["person"].get("patterns") or []),
+    ]
+    person.add(_PERSON, person_patterns)
     terms = PhraseMatcher(nlp.vocab, attr="LEMMA")
     patterns = Matcher(nlp.vocab)
+    term_docs: list[Doc] = []
+    category_patterns: list[list[dict[str, object]]] = []
     for category, rule in data["categories"].items():
         if rule.get("terms"):
-            terms.add(category, list(nlp.pipe(str(t) for t in rule["terms"])))
+            docs = list(nlp.pipe(str(t) for t in rule["terms"]))
+            terms.add(category, docs)
+            term_docs += docs
         if rule.get("patterns"):
             patterns.add(category, rule["patterns"])
-    return person, terms, patterns, int(data.get("window", 8))
+            category_patterns += rule["patterns"]
+    lemma_words = _lemma_words(
+        _lemmas_named(person_patterns + category_patterns) | {token.lemma_ for term in term_docs for token in term}
+    )
+    return _Rules(
+        person, terms, patterns, int(data.get("window", 8)),
+        person_cues=_Cues.of(_pattern_needs(pattern, lemma_words) for pattern in person_patterns),
+        term_cues=_Cues.of(_term_needs(term, lemma_words) for term in term_docs),
+        pattern_cues=_Cues.of(_pattern_needs(pattern, lemma_words) for pattern in category_patterns),
+    )  # fmt: skip
 
 
 def _sentence_ids(doc: Doc) -> list[int]:
@@ -65,16 +219,31 @@ def _sentence_ids(doc: Doc) -> list[int]:
     return ids
 
 
-def _find(doc: Doc) -> dict[str, list[str]]:
-    person, terms, patterns, window = _rules()
+def _find(doc: Doc, *, cues: bool = True) -> dict[str, list[str]]:
+    """The categories ``doc`` (tokens only, not yet lemmatized) discloses -> the words that showed it.
+
+    A matcher runs only when the tokens show one of its cues (``cues=False``: always, the slow
+    reference the tests hold this to).
+    """
+    rules = _rules()
+    tokens = doc.to_array([LOWER, ORTH])  # hashes: far quicker than reading each token's words
+    lowers, texts = set(tokens[:, 0].tolist()), set(tokens[:, 1].tolist())
+    by_term = not cues or (rules.term_cues.shown(lowers, texts) and rules.person_cues.shown(lowers, texts))
+    by_pattern = not cues or rules.pattern_cues.shown(lowers, texts)
+    if not (by_term or by_pattern):
+        return {}
+    make_nlp().get_pipe("lemmatizer")(doc)
     vocab = doc.vocab.strings
-    sentence = _sentence_ids(doc)
-    people = [start for _, start, _ in person(doc)]
     found: dict[str, list[str]] = {}
-    for match_id, start, end in terms(doc):
-        if any(sentence[p] == sentence[start] and (start - window <= p < end + window) for p in people):
-            found.setdefault(vocab[match_id], []).append(doc[start:end].text)
-    for match_id, start, end in patterns(doc):
+    term_matches = rules.terms(doc) if by_term else []
+    if term_matches:
+        sentence = _sentence_ids(doc)
+        people = [start for _, start, _ in rules.person(doc)]
+        window = rules.window
+        for match_id, start, end in term_matches:
+            if any(sentence[p] == sentence[start] and (start - window <= p < end + window) for p in people):
+                found.setdefault(vocab[match_id], []).append(doc[start:end].text)
+    for match_id, start, end in rules.patterns(doc) if by_pattern else []:
         found.setdefault(vocab[match_id], []).append(doc[start:end].text)
     return found
 
@@ -87,13 +256,17 @@ def special_categories(texts: Iterable[object]) -> list[dict[str, list[str]]]:
     >>> special_categories(["My son was diagnosed with autism last year.", "We need more mental health services."])
     [{'disability': ['autism'], 'health': ['diagnosed']}, {}]
     """
-    nlp = make_nlp()
-    docs = nlp.pipe(t if isinstance(t, str) else "" for t in texts)
+    tokenizer = make_nlp().tokenizer  # lemmatized later, and only when a cue shows (:func:`_find`)
+    docs = (tokenizer(t if isinstance(t, str) else "") for t in texts)
     return [{k: v for k, v in sorted(_find(doc).items())} for doc in docs]
 
 
-def special_category_table(coded: pd.DataFrame, approved: Iterable[str] = ()) -> pd.DataFrame:
+def special_category_table(
+    coded: pd.DataFrame, approved: Iterable[str] = (), found: Sequence[dict[str, list[str]]] | None = None
+) -> pd.DataFrame:
     """The comments that disclose special-category details, for the analyst to review.
+
+    ``found``: the :func:`special_categories` of every row of ``coded``, when already known.
 
     Returns
     -------
@@ -101,7 +274,8 @@ def special_category_table(coded: pd.DataFrame, approved: Iterable[str] = ()) ->
         ``SPECIAL_CATEGORY_COLUMNS``: comment id, categories (``; ``-separated),
         the words matched, whether the analyst approved the comment for quoting, and its text.
     """
-    found = special_categories(coded["text"])  # read as spaCy goes, not copied into a list
+    if found is None:
+        found = special_categories(coded["text"])  # read as spaCy goes, not copied into a list
     keep = [i for i, f in enumerate(found) if f]
     approved_ids = set(approved)
     rows = coded.iloc[keep]

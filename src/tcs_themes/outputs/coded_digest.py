@@ -11,7 +11,7 @@ with the comments listed in full in the workbook's "What is missing" and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -89,50 +89,71 @@ def _rows(parts: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(found, ignore_index=True) if found else empty
 
 
-def coded_digest(batches: Iterable[pd.DataFrame], codebook: Codebook, *, approved: Iterable[str] = ()) -> CodedDigest:
-    """Gather a :class:`CodedDigest` from the coded table's rows given in batches, in order.
+class DigestTally:
+    """A :class:`CodedDigest` gathered from the coded table's rows given a batch at a time (:meth:`add`), in order.
 
     ``approved`` are the comment ids the analyst approved for quoting (the "Quotes to review" sheet says so).
     """
-    approved = tuple(map(str, approved))
-    digest = CodedDigest()
-    questions: set[str] = set()
-    strands: set[str] = set()
-    sessions: dict[str, dict[str, object]] = {}
-    missing, special, strand_sessions = [], [], []
-    phrases = PhraseTable()
-    themes_with_subs = [t.id for t in codebook.themes if codebook.subthemes_of(t.id)]
-    sub_phrases = {theme_id: PhraseTable() for theme_id in themes_with_subs}
-    low: int | None = None
-    for batch in batches:
+
+    def __init__(self, codebook: Codebook, *, approved: Iterable[str] = ()) -> None:
+        self.codebook, self.approved = codebook, tuple(map(str, approved))
+        self._digest = CodedDigest()
+        self._questions: set[str] = set()
+        self._strands: set[str] = set()
+        self._sessions: dict[str, dict[str, object]] = {}
+        self._missing: list[pd.DataFrame] = []
+        self._special: list[pd.DataFrame] = []
+        self._strand_sessions: list[pd.Series] = []
+        self._phrases = PhraseTable()
+        self._sub_phrases = {t.id: PhraseTable() for t in codebook.themes if codebook.subthemes_of(t.id)}
+        self._low: int | None = None
+
+    def add(self, batch: pd.DataFrame, special: Sequence[dict[str, list[str]]] | None = None) -> None:
+        """Take the table's next rows; ``special``: their :func:`~tcs_themes.analysis.special_category.special_categories`, if known."""
+        digest = self._digest
         digest.comments += len(batch)
-        questions |= set(batch["question"].dropna().astype(str).str.strip()) - {""}
-        strands |= set(batch["strand"].dropna().astype(str))
+        self._questions |= set(batch["question"].dropna().astype(str).str.strip()) - {""}
+        self._strands |= set(batch["strand"].dropna().astype(str))
         dates = pd.to_datetime(batch.loc[batch["source_kind"] == "spreadsheet", "date"]).dropna()
         if len(dates):
             digest.first_date = min(dates.min(), digest.first_date) if digest.first_date is not None else dates.min()
             digest.last_date = max(dates.max(), digest.last_date) if digest.last_date is not None else dates.max()
         if "low_confidence" in batch.columns:
-            low = (low or 0) + int(batch["low_confidence"].fillna(False).astype(bool).sum())
+            self._low = (self._low or 0) + int(batch["low_confidence"].fillna(False).astype(bool).sum())
         labels = group_labels(batch, "session").astype(str)
         firsts = batch.assign(_session=labels.values).drop_duplicates("_session")
         for row in firsts[["_session", *SESSION_COLUMNS]].to_dict("records"):
-            sessions.setdefault(str(row.pop("_session")), row)
-        missing.append(missing_comments(batch, codebook))
-        special.append(special_category_table(batch, approved))
-        phrases.add(batch["text"].astype(str).array, batch["primary_theme"].astype(str).array)
-        for theme_id in themes_with_subs:
+            self._sessions.setdefault(str(row.pop("_session")), row)
+        self._missing.append(missing_comments(batch, self.codebook))
+        self._special.append(special_category_table(batch, self.approved, found=special))
+        self._phrases.add(batch["text"].astype(str).array, batch["primary_theme"].astype(str).array)
+        for theme_id, table in self._sub_phrases.items():
             first = first_subtheme(batch["subthemes"], theme_id)
             tagged = first.notna().to_numpy()
-            sub_phrases[theme_id].add(batch["text"][tagged].astype(str).tolist(), first[tagged].tolist())
-        strand_sessions.append(_strand_sessions(batch))
-    digest.questions, digest.strands = sorted(questions), sorted(strands)
-    digest.low_confidence = low
-    digest.sessions = pd.DataFrame.from_dict(sessions, orient="index", columns=list(SESSION_COLUMNS))
-    digest.missing = _rows(missing, digest.missing)
-    digest.special = _rows(special, digest.special)
-    digest.phrases = phrases.distinctive()
-    digest.subtheme_phrases = {theme_id: table.distinctive(top=3) for theme_id, table in sub_phrases.items()}
-    if strand_sessions:
-        digest.strand_sessions = pd.concat(strand_sessions).groupby(level=[0, 1, 2]).sum().sort_index()
-    return digest
+            table.add(batch["text"][tagged].astype(str).tolist(), first[tagged].tolist())
+        self._strand_sessions.append(_strand_sessions(batch))
+
+    def digest(self) -> CodedDigest:
+        """The digest of the rows taken so far."""
+        digest = self._digest
+        digest.questions, digest.strands = sorted(self._questions), sorted(self._strands)
+        digest.low_confidence = self._low
+        digest.sessions = pd.DataFrame.from_dict(self._sessions, orient="index", columns=list(SESSION_COLUMNS))
+        digest.missing = _rows(self._missing, CodedDigest().missing)
+        digest.special = _rows(self._special, CodedDigest().special)
+        digest.phrases = self._phrases.distinctive()
+        digest.subtheme_phrases = {theme_id: table.distinctive(top=3) for theme_id, table in self._sub_phrases.items()}
+        if self._strand_sessions:
+            digest.strand_sessions = pd.concat(self._strand_sessions).groupby(level=[0, 1, 2]).sum().sort_index()
+        return digest
+
+
+def coded_digest(batches: Iterable[pd.DataFrame], codebook: Codebook, *, approved: Iterable[str] = ()) -> CodedDigest:
+    """Gather a :class:`CodedDigest` from the coded table's rows given in batches, in order.
+
+    ``approved`` are the comment ids the analyst approved for quoting (the "Quotes to review" sheet says so).
+    """
+    tally = DigestTally(codebook, approved=approved)
+    for batch in batches:
+        tally.add(batch)
+    return tally.digest()

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 
+import numpy
 import spacy
+from spacy.attrs import LEMMA, LOWER
 from spacy.lang.en import English
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
@@ -36,19 +38,20 @@ class LowercaseLookupLemmatizer(Lemmatizer):
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        """Set the lemma of every token of ``doc``; return ``doc``."""
+        """Set the lemma of every token of ``doc``; return ``doc``.
+
+        Read and written as arrays of string hashes (``to_array``/``from_array``): the same
+        lemmas as setting each ``token.lemma_``, without making a Python object per token.
+        """
         if not self._validated:
             self._validate_tables()
         table = self.lookups.get_table("lemma_lookup")
-        cache = self.cache
-        for token in doc:
-            lower = token.lower
-            lemma = cache.get(lower)
-            if lemma is None:
-                text = token.lower_
-                lemma = cache[lower] = table.get(text, text)
-            token.lemma_ = lemma
-        return doc
+        strings, cache = doc.vocab.strings, self.cache  # lower-case word's hash -> its lemma's hash
+        lowers = doc.to_array(LOWER).tolist()
+        for lower in set(lowers).difference(cache):
+            text = strings[lower]
+            cache[lower] = strings.add(table.get(text, text))
+        return doc.from_array([LEMMA], numpy.array([cache[lower] for lower in lowers], dtype=numpy.uint64))
 
     def lookup_lemmatize(self, token: Token) -> list[str]:
         """Return the lower-case lookup lemma of ``token`` (spaCy's per-token API)."""
