@@ -107,3 +107,8 @@ def test_a_4ps_reason_that_discloses_is_not_shown(tmp_path) -> None:
     html = render_html(report)
     assert "wheelchair user" not in html and "More benches" in html
     assert "1 written reason containing personal details is not shown." in html
+    # the workbook's 4Ps sheet holds it back the same way, and says so in the cell
+    from tcs_themes.outputs.published import statements_table
+
+    reasons = statements_table(load_exercises(path)).set_index("Statement").loc["Parks and play areas are safe and clean", "Reasons"]
+    assert "wheelchair user" not in reasons and "More benches" in reasons and "(1 held back: personal details)" in reasons

@@ -26,6 +26,10 @@ PHRASINGS = [
     "I have ME/CFS and can't read long documents full of acronyms",
     "I've got COPD so the plain English version was the only one I managed",
     "I'm registered blind and the strategy was not in an accessible format",
+    "When my partner was ill the community centre was the only help we had.",
+    "Since I fell ill I have not been able to get to the park.",
+    "My dad has been unwell for months and the buses do not stop near us.",
+    "I was signed off sick and nobody told me about the consultation.",
 ]
 #: Ordinary sentences near the new cues: not disclosures.
 ORDINARY = [
@@ -33,6 +37,9 @@ ORDINARY = [
     "I run the junior section at the football club and the strategy should mention volunteers.",
     "I think the breakdown of costs in the strategy is hard to follow.",
     "As a council we should write the strategy in plain English.",
+    "I think the plan is ill-conceived and the meeting was poorly attended.",
+    "We need more support for people who are unwell.",
+    "I am sick of the potholes on the way to the park.",
 ]
 
 

@@ -15,6 +15,8 @@ import pandas as pd
 from tcs_themes import __version__
 
 from tcs_themes.analysis.counts import BASES, NO_STRAND, ThemeCounts
+from tcs_themes.analysis.quotes import is_publishable
+from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.load import DEFAULT_CODEBOOK, default_codebook_path
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.exercises import FOUR_PS, Exercises
@@ -116,15 +118,32 @@ def choices_table(exercises: Exercises) -> pd.DataFrame:
     return wide
 
 
+def shown_reasons(reasons: list[str]) -> tuple[list[str], int]:
+    """The written reasons that may be shown, like quotes, and how many are held back.
+
+    A reason is held back when it discloses a special category of personal data
+    (:func:`~tcs_themes.analysis.special_category.special_categories`) or is not
+    publishable as a quote (:func:`~tcs_themes.analysis.quotes.is_publishable`).
+    """
+    disclosing = special_categories(reasons)
+    safe = [r for r, found in zip(reasons, disclosing, strict=True) if is_publishable(r) and not found]
+    return safe, len(reasons) - len(safe)
+
+
 def statements_table(exercises: Exercises) -> pd.DataFrame:
-    """Stickers and written reasons per statement over all events (``P, Statement, Stickers, Reasons``)."""
+    """Stickers and written reasons per statement over all events (``P, Statement, Stickers, Reasons``).
+
+    Reasons that disclose personal details are held back, as in the report, and counted in their cell.
+    """
     totals = exercises.statement_totals()
+    shown = [shown_reasons(list(reasons)) for reasons in totals["reasons"]]
+    held = [f"({n} held back: personal details)" if n else "" for _, n in shown]
     return pd.DataFrame(
         {
             "P": totals["p"],
             "Statement": totals["statement"],
             "Stickers": totals["stickers"].astype("int64"),
-            "Reasons": totals["reasons"].map("\n".join),
+            "Reasons": ["\n".join([*safe, note] if note else safe) for (safe, _), note in zip(shown, held, strict=True)],
         }
     )
 

@@ -22,8 +22,7 @@ import yaml
 
 from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, group_labels
 from tcs_themes.analysis.missing import missing_summary
-from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, is_publishable, quote_candidates
-from tcs_themes.analysis.special_category import special_categories
+from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, quote_candidates
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
@@ -36,6 +35,7 @@ from tcs_themes.outputs.published import (
     appendix_table,
     choices_table,
     method_rows,
+    shown_reasons,
     strand_table,
     theme_mentions,
     theme_table,
@@ -592,9 +592,8 @@ def _exercise_section(exercises: Exercises, charts: Mapping[str, Mapping[str, Pa
     blocks += _figure(charts, "exercise_statements", "Stickers per statement, all events.")
     items, withheld = [], 0
     for row in exercises.statement_totals().itertuples(index=False):
-        disclosing = special_categories(row.reasons)  # a reason is quoted too: no special-category disclosure
-        safe = [r for r, found in zip(row.reasons, disclosing, strict=True) if is_publishable(r) and not found]
-        withheld += len(row.reasons) - len(safe)
+        safe, held = shown_reasons(list(row.reasons))  # a reason is quoted too: no special-category disclosure
+        withheld += held
         reasons = f" Reasons given: {'; '.join(chr(8220) + r + chr(8221) for r in safe)}." if safe else " No reasons were written."
         items.append(f"{row.statement} ({row.p}, {narrative.plural(int(row.stickers), 'sticker')}).{reasons}")
     blocks.append(Paragraph(
