@@ -104,6 +104,9 @@ class ModelCard:
         The model's relative cut of further themes (``relative_cut_``: a theme beyond a comment's
         top one is kept only at this share of its score or more; 0: none); None on cards written
         before it existed.
+    opening_weight : float or None
+        How much a comment's first sentence weighs in its main theme (``opening_weight_``; 0:
+        none); None on cards written before it existed.
     """
 
     codebook_name: str
@@ -118,6 +121,7 @@ class ModelCard:
     versions: dict[str, str] = field(default_factory=library_versions)
     created: str = field(default_factory=lambda: date.today().isoformat())
     relative_cut: float | None = None
+    opening_weight: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the card as JSON-ready data."""
@@ -150,6 +154,7 @@ class ModelCard:
             "- Averages: "
             + ", ".join(f"{name} {value:.2f}" for name, value in self.averages.items()),
             *_cut_line(self.relative_cut),
+            *_opening_line(self.opening_weight),
             "- Libraries: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()),
             "",
             "| theme | coded examples | weak labels | precision | recall | F1 | support | threshold |",
@@ -178,6 +183,18 @@ def _cut_line(relative_cut: float | None) -> list[str]:
     return [
         f"- Further themes: beyond a comment's highest-scoring theme, another is given only when its score is "
         f"at least {relative_cut:g} times that one's (relative cut chosen inside the training data)"
+    ]
+
+
+def _opening_line(opening_weight: float | None) -> list[str]:
+    """The card's line on the first sentence's weight in the main theme (none for cards from before it)."""
+    if opening_weight is None:
+        return []
+    if opening_weight <= 0:
+        return ["- Main theme: the given theme with the highest score (the first sentence has no extra weight)"]
+    return [
+        f"- Main theme: the given theme with the highest score plus {opening_weight:g} times its score for the "
+        f"comment's first sentence (weight chosen inside the training data)"
     ]
 
 
