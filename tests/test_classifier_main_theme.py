@@ -4,22 +4,18 @@ primary_theme (never to which themes are given), saved in the model file, and 0 
 
 from __future__ import annotations
 
-import copy
 import random
 
 import numpy as np
 import pandas as pd
 import pytest
-import skops.io as sio
-from classifier_corpus import FILLER, PHRASES
+from classifier_corpus import FILLER, PHRASES, round_trips, saved_before
 
 from tcs_themes.cache import CACHE_DIR_VARIABLE
 from tcs_themes.codebook.model import Codebook, Theme
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model.classifier import ThemeClassifier
 from tcs_themes.coding.model.model_card import ModelCard, ThemeCard
-from tcs_themes.coding.model.model_io import load_model, save_model
-from tcs_themes.coding.model.predictor import ThemePredictor
 from tcs_themes.coding.model.theme_models import OPENING_WEIGHTS, choose_opening_weight
 from tcs_themes.coding.text_prep import first_sentences
 
@@ -129,43 +125,38 @@ def test_the_hybrid_coder_leads_with_the_opening_theme(fitted):
 def test_the_weight_round_trips_through_the_model_file_and_its_cache(fitted, tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
     model, _ = fitted
-    codebook = _codebook()
-    path = save_model(HybridCoder(codebook, model=model), tmp_path / "opening.skops")
     texts = [*OPENING_LEADS, "more trees along the river path please"]
-    expected = HybridCoder(codebook, model=model).code(texts)
-    loaded = load_model(path, codebook)
-    assert loaded.model.opening_weight_ == model.opening_weight_ and loaded.model.opening_weight == "auto"
-    assert loaded.model.opening_weight_scores_ == model.opening_weight_scores_
-    assert loaded.code(texts).equals(expected)
-    for _ in range(2):  # the second load reads the trusted cache, without skops
-        scoring = load_model(path, codebook, for_scoring=True)
-        assert scoring.code(texts).equals(expected)
-    assert type(scoring.model) is ThemePredictor and scoring.model.opening_weight_ == model.opening_weight_
-    assert scoring.model.predict_primary(OPENING_LEADS).tolist() == ["clarity", "green_spaces", "clarity"]
+    names = ("opening_weight", "opening_weight_", "opening_weight_scores_")
+    scoring = round_trips(model, _codebook(), texts, tmp_path, names)
+    assert scoring.opening_weight_ == model.opening_weight_ > 0
+    assert scoring.predict_primary(OPENING_LEADS).tolist() == ["clarity", "green_spaces", "clarity"]
 
 
 def test_a_model_saved_before_the_weight_loads_with_none(fitted, tmp_path):
     model, off = fitted
-    old = copy.deepcopy(model)
-    for name in ("opening_weight", "opening_weight_", "opening_weight_scores_"):
-        del old.__dict__[name]  # what a model fitted before the option holds
-    path = tmp_path / "old.skops"
-    sio.dump(old, path)
-    loaded = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    loaded = saved_before(model, ("opening_weight", "opening_weight_", "opening_weight_scores_"), tmp_path / "old.skops")
     assert (loaded.opening_weight, loaded.opening_weight_, loaded.opening_weight_scores_) == (0.0, 0.0, {})
     assert loaded.predict_primary(OPENING_LEADS).tolist() == off.predict_primary(OPENING_LEADS).tolist()
     coded = HybridCoder(_codebook(), model=loaded).code(OPENING_LEADS)
     assert coded.equals(HybridCoder(_codebook(), model=off).code(OPENING_LEADS))
 
 
-def test_the_model_card_states_the_weight():
-    card = ModelCard("cb", "f" * 64, [], "h" * 64, 10, [ThemeCard("a", "A", 5)], opening_weight=0.5)
-    assert "plus 0.5 times its score for the comment's first sentence" in card.to_markdown()
-    assert ModelCard.from_dict(card.to_dict()).opening_weight == 0.5
-    assert "no extra weight" in ModelCard("cb", "f", [], "h", 1, [], opening_weight=0.0).to_markdown()
+@pytest.mark.parametrize(
+    ("field", "value", "said", "off", "line"),
+    [
+        ("opening_weight", 0.5, "plus 0.5 times its score for the comment's first sentence", "no extra weight",
+         "Main theme"),
+        ("relative_cut", 0.4, "at least 0.4 times", "no relative cut", "Further themes"),
+    ],
+)
+def test_the_model_card_states_the_settings_chosen_in_training(field, value, said, off, line):
+    card = ModelCard("cb", "f" * 64, [], "h" * 64, 10, [ThemeCard("a", "A", 5)], **{field: value})
+    assert said in card.to_markdown()
+    assert getattr(ModelCard.from_dict(card.to_dict()), field) == value
+    assert off in ModelCard("cb", "f", [], "h", 1, [], **{field: 0.0}).to_markdown()
     before = card.to_dict()
-    del before["opening_weight"]  # a card written before the weight existed
-    assert "Main theme" not in ModelCard.from_dict(before).to_markdown()
+    del before[field]  # a card written before the setting existed
+    assert line not in ModelCard.from_dict(before).to_markdown()
 
 
 def test_opening_weight_must_be_auto_or_not_negative():

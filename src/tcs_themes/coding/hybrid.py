@@ -3,8 +3,9 @@
 :class:`HybridCoder` follows scikit-learn's conventions (``fit`` /
 ``predict`` / ``predict_proba``) so a notebook can train, cross-validate and
 use it like any estimator, and adds :meth:`HybridCoder.code`, which returns the
-coded columns of the coded table (themes most confident first, a score per
-theme, the source of each theme and the evidence for it).
+coded columns of the coded table (the main theme first, chosen with the
+comment's first sentence when the model says so, then the others most confident
+first; a score per theme, the source of each theme and the evidence for it).
 
 Coding is a pure function of (texts, codebook, model): each comment is coded
 on its own, so the result does not depend on the batch it was coded in.
