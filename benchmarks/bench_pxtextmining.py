@@ -72,6 +72,8 @@ EMBEDDING_SPEED_TEXTS = 2000
 WORDS = "word 1-2 (`--preset words`)"
 #: The default preset (word n-grams + static embeddings), its further themes cut as before the relative cut.
 DEFAULT_WITHOUT_CUT = "word 1-2 + static embeddings, no relative cut (`relative_cut=0`: the default before the cut)"
+#: The default preset with its main theme as before the first sentence's weight (``opening_weight=0``).
+DEFAULT_WITHOUT_OPENING = "word 1-2 + static embeddings, first sentence off (`opening_weight=0`: the default before it)"
 
 
 def feature_sets(scale: float) -> dict[str, dict]:
@@ -89,6 +91,7 @@ def feature_sets(scale: float) -> dict[str, dict]:
         },
         "word 1-2 + static embeddings": {"char_ngrams": None, **STATIC},
         DEFAULT_WITHOUT_CUT: {"char_ngrams": None, **STATIC, "relative_cut": 0.0},
+        DEFAULT_WITHOUT_OPENING: {"char_ngrams": None, **STATIC, "opening_weight": 0.0},
         "word 1-2 + question + static embeddings": {"char_ngrams": None, **QUESTION, **STATIC},
         "word 1-2 + char 2-5 + static embeddings": {"char_ngrams": (2, 5), **STATIC},
         "word 1-2 + char 2-5 + question + question x words + static embeddings": {
@@ -249,7 +252,8 @@ def run_p1(
         notes.append(
             f"{name}: mean out-of-fold F1 per (C, class_weight_power) {grid_notes}; chosen C={model.C}, "
             f"class_weight_power={model.class_weight_power}; main-theme prior power "
-            f"{model.primary_prior_power_}; {len(grid)} fits {seconds:.0f} s; predicting the test rows "
+            f"{model.primary_prior_power_}; first-sentence weight {getattr(model, 'opening_weight_', 0.0)}; "
+            f"{len(grid)} fits {seconds:.0f} s; predicting the test rows "
             f"{prediction_cost(model, inputs['test']):.1f} µs of CPU a comment"
         )
         for metric, value in results[f"tcs-themes, {name}"].items():

@@ -71,6 +71,9 @@ EXTRA_CANDIDATES = {
     "preset default, no relative cut (`relative_cut=0`: the default before the cut)": {
         "embeddings": "static-minilm", "relative_cut": 0.0,
     },
+    "preset default, first sentence off (`opening_weight=0`: the default before it)": {
+        "embeddings": "static-minilm", "opening_weight": 0.0,
+    },
     "accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"},
     "words model and static-embedding model, probabilities averaged": {"estimator": MeanOfWordsAndMeaning},
 }
@@ -128,6 +131,9 @@ def compare_candidates(codebook, labels, folds, names: list[str] | None = None) 
         low = np.zeros(len(Y), dtype=bool)
         for train, test in folds:
             coder = HybridCoder(codebook, model=model).fit(texts[train].tolist(), Y[train])
+            chosen = {"relative cut": "relative_cut_", "opening weight": "opening_weight_"}
+            print(f"{name}: " + ", ".join(f"{what} {getattr(coder.model_, attribute, None)}"
+                                          for what, attribute in chosen.items()), file=sys.stderr, flush=True)
             for flag in (True, False):
                 coded = coder.set_params(every_comment=flag).code(texts[test].tolist())
                 out[flag][0][test] = themes_matrix(coded, codebook.ids)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import random
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import skops.io as sio
 
 PHRASES = {
     "clarity": [
@@ -54,3 +58,33 @@ def corpus(n: int = 240, seed: int = 0) -> tuple[list[str], pd.DataFrame]:
         texts.append(", ".join(parts) + ".")
         rows.append({t: int(t in chosen) for t in themes})
     return texts, pd.DataFrame(rows, columns=themes)
+
+
+def saved_before(model: Any, names: tuple[str, ...], path: Path) -> Any:
+    """Save a copy of a fitted model without the attributes ``names`` (what a model fitted before they existed
+    holds) with skops at ``path``, and load it back."""
+    old = copy.deepcopy(model)
+    for name in names:
+        del old.__dict__[name]
+    sio.dump(old, path)
+    return sio.load(path, trusted=sio.get_untrusted_types(file=path))
+
+
+def round_trips(model: Any, codebook: Any, texts: list[str], folder: Path, names: tuple[str, ...]) -> Any:
+    """Save a hybrid coder with ``model`` in ``folder``, check that loading it (from the file, then twice for
+    scoring: the second time from the trusted cache) codes ``texts`` as the model does, and that the file keeps
+    the attributes ``names``; return the model read from the cache (it keeps only what scoring needs)."""
+    from tcs_themes.coding.hybrid import HybridCoder
+    from tcs_themes.coding.model.model_io import load_model, save_model
+    from tcs_themes.coding.model.predictor import ThemePredictor
+
+    path = save_model(HybridCoder(codebook, model=model), folder / "model.skops")
+    expected = HybridCoder(codebook, model=model).code(texts)
+    loaded = load_model(path, codebook)
+    assert all(getattr(loaded.model, name) == getattr(model, name) for name in names)
+    assert loaded.code(texts).equals(expected)
+    for _ in range(2):  # the second load reads the trusted cache, without skops
+        scoring = load_model(path, codebook, for_scoring=True)
+        assert scoring.code(texts).equals(expected)
+    assert type(scoring.model) is ThemePredictor
+    return scoring.model

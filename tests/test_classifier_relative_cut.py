@@ -1,5 +1,5 @@
 """The relative cut of further themes: chosen inside the training data, applied by predict and the hybrid coder,
-saved in the model file, and absent (no cut) from models saved before it existed."""
+saved in the model file, and absent (no cut) from models saved before it existed (the card: test_classifier_main_theme.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,13 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-import skops.io as sio
-from classifier_corpus import FILLER, PHRASES
+from classifier_corpus import FILLER, PHRASES, round_trips, saved_before
 
 from tcs_themes.cache import CACHE_DIR_VARIABLE
 from tcs_themes.codebook.model import Codebook, Theme
 from tcs_themes.coding.decisions import decide as decide_codes
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model.classifier import ThemeClassifier
-from tcs_themes.coding.model.model_card import ModelCard, ThemeCard
-from tcs_themes.coding.model.model_io import load_model, save_model
-from tcs_themes.coding.model.predictor import ThemePredictor
 from tcs_themes.coding.model.theme_models import choose_relative_cut, compare_relative_cuts, out_of_fold_f1
 from tcs_themes.coding.model.thresholds import RELATIVE_CUTS, cut_further, decide
 
@@ -128,41 +124,17 @@ def test_low_confidence_themes_and_rule_themes_under_the_cut():
 def test_the_cut_round_trips_through_the_model_file_and_its_cache(fitted, tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
     model, _ = fitted
-    codebook = _codebook()
-    path = save_model(HybridCoder(codebook, model=model), tmp_path / "cut.skops")
     texts = [WEAK_SECOND, REAL_PAIR, "more trees along the river path please"]
-    expected = HybridCoder(codebook, model=model).code(texts)
-    loaded = load_model(path, codebook)
-    assert loaded.model.relative_cut_ == model.relative_cut_ and loaded.model.relative_cut == "auto"
-    assert loaded.model.relative_cut_scores_ == model.relative_cut_scores_
-    assert loaded.code(texts).equals(expected)
-    for _ in range(2):  # the second load reads the trusted cache, without skops
-        scoring = load_model(path, codebook, for_scoring=True)
-        assert scoring.code(texts).equals(expected)
-    assert type(scoring.model) is ThemePredictor and scoring.model.relative_cut_ == model.relative_cut_
+    scoring = round_trips(model, _codebook(), texts, tmp_path, ("relative_cut", "relative_cut_", "relative_cut_scores_"))
+    assert scoring.relative_cut_ == model.relative_cut_ > 0
 
 
 def test_a_model_saved_before_the_cut_loads_with_no_cut(fitted, tmp_path):
     model, uncut = fitted
-    old = ThemeClassifier(min_df=1, cv=3).fit(*_over_labelled())
-    for name in ("relative_cut", "relative_cut_", "relative_cut_scores_"):
-        del old.__dict__[name]  # what a model fitted before the option holds
-    path = tmp_path / "old.skops"
-    sio.dump(old, path)
-    loaded = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    loaded = saved_before(model, ("relative_cut", "relative_cut_", "relative_cut_scores_"), tmp_path / "old.skops")
     assert (loaded.relative_cut, loaded.relative_cut_, loaded.relative_cut_scores_) == (0.0, 0.0, {})
     assert loaded.predict([WEAK_SECOND]).tolist() == uncut.predict([WEAK_SECOND]).tolist() == [[0, 1, 1]]
     assert HybridCoder(_codebook(), model=loaded).code([WEAK_SECOND])["n_themes"].tolist() == [2]
-
-
-def test_the_model_card_states_the_cut():
-    card = ModelCard("cb", "f" * 64, [], "h" * 64, 10, [ThemeCard("a", "A", 5)], relative_cut=0.4)
-    assert "at least 0.4 times" in card.to_markdown()
-    assert ModelCard.from_dict(card.to_dict()).relative_cut == 0.4
-    assert "no relative cut" in ModelCard("cb", "f", [], "h", 1, [], relative_cut=0.0).to_markdown()
-    before = card.to_dict()
-    del before["relative_cut"]  # a card written before the cut existed
-    assert "Further themes" not in ModelCard.from_dict(before).to_markdown()
 
 
 def test_relative_cut_must_be_auto_or_a_share():

@@ -38,7 +38,7 @@ COMMENT_COLUMNS: dict[str, str] = {
 
 #: Columns that ``code`` adds to the comments table (plus ``score_<theme_id>``).
 CODED_COLUMNS: dict[str, str] = {
-    "themes": "string",  # theme ids joined by "; ", most confident first, or "uncoded"
+    "themes": "string",  # theme ids joined by "; ", the main theme first, then most confident first, or "uncoded"
     "primary_theme": "string",  # the first of themes, or "uncoded"
     "confidence": "float64",  # score of the primary theme (0..1)
     "n_themes": "Int64",  # number of themes given (0 for uncoded)

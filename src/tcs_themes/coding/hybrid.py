@@ -3,8 +3,9 @@
 :class:`HybridCoder` follows scikit-learn's conventions (``fit`` /
 ``predict`` / ``predict_proba``) so a notebook can train, cross-validate and
 use it like any estimator, and adds :meth:`HybridCoder.code`, which returns the
-coded columns of the coded table (themes most confident first, a score per
-theme, the source of each theme and the evidence for it).
+coded columns of the coded table (the main theme first, chosen with the
+comment's first sentence when the model says so, then the others most confident
+first; a score per theme, the source of each theme and the evidence for it).
 
 Coding is a pure function of (texts, codebook, model): each comment is coded
 on its own, so the result does not depend on the batch it was coded in.
@@ -30,7 +31,8 @@ from tcs_themes.coding.decisions import (
     Decisions,
     decide,
 )
-from tcs_themes.coding.text_prep import has_words, prepare_text, whitespace_chunks
+from tcs_themes.coding.model.predictor import matches_within
+from tcs_themes.coding.text_prep import first_sentences, has_words, prepare_text, whitespace_chunks
 from tcs_themes.coding.model.weak_labels import WeakLabelReport, weak_label_pairs
 from tcs_themes.schema import CODE_SOURCE_MACHINE, CODED_COLUMNS, LIST_SEPARATOR, UNCODED, score_column
 
@@ -271,28 +273,17 @@ class HybridCoder(EstimatorParams):
     def _thresholds(self) -> np.ndarray:
         return np.asarray(self.model_.thresholds_, dtype=np.float64)
 
-    def _model_proba(self, texts: list[str], context: pd.DataFrame | None, matches: list[list[Any]]) -> np.ndarray:
+    def _model_proba(
+        self, texts: list[str], context: pd.DataFrame | None, matches: list[list[Any]], empty: np.ndarray
+    ) -> np.ndarray:
         """Return the model's probabilities; 0 for texts with no feature the model knows.
 
         A text none of whose words (or rule matches) the model has seen scores
-        exactly like an empty text (with the same context): the model knows
-        nothing about it, so it gives it no theme rather than the themes its
+        exactly like an empty text (with the same context; ``empty``, from :meth:`_empty_proba`): the
+        model knows nothing about it, so it gives it no theme rather than the themes its
         intercepts (or the comment's question alone) favour.
         """
         uses_rules = getattr(self.model_, "uses_rules_", False)
-        # one empty text per distinct context, scored first: the model keeps the features of the
-        # last texts it scored, for explain
-        rows = np.zeros(1, dtype=np.int64)
-        distinct = None
-        if context is not None:
-            rows = context.groupby(list(context.columns), sort=False, dropna=False).ngroup().to_numpy()
-            distinct = context[~pd.Series(rows).duplicated().to_numpy()]
-        n_empty = 1 if distinct is None else len(distinct)
-        empty = np.asarray(
-            self.model_.predict_proba(
-                _model_input([""] * n_empty, distinct), rule_matches=[[]] * n_empty if uses_rules else None
-            )
-        )[rows]
         proba = np.asarray(
             self.model_.predict_proba(_model_input(texts, context), rule_matches=matches if uses_rules else None),
             dtype=np.float64,
@@ -300,13 +291,70 @@ class HybridCoder(EstimatorParams):
         proba[(proba == empty).all(axis=1)] = 0.0
         return proba
 
-    def _decide(self, texts: list[str], context: pd.DataFrame | None) -> tuple[Decisions, list[dict[int, list[Any]]]]:
+    def _empty_proba(self, context: pd.DataFrame | None) -> np.ndarray:
+        """Return the probabilities of an empty text with each row's context: (1, k) with no context, else (n, k)."""
+        uses_rules = getattr(self.model_, "uses_rules_", False)
+        rows = np.zeros(1, dtype=np.int64)
+        distinct = None
+        if context is not None:
+            rows = context.groupby(list(context.columns), sort=False, dropna=False).ngroup().to_numpy()
+            distinct = context[~pd.Series(rows).duplicated().to_numpy()]
+        n_empty = 1 if distinct is None else len(distinct)
+        return np.asarray(
+            self.model_.predict_proba(
+                _model_input([""] * n_empty, distinct), rule_matches=[[]] * n_empty if uses_rules else None
+            )
+        )[rows]
+
+    def _main_ranking(
+        self, texts: list[str], context: pd.DataFrame | None, batch: tuple[Decisions, list[list[Any]], np.ndarray]
+    ) -> np.ndarray:
+        """Return the scores a comment's main theme is chosen by, shape (n, k): ``s + w * s_first``.
+
+        ``s`` is each theme's score, ``s_first`` its score for the comment's first sentence alone
+        (model probability and the rule matches inside the sentence, combined as for the
+        comment) and ``w`` the model's ``opening_weight_`` (chosen in training; 0 for models from
+        before it, and then the ranking is ``s``). Only the comments with more than one sentence
+        and more than one given theme are scored again, in one batch: for the others the main
+        theme is their highest-scoring one either way. Called after the comments are explained,
+        which reuses the features of the comments as last scored. ``batch``: the batch's decisions,
+        rule matches and empty-text probabilities (:meth:`_decide`).
+        """
+        decisions, matches, empty = batch
+        weight = float(getattr(self.model_, "opening_weight_", 0.0)) if self.method != "rules" else 0.0
+        choice = decisions.given.sum(axis=1) > 1
+        if weight <= 0 or not choice.any():
+            return decisions.scores
+        candidates = np.flatnonzero(choice)
+        found, firsts = first_sentences([texts[i] for i in candidates.tolist()])
+        if not len(found):
+            return decisions.scores
+        rows = candidates[found]
+        first_matches = matches_within(matches, rows, firsts)
+        first_context, first_empty = (None, empty) if context is None else (context.iloc[rows], empty[rows])
+        proba = self._model_proba(firsts, first_context, first_matches, first_empty)
+        counts, _ = self._rule_hits(first_matches)
+        first = decide(self.method, counts, proba, self._thresholds(), self.rule_weight).scores
+        ranking = decisions.scores.copy()
+        ranking[rows] += weight * first
+        return ranking
+
+    def _decide(
+        self, texts: list[str], context: pd.DataFrame | None
+    ) -> tuple[Decisions, list[dict[int, list[Any]]], list[list[Any]], np.ndarray | None]:
+        """Return the batch's decisions, its rule matches per theme column, its rule matches, and the
+        probabilities of an empty text with each comment's context (None with ``rules`` or no texts)."""
         matches = self._match(texts)
         counts, hits = self._rule_hits(matches)
-        proba = thresholds = None
+        proba = thresholds = empty = None
         if self.method != "rules":
             thresholds = self._thresholds()
-            proba = self._model_proba(texts, context, matches) if texts else np.zeros(counts.shape)
+            proba = np.zeros(counts.shape)
+            if texts:
+                # the empty texts are scored first: the model keeps the features of the last texts it scored,
+                # for explain
+                empty = self._empty_proba(context)
+                proba = self._model_proba(texts, context, matches, empty)
         eligible = whitespace_chunks(texts)[1] >= MIN_WORDS_FOR_THEME
         cut = float(getattr(self.model_, "relative_cut_", 0.0)) if self.method != "rules" else 0.0
         decisions = decide(self.method, counts, proba, thresholds, self.rule_weight, eligible & self.every_comment, cut)
@@ -314,7 +362,7 @@ class HybridCoder(EstimatorParams):
         if blank.any():
             decisions.given[blank] = False
             decisions.low_confidence[blank] = False
-        return decisions, hits
+        return decisions, hits, matches, empty
 
     def _batches(self, X: Sequence[str] | pd.DataFrame) -> list[tuple[list[str], pd.DataFrame | None]]:
         """Split X into batches of (prepared texts, context or None)."""
@@ -360,12 +408,16 @@ class HybridCoder(EstimatorParams):
         return pd.concat(frames, ignore_index=True)
 
     def _code_batch(self, texts: list[str], context: pd.DataFrame | None) -> pd.DataFrame:
-        decisions, hits = self._decide(texts, context)
+        decisions, hits, matches, empty = self._decide(texts, context)
         words = self._model_words(texts, decisions)
+        ranking = self._main_ranking(texts, context, (decisions, matches, empty))
         count = decisions.given.sum(axis=1)
-        # the given themes, row by row, highest score first (ties: codebook order)
+        # the given themes, row by row: the main theme (highest ranking) first, then the others by score
+        # (ties: codebook order)
         rows, columns = np.nonzero(decisions.given)
-        order = np.lexsort((columns, -decisions.scores[rows, columns], rows))
+        main = np.where(decisions.given, ranking, -np.inf).argmax(axis=1)
+        key = np.where(columns == main[rows], -np.inf, -decisions.scores[rows, columns])
+        order = np.lexsort((columns, key, rows))
         rows, columns = rows[order], columns[order]
         top = np.zeros(len(texts))
         coded = count > 0

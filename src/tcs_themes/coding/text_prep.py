@@ -17,6 +17,8 @@ MAX_CODED_CHARS = 20_000
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+#: The end of a sentence: ``.``, ``!`` or ``?`` (one or more), then white space.
+_SENTENCE_END = re.compile(r"[.!?]+\s")
 
 
 def prepare_text(value: object) -> str:
@@ -66,3 +68,29 @@ def whitespace_chunks(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     per_text.flags.writeable = False
     _SPLIT[:] = [*_SPLIT[-1:], (texts, chunks, per_text)]
     return chunks, per_text
+
+
+def first_sentences(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Return the texts that have more than one sentence, and the first sentence of each.
+
+    A sentence ends at ``.``, ``!`` or ``?`` followed by white space, once it has a letter or
+    digit; a text has more than one sentence when words follow its first. A one-sentence text's
+    first sentence is the text itself, so it is not listed (its scores serve for both).
+
+    Returns
+    -------
+    (rows, firsts)
+        ``rows``: positions (int64) in ``texts`` of the texts with more than one sentence;
+        ``firsts``: their first sentences, end mark included, in the same order.
+    """
+    rows: list[int] = []
+    firsts: list[str] = []
+    for i, text in enumerate(texts):
+        for end in _SENTENCE_END.finditer(text):
+            head = text[: end.end()]
+            if has_words(head):
+                if has_words(text[end.end() :]):
+                    rows.append(i)
+                    firsts.append(head.rstrip())
+                break
+    return np.array(rows, dtype=np.int64), firsts

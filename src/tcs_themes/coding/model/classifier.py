@@ -30,9 +30,10 @@ from tcs_themes.coding.model.features import (
     word_lookup,
     word_vectorizer,
 )
-from tcs_themes.coding.model.predictor import ThemePredictor, _inputs
+from tcs_themes.coding.model.predictor import ThemePredictor, _inputs, opening_inputs
 from tcs_themes.coding.model.theme_models import (
     ThemeFitSettings,
+    choose_opening_weight,
     choose_prior_power,
     choose_relative_cut,
     choose_thresholds,
@@ -174,6 +175,17 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         criterion of ``threshold_mode="auto"``: the highest mean of micro- and macro-F1 on
         held-out out-of-fold rows (see ``relative_cut_scores_``). Models saved before this
         option existed load with no cut, as they were fitted.
+    opening_weight : float or "auto", default "auto"
+        How much a text's first sentence counts in its main theme (:meth:`predict_primary`, and
+        the hybrid coder's ``primary_theme``): themes are ranked by ``p + w * p_first``, ``p_first``
+        the theme's probability for the first sentence alone (a one-sentence text's is ``p``), so
+        what a comment says first can decide which of its themes leads. It never changes which
+        themes are given. 0: off. ``"auto"``: chosen inside the training data among
+        :data:`~tcs_themes.coding.model.theme_models.OPENING_WEIGHTS` (0 among them), on
+        out-of-fold probabilities of the comments and of their first sentences (each scored by
+        the fold model that did not see it), by main-theme accuracy on the comments coded with
+        one theme (see ``opening_weight_scores_``). Models saved before this option existed
+        load with 0, as they were fitted.
 
     Attributes
     ----------
@@ -215,6 +227,11 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
     relative_cut_scores_ : dict
         With ``relative_cut="auto"``: each cut tried (as text) and its held-out
         ``(micro-F1, macro-F1)``; else empty.
+    opening_weight_ : float
+        The weight of a text's first sentence in its main theme (0: none).
+    opening_weight_scores_ : dict
+        With ``opening_weight="auto"``: each weight tried (as text) and its out-of-fold
+        main-theme accuracy; else (or with too few multi-sentence comments) empty.
     cv_micro_f1_, cv_macro_f1_ : float
         Out-of-fold micro- and macro-F1 of :meth:`predict`'s decisions over the
         themes with out-of-fold scores (NaN when none has): a figure for
@@ -257,6 +274,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         embeddings: str | None = None,
         embedding_weight: float = 1.0,
         relative_cut: float | str = "auto",
+        opening_weight: float | str = "auto",
     ) -> None:
         self.C = C
         self.class_weight_power = class_weight_power
@@ -283,6 +301,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
         self.relative_cut = relative_cut
+        self.opening_weight = opening_weight
 
     # -- scikit-learn plumbing ------------------------------------------------------
 
@@ -309,6 +328,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
             "threshold_mode": "theme", "threshold_mode_": "theme", "threshold_scores_": {},
             "embeddings": None, "embedding_weight": 1.0,
             "relative_cut": 0.0, "relative_cut_": 0.0, "relative_cut_scores_": {},
+            "opening_weight": 0.0, "opening_weight_": 0.0, "opening_weight_scores_": {},
         }  # fmt: skip
         super().__setstate__({**defaults, **state})
 
@@ -337,6 +357,9 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         cut = self.relative_cut
         if cut != "auto" and not (isinstance(cut, (int, float)) and 0 <= cut <= 1):
             raise ValueError(f"relative_cut must be 'auto' or a number from 0 to 1, not {self.relative_cut!r}")
+        weight = self.opening_weight
+        if weight != "auto" and not (isinstance(weight, (int, float)) and weight >= 0):
+            raise ValueError(f"opening_weight must be 'auto' or a number from 0 up, not {self.opening_weight!r}")
         unknown = set(self.interaction_columns or ()) - set(self.context_columns)
         if unknown:
             raise ValueError(f"interaction_columns must be context columns; not: {', '.join(sorted(unknown))}")
@@ -423,10 +446,17 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
             min_positives=self.min_positives, random_state=self.random_state,
         )  # fmt: skip
         groups = row_groups(features)
+        openings = None
+        if self.opening_weight == "auto":
+            first_rows, firsts, first_context, first_matches = opening_inputs(
+                texts, context, rule_matches if self.uses_rules_ else None
+            )
+            if len(first_rows):  # else no comment has a second sentence: nothing to choose
+                openings = (first_rows, self._features(firsts, first_matches, first_context))
         # Processes, not threads: liblinear's random generator is shared by the threads of a process.
         n_jobs = self.n_jobs if self.n_jobs is not None else (-1 if len(all_texts) >= PARALLEL_FROM_ROWS else 1)
         results = Parallel(n_jobs=n_jobs)(
-            delayed(fit_theme)(features, all_labels[:, j], weights, len(texts), settings, groups)
+            delayed(fit_theme)(features, all_labels[:, j], weights, len(texts), settings, groups, openings)
             for j in range(labels.shape[1])
         )
         self.coef_ = np.vstack([r["coef"] for r in results]).astype(np.float32)
@@ -440,6 +470,13 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self.support_ = labels.sum(axis=0).astype(np.int64)
         self.weak_support_ = weak_labels.sum(axis=0).astype(np.int64)
         self.primary_prior_power_ = choose_prior_power([r["oof"] for r in results], labels)
+        self.opening_weight_ = 0.0 if self.opening_weight == "auto" else float(self.opening_weight)
+        self.opening_weight_scores_ = {}
+        if openings is not None:
+            self.opening_weight_, self.opening_weight_scores_ = choose_opening_weight(
+                [r["oof"] for r in results], [r["oof_first"] for r in results], openings[0], labels,
+                np.maximum(self.support_ + self.weak_support_, 1), self.primary_prior_power_,
+            )  # fmt: skip
         every_text_coded = bool(labels.any(axis=1).all())
         self.at_least_one_ = every_text_coded if self.at_least_one is None else bool(self.at_least_one)
         self._oof = oof = [r["oof"] for r in results]

@@ -104,6 +104,9 @@ class ModelCard:
         The model's relative cut of further themes (``relative_cut_``: a theme beyond a comment's
         top one is kept only at this share of its score or more; 0: none); None on cards written
         before it existed.
+    opening_weight : float or None
+        How much a comment's first sentence weighs in its main theme (``opening_weight_``; 0:
+        none); None on cards written before it existed.
     """
 
     codebook_name: str
@@ -118,6 +121,7 @@ class ModelCard:
     versions: dict[str, str] = field(default_factory=library_versions)
     created: str = field(default_factory=lambda: date.today().isoformat())
     relative_cut: float | None = None
+    opening_weight: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the card as JSON-ready data."""
@@ -149,7 +153,8 @@ class ModelCard:
             f"- Cross-validation: {self.cross_validation}",
             "- Averages: "
             + ", ".join(f"{name} {value:.2f}" for name, value in self.averages.items()),
-            *_cut_line(self.relative_cut),
+            *_setting_line(self.relative_cut, *_CUT_LINES),
+            *_setting_line(self.opening_weight, *_OPENING_LINES),
             "- Libraries: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()),
             "",
             "| theme | coded examples | weak labels | precision | recall | F1 | support | threshold |",
@@ -169,16 +174,25 @@ class ModelCard:
         return "\n".join(lines)
 
 
-def _cut_line(relative_cut: float | None) -> list[str]:
-    """The card's line on the relative cut of further themes (none for cards from before it)."""
-    if relative_cut is None:
+def _setting_line(value: float | None, off: str, on: str) -> list[str]:
+    """The card's line on a setting chosen inside the training data: none for cards from before it
+    (``value`` None), ``off`` when it is 0, else ``on`` with ``{value}`` filled in."""
+    if value is None:
         return []
-    if relative_cut <= 0:
-        return ["- Further themes: every theme that reaches its threshold is given (no relative cut)"]
-    return [
-        f"- Further themes: beyond a comment's highest-scoring theme, another is given only when its score is "
-        f"at least {relative_cut:g} times that one's (relative cut chosen inside the training data)"
-    ]
+    return [off if value <= 0 else on.format(value=f"{value:g}")]
+
+
+#: The card's lines on the relative cut of further themes and the first sentence's weight in the main theme.
+_CUT_LINES = (
+    "- Further themes: every theme that reaches its threshold is given (no relative cut)",
+    "- Further themes: beyond a comment's highest-scoring theme, another is given only when its score is "
+    "at least {value} times that one's (relative cut chosen inside the training data)",
+)
+_OPENING_LINES = (
+    "- Main theme: the given theme with the highest score (the first sentence has no extra weight)",
+    "- Main theme: the given theme with the highest score plus {value} times its score for the "
+    "comment's first sentence (weight chosen inside the training data)",
+)
 
 
 def card_paths(model_path: str | Path) -> tuple[Path, Path]:

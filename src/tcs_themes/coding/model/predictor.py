@@ -35,6 +35,7 @@ from tcs_themes.coding.model.features import (
 )
 from tcs_themes.coding.model.meaning import PhraseIndex, theme_phrases
 from tcs_themes.coding.model.thresholds import decide, sigmoid
+from tcs_themes.coding.text_prep import first_sentences
 
 
 def _texts(X: Any) -> list[str]:
@@ -63,6 +64,26 @@ def _inputs(X: Any, context_columns: Sequence[str]) -> tuple[list[str], list[lis
         raise ValueError(f"X lacks the column(s) {', '.join(missing)}")
     context = [[" ".join(value.split()) for value in _texts(X[column])] for column in context_columns]
     return _texts(X["text"]), context
+
+
+def matches_within(rule_matches: Sequence[Sequence[Any]], rows: np.ndarray, heads: Sequence[str]) -> list[list[Any]]:
+    """Return, for each text ``rows[i]``, its rule matches that lie in its first ``len(heads[i])`` characters.
+
+    A comment's rule matches carry character offsets, so its first sentence's matches are read
+    from them without tokenizing the sentence again.
+    """
+    return [[m for m in rule_matches[row] if m.end <= len(head)] for row, head in zip(rows.tolist(), heads)]
+
+
+def opening_inputs(
+    texts: list[str], context: list[list[str]], rule_matches: Sequence[Sequence[Any]] | None
+) -> tuple[np.ndarray, list[str], list[list[str]], list[list[Any]] | None]:
+    """Return the texts with more than one sentence (positions), their first sentences, and those
+    sentences' context values and rule matches (None when ``rule_matches`` is)."""
+    rows, firsts = first_sentences(texts)
+    first_context = [[values[row] for row in rows.tolist()] for values in context]
+    first_matches = None if rule_matches is None else matches_within(rule_matches, rows, firsts)
+    return rows, firsts, first_context, first_matches
 
 
 
@@ -207,15 +228,45 @@ class ThemePredictor:
     def predict_primary(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return each text's main theme id, shape (n,), for single-theme data.
 
-        The theme with the highest probability divided by its training
-        frequency to the power ``primary_prior_power_`` (chosen in :meth:`fit`
-        on out-of-fold probabilities, to maximise macro-F1 of the main theme).
+        The theme with the highest ``p + opening_weight_ * p_first`` (``p`` its probability,
+        ``p_first`` its probability for the text's first sentence, ``p`` again for a
+        one-sentence text; see :meth:`opening_proba`) divided by its training frequency to the
+        power ``primary_prior_power_`` (both chosen in :meth:`fit` on out-of-fold probabilities:
+        the power to maximise macro-F1 of the main theme, the weight its accuracy).
         """
+        weight = float(self.opening_weight_)
+        if weight > 0 and self.uses_rules_ and rule_matches is None:
+            rule_matches = self._rule_matches(_inputs(X, tuple(self.context_columns))[0], None)
         proba = self.predict_proba(X, rule_matches=rule_matches)
         if not len(proba):
             return self.classes_[:0]
+        if weight > 0:
+            proba = proba + weight * self.opening_proba(X, proba, rule_matches=rule_matches)
         prior = np.maximum(self.support_ + self.weak_support_, 1).astype(np.float64)
         return self.classes_[(proba / prior**self.primary_prior_power_).argmax(axis=1)]
+
+    def opening_proba(self, X: Any, proba: np.ndarray, *, rule_matches: Any = None) -> np.ndarray:
+        """Return each theme's probability for each text's first sentence, shape (n, k).
+
+        Only the texts with more than one sentence
+        (:func:`~tcs_themes.coding.text_prep.first_sentences`) are scored again, in one batch, with
+        their context and the rule matches inside the sentence; a one-sentence text's row is its
+        row of ``proba`` (its probabilities as a whole).
+        """
+        texts, context = _inputs(X, tuple(self.context_columns))
+        if self.uses_rules_ and rule_matches is None:
+            rule_matches = self._rule_matches(texts, None)
+        rows, firsts, first_context, first_matches = opening_inputs(texts, context, rule_matches)
+        first = np.array(proba, dtype=np.float64, copy=True)
+        if len(rows):
+            first[rows] = self.predict_proba(self._as_input(firsts, first_context), rule_matches=first_matches)
+        return first
+
+    def _as_input(self, texts: list[str], context: list[list[str]]) -> Any:
+        """The model's input X for these texts and context values: the texts, or a DataFrame of them."""
+        if not self.context_columns:
+            return texts
+        return pd.DataFrame({"text": texts, **dict(zip(self.context_columns, context))})
 
     def explain(
         self, X: Any, top: int = 5, *, mask: np.ndarray | None = None, rule_matches: Any = None

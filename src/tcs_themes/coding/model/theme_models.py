@@ -31,6 +31,12 @@ from tcs_themes.coding.model.thresholds import (
 #: Candidate powers for discounting frequent themes in ``predict_primary``.
 PRIOR_POWERS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
+#: Candidate weights of a comment's opening sentence in the main-theme choice; 0 is off.
+OPENING_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
+
+#: Fewer single-theme training comments with more than one sentence than this: the weight stays 0.
+MIN_OPENING_ROWS = 20
+
 
 @dataclass(frozen=True)
 class ThemeFitSettings:
@@ -121,6 +127,7 @@ def fit_theme(
     n_real: int,
     settings: ThemeFitSettings,
     groups: np.ndarray | None = None,
+    openings: tuple[np.ndarray, sp.csr_matrix] | None = None,
 ) -> dict[str, Any]:
     """Fit one theme on all rows, and calibrate and threshold it on out-of-fold scores.
 
@@ -138,20 +145,25 @@ def fit_theme(
     settings : ThemeFitSettings
     groups : ndarray of shape (n,), optional
         :func:`row_groups` of ``features``: identical rows are merged in each fit.
+    openings : (rows, features), optional
+        The analyst-coded rows with more than one sentence (positions, int) and the features of
+        their first sentences: each is scored out of fold by the model of the fold its comment
+        is held out in (``oof_first``).
 
     Returns
     -------
     dict
         ``coef``, ``intercept``, ``sigmoid`` (slope, intercept), ``threshold``,
         ``source`` ("cv" or "fallback"), ``precision``, ``recall``, ``f1``
-        (out of fold, NaN for a fallback) and ``oof`` (out-of-fold
-        probabilities of the analyst-coded rows, or None).
+        (out of fold, NaN for a fallback), ``oof`` (out-of-fold
+        probabilities of the analyst-coded rows, or None) and ``oof_first``
+        (with ``openings``: out-of-fold probabilities of their first sentences, or None).
     """
     coef, intercept = fit_svm(features, y, weights, settings, groups)
     result: dict[str, Any] = {
         "coef": coef, "intercept": intercept, "sigmoid": (FALLBACK_SLOPE, 0.0),
         "threshold": FALLBACK_THRESHOLD, "source": "fallback",
-        "precision": np.nan, "recall": np.nan, "f1": np.nan, "oof": None,
+        "precision": np.nan, "recall": np.nan, "f1": np.nan, "oof": None, "oof_first": None,
     }  # fmt: skip
     truth = y[:n_real]
     positives = int(truth.sum())
@@ -159,6 +171,11 @@ def fit_theme(
         return result
     folds = StratifiedKFold(n_splits=min(settings.cv, positives), shuffle=True, random_state=settings.random_state)
     scores = np.zeros(n_real)
+    first_of = np.full(n_real, -1)
+    first_scores = None
+    if openings is not None:
+        first_of[openings[0]] = np.arange(len(openings[0]))
+        first_scores = np.zeros(len(openings[0]))
     weak_rows = np.arange(n_real, len(y))
     # Copies of a text may fall on both sides of a split, as they will when new comments repeat
     # stock answers ("Nothing", "All good"); grouping them made the thresholds worse on P2.
@@ -168,8 +185,13 @@ def fit_theme(
             features[rows], y[rows], weights[rows], settings, None if groups is None else groups[rows]
         )
         scores[test] = features[test] @ fold_coef + fold_intercept
+        if first_scores is not None:
+            held = first_of[test][first_of[test] >= 0]
+            first_scores[held] = openings[1][held] @ fold_coef + fold_intercept
     slope, offset = fit_sigmoid(scores, truth)
     proba = sigmoid(scores, slope, offset)
+    if first_scores is not None:
+        result["oof_first"] = sigmoid(first_scores, slope, offset)
     threshold, f1 = best_f1_threshold(proba, truth)
     given = proba >= threshold
     hits = int((given & (truth == 1)).sum())
@@ -197,6 +219,62 @@ def choose_prior_power(oof: list[np.ndarray | None], labels: np.ndarray) -> floa
         for power in PRIOR_POWERS
     ]
     return float(PRIOR_POWERS[int(np.argmax(scores))])
+
+
+def choose_opening_weight(
+    oof: list[np.ndarray | None],
+    oof_first: list[np.ndarray | None],
+    first_rows: np.ndarray,
+    labels: np.ndarray,
+    prior: np.ndarray,
+    power: float,
+) -> tuple[float, dict[str, float]]:
+    """Choose how much a comment's first sentence weighs in its main theme, on out-of-fold probabilities.
+
+    Among :data:`OPENING_WEIGHTS` (0 among them), the weight ``w`` whose ranking
+    ``(p + w * p_first) / prior ** power`` (``p_first`` the first sentence's probability; a
+    one-sentence comment's is ``p``) most often puts first the theme of the rows coded with
+    exactly one theme, over the themes with out-of-fold probabilities; the smallest among equals.
+    0 when fewer than two themes have them or fewer than :data:`MIN_OPENING_ROWS` such rows have
+    more than one sentence.
+
+    Parameters
+    ----------
+    oof, oof_first : list of (ndarray or None)
+        Per theme, out-of-fold probabilities of the analyst-coded rows, and of the first
+        sentences of ``first_rows`` (None: a fallback theme).
+    first_rows : ndarray of int
+        The analyst-coded rows with more than one sentence.
+    labels : ndarray of shape (n, k)
+    prior, power
+        Each theme's training count and ``primary_prior_power_`` (as :meth:`predict_primary`).
+
+    Returns
+    -------
+    (weight, scores)
+        ``scores`` maps each weight tried (as text) to its out-of-fold main-theme accuracy; empty
+        when none was tried.
+    """
+    themes = [j for j, proba in enumerate(oof) if proba is not None and oof_first[j] is not None]
+    if len(themes) < 2:
+        return 0.0, {}
+    single = labels.sum(axis=1) == 1
+    single &= labels[:, themes].sum(axis=1) == 1
+    opening = np.zeros(len(labels), dtype=bool)
+    opening[first_rows] = True
+    if int((single & opening).sum()) < MIN_OPENING_ROWS:
+        return 0.0, {}
+    proba = np.column_stack([oof[j] for j in themes])
+    first = proba.copy()
+    first[first_rows] = np.column_stack([oof_first[j] for j in themes])
+    truth = labels[:, themes][single].argmax(axis=1)
+    discount = np.asarray(prior, dtype=np.float64)[themes] ** power
+    found = {
+        weight: float(np.mean(((proba + weight * first)[single] / discount).argmax(axis=1) == truth))
+        for weight in OPENING_WEIGHTS
+    }
+    best = max(found, key=lambda weight: (found[weight], -weight))
+    return float(best), {str(weight): accuracy for weight, accuracy in found.items()}
 
 
 def out_of_fold_f1(

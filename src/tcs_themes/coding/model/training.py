@@ -245,6 +245,7 @@ def train_model(
         cross_validation=description,
         params=_params(coder),
         relative_cut=float(getattr(coder.model_, "relative_cut_", 0.0)),
+        opening_weight=float(getattr(coder.model_, "opening_weight_", 0.0)),
         versions=library_versions(
             ENCODER_DISTRIBUTIONS if getattr(coder.model_, "embeddings", None) in ENCODER_PACKAGES else ()
         ),

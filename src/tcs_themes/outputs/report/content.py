@@ -283,7 +283,8 @@ def _method_section(
     paragraphs += [
         _summarises(totals, period),
         f"Each comment was coded against the codebook \"{codebook.name}\" of {len(codebook.themes)} themes: it was given "
-        "every theme it touched on, most confident first, and the first is its main theme. Unless a table says "
+        "every theme it touched on, its main theme first (the most confident, or the one its opening sentence leads "
+        "with), then the others most confident first. Unless a table says "
         "otherwise, comments are counted under their main theme, so each comment is counted once and the counts "
         "add up to the total. Comments that fitted no theme are counted as uncoded and shown, not left out. "
         + _any_theme_sentence(counts)
