@@ -275,7 +275,9 @@ def _method_section(
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
         "and different from each other, from different sessions where possible, and each is used once; comments "
         "with personal details, or that disclose someone's health, disability, religion, ethnicity, sexuality, "
-        "a criminal matter or a named family member, were not quoted unless the analyst approved them. "
+        "a criminal matter or a named family member, were not quoted unless the analyst approved them. Comments "
+        "cut off mid-sentence, an email's courtesies and praise for an event rather than the strategy were quoted "
+        "only where nothing else was said on the theme. "
         + narrative.frequency_paragraph()
         + " The technical details (files, codebook fingerprint, model) are in the appendix.",
     ]
