@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from _outputs_fixtures import make_codebook, make_coded
 
+from tcs_themes.analysis.counts import NO_STRAND
 from tcs_themes.analysis.quotes import REDACTION_MARKER, is_publishable, quotes_by_scope, select_quotes
 from tcs_themes.schema import split_list
 
@@ -91,7 +92,9 @@ def test_strand_scope_only_quotes_that_strand(data) -> None:
     assert set(quotes["strand"]) == {"Strand 3"}
     assert set(quotes["scope"]) == {"Strand 3"}
     scoped = quotes_by_scope(coded, codebook)
-    assert list(dict.fromkeys(scoped["scope"])) == ["All discussions", "Strand 1", "Strand 2", "Strand 3"]
+    assert list(dict.fromkeys(scoped["scope"])) == ["All discussions", "Strand 1", "Strand 2", "Strand 3", NO_STRAND]
+    emails = scoped[scoped["scope"] == NO_STRAND]  # the comments with no strand have a scope of their own
+    assert emails["strand"].isna().all() and set(emails["source_kind"]) == {"email"}
 
 
 def test_choice_is_deterministic_and_independent_of_row_order(data) -> None:

@@ -8,13 +8,16 @@ heap-like running top-K (candidates so far plus the new batch, cut again), so
 the pool never holds more than a fixed number of comments whatever the size of
 the consultation. Each group is ranked by what will later choose from it:
 
-* ``mmr``, per scope (all discussions, each strand) and theme: the candidates on
-  the theme (:func:`~tcs_themes.analysis.quotes.select_quotes`'s rule), by the
-  relevance they have without the TF-IDF part (clarity and shortness; pinned
-  comments first), ties by comment id;
+* ``mmr``, per scope (all discussions, each strand, the comments with no strand)
+  and theme: the candidates on the theme
+  (:func:`~tcs_themes.analysis.quotes.select_quotes`'s rule), by the relevance
+  they have without the TF-IDF part (clarity and shortness; pinned comments
+  first, comments that read badly as quotes last:
+  :func:`~tcs_themes.analysis.quote_reading.reads_badly`), ties by comment id;
 * ``primary`` (per scope and main theme), ``any`` (per theme given) and ``sub``
   (per theme and the first sub-theme under it): the report's stand-in quotes,
-  by their order there (the theme's score less 0.01 a word, then comment id).
+  by their order there (:func:`~tcs_themes.analysis.quotes.stand_in_key`: those that
+  read badly last, then the theme's score less 0.01 a word; then comment id).
 
 Comments the analyst pinned are always kept. Banned comments and unapproved
 special-category comments never become candidates, as before. Once cut, the
@@ -32,8 +35,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, _clarity, _given_by_rule, _lists, _on_theme, _shortness, quote_candidates
-from tcs_themes.schema import first_subtheme, score_column
+from tcs_themes.analysis.counts import group_labels
+from tcs_themes.analysis.quote_reading import reads_badly
+from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, _clarity, _given_by_rule, _lists, _on_theme, _shortness, quote_candidates, stand_in_key
+from tcs_themes.schema import first_subtheme
 
 #: Candidates kept whole before the pool is cut (the sample consultation has about 1,000 comments).
 POOL_UNCUT = 20_000
@@ -71,11 +76,10 @@ def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[
     groups: list[np.ndarray] = []
     index = candidates.index.to_numpy()
     ids = candidates["comment_id"].astype(str).to_numpy()
-    strand = candidates["strand"].astype("string")
-    has_strand = strand.notna().to_numpy()
-    strand = strand.fillna("").to_numpy()
+    strand = group_labels(candidates, "strand").to_numpy()  # "No strand (emails)" for the comments with none
     words = candidates["words"].to_numpy(dtype=float)
     pins = np.isin(ids, list(pinned))
+    weak = reads_badly(candidates["text"])
     themes_of, sources_of = _lists(candidates["themes"]), _lists(candidates["sources"])
     primary = candidates["primary_theme"].astype("string").fillna("").to_numpy()
 
@@ -88,20 +92,17 @@ def _entries(candidates: pd.DataFrame, themes: Sequence[str], pinned: frozenset[
             rows.append(index[mask])
             keys.append(key[mask])
             groups.append(np.full(int(mask.sum()), number(f"{kind}\x1f{label}\x1f{ALL_DISCUSSIONS}")))
-        scoped = mask & has_strand
-        if per_strand and scoped.any():
-            rows.append(index[scoped])
-            keys.append(key[scoped])
-            groups.append(np.array([number(f"{kind}\x1f{label}\x1f{name}") for name in strand[scoped]]))
+        if per_strand and mask.any():
+            rows.append(index[mask])
+            keys.append(key[mask])
+            groups.append(np.array([number(f"{kind}\x1f{label}\x1f{name}") for name in strand[mask]]))
 
     for theme_id in themes:
         by_rule = _given_by_rule(themes_of, sources_of, theme_id)
         on = _on_theme(candidates, themes_of, by_rule, theme_id)
-        relevance = 0.4 * _clarity(candidates, themes_of, by_rule, theme_id) + 0.2 * _shortness(words) + 10.0 * pins
+        relevance = 0.4 * _clarity(candidates, themes_of, by_rule, theme_id) + 0.2 * _shortness(words) + 10.0 * pins - 5.0 * weak
         add("mmr", theme_id, on, relevance, True)
-        column = score_column(theme_id)
-        fit = candidates[column].astype(float).fillna(0.0).to_numpy() if column in candidates.columns else np.zeros(len(words))
-        best = fit - 0.01 * words
+        best = stand_in_key(candidates, theme_id, weak)
         add("primary", theme_id, primary == theme_id, best, True)
         add("any", theme_id, np.array([theme_id in t for t in themes_of], dtype=bool), best, False)
         if "subthemes" in candidates:

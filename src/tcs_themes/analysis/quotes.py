@@ -24,8 +24,11 @@ Each candidate gets a relevance score from three parts:
 Quotes are then picked greedily by maximal marginal relevance
 (``0.7 * relevance - 0.3 * similarity to the quotes already picked``), taking
 each next quote from a session (or email) not yet quoted while there is one, and
-never a near-duplicate of a quote already picked. Comments the analyst pinned
-come first. Within one scope each comment is quoted once: a theme takes a
+never a near-duplicate of a quote already picked. A comment that reads badly
+as evidence (a fragment, a courtesy or praise for the event rather than the
+strategy: :mod:`tcs_themes.analysis.quote_reading`) is left out while the theme
+has another candidate in the scope. Comments the analyst pinned come first, and
+are quoted however they read. Within one scope each comment is quoted once: a theme takes a
 comment already quoted under another theme only when no other candidate is
 left. Ties break on ``comment_id``, so the choice is deterministic.
 """
@@ -40,7 +43,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tcs_themes.analysis.counts import group_labels, natural_key
+from tcs_themes.analysis.counts import NO_STRAND, group_labels, natural_key
+from tcs_themes.analysis.quote_reading import reads_badly
 from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.redaction import PLACEHOLDERS
@@ -139,6 +143,22 @@ def _pick(relevance: np.ndarray, vectors: sparse.csr_matrix, origins: list[str],
     return chosen
 
 
+def stand_in_key(pool: pd.DataFrame, theme_id: str, weak: np.ndarray | None = None) -> np.ndarray:
+    """How good a stand-in quote each of ``pool`` is under ``theme_id``, larger better: those that read badly
+    (``weak``, default :func:`~tcs_themes.analysis.quote_reading.reads_badly`) last, then most on the theme (its
+    score), then shortest."""
+    column = score_column(theme_id)
+    fit = pool[column].astype(float).fillna(0.0).to_numpy() if column in pool.columns else np.zeros(len(pool))
+    weak = reads_badly(pool["text"]) if weak is None else weak
+    return fit - 0.01 * pool["words"].to_numpy(dtype=float) - 10.0 * weak
+
+
+def best_first(pool: pd.DataFrame, theme_id: str) -> pd.DataFrame:
+    """``pool`` (candidates) in the order the report takes its own quotes under ``theme_id``: :func:`stand_in_key`, then by id."""
+    order = np.lexsort((pool["comment_id"].astype(str).to_numpy(), -stand_in_key(pool, theme_id)))
+    return pool.iloc[order]
+
+
 def quote_candidates(
     coded: pd.DataFrame,
     min_words: int = 5,
@@ -203,7 +223,8 @@ def select_quotes(
     theme : str, optional
         Only this theme id (default: every codebook theme).
     strand : str, optional
-        Only comments from this strand (e.g. ``"Strand 3"``); the scope is then the strand.
+        Only comments from this strand (e.g. ``"Strand 3"``, or ``"No strand (emails)"`` for the
+        comments with none); the scope is then the strand.
     n : int, default 3
         Quotes per theme (fewer when fewer comments qualify).
     min_words, max_words : int
@@ -242,10 +263,13 @@ def _choose(
     sources_of = _lists(candidates["sources"])
     ids = candidates["comment_id"].astype(str)
     pins = ids.isin(set(map(str, pinned))).to_numpy()
+    readable = ~reads_badly(candidates["text"]) | pins
     used: set[str] = set()
     for theme_id in themes:
         by_rule = _given_by_rule(themes_of, sources_of, theme_id)
         mask = _on_theme(candidates, themes_of, by_rule, theme_id)
+        if (mask & readable).any():  # fragments, courtesies and event praise only when nothing else is on the theme
+            mask &= readable
         if not mask.any():
             continue
         subset = candidates[mask]
@@ -286,7 +310,7 @@ def quotes_by_scope(
     candidates: pd.DataFrame | None = None,
     strands: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Quotes per theme over all discussions, then per strand (comments with no strand only count overall).
+    """Quotes per theme over all discussions, then per strand, then for the comments with no strand (emails).
 
     ``approved``, ``pinned`` and ``banned`` are comment ids, as for :func:`select_quotes`.
     ``candidates`` are the comments that may be quoted when already found
@@ -297,13 +321,15 @@ def quotes_by_scope(
     Returns
     -------
     DataFrame
-        :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand.
+        :func:`select_quotes` rows for scope ``"All discussions"`` followed by each strand, then
+        ``"No strand (emails)"`` when some candidates have no strand.
     """
     strands = sorted(set(coded["strand"].dropna().astype(str)) if strands is None else set(strands), key=natural_key)
     pinned = tuple(pinned)
     if candidates is None:  # once, then sliced per strand
         candidates = quote_candidates(coded, 5, max_words, approved, banned)
     labels = group_labels(candidates, "strand").to_numpy()
+    strands += [NO_STRAND] if NO_STRAND in labels and NO_STRAND not in strands else []
     parts = [_choose(candidates, codebook, codebook.ids, ALL_DISCUSSIONS, n, pinned)]
     parts += [_choose(candidates[labels == s], codebook, codebook.ids, s, n, pinned) for s in strands]
     parts = [p for p in parts if not p.empty]

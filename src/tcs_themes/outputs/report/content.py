@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import ClassVar
 import base64
 from importlib import resources
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,8 @@ import yaml
 
 from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, group_labels
 from tcs_themes.analysis.missing import missing_summary
-from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, quote_candidates
+from tcs_themes.analysis.quote_reading import is_event_praise
+from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, best_first, quote_candidates
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
@@ -42,7 +42,7 @@ from tcs_themes.outputs.published import (
 )
 from tcs_themes.outputs.report import narrative
 from tcs_themes.outputs.reproducible import generation_date
-from tcs_themes.schema import UNCODED, first_subtheme, score_column, split_list
+from tcs_themes.schema import UNCODED, first_subtheme, split_list
 
 
 @dataclass
@@ -186,10 +186,9 @@ def _quotes_block(
 ) -> Quotes | None:
     """The scope's quotes for the theme not used earlier in the report.
 
-    When all were, the unused candidate with the theme as its main theme and the highest score stands
-    in; only when there is none is the best quote used again. The comments outside the strands
-    (emails) have no quotes of their own: their best two unused candidates with the theme as
-    their main theme are quoted.
+    When all were, the scope's first unused candidate with the theme as its main theme
+    (:func:`~tcs_themes.analysis.quotes.best_first`) stands in; only when there is none is the best
+    quote used again.
     """
     chosen = quotes[(quotes["scope"] == scope) & (quotes["theme_id"] == theme_id)].sort_values("quote_rank")
     pool = candidates.iloc[:0]
@@ -198,31 +197,12 @@ def _quotes_block(
         if scope != ALL_DISCUSSIONS:
             pool = pool[(group_labels(pool, "strand") == scope).to_numpy()]
     if chosen.empty:
-        if scope != NO_STRAND or pool.empty:
-            return None
-        fresh = _best(pool, theme_id).head(2)
-    else:
-        fresh = chosen[~chosen["comment_id"].astype(str).isin(used)]
+        return None
+    fresh = chosen[~chosen["comment_id"].astype(str).isin(used)]
     if fresh.empty:
-        fresh = _best(pool, theme_id).head(1) if not pool.empty else chosen.head(1)
+        fresh = best_first(pool, theme_id).head(1) if not pool.empty else chosen.head(1)
     used.update(fresh["comment_id"].astype(str))
     return Quotes([_quote(row, questions) for row in fresh.itertuples(index=False)])
-
-
-#: Read badly as a quote: a comment cut off mid-list or mid-sentence ("a small grant for tools;"), or an
-#: email's courtesies ("Thank you for the session...") rather than its point.
-_READS_BADLY = re.compile(r"[;,:(\-]\s*$|^\s*(?:thanks?\b|thank you\b|dear\b|hi\b|hello\b|please find\b|(?:kind|best) regards\b)", re.I)
-
-
-def _best(pool: pd.DataFrame, theme_id: str) -> pd.DataFrame:
-    """``pool`` ordered for quoting under ``theme_id``: comments that read well before fragments and
-    courtesies (:data:`_READS_BADLY`), then most on-theme (its score), then shortest, then by id."""
-    score = score_column(theme_id)
-    fit = pool[score].astype(float).fillna(0.0) if score in pool.columns else 0.0
-    fragment = pool["text"].astype(str).str.contains(_READS_BADLY).astype(int)
-    order = pool.assign(_f=fragment, _s=fit - 0.01 * pool["words"], _id=pool["comment_id"].astype(str))
-    order = order.sort_values(["_f", "_s", "_id"], ascending=[True, False, True], kind="stable")
-    return order.drop(columns=["_f", "_s", "_id"])
 
 
 def _figure(charts: Mapping[str, Mapping[str, Path]], name: str, caption: str) -> list[Block]:
@@ -295,7 +275,9 @@ def _method_section(
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
         "and different from each other, from different sessions where possible, and each is used once; comments "
         "with personal details, or that disclose someone's health, disability, religion, ethnicity, sexuality, "
-        "a criminal matter or a named family member, were not quoted unless the analyst approved them. "
+        "a criminal matter or a named family member, were not quoted unless the analyst approved them. Comments "
+        "cut off mid-sentence, an email's courtesies and praise for an event rather than the strategy were quoted "
+        "only where nothing else was said on the theme. "
         + narrative.frequency_paragraph()
         + " The technical details (files, codebook fingerprint, model) are in the appendix.",
     ]
@@ -412,14 +394,9 @@ class _Context:
         self.questions = _questions(self.candidates)
 
 
-#: Praise for the event itself ("lovely day", "great session"), not for the strategy...
-EVENT_PRAISE = re.compile(r"\b(?:event|day|session|afternoon|morning|evening|stall|activities|face painting|bouncy|music|food|tea|cake|organis\w*|venue|today|staff|club|fun|kids|children)\b", re.I)
-#: ...unless the comment also speaks of the strategy or its principles.
-ABOUT_STRATEGY = re.compile(r"\b(?:strategy|paper|document|draft|principles?|plan|vision|4 ?ps|aims?|approach|priorit\w*|ambition\w*|tcs)\b", re.I)
-
-
 def _positive_section(context: _Context) -> Section | None:
-    """What people liked about the draft or its principles, with quotes (praise for an event is left out)."""
+    """What people liked about the draft or its principles, with quotes (praise for an event is left out:
+    :func:`~tcs_themes.analysis.quote_reading.is_event_praise`)."""
     theme_id = next((t.id for t in context.codebook.themes if "positive" in t.id or "positive" in t.name.lower()), None)
     if theme_id is None:
         return None
@@ -428,9 +405,8 @@ def _positive_section(context: _Context) -> Section | None:
         return None
     given = context.candidates["themes"].astype(object).map(lambda v: theme_id in split_list(v))
     pool = context.candidates[given.to_numpy()]
-    text = pool["text"].astype(str)
-    pool = pool[(text.str.contains(ABOUT_STRATEGY) | ~text.str.contains(EVENT_PRAISE)).to_numpy()]
-    pool = _best(pool[~pool["comment_id"].astype(str).isin(context.used)], theme_id).head(3)
+    pool = pool[~pool["text"].map(is_event_praise).to_numpy(dtype=bool)]
+    pool = best_first(pool[~pool["comment_id"].astype(str).isin(context.used)], theme_id).head(3)
     context.used.update(pool["comment_id"].astype(str))
     amount = narrative.frequency_word(int(row["any_comments"]), context.counts.n_comments)
     blocks: list[Block] = [Paragraph(
@@ -489,7 +465,7 @@ def _subtheme_sections(theme_id: str, context: _Context) -> list[Section]:
         pool = context.candidates[(tagged == row.subtheme_id).to_numpy()]
         pool = pool[~pool["comment_id"].astype(str).isin(context.used)]
         if not pool.empty:
-            best = _best(pool, theme_id).iloc[[0]]
+            best = best_first(pool, theme_id).iloc[[0]]
             context.used.add(str(best["comment_id"].iloc[0]))
             blocks.append(Quotes([_quote(r, context.questions) for r in best.itertuples(index=False)]))
         sections.append(Section(row.subtheme, blocks, anchor=f"sub-{theme_id}-{row.subtheme_id}"))
