@@ -177,3 +177,15 @@ def test_a_media_type_in_a_log_line_is_no_name() -> None:
     assert redact("attachment 1 (tendai moyo.jpg, image/jpeg, 36 KB)", label=True)[0] == (
         "attachment 1 ([NAME].jpg, image/jpeg, 36 KB)"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mehr Bäume im Park bitte", "Plus d'arbres dans le Parc Joyeux", "Más árboles en el Parque Grande, por favor"],
+)
+def test_capitalised_words_of_another_language_are_no_names(text: str) -> None:
+    assert redact(text) == (text, 0)
+
+
+def test_unlisted_names_in_english_are_still_taken() -> None:
+    assert redact("Oluwaseun Adeyemi said the park needs benches.")[0] == "[NAME] said the park needs benches."

@@ -36,6 +36,14 @@ from importlib import resources
 
 from tcs_themes.ingest.english_words import is_everyday_word
 
+#: English function words, found in almost every English text and in no other language's (word lists of
+#: English leave them out).
+_FUNCTION_WORDS = frozenset(
+    """the and of to is are was were be been for with from that this these those there their they them it its
+    we our us you your he she his her him my me not but or if so as at by on in into an have has had do does did
+    will would should could can about what which who when where why how than then also just very more most""".split()
+)
+
 #: Faker locales whose given names are used (Latin-script names of people living in the UK).
 LOCALES = (
     "en", "en_GB", "en_IE", "en_IN", "en_PK", "en_NG", "en_KE", "en_NZ", "ga_IE", "pl_PL", "ro_RO", "pt_PT",
@@ -279,13 +287,26 @@ class _Words:
         letters = sum(map(str.isalpha, self.text))
         return letters >= 8 and sum(map(str.isupper, self.text)) > 0.8 * letters
 
+    @functools.cached_property
+    def english(self) -> bool:
+        """Whether the text reads as English: its words in lower case are mostly English words and, if there
+        are four or more, include English function words (a text with none counts as English). In another language every word is one no English list has, so none is taken for a
+        name by that alone ("Mehr Bäume im Park bitte")."""
+        lower = [word for word in self.words if word.islower() and word.isalpha() and len(word) >= 2]
+        if not lower:
+            return True
+        function_words = [word in _FUNCTION_WORDS for word in lower]  # "the", "from": in every English text
+        known = sum(stop or is_everyday_word(word) for word, stop in zip(lower, function_words, strict=True))
+        return known > len(lower) / 2 and (any(function_words) or len(lower) < 4)  # a short note: "Great day!"
+
     def is_unlisted_name(self, index: int) -> bool:
         """A capitalised word no English word list has, nor a place or organisation word: a name nobody listed
-        ("Tendai", "Okonkwo"), if the context says a person is meant. Acronyms ("NHS") are not."""
+        ("Tendai", "Okonkwo"), if the context says a person is meant and the text is English. Acronyms ("NHS")
+        are not."""
         word = self.words[index]
         if not word[0].isupper() or (word.isupper() and len(word) > 1 and not self.shouting):
             return False
-        return _unlisted(word)
+        return _unlisted(word) and self.english
 
     def is_unlisted_lower(self, index: int) -> bool:
         """A word in lower case that no word list has ("tendai"): a name where the context says so."""
