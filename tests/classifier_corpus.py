@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import random
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -57,6 +58,23 @@ def corpus(n: int = 240, seed: int = 0) -> tuple[list[str], pd.DataFrame]:
         parts = [rng.choice(FILLER)] + [rng.choice(PHRASES[t]) for t in sorted(chosen)]
         texts.append(", ".join(parts) + ".")
         rows.append({t: int(t in chosen) for t in themes})
+    return texts, pd.DataFrame(rows, columns=themes)
+
+
+def paired_corpus(
+    n: int, seed: int, compose: Callable[[random.Random, str, str], tuple[str, set[str]]]
+) -> tuple[list[str], pd.DataFrame]:
+    """Return ``n`` texts and their 0/1 codes, each made by ``compose(rng, main, other)`` -> (text, themes coded):
+    ``main`` cycles through the themes, ``other`` is another theme drawn at random."""
+    rng = random.Random(seed)
+    themes = list(PHRASES)
+    texts, rows = [], []
+    for i in range(n):
+        main = themes[i % len(themes)]
+        other = rng.choice([t for t in themes if t != main])
+        text, coded = compose(rng, main, other)
+        texts.append(text)
+        rows.append({t: int(t in coded) for t in themes})
     return texts, pd.DataFrame(rows, columns=themes)
 
 

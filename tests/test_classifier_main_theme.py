@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-from classifier_corpus import FILLER, PHRASES, round_trips, saved_before
+from classifier_corpus import FILLER, PHRASES, paired_corpus, round_trips, saved_before
 
 from tcs_themes.cache import CACHE_DIR_VARIABLE
 from tcs_themes.codebook.model import Codebook, Theme
@@ -31,20 +31,14 @@ OPENING_LEADS = [
 def _opening_decides(n: int = 150, seed: int = 0) -> tuple[list[str], pd.DataFrame]:
     """Comments coded with one theme: half name it twice in one sentence; half name it once in a first
     sentence, then another theme three times in a second (a longer aside the analyst did not code)."""
-    rng = random.Random(seed)
-    themes = list(PHRASES)
-    texts, rows = [], []
-    for i in range(n):
-        main = themes[i % len(themes)]
-        other = rng.choice([t for t in themes if t != main])
+
+    def compose(rng: random.Random, main: str, other: str) -> tuple[str, set[str]]:
         if rng.random() < 0.5:
-            text = ", ".join([rng.choice(FILLER), *rng.sample(PHRASES[main], 2)]) + "."
-        else:
-            aside = ", ".join(rng.sample(PHRASES[other], 3))
-            text = f"{rng.choice(FILLER)}, {rng.choice(PHRASES[main])}. {aside}."
-        texts.append(text)
-        rows.append({t: int(t == main) for t in themes})
-    return texts, pd.DataFrame(rows, columns=themes)
+            return ", ".join([rng.choice(FILLER), *rng.sample(PHRASES[main], 2)]) + ".", {main}
+        aside = ", ".join(rng.sample(PHRASES[other], 3))
+        return f"{rng.choice(FILLER)}, {rng.choice(PHRASES[main])}. {aside}.", {main}
+
+    return paired_corpus(n, seed, compose)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-from classifier_corpus import FILLER, PHRASES, round_trips, saved_before
+from classifier_corpus import FILLER, PHRASES, paired_corpus, round_trips, saved_before
 
 from tcs_themes.cache import CACHE_DIR_VARIABLE
 from tcs_themes.codebook.model import Codebook, Theme
@@ -27,12 +27,8 @@ REAL_PAIR = "overall, the paper is full of jargon, who pays for all of this."
 def _over_labelled(n: int = 90, seed: int = 0) -> tuple[list[str], pd.DataFrame]:
     """Comments that name their theme twice and, in some, another theme's phrase that the analyst did not code
     (a passing mention), beside comments that name two themes once each and are coded with both."""
-    rng = random.Random(seed)
-    themes = list(PHRASES)
-    texts, rows = [], []
-    for i in range(n):
-        main = themes[i % len(themes)]
-        other = rng.choice([t for t in themes if t != main])
+
+    def compose(rng: random.Random, main: str, other: str) -> tuple[str, set[str]]:
         kind = rng.random()
         if kind < 0.4:
             parts, coded = rng.sample(PHRASES[main], 2), {main}
@@ -40,9 +36,9 @@ def _over_labelled(n: int = 90, seed: int = 0) -> tuple[list[str], pd.DataFrame]
             parts, coded = [*rng.sample(PHRASES[main], 2), rng.choice(PHRASES[other])], {main}
         else:
             parts, coded = [rng.choice(PHRASES[main]), rng.choice(PHRASES[other])], {main, other}
-        texts.append(", ".join([rng.choice(FILLER), *parts]) + ".")
-        rows.append({t: int(t in coded) for t in themes})
-    return texts, pd.DataFrame(rows, columns=themes)
+        return ", ".join([rng.choice(FILLER), *parts]) + ".", coded
+
+    return paired_corpus(n, seed, compose)
 
 
 @pytest.fixture(scope="module")
