@@ -212,5 +212,5 @@ def test_four_ps_chart_missing_and_review_sheets(workbook) -> None:
     missing = pd.read_excel(path, sheet_name="What is missing")
     assert {"Theme", "Comments", "Key phrases"} <= set(missing.columns)
     review = pd.read_excel(path, sheet_name="Quotes to review")
-    assert list(review.columns) == ["Comment ID", "Categories", "Words that showed it", "Approved for quoting", "Comment"]
+    assert list(review.columns) == ["Comment ID", "Kind", "Categories", "Words that showed it", "Approved for quoting", "Comment"]
     assert set(review["Comment ID"]) <= set(coded["comment_id"])

@@ -1,13 +1,21 @@
-"""Special-category personal details in comments: found by spaCy rules kept as data, never quoted unapproved.
+"""Special-category and safeguarding disclosures in comments: found by spaCy rules kept as data, never quoted unapproved.
 
 A quote that tells the reader about someone's health, disability, religion,
 ethnicity, sexuality, a criminal matter, or names a family member, discloses
-special-category personal data (UK GDPR articles 9 and 10). The rules live in
-``special_category.yaml`` next to this module: per category, terms matched on
-their lemma, and optional spaCy Matcher token patterns. A term counts only when
-a word pointing at an identifiable person ("I", "my", "she", "my son") is within
-the file's ``window`` tokens in the same sentence, so "we need more mental
-health services" is not flagged and "my son was diagnosed with autism" is.
+special-category personal data (UK GDPR articles 9 and 10). Beside those, a
+quote can disclose what an analyst would never publish unapproved either: a
+child described with an age, abuse, neglect or grooming, self-harm, domestic
+abuse, a crime alleged against someone identifiable, immigration status,
+homelessness, debt or benefit sanctions (the ``sensitive`` categories,
+:data:`SENSITIVE`). The rules live in ``special_category.yaml`` next to this
+module: per category, terms matched on their lemma, and optional spaCy Matcher
+token patterns (``patterns`` match on their own, ``near_patterns`` like terms).
+A term counts only when a word pointing at an identifiable person ("I", "my",
+"she", "my son") is within the file's ``window`` tokens in the same sentence,
+so "we need more mental health services" is not flagged and "my son was
+diagnosed with autism" is; a match overlapping one of its category's ``except``
+patterns is dropped ("children aged 5-11" describes no one child), and so is a
+person word overlapping one of the person ``except`` patterns ("child poverty").
 
 Flagged comments are listed in the workbook for the analyst to review, and are
 never quoted unless their comment id is in ``report.quotes.approve`` of the
@@ -32,8 +40,11 @@ from tcs_themes.coding.rules.nlp import make_nlp
 
 RULES_FILE = "special_category.yaml"
 #: Columns of :func:`special_category_table`.
-SPECIAL_CATEGORY_COLUMNS = ["comment_id", "categories", "matched", "approved", "text"]
+SPECIAL_CATEGORY_COLUMNS = ["comment_id", "kinds", "categories", "matched", "approved", "text"]
 _PERSON = "person"
+#: The kinds of category: the rules file's section for each.
+SPECIAL, SENSITIVE = "special category", "safeguarding or sensitive"
+_SECTIONS = {"categories": SPECIAL, "sensitive": SENSITIVE}
 _SENTENCE_END = frozenset(".!?;")
 
 
@@ -165,8 +176,11 @@ class _Rules:
 
     person: Matcher
     terms: PhraseMatcher
+    near: Matcher
     patterns: Matcher
+    exceptions: Matcher
     window: int
+    kinds: dict[str, str]
     person_cues: _Cues
     term_cues: _Cues
     pattern_cues: _Cues
@@ -188,26 +202,46 @@ def _rules() -> _Rules:
     ]
     person.add(_PERSON, person_patterns)
     terms = PhraseMatcher(nlp.vocab, attr="LEMMA")
-    patterns = Matcher(nlp.vocab)
+    near, patterns, exceptions = Matcher(nlp.vocab), Matcher(nlp.vocab), Matcher(nlp.vocab)
+    if data["person"].get("except"):
+        exceptions.add(_PERSON, data["person"]["except"])
     term_docs: list[Doc] = []
+    near_patterns: list[list[dict[str, object]]] = []
     category_patterns: list[list[dict[str, object]]] = []
-    for category, rule in data["categories"].items():
-        if rule.get("terms"):
-            docs = list(nlp.pipe(str(t) for t in rule["terms"]))
-            terms.add(category, docs)
-            term_docs += docs
-        if rule.get("patterns"):
-            patterns.add(category, rule["patterns"])
-            category_patterns += rule["patterns"]
+    kinds: dict[str, str] = {}
+    for section, kind in _SECTIONS.items():
+        for category, rule in (data.get(section) or {}).items():
+            kinds[category] = kind
+            if rule.get("terms"):
+                docs = list(nlp.pipe(str(t) for t in rule["terms"]))
+                terms.add(category, docs)
+                term_docs += docs
+            if rule.get("near_patterns"):
+                near.add(category, rule["near_patterns"])
+                near_patterns += rule["near_patterns"]
+            if rule.get("patterns"):
+                patterns.add(category, rule["patterns"])
+                category_patterns += rule["patterns"]
+            if rule.get("except"):
+                exceptions.add(category, rule["except"])
     lemma_words = _lemma_words(
-        _lemmas_named(person_patterns + category_patterns) | {token.lemma_ for term in term_docs for token in term}
+        _lemmas_named(person_patterns + near_patterns + category_patterns)
+        | {token.lemma_ for term in term_docs for token in term}
     )
     return _Rules(
-        person, terms, patterns, int(data.get("window", 8)),
+        person, terms, near, patterns, exceptions, int(data.get("window", 8)), kinds,
         person_cues=_Cues.of(_pattern_needs(pattern, lemma_words) for pattern in person_patterns),
-        term_cues=_Cues.of(_term_needs(term, lemma_words) for term in term_docs),
+        term_cues=_Cues.of(
+            [_term_needs(term, lemma_words) for term in term_docs]
+            + [_pattern_needs(pattern, lemma_words) for pattern in near_patterns]
+        ),
         pattern_cues=_Cues.of(_pattern_needs(pattern, lemma_words) for pattern in category_patterns),
     )  # fmt: skip
+
+
+def category_kinds() -> dict[str, str]:
+    """Each category of the rules file -> its kind: :data:`SPECIAL` (UK GDPR) or :data:`SENSITIVE` (safeguarding...)."""
+    return dict(_rules().kinds)
 
 
 def _sentence_ids(doc: Doc) -> list[int]:
@@ -235,21 +269,34 @@ def _find(doc: Doc, *, cues: bool = True) -> dict[str, list[str]]:
     make_nlp().get_pipe("lemmatizer")(doc)
     vocab = doc.vocab.strings
     found: dict[str, list[str]] = {}
-    term_matches = rules.terms(doc) if by_term else []
+    term_matches = sorted(rules.terms(doc) + rules.near(doc)) if by_term else []
+    pattern_matches = rules.patterns(doc) if by_pattern else []
+    if not (term_matches or pattern_matches):
+        return found
+    excepted: dict[str, list[tuple[int, int]]] = {}
+    for match_id, start, end in rules.exceptions(doc):
+        excepted.setdefault(vocab[match_id], []).append((start, end))
+
+    def kept(key: str, start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in excepted.get(key, ()))
+
     if term_matches:
         sentence = _sentence_ids(doc)
-        people = [start for _, start, _ in rules.person(doc)]
+        people = [start for _, start, end in rules.person(doc) if kept(_PERSON, start, end)]
         window = rules.window
         for match_id, start, end in term_matches:
-            if any(sentence[p] == sentence[start] and (start - window <= p < end + window) for p in people):
+            if kept(vocab[match_id], start, end) and any(
+                sentence[p] == sentence[start] and (start - window <= p < end + window) for p in people
+            ):
                 found.setdefault(vocab[match_id], []).append(doc[start:end].text)
-    for match_id, start, end in rules.patterns(doc) if by_pattern else []:
-        found.setdefault(vocab[match_id], []).append(doc[start:end].text)
+    for match_id, start, end in pattern_matches:
+        if kept(vocab[match_id], start, end):
+            found.setdefault(vocab[match_id], []).append(doc[start:end].text)
     return found
 
 
 def special_categories(texts: Iterable[object]) -> list[dict[str, list[str]]]:
-    """For each text, the special categories it discloses -> the words that showed it (empty if none).
+    """For each text, the categories it discloses (special and sensitive alike) -> the words that showed it (empty if none).
 
     Examples
     --------
@@ -271,21 +318,44 @@ def special_category_table(
     Returns
     -------
     DataFrame
-        ``SPECIAL_CATEGORY_COLUMNS``: comment id, categories (``; ``-separated),
-        the words matched, whether the analyst approved the comment for quoting, and its text.
+        ``SPECIAL_CATEGORY_COLUMNS``: comment id, the kinds of its categories (:data:`SPECIAL`,
+        :data:`SENSITIVE`, ``; ``-separated), the categories (``; ``-separated), the words matched,
+        whether the analyst approved the comment for quoting, and its text.
     """
     if found is None:
         found = special_categories(coded["text"])  # read as spaCy goes, not copied into a list
     keep = [i for i, f in enumerate(found) if f]
     approved_ids = set(approved)
     rows = coded.iloc[keep]
+    kinds = _rules().kinds
     return pd.DataFrame(
         {
             "comment_id": rows["comment_id"].astype(str).tolist(),
+            "kinds": ["; ".join(k for k in (SPECIAL, SENSITIVE) if k in {kinds[c] for c in found[i]}) for i in keep],
             "categories": ["; ".join(found[i]) for i in keep],
             "matched": ["; ".join(dict.fromkeys(w for words in found[i].values() for w in words)) for i in keep],
             "approved": [str(c) in approved_ids for c in rows["comment_id"]],
             "text": rows["text"].tolist(),
         },
         columns=SPECIAL_CATEGORY_COLUMNS,
+    )
+
+
+def held_back_note(table: pd.DataFrame) -> str | None:
+    """What :func:`special_category_table` held back from the quotes, in a sentence; None when nothing was.
+
+    Examples
+    --------
+    >>> held_back_note(special_category_table(pd.DataFrame({"comment_id": ["c1", "c2"], "text": [
+    ...     "Boy, 13, said he was threatened outside school.", "My son is autistic."]})))
+    '2 comments disclose special-category details or safeguarding concerns (1 of them safeguarding or sensitive); 0 approved for quoting'
+    """
+    if table.empty:
+        return None
+    sensitive = int(table["kinds"].astype(str).str.contains(SENSITIVE, regex=False).sum())
+    approved = int(table["approved"].astype(bool).sum())
+    comments = f"{len(table):,} comment{'s' if len(table) != 1 else ''}"
+    return (
+        f"{comments} disclose{'s' if len(table) == 1 else ''} special-category details or safeguarding concerns "
+        f"({sensitive:,} of them {SENSITIVE}); {approved:,} approved for quoting"
     )

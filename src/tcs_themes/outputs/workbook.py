@@ -27,6 +27,7 @@ from tcs_themes import __version__
 from tcs_themes.analysis.counts import ThemeCounts, count_all
 from tcs_themes.analysis.missing import missing_summary
 from tcs_themes.analysis.quotes import quotes_by_scope
+from tcs_themes.analysis.special_category import held_back_note
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.exercises import Exercises
@@ -309,9 +310,10 @@ def _missing_sheets(book: StagedWorkbook, comments: pd.DataFrame) -> None:
 
 
 def _special_category_sheet(book: StagedWorkbook, table: pd.DataFrame) -> None:
-    """Comments that disclose special-category details (``table``): never quoted unless approved (report.quotes.approve)."""
+    """Comments that disclose special-category details or safeguarding concerns (``table``): never quoted unless
+    approved (report.quotes.approve)."""
     table = table.copy()
-    table.columns = ["Comment ID", "Categories", "Words that showed it", "Approved for quoting", "Comment"]
+    table.columns = ["Comment ID", "Kind", "Categories", "Words that showed it", "Approved for quoting", "Comment"]
     add_table(book.create_sheet("Quotes to review"), table, "Special_category", wrap=("Comment",))
 
 
@@ -529,6 +531,8 @@ def write_workbook(
     _missing_sheets(book, digest.missing)
     _codebook_sheet(book, codebook)
     method = method_rows(counts, codebook, method_info, generated=when)
+    held_back = held_back_note(digest.special)
+    method += [("Quotes held back for review", f"{held_back}: see the Quotes to review sheet")] if held_back else []
     split = split_sheets(book.sheetnames)
     _method_sheet(book, [*method, ("Sheets split at Excel's row limit", split_note(split))] if split else method)
     if exercises is not None:

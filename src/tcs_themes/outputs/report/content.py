@@ -23,6 +23,7 @@ from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, group_labels
 from tcs_themes.analysis.missing import missing_summary
 from tcs_themes.analysis.quote_reading import is_event_praise
 from tcs_themes.analysis.quotes import ALL_DISCUSSIONS, best_first, quote_candidates
+from tcs_themes.analysis.special_category import held_back_note
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
@@ -275,7 +276,9 @@ def _method_section(
         "illustrative quotes were chosen to be short, clearly about the theme, typical of what was said under it "
         "and different from each other, from different sessions where possible, and each is used once; comments "
         "with personal details, or that disclose someone's health, disability, religion, ethnicity, sexuality, "
-        "a criminal matter or a named family member, were not quoted unless the analyst approved them. Comments "
+        "a criminal matter or a named family member, or a safeguarding or other sensitive matter (a child described "
+        "with an age, abuse or neglect, self-harm, domestic abuse, a crime alleged against someone, immigration "
+        "status, homelessness, debt or benefit sanctions), were not quoted unless the analyst approved them. Comments "
         "cut off mid-sentence, an email's courtesies and praise for an event rather than the strategy were quoted "
         "only where nothing else was said on the theme. "
         + narrative.frequency_paragraph()
@@ -325,6 +328,12 @@ def _limitations_section(digest: CodedDigest, counts: ThemeCounts, exercises: Ex
         "The quotes illustrate the range of what was said under a theme; they are not a sample, and notes taken in "
         "sessions are the note-taker's words, not always the speaker's."
     )
+    held_back = held_back_note(digest.special)
+    if held_back:
+        points.append(
+            f"Some of what was said is not quoted: {held_back}. Those not approved were left out of the quotes "
+            "(their themes are still counted); the workbook's Quotes to review sheet lists them for the analyst."
+        )
     if exercises is not None:
         points.append(
             "The 4Ps stickers were placed by the people who came to the community events, who may not be typical of "
