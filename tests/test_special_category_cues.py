@@ -53,3 +53,10 @@ def test_array_lemmatizer_gives_each_token_its_lookup_lemma() -> None:
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     for doc in nlp.pipe(_texts("sample")[:300] + ["Parks and COMMUNITY Centres", ""]):
         assert [t.lemma_ for t in doc] == [table.get(t.lower_, t.lower_) for t in doc]
+
+
+def test_cue_words_that_are_spacy_symbols_are_read_as_doc_arrays_give_them() -> None:
+    # "number" is a spaCy symbol: Doc.to_array gives its symbol id, not its string hash
+    tokenizer = make_nlp().tokenizer
+    text = "The family at number 12 neglect those kids, they are out till midnight."
+    assert _find(tokenizer(text)) == _find(tokenizer(text), cues=False) == {"abuse": ["neglect"]}

@@ -33,7 +33,7 @@ import pandas as pd
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.attrs import LOWER, ORTH
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from tcs_themes.coding.rules.nlp import make_nlp
@@ -69,7 +69,7 @@ class _Need:
 
 
 def _hashes(words: Iterable[str]) -> frozenset[int]:
-    return frozenset(hash_string(word) for word in words)
+    return frozenset(get_string_id(word) for word in words)  # a spaCy symbol ("number") is its id, as in Doc.to_array
 
 
 def _values(value: object) -> list[str] | None:
@@ -97,7 +97,7 @@ def _lemma_words(lemmas: Iterable[str]) -> _LemmaWords:
     found: dict[str, set[int]] = {lemma: set() for lemma in lemmas}
     for lemma, words in found.items():
         if table.get(lemma, lemma) == lemma:
-            words.add(hash_string(lemma))
+            words.add(get_string_id(lemma))
     for key, lemma in table.items():
         if lemma in found:
             found[lemma].add(key)
