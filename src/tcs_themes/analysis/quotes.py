@@ -44,7 +44,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tcs_themes.analysis.counts import NO_STRAND, group_labels, natural_key
-from tcs_themes.analysis.quote_reading import reads_badly
+from tcs_themes.analysis.quote_reading import CUT_MARK, reads_badly, without_introduction
 from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.ingest.redaction import PLACEHOLDERS
@@ -171,10 +171,14 @@ def quote_candidates(
 
     ``special``: the :func:`~tcs_themes.analysis.special_category.special_categories` of every
     row of ``coded``, when already found; else they are found here for the rows that could be quoted.
-    Returns the rows of ``coded`` that qualify, with their length in a ``words`` column.
+    Returns the rows of ``coded`` that qualify, with their length in a ``words`` column; their
+    ``text`` is what a quote shows: an opening self-introduction cut when the rest stands alone
+    (:func:`~tcs_themes.analysis.quote_reading.without_introduction`). Whether a comment is
+    publishable and what it discloses are read from its whole text.
     """
     approved, banned = set(map(str, approved)), set(map(str, banned))
-    words = coded["text"].fillna("").astype(str).str.split().map(len)
+    texts = coded["text"].fillna("").astype(str).map(without_introduction)
+    words = texts.str.split().map(len) - texts.str.startswith(CUT_MARK).astype(int)
     redactions = coded["redactions"] if "redactions" in coded.columns else pd.Series(0, index=coded.index)
     safe = [is_publishable(t, r) for t, r in zip(coded["text"], redactions, strict=True)]
     ids = coded["comment_id"].astype(str)
@@ -186,6 +190,7 @@ def quote_candidates(
         sensitive[:] = [bool(found) for found in special]
     keep = allowed & (~sensitive | ids.isin(approved).to_numpy())
     out = coded[keep].copy()
+    out["text"] = texts[keep].to_numpy()
     out["words"] = words[keep].to_numpy()
     return out
 
