@@ -44,6 +44,24 @@ def test_no_quote_has_a_redaction_marker_or_personal_details(data) -> None:
     assert not all_quotes["comment_id"].isin(marked).any()
 
 
+def test_a_comment_with_placeholders_is_never_quoted_even_when_it_is_all_a_theme_has_or_is_pinned(data) -> None:
+    # decided: no placeholder at all, not "at most two" (a placeholder points at a person, and its comment may hold
+    # more of them than redaction found); the theme then goes without a quote
+    coded, codebook = data
+    extra = coded.iloc[[0, 1]].copy()
+    extra["comment_id"] = ["cfff000000011", "cfff000000012"]
+    extra["text"] = [
+        "[NAME] told [NAME] at [ADDRESS] that the jargon put people off.",
+        "I am writing as a resident of [ADDRESS] and chair of the tenants association. The jargon put people off.",
+    ]
+    extra["redactions"] = [3, 1]
+    extra["themes"] = extra["primary_theme"] = "clarity"
+    only = select_quotes(extra, codebook, theme="clarity", n=3, pinned=extra["comment_id"])
+    assert only.empty
+    both = select_quotes(pd.concat([coded, extra]), codebook, theme="clarity", n=10, pinned=extra["comment_id"])
+    assert len(both) and not both["comment_id"].isin(extra["comment_id"]).any()
+
+
 @pytest.mark.parametrize(
     ("text", "ok"),
     [

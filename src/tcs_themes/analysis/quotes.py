@@ -2,9 +2,12 @@
 
 For each theme (over all comments, or within one strand) the candidates are the
 comments given that theme that are safe to publish: no redaction marker, no
-redactions counted, nothing that looks like an email address, phone number,
+redactions counted (one placeholder is enough to keep a comment out, pinned or
+not, even when a theme then has no quote: a placeholder points at a person, and
+"[NAME] told [NAME] at [ADDRESS]" reads as nothing else), nothing that looks like an email address, phone number,
 postcode or web address, no person named by title or initial, no special-category
-detail (health, religion, a named family member...: see
+detail (health, religion, a named family member...) nor safeguarding or other
+sensitive disclosure (a child described with an age, abuse, homelessness...: see
 :mod:`tcs_themes.analysis.special_category`) unless the analyst approved the
 comment, not banned by the analyst, and between ``min_words`` and ``max_words`` words.
 A comment is a candidate for a theme only when it is on that theme: its main
@@ -26,7 +29,7 @@ Quotes are then picked greedily by maximal marginal relevance
 each next quote from a session (or email) not yet quoted while there is one, and
 never a near-duplicate of a quote already picked. A comment that reads badly
 as evidence (a fragment, a courtesy or praise for the event rather than the
-strategy: :mod:`tcs_themes.analysis.quote_reading`) is left out while the theme
+strategy, or only a self-introduction: :mod:`tcs_themes.analysis.quote_reading`) is left out while the theme
 has another candidate in the scope. Comments the analyst pinned come first, and
 are quoted however they read. Within one scope each comment is quoted once: a theme takes a
 comment already quoted under another theme only when no other candidate is
