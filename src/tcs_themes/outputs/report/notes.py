@@ -41,7 +41,7 @@ QUOTES_KEY = "quotes"
 _QUOTE_LINE = re.compile(r"^\s*[-*]?\s*(?P<kind>approve|pin|ban)\s*:\s*(?P<ids>.*)$", flags=re.IGNORECASE)
 _QUOTES_TEMPLATE = (
     f"## {QUOTES_KEY} Quote choices\n\n"
-    "<!-- comment ids, separated by spaces or commas: approve (special-category quotes you allow), pin (quote first), ban (never quote) -->\n"
+    "<!-- comment ids, separated by spaces or commas: approve (special-category or safeguarding quotes you allow), pin (quote first), ban (never quote) -->\n"
     "approve:\npin:\nban:\n"
 )
 
