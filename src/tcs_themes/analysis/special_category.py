@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import pandas as pd
@@ -145,25 +145,40 @@ class _Cues:
     single: _Need
     together: tuple[tuple[_Need, ...], ...]
     unknown: bool
+    #: Each word (hash) any need of a longer pattern has -> those patterns (their places in ``together``), by
+    #: lower-case form and by text: only the patterns one of a text's words is in are tried.
+    by_lower: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False)
+    by_text: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, patterns: Iterable[tuple[_Need, ...]]) -> _Cues:
         """The cues of patterns given by their needs (an empty tuple for a pattern whose needs cannot be read)."""
         patterns = list(patterns)
         singles = [needs[0] for needs in patterns if len(needs) == 1]
+        together = tuple(needs for needs in patterns if len(needs) > 1)
+        by_lower: dict[int, list[int]] = {}
+        by_text: dict[int, list[int]] = {}
+        for place, needs in enumerate(together):
+            for need in needs:
+                for word in need.lower:
+                    by_lower.setdefault(word, []).append(place)
+                for word in need.text:
+                    by_text.setdefault(word, []).append(place)
         return cls(
             single=_Need(frozenset().union(*(n.lower for n in singles)), frozenset().union(*(n.text for n in singles))),
-            together=tuple(needs for needs in patterns if len(needs) > 1),
+            together=together,
             unknown=any(not needs for needs in patterns),
+            by_lower={word: tuple(places) for word, places in by_lower.items()},
+            by_text={word: tuple(places) for word, places in by_text.items()},
         )
 
     def shown(self, lowers: set[int], texts: set[int]) -> bool:
         """Whether a text whose tokens have these lower-case forms and texts (hashes) shows a cue."""
-        return (
-            self.unknown
-            or self.single.met(lowers, texts)
-            or any(all(need.met(lowers, texts) for need in needs) for needs in self.together)
-        )
+        if self.unknown or self.single.met(lowers, texts):
+            return True
+        tried = {place for word in lowers & self.by_lower.keys() for place in self.by_lower[word]}
+        tried.update(place for word in texts & self.by_text.keys() for place in self.by_text[word])
+        return any(all(need.met(lowers, texts) for need in self.together[place]) for place in tried)
 
 
 @dataclass(frozen=True)
