@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tcs_themes.cli.app import app, clean_errors, print_problems
+from tcs_themes.cli.app import app, clean_errors, fail, print_problems
 from tcs_themes.console import stderr, stdout
 
 if TYPE_CHECKING:
@@ -151,6 +151,7 @@ def train(
         model = preset_model(preset.value, book, context or (), context_interactions)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    unread: list[str] = []  # coded files that could not be read: one line each, the others trained on
     labels = read_labels(
         coded_files,
         book,
@@ -158,7 +159,9 @@ def train(
         theme_columns=theme_column,
         context_columns=context or (),
         ignore_unknown_themes=ignore_unknown_themes,
+        errors=unread,
     )
+    print_problems(errors=unread)
     if decisions is not None:
         from tcs_themes.review.log import decision_labels, read_log, with_decisions
 
@@ -189,7 +192,9 @@ def train(
     if card.averages:
         stdout.print(", ".join(f"{k} {v:.3f}" for k, v in card.averages.items()))
     json_card, md_card = card_paths(out)
-    stdout.print(f"Model: {out}\nCard: {json_card}, {md_card}")
+    stdout.print(f"Model: {escape(str(out))}\nCard: {escape(str(json_card))}, {escape(str(md_card))}", highlight=False)
+    if unread:
+        raise fail(f"{len(unread)} of the coded files could not be read (above); the model is trained on the others")
 
 
 @app.command()
