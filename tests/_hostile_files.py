@@ -126,10 +126,8 @@ def nul_csv(path: Path, texts: tuple[str, ...] = GOOD_TEXTS) -> Path:
 
 def good_csv(path: Path, texts: tuple[str, ...] = GOOD_TEXTS, prefix: str = "g") -> Path:
     """A plain coded CSV: ``comment_id``, ``text``, ``theme``."""
-    frame = pd.DataFrame(
-        {"comment_id": [f"{prefix}{i}" for i in range(1, len(texts) + 1)], "text": list(texts), "theme": "accessibility"}
-    )
-    frame.to_csv(path, index=False)
+    lines = ["comment_id,text,theme", *(f"{prefix}{i},{text},accessibility" for i, text in enumerate(texts, 1))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
