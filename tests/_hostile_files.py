@@ -98,7 +98,7 @@ def text_named_parquet(path: Path) -> Path:
 
 def parquet_without_text(path: Path) -> Path:
     """A real Parquet file of the wrong schema: no ``text`` or ``comment_id``, a column of personal data."""
-    pd.DataFrame({"note": [SECRET], "n": [1]}).to_parquet(path, index=False)
+    pd.DataFrame({"remarks": [SECRET], "score": [0.25]}).to_parquet(path, index=False)
     return path
 
 
@@ -106,20 +106,20 @@ def long_line_csv(path: Path, megabytes: int = 10) -> Path:
     """A CSV whose second line is one ``megabytes`` MB cell (no line break in it)."""
     with path.open("w", encoding="utf-8") as out:
         out.write("comment_id,text,theme\n")
-        out.write("c1," + "x" * (megabytes << 20) + ",accessibility\n")
+        out.write(f"c1,\"{SECRET} " + "x" * (megabytes << 20) + "\",accessibility\n")
     return path
 
 
-def utf16_csv(path: Path, texts: tuple[str, ...] = GOOD_TEXTS) -> Path:
-    """A coded CSV in UTF-16 with a byte-order mark (Excel's "Unicode Text" saved as .csv)."""
-    lines = ["comment_id,text,theme", *(f"u{i},{text},accessibility" for i, text in enumerate(texts, 1))]
+def utf16_csv(path: Path, texts: tuple[str, ...] = GOOD_TEXTS, prefix: str = "g") -> Path:
+    """A coded CSV in UTF-16 with a byte-order mark (Excel's "Unicode Text" saved as .csv): ids as :func:`good_csv`'s."""
+    lines = ["comment_id,text,theme", *(f"{prefix}{i},{text},accessibility" for i, text in enumerate(texts, 1))]
     path.write_bytes("\r\n".join(lines).encode("utf-16"))
     return path
 
 
-def nul_csv(path: Path, texts: tuple[str, ...] = GOOD_TEXTS) -> Path:
-    """A coded CSV with stray NUL bytes in its cells (a damaged export)."""
-    lines = ["comment_id,text,theme", *(f"n{i},{text}\x00,accessibility" for i, text in enumerate(texts, 1))]
+def nul_csv(path: Path, texts: tuple[str, ...] = GOOD_TEXTS, prefix: str = "g") -> Path:
+    """A coded CSV with stray NUL bytes in its cells (a damaged export): ids as :func:`good_csv`'s."""
+    lines = ["comment_id,text,theme", *(f"{prefix}{i},{text}\x00,accessibility" for i, text in enumerate(texts, 1))]
     path.write_bytes("\n".join(lines).encode("utf-8"))
     return path
 
@@ -156,3 +156,25 @@ def bytes_of_zip(entries: dict[str, bytes], symlinks: dict[str, str] | None = No
             info.external_attr = (0o120777 << 16)
             archive.writestr(info, target)
     return buffer.getvalue()
+
+
+def _varint(number: int) -> bytes:
+    """``number`` as a Thrift compact-protocol varint."""
+    out = bytearray()
+    while True:
+        low, number = number & 0x7F, number >> 7
+        out.append(low | (0x80 if number else 0))
+        if not number:
+            return bytes(out)
+
+
+def parquet_claiming_rows(path: Path, rows: int = 5_000_000_000) -> Path:
+    """A real 3-row Parquet file whose footer claims ``rows`` rows (its FileMetaData.num_rows rewritten)."""
+    pd.DataFrame({"comment_id": ["c1", "c2", "c3"], "text": [SECRET, "b", "c"]}).to_parquet(path, index=False)
+    data = path.read_bytes()
+    length = int.from_bytes(data[-8:-4], "little")
+    footer = data[-8 - length : -8]
+    at = footer.index(b"\x16\x06")  # field 3 (num_rows, i64) after the schema list: zigzag 3 is 6
+    claimed = footer[:at] + b"\x16" + _varint(rows * 2) + footer[at + 2 :]
+    path.write_bytes(data[: -8 - length] + claimed + len(claimed).to_bytes(4, "little") + b"PAR1")
+    return path

@@ -152,16 +152,18 @@ def train(
     except ValueError as error:
         raise UsageError(str(error)) from None
     unread: list[str] = []  # coded files that could not be read: one line each, the others trained on
-    labels = read_labels(
-        coded_files,
-        book,
-        text_column=text_column,
-        theme_columns=theme_column,
-        context_columns=context or (),
-        ignore_unknown_themes=ignore_unknown_themes,
-        errors=unread,
-    )
-    print_problems(errors=unread)
+    try:
+        labels = read_labels(
+            coded_files,
+            book,
+            text_column=text_column,
+            theme_columns=theme_column,
+            context_columns=context or (),
+            ignore_unknown_themes=ignore_unknown_themes,
+            errors=unread,
+        )
+    finally:
+        print_problems(errors=unread)
     if decisions is not None:
         from tcs_themes.review.log import decision_labels, read_log, with_decisions
 
