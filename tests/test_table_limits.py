@@ -119,3 +119,31 @@ def test_code_refuses_an_over_limit_table_and_codes_the_others(tmp_path: Path, m
     assert "declares 5,000,000,000 rows" in errors[0] and "more than 2 rows" in errors[1]
     assert "Priya" not in result.stdout + result.stderr
     assert sorted(pd.read_parquet(out / "coded.parquet")["comment_id"]) == ["c1", "c2", "c3"]
+
+
+def test_a_quoted_cell_of_many_short_lines_is_bounded_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "coded.csv"
+    path.write_text('comment_id,text,themes\nc1,"' + "a short line\n" * 20 + '",clarity\nc2,fine,clarity\n', encoding="utf-8")
+    assert len(read_table(path)) == 2
+    monkeypatch.setattr(csv_files, "MAX_CSV_LINE_CHARS", 100)  # each line is within it, the cell is not
+    _refused(path, "the cell in column 'text' of row 2 is longer than 100 characters")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["code", str(path), "--out", str(out), "--method", "rules"])
+    assert result.exit_code == 1 and "the cell in column 'text' of row 2" in result.stderr
+
+
+def test_a_table_refused_part_way_says_how_many_of_its_rows_were_coded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [f"p{n},Comment number {n} about the park.,clarity" for n in range(1, 6)]
+    rows[3] = 'p4,"' + "a short line\n" * 20 + '",clarity'
+    damaged = tmp_path / "damaged.csv"
+    damaged.write_text("comment_id,text,themes\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    good = write_table(FRAME, tmp_path / "good.parquet")
+    monkeypatch.setattr(csv_files, "MAX_CSV_LINE_CHARS", 100)
+    out = tmp_path / "out"
+    args = ["code", str(damaged), str(good), "--out", str(out), "--method", "rules", "--batch-size", "2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "the cell in column 'text' of row 5" in errors[0], errors
+    assert errors[0].endswith("(its first 2 rows were coded, the rest not)")
+    assert sorted(pd.read_parquet(out / "coded.parquet")["comment_id"]) == ["c1", "c2", "c3", "p1", "p2"]

@@ -192,6 +192,7 @@ def unreadable_table(path: Path, error: Exception) -> CodingInputError:
 def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
     """The rows of the table ``path`` in chunks; a Parquet table's footers checked first
     (:func:`tcs_themes.tables.open_parquet`), a CSV read within the limits, its rows too."""
+    from tcs_themes.ingest.csv_files import check_cell_lengths
     from tcs_themes.ingest.limits import MAX_ROWS
 
     try:
@@ -202,6 +203,7 @@ def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
         rows = 0
         with read_csv_table(path, batch_size) as reader:
             for chunk in reader:
+                check_cell_lengths(chunk, str(path), first_row=2 + rows)
                 rows += len(chunk)
                 if rows > MAX_ROWS:
                     raise CodingInputError(str(path), f"the file has more than {MAX_ROWS:,} rows; split it")

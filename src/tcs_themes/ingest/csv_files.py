@@ -203,7 +203,30 @@ def bounded_csv_frame(text: str, source_file: str, **options: Any) -> pd.DataFra
         raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_COLUMNS:,} columns in its header; split it")
     if len(frame) > MAX_ROWS:
         raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_ROWS:,} rows; split it")
+    check_cell_lengths(frame, source_file)
     return frame
+
+
+def check_cell_lengths(frame: pd.DataFrame, source_file: str, first_row: int = 2) -> None:
+    """Refuse a frame read from a CSV that has a cell over :data:`MAX_CSV_LINE_CHARS` characters.
+
+    Lines are checked as the file is read (:func:`read_csv_text`); a quoted cell can
+    still span many short lines, which only its length shows. ``first_row`` is the
+    CSV row of the frame's first row, for the message.
+
+    Raises
+    ------
+    InputFileError
+        Naming the column and row of the first such cell.
+    """
+    for column in frame.columns:
+        values = frame[column]
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+            continue
+        too_long = (values.astype("string").str.len() > MAX_CSV_LINE_CHARS).fillna(False).to_numpy(dtype=bool)
+        if too_long.any():
+            row = first_row + int(too_long.argmax())
+            raise InputFileError(source_file, _too_long(f"the cell in column '{column}' of row {row:,}"))
 
 
 def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str, str | None]:
