@@ -103,7 +103,7 @@ def open_parquet(path: str | Path) -> list[pq.ParquetFile]:
         raise InputFileError(str(source), "the folder has no .parquet file; give a Parquet table")
     opened, rows = [], 0
     for file in files:
-        name = str(file) if file != source else str(source)
+        name = str(file)
         problem = _parquet_problem(file)
         if problem:
             raise InputFileError(name, problem)
