@@ -198,3 +198,18 @@ def test_unsafe_qdpx_entries_are_refused_by_name(tmp_path: Path, entries, links,
     out = tmp_path / "out"
     _one_error(_invoke(["import-qdpx", project, "--out", out / "comments.parquet"], tmp_path, out), project, words)
     assert not out.exists() and not (tmp_path / "evil.txt").exists()
+
+
+def test_paths_holding_rich_markup_are_printed_as_they_are(tmp_path: Path) -> None:
+    folder = tmp_path / "in[" / "]notes"  # the path in[/]notes: '[/]' is a closing tag rich would refuse (MarkupError)
+    folder.mkdir(parents=True)
+    good = hostile.good_csv(folder / "[red]good.csv")
+    out = tmp_path / "o["
+    runs = [
+        ["ingest", good, "--out", out / "]c" / "comments.csv"],
+        ["code", good, "--out", out / "]code", "--method", "rules"],
+    ]
+    for args in runs:
+        result = _invoke(args, tmp_path, out)
+        assert result.exit_code == 0, result.stdout + result.stderr
+        assert f"{out}/]" in result.stdout + result.stderr  # the path shown whole, brackets and all

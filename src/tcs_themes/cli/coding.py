@@ -267,7 +267,7 @@ def code(
     for theme, count in list(summary.ranked().items())[:10]:
         top.add_row(theme, str(count))
     stdout.print(top)
-    stdout.print("Wrote " + ", ".join(str(p) for p in summary.outputs.values()))
+    stdout.print("Wrote " + ", ".join(str(p) for p in summary.outputs.values()), markup=False, highlight=False)
     if summary.errors:
         raise typer.Exit(code=1)
 
@@ -370,4 +370,4 @@ def evaluate(
         confusions.add_row(row.analyst_theme, row.machine_theme, str(row.comments))
     stdout.print(confusions)
     if out is not None:
-        stdout.print("Wrote " + ", ".join(str(p) for p in write_evaluation(result, out)))
+        stdout.print("Wrote " + ", ".join(str(p) for p in write_evaluation(result, out)), markup=False, highlight=False)
