@@ -27,6 +27,7 @@ SECRET_PARTS = ("Priya", "Ramanathan", "07700", "900461", "priya.r@")
 REFUSED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "bomb.xlsx": (hostile.zip_bomb_xlsx, "only a zip bomb does"),
     "laughs.xlsx": (hostile.laughs_xlsx, "declares a document type"),
+    "laughs-workbook.xlsx": (lambda path: hostile.laughs_xlsx(path, "xl/workbook.xml"), "its part xl/workbook.xml declares"),
     "other.xlsx": (hostile.zip_of_something_else, "not an Excel workbook"),
     "truncated.xlsx": (hostile.truncated_xlsx, "damaged"),
     "text.parquet": (hostile.text_named_parquet, "really a text file"),
