@@ -616,7 +616,7 @@ def read_labels(
         paths = [paths]
     parts: list[CodedLabels] = []
     files = expand_coded_paths(map(Path, paths))
-    failed: list[LabelsError] = []
+    failed = 0
     for path in files:
         try:
             sheets = read_coded_sheets(path)
@@ -640,13 +640,12 @@ def read_labels(
         except LabelsError as error:
             if errors is None or len(files) == 1:
                 raise
-            failed.append(error)
+            errors.append(str(error))  # this file is left out; the others are read
+            failed += 1
             continue
         parts.extend(found)
-    if failed:
-        errors.extend(str(error) for error in failed)  # type: ignore[union-attr] - failed only with errors given
-        if not parts:
-            raise LabelsError(", ".join(map(str, files)), f"none of the {len(files)} coded files could be read (each error above)")
+    if failed and not parts:
+        raise LabelsError(", ".join(map(str, files)), f"none of the {len(files)} coded files could be read (each error above)")
     labels = concat_labels(parts)
     for name, values in labels.context.items():
         if values is None:
