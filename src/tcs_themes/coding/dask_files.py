@@ -38,6 +38,7 @@ from tcs_themes.coding.stream import (
 )
 from tcs_themes.errors import CodingInputError, InputFileError, TcsError
 from tcs_themes.formulas import restore_frame
+from tcs_themes.ingest.csv_files import check_cell_lengths
 from tcs_themes.tables import open_parquet, parquet_files
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ def read_piece(piece: Piece, column: str, context_columns: Sequence[str]) -> pd.
     try:
         if piece.row_group is None:
             chunk = restore_frame(read_csv_table(Path(piece.file)))
+            check_cell_lengths(chunk, piece.table)  # lines were checked as it was read; a quoted cell may span many
         else:
             chunk = pq.ParquetFile(piece.file).read_row_group(piece.row_group).to_pandas()
     except InputFileError as error:  # over a limit (read_csv_table reads within them)
