@@ -40,6 +40,15 @@ def _refused(path: Path, words: str) -> None:
         assert "Priya" not in message
 
 
+def _each_limit_refuses(path: Path, module: object, cases: dict[str, tuple[int, str]]) -> None:
+    """Lower each limit of ``module`` in turn (the others as they are): ``path`` is refused, saying the words given."""
+    for name, (value, words) in cases.items():
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(module, name, value)
+            _refused(path, words)
+    read_table(path)  # within every limit again
+
+
 def test_a_footer_claiming_five_billion_rows_is_refused_before_reading(tmp_path: Path) -> None:
     path = hostile.parquet_claiming_rows(tmp_path / "claims.parquet")
     _refused(path, "declares 5,000,000,000 rows, more than the 10,000,000")
@@ -58,13 +67,11 @@ def test_parquet_rows_columns_row_groups_and_size_are_bounded(tmp_path: Path, mo
     write_table(FRAME, folder / "part-1.parquet")  # 6 rows together, 3 each
     with pytest.raises(InputFileError, match="declares 6 rows"):
         read_table(folder)
-    monkeypatch.setattr(limits, "MAX_COLUMNS", 2)
-    _refused(path, "has 3 columns, more than 2")
-    monkeypatch.setattr(limits, "MAX_COLUMNS", 1024)
-    monkeypatch.setattr(limits, "MAX_ROW_GROUP_BYTES", 100)
-    _refused(path, "row group 1 declares")
-    monkeypatch.setattr(limits, "MAX_PARQUET_BYTES", 100)
-    _refused(path, "more than the 100 bytes a Parquet file may have")
+    _each_limit_refuses(path, limits, {
+        "MAX_COLUMNS": (2, "has 3 columns, more than 2"),
+        "MAX_ROW_GROUP_BYTES": (100, "row group 1 declares"),
+        "MAX_PARQUET_BYTES": (100, "more than the 100 bytes a Parquet file may have"),
+    })  # fmt: skip
 
 
 def test_a_parquet_that_is_not_parquet_says_what_it_really_is(tmp_path: Path) -> None:
@@ -76,20 +83,18 @@ def test_a_parquet_that_is_not_parquet_says_what_it_really_is(tmp_path: Path) ->
     _refused(picture, "really an Excel workbook or other zip file")
 
 
-def test_csv_tables_are_read_as_ingest_reads_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_tables_are_read_as_ingest_reads_csv(tmp_path: Path) -> None:
     path = write_table(FRAME, tmp_path / "coded.csv")
     assert read_table(path)["text"].tolist() == list(hostile.GOOD_TEXTS)
     utf16 = tmp_path / "utf16.csv"
     utf16.write_bytes(path.read_text(encoding="utf-8-sig").encode("utf-16"))
     assert read_table(utf16).equals(read_table(path))
     _refused(hostile.long_line_csv(tmp_path / "long.csv", megabytes=2), "line 2 is longer than 1,048,576 characters")
-    monkeypatch.setattr(csv_files, "MAX_ROWS", 2)
-    _refused(path, "more than 2 rows")
-    monkeypatch.setattr(csv_files, "MAX_ROWS", 10)
-    monkeypatch.setattr(csv_files, "MAX_COLUMNS", 2)
-    _refused(path, "more than 2 columns")
-    monkeypatch.setattr(csv_files, "MAX_CSV_BYTES", 50)
-    _refused(path, "refused: the file is")
+    _each_limit_refuses(path, csv_files, {
+        "MAX_ROWS": (2, "more than 2 rows"),
+        "MAX_COLUMNS": (2, "more than 2 columns"),
+        "MAX_CSV_BYTES": (50, "refused: the file is"),
+    })  # fmt: skip
 
 
 def test_analyst_coded_csv_is_bounded_and_read_in_any_encoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
