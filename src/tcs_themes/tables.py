@@ -11,16 +11,19 @@ exact text.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tcs_themes.atomic_write import atomic_path
 from tcs_themes.errors import InputFileError
 from tcs_themes.formulas import defuse_frame, restore_frame
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX
+from tcs_themes.zip_limits import size_text
 
 TABLE_SUFFIXES = (".parquet", ".csv")
 
@@ -61,25 +64,113 @@ def parquet_files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*.parquet") if p.is_file() and not p.name.startswith((".", "_")))
 
 
-def _read_parquet(path: Path, exclude: Collection[str]) -> pd.DataFrame:
-    files = parquet_files(path)
-    wanted = [name for name in pq.read_schema(files[0]).names if name not in exclude] if exclude and files else None
-    if len(files) == 1:
-        return pd.read_parquet(files[0], columns=wanted)
-    import pyarrow as pa  # noqa: PLC0415 - only for datasets
+def _parquet_problem(file: Path) -> str | None:
+    """Say why the Parquet file ``file`` is refused before its footer is read, or return None."""
+    from tcs_themes.ingest.limits import MAX_PARQUET_BYTES
+    from tcs_themes.ingest.sniff import DESCRIPTIONS, content_kind
 
-    return pa.concat_tables([pq.read_table(f, columns=wanted) for f in files], promote_options="default").to_pandas()
+    size = file.stat().st_size
+    if size > MAX_PARQUET_BYTES:
+        return f"refused: the file is {size_text(size)}, more than the {size_text(MAX_PARQUET_BYTES)} a Parquet file may have; split it"
+    with file.open("rb") as handle:
+        if handle.read(4) == b"PAR1":
+            return None
+    kind = content_kind(file)
+    what = "empty" if kind == "empty" else f"really {DESCRIPTIONS[kind]}"
+    return f"the file is {what}, not a Parquet table; give the .parquet file the toolkit wrote (or a .csv)"
+
+
+def open_parquet(path: str | Path) -> list[pq.ParquetFile]:
+    """The files of the Parquet table ``path`` (a file or a dataset folder) opened, their footers checked.
+
+    Only each file's footer is read. Refused before any row is read: a file over
+    :data:`~tcs_themes.ingest.limits.MAX_PARQUET_BYTES` or that is not Parquet (its
+    first bytes), a table declaring more than :data:`~tcs_themes.ingest.limits.MAX_TABLE_ROWS`
+    rows or :data:`~tcs_themes.ingest.limits.MAX_COLUMNS` columns, or a row group
+    declaring more than :data:`~tcs_themes.ingest.limits.MAX_ROW_GROUP_BYTES` unpacked
+    (pyarrow reads a row group whole).
+
+    Raises
+    ------
+    InputFileError
+        If the table is over a limit, or a file is missing, damaged or not Parquet.
+    """
+    from tcs_themes.ingest.limits import MAX_COLUMNS, MAX_ROW_GROUP_BYTES, MAX_TABLE_ROWS
+
+    source = Path(path)
+    files = parquet_files(source)
+    if not files:
+        raise InputFileError(str(source), "the folder has no .parquet file; give a Parquet table")
+    opened, rows = [], 0
+    for file in files:
+        name = str(file)
+        problem = _parquet_problem(file)
+        if problem:
+            raise InputFileError(name, problem)
+        try:
+            parquet = pq.ParquetFile(file)
+            metadata = parquet.metadata
+        except (OSError, ValueError, pa.ArrowException) as error:
+            raise InputFileError(name, f"cannot read it as a table ({type(error).__name__}); is it a valid .parquet file?") from None
+        rows += metadata.num_rows
+        if metadata.num_rows < 0 or rows > MAX_TABLE_ROWS:
+            raise InputFileError(
+                name, f"refused: the table declares {rows:,} rows, more than the {MAX_TABLE_ROWS:,} one table may have; split it"
+            )
+        if metadata.num_columns > MAX_COLUMNS:
+            raise InputFileError(name, f"refused: the table has {metadata.num_columns:,} columns, more than {MAX_COLUMNS:,}")
+        for group in range(metadata.num_row_groups):
+            declared = metadata.row_group(group).total_byte_size
+            if not 0 <= declared <= MAX_ROW_GROUP_BYTES:
+                raise InputFileError(
+                    name,
+                    f"refused: its row group {group + 1} declares {size_text(max(declared, 0))} unpacked, more than the "
+                    f"{size_text(MAX_ROW_GROUP_BYTES)} read at a time; write it with smaller row groups",
+                )
+        opened.append(parquet)
+    return opened
+
+
+def _read_parquet(path: Path, exclude: Collection[str]) -> pd.DataFrame:
+    files = open_parquet(path)
+    wanted = [name for name in files[0].schema_arrow.names if name not in exclude] if exclude else None
+    if len(files) == 1:
+        return pd.read_parquet(parquet_files(path)[0], columns=wanted)
+    return pa.concat_tables([f.read(columns=wanted) for f in files], promote_options="default").to_pandas()
+
+
+def _read_csv(source: Path, exclude: Collection[str]) -> pd.DataFrame:
+    from tcs_themes.ingest.csv_files import bounded_csv_frame, read_csv_text
+
+    text = read_csv_text(source, str(source))[0]
+    header = [name for name in pd.read_csv(io.StringIO(text), nrows=0).columns if name not in exclude]
+    dtypes = _known_dtypes(header)
+    dates = [name for name, dtype in dtypes.items() if dtype.startswith("datetime")]
+    return restore_frame(
+        bounded_csv_frame(
+            text,
+            str(source),
+            usecols=header if exclude else None,
+            dtype={k: v for k, v in dtypes.items() if k not in dates},
+            parse_dates=dates,
+            keep_default_na=False,
+            na_values=[""],
+        )
+    )
 
 
 def read_table(path: str | Path, *, exclude: Collection[str] = ()) -> pd.DataFrame:
     """Read a table written by :func:`write_table` (or any CSV/Parquet file, or Parquet dataset folder), with schema dtypes.
 
     Columns named in ``exclude`` are not read (a Parquet file does not even load them).
+    The file is read within the limits of ``docs/ingest.md``: a CSV as
+    :func:`tcs_themes.ingest.csv_files.read_csv_text` reads it (size, encoding, line
+    length; rows and columns), a Parquet table's footer checked first (:func:`open_parquet`).
 
     Raises
     ------
     InputFileError
-        If the file is missing, not .csv/.parquet, or cannot be parsed.
+        If the file is missing, not .csv/.parquet, over a limit, or cannot be parsed.
     """
     source = Path(path)
     suffix = source.suffix.lower()
@@ -88,43 +179,27 @@ def read_table(path: str | Path, *, exclude: Collection[str] = ()) -> pd.DataFra
     if not (source.is_file() or (suffix == ".parquet" and source.is_dir())):
         raise InputFileError(str(source), "file not found; check the path")
     try:
-        if suffix == ".parquet":
-            frame = _read_parquet(source, exclude)
-        else:
-            header = [name for name in pd.read_csv(source, nrows=0, encoding="utf-8-sig").columns if name not in exclude]
-            dtypes = _known_dtypes(header)
-            dates = [name for name, dtype in dtypes.items() if dtype.startswith("datetime")]
-            frame = restore_frame(
-                pd.read_csv(
-                    source,
-                    usecols=header if exclude else None,
-                    encoding="utf-8-sig",
-                    dtype={k: v for k, v in dtypes.items() if k not in dates},
-                    parse_dates=dates,
-                    keep_default_na=False,
-                    na_values=[""],
-                )
-            )
-    except (OSError, ValueError, IndexError, UnicodeDecodeError) as error:
+        return _read_parquet(source, exclude) if suffix == ".parquet" else _read_csv(source, exclude)
+    except InputFileError:
+        raise
+    except (OSError, ValueError, IndexError, UnicodeDecodeError, pa.ArrowException) as error:
         raise InputFileError(
             str(source), f"cannot read it as a table ({type(error).__name__}); is it a valid {suffix} file?"
         ) from None
-    return frame
 
 
 def table_columns(path: str | Path) -> list[str]:
-    """The column names of a Parquet table, read from its schema alone.
+    """The column names of a Parquet table, read from its schema alone (:func:`open_parquet`).
 
     Raises
     ------
     InputFileError
-        If the file is missing or not a Parquet file.
+        If the file is missing, not a Parquet file, or over a limit.
     """
     source = Path(path)
-    try:
-        return list(pq.read_schema(parquet_files(source)[0]).names)
-    except (OSError, ValueError, IndexError) as error:  # IndexError: a dataset folder with no .parquet file
-        raise InputFileError(str(source), f"cannot read it as a Parquet table ({type(error).__name__})") from None
+    if not source.exists():
+        raise InputFileError(str(source), "file not found; check the path")
+    return list(open_parquet(source)[0].schema_arrow.names)
 
 
 def read_table_batches(path: str | Path, batch_size: int = 10_000) -> Iterator[pd.DataFrame]:
@@ -132,22 +207,23 @@ def read_table_batches(path: str | Path, batch_size: int = 10_000) -> Iterator[p
 
     The batches hold what :func:`read_table` gives (same columns and dtypes), a few
     at a time, so a table of a million comments can be gone through in little memory.
-    An empty table gives one empty batch (so its columns are known).
+    An empty table gives one empty batch (so its columns are known). The footers are
+    checked first (:func:`open_parquet`).
 
     Raises
     ------
     InputFileError
-        If the file is missing or not a Parquet file.
+        If the file is missing, not a Parquet file, or over a limit.
     """
     source = Path(path)
     if source.suffix.lower() != ".parquet" or not source.exists():
         raise InputFileError(str(source), "expected an existing table ending in .parquet")
+    files = open_parquet(source)
     try:
-        files = [pq.ParquetFile(name) for name in parquet_files(source)]
         if not sum(file.metadata.num_rows for file in files):
             yield files[0].schema_arrow.empty_table().to_pandas()
         for file in files:
             for batch in file.iter_batches(batch_size=batch_size):
                 yield batch.to_pandas()
-    except (OSError, ValueError, IndexError) as error:  # IndexError: a dataset folder with no .parquet file
+    except (OSError, ValueError, pa.ArrowException) as error:
         raise InputFileError(str(source), f"cannot read it as a table ({type(error).__name__}); is it a valid .parquet file?") from None

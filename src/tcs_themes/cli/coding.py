@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tcs_themes.cli.app import app, clean_errors, print_problems
+from tcs_themes.cli.app import app, clean_errors, fail, print_problems
 from tcs_themes.console import stderr, stdout
 
 if TYPE_CHECKING:
@@ -151,14 +151,19 @@ def train(
         model = preset_model(preset.value, book, context or (), context_interactions)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    labels = read_labels(
-        coded_files,
-        book,
-        text_column=text_column,
-        theme_columns=theme_column,
-        context_columns=context or (),
-        ignore_unknown_themes=ignore_unknown_themes,
-    )
+    unread: list[str] = []  # coded files that could not be read: one line each, the others trained on
+    try:
+        labels = read_labels(
+            coded_files,
+            book,
+            text_column=text_column,
+            theme_columns=theme_column,
+            context_columns=context or (),
+            ignore_unknown_themes=ignore_unknown_themes,
+            errors=unread,
+        )
+    finally:
+        print_problems(errors=unread)
     if decisions is not None:
         from tcs_themes.review.log import decision_labels, read_log, with_decisions
 
@@ -189,7 +194,9 @@ def train(
     if card.averages:
         stdout.print(", ".join(f"{k} {v:.3f}" for k, v in card.averages.items()))
     json_card, md_card = card_paths(out)
-    stdout.print(f"Model: {out}\nCard: {json_card}, {md_card}")
+    stdout.print(f"Model: {escape(str(out))}\nCard: {escape(str(json_card))}, {escape(str(md_card))}", highlight=False)
+    if unread:
+        raise fail(f"{len(unread)} of the coded files could not be read (above); the model is trained on the others")
 
 
 @app.command()
@@ -260,7 +267,7 @@ def code(
     for theme, count in list(summary.ranked().items())[:10]:
         top.add_row(theme, str(count))
     stdout.print(top)
-    stdout.print("Wrote " + ", ".join(str(p) for p in summary.outputs.values()))
+    stdout.print("Wrote " + ", ".join(str(p) for p in summary.outputs.values()), markup=False, highlight=False)
     if summary.errors:
         raise typer.Exit(code=1)
 
@@ -363,4 +370,4 @@ def evaluate(
         confusions.add_row(row.analyst_theme, row.machine_theme, str(row.comments))
     stdout.print(confusions)
     if out is not None:
-        stdout.print("Wrote " + ", ".join(str(p) for p in write_evaluation(result, out)))
+        stdout.print("Wrote " + ", ".join(str(p) for p in write_evaluation(result, out)), markup=False, highlight=False)

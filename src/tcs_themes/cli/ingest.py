@@ -120,7 +120,8 @@ def ingest_command(
     if (dropped := columns_table(result)) is not None:
         stdout.print(dropped)
     stdout.print(
-        f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.", soft_wrap=True
+        f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.",
+        soft_wrap=True, markup=False, highlight=False,
     )
     print_problems(errors=result.errors, warnings=[str(w.message) for w in caught] + result.warnings)
     if _state["debug"]:

@@ -15,6 +15,7 @@ from typing import Annotated
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tcs_themes.cli.app import DateOpt, app, clean_errors
@@ -143,7 +144,7 @@ def count_command(
         _read_coded(coded), _codebook(codebook), basis=basis.value, by=by.value if by else None, register=_register(register)
     )
     if out is not None:
-        stderr.print(f"Wrote {write_table(table, out)}")
+        stderr.print(f"Wrote {write_table(table, out)}", markup=False, highlight=False)
     groups = table.groupby(by.value, sort=False) if by else [(None, table)]
     for group, rows in groups:
         title = f"Comments per theme ({BASES[basis.value]})" + (f": {group}" if group is not None else "")
@@ -183,12 +184,12 @@ def quotes_command(
         raise InputFileError(str(codebook or "the bundled codebook"), f"no theme with id '{theme}'; use a theme id from the codebook")
     table = select_quotes(_read_coded(coded), book, theme=theme, strand=strand, n=n)
     if out is not None:
-        stderr.print(f"Wrote {write_table(table, out)}")
+        stderr.print(f"Wrote {write_table(table, out)}", markup=False, highlight=False)
     if table.empty:
         stderr.print("No comment qualifies as a quote (too long, too short, or with personal details).")
         return
     for theme_name, rows in table.groupby("theme", sort=False):
-        stdout.print(f"[bold]{theme_name}[/bold] ({rows['scope'].iloc[0]})", highlight=False)
+        stdout.print(f"[bold]{escape(str(theme_name))}[/bold] ({escape(str(rows['scope'].iloc[0]))})", markup=True, highlight=False)
         for row in rows.itertuples(index=False):
             where = next((v for v in (row.session_name, row.location, row.source_kind) if isinstance(v, str)), "")
             stdout.print(f"  \u201c{row.text}\u201d", markup=False, highlight=False)
@@ -249,7 +250,7 @@ def export_command(
     inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes and choosing quotes...")
     path = write_workbook(out, **inputs, date=date)
-    stdout.print(f"Wrote {path}", highlight=False)
+    stdout.print(f"Wrote {path}", highlight=False, markup=False)
 
 
 @app.command("report")
@@ -286,6 +287,6 @@ def report_command(
         paths = publish(out_dir=out, workbook=False, settings=chosen, notes=notes, draft_notes=draft_notes, **inputs, date=date)
     for warning in caught:
         stderr.print(f"Warning: {warning.message}", markup=False, highlight=False, soft_wrap=True)
-    stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False)
+    stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False, markup=False)
     if "notes" in paths:
-        stdout.print(f"Wrote the draft notes to {paths['notes']}", highlight=False)
+        stdout.print(f"Wrote the draft notes to {paths['notes']}", highlight=False, markup=False)

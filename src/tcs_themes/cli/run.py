@@ -89,8 +89,8 @@ def run_command(
     stdout.print(summary)
     for name in ("coded_csv", "uncoded", "workbook", "html", "docx"):
         if name in result.outputs:
-            stdout.print(f"Wrote {result.outputs[name]}", highlight=False, soft_wrap=True)
-    stdout.print(f"Charts in {out / 'charts'}", highlight=False)
-    stdout.print(f"Wrote {result.outputs['manifest']} last: the run is complete", highlight=False, soft_wrap=True)
+            stdout.print(f"Wrote {result.outputs[name]}", markup=False, highlight=False, soft_wrap=True)
+    stdout.print(f"Charts in {out / 'charts'}", markup=False, highlight=False)
+    stdout.print(f"Wrote {result.outputs['manifest']} last: the run is complete", markup=False, highlight=False, soft_wrap=True)
     if result.ingested.errors or result.coding.errors:
         raise typer.Exit(code=1)

@@ -36,9 +36,10 @@ from tcs_themes.coding.stream import (
     OUTPUT_NAMES, TEXT_COLUMN, CodingSummary, EncodedBatch, coded_schema, encode_batch, finished, first_row, ingested_comments,
     prepared_chunk, read_csv_table, replace_output, split_inputs, unreadable_table,
 )
-from tcs_themes.errors import CodingInputError, TcsError
+from tcs_themes.errors import CodingInputError, InputFileError, TcsError
 from tcs_themes.formulas import restore_frame
-from tcs_themes.tables import parquet_files
+from tcs_themes.ingest.csv_files import check_cell_lengths
+from tcs_themes.tables import open_parquet, parquet_files
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -80,13 +81,14 @@ def table_pieces(path: Path) -> list[Piece]:
         return [Piece(str(path), str(path), None, first_row(path))]
     pieces, row = [], first_row(path)
     try:
-        for file in parquet_files(path):
-            metadata = pq.ParquetFile(file).metadata
-            for group in range(metadata.num_row_groups):
-                pieces.append(Piece(str(path), str(file), group, row))
-                row += metadata.row_group(group).num_rows
-    except (OSError, pa.ArrowException) as error:
-        raise unreadable_table(path, error) from None
+        opened = open_parquet(path)  # the footers checked against the limits first
+    except InputFileError as error:
+        raise CodingInputError(error.path, error.problem, error.where) from None
+    for file, parquet in zip(parquet_files(path), opened, strict=True):
+        metadata = parquet.metadata
+        for group in range(metadata.num_row_groups):
+            pieces.append(Piece(str(path), str(file), group, row))
+            row += metadata.row_group(group).num_rows
     return pieces
 
 
@@ -96,6 +98,8 @@ def _empty_table(path: Path) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             return pq.ParquetFile(parquet_files(path)[0]).schema_arrow.empty_table().to_pandas()
         return restore_frame(read_csv_table(path, nrows=0))
+    except InputFileError as error:  # over a limit (read_csv_table reads within them)
+        raise CodingInputError(error.path, error.problem, error.where) from None
     except (OSError, ValueError, UnicodeDecodeError, IndexError, pa.ArrowException) as error:
         raise unreadable_table(path, error) from None
 
@@ -106,8 +110,11 @@ def read_piece(piece: Piece, column: str, context_columns: Sequence[str]) -> pd.
     try:
         if piece.row_group is None:
             chunk = restore_frame(read_csv_table(Path(piece.file)))
+            check_cell_lengths(chunk, piece.table)  # lines were checked as it was read; a quoted cell may span many
         else:
             chunk = pq.ParquetFile(piece.file).read_row_group(piece.row_group).to_pandas()
+    except InputFileError as error:  # over a limit (read_csv_table reads within them)
+        raise CodingInputError(error.path, error.problem, error.where) from None
     except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as error:
         raise unreadable_table(table, error) from None
     return prepared_chunk(chunk, table, column, context_columns, piece.first_row)

@@ -10,8 +10,8 @@ processes.
 
 from __future__ import annotations
 
-import codecs
 import gc
+import io
 import glob
 import multiprocessing
 import os
@@ -35,10 +35,10 @@ from tcs_themes.atomic_write import cannot_write, temporary_path
 from tcs_themes.coding.analyst_codes import CodeProblem, code_table, problem_messages
 from tcs_themes.coding.coded_table import INPUT_PREFIX
 from tcs_themes.coding.hybrid import HybridCoder
-from tcs_themes.errors import CodingInputError
+from tcs_themes.errors import CodingInputError, InputFileError
 from tcs_themes.formulas import defuse_arrow, restore_frame
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED, split_list
-from tcs_themes.tables import parquet_files, read_table
+from tcs_themes.tables import open_parquet, read_table
 
 TEXT_COLUMN = "text"
 OUTPUT_NAMES = {"csv": "coded.csv", "parquet": "coded.parquet", "uncoded": "uncoded.csv"}
@@ -114,34 +114,31 @@ class CodingSummary:
 
 
 def _is_table(path: Path, column: str) -> bool:
-    """A .parquet file, or a UTF-8 .csv whose header has the text column, is a comments table (streamed).
+    """A .parquet file, or a UTF-8 or UTF-16 .csv whose header has the text column, is a comments table (streamed).
 
-    Other CSVs (another encoding, another delimiter, a title above the header)
-    are read by ingest, which understands them.
+    Other CSVs (Windows-1252, another delimiter, a title above the header) and CSVs
+    over a limit are read by ingest, which understands them (and refuses them with its own error).
     """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return True  # a file, or a Parquet dataset: a folder of .parquet files
     if suffix != ".csv" or not path.is_file():
         return False
+    from tcs_themes.ingest.csv_files import read_csv_text
+
     try:
-        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-    except (OSError, ValueError, UnicodeDecodeError):
+        text, encoding, _note = read_csv_text(path, str(path))
+        header = pd.read_csv(io.StringIO(text), nrows=0).columns
+    except ValueError:  # an InputFileError too: ingest reports it
         return False
-    return column in header and _is_utf8(path)
+    return column in header and encoding != "cp1252"
 
 
-def _is_utf8(path: Path, block: int = 1 << 20) -> bool:
-    """Whether the whole file decodes as UTF-8 (read a block at a time)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as stream:
-            while data := stream.read(block):
-                decoder.decode(data)
-            decoder.decode(b"", final=True)
-    except (OSError, UnicodeDecodeError):
-        return False
-    return True
+def _csv_text(path: Path) -> str:
+    """The text of a comments CSV, read within the limits (:func:`tcs_themes.ingest.csv_files.read_csv_text`)."""
+    from tcs_themes.ingest.csv_files import read_csv_text
+
+    return read_csv_text(path, str(path))[0]
 
 
 def _text_in_text_column(chunk: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -155,8 +152,8 @@ def _text_in_text_column(chunk: pd.DataFrame, column: str) -> pd.DataFrame:
     return chunk.rename(columns={TEXT_COLUMN: f"{INPUT_PREFIX}{TEXT_COLUMN}"}).rename(columns={column: TEXT_COLUMN})
 
 
-def _csv_dtypes(path: Path) -> tuple[dict[str, str], list[str]]:
-    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.tolist()
+def _csv_dtypes(text: str) -> tuple[dict[str, str], list[str]]:
+    header = pd.read_csv(io.StringIO(text), nrows=0).columns.tolist()
     known = {**COMMENT_COLUMNS, **CODED_COLUMNS}
     dtypes: dict[str, str] = {}
     dates: list[str] = []
@@ -170,13 +167,14 @@ def _csv_dtypes(path: Path) -> tuple[dict[str, str], list[str]]:
 
 
 def read_csv_table(path: Path, chunksize: int | None = None, nrows: int | None = None) -> Any:
-    """Read a comments CSV as the toolkit reads it: schema dtypes, dates parsed, empty cells missing, cells the
-    formula guard changed restored (:func:`tcs_themes.formulas.restore_frame`, applied by the caller to
-    each chunk). Returns a DataFrame, or a chunk reader with ``chunksize``."""
-    dtypes, dates = _csv_dtypes(path)
+    """Read a comments CSV as the toolkit reads it: within the limits (:func:`_csv_text`), schema dtypes,
+    dates parsed, empty cells missing, cells the formula guard changed restored
+    (:func:`tcs_themes.formulas.restore_frame`, applied by the caller to each chunk). Returns a DataFrame, or
+    a chunk reader with ``chunksize``."""
+    text = _csv_text(path)
+    dtypes, dates = _csv_dtypes(text)
     return pd.read_csv(
-        path,
-        encoding="utf-8-sig",
+        io.StringIO(text),
         dtype=dtypes,
         parse_dates=dates,
         keep_default_na=False,
@@ -192,28 +190,39 @@ def unreadable_table(path: Path, error: Exception) -> CodingInputError:
 
 
 def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
+    """The rows of the table ``path`` in chunks; a Parquet table's footers checked first
+    (:func:`tcs_themes.tables.open_parquet`), a CSV read within the limits, its rows too."""
+    from tcs_themes.ingest.csv_files import check_cell_lengths
+    from tcs_themes.ingest.limits import MAX_ROWS
+
     try:
         if path.suffix.lower() == ".parquet":
-            for part in parquet_files(path):
-                for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_size):
-                    yield batch.to_pandas()
+            for part in open_parquet(path):
+                yield from (batch.to_pandas() for batch in part.iter_batches(batch_size=batch_size))
             return
+        rows = 0
         with read_csv_table(path, batch_size) as reader:
             for chunk in reader:
+                check_cell_lengths(chunk, str(path), first_row=2 + rows)
+                rows += len(chunk)
+                if rows > MAX_ROWS:
+                    raise CodingInputError(str(path), f"the file has more than {MAX_ROWS:,} rows; split it")
                 yield restore_frame(chunk)
+    except InputFileError as error:
+        raise CodingInputError(error.path, error.problem, error.where) from None
     except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as error:
         raise unreadable_table(path, error) from None
 
 
 def count_rows(paths: Sequence[str | Path]) -> int | None:
-    """Return the number of rows in Parquet inputs, or None when any input is not Parquet."""
+    """Return the number of rows in Parquet inputs, or None when any input is not Parquet (or is refused)."""
     total = 0
     for path in map(Path, paths):
         if path.suffix.lower() != ".parquet" or not path.exists():
             return None
         try:
-            total += sum(pq.ParquetFile(part).metadata.num_rows for part in parquet_files(path))
-        except (OSError, pa.ArrowException):
+            total += sum(part.metadata.num_rows for part in open_parquet(path))
+        except InputFileError:
             return None
     return total
 
@@ -239,11 +248,17 @@ def iter_comments(
     ``location`` and their text redacted, as ingest would give them
     (:func:`tcs_themes.ingest.plain_tables.identify_rows`).
 
+    With several inputs and an ``errors`` list, a table that cannot be read (missing,
+    over a limit, damaged, no text column) is one line in ``errors`` (and ``notices``)
+    and the other inputs are coded; the line says how many of its rows were coded
+    before the problem (none, unless a CSV is damaged part way).
+
     Raises
     ------
     CodingInputError
         If a table has no text column, or lacks one of ``context_columns``
-        (the columns besides the text that the model reads).
+        (the columns besides the text that the model reads), or cannot be read,
+        and it is the only input (or ``errors`` is None).
     """
     column = text_column or TEXT_COLUMN
     tables, raw = split_inputs(paths, column)
@@ -251,15 +266,26 @@ def iter_comments(
         comments = ingested_comments(raw, text_column, ingest_options, notices, errors)
         for start in range(0, len(comments), batch_size):
             yield comments.iloc[start : start + batch_size].reset_index(drop=True)
+    several = len(tables) + len(raw) > 1
     for path in tables:
-        if not path.exists():
-            raise CodingInputError(str(path), "file not found; check the path")
         rows = first_row(path)
-        for chunk in _table_chunks(path, batch_size):
-            if rows == first_row(path) and notices is not None and "comment_id" not in chunk.columns:
-                notices.extend(_dropped_notice(path, chunk.columns, context_columns))
-            yield prepared_chunk(chunk, path, column, context_columns, rows)
-            rows += len(chunk)
+        try:
+            if not path.exists():
+                raise CodingInputError(str(path), "file not found; check the path")
+            for chunk in _table_chunks(path, batch_size):
+                if rows == first_row(path) and notices is not None and "comment_id" not in chunk.columns:
+                    notices.extend(_dropped_notice(path, chunk.columns, context_columns))
+                prepared = prepared_chunk(chunk, path, column, context_columns, rows)
+                rows += len(chunk)
+                yield prepared
+        except CodingInputError as error:
+            if not several or errors is None:
+                raise
+            done = rows - first_row(path)
+            read = f" (its first {done:,} rows were coded, the rest not)" if done else ""
+            errors.append(f"{error}{read}")
+            if notices is not None:
+                notices.append(errors[-1])
 
 
 def _dropped_notice(path: Path, columns: Sequence[object], keep: Sequence[str]) -> list[str]:
@@ -279,10 +305,17 @@ def split_inputs(paths: Sequence[str | Path], column: str) -> tuple[list[Path], 
     comments tables stands for them, in name order; other globs are ingest's to expand.
     """
     expanded: list[Path] = []
+    is_table: dict[Path, bool] = {}  # each file read once to tell
+
+    def table(path: Path) -> bool:
+        if path not in is_table:
+            is_table[path] = _is_table(path, column)
+        return is_table[path]
+
     for path in map(Path, paths):
         matches = sorted(Path(m) for m in glob.glob(str(path))) if not path.exists() and glob.has_magic(str(path)) else []
-        expanded.extend(matches if matches and all(_is_table(m, column) for m in matches) else [path])
-    tables = [p for p in expanded if _is_table(p, column)]
+        expanded.extend(matches if matches and all(table(m) for m in matches) else [path])
+    tables = [p for p in expanded if table(p)]
     return tables, [p for p in expanded if p not in tables]
 
 

@@ -20,11 +20,14 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import charset_normalizer
+import pandas as pd
 
 from tcs_themes.errors import InputFileError
 from tcs_themes.ingest.charsets import mixes_utf8, plausible_western
@@ -153,6 +156,79 @@ def _without_nuls(text: str) -> tuple[str, str | None]:
     return text.replace("\x00", ""), note
 
 
+def read_csv_text(path: Path, source_file: str) -> tuple[str, str, str | None]:
+    """The text of the CSV file ``path``, checked against the limits before and while it is read.
+
+    The file is refused before it is read when over :data:`MAX_CSV_BYTES` or binary;
+    it is decoded as :func:`decode_csv_bytes` says (a byte-order mark dropped), its
+    NUL characters removed, and every line checked against :data:`MAX_CSV_LINE_CHARS`.
+    Every reader of a CSV file goes through here: ingest, analyst-coded files and
+    the toolkit's own tables (:func:`tcs_themes.tables.read_table`, ``tcs-themes code``).
+
+    Returns
+    -------
+    tuple
+        The text, the encoding, and a note for a log when NUL bytes were removed (else None).
+
+    Raises
+    ------
+    InputFileError
+        If the file is over a limit, binary, empty of bytes, or its encoding cannot be told.
+    """
+    _check_size_and_kind(path, source_file)
+    text, encoding = decode_csv_bytes(path.read_bytes(), source_file)
+    text, note = _without_nuls(text.removeprefix("\ufeff"))
+    for _line in _lines(text, source_file):  # each checked against MAX_CSV_LINE_CHARS as it comes
+        pass
+    return text, encoding, note
+
+
+def bounded_csv_frame(text: str, source_file: str, **options: Any) -> pd.DataFrame:
+    """``pandas.read_csv`` of ``text`` (from :func:`read_csv_text`) within :data:`MAX_COLUMNS` and :data:`MAX_ROWS`.
+
+    ``options`` are passed to ``pandas.read_csv`` (not ``nrows``: the row limit sets it).
+
+    Raises
+    ------
+    InputFileError
+        If the header has more than :data:`MAX_COLUMNS` columns, the file more than
+        :data:`MAX_ROWS` rows, or pandas cannot parse it (its error's kind only, never its text).
+    """
+    try:
+        header = pd.read_csv(io.StringIO(text), nrows=0, sep=options.get("sep", ",")).columns
+        frame = None if len(header) > MAX_COLUMNS else pd.read_csv(io.StringIO(text), nrows=MAX_ROWS + 1, **options)
+    except (ValueError, IndexError) as error:  # pandas' ParserError and EmptyDataError are ValueErrors
+        raise InputFileError(source_file, f"is not a readable CSV ({type(error).__name__}); {_RESAVE}") from None
+    if frame is None:
+        raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_COLUMNS:,} columns in its header; split it")
+    if len(frame) > MAX_ROWS:
+        raise InputFileError(source_file, f"{_TOO_BIG}more than {MAX_ROWS:,} rows; split it")
+    check_cell_lengths(frame, source_file)
+    return frame
+
+
+def check_cell_lengths(frame: pd.DataFrame, source_file: str, first_row: int = 2) -> None:
+    """Refuse a frame read from a CSV that has a cell over :data:`MAX_CSV_LINE_CHARS` characters.
+
+    Lines are checked as the file is read (:func:`read_csv_text`); a quoted cell can
+    still span many short lines, which only its length shows. ``first_row`` is the
+    CSV row of the frame's first row, for the message.
+
+    Raises
+    ------
+    InputFileError
+        Naming the column and row of the first such cell.
+    """
+    for column in frame.columns:
+        values = frame[column]
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+            continue
+        too_long = (values.astype("string").str.len() > MAX_CSV_LINE_CHARS).fillna(False).to_numpy(dtype=bool)
+        if too_long.any():
+            row = first_row + int(too_long.argmax())
+            raise InputFileError(source_file, _too_long(f"the cell in column '{column}' of row {row:,}"))
+
+
 def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str, str | None]:
     """Read the CSV file ``path`` as a :class:`Grid` named after its stem.
 
@@ -170,9 +246,7 @@ def read_csv_grid(path: Path, source_file: str) -> tuple[Grid, str, str | None]:
         If the file is over a limit (:data:`MAX_CSV_BYTES`, :data:`MAX_CSV_LINE_CHARS`,
         ``MAX_ROWS``, ``MAX_COLUMNS``), binary, empty, or its encoding cannot be told.
     """
-    _check_size_and_kind(path, source_file)
-    text, encoding = decode_csv_bytes(path.read_bytes(), source_file)
-    text, note = _without_nuls(text.removeprefix("\ufeff"))
+    text, encoding, note = read_csv_text(path, source_file)
     rows: list[list[object]] = []
     record_start = 1
     reader = csv.reader(_lines(text, source_file), delimiter=_delimiter(text, source_file), strict=False)

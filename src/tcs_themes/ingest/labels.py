@@ -34,6 +34,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.errors import InputFileError, LabelsError
 from tcs_themes.ingest.cells import EXCEL_ERRORS
 from tcs_themes.ingest.columns import SYNONYMS
+from tcs_themes.ingest.csv_files import bounded_csv_frame, read_csv_text
 from tcs_themes.ingest.redaction import redact, redact_label
 from tcs_themes.ingest.workbooks import Grid, read_workbook
 from tcs_themes.schema import CODED_COLUMNS, COMMENT_COLUMNS, SCORE_PREFIX, UNCODED
@@ -503,16 +504,18 @@ def labels_from_frame(
 def read_coded_sheets(path: Path) -> list[tuple[str | None, pd.DataFrame, int]]:
     """Return (sheet name, frame, first row number) for each table in ``path``."""
     suffix = path.suffix.lower()
-    if suffix == ".csv" and path.is_file():
-        return [(None, _read_csv(path), 2)]
-    if suffix in TABLE_SUFFIXES:
-        return [(None, read_table(path), 2)]
-    if suffix not in SPREADSHEET_SUFFIXES:
+    if suffix not in (*SPREADSHEET_SUFFIXES, *TABLE_SUFFIXES):
         raise LabelsError(str(path), "expected a coded .xlsx, .csv or .parquet file")
-    if not path.is_file():
+    if not (path.is_file() or (suffix == ".parquet" and path.is_dir())):
         raise LabelsError(str(path), "file not found; check the path")
-    try:
+    try:  # each reader within the limits of docs/ingest.md
+        if suffix == ".csv":
+            return [(None, _read_csv(path), 2)]
+        if suffix == ".parquet":
+            return [(None, read_table(path), 2)]
         raw = {grid.name: _grid_frame(grid) for grid in read_workbook(path, str(path), fill_merged=False)}
+    except LabelsError:
+        raise
     except InputFileError as error:
         raise LabelsError(error.path, error.problem, error.where) from None
     sheets = []
@@ -545,15 +548,10 @@ def _grid_frame(grid: Grid) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a coded CSV as text cells: UTF-8 (with or without BOM), else Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False, na_values=[""])
-        except UnicodeDecodeError:
-            continue
-        except (OSError, ValueError) as error:
-            raise LabelsError(str(path), f"cannot read it as CSV ({type(error).__name__})") from None
-    raise LabelsError(str(path), "cannot decode it as UTF-8 or Windows-1252; save it as UTF-8 CSV")
+    """Read a coded CSV as text cells, as ingest reads a CSV (:func:`~tcs_themes.ingest.csv_files.read_csv_text`:
+    UTF-8, UTF-16 or Windows-1252, NUL bytes removed, within the size, line, row and column limits)."""
+    text = read_csv_text(path, str(path))[0]
+    return bounded_csv_frame(text, str(path), dtype=str, keep_default_na=False, na_values=[""])
 
 
 def _header_row(grid: pd.DataFrame, search: int = 15) -> int | None:
@@ -574,6 +572,7 @@ def read_labels(
     keep_unlabelled: bool = False,
     context_columns: Sequence[str] = (),
     ignore_unknown_themes: bool = False,
+    errors: list[str] | None = None,
 ) -> CodedLabels:
     """Read one or more analyst-coded files into texts and a theme indicator matrix.
 
@@ -591,6 +590,10 @@ def read_labels(
     text_column, theme_columns, keep_unlabelled, context_columns, ignore_unknown_themes
         See :func:`labels_from_frame`. A context column some files lack is
         empty for their comments.
+    errors : list of str, optional
+        With several files, a file that cannot be read (over a limit, damaged,
+        no coded rows, themes the codebook lacks...) is appended here as one line
+        and the other files are read; without it, the first such file raises.
 
     Returns
     -------
@@ -601,8 +604,8 @@ def read_labels(
     ------
     LabelsError
         If a file cannot be read, has no coded rows, or names themes the
-        codebook lacks (unless ``ignore_unknown_themes``), or no file has a
-        context column asked for.
+        codebook lacks (unless ``ignore_unknown_themes``; with ``errors``, only
+        when every file is such), or no file has a context column asked for.
 
     Examples
     --------
@@ -612,26 +615,37 @@ def read_labels(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     parts: list[CodedLabels] = []
-    for path in expand_coded_paths(map(Path, paths)):
-        sheets = read_coded_sheets(path)
-        found = [
-            labels_from_frame(
-                frame,
-                codebook,
-                source=str(path),
-                sheet=sheet,
-                text_column=text_column,
-                theme_columns=theme_columns,
-                keep_unlabelled=keep_unlabelled,
-                first_row=first_row,
-                context_columns=context_columns,
-                ignore_unknown_themes=ignore_unknown_themes,
-            )
-            for sheet, frame, first_row in sheets
-        ]
-        if not found or not sum(len(part) for part in found):
-            raise LabelsError(str(path), "no coded comments found (a text column and at least one theme per row)")
+    files = expand_coded_paths(map(Path, paths))
+    failed = 0
+    for path in files:
+        try:
+            sheets = read_coded_sheets(path)
+            found = [
+                labels_from_frame(
+                    frame,
+                    codebook,
+                    source=str(path),
+                    sheet=sheet,
+                    text_column=text_column,
+                    theme_columns=theme_columns,
+                    keep_unlabelled=keep_unlabelled,
+                    first_row=first_row,
+                    context_columns=context_columns,
+                    ignore_unknown_themes=ignore_unknown_themes,
+                )
+                for sheet, frame, first_row in sheets
+            ]
+            if not found or not sum(len(part) for part in found):
+                raise LabelsError(str(path), "no coded comments found (a text column and at least one theme per row)")
+        except LabelsError as error:
+            if errors is None or len(files) == 1:
+                raise
+            errors.append(str(error))  # this file is left out; the others are read
+            failed += 1
+            continue
         parts.extend(found)
+    if failed and not parts:
+        raise LabelsError(", ".join(map(str, files)), f"none of the {len(files)} coded files could be read (each error above)")
     labels = concat_labels(parts)
     for name, values in labels.context.items():
         if values is None:

@@ -43,3 +43,13 @@ MAX_CELL_FORMATS = 65_490
 #: Most XML elements in a workbook's styles part (fonts, fills, borders, formats and their parts): Excel's limits
 #: (65,490 formats with an alignment each, 1,024 fonts) come to about 137,000; 240,000 took openpyxl 5 to 8 s.
 MAX_STYLE_ELEMENTS = 200_000
+#: Most bytes one Parquet file may have on disk (2 GiB; the sample's coded table is 289 KB for 1,067 comments, so a
+#: million would be about 270 MB).
+MAX_PARQUET_BYTES = 2 << 30
+#: Most rows a Parquet table (a file, or a dataset folder's files together) may declare: ten million comments.
+#: Read from its footer before any row is, so a file claiming billions of rows is refused before memory is taken.
+MAX_TABLE_ROWS = 10_000_000
+#: Most bytes one row group of a Parquet file may declare unpacked (1 GiB): pyarrow reads a row group whole, so a
+#: file claiming a huge column is refused before it is read. The sample's coded table unpacks to 462 KB for 1,067
+#: comments: a row group of a million (pyarrow's default size) is about 450 MB.
+MAX_ROW_GROUP_BYTES = 1 << 30

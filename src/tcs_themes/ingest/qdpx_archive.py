@@ -4,7 +4,7 @@ Checks, each a one-line :class:`~tcs_themes.errors.ProjectFileError` naming the 
 
 * it is a zip archive, with no encrypted entries;
 * no entry name is absolute (``/x``, ``\\x``, ``C:x``) or has a ``..`` part
-  (path traversal), even though nothing is ever extracted;
+  (path traversal), and no entry is a symbolic link, even though nothing is ever extracted;
 * at most :data:`MAX_ENTRIES` entries and :data:`MAX_TOTAL_BYTES` uncompressed
   in all (zip bombs): the sizes the archive declares are checked first, and
   the bytes actually inflated are counted while reading, so an archive that
@@ -17,6 +17,7 @@ Checks, each a one-line :class:`~tcs_themes.errors.ProjectFileError` naming the 
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -133,6 +134,11 @@ def open_project(path: str | Path) -> ProjectArchive:
             if _unsafe(info.filename):
                 raise ProjectFileError(
                     source, "refused: an entry's path is absolute or climbs out of the archive with '..'", info.filename
+                )
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise ProjectFileError(
+                    source, "refused: the entry is a symbolic link, which a project never holds; export the project again",
+                    info.filename,
                 )
             if info.flag_bits & 0x1:
                 raise ProjectFileError(source, "refused: the entry is encrypted; export the project without a password", info.filename)

@@ -183,6 +183,7 @@ def check_workbook(path: Path, source_file: str) -> None:
         with zipfile.ZipFile(path) as archive:
             too_big = zip_problem(archive, MAX_XLSX_BYTES)
             sheets = sum(name.startswith("xl/worksheets/") and name.endswith(".xml") for name in archive.namelist())
+            foreign = "xl/workbook.xml" not in archive.namelist()  # a zip of something else, named .xlsx
             if too_big:
                 problem = f"{too_big}; {_DAMAGED}, or split it"
             elif sheets > MAX_SHEETS:
@@ -195,6 +196,11 @@ def check_workbook(path: Path, source_file: str) -> None:
         ) from None
     if problem:
         raise InputFileError(source_file, f"refused: {problem}")
+    if foreign:
+        raise InputFileError(
+            source_file, "the file is a zip archive but not an Excel workbook (it has no xl/workbook.xml); "
+            "save it as an Excel workbook (.xlsx) or give it its right extension"
+        )
 
 
 def _cell_values(sheet) -> dict[tuple[int, int], object]:

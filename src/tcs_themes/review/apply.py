@@ -156,6 +156,13 @@ def apply_review(
             result.problems.append(f"{source.name} ({where}): {message}")
 
         decision, themes_cell = record.decision.lower(), record.themes
+        if record.unsaved_formulas:
+            several = "," in record.unsaved_formulas
+            problem(
+                f"the {record.unsaved_formulas} cell{'s hold formulas' if several else ' holds a formula'} with no saved "
+                "value; type the value itself (or open the workbook in Excel and save it) and apply it again"
+            )
+            continue
         if not decision and not themes_cell:
             result.skipped += 1
             continue

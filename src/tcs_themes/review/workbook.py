@@ -332,7 +332,10 @@ class ReviewSheet:
     key : ReviewKey
     rows : pandas.DataFrame
         One row per data row of the Review sheet: ``sheet_row`` (as Excel numbers it),
-        ``comment_id``, ``comment`` and the editable cells, as text ("" when empty).
+        ``comment_id``, ``comment`` and the editable cells, as text ("" when empty), and
+        ``unsaved_formulas``: the decision, themes or reviewer cells holding a formula with no
+        saved value (comma-separated names, "" for none), which are refused, not read as empty
+        (a note holding one is read as the formula's text).
     """
 
     key: ReviewKey
@@ -387,13 +390,18 @@ def read_review_workbook(path: str | Path) -> ReviewSheet:
     if missing:
         raise InputFileError(str(source), f"the Review sheet has no {', '.join(missing)} column; {refuse}", "sheet Review")
     where = {name: headers.index(name) for name in ("comment_id", "comment", *EDITABLE)}
+    formulas = _unsaved_formulas(source, grid, [where[name] for name in EDITABLE])
     records = []
     for number, values in enumerate(grid[1:], start=2):
         cells = list(values) + [None] * (len(headers) - len(values))
-        if all(v is None for v in cells):
+        if all(v is None for v in cells) and number not in formulas:
             continue
-        records.append({"sheet_row": number, **{name: _raw(cells[i], name) for name, i in where.items()}})
-    rows = pd.DataFrame(records, columns=["sheet_row", "comment_id", "comment", *EDITABLE])
+        record = {"sheet_row": number, **{name: _raw(cells[i], name) for name, i in where.items()}}
+        unsaved = formulas.get(number, {})
+        if "note" in unsaved:  # a note is kept as written; a decision, theme or reviewer must be a value
+            record["note"] = unsaved.pop("note")
+        records.append({**record, "unsaved_formulas": ", ".join(unsaved)})
+    rows = pd.DataFrame(records, columns=["sheet_row", "comment_id", "comment", *EDITABLE, "unsaved_formulas"])
     key = ReviewKey(
         batch_id=fields.get("batch_id", ""),
         model_fingerprint=fields.get("model_fingerprint", ""),
@@ -404,6 +412,30 @@ def read_review_workbook(path: str | Path) -> ReviewSheet:
         rows=key_rows,
     )
     return ReviewSheet(key=key, rows=rows)
+
+
+def _unsaved_formulas(source: Path, grid: list[tuple[object, ...]], columns: list[int]) -> dict[int, dict[str, str]]:
+    """The editable cells of the Review sheet that hold a formula with no saved value: by sheet row, column name -> formula.
+
+    openpyxl reads such a cell (typed in another program that saves no values, or
+    never recalculated) as empty, so a decision written as a formula would be lost
+    without a word; the sheet is read a second time, formulas as written, only
+    when some editable cell is empty.
+    """
+    if all(len(row) > i and row[i] is not None for row in grid[1:] for i in columns):
+        return {}
+    book = load_workbook(source, read_only=True, data_only=False)
+    found: dict[int, dict[str, str]] = {}
+    try:
+        for number, values in enumerate(book[REVIEW_SHEET].iter_rows(min_row=2, max_row=len(grid), values_only=True), start=2):
+            saved = grid[number - 1]
+            for name, i in zip(EDITABLE, columns, strict=True):
+                written = values[i] if i < len(values) else None
+                if isinstance(written, str) and written.startswith("=") and (i >= len(saved) or saved[i] is None):
+                    found.setdefault(number, {})[name] = written
+    finally:
+        book.close()
+    return found
 
 
 def _raw(value: object, name: str) -> object:
