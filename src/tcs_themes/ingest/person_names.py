@@ -119,6 +119,7 @@ _NOT_NAMES = frozenset(
     beyond during except inside into like near off onto out outside over past since than through till toward
     towards under until upon within without still really quite too very well now then everyone everybody
     everything someone somebody something anyone anybody anything nobody nothing noone whoever whatever myself
+    christ jesus god allah easter christmas bristol
     yourself himself herself itself ourselves themselves yourselves ours yours theirs hers one none each every
     either neither both few several much lots ok okay im ive dont cant wont didnt doesnt isnt wasnt""".split()
 )
@@ -138,13 +139,20 @@ _NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
 
 def faker_given_names() -> frozenset[str]:
     """Every given name of the Faker person providers of :data:`LOCALES` (two letters or more)."""
-    return _faker_given_names()
+    return _faker_given_names()[0]
+
+
+def widely_listed_names() -> frozenset[str]:
+    """The given names of :func:`faker_given_names` that a locale other than the US one ("en") lists too. The
+    US list is long and has many towns' and surnames' names ("Barton", "Clifton", "Preston"), so a name alone
+    in running text without a verb saying a person is meant is taken only from these ("thanks to Priya")."""
+    return _faker_given_names()[1]
 
 
 @functools.cache
-def _faker_given_names() -> frozenset[str]:
-    """The names, from the user cache when this Faker release's were read before (importing Faker
-    scans all its providers: a tenth of a second of every run that redacts)."""
+def _faker_given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The names and the widely listed ones, from the user cache when this Faker release's were read before
+    (importing Faker scans all its providers: a tenth of a second of every run that redacts)."""
     from importlib.metadata import PackageNotFoundError, version
 
     from tcs_themes.cache import cache_key, read_arrays, write_arrays
@@ -154,26 +162,39 @@ def _faker_given_names() -> frozenset[str]:
     except PackageNotFoundError:
         faker_version = "none"
     key = cache_key({"faker": faker_version, "locales": ",".join(LOCALES), "lists": ",".join(_NAME_LISTS),
-                     "pattern": _WORD.pattern})  # fmt: skip
+                     "pattern": _WORD.pattern, "widely": "not en"})  # fmt: skip
     cached = read_arrays("names", key)
-    if cached is not None and "names" in cached and cached["names"].dtype.kind == "U":
-        return frozenset(cached["names"].tolist())
+    if cached is not None and {"names", "widely"} <= set(cached) and cached["names"].dtype.kind == "U":
+        return frozenset(cached["names"].tolist()), frozenset(cached["widely"].tolist())
     names: set[str] = set()
+    widely: set[str] = set()
     for locale in LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attribute in _NAME_LISTS:
-            names.update(str(name) for name in getattr(provider, attribute, ()) or ())
+            listed = [str(name) for name in getattr(provider, attribute, ()) or ()]
+            names.update(listed)
+            if locale != "en":
+                widely.update(listed)
     found = frozenset(name for name in names if len(name) >= 2 and _WORD.fullmatch(name) and name[0].isupper())
     import numpy as np
 
-    write_arrays("names", key, {"names": np.array(sorted(found), dtype=str)})
-    return found
+    write_arrays("names", key, {"names": np.array(sorted(found), dtype=str),
+                                "widely": np.array(sorted(found & widely), dtype=str)})  # fmt: skip
+    return found, found & widely
 
 
 @functools.cache
 def common_word_names() -> frozenset[str]:
     """Given names that are also everyday words (trusted only where a context announces a name)."""
     text = resources.files("tcs_themes.ingest").joinpath("data/common_word_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def word_like_names() -> frozenset[str]:
+    """Given names used nearly as often as English words ("Rose", "Ruby", "Jack"), not taken alone without a
+    verb or relative saying a person is meant ("Rose said" is; "thanks to Rose", "Rose's" are not)."""
+    text = resources.files("tcs_themes.ingest").joinpath("data/word_like_names.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
@@ -659,6 +680,145 @@ def _unlisted_label_name(words: _Words, index: int) -> tuple[int, int] | None:
     return None
 
 
+#: Verbs after a name that say a person is meant ("Then Sam said ...", "Priya told me", "Rose has said").
+_SAYS = frozenset(
+    """said says told tells asked asks explained explains mentioned mentions suggested suggests thinks thought
+    feels felt agreed agrees replied replies wrote writes emailed rang phoned texted messaged reckons reckoned
+    complained complains promised promises admitted recommended recommends warned reminded insisted""".split()
+)
+#: Words between a name and such a verb ("Sam also said", "Priya has always said").
+_SAYS_BETWEEN = frozenset("has had also just then always once later kindly never actually even".split())
+#: Words right before a name that say a person is meant ("told Priya", "ask Jo", "thank you Sam").
+_ADDRESSED = frozenset("told tell asked ask emailed email rang phoned texted messaged contacted thanked".split())
+#: Pairs of words before a name that say a person is meant ("spoke to Priya", "thanks to Bernadette", "met with
+#: Sam", "helped by Tomasz", "me and Jo").
+_ADDRESSED_PAIRS = frozenset(
+    [(verb, "to") for verb in "spoke speak speaking talked talk talking chatted chatting thanks according wrote "
+     "write writing listened listen introduced married".split()]
+    + [(verb, "with") for verb in "spoke speak speaking talked talk talking chatted met meet meeting went came "
+       "worked working live lives living lived volunteer volunteered volunteering stayed".split()]
+    + [(verb, "by") for verb in "helped supported visited seen interviewed greeted".split()]
+    + [("thank", "you"), ("me", "and"), ("myself", "and")]
+)
+#: The words of :data:`_ADDRESSED_PAIRS` that speak of talking to a person, not an organisation ("spoke to").
+_TALKING = frozenset("spoke speak speaking talked talk talking chatted chatting me myself".split())
+_DETERMINERS = frozenset("the a an this that these those".split())
+#: Words before a capitalised word that make it a place or part of a longer name ("in Barton", "the Clifton
+#: estate", "St Paul's", "New Marston"), when no verb says a person is meant.
+_PLACE_BEFORE = frozenset(
+    """in at to from near around of across towards toward via into onto outside through up down round past off
+    over by between beyond behind opposite beside inside within along the a an this that these those our their
+    your my his her its st saint new old north south east west upper lower great greater little mount port fort
+    and or""".split()
+)
+#: Words after a capitalised word that make it a place or a thing ("Barton residents", "the Easton area").
+_PLACE_AFTER = frozenset(
+    """resident residents area areas estate estates ward wards community communities village town city centre
+    center neighbourhood neighborhood side division parish library school schools primary academy college
+    shops shop park road street lane way bus buses station surgery clinic hospital church mosque temple people
+    folk families children kids youth club hub project festival fair market common green campus branch
+    office team group partnership network forum trust council""".split()
+)
+
+
+def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A given name alone in running text that its context shows to be a person's.
+
+    Any given name (and, in English text, a word no list has: "Tendai") with a verb of speech after it ("Then
+    Sam said ...", "Rose has said", "Tendai and I") or of talking before it ("I spoke to Priya"); any given
+    name after a verb of contact ("ask Jo", "thanks to Bernadette", "helped by Tomasz"). A widely listed given
+    name that is no English word (:func:`widely_listed_names`, not :func:`word_like_names`) also as a possessive
+    ("Sam's idea") or, in English text, inside a sentence ("we met Priya at the desk"), unless a place word is
+    beside it ("in Barton", "Barton residents"). Never before a capitalised word ("Florence Park") or after a
+    determiner ("the Podiatric rang").
+    """
+    word = words.words[index]
+    if words.loose or not word[0].isupper() or (word.isupper() and len(word) > 1 and not words.shouting):
+        return None
+    possessive = _possessive(words, index)
+    base = _as_name(word[:-2] if possessive else word)
+    if base.lower() in _NEVER_NAMES or (index > 0 and words.lower[index - 1] in _DETERMINERS | {"st", "saint"}):
+        return None  # "the Podiatric rang me": a thing; "St Paul's"
+    following = index + 1
+    if following < len(words.words) and re.fullmatch(r"[ \t]{1,2}", words.gap(following)) and (
+        words.words[following][0].isupper() or words.lower[following] in _ORG_OR_PLACE
+    ):
+        return None  # "thanks to Florence Park Community Centre", "Sam's Cafe"
+    if re.match(r"[ \t]{1,2}\d", words.text[words.spans[index][1] :]):
+        return None  # "Winifred 2": a ward, a room
+    trusted = base in given_names() and base not in word_like_names() and base in widely_listed_names()
+    listed = base in faker_given_names()
+    if listed and (_said_after(words, index) or _addressed_before(words, index, talking_only=False)):
+        return (index, index + 1)
+    if not listed and not possessive and words.is_unlisted_name(index) and (
+        _said_after(words, index) or _addressed_before(words, index, talking_only=True)
+    ):
+        return (index, index + 1)  # "Then Tendai said", "I spoke to Tendai" (not "thanks to Sustrans")
+    if not trusted:
+        return None
+    if possessive:
+        after_place = index > 0 and words.lower[index - 1] in _PLACE_BEFORE
+        return None if after_place else (index, index + 1)  # "Sam's idea"; not "in Victoria's parks"
+    if is_everyday_word(base):
+        return None  # "India", "Victoria": places too
+    if _starts_sentence(words, index) or not words.english:
+        return None  # "Priya" at the start of a sentence: a heading, a place; German text
+    if words.words[index - 1][0].isupper() or words.lower[index - 1] in _PLACE_BEFORE or not re.fullmatch(
+        r",?[ \t]{1,2}", words.gap(index)
+    ):
+        return None  # "Blackbird Leys", "in Barton", "clinic (Carlton)"
+    if following < len(words.words) and words.lower[following] in _PLACE_AFTER:
+        return None  # "Barton residents"
+    return (index, index + 1)
+
+
+def _said_after(words: _Words, index: int) -> bool:
+    """Whether a verb of speech follows word ``index`` ("Sam said", "Sam has always said") or "and I"/"and me"."""
+    following = index + 1
+    for _ in range(3):
+        if following >= len(words.words) or not re.fullmatch(r"[ \t]{1,2}", words.gap(following)):
+            return False
+        lower = words.lower[following]
+        if lower in _SAYS:
+            return True
+        if lower == "and" and following == index + 1:
+            return following + 1 < len(words.words) and words.lower[following + 1] in ("i", "me", "myself")
+        if lower not in _SAYS_BETWEEN:
+            return False
+        following += 1
+    return False
+
+
+def _addressed_before(words: _Words, index: int, *, talking_only: bool) -> bool:
+    """Whether a verb of contact comes right before word ``index`` ("told Priya", "spoke to Priya"); with
+    ``talking_only`` only one of talking ("spoke to", "talked with", "me and")."""
+    if index == 0 or not re.fullmatch(r"[ \t]{1,2}", words.gap(index)):
+        return False
+    if words.lower[index - 1] in _ADDRESSED and not talking_only:
+        return True
+    pair = (words.lower[index - 2], words.lower[index - 1]) if index >= 2 else ()
+    if pair not in _ADDRESSED_PAIRS or not re.fullmatch(r"[ \t]{1,2}", words.gap(index - 1)):
+        return False
+    return not talking_only or pair[0] in _TALKING
+
+
+def _joined_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """After a name ending before word ``index``: another given name joined to it ("ask Jo or Dave", "thanks
+    to Priya and Sam", "Jo, Sam and Dave")."""
+    if index == 0 or index >= len(words.words):
+        return None
+    gap, conjunction = words.gap(index), words.lower[index] in ("and", "or")
+    if not re.fullmatch(r",?[ \t]{1,2}(?:&[ \t]{1,2})?", gap) or not (conjunction or "," in gap or "&" in gap):
+        return None
+    name = index + 1 if conjunction else index
+    if name >= len(words.words) or (conjunction and not re.fullmatch(r"[ \t]{1,2}", words.gap(name))):
+        return None
+    base = _as_name(words.words[name])
+    if base not in given_names() or base in word_like_names() or base not in widely_listed_names():
+        return None
+    return _free_name(words, name) or (name, max(words.run(name, limit=2), name + 1))  # "Dr X and Richard Y"
+
+
 def _may_name(text: str) -> bool:
     """Whether any rule but the sender's could fire (a quick look, by sets and flat patterns first): a cue, a
     relative or carer before a capital, a short capitalised line below the text, kisses at the end, two
@@ -679,6 +839,13 @@ def _may_name(text: str) -> bool:
         return True  # a signature below the text or with kisses, "c/o ..."
     if not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens))):
         return True
+    if "'s" in text or "\u2019s" in text:
+        names = {token[:-2] for token in tokens if token.endswith(("'s", "\u2019s"))}
+        if not given_names().isdisjoint(names):
+            return True  # "Sam's idea"
+    if not lower.isdisjoint(_SAYS) or not lower.isdisjoint(_ADDRESSED) or {"and", "i"} <= lower:
+        if any(token[:1].isupper() and (token in faker_given_names() or _unlisted(token)) for token in tokens):
+            return True  # "Then Tendai said", "Will said", "Tendai and I"
     return any(_unlisted(a) and _unlisted(b) for a, b in _CAPITALISED_PAIR.findall(text))  # two words nobody listed
 
 
@@ -733,11 +900,14 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
             _kin_name(words, index)
         ) or _signature_line(words, index) or _label_name(words, index) or _greeted_name(words, index) or (
             _before_address(words, index)
-        ) or _from_name(words, index) or _signature_block(words, index)
+        ) or _from_name(words, index) or _signature_block(words, index) or _lone_name(words, index)
         if span is None:
             index += 1
             continue
         first, end = span
         found.append((words.spans[first][0], words.spans[end - 1][1]))
+        while (joined := _joined_name(words, end)) is not None:  # "ask Jo or Dave"
+            first, end = joined
+            found.append((words.spans[first][0], words.spans[end - 1][1]))
         index = end
     return found
