@@ -132,7 +132,9 @@ _ORG_OR_PLACE = frozenset(
     end cross gate quay wharf market hospital surgery practice academy primary museum theatre gallery stadium
     pool leisure arts festival partners rd st ave ln cl dr cres pl gdns ct sq tesco tescos sainsbury sainsburys
     asda aldi lidl morrisons waitrose coop co-op greggs costa starbucks mcdonalds mcdonald's kfc primark argos
-    amazon facebook google youtube instagram twitter tiktok whatsapp netflix uber deliveroo stagecoach""".split()
+    amazon facebook google youtube instagram twitter tiktok whatsapp netflix uber deliveroo stagecoach sustrans
+    ofsted ofgem ofcom mencap healthwatch barnardos barnardo's oxfam nspcc rspb rspca unison macmillan scope
+    groundwork""".split()
 )
 _NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
 
@@ -696,9 +698,14 @@ _ADDRESSED_PAIRS = frozenset(
     [(verb, "to") for verb in "spoke speak speaking talked talk talking chatted chatting thanks according wrote "
      "write writing listened listen introduced married".split()]
     + [(verb, "with") for verb in "spoke speak speaking talked talk talking chatted met meet meeting went came "
-       "worked working live lives living lived volunteer volunteered volunteering stayed".split()]
+       "work worked working live lives living lived volunteer volunteered volunteering stayed".split()]
     + [(verb, "by") for verb in "helped supported visited seen interviewed greeted".split()]
     + [("thank", "you"), ("me", "and"), ("myself", "and")]
+)
+#: Verbs of giving or telling, a few words before "to" and a name ("pass this to Wojciech", "I sent it to Priya").
+_GIVING = frozenset(
+    """pass passed give gave given send sent forward forwarded hand handed report reported complain complained
+    mention mentioned explain explained write wrote introduce introduced lend lent pay paid show showed""".split()
 )
 #: The words of :data:`_ADDRESSED_PAIRS` that speak of talking to a person, not an organisation ("spoke to").
 _TALKING = frozenset("spoke speak speaking talked talk talking chatted chatting me myself".split())
@@ -707,7 +714,7 @@ _DETERMINERS = frozenset("the a an this that these those".split())
 #: estate", "St Paul's", "New Marston"), when no verb says a person is meant.
 _PLACE_BEFORE = frozenset(
     """in at to from near around of across towards toward via into onto outside through up down round past off
-    over by between beyond behind opposite beside inside within along the a an this that these those our their
+    over between beyond behind opposite beside inside within along the a an this that these those our their
     your my his her its st saint new old north south east west upper lower great greater little mount port fort
     and or""".split()
 )
@@ -751,9 +758,10 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     if listed and (_said_after(words, index) or _addressed_before(words, index, talking_only=False)):
         return (index, index + 1)
     if not listed and not possessive and words.is_unlisted_name(index) and (
-        _said_after(words, index) or _addressed_before(words, index, talking_only=True)
+        (_said_after(words, index) and not _starts_sentence(words, index))
+        or _addressed_before(words, index, talking_only=True)
     ):
-        return (index, index + 1)  # "Then Tendai said", "I spoke to Tendai" (not "thanks to Sustrans")
+        return (index, index + 1)  # "Then Tendai said", "I spoke to Tendai" (not "Ofsted said", "thanks to Groundwork")
     if not trusted:
         return None
     if possessive:
@@ -763,10 +771,11 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
         return None  # "India", "Victoria": places too
     if _starts_sentence(words, index) or not words.english:
         return None  # "Priya" at the start of a sentence: a heading, a place; German text
-    if words.words[index - 1][0].isupper() or words.lower[index - 1] in _PLACE_BEFORE or not re.fullmatch(
+    given_to = words.lower[index - 1] in ("to", "and") and not _GIVING.isdisjoint(words.lower[max(0, index - 5) : index - 1])
+    if words.words[index - 1][0].isupper() or (words.lower[index - 1] in _PLACE_BEFORE and not given_to) or not re.fullmatch(
         r",?[ \t]{1,2}", words.gap(index)
     ):
-        return None  # "Blackbird Leys", "in Barton", "clinic (Carlton)"
+        return None  # "Blackbird Leys", "in Barton", "clinic (Carlton)"; not "pass this to Wojciech"
     if following < len(words.words) and words.lower[following] in _PLACE_AFTER:
         return None  # "Barton residents"
     return (index, index + 1)
@@ -843,7 +852,7 @@ def _may_name(text: str) -> bool:
         names = {token[:-2] for token in tokens if token.endswith(("'s", "\u2019s"))}
         if not given_names().isdisjoint(names):
             return True  # "Sam's idea"
-    if not lower.isdisjoint(_SAYS) or not lower.isdisjoint(_ADDRESSED) or {"and", "i"} <= lower:
+    if not (lower.isdisjoint(_SAYS) and lower.isdisjoint(_ADDRESSED) and lower.isdisjoint(_TALKING)) or {"and", "i"} <= lower:
         if any(token[:1].isupper() and (token in faker_given_names() or _unlisted(token)) for token in tokens):
             return True  # "Then Tendai said", "Will said", "Tendai and I"
     return any(_unlisted(a) and _unlisted(b) for a, b in _CAPITALISED_PAIR.findall(text))  # two words nobody listed
