@@ -9,8 +9,11 @@ ranges 192.0.2.0/24, 198.51.100.0/24 and 2001:db8::/32, the card industry's test
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tcs_themes.ingest import ingest
 from tcs_themes.ingest.redaction import redact
 
 #: (comment, the planted details that must be gone).
@@ -140,3 +143,29 @@ def test_placeholders_of_the_new_kinds(text: str, expected: str) -> None:
 def test_a_name_alone_in_german_text_is_left_to_the_english_gate() -> None:
     text = "Mehr Bäume im Park bitte, wir haben mit Bernadette gesprochen."
     assert redact(text) == (text, 0)
+
+
+def test_names_of_things_and_email_text_are_redacted_at_ingest(tmp_path: Path) -> None:
+    """A real workbook and a real .eml through ingest: file, sheet and header names, and the email's text."""
+    from openpyxl import Workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Sam's session 192.0.2.4"
+    sheet.append(["Comment", "Notes by Priya 07700 900418"])
+    sheet.append(["The park needs lights. Then Sam said the council knows.", "x"])
+    book.save(folder / "notes OX 4 2XX.xlsx")
+    (folder / "feedback from Bernadette.eml").write_text(
+        'From: "Priya Shah" <priya.shah@example.org>\nTo: "Jo Bloggs" <jo@example.org>\n'
+        "Subject: Park feedback from Tendai Moyo 07700 900418\nDate: Mon, 07 Dec 2026 10:00:00 +0000\n"
+        "Message-ID: <abc@example.org>\nContent-Type: text/plain; charset=utf-8\n\n"
+        "The skate park lights are off. I spoke to Wojciech at the desk.\nCard 4111 1111 1111 1111 was charged.\n",
+        encoding="utf-8",
+    )
+    result = ingest([folder])
+    written = result.comments.astype(str).to_csv() + result.log.astype(str).to_csv()
+    for detail in ("Sam", "Priya", "Bernadette", "Wojciech", "192.0.2.4", "2XX", "900418", "4111", "Tendai"):
+        assert detail not in written
+    assert len(result.comments) == 2

@@ -740,7 +740,7 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     determiner ("the Podiatric rang").
     """
     word = words.words[index]
-    if words.loose or not word[0].isupper() or (word.isupper() and len(word) > 1 and not words.shouting):
+    if not word[0].isupper() or (word.isupper() and len(word) > 1 and not words.shouting):
         return None
     possessive = _possessive(words, index)
     base = _as_name(word[:-2] if possessive else word)
@@ -767,6 +767,8 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     if possessive:
         after_place = index > 0 and words.lower[index - 1] in _PLACE_BEFORE
         return None if after_place else (index, index + 1)  # "Sam's idea"; not "in Victoria's parks"
+    if words.loose:  # the name of a thing: "feedback from Bernadette.eml", "notes by Priya"
+        return (index, index + 1) if index > 0 and words.lower[index - 1] in ("from", "by", "with", "for") else None
     if is_everyday_word(base):
         return None  # "India", "Victoria": places too
     if _starts_sentence(words, index) or not words.english:
