@@ -709,6 +709,11 @@ _GIVING = frozenset(
 )
 #: The words of :data:`_ADDRESSED_PAIRS` that speak of talking to a person, not an organisation ("spoke to").
 _TALKING = frozenset("spoke speak speaking talked talk talking chatted chatting me myself".split())
+#: Words after a possessive that make it a thing named after a person ("Cohen's kappa", "Addison's disease").
+_EPONYM_HEADS = frozenset(
+    """kappa alpha coefficient test law laws theorem rule principle method disease diseases syndrome palsy
+    sign signs ulcer fracture reflex""".split()
+)
 _DETERMINERS = frozenset("the a an this that these those".split())
 #: Words before a capitalised word that make it a place or part of a longer name ("in Barton", "the Clifton
 #: estate", "St Paul's", "New Marston"), when no verb says a person is meant.
@@ -747,6 +752,10 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     if base.lower() in _NEVER_NAMES or (index > 0 and words.lower[index - 1] in _DETERMINERS | {"st", "saint"}):
         return None  # "the Podiatric rang me": a thing; "St Paul's"
     following = index + 1
+    if not possessive and words.is_name_word(index) and (end := words.run(index, limit=2)) == index + 2 and (
+        _said_after(words, end - 1)
+    ):
+        return (index, end)  # "Mark Holland said", "Tendai Baker told me": a surname that is an everyday word
     if following < len(words.words) and re.fullmatch(r"[ \t]{1,2}", words.gap(following)) and (
         words.words[following][0].isupper() or words.lower[following] in _ORG_OR_PLACE
     ):
@@ -757,7 +766,7 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     listed = base in faker_given_names()
     if listed and (_said_after(words, index) or _addressed_before(words, index, talking_only=False)):
         return (index, index + 1)
-    if not listed and not possessive and words.is_unlisted_name(index) and (
+    if not listed and not possessive and not word[1:2].isupper() and words.is_unlisted_name(index) and (
         (_said_after(words, index) and not _starts_sentence(words, index))
         or _addressed_before(words, index, talking_only=True)
     ):
@@ -766,7 +775,8 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
         return None
     if possessive:
         after_place = index > 0 and words.lower[index - 1] in _PLACE_BEFORE
-        return None if after_place else (index, index + 1)  # "Sam's idea"; not "in Victoria's parks"
+        eponym = following < len(words.words) and words.lower[following] in _EPONYM_HEADS
+        return None if after_place or eponym else (index, index + 1)  # "Sam's idea"; not "in Victoria's parks"
     if words.loose:  # the name of a thing: "feedback from Bernadette.eml", "notes by Priya"
         return (index, index + 1) if index > 0 and words.lower[index - 1] in ("from", "by", "with", "for") else None
     if is_everyday_word(base):

@@ -555,10 +555,10 @@ def _ip(match: re.Match[str]) -> str:
     if ":" in found and not ("::" in found or found.count(":") == 7) or found.strip(":") == "":
         return found
     try:
-        ipaddress.ip_address(found.split("%")[0])
+        address = ipaddress.ip_address(found.split("%")[0])
     except ValueError:
         return found
-    return IP_ADDRESS
+    return found if address.is_loopback or address.is_unspecified else IP_ADDRESS  # "127.0.0.1", "0.0.0.0": no one's
 
 
 def _redact_ips(text: str) -> tuple[str, int]:
