@@ -60,6 +60,19 @@ PLANTED = [
     ("Me and Kayleigh run the toddler group and the heating is broken.", ["Kayleigh"]),
     ("My son Liam and his friend Oskar use the MUGA every evening.", ["Liam", "Oskar"]),
     ("The café was run by Bogdan's family until the rent went up.", ["Bogdan"]),
+    ("Cllr Smith's office never replied about the play area.", ["Smith"]),
+    ("Priya runs the youth club on Tuesdays and needs more volunteers.", ["Priya"]),
+    ("Priya, who runs the youth club, was brilliant.", ["Priya"]),
+    ("Sam from the council never came back about the broken swings.", ["Sam"]),
+    ("Shout out to Jasmine at the library for the homework club.", ["Jasmine"]),
+    ("then priya said the grant had gone", ["priya"]),
+    ("i told bernadette about the fly-tipping by the garages", ["bernadette"]),
+    ("When I met Oksana she explained how the partnership fund works.", ["Oksana"]),
+    ("The youth worker (Callum) was great with my son.", ["Callum"]),
+    ("Callum, the youth worker, was great with my son.", ["Callum"]),
+    ("Tendai Baker said the pavilion roof leaks.", ["Tendai", "Baker"]),
+    ("Mark Holland said the funding was cut.", ["Mark", "Holland"]),
+    ("More benches by the pond please.\nCheers - Gareth", ["Gareth"]),
 ]
 
 #: Ordinary comments with capitalised words of every kind: places, organisations, months, strategies, titles.
@@ -108,6 +121,11 @@ ORDINARY = [
     "Call the council, or see the parks page at www.example.gov.uk/parks.",
     "Meet at 10:30 on 12/03/2024 by the Lido gates.",
     "The survey ran from 3 March to 14 April 2024.",
+    "Paris at the weekend was busy, but our park was empty.",
+    "The occupational therapist (Byron House) put Mum at ease.",
+    "Agreement was measured with Cohen's kappa, as NVivo writes it.",
+    "The kiosk's test page said tcp://127.0.0.1:8786 and nothing else.",
+    "Jasmine tea at the café is nice, and the Rose Garden is lovely in June.",
 ]
 
 

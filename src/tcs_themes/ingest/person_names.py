@@ -508,7 +508,7 @@ def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
     owned = index > 0 and words.lower[index - 1] in _KIN_OWNERS
     if not owned and words.lower[index] not in _CARERS:
         return None
-    if not re.fullmatch(r",?[ \t]{1,2}", words.gap(start)) or _possessive(words, start):
+    if not re.fullmatch(r",?[ \t]{1,2}\(?", words.gap(start)) or _possessive(words, start):
         return None
     if owned and words.lower[index] in _KIN:
         named = words.is_name_word(start)
@@ -517,6 +517,8 @@ def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
     if not (named or words.is_sender(start)):
         return None
     end = words.run(start, limit=2)
+    if end == start and "(" in words.gap(start):
+        return None  # "the therapist (Byron House)": a place
     return (start, max(end, start + 1))
 
 
@@ -550,7 +552,7 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     if word in ("best", "love") and not (line_start or _lower_sequence(words, index, 2)[0] in ("the", "with")):
         return None  # "the best Oxford can do", "I love Oxford."
     gap = words.gap(start)
-    if not re.fullmatch(r"[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*)?(?:\r?\n[ \t]*)?", gap) or not gap:
+    if not re.fullmatch(r"[ \t]*(?:[,.!]|[ \t][-\u2013][ \t])?[ \t]*(?:\r?\n[ \t]*)?(?:\r?\n[ \t]*)?", gap) or not gap:
         return None
     end = words.run(start, surname=True)
     if end == start or not words.ends_line(end):
@@ -558,7 +560,7 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     own_line = "\n" in gap
     ends_text = not words.text[words.spans[end - 1][1] :].strip(" \t.!")
     known = words.is_given(start, trusted_only=False) or words.is_sender(start)
-    firm = "," in gap or word in _FIRM_SIGN_OFFS
+    firm = "," in gap or "-" in gap or "\u2013" in gap or word in _FIRM_SIGN_OFFS
     return (start, end) if own_line or known or (firm and ends_text) else None  # "Thanks, Oluwaseun", "Regards Tendai"
 
 
@@ -691,7 +693,7 @@ _SAYS = frozenset(
 #: Words between a name and such a verb ("Sam also said", "Priya has always said").
 _SAYS_BETWEEN = frozenset("has had also just then always once later kindly never actually even".split())
 #: Words right before a name that say a person is meant ("told Priya", "ask Jo", "thank you Sam").
-_ADDRESSED = frozenset("told tell asked ask emailed email rang phoned texted messaged contacted thanked".split())
+_ADDRESSED = frozenset("told tell asked ask met meet emailed email rang phoned texted messaged contacted thanked".split())
 #: Pairs of words before a name that say a person is meant ("spoke to Priya", "thanks to Bernadette", "met with
 #: Sam", "helped by Tomasz", "me and Jo").
 _ADDRESSED_PAIRS = frozenset(
@@ -702,13 +704,26 @@ _ADDRESSED_PAIRS = frozenset(
     + [(verb, "by") for verb in "helped supported visited seen interviewed greeted".split()]
     + [("thank", "you"), ("me", "and"), ("myself", "and")]
 )
+#: What follows a name and shows a person: a verb only people do, "from the ...", "at reception", ", who", a role.
+_PERSON_AFTER = re.compile(
+    r"[ \t]{1,2}(?:runs|ran|helps|helped|works|worked|volunteers|volunteered|leads|led|organises|organised|organizes|"
+    r"organized|coaches|coached|teaches|taught|cleans|cleaned|listens|listened|cares|cared|smiled|laughed|knows|knew|"
+    r"sorted|fixed)\b"
+    r"|[ \t]{1,2}from[ \t]{1,2}(?:the|our|my)\b"
+    r"|,[ \t]{1,2}who\b"
+    r"|,[ \t]{1,2}(?:the|our|my|a)[ \t]{1,2}(?:[a-z]{1,15}[ \t]{1,2})?(?:worker|manager|coordinator|co-ordinator|"
+    r"officer|caretaker|warden|coach|leader|volunteer|chair|secretary|treasurer|teacher|nurse|councillor|organiser|"
+    r"receptionist|cleaner|ranger|gardener|mentor|trustee|director|head)\b"
+)
+_PERSON_AT = re.compile(r"[ \t]{1,2}at[ \t]{1,2}(?:the|reception)\b")
 #: Verbs of giving or telling, a few words before "to" and a name ("pass this to Wojciech", "I sent it to Priya").
 _GIVING = frozenset(
     """pass passed give gave given send sent forward forwarded hand handed report reported complain complained
     mention mentioned explain explained write wrote introduce introduced lend lent pay paid show showed""".split()
 )
-#: The words of :data:`_ADDRESSED_PAIRS` that speak of talking to a person, not an organisation ("spoke to").
-_TALKING = frozenset("spoke speak speaking talked talk talking chatted chatting me myself".split())
+#: The words of :data:`_ADDRESSED` and :data:`_ADDRESSED_PAIRS` that speak of talking to a person, not an
+#: organisation ("told", "spoke to"; not "emailed", "according to").
+_TALKING = frozenset("told asked met thanked texted messaged spoke speak speaking talked talk talking chatted chatting me myself".split())
 #: Words after a possessive that make it a thing named after a person ("Cohen's kappa", "Addison's disease").
 _EPONYM_HEADS = frozenset(
     """kappa alpha coefficient test law laws theorem rule principle method disease diseases syndrome palsy
@@ -745,6 +760,8 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     determiner ("the Podiatric rang").
     """
     word = words.words[index]
+    if word.islower() and not words.loose:
+        return _lower_lone_name(words, index)
     if not word[0].isupper() or (word.isupper() and len(word) > 1 and not words.shouting):
         return None
     possessive = _possessive(words, index)
@@ -779,10 +796,13 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
         return None if after_place or eponym else (index, index + 1)  # "Sam's idea"; not "in Victoria's parks"
     if words.loose:  # the name of a thing: "feedback from Bernadette.eml", "notes by Priya"
         return (index, index + 1) if index > 0 and words.lower[index - 1] in ("from", "by", "with", "for") else None
-    if is_everyday_word(base):
-        return None  # "India", "Victoria": places too
-    if _starts_sentence(words, index) or not words.english:
-        return None  # "Priya" at the start of a sentence: a heading, a place; German text
+    if not words.english:
+        return None  # German text
+    everyday = is_everyday_word(base)  # "India", "Victoria", "Sam": places or words too
+    if _person_follows(words, index, weak=not everyday):
+        return (index, index + 1)  # "Priya runs the club", "Sam from the council", "Priya, who ...", "Callum, the coach"
+    if _starts_sentence(words, index) or everyday:
+        return None  # "Priya" at the start of a sentence: a heading, a place
     given_to = words.lower[index - 1] in ("to", "and") and not _GIVING.isdisjoint(words.lower[max(0, index - 5) : index - 1])
     if words.words[index - 1][0].isupper() or (words.lower[index - 1] in _PLACE_BEFORE and not given_to) or not re.fullmatch(
         r",?[ \t]{1,2}", words.gap(index)
@@ -791,6 +811,27 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     if following < len(words.words) and words.lower[following] in _PLACE_AFTER:
         return None  # "Barton residents"
     return (index, index + 1)
+
+
+def _person_follows(words: _Words, index: int, *, weak: bool) -> bool:
+    """Whether the words after word ``index`` speak of a person: a verb only people do ("Priya runs the club"),
+    "from the ..." ("Sam from the council"), ", who", or a role after a comma ("Callum, the youth worker"); with
+    ``weak`` also "at the ..." or "at reception" ("Jasmine at the library", not "Paris at the weekend")."""
+    after = words.text[words.spans[index][1] : words.spans[index][1] + 40].lower()
+    return _PERSON_AFTER.match(after) is not None or (weak and _PERSON_AT.match(after) is not None)
+
+
+def _lower_lone_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A given name in lower case with a verb of speech or talking beside it ("then priya said", "i told
+    bernadette"): a widely listed name that is no English word, in English text."""
+    name = words.words[index].title()
+    if name not in given_names() or name in word_like_names() or name not in widely_listed_names():
+        return None
+    if is_everyday_word(name) or not words.english:
+        return None  # "sam", "will", "grace": words too
+    if _said_after(words, index) or _addressed_before(words, index, talking_only=True):
+        return (index, index + 1)
+    return None
 
 
 def _said_after(words: _Words, index: int) -> bool:
@@ -811,13 +852,15 @@ def _said_after(words: _Words, index: int) -> bool:
 
 
 def _addressed_before(words: _Words, index: int, *, talking_only: bool) -> bool:
-    """Whether a verb of contact comes right before word ``index`` ("told Priya", "spoke to Priya"); with
-    ``talking_only`` only one of talking ("spoke to", "talked with", "me and")."""
+    """Whether a verb of contact comes right before word ``index`` ("told Priya", "spoke to Priya", "shout out to
+    Jasmine"); with ``talking_only`` only one of talking to a person ("told", "spoke to", "me and")."""
     if index == 0 or not re.fullmatch(r"[ \t]{1,2}", words.gap(index)):
         return False
-    if words.lower[index - 1] in _ADDRESSED and not talking_only:
-        return True
+    if words.lower[index - 1] in _ADDRESSED:
+        return not talking_only or words.lower[index - 1] in _TALKING
     pair = (words.lower[index - 2], words.lower[index - 1]) if index >= 2 else ()
+    if pair == ("out", "to") and index >= 3 and words.lower[index - 3] == "shout":
+        return True
     if pair not in _ADDRESSED_PAIRS or not re.fullmatch(r"[ \t]{1,2}", words.gap(index - 1)):
         return False
     return not talking_only or pair[0] in _TALKING
@@ -912,7 +955,7 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     index = 0
     while index < len(words.words):
         if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender
-                or loose):
+                or loose or words.words[index].title() in given_names()):
             index += 1  # no rule starts at a word in lower case that is no cue (but in the name of a thing)
             continue
         span = (
