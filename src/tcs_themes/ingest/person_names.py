@@ -128,7 +128,7 @@ _ORG_OR_PLACE = frozenset(
     society centre center ltd limited nhs university college school church mosque alliance services club
     collective project board hub federation institute agency housing cooperative road street lane avenue close
     drive way crescent terrace place gardens court grove square hill park green rise row walk mews parade
-    station bridge estate ward library hall team ferry meadow meadows field fields farm wood woods common marsh
+    station bridge estate ward library hall team ferry garden playground allotments lido pavilion meadow meadows field fields farm wood woods common marsh
     end cross gate quay wharf market hospital surgery practice academy primary museum theatre gallery stadium
     pool leisure arts festival partners rd st ave ln cl dr cres pl gdns ct sq tesco tescos sainsbury sainsburys
     asda aldi lidl morrisons waitrose coop co-op greggs costa starbucks mcdonalds mcdonald's kfc primark argos
