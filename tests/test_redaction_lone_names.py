@@ -73,6 +73,11 @@ PLANTED = [
     ("Tendai Baker said the pavilion roof leaks.", ["Tendai", "Baker"]),
     ("Mark Holland said the funding was cut.", ["Mark", "Holland"]),
     ("More benches by the pond please.\nCheers - Gareth", ["Gareth"]),
+    ("THEN SAM SAID THE YOUTH CLUB WAS SHUT", ["SAM"]),
+    ("I SPOKE TO PRIYA AT THE DESK ABOUT THE GRANT", ["PRIYA"]),
+    ("Thanks Bernadette for sorting the hall booking.", ["Bernadette"]),
+    ("Message me on wa.me/447700900418 about the litter pick.", ["447700900418"]),
+    ("The form recorded ip address 203.0.113.009 against my name.", ["203.0.113.009"]),
 ]
 
 #: Ordinary comments with capitalised words of every kind: places, organisations, months, strategies, titles.

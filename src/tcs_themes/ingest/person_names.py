@@ -360,6 +360,8 @@ class _Words:
         while end < len(self.words) and full < limit and (self.is_capitalised(end) or self.is_initial(end)):
             if end > start and len(self.words[end]) > 1 and self.words[end].isupper() != shouting:
                 break  # "Lynda CPN", "VICKY I'VE": an acronym or shouting is no surname
+            if end > start and self.lower[end] in _SAYS:
+                break  # "THEN SAM SAID IT": a verb of speech is no surname
             gap = self.gap(end)
             if end > start and not (re.fullmatch(r"[ \t]{1,3}", gap) or (gap[:1] == "." and len(self.words[end - 1]) == 1
                                                                       and re.fullmatch(r"\.[ \t]{0,2}", gap))):
@@ -693,7 +695,7 @@ _SAYS = frozenset(
 #: Words between a name and such a verb ("Sam also said", "Priya has always said").
 _SAYS_BETWEEN = frozenset("has had also just then always once later kindly never actually even".split())
 #: Words right before a name that say a person is meant ("told Priya", "ask Jo", "thank you Sam").
-_ADDRESSED = frozenset("told tell asked ask met meet emailed email rang phoned texted messaged contacted thanked".split())
+_ADDRESSED = frozenset("told tell asked ask met meet emailed email rang phoned texted messaged contacted thank thanks thanked".split())
 #: Pairs of words before a name that say a person is meant ("spoke to Priya", "thanks to Bernadette", "met with
 #: Sam", "helped by Tomasz", "me and Jo").
 _ADDRESSED_PAIRS = frozenset(
@@ -774,7 +776,7 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     ):
         return (index, end)  # "Mark Holland said", "Tendai Baker told me": a surname that is an everyday word
     if following < len(words.words) and re.fullmatch(r"[ \t]{1,2}", words.gap(following)) and (
-        words.words[following][0].isupper() or words.lower[following] in _ORG_OR_PLACE
+        (words.words[following][0].isupper() and not words.shouting) or words.lower[following] in _ORG_OR_PLACE
     ):
         return None  # "thanks to Florence Park Community Centre", "Sam's Cafe"
     if re.match(r"[ \t]{1,2}\d", words.text[words.spans[index][1] :]):

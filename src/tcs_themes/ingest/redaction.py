@@ -233,7 +233,7 @@ _HANDLE_CUE = re.compile(
 # A link to a person's profile: "facebook.com/jo.bloggs", "https://www.instagram.com/jo_bloggs/".
 _PROFILE_RE = re.compile(
     r"\b(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|twitter|x|tiktok|linkedin|threads|youtube|bsky)"
-    r"\.(?:com|net|app)/[\w@./%-]{2,80}",
+    r"\.(?:com|net|app)/[\w@./%-]{2,80}|\b(?:https?://)?wa\.me/\+?\d{6,15}",
     re.IGNORECASE,
 )
 # An IPv4 address ("81.2.69.160"; checked by the ipaddress module), not a clause number after "section", "para" ...;
@@ -554,11 +554,15 @@ def _ip(match: re.Match[str]) -> str:
         return found
     if ":" in found and not ("::" in found or found.count(":") == 7) or found.strip(":") == "":
         return found
+    if "." in found:  # "203.0.113.009" too: leading zeros are written by hand
+        found_parts = [int(part) for part in found.split(".")]
+        personal = all(part <= 255 for part in found_parts) and found_parts[0] not in (0, 127)
+        return IP_ADDRESS if personal else found  # "127.0.0.1", "0.0.0.0": no one's
     try:
         address = ipaddress.ip_address(found.split("%")[0])
     except ValueError:
         return found
-    return found if address.is_loopback or address.is_unspecified else IP_ADDRESS  # "127.0.0.1", "0.0.0.0": no one's
+    return found if address.is_loopback or address.is_unspecified else IP_ADDRESS
 
 
 def _redact_ips(text: str) -> tuple[str, int]:
@@ -714,7 +718,7 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     if "Cottage" in text or "Bungalow" in text or "Farmhouse" in text:
         text, count = _count_sub(_HOUSE_NAME_RE, lambda _m: ADDRESS, text)
         total += count
-    if ".com/" in text or ".net/" in text or ".app/" in text:
+    if ".com/" in text or ".net/" in text or ".app/" in text or "wa.me/" in text:
         text, count = _count_sub(_PROFILE_RE, lambda _m: HANDLE, text)
         total += count
     if "@" in text and not label:
