@@ -758,8 +758,9 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     name after a verb of contact ("ask Jo", "thanks to Bernadette", "helped by Tomasz"). A widely listed given
     name that is no English word (:func:`widely_listed_names`, not :func:`word_like_names`) also as a possessive
     ("Sam's idea") or, in English text, inside a sentence ("we met Priya at the desk"), unless a place word is
-    beside it ("in Barton", "Barton residents"). Never before a capitalised word ("Florence Park") or after a
-    determiner ("the Podiatric rang").
+    beside it ("in Barton", "Barton residents"), or at its start before a verb only people do ("Priya runs the
+    club"). Never before a capitalised word ("Florence Park") or after a determiner ("the Podiatric rang"). In
+    lower case see :func:`_lower_lone_name`.
     """
     word = words.words[index]
     if word.islower() and not words.loose:
@@ -882,7 +883,13 @@ def _joined_name(words: _Words, index: int) -> tuple[int, int] | None:
     base = _as_name(words.words[name])
     if base not in given_names() or base in word_like_names() or base not in widely_listed_names():
         return None
-    return _free_name(words, name) or (name, max(words.run(name, limit=2), name + 1))  # "Dr X and Richard Y"
+    if (free := _free_name(words, name)) is not None:
+        return free  # "Dr X and Richard Y"
+    end = words.run(name, limit=2)
+    after = name + 1
+    if end == name and after < len(words.words) and words.words[after][0].isupper() and re.fullmatch(r"[ \t]{1,2}", words.gap(after)):
+        return None  # "Mr Patel and Florence Park": a place
+    return (name, max(end, after))
 
 
 def _may_name(text: str) -> bool:
