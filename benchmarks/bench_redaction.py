@@ -76,6 +76,14 @@ REVIEWED: dict[tuple[str, str], bool] = {
         "Elizabeth, Suze",
         # staff named after their role ("Nurse, Christy,", "My therapist Lata", "Matron Anne"), a masked name
         "Christy", "Tina", "Gabbitas", "Yvonne", "Sharon", "Megan", "Anne", "Hillary", "Lata", "xxxx", "Mandy",
+        # staff named by a first name alone ("Then Lesley said", "thanks to Katie", "Trevor's kindliness", "I saw
+        # Natasha at the QMC", "Debbie helped a lot", "Lisa, the activities coordinator"), each read in its comment
+        "Alex", "Amanda", "Amber", "Amy", "Andrea", "Andy", "Angela, Dianne", "Angus", "Anna", "Carmen", "Catherine",
+        "Claire", "Dan", "Debbie", "Dianne", "Elaine", "Elissa", "Emma", "Felix", "Freya", "Gail", "Gaynor", "Gwen",
+        "Hannah", "Hayley", "Jo", "Jules", "Kathryn", "Katie", "Kayleigh", "Kerry", "Kirsty", "Laura", "Leah",
+        "Lesley", "Linda", "Lisa", "Lise", "Louise", "Lucy", "Marie", "Mathew", "Natalie", "Natasha", "Patricia",
+        "Paul", "Paula", "Phil", "Rachel", "Richard", "Sandra", "Sean", "Sheryl", "Stacey", "Susanne", "Suzanne",
+        "Tanya", "Trevor's", "Kirsty's", "Vanessa", "Vicky", "Zoe",
     )},
     # pxtextmining: a charity named after a person, not a person in the comment
     **{("[NAME]", t): False for t in ("Marie Curie", "Marie Currie")},

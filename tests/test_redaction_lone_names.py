@@ -78,6 +78,8 @@ PLANTED = [
     ("Thanks Bernadette for sorting the hall booking.", ["Bernadette"]),
     ("Message me on wa.me/447700900418 about the litter pick.", ["447700900418"]),
     ("The form recorded ip address 203.0.113.009 against my name.", ["203.0.113.009"]),
+    ("The meeting moved to Priya's house when the hall flooded.", ["Priya"]),
+    ("I only kept going due to Kirsty's support at the youth club.", ["Kirsty"]),
 ]
 
 #: Ordinary comments with capitalised words of every kind: places, organisations, months, strategies, titles.
@@ -131,6 +133,7 @@ ORDINARY = [
     "Agreement was measured with Cohen's kappa, as NVivo writes it.",
     "The kiosk's test page said tcp://127.0.0.1:8786 and nothing else.",
     "Jasmine tea at the café is nice, and the Rose Garden is lovely in June.",
+    "Families in Victoria's parks want more bins.",
 ]
 
 

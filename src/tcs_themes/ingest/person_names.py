@@ -777,9 +777,10 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     ):
         return (index, end)  # "Mark Holland said", "Tendai Baker told me": a surname that is an everyday word
     if following < len(words.words) and re.fullmatch(r"[ \t]{1,2}", words.gap(following)) and (
-        (words.words[following][0].isupper() and not words.shouting) or words.lower[following] in _ORG_OR_PLACE
+        (words.words[following][0].isupper() and not words.shouting)
+        or (words.lower[following] in _ORG_OR_PLACE and not (possessive and words.words[following].islower()))
     ):
-        return None  # "thanks to Florence Park Community Centre", "Sam's Cafe"
+        return None  # "thanks to Florence Park Community Centre", "Sam's Cafe" (not "Priya's house")
     if re.match(r"[ \t]{1,2}\d", words.text[words.spans[index][1] :]):
         return None  # "Winifred 2": a ward, a room
     trusted = base in given_names() and base not in word_like_names() and base in widely_listed_names()
@@ -794,9 +795,9 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     if not trusted:
         return None
     if possessive:
-        after_place = index > 0 and words.lower[index - 1] in _PLACE_BEFORE
+        after_place = index > 0 and words.lower[index - 1] in _PLACE_BEFORE and is_everyday_word(base)
         eponym = following < len(words.words) and words.lower[following] in _EPONYM_HEADS
-        return None if after_place or eponym else (index, index + 1)  # "Sam's idea"; not "in Victoria's parks"
+        return None if after_place or eponym else (index, index + 1)  # "Sam's idea", "due to Kirsty's care"; not "in Victoria's parks"
     if words.loose:  # the name of a thing: "feedback from Bernadette.eml", "notes by Priya"
         return (index, index + 1) if index > 0 and words.lower[index - 1] in ("from", "by", "with", "for") else None
     if not words.english:
