@@ -134,6 +134,7 @@ ORDINARY = [
     "The kiosk's test page said tcp://127.0.0.1:8786 and nothing else.",
     "Jasmine tea at the café is nice, and the Rose Garden is lovely in June.",
     "Families in Victoria's parks want more bins.",
+    "PLEASE GIVE ME 3 2ND HAND BIKES FOR THE YOUTH CLUB",
 ]
 
 

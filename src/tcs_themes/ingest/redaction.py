@@ -601,7 +601,11 @@ def _id_number(match: re.Match[str]) -> str:
 
 
 def _spaced_postcode(match: re.Match[str]) -> str:
-    return _keep_before(match, "postcode", POSTCODE) if match.group("postcode") else POSTCODE
+    """A postcode split after its area; without "postcode" before it not one whose inward code reads as an
+    ordinal ("ME 3 2ND" in a text in capitals)."""
+    if match.group("postcode"):
+        return _keep_before(match, "postcode", POSTCODE)
+    return match.group() if match.group()[-2:] in ("ST", "ND", "RD", "TH") else POSTCODE
 
 
 def _count_sub(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> tuple[str, int]:
