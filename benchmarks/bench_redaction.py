@@ -76,6 +76,14 @@ REVIEWED: dict[tuple[str, str], bool] = {
         "Elizabeth, Suze",
         # staff named after their role ("Nurse, Christy,", "My therapist Lata", "Matron Anne"), a masked name
         "Christy", "Tina", "Gabbitas", "Yvonne", "Sharon", "Megan", "Anne", "Hillary", "Lata", "xxxx", "Mandy",
+        # staff named by a first name alone ("Then Lesley said", "thanks to Katie", "Trevor's kindliness", "I saw
+        # Natasha at the QMC", "Debbie helped a lot", "Lisa, the activities coordinator"), each read in its comment
+        "Alex", "Amanda", "Amber", "Amy", "Andrea", "Andy", "Angela, Dianne", "Angus", "Anna", "Carmen", "Catherine",
+        "Claire", "Dan", "Debbie", "Dianne", "Elaine", "Elissa", "Emma", "Felix", "Freya", "Gail", "Gaynor", "Gwen",
+        "Hannah", "Hayley", "Jo", "Jules", "Kathryn", "Katie", "Kayleigh", "Kerry", "Kirsty", "Laura", "Leah",
+        "Lesley", "Linda", "Lisa", "Lise", "Louise", "Lucy", "Marie", "Mathew", "Natalie", "Natasha", "Patricia",
+        "Paul", "Paula", "Phil", "Rachel", "Richard", "Sandra", "Sean", "Sheryl", "Stacey", "Susanne", "Suzanne",
+        "Tanya", "Trevor's", "Kirsty's", "Vanessa", "Vicky", "Zoe",
     )},
     # pxtextmining: a charity named after a person, not a person in the comment
     **{("[NAME]", t): False for t in ("Marie Curie", "Marie Currie")},
@@ -186,6 +194,13 @@ def _detail_recall() -> list[str]:
         "NHS numbers": ["NHS number 943 476 5919", "NHS no 9434765919", "943 476 5919"],
         "bank details, number plates": ["sort code 12-34-56", "acc no 12345678", "AB12 CDE", "reg ab12cde"],
         "handles, profile links": ["@jo_bloggs77", "@JoBloggs", "facebook.com/jo.bloggs", "twitter @tendaimoyo"],
+        "IP and MAC addresses": ["192.0.2.44", "2001:db8:85a3::8a2e:370:7334", "fe80::1ff:fe23:4567:890a",
+                                 "00:1A:2B:3C:4D:5E"],
+        "card, passport, licence numbers": ["card 4111 1111 1111 1111", "5500-0000-0000-0004",
+                                            "passport number 123456789", "BLOGG802153J99AB"],
+        "postcodes, spaced": ["OX 4 2XX", "postcode ox 4 2xx", "BS 1 4DJ"],
+        "dates of birth in words": ["born on the third of March 1984", "born March 1984", "born 3 Mar 84",
+                                    "date of birth 12 June"],
     }
     rows = []
     for name, values in groups.items():

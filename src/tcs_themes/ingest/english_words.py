@@ -33,7 +33,7 @@ def everyday_words() -> frozenset[str]:
     words: set[str] = set()
     folder = resources.files("spacy_lookups_data").joinpath("data")
     for table in _TABLES:
-        with gzip.open(folder.joinpath(f"{table}.json.gz").open("rb"), "rt", encoding="utf-8") as file:
+        with folder.joinpath(f"{table}.json.gz").open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as file:
             data = json.load(file)
         for value in data.values() if table != "en_lemma_lookup" else [data.keys(), data.values()]:
             words.update(word.lower() for word in value if isinstance(word, str))

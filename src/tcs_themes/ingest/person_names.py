@@ -119,6 +119,7 @@ _NOT_NAMES = frozenset(
     beyond during except inside into like near off onto out outside over past since than through till toward
     towards under until upon within without still really quite too very well now then everyone everybody
     everything someone somebody something anyone anybody anything nobody nothing noone whoever whatever myself
+    christ jesus god allah easter christmas bristol
     yourself himself herself itself ourselves themselves yourselves ours yours theirs hers one none each every
     either neither both few several much lots ok okay im ive dont cant wont didnt doesnt isnt wasnt""".split()
 )
@@ -127,24 +128,33 @@ _ORG_OR_PLACE = frozenset(
     society centre center ltd limited nhs university college school church mosque alliance services club
     collective project board hub federation institute agency housing cooperative road street lane avenue close
     drive way crescent terrace place gardens court grove square hill park green rise row walk mews parade
-    station bridge estate ward library hall team ferry meadow meadows field fields farm wood woods common marsh
+    station bridge estate ward library hall team ferry garden playground allotments lido pavilion meadow meadows field fields farm wood woods common marsh
     end cross gate quay wharf market hospital surgery practice academy primary museum theatre gallery stadium
     pool leisure arts festival partners rd st ave ln cl dr cres pl gdns ct sq tesco tescos sainsbury sainsburys
     asda aldi lidl morrisons waitrose coop co-op greggs costa starbucks mcdonalds mcdonald's kfc primark argos
-    amazon facebook google youtube instagram twitter tiktok whatsapp netflix uber deliveroo stagecoach""".split()
+    amazon facebook google youtube instagram twitter tiktok whatsapp netflix uber deliveroo stagecoach sustrans
+    ofsted ofgem ofcom mencap healthwatch barnardos barnardo's oxfam nspcc rspb rspca unison macmillan scope
+    groundwork""".split()
 )
 _NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
 
 
 def faker_given_names() -> frozenset[str]:
     """Every given name of the Faker person providers of :data:`LOCALES` (two letters or more)."""
-    return _faker_given_names()
+    return _faker_given_names()[0]
+
+
+def widely_listed_names() -> frozenset[str]:
+    """The given names of :func:`faker_given_names` that a locale other than the US one ("en") lists too. The
+    US list is long and has many towns' and surnames' names ("Barton", "Clifton", "Preston"), so a name alone
+    in running text without a verb saying a person is meant is taken only from these ("thanks to Priya")."""
+    return _faker_given_names()[1]
 
 
 @functools.cache
-def _faker_given_names() -> frozenset[str]:
-    """The names, from the user cache when this Faker release's were read before (importing Faker
-    scans all its providers: a tenth of a second of every run that redacts)."""
+def _faker_given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The names and the widely listed ones, from the user cache when this Faker release's were read before
+    (importing Faker scans all its providers: a tenth of a second of every run that redacts)."""
     from importlib.metadata import PackageNotFoundError, version
 
     from tcs_themes.cache import cache_key, read_arrays, write_arrays
@@ -154,26 +164,39 @@ def _faker_given_names() -> frozenset[str]:
     except PackageNotFoundError:
         faker_version = "none"
     key = cache_key({"faker": faker_version, "locales": ",".join(LOCALES), "lists": ",".join(_NAME_LISTS),
-                     "pattern": _WORD.pattern})  # fmt: skip
+                     "pattern": _WORD.pattern, "widely": "not en"})  # fmt: skip
     cached = read_arrays("names", key)
-    if cached is not None and "names" in cached and cached["names"].dtype.kind == "U":
-        return frozenset(cached["names"].tolist())
+    if cached is not None and {"names", "widely"} <= set(cached) and cached["names"].dtype.kind == "U":
+        return frozenset(cached["names"].tolist()), frozenset(cached["widely"].tolist())
     names: set[str] = set()
+    widely: set[str] = set()
     for locale in LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attribute in _NAME_LISTS:
-            names.update(str(name) for name in getattr(provider, attribute, ()) or ())
+            listed = [str(name) for name in getattr(provider, attribute, ()) or ()]
+            names.update(listed)
+            if locale != "en":
+                widely.update(listed)
     found = frozenset(name for name in names if len(name) >= 2 and _WORD.fullmatch(name) and name[0].isupper())
     import numpy as np
 
-    write_arrays("names", key, {"names": np.array(sorted(found), dtype=str)})
-    return found
+    write_arrays("names", key, {"names": np.array(sorted(found), dtype=str),
+                                "widely": np.array(sorted(found & widely), dtype=str)})  # fmt: skip
+    return found, found & widely
 
 
 @functools.cache
 def common_word_names() -> frozenset[str]:
     """Given names that are also everyday words (trusted only where a context announces a name)."""
     text = resources.files("tcs_themes.ingest").joinpath("data/common_word_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def word_like_names() -> frozenset[str]:
+    """Given names used nearly as often as English words ("Rose", "Ruby", "Jack"), not taken alone without a
+    verb or relative saying a person is meant ("Rose said" is; "thanks to Rose", "Rose's" are not)."""
+    text = resources.files("tcs_themes.ingest").joinpath("data/word_like_names.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
@@ -337,6 +360,8 @@ class _Words:
         while end < len(self.words) and full < limit and (self.is_capitalised(end) or self.is_initial(end)):
             if end > start and len(self.words[end]) > 1 and self.words[end].isupper() != shouting:
                 break  # "Lynda CPN", "VICKY I'VE": an acronym or shouting is no surname
+            if end > start and self.lower[end] in _SAYS:
+                break  # "THEN SAM SAID IT": a verb of speech is no surname
             gap = self.gap(end)
             if end > start and not (re.fullmatch(r"[ \t]{1,3}", gap) or (gap[:1] == "." and len(self.words[end - 1]) == 1
                                                                       and re.fullmatch(r"\.[ \t]{0,2}", gap))):
@@ -485,7 +510,7 @@ def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
     owned = index > 0 and words.lower[index - 1] in _KIN_OWNERS
     if not owned and words.lower[index] not in _CARERS:
         return None
-    if not re.fullmatch(r",?[ \t]{1,2}", words.gap(start)) or _possessive(words, start):
+    if not re.fullmatch(r",?[ \t]{1,2}\(?", words.gap(start)) or _possessive(words, start):
         return None
     if owned and words.lower[index] in _KIN:
         named = words.is_name_word(start)
@@ -494,6 +519,8 @@ def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
     if not (named or words.is_sender(start)):
         return None
     end = words.run(start, limit=2)
+    if end == start and "(" in words.gap(start):
+        return None  # "the therapist (Byron House)": a place
     return (start, max(end, start + 1))
 
 
@@ -527,7 +554,7 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     if word in ("best", "love") and not (line_start or _lower_sequence(words, index, 2)[0] in ("the", "with")):
         return None  # "the best Oxford can do", "I love Oxford."
     gap = words.gap(start)
-    if not re.fullmatch(r"[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*)?(?:\r?\n[ \t]*)?", gap) or not gap:
+    if not re.fullmatch(r"[ \t]*(?:[,.!]|[ \t][-\u2013][ \t])?[ \t]*(?:\r?\n[ \t]*)?(?:\r?\n[ \t]*)?", gap) or not gap:
         return None
     end = words.run(start, surname=True)
     if end == start or not words.ends_line(end):
@@ -535,7 +562,7 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     own_line = "\n" in gap
     ends_text = not words.text[words.spans[end - 1][1] :].strip(" \t.!")
     known = words.is_given(start, trusted_only=False) or words.is_sender(start)
-    firm = "," in gap or word in _FIRM_SIGN_OFFS
+    firm = "," in gap or "-" in gap or "\u2013" in gap or word in _FIRM_SIGN_OFFS
     return (start, end) if own_line or known or (firm and ends_text) else None  # "Thanks, Oluwaseun", "Regards Tendai"
 
 
@@ -659,6 +686,213 @@ def _unlisted_label_name(words: _Words, index: int) -> tuple[int, int] | None:
     return None
 
 
+#: Verbs after a name that say a person is meant ("Then Sam said ...", "Priya told me", "Rose has said").
+_SAYS = frozenset(
+    """said says told tells asked asks explained explains mentioned mentions suggested suggests thinks thought
+    feels felt agreed agrees replied replies wrote writes emailed rang phoned texted messaged reckons reckoned
+    complained complains promised promises admitted recommended recommends warned reminded insisted""".split()
+)
+#: Words between a name and such a verb ("Sam also said", "Priya has always said").
+_SAYS_BETWEEN = frozenset("has had also just then always once later kindly never actually even".split())
+#: Words right before a name that say a person is meant ("told Priya", "ask Jo", "thank you Sam").
+_ADDRESSED = frozenset("told tell asked ask met meet emailed email rang phoned texted messaged contacted thank thanks thanked".split())
+#: Pairs of words before a name that say a person is meant ("spoke to Priya", "thanks to Bernadette", "met with
+#: Sam", "helped by Tomasz", "me and Jo").
+_ADDRESSED_PAIRS = frozenset(
+    [(verb, "to") for verb in "spoke speak speaking talked talk talking chatted chatting thanks according wrote "
+     "write writing listened listen introduced married".split()]
+    + [(verb, "with") for verb in "spoke speak speaking talked talk talking chatted met meet meeting went came "
+       "work worked working live lives living lived volunteer volunteered volunteering stayed".split()]
+    + [(verb, "by") for verb in "helped supported visited seen interviewed greeted".split()]
+    + [("thank", "you"), ("me", "and"), ("myself", "and")]
+)
+#: What follows a name and shows a person: a verb only people do, "from the ...", "at reception", ", who", a role.
+_PERSON_AFTER = re.compile(
+    r"[ \t]{1,2}(?:runs|ran|helps|helped|works|worked|volunteers|volunteered|leads|led|organises|organised|organizes|"
+    r"organized|coaches|coached|teaches|taught|cleans|cleaned|listens|listened|cares|cared|smiled|laughed|knows|knew|"
+    r"sorted|fixed)\b"
+    r"|[ \t]{1,2}from[ \t]{1,2}(?:the|our|my)\b"
+    r"|,[ \t]{1,2}who\b"
+    r"|,[ \t]{1,2}(?:the|our|my|a)[ \t]{1,2}(?:[a-z]{1,15}[ \t]{1,2})?(?:worker|manager|coordinator|co-ordinator|"
+    r"officer|caretaker|warden|coach|leader|volunteer|chair|secretary|treasurer|teacher|nurse|councillor|organiser|"
+    r"receptionist|cleaner|ranger|gardener|mentor|trustee|director|head)\b"
+)
+_PERSON_AT = re.compile(r"[ \t]{1,2}at[ \t]{1,2}(?:the|reception)\b")
+#: Verbs of giving or telling, a few words before "to" and a name ("pass this to Wojciech", "I sent it to Priya").
+_GIVING = frozenset(
+    """pass passed give gave given send sent forward forwarded hand handed report reported complain complained
+    mention mentioned explain explained write wrote introduce introduced lend lent pay paid show showed""".split()
+)
+#: The words of :data:`_ADDRESSED` and :data:`_ADDRESSED_PAIRS` that speak of talking to a person, not an
+#: organisation ("told", "spoke to"; not "emailed", "according to").
+_TALKING = frozenset("told asked met thanked texted messaged spoke speak speaking talked talk talking chatted chatting me myself".split())
+#: Words after a possessive that make it a thing named after a person ("Cohen's kappa", "Addison's disease").
+_EPONYM_HEADS = frozenset(
+    """kappa alpha coefficient test law laws theorem rule principle method disease diseases syndrome palsy
+    sign signs ulcer fracture reflex""".split()
+)
+_DETERMINERS = frozenset("the a an this that these those".split())
+#: Words before a capitalised word that make it a place or part of a longer name ("in Barton", "the Clifton
+#: estate", "St Paul's", "New Marston"), when no verb says a person is meant.
+_PLACE_BEFORE = frozenset(
+    """in at to from near around of across towards toward via into onto outside through up down round past off
+    over between beyond behind opposite beside inside within along the a an this that these those our their
+    your my his her its st saint new old north south east west upper lower great greater little mount port fort
+    and or""".split()
+)
+#: Words after a capitalised word that make it a place or a thing ("Barton residents", "the Easton area").
+_PLACE_AFTER = frozenset(
+    """resident residents area areas estate estates ward wards community communities village town city centre
+    center neighbourhood neighborhood side division parish library school schools primary academy college
+    shops shop park road street lane way bus buses station surgery clinic hospital church mosque temple people
+    folk families children kids youth club hub project festival fair market common green campus branch
+    office team group partnership network forum trust council""".split()
+)
+
+
+def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A given name alone in running text that its context shows to be a person's.
+
+    Any given name (and, in English text, a word no list has: "Tendai") with a verb of speech after it ("Then
+    Sam said ...", "Rose has said", "Tendai and I") or of talking before it ("I spoke to Priya"); any given
+    name after a verb of contact ("ask Jo", "thanks to Bernadette", "helped by Tomasz"). A widely listed given
+    name that is no English word (:func:`widely_listed_names`, not :func:`word_like_names`) also as a possessive
+    ("Sam's idea") or, in English text, inside a sentence ("we met Priya at the desk"), unless a place word is
+    beside it ("in Barton", "Barton residents"), or at its start before a verb only people do ("Priya runs the
+    club"). Never before a capitalised word ("Florence Park") or after a determiner ("the Podiatric rang"). In
+    lower case see :func:`_lower_lone_name`.
+    """
+    word = words.words[index]
+    if word.islower() and not words.loose:
+        return _lower_lone_name(words, index)
+    if not word[0].isupper() or (word.isupper() and len(word) > 1 and not words.shouting):
+        return None
+    possessive = _possessive(words, index)
+    base = _as_name(word[:-2] if possessive else word)
+    if base.lower() in _NEVER_NAMES or (index > 0 and words.lower[index - 1] in _DETERMINERS | {"st", "saint"}):
+        return None  # "the Podiatric rang me": a thing; "St Paul's"
+    following = index + 1
+    if not possessive and words.is_name_word(index) and (end := words.run(index, limit=2)) == index + 2 and (
+        _said_after(words, end - 1)
+    ):
+        return (index, end)  # "Mark Holland said", "Tendai Baker told me": a surname that is an everyday word
+    if following < len(words.words) and re.fullmatch(r"[ \t]{1,2}", words.gap(following)) and (
+        (words.words[following][0].isupper() and not words.shouting)
+        or (words.lower[following] in _ORG_OR_PLACE and not (possessive and words.words[following].islower()))
+    ):
+        return None  # "thanks to Florence Park Community Centre", "Sam's Cafe" (not "Priya's house")
+    if re.match(r"[ \t]{1,2}\d", words.text[words.spans[index][1] :]):
+        return None  # "Winifred 2": a ward, a room
+    trusted = base in given_names() and base not in word_like_names() and base in widely_listed_names()
+    listed = base in faker_given_names()
+    if listed and (_said_after(words, index) or _addressed_before(words, index, talking_only=False)):
+        return (index, index + 1)
+    if not listed and not possessive and not word[1:2].isupper() and words.is_unlisted_name(index) and (
+        (_said_after(words, index) and not _starts_sentence(words, index))
+        or _addressed_before(words, index, talking_only=True)
+    ):
+        return (index, index + 1)  # "Then Tendai said", "I spoke to Tendai" (not "Ofsted said", "thanks to Groundwork")
+    if not trusted:
+        return None
+    if possessive:
+        after_place = index > 0 and words.lower[index - 1] in _PLACE_BEFORE and is_everyday_word(base)
+        eponym = following < len(words.words) and words.lower[following] in _EPONYM_HEADS
+        return None if after_place or eponym else (index, index + 1)  # "Sam's idea", "due to Kirsty's care"; not "in Victoria's parks"
+    if words.loose:  # the name of a thing: "feedback from Bernadette.eml", "notes by Priya"
+        return (index, index + 1) if index > 0 and words.lower[index - 1] in ("from", "by", "with", "for") else None
+    if not words.english:
+        return None  # German text
+    everyday = is_everyday_word(base)  # "India", "Victoria", "Sam": places or words too
+    if _person_follows(words, index, weak=not everyday):
+        return (index, index + 1)  # "Priya runs the club", "Sam from the council", "Priya, who ...", "Callum, the coach"
+    if _starts_sentence(words, index) or everyday:
+        return None  # "Priya" at the start of a sentence: a heading, a place
+    given_to = words.lower[index - 1] in ("to", "and") and not _GIVING.isdisjoint(words.lower[max(0, index - 5) : index - 1])
+    if words.words[index - 1][0].isupper() or (words.lower[index - 1] in _PLACE_BEFORE and not given_to) or not re.fullmatch(
+        r",?[ \t]{1,2}", words.gap(index)
+    ):
+        return None  # "Blackbird Leys", "in Barton", "clinic (Carlton)"; not "pass this to Wojciech"
+    if following < len(words.words) and words.lower[following] in _PLACE_AFTER:
+        return None  # "Barton residents"
+    return (index, index + 1)
+
+
+def _person_follows(words: _Words, index: int, *, weak: bool) -> bool:
+    """Whether the words after word ``index`` speak of a person: a verb only people do ("Priya runs the club"),
+    "from the ..." ("Sam from the council"), ", who", or a role after a comma ("Callum, the youth worker"); with
+    ``weak`` also "at the ..." or "at reception" ("Jasmine at the library", not "Paris at the weekend")."""
+    after = words.text[words.spans[index][1] : words.spans[index][1] + 40].lower()
+    return _PERSON_AFTER.match(after) is not None or (weak and _PERSON_AT.match(after) is not None)
+
+
+def _lower_lone_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """A given name in lower case with a verb of speech or talking beside it ("then priya said", "i told
+    bernadette"): a widely listed name that is no English word, in English text."""
+    name = words.words[index].title()
+    if name not in given_names() or name in word_like_names() or name not in widely_listed_names():
+        return None
+    if is_everyday_word(name) or not words.english:
+        return None  # "sam", "will", "grace": words too
+    if _said_after(words, index) or _addressed_before(words, index, talking_only=True):
+        return (index, index + 1)
+    return None
+
+
+def _said_after(words: _Words, index: int) -> bool:
+    """Whether a verb of speech follows word ``index`` ("Sam said", "Sam has always said") or "and I"/"and me"."""
+    following = index + 1
+    for _ in range(3):
+        if following >= len(words.words) or not re.fullmatch(r"[ \t]{1,2}", words.gap(following)):
+            return False
+        lower = words.lower[following]
+        if lower in _SAYS:
+            return True
+        if lower == "and" and following == index + 1:
+            return following + 1 < len(words.words) and words.lower[following + 1] in ("i", "me", "myself")
+        if lower not in _SAYS_BETWEEN:
+            return False
+        following += 1
+    return False
+
+
+def _addressed_before(words: _Words, index: int, *, talking_only: bool) -> bool:
+    """Whether a verb of contact comes right before word ``index`` ("told Priya", "spoke to Priya", "shout out to
+    Jasmine"); with ``talking_only`` only one of talking to a person ("told", "spoke to", "me and")."""
+    if index == 0 or not re.fullmatch(r"[ \t]{1,2}", words.gap(index)):
+        return False
+    if words.lower[index - 1] in _ADDRESSED:
+        return not talking_only or words.lower[index - 1] in _TALKING
+    pair = (words.lower[index - 2], words.lower[index - 1]) if index >= 2 else ()
+    if pair == ("out", "to") and index >= 3 and words.lower[index - 3] == "shout":
+        return True
+    if pair not in _ADDRESSED_PAIRS or not re.fullmatch(r"[ \t]{1,2}", words.gap(index - 1)):
+        return False
+    return not talking_only or pair[0] in _TALKING
+
+
+def _joined_name(words: _Words, index: int) -> tuple[int, int] | None:
+    """After a name ending before word ``index``: another given name joined to it ("ask Jo or Dave", "thanks
+    to Priya and Sam", "Jo, Sam and Dave")."""
+    if index == 0 or index >= len(words.words):
+        return None
+    gap, conjunction = words.gap(index), words.lower[index] in ("and", "or")
+    if not re.fullmatch(r",?[ \t]{1,2}(?:&[ \t]{1,2})?", gap) or not (conjunction or "," in gap or "&" in gap):
+        return None
+    name = index + 1 if conjunction else index
+    if name >= len(words.words) or (conjunction and not re.fullmatch(r"[ \t]{1,2}", words.gap(name))):
+        return None
+    base = _as_name(words.words[name])
+    if base not in given_names() or base in word_like_names() or base not in widely_listed_names():
+        return None
+    if (free := _free_name(words, name)) is not None:
+        return free  # "Dr X and Richard Y"
+    end = words.run(name, limit=2)
+    after = name + 1
+    if end == name and after < len(words.words) and words.words[after][0].isupper() and re.fullmatch(r"[ \t]{1,2}", words.gap(after)):
+        return None  # "Mr Patel and Florence Park": a place
+    return (name, max(end, after))
+
+
 def _may_name(text: str) -> bool:
     """Whether any rule but the sender's could fire (a quick look, by sets and flat patterns first): a cue, a
     relative or carer before a capital, a short capitalised line below the text, kisses at the end, two
@@ -679,6 +913,13 @@ def _may_name(text: str) -> bool:
         return True  # a signature below the text or with kisses, "c/o ..."
     if not (given_names().isdisjoint(tokens) and given_names().isdisjoint(map(str.title, tokens))):
         return True
+    if "'s" in text or "\u2019s" in text:
+        names = {token[:-2] for token in tokens if token.endswith(("'s", "\u2019s"))}
+        if not given_names().isdisjoint(names):
+            return True  # "Sam's idea"
+    if not (lower.isdisjoint(_SAYS) and lower.isdisjoint(_ADDRESSED) and lower.isdisjoint(_TALKING)) or {"and", "i"} <= lower:
+        if any(token[:1].isupper() and (token in faker_given_names() or _unlisted(token)) for token in tokens):
+            return True  # "Then Tendai said", "Will said", "Tendai and I"
     return any(_unlisted(a) and _unlisted(b) for a, b in _CAPITALISED_PAIR.findall(text))  # two words nobody listed
 
 
@@ -724,7 +965,7 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     index = 0
     while index < len(words.words):
         if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender
-                or loose):
+                or loose or words.words[index].title() in given_names()):
             index += 1  # no rule starts at a word in lower case that is no cue (but in the name of a thing)
             continue
         span = (
@@ -733,11 +974,14 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
             _kin_name(words, index)
         ) or _signature_line(words, index) or _label_name(words, index) or _greeted_name(words, index) or (
             _before_address(words, index)
-        ) or _from_name(words, index) or _signature_block(words, index)
+        ) or _from_name(words, index) or _signature_block(words, index) or _lone_name(words, index)
         if span is None:
             index += 1
             continue
         first, end = span
         found.append((words.spans[first][0], words.spans[end - 1][1]))
+        while (joined := _joined_name(words, end)) is not None:  # "ask Jo or Dave"
+            first, end = joined
+            found.append((words.spans[first][0], words.spans[end - 1][1]))
         index = end
     return found

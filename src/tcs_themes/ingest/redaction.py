@@ -2,7 +2,7 @@
 
 Each detail is replaced by a placeholder (``[EMAIL]``, ``[PHONE]``, ``[NI]``,
 ``[NHS]``, ``[POSTCODE]``, ``[ADDRESS]``, ``[DOB]``, ``[BANK]``, ``[VEHICLE]``,
-``[HANDLE]``, ``[NAME]``) and counted, so the comments table
+``[HANDLE]``, ``[IP]``, ``[CARD]``, ``[ID]``, ``[NAME]``) and counted, so the comments table
 can record how many redactions each comment had. Control characters go too
 (vertical tab and form feed become line breaks): no output can show them, xlsx
 and docx cannot hold them, and in a file name they can drive a terminal. :func:`redact` is applied to
@@ -18,6 +18,7 @@ See ``docs/ingest.md`` for what is recognised and the known limits.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -36,8 +37,12 @@ BIRTH_DATE = "[DOB]"
 BANK = "[BANK]"
 VEHICLE = "[VEHICLE]"
 HANDLE = "[HANDLE]"
+IP_ADDRESS = "[IP]"
+CARD = "[CARD]"
+ID_NUMBER = "[ID]"
 #: Every placeholder redaction writes.
-PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME, NHS_NUMBER, BIRTH_DATE, BANK, VEHICLE, HANDLE)
+PLACEHOLDERS = (EMAIL, PHONE, NI_NUMBER, POSTCODE, ADDRESS, NAME, NHS_NUMBER, BIRTH_DATE, BANK, VEHICLE, HANDLE,
+                IP_ADDRESS, CARD, ID_NUMBER)
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
 #: C0 controls but tab and line breaks, DEL and C1 controls.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -97,6 +102,19 @@ _NI_RE = re.compile(
     rf"\b[A-CEGHJ-TW-Z][ \t-]?[A-CEGHJ-NP-TW-Z]{_NI_DIGITS}[A-Z]?\b|(?i:\b[a-ceghj-tw-z][a-ceghj-np-tw-z]{_NI_DIGITS}[a-d]\b)"
 )
 _POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)(?:[ \t]{0,3}|[ \t]?-[ \t]?)(\d[A-Z]{2})\b", re.IGNORECASE)
+#: The UK's postcode areas, for a postcode whose area is split from its district ("OX 4 2XX").
+_POSTCODE_AREAS = (
+    "AB|AL|B|BA|BB|BD|BH|BL|BN|BR|BS|BT|CA|CB|CF|CH|CM|CO|CR|CT|CV|CW|DA|DD|DE|DG|DH|DL|DN|DT|DY|E|EC|EH|EN|EX|FK|FY|"
+    "G|GL|GU|GY|HA|HD|HG|HP|HR|HS|HU|HX|IG|IM|IP|IV|JE|KA|KT|KW|KY|L|LA|LD|LE|LL|LN|LS|LU|M|ME|MK|ML|N|NE|NG|NN|NP|"
+    "NR|NW|OL|OX|PA|PE|PH|PL|PO|PR|RG|RH|RM|S|SA|SE|SG|SK|SL|SM|SN|SO|SP|SR|SS|ST|SW|SY|TA|TD|TF|TN|TQ|TR|TS|TW|UB|"
+    "W|WA|WC|WD|WF|WN|WR|WS|WV|YO|ZE"
+)
+# "OX 4 2XX", "OX 4 2 XX", "ox 4 2xx": an area, a space, the district, the inward code (its letters never C, I, K,
+# M, O or V, so "on 4 2nd" or "at 3 2pm" are none); in lower case only after "postcode".
+_SPACED_POSTCODE_RE = re.compile(
+    rf"\b(?:{_POSTCODE_AREAS})[ \t]{{1,2}}\d[A-Z\d]?[ \t]{{1,2}}\d[ \t]?[ABD-HJLNP-UW-Z]{{2}}\b"
+    rf"|(?i:\bpost[ \t-]?code\b[ \t:.=-]{{0,4}}(?:is[ \t]{{1,2}})?(?P<postcode>(?:{_POSTCODE_AREAS})[ \t]{{1,2}}\d[a-z\d]?[ \t]{{1,2}}\d[ \t]?[abd-hjlnp-uw-z]{{2}})\b)"
+)
 _LABEL_SEPARATORS = str.maketrans("_.-", "   ")
 #: A media (MIME) type, as an email's attachment is described in the ingest log: no one's name.
 _MEDIA_TYPE_RE = re.compile(r"\b(?:application|audio|font|image|message|model|multipart|text|video)/[a-z0-9][a-z0-9.+-]*", re.I)
@@ -161,6 +179,13 @@ _HOUSE_NAME_RE = re.compile(
 )
 _ADDRESS_CUES = ("liv", "resid", "moved", "address", "c/o")
 _MONTHS = "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december"
+#: Days of the month in words ("the third of March").
+_DAY_WORDS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+    "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty[ -]first|twenty[ -]second|twenty[ -]third|"
+    "twenty[ -]fourth|twenty[ -]fifth|twenty[ -]sixth|twenty[ -]seventh|twenty[ -]eighth|twenty[ -]ninth|thirtieth|"
+    "thirty[ -]first"
+)
 # A date after "DOB", "date of birth", "born (on)", "birthday": "12/03/1980", "3rd of March 1980", "March 3, 1980";
 # "born in 1980" too.
 _BIRTH_DATE_RE = re.compile(
@@ -168,7 +193,9 @@ _BIRTH_DATE_RE = re.compile(
     r"(?:is[ \t]{1,2})?(?:on[ \t]{1,2})?(?:the[ \t]{1,2})?"
     r"(?P<date>\d{1,2}[./ -]\d{1,2}[./ -](?:19|20)?\d{2}\b|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\b"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]{{1,2}}(?:of[ \t]{{1,2}})?(?:{_MONTHS})\b\.?,?[ \t]{{1,2}}(?:19|20)\d{{2}}\b"
-    rf"|(?:{_MONTHS})\b\.?[ \t]{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]{{1,2}}(?:19|20)\d{{2}}\b)"
+    rf"|(?:{_MONTHS})\b\.?[ \t]{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]{{1,2}}(?:19|20)\d{{2}}\b"
+    rf"|(?:\d{{1,2}}(?:st|nd|rd|th)?|{_DAY_WORDS})[ \t]{{1,2}}(?:of[ \t]{{1,2}})?(?:{_MONTHS})\b\.?(?:,?[ \t]{{1,2}}(?:(?:19|20)?\d{{2}}|'\d{{2}})\b)?"
+    rf"|(?:in[ \t]{{1,2}})?(?:{_MONTHS})\b\.?,?[ \t]{{1,2}}(?:(?:19|20)\d{{2}}|'\d{{2}})\b)"
     r"|\bborn[ \t]in[ \t](?P<year>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
@@ -206,7 +233,26 @@ _HANDLE_CUE = re.compile(
 # A link to a person's profile: "facebook.com/jo.bloggs", "https://www.instagram.com/jo_bloggs/".
 _PROFILE_RE = re.compile(
     r"\b(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|twitter|x|tiktok|linkedin|threads|youtube|bsky)"
-    r"\.(?:com|net|app)/[\w@./%-]{2,80}",
+    r"\.(?:com|net|app)/[\w@./%-]{2,80}|\b(?:https?://)?wa\.me/\+?\d{6,15}",
+    re.IGNORECASE,
+)
+# An IPv4 address ("81.2.69.160"; checked by the ipaddress module), not a clause number after "section", "para" ...;
+# an IPv6 address (a run of hex digits and colons with "::" or seven colons, checked the same way); a MAC address.
+_IPV4_RE = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d]|\.\d)")
+_IPV6_RE = re.compile(r"(?<![\w:])[0-9A-Fa-f:]{2,39}(?:%[\w]{1,15})?(?![\w:])")
+_MAC_RE = re.compile(r"\b[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\b")
+_CLAUSE_WORDS = re.compile(r"\b(?:section|sections|para|paragraph|paragraphs|clause|clauses|version|ver|v|chapter|figure|fig|table|item|point|rule|appendix|annex|standard|step|ref)\.?[ \t]{0,2}$", re.I)
+# A payment card number: 13 to 19 digits in groups of four (spaced, hyphenated or not) or Amex's 4-6-5, with a valid
+# Luhn check digit or after "card", "visa" ...
+_CARD_RE = re.compile(
+    r"(?<![\d-])(?:\d{4}([ \t-]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}[ \t-]?\d{6}[ \t-]?\d{5})(?![\d]|-\d)"
+)
+_CARD_CUE = re.compile(r"\b(?:card|visa|mastercard|amex|debit|credit|cc)\b", re.I)
+# A passport number (nine digits) or a driving licence number (the UK's 16 characters), after its words; a UK
+# driving licence number anywhere.
+_ID_RE = re.compile(
+    r"\b(?:passport|licence|license)(?:[ \t]{1,2}(?:no|number|num))?\.?[ \t:.=-]{0,4}(?:is[ \t]{1,2})?(?P<number>[A-Z\d]{6,16})\b"
+    r"|\b(?P<licence>[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2})\b",
     re.IGNORECASE,
 )
 #: Parts of organisations' handles, left alone ("@OxfordCityCouncil", "@NHSEngland").
@@ -500,6 +546,68 @@ def _handle(match: re.Match[str], text: str) -> str:
     return HANDLE + match.group()[1 + len(handle) :] if marked or cued or unlisted else match.group()
 
 
+def _ip(match: re.Match[str]) -> str:
+    """An IP address the ipaddress module accepts (IPv6 with "::" or all eight groups), not a clause number
+    ("section 1.2.3.4")."""
+    found = match.group()
+    if "." in found and _CLAUSE_WORDS.search(match.string, 0, match.start()):
+        return found
+    if ":" in found and not ("::" in found or found.count(":") == 7) or found.strip(":") == "":
+        return found
+    if "." in found:  # "203.0.113.009" too: leading zeros are written by hand
+        found_parts = [int(part) for part in found.split(".")]
+        personal = all(part <= 255 for part in found_parts) and found_parts[0] not in (0, 127)
+        return IP_ADDRESS if personal else found  # "127.0.0.1", "0.0.0.0": no one's
+    try:
+        address = ipaddress.ip_address(found.split("%")[0])
+    except ValueError:
+        return found
+    return found if address.is_loopback or address.is_unspecified else IP_ADDRESS
+
+
+def _redact_ips(text: str) -> tuple[str, int]:
+    total = 0
+    for pattern in (_IPV4_RE, _IPV6_RE) if "::" in text or text.count(":") >= 7 else (_IPV4_RE,):
+        text, count = _count_sub(pattern, _ip, text)
+        total += count
+    if text.count(":") >= 5 or text.count("-") >= 5:
+        text, count = _count_sub(_MAC_RE, lambda _m: IP_ADDRESS, text)
+        total += count
+    return text, total
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _card(match: re.Match[str]) -> str:
+    """A card number with a valid check digit, or any after "card", "visa", "debit" ... shortly before it."""
+    digits = re.sub(r"\D", "", match.group())
+    if not 13 <= len(digits) <= 19:
+        return match.group()
+    cued = _CARD_CUE.search(match.string, max(0, match.start() - 30), match.start()) is not None
+    return CARD if cued or _luhn_ok(digits) else match.group()
+
+
+def _id_number(match: re.Match[str]) -> str:
+    """A passport or driving licence number: two digits or more in it (not "licence holders")."""
+    if match.group("licence"):
+        return ID_NUMBER
+    return _keep_before(match, "number", ID_NUMBER) if len(_DIGIT.findall(match.group("number"))) >= 2 else match.group()
+
+
+def _spaced_postcode(match: re.Match[str]) -> str:
+    """A postcode split after its area; without "postcode" before it not one whose inward code reads as an
+    ordinal ("ME 3 2ND" in a text in capitals)."""
+    if match.group("postcode"):
+        return _keep_before(match, "postcode", POSTCODE)
+    return match.group() if match.group()[-2:] in ("ST", "ND", "RD", "TH") else POSTCODE
+
+
 def _count_sub(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> tuple[str, int]:
     count = 0
 
@@ -525,13 +633,17 @@ def _digits_at_least(least: int) -> Callable[[str, int], bool]:
 #: digits, in order: a date of birth, bank details and an NHS number before phones (their digits could pass for
 #: one), an address after the postcode, a flat after its address.
 _DIGIT_STEPS: tuple[tuple[Callable[[str, int], bool], Callable[[str], tuple[str, int]]], ...] = (
+    (lambda lower, digits: digits >= 4 and ("." in lower or ":" in lower or "-" in lower), _redact_ips),
     (_has("dob", "d.o.b", "birth", "born"), lambda t: _count_sub(_BIRTH_DATE_RE, _birth_date, t)),
+    (_digits_at_least(13), lambda t: _count_sub(_CARD_RE, _card, t)),
+    (_digits_at_least(6), lambda t: _count_sub(_ID_RE, _id_number, t)),
     (lambda lower, digits: digits >= 6 and ("-" in lower or digits >= 14 or any(w in lower for w in ("sort", "acc", "a/c", "gb"))),
      lambda t: _count_sub(_BANK_RE, _bank, t)),
     (_digits_at_least(10), lambda t: _count_sub(_NHS_RE, _nhs, t)),
     (_digits_at_least(6), _redact_phones),  # six: "07700 9OO12O" reads its letters O as zeros
     (_digits_at_least(6), lambda t: _count_sub(_NI_RE, lambda _m: NI_NUMBER, t)),
     (_digits_at_least(1), lambda t: _count_sub(_POSTCODE_RE, _postcode, t)),
+    (_digits_at_least(2), lambda t: _count_sub(_SPACED_POSTCODE_RE, _spaced_postcode, t)),
     (_digits_at_least(2), lambda t: _count_sub(_PLATE_RE, _plate_alone, t)),
     (_has("reg", "plate", "car", "van", "vehicle", "motorbike"), lambda t: _count_sub(_CUED_PLATE_RE, _plate, t)),
     (_digits_at_least(1), lambda t: _count_sub(_ADDRESS_RE, _address, t)),
@@ -610,7 +722,7 @@ def redact(text: str, names: Iterable[str] = (), *, label: bool = False) -> tupl
     if "Cottage" in text or "Bungalow" in text or "Farmhouse" in text:
         text, count = _count_sub(_HOUSE_NAME_RE, lambda _m: ADDRESS, text)
         total += count
-    if ".com/" in text or ".net/" in text or ".app/" in text:
+    if ".com/" in text or ".net/" in text or ".app/" in text or "wa.me/" in text:
         text, count = _count_sub(_PROFILE_RE, lambda _m: HANDLE, text)
         total += count
     if "@" in text and not label:
