@@ -574,6 +574,7 @@ def read_labels(
     keep_unlabelled: bool = False,
     context_columns: Sequence[str] = (),
     ignore_unknown_themes: bool = False,
+    optional_context_columns: Sequence[str] = (),
 ) -> CodedLabels:
     """Read one or more analyst-coded files into texts and a theme indicator matrix.
 
@@ -591,6 +592,10 @@ def read_labels(
     text_column, theme_columns, keep_unlabelled, context_columns, ignore_unknown_themes
         See :func:`labels_from_frame`. A context column some files lack is
         empty for their comments.
+    optional_context_columns : sequence of str, default ()
+        Context columns read like ``context_columns`` when some file has them, and left
+        out of ``context`` (no error) when none has or every value is empty: e.g. the
+        question, which the default preset reads when the training data gives it.
 
     Returns
     -------
@@ -612,6 +617,7 @@ def read_labels(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     parts: list[CodedLabels] = []
+    optional = [name for name in optional_context_columns if name not in context_columns]
     for path in expand_coded_paths(map(Path, paths)):
         sheets = read_coded_sheets(path)
         found = [
@@ -624,7 +630,7 @@ def read_labels(
                 theme_columns=theme_columns,
                 keep_unlabelled=keep_unlabelled,
                 first_row=first_row,
-                context_columns=context_columns,
+                context_columns=(*context_columns, *optional),
                 ignore_unknown_themes=ignore_unknown_themes,
             )
             for sheet, frame, first_row in sheets
@@ -633,6 +639,9 @@ def read_labels(
             raise LabelsError(str(path), "no coded comments found (a text column and at least one theme per row)")
         parts.extend(found)
     labels = concat_labels(parts)
+    for name in optional:
+        if not any(labels.context.get(name) or ()):
+            labels.context.pop(name, None)
     for name, values in labels.context.items():
         if values is None:
             files = ", ".join(str(p) for p in paths)
