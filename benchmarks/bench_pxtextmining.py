@@ -209,7 +209,7 @@ def question_note(model: ThemeClassifier) -> str:
     if not scores:
         return ""
     figures = ", ".join(f"{way} {micro:.4f}/{macro:.4f}" for way, (micro, macro) in scores.items())
-    return f", question {'read' if model.use_context_ else 'not read'} (held-out micro/macro-F1 {figures}); "
+    return f"question {'read' if model.use_context_ else 'not read'} (held-out micro/macro-F1 {figures})"
 
 
 def prediction_cost(model: ThemeClassifier, texts: pd.DataFrame, repeats: int = 3) -> float:
@@ -270,8 +270,8 @@ def run_p1(
             f"{name}: mean out-of-fold F1 per (C, class_weight_power) {grid_notes}; chosen C={model.C}, "
             f"class_weight_power={model.class_weight_power}; main-theme prior power "
             f"{model.primary_prior_power_}; first-sentence weight {getattr(model, 'opening_weight_', 0.0)}; "
-            f"{question_note(model)}"
-            f"{len(grid)} fits {seconds:.0f} s; predicting the test rows "
+            + (f"{question_note(model)}; " if question_note(model) else "")
+            + f"{len(grid)} fits {seconds:.0f} s; predicting the test rows "
             f"{prediction_cost(model, inputs['test']):.1f} µs of CPU a comment"
         )
         for metric, value in results[f"tcs-themes, {name}"].items():
@@ -387,7 +387,8 @@ def run_p2(
             )
             cut = getattr(model, "relative_cut_", None)
             modes.append(f"fold {number}: {model.threshold_mode_} ({held_out})"
-                         + ("" if cut is None else f", relative cut {cut:g}") + question_note(model))  # fmt: skip
+                         + ("" if cut is None else f", relative cut {cut:g}")
+                         + (f", {question_note(model)}" if question_note(model) else ""))  # fmt: skip
             note += f" thresholds: {modes[-1]}"
         log(f"P2 fold {number}: {time.perf_counter() - started:.0f} s {note}")
     truth = Y.to_numpy()

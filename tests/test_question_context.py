@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io as sio
-from coding_support import tiny_codebook
+from coding_support import code_by_question_and_bare, tiny_codebook
 from typer.testing import CliRunner
 
 from tcs_themes.cli import app
@@ -128,13 +128,8 @@ def test_train_default_preset_with_a_question_column_then_code_files_with_and_wi
     assert card["context_choice"]["columns"] == ["question"] and card["context_choice"]["used"] is True
     assert "- Context (question): read; held-out" in (tmp_path / "q.card.md").read_text()
 
-    new = pd.DataFrame({"text": ["the leaflet and the staff"] * 2, "question": list(QUESTIONS.values())})
-    new.to_csv(tmp_path / "new.csv", index=False)
-    result = runner.invoke(app, ["code", str(tmp_path / "new.csv"), *book, "--model", str(model), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 0, result.output
-    assert pd.read_csv(tmp_path / "out" / "coded.csv")["primary_theme"].tolist() == list(QUESTIONS)
-    new[["text"]].to_csv(tmp_path / "bare.csv", index=False)
-    bare = runner.invoke(app, ["code", str(tmp_path / "bare.csv"), *book, "--model", str(model), "--out", str(tmp_path / "o2")])
+    main, bare = code_by_question_and_bare(runner, app, tmp_path, model, book, list(QUESTIONS.values()))
+    assert main == list(QUESTIONS)
     assert bare.exit_code == 0, bare.output
     assert len(pd.read_csv(tmp_path / "o2" / "coded.csv")) == 2
 
