@@ -42,6 +42,7 @@ from _report import machine_description, write_section  # noqa: E402
 from tcs_themes.codebook.model import Codebook, Theme  # noqa: E402
 from tcs_themes.coding.model.classifier import ThemeClassifier  # noqa: E402
 from tcs_themes.coding.model.embeddings import sentence_encoder  # noqa: E402
+from tcs_themes.coding.model.training import QUESTION_CONTEXT  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NOT_THEMES = ("Labelling not possible", "Not assigned")
@@ -72,6 +73,12 @@ EMBEDDING_SPEED_TEXTS = 2000
 WORDS = "word 1-2 (`--preset words`)"
 #: The default preset (word n-grams + static embeddings), its further themes cut as before the relative cut.
 DEFAULT_WITHOUT_CUT = "word 1-2 + static embeddings, no relative cut (`relative_cut=0`: the default before the cut)"
+#: The default preset when the training data gives the question (``tcs-themes train --preset default`` on such
+#: data): the question and per-question word copies, read only where they help inside the training data.
+DEFAULT_WITH_QUESTION = (
+    "word 1-2 + static embeddings + the question with per-question word copies at 0.5, read if it helps inside "
+    "the training data (the default preset when the data gives the question)"
+)
 #: The default preset with its main theme as before the first sentence's weight (``opening_weight=0``).
 DEFAULT_WITHOUT_OPENING = "word 1-2 + static embeddings, first sentence off (`opening_weight=0`: the default before it)"
 
@@ -92,6 +99,7 @@ def feature_sets(scale: float) -> dict[str, dict]:
         "word 1-2 + static embeddings": {"char_ngrams": None, **STATIC},
         DEFAULT_WITHOUT_CUT: {"char_ngrams": None, **STATIC, "relative_cut": 0.0},
         DEFAULT_WITHOUT_OPENING: {"char_ngrams": None, **STATIC, "opening_weight": 0.0},
+        DEFAULT_WITH_QUESTION: {"char_ngrams": None, **STATIC, **QUESTION_CONTEXT},
         "word 1-2 + question + static embeddings": {"char_ngrams": None, **QUESTION, **STATIC},
         "word 1-2 + char 2-5 + static embeddings": {"char_ngrams": (2, 5), **STATIC},
         "word 1-2 + char 2-5 + question + question x words + static embeddings": {
@@ -195,6 +203,15 @@ def choose_interaction_scale(texts: pd.DataFrame, labels: pd.Series, Y: pd.DataF
     return best, note
 
 
+def question_note(model: ThemeClassifier) -> str:
+    """Whether a model that chose its context inside the training data reads it, with the held-out figures."""
+    scores = getattr(model, "use_context_scores_", None)
+    if not scores:
+        return ""
+    figures = ", ".join(f"{way} {micro:.4f}/{macro:.4f}" for way, (micro, macro) in scores.items())
+    return f"question {'read' if model.use_context_ else 'not read'} (held-out micro/macro-F1 {figures})"
+
+
 def prediction_cost(model: ThemeClassifier, texts: pd.DataFrame, repeats: int = 3) -> float:
     """Return the CPU microseconds a comment of ``predict_proba`` over ``texts`` (one process, best of ``repeats``).
 
@@ -253,7 +270,8 @@ def run_p1(
             f"{name}: mean out-of-fold F1 per (C, class_weight_power) {grid_notes}; chosen C={model.C}, "
             f"class_weight_power={model.class_weight_power}; main-theme prior power "
             f"{model.primary_prior_power_}; first-sentence weight {getattr(model, 'opening_weight_', 0.0)}; "
-            f"{len(grid)} fits {seconds:.0f} s; predicting the test rows "
+            + (f"{question_note(model)}; " if question_note(model) else "")
+            + f"{len(grid)} fits {seconds:.0f} s; predicting the test rows "
             f"{prediction_cost(model, inputs['test']):.1f} µs of CPU a comment"
         )
         for metric, value in results[f"tcs-themes, {name}"].items():
@@ -369,7 +387,8 @@ def run_p2(
             )
             cut = getattr(model, "relative_cut_", None)
             modes.append(f"fold {number}: {model.threshold_mode_} ({held_out})"
-                         + ("" if cut is None else f", relative cut {cut:g}"))  # fmt: skip
+                         + ("" if cut is None else f", relative cut {cut:g}")
+                         + (f", {question_note(model)}" if question_note(model) else ""))  # fmt: skip
             note += f" thresholds: {modes[-1]}"
         log(f"P2 fold {number}: {time.perf_counter() - started:.0f} s {note}")
     truth = Y.to_numpy()

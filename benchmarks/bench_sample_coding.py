@@ -42,7 +42,9 @@ from tcs_themes.ingest.labels import labels_from_frame, read_labels  # noqa: E40
 from tcs_themes.coding.model.classifier import ThemeClassifier  # noqa: E402
 from tcs_themes.coding.model.model_io import codebook_coder, load_model  # noqa: E402
 from tcs_themes.errors import MissingExtraError  # noqa: E402
-from tcs_themes.coding.model.training import PRESETS, cross_val_codes, fold_indices, preset_model  # noqa: E402
+from tcs_themes.coding.model.training import (  # noqa: E402
+    PRESETS, QUESTION_CONTEXT, cross_val_codes, fold_indices, preset_model,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT / "data" / "raw" / "notes"
@@ -75,19 +77,24 @@ EXTRA_CANDIDATES = {
         "embeddings": "static-minilm", "opening_weight": 0.0,
     },
     "accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"},
+    "preset default, question off (the default before it reads the question)": {"embeddings": "static-minilm"},
+    "preset default, question always read (`use_context=True`)": {
+        "embeddings": "static-minilm", **QUESTION_CONTEXT, "use_context": True,
+    },
     "words model and static-embedding model, probabilities averaged": {"estimator": MeanOfWordsAndMeaning},
 }
 
 
-def candidates(codebook, names: list[str] | None = None) -> dict:  # noqa: ANN001 - Codebook -> {name: classifier}
-    """Each preset's classifier (None: the coder's default; presets whose extra is missing are left out) and the
-    extra candidates; ``names``: those only."""
+def candidates(codebook, names: list[str] | None = None, question: bool = False) -> dict:  # noqa: ANN001
+    """Each preset's classifier as ``tcs-themes train`` makes it (None: the coder's default; presets whose extra is
+    missing are left out; ``question``: the training data gives the question) and the extra candidates;
+    ``names``: those only."""
     found = {}
     for preset in PRESETS:
         if names is not None and f"preset {preset}" not in names:
             continue
         try:
-            found[f"preset {preset}"] = preset_model(preset, codebook)
+            found[f"preset {preset}"] = preset_model(preset, codebook, question=question)
         except MissingExtraError:
             print(f"preset {preset}: left out, its extra is not installed", file=sys.stderr)
     for name, params in EXTRA_CANDIDATES.items():
@@ -124,18 +131,20 @@ def compare_candidates(codebook, labels, folds, names: list[str] | None = None) 
     human = labels.Y[codebook.ids]
     Y = human.to_numpy()
     texts = np.array(labels.texts, dtype=object)
+    inputs = pd.DataFrame({"text": labels.texts, **{k: v or [""] * len(labels) for k, v in labels.context.items()}})
+    blank = (inputs["question"] == "").to_numpy() if "question" in inputs else np.ones(len(inputs), dtype=bool)
     rows = []
-    for name, model in candidates(codebook, names).items():
+    for name, model in candidates(codebook, names, question=bool(labels.context)).items():
         started = time.perf_counter()
         out = {flag: (np.zeros_like(Y), np.empty(len(Y), dtype=object)) for flag in (True, False)}
         low = np.zeros(len(Y), dtype=bool)
         for train, test in folds:
-            coder = HybridCoder(codebook, model=model).fit(texts[train].tolist(), Y[train])
-            chosen = {"relative cut": "relative_cut_", "opening weight": "opening_weight_"}
+            coder = HybridCoder(codebook, model=model).fit(inputs.iloc[train], Y[train])
+            chosen = {"relative cut": "relative_cut_", "opening weight": "opening_weight_", "question read": "use_context_"}
             print(f"{name}: " + ", ".join(f"{what} {getattr(coder.model_, attribute, None)}"
                                           for what, attribute in chosen.items()), file=sys.stderr, flush=True)
             for flag in (True, False):
-                coded = coder.set_params(every_comment=flag).code(texts[test].tolist())
+                coded = coder.set_params(every_comment=flag).code(inputs.iloc[test])
                 out[flag][0][test] = themes_matrix(coded, codebook.ids)
                 out[flag][1][test] = coded["primary_theme"].to_numpy(dtype=object)
                 if flag:
@@ -146,6 +155,12 @@ def compare_candidates(codebook, labels, folds, names: list[str] | None = None) 
             figures["low confidence"] = float(low.mean()) if flag else 0.0
             label = name + ("" if flag else ", comments no theme reaches left uncoded")
             rows.append((label, figures, seconds))
+            if flag and names is not None and not blank.all() and blank.any():
+                # the comments that answer no question (as emails do), coded as `code` does
+                part = _figures(human[blank].reset_index(drop=True), out[flag][0][blank], codebook,
+                                [p for p, b in zip(labels.primary, blank) if b], list(out[flag][1][blank]))
+                part["low confidence"] = float(low[blank].mean())
+                rows.append((f"{name}: only the {int(blank.sum())} comments with no question", part, seconds))
             log_line = ", ".join(f"{k} {v:.3f}" for k, v in figures.items())
             print(f"{label}: {log_line} ({seconds:.0f} s)", file=sys.stderr, flush=True)
     if names is not None:
@@ -208,7 +223,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown candidate(s) {', '.join(map(repr, unknown))}; see --list")
     files = sorted(p for p in NOTES.iterdir() if p.suffix in (".xlsx", ".csv"))
-    labels = read_labels(NOTES, codebook)
+    labels = read_labels(NOTES, codebook, optional_context_columns=QUESTION_CONTEXT["context_columns"])
     Y = labels.Y[codebook.ids].to_numpy()
     folds = fold_indices(len(labels), labels.groups, cv=5)
     print(f"{len(labels)} coded comments in {len(set(labels.groups or []))} sessions; 5 folds by session")

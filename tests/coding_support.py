@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from tcs_themes.codebook.model import Codebook, Pattern, Theme
 
 
@@ -96,3 +100,15 @@ def check_model_file_names_the_encoder_only(model, texts, codes, folder, max_byt
     some = ["so much jargon", "more trees please"]
     assert loaded.model.embeddings == model.embeddings
     assert np.array_equal(loaded.predict_proba(some), coder.predict_proba(some))
+
+
+def code_by_question_and_bare(runner, app, folder: Path, model: Path, book: list[str], questions: list[str]):  # noqa: ANN001, ANN201
+    """Code the same comment under each question (``new.csv``) and with no question column (``bare.csv``) with
+    ``tcs-themes code``; return the first's main themes and the second's CLI result."""
+    new = pd.DataFrame({"text": ["the leaflet and the staff"] * len(questions), "question": questions})
+    new.to_csv(folder / "new.csv", index=False)
+    result = runner.invoke(app, ["code", str(folder / "new.csv"), *book, "--model", str(model), "--out", str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    new[["text"]].to_csv(folder / "bare.csv", index=False)
+    bare = runner.invoke(app, ["code", str(folder / "bare.csv"), *book, "--model", str(model), "--out", str(folder / "o2")])
+    return pd.read_csv(folder / "out" / "coded.csv")["primary_theme"].tolist(), bare

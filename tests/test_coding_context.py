@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from coding_support import tiny_codebook
+from coding_support import code_by_question_and_bare, tiny_codebook
 from typer.testing import CliRunner
 
 from tcs_themes.cli import app
@@ -97,14 +97,8 @@ def test_train_context_then_code_and_evaluate_from_the_command_line(tmp_path: Pa
     card = json.loads((tmp_path / "q.card.json").read_text())
     assert card["params"]["classifier"]["context_columns"] == ["question"]
 
-    new = pd.DataFrame({"text": ["the leaflet and the staff"] * 2, "question": list(QUESTIONS.values())})
-    new.to_csv(tmp_path / "new.csv", index=False)
-    result = runner.invoke(app, ["code", str(tmp_path / "new.csv"), *book, "--model", str(model), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 0, result.output
-    assert pd.read_csv(tmp_path / "out" / "coded.csv")["primary_theme"].tolist() == list(QUESTIONS)
-
-    new[["text"]].to_csv(tmp_path / "bare.csv", index=False)
-    bare = runner.invoke(app, ["code", str(tmp_path / "bare.csv"), *book, "--model", str(model), "--out", str(tmp_path / "o2")])
+    main, bare = code_by_question_and_bare(runner, app, tmp_path, model, book, list(QUESTIONS.values()))
+    assert main == list(QUESTIONS)
     assert bare.exit_code == 1
     assert "bare.csv: no 'question' column" in bare.output and "Traceback" not in bare.output
 

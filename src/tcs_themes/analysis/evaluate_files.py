@@ -113,14 +113,15 @@ def evaluate_files(
     -------
     Evaluation
     """
-    context = coder.context_columns if coder is not None and machine_path is None else ()
+    coding = coder is not None and machine_path is None
     human = read_labels(
         human_path,
         codebook,
         text_column=text_column,
         theme_columns=theme_columns,
-        context_columns=context,
+        context_columns=coder.required_context_columns if coding else (),
         ignore_unknown_themes=ignore_unknown_themes,
+        optional_context_columns=coder.optional_context_columns if coding else (),
     )
     if machine_path is not None:
         machine = align(human, _machine_labels(machine_path, codebook), str(human_path), str(machine_path))

@@ -143,12 +143,12 @@ def train(
     from tcs_themes.ingest.labels import read_labels
     from tcs_themes.coding.model.model_card import card_paths
     from tcs_themes.coding.model.model_io import save_model
-    from tcs_themes.coding.model.training import preset_model, train_model
+    from tcs_themes.coding.model.training import QUESTION_CONTEXT, preset_model, train_model
     from tcs_themes.errors import UsageError
 
     book = _codebook(codebook)
     try:
-        model = preset_model(preset.value, book, context or (), context_interactions)
+        preset_model(preset.value, book, context or (), context_interactions)  # a bad setting fails before reading
     except ValueError as error:
         raise UsageError(str(error)) from None
     unread: list[str] = []  # coded files that could not be read: one line each, the others trained on
@@ -161,13 +161,15 @@ def train(
             context_columns=context or (),
             ignore_unknown_themes=ignore_unknown_themes,
             errors=unread,
+            optional_context_columns=QUESTION_CONTEXT["context_columns"] if preset == Preset.default and not context else (),
         )
     finally:
         print_problems(errors=unread)
+    model = preset_model(preset.value, book, context or (), context_interactions, question=bool(labels.context) and not context)
     if decisions is not None:
         from tcs_themes.review.log import decision_labels, read_log, with_decisions
 
-        decided = decision_labels(read_log(decisions, missing_ok=False), book, context or (), source=str(decisions))
+        decided = decision_labels(read_log(decisions, missing_ok=False), book, tuple(labels.context), source=str(decisions))
         labels = with_decisions(labels, decided)
         stderr.print(f"{len(decided)} comments' codes come from review decisions in {escape(str(decisions))}.", highlight=False)
     _warn(labels.warnings)

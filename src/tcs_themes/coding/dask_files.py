@@ -307,7 +307,7 @@ def code_files_on_dask(
         raise cannot_write(out, problem) from None
     coder = recipe.build()  # here too: the coded table's columns, and any problem with the model, before the cluster
     summary = CodingSummary(outputs={key: out / name for key, name in OUTPUT_NAMES.items()})
-    comments = comments_frame(paths, batch_size=batch_size, text_column=text_column, context_columns=coder.context_columns,
+    comments = comments_frame(paths, batch_size=batch_size, text_column=text_column, context_columns=coder.required_context_columns,
                               ingest_options=ingest_options, notices=summary.notices, errors=summary.errors)  # fmt: skip
     coded_meta, _ = code_table(coder, comments._meta, TEXT_COLUMN)
     schema = coded_schema(pa.Schema.from_pandas(coded_meta, preserve_index=False))

@@ -188,6 +188,20 @@ class HybridCoder(EstimatorParams):
         """The columns besides the text that the classifier reads (e.g. ``("question",)``); empty for most models."""
         return self._context_of(getattr(self, "model_", None) or self.model)
 
+    @property
+    def optional_context_columns(self) -> tuple[str, ...]:
+        """The context columns a comments table may lack (its comments are then coded with them blank): those of
+        a classifier that chose its context inside the training data (``use_context="auto"``, the default
+        preset's question)."""
+        model = getattr(self, "model_", None) or self.model
+        return self.context_columns if getattr(model, "use_context", True) == "auto" else ()
+
+    @property
+    def required_context_columns(self) -> tuple[str, ...]:
+        """The context columns every comments table must have (a model trained with ``--context``)."""
+        optional = self.optional_context_columns
+        return tuple(column for column in self.context_columns if column not in optional)
+
     def _context_of(self, model: Any) -> tuple[str, ...]:
         """The context columns ``model`` reads (none when only the rules code)."""
         return () if self.method == "rules" else tuple(getattr(model, "context_columns", ()) or ())
@@ -206,27 +220,30 @@ class HybridCoder(EstimatorParams):
         columns = self.context_columns
         if not columns:
             return comments[text_column].tolist()
-        missing = [column for column in columns if column not in comments.columns]
+        missing = [column for column in self.required_context_columns if column not in comments.columns]
         if missing:
             raise ValueError(
                 f"the model reads the column(s) {', '.join(missing)} beside the text, and the table has none; "
                 "add it (empty cells are allowed) or use a model trained without --context"
             )
-        frame = comments[list(columns)].reset_index(drop=True)
+        frame = _with_blank(comments.reset_index(drop=True), columns)[list(columns)]
         frame.insert(0, "text", comments[text_column].reset_index(drop=True))
         return frame
 
     def _split(self, X: Sequence[str] | pd.DataFrame, model: Any) -> tuple[list[str], pd.DataFrame | None]:
         """Return X's prepared texts and, when ``model`` reads context columns, X's context (one row per text)."""
         columns = self._context_of(model)
+        optional = columns if getattr(model, "use_context", True) == "auto" else ()
+        if not isinstance(X, pd.DataFrame) and columns and len(optional) == len(columns):
+            X = pd.DataFrame({"text": list(X)})  # texts alone: the optional context is blank
         if isinstance(X, pd.DataFrame):
             if "text" not in X.columns:
                 raise ValueError("X lacks the column 'text'")
-            missing = [column for column in columns if column not in X.columns]
+            missing = [column for column in columns if column not in X.columns and column not in optional]
             if missing:
                 raise ValueError(f"X lacks the context column(s) {', '.join(missing)}")
             texts = [prepare_text(t) for t in X["text"].tolist()]
-            return texts, (X[list(columns)].reset_index(drop=True) if columns else None)
+            return texts, (_with_blank(X.reset_index(drop=True), columns)[list(columns)] if columns else None)
         if columns:
             raise ValueError(
                 f"the model reads the context column(s) {', '.join(columns)}: give X as a DataFrame with 'text' and them"
@@ -505,6 +522,12 @@ class HybridCoder(EstimatorParams):
                 (LIST_SEPARATOR.join(ids), LIST_SEPARATOR.join(names), LIST_SEPARATOR.join(subthemes), " | ".join(evidence))
             )
         return described
+
+
+def _with_blank(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with each of ``columns`` it lacks added, blank (an optional context column)."""
+    missing = {column: pd.Series([None] * len(frame), dtype="string") for column in columns if column not in frame.columns}
+    return frame.assign(**missing) if missing else frame
 
 
 def _model_input(texts: list[str], context: pd.DataFrame | None) -> list[str] | pd.DataFrame:

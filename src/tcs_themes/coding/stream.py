@@ -687,7 +687,7 @@ def code_files(
     summary = CodingSummary(outputs=dict(writer.paths))
     batches = iter_comments(
         paths, batch_size, text_column=text_column, ingest_options=ingest_options, notices=summary.notices,
-        errors=summary.errors, context_columns=coder.context_columns,
+        errors=summary.errors, context_columns=coder.required_context_columns,
     )
     try:
         for coded in _coded_batches(batches, coder, workers):

@@ -573,6 +573,7 @@ def read_labels(
     context_columns: Sequence[str] = (),
     ignore_unknown_themes: bool = False,
     errors: list[str] | None = None,
+    optional_context_columns: Sequence[str] = (),
 ) -> CodedLabels:
     """Read one or more analyst-coded files into texts and a theme indicator matrix.
 
@@ -594,6 +595,10 @@ def read_labels(
         With several files, a file that cannot be read (over a limit, damaged,
         no coded rows, themes the codebook lacks...) is appended here as one line
         and the other files are read; without it, the first such file raises.
+    optional_context_columns : sequence of str, default ()
+        Context columns read like ``context_columns`` when some file has them, and left
+        out of ``context`` (no error) when none has or every value is empty: e.g. the
+        question, which the default preset reads when the training data gives it.
 
     Returns
     -------
@@ -615,6 +620,7 @@ def read_labels(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     parts: list[CodedLabels] = []
+    optional = [name for name in optional_context_columns if name not in context_columns]
     files = expand_coded_paths(map(Path, paths))
     failed = 0
     for path in files:
@@ -630,7 +636,7 @@ def read_labels(
                     theme_columns=theme_columns,
                     keep_unlabelled=keep_unlabelled,
                     first_row=first_row,
-                    context_columns=context_columns,
+                    context_columns=(*context_columns, *optional),
                     ignore_unknown_themes=ignore_unknown_themes,
                 )
                 for sheet, frame, first_row in sheets
@@ -647,6 +653,9 @@ def read_labels(
     if failed and not parts:
         raise LabelsError(", ".join(map(str, files)), f"none of the {len(files)} coded files could be read (each error above)")
     labels = concat_labels(parts)
+    for name in optional:
+        if not any(labels.context.get(name) or ()):
+            labels.context.pop(name, None)
     for name, values in labels.context.items():
         if values is None:
             files = ", ".join(str(p) for p in paths)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from tcs_themes.coding.model.embeddings import ENCODERS
@@ -46,6 +46,16 @@ from tcs_themes.coding.model.thresholds import THRESHOLD_MODES, decide
 #: With ``n_jobs=None``, training uses all cores from this many rows on
 #: (below it, starting worker processes costs more than it saves).
 PARALLEL_FROM_ROWS = 2000
+
+
+def held_out_f1(model: ThemeClassifier) -> tuple[float, float]:
+    """A fitted model's (micro-F1, macro-F1) on held-out out-of-fold rows: those its relative cut (or,
+    without a chosen cut, its threshold mode) was chosen by; else its out-of-fold figures."""
+    if model.relative_cut_scores_:
+        return model.relative_cut_scores_[str(model.relative_cut_)]
+    if model.threshold_scores_:
+        return model.threshold_scores_[model.threshold_mode_]
+    return (float(model.cv_micro_f1_), float(model.cv_macro_f1_))
 
 
 def _labels(Y: Any) -> tuple[np.ndarray, list[Any] | None]:
@@ -134,6 +144,15 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
     interaction_columns : sequence of str or None, default None
         The context columns whose categories get word copies (a subset of
         ``context_columns``); None: all of them.
+    use_context : bool or "auto", default True
+        Whether the values of ``context_columns`` are read. ``"auto"``: the model is fitted
+        twice, with the context and with every context value blank (then it has no context
+        features and codes as a model without context would), and the one with the higher mean
+        of held-out micro- and macro-F1 on its out-of-fold rows is kept (the criterion of
+        ``relative_cut="auto"``; without context among equals); see ``use_context_scores_``.
+        With ``"auto"`` a context column is also optional when coding: a comments table
+        without it (e.g. emails, which answer no question) is coded with the values blank.
+        Models saved before this option existed load with True.
     at_least_one : bool or None, default None
         Whether :meth:`predict` gives a text its most probable theme when no
         theme reaches its threshold. None: yes when every analyst-coded
@@ -232,6 +251,11 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
     opening_weight_scores_ : dict
         With ``opening_weight="auto"``: each weight tried (as text) and its out-of-fold
         main-theme accuracy; else (or with too few multi-sentence comments) empty.
+    use_context_ : bool
+        Whether the context columns' values are read (see ``use_context``).
+    use_context_scores_ : dict
+        With ``use_context="auto"`` and context columns: ``"with"`` and ``"without"`` the
+        context, each with its held-out ``(micro-F1, macro-F1)``; else empty.
     cv_micro_f1_, cv_macro_f1_ : float
         Out-of-fold micro- and macro-F1 of :meth:`predict`'s decisions over the
         themes with out-of-fold scores (NaN when none has): a figure for
@@ -275,6 +299,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         embedding_weight: float = 1.0,
         relative_cut: float | str = "auto",
         opening_weight: float | str = "auto",
+        use_context: bool | str = True,
     ) -> None:
         self.C = C
         self.class_weight_power = class_weight_power
@@ -302,6 +327,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self.embedding_weight = embedding_weight
         self.relative_cut = relative_cut
         self.opening_weight = opening_weight
+        self.use_context = use_context
 
     # -- scikit-learn plumbing ------------------------------------------------------
 
@@ -329,6 +355,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
             "embeddings": None, "embedding_weight": 1.0,
             "relative_cut": 0.0, "relative_cut_": 0.0, "relative_cut_scores_": {},
             "opening_weight": 0.0, "opening_weight_": 0.0, "opening_weight_scores_": {},
+            "use_context": True, "use_context_": True, "use_context_scores_": {},
         }  # fmt: skip
         super().__setstate__({**defaults, **state})
 
@@ -360,6 +387,8 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         weight = self.opening_weight
         if weight != "auto" and not (isinstance(weight, (int, float)) and weight >= 0):
             raise ValueError(f"opening_weight must be 'auto' or a number from 0 up, not {self.opening_weight!r}")
+        if self.use_context not in (True, False, "auto"):
+            raise ValueError(f"use_context must be True, False or 'auto', not {self.use_context!r}")
         unknown = set(self.interaction_columns or ()) - set(self.context_columns)
         if unknown:
             raise ValueError(f"interaction_columns must be context columns; not: {', '.join(sorted(unknown))}")
@@ -407,7 +436,11 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self._check_params()
         for cache in _CACHES:  # built from the last fit's vocabulary and themes: a refit builds them anew
             self.__dict__.pop(cache, None)
+        if self.use_context == "auto" and self.context_columns:
+            return self._fit_choosing_context(X, Y, rule_matches)
         texts, context = _inputs(X, tuple(self.context_columns))
+        if not self.use_context:
+            context = [[""] * len(texts) for _ in context]
         labels, names = _labels(Y)
         if len(texts) != labels.shape[0]:
             raise ValueError(f"X has {len(texts)} texts but Y has {labels.shape[0]} rows")
@@ -491,6 +524,23 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self.cv_micro_f1_, self.cv_macro_f1_ = out_of_fold_f1(
             oof, labels, self.thresholds_, self.at_least_one_, self.relative_cut_
         )
+        self.use_context_ = bool(self.use_context) and bool(self.context_columns)
+        self.use_context_scores_ = {}
+        return self
+
+    def _fit_choosing_context(self, X: Any, Y: Any, rule_matches: Sequence[Sequence[Any]] | None) -> ThemeClassifier:
+        """Fit with the context columns read and with them blank; keep the better (``use_context="auto"``)."""
+        if self._wants_rules(rule_matches):  # matched once for both fits
+            rule_matches = list(self._rule_matches(_inputs(X, tuple(self.context_columns))[0], rule_matches))
+        fits = {
+            way: clone(self).set_params(use_context=way == "with").fit(X, Y, rule_matches=rule_matches)
+            for way in ("without", "with")
+        }
+        scores = {way: held_out_f1(model) for way, model in fits.items()}
+        best = "with" if sum(scores["with"]) > sum(scores["without"]) else "without"
+        fitted = {name: value for name, value in vars(fits[best]).items() if name.endswith("_") or name in _CACHES}
+        self.__dict__.update(fitted)
+        self.use_context_scores_ = scores
         return self
 
     def _theme_figures(self, oof: list[np.ndarray | None], labels: np.ndarray) -> None:

@@ -107,6 +107,10 @@ class ModelCard:
     opening_weight : float or None
         How much a comment's first sentence weighs in its main theme (``opening_weight_``; 0:
         none); None on cards written before it existed.
+    context_choice : dict or None
+        For a context chosen inside the training data (``use_context="auto"``, e.g. the default
+        preset's question): ``columns``, whether they are ``used``, and the held-out micro- and
+        macro-F1 ``with`` and ``without`` them; None otherwise and on cards written before it.
     """
 
     codebook_name: str
@@ -122,6 +126,7 @@ class ModelCard:
     created: str = field(default_factory=lambda: date.today().isoformat())
     relative_cut: float | None = None
     opening_weight: float | None = None
+    context_choice: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the card as JSON-ready data."""
@@ -155,6 +160,7 @@ class ModelCard:
             + ", ".join(f"{name} {value:.2f}" for name, value in self.averages.items()),
             *_setting_line(self.relative_cut, *_CUT_LINES),
             *_setting_line(self.opening_weight, *_OPENING_LINES),
+            *_context_line(self.context_choice),
             "- Libraries: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()),
             "",
             "| theme | coded examples | weak labels | precision | recall | F1 | support | threshold |",
@@ -180,6 +186,18 @@ def _setting_line(value: float | None, off: str, on: str) -> list[str]:
     if value is None:
         return []
     return [off if value <= 0 else on.format(value=f"{value:g}")]
+
+
+def _context_line(choice: dict[str, Any] | None) -> list[str]:
+    """The card's line on a context chosen inside the training data (none when there was no choice)."""
+    if not choice:
+        return []
+    columns = ", ".join(choice["columns"])
+    figures = "; ".join(
+        f"{way} {micro:.3f} / {macro:.3f}" for way, (micro, macro) in choice["held_out_micro_macro_f1"].items()
+    )
+    verdict = "read" if choice["used"] else "not read (it did not help)"
+    return [f"- Context ({columns}): {verdict}; held-out micro- / macro-F1 inside the training data: {figures}"]
 
 
 #: The card's lines on the relative cut of further themes and the first sentence's weight in the main theme.
