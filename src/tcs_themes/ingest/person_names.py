@@ -137,6 +137,27 @@ _ORG_OR_PLACE = frozenset(
     groundwork""".split()
 )
 _NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
+#: Capitalised last words of the name of an event, a building or a thing that no one has for a surname ("Chelsea
+#: Flower Show", "Alexandra Palace", "Elizabeth Line", "Florence Nightingale Hospice"): a run of capitalised words
+#: that a given name starts and one of these ends is no person's name.
+_THING_HEADS = frozenset(
+    """show shows festival fest fund appeal awards award prize cup trophy line palace cathedral chapel memorial
+    hospice arena hotel cafe café restaurant bistro pub inn bakery store stores games marathon lecture programme
+    scheme unit building buildings baths airport zoo carnival gala fete fête fayre playgroup nursery pharmacy
+    rooms halls institute expo exhibition conference tour concert musical cinema playhouse week""".split()
+)
+#: Last words of a thing's name that are surnames too ("Jo Day"): a thing only after two capitalised words or a
+#: possessive ("Martin Luther King Day", "St George's Day"; "Jo Day said" stays a name).
+_LONG_THING_HEADS = frozenset({"day"})
+#: Given name and surname pairs that name a thing in this feedback, not a person who wrote or was written about
+#: (a book, a dog, a charity, a mountain, a shop): not taken as a name unless a context announces one.
+_KNOWN_THINGS = frozenset(
+    tuple(thing.split()) for thing in (
+        "harry potter", "jack russell", "marie curie", "peter pan", "mary poppins", "billy elliot", "robin hood",
+        "ben nevis", "victoria sponge", "florence nightingale", "grace darling", "martin luther king", "laura ashley",
+        "ted baker", "harvey nichols", "jack wills", "ronald mcdonald", "victoria cross",
+    )
+)
 
 
 def faker_given_names() -> frozenset[str]:
@@ -197,6 +218,15 @@ def word_like_names() -> frozenset[str]:
     """Given names used nearly as often as English words ("Rose", "Ruby", "Jack"), not taken alone without a
     verb or relative saying a person is meant ("Rose said" is; "thanks to Rose", "Rose's" are not)."""
     text = resources.files("tcs_themes.ingest").joinpath("data/word_like_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def name_like_words() -> frozenset[str]:
+    """English words, in lower case, that no given-name list has and that are written capitalised more often
+    than not, rare in lower case ("wei", "chen", "jun", "westminster"): taken as a name only inside a sentence with
+    a verb of speech after it or of talking before it ("Then Wei said", "I spoke to Chen")."""
+    text = resources.files("tcs_themes.ingest").joinpath("data/name_like_words.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
@@ -331,6 +361,16 @@ class _Words:
             return False
         return _unlisted(word) and self.english
 
+    def is_name_like_word(self, index: int) -> bool:
+        """A capitalised English word that is written capitalised more often than not and is rare in lower case
+        ("Wei", "Chen": :func:`name_like_words`), in English text: a name where a verb of speech or talking says
+        so ("Then Wei said"; "Then Housing said" and "Then Mum said" are words)."""
+        word = self.words[index]
+        if not word[0].isupper() or (word.isupper() and len(word) > 1 and not self.shouting):
+            return False
+        lower = word.lower()
+        return lower in name_like_words() and lower not in _NEVER_NAMES and self.english
+
     def is_unlisted_lower(self, index: int) -> bool:
         """A word in lower case that no word list has ("tendai"): a name where the context says so."""
         word = self.words[index]
@@ -372,7 +412,30 @@ class _Words:
             return start  # "Marston Ferry Road", "Jo Bloggs Centre": a place or an organisation
         if not _ORG_OR_PLACE.isdisjoint(self.lower[start:end]):
             return start
+        if end > start and self.names_a_thing(start):
+            return start  # "Chelsea Flower Show", "Martin Luther King Day", "Jack Russell"
         return end
+
+    def names_a_thing(self, start: int) -> bool:
+        """Whether the capitalised words from ``start`` on are the name of a thing: a known one ("Harry Potter",
+        :data:`_KNOWN_THINGS`), or one whose next words are everyday English words ending in a word of
+        :data:`_THING_HEADS` ("Alexandra Palace", "Chelsea Flower Show", "Florence Nightingale Hospice") or in
+        "Day" after two capitalised words ("Martin Luther King Day"). A word no English list has between them
+        is a surname ("Jo Bloggs Barton Show": Jo Bloggs is a person)."""
+        if any(tuple(self.lower[start : start + size]) in _KNOWN_THINGS for size in (2, 3)):
+            return True
+        end = start + 1
+        while end < len(self.words) and end - start < 4 and self.words[end][0].isupper() and (
+            re.fullmatch(r"[ \t]{1,3}", self.gap(end))
+        ):
+            if self.lower[end] in _THING_HEADS or (
+                self.lower[end] in _LONG_THING_HEADS and (end - start >= 2 or _possessive(self, end - 1))
+            ):
+                return True
+            if not is_everyday_word(self.words[end]):
+                return False
+            end += 1
+        return False
 
     def _place_surname_end(self, start: int) -> int | None:
         """End of a name whose last word is a surname that is also a place word, with nothing capitalised after it."""
@@ -618,7 +681,7 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         end = words.run(index)
         if end >= index + 2:
             return (index, end)
-        if words.lower[following] in _FREE_PLACE_SURNAMES and (place_surname := words.run(index, surname=True)) > following:
+        if words.lower[following] in _FREE_PLACE_SURNAMES and not words.names_a_thing(index) and (place_surname := words.run(index, surname=True)) > following:
             return (index, place_surname)  # "Barbara Hill said", "Stephanie Wood" (not "Florence Park", "Rose Hill")
         initial = words.words[following]
         if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
@@ -787,11 +850,13 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     listed = base in faker_given_names()
     if listed and (_said_after(words, index) or _addressed_before(words, index, talking_only=False)):
         return (index, index + 1)
-    if not listed and not possessive and not word[1:2].isupper() and words.is_unlisted_name(index) and (
+    if not listed and not possessive and not word[1:2].isupper() and (
+        words.is_unlisted_name(index) or words.is_name_like_word(index)
+    ) and (
         (_said_after(words, index) and not _starts_sentence(words, index))
         or _addressed_before(words, index, talking_only=True)
     ):
-        return (index, index + 1)  # "Then Tendai said", "I spoke to Tendai" (not "Ofsted said", "thanks to Groundwork")
+        return (index, index + 1)  # "Then Tendai said", "Then Wei said", "I spoke to Tendai" (not "Ofsted said")
     if not trusted:
         return None
     if possessive:
@@ -918,8 +983,9 @@ def _may_name(text: str) -> bool:
         if not given_names().isdisjoint(names):
             return True  # "Sam's idea"
     if not (lower.isdisjoint(_SAYS) and lower.isdisjoint(_ADDRESSED) and lower.isdisjoint(_TALKING)) or {"and", "i"} <= lower:
-        if any(token[:1].isupper() and (token in faker_given_names() or _unlisted(token)) for token in tokens):
-            return True  # "Then Tendai said", "Will said", "Tendai and I"
+        if any(token[:1].isupper() and (token in faker_given_names() or _unlisted(token) or token.lower() in name_like_words())
+               for token in tokens):
+            return True  # "Then Tendai said", "Will said", "Tendai and I", "Then Wei said"
     return any(_unlisted(a) and _unlisted(b) for a, b in _CAPITALISED_PAIR.findall(text))  # two words nobody listed
 
 
