@@ -59,7 +59,8 @@ class IngestResult:
         (a piece of an email that is not a comment; detail: why), ``truncated``
         (a cell cut to ``MAX_CELL_CHARS``), ``decoded`` (text whose charset was
         wrong or unknown, or a CSV's NUL bytes removed; detail: how it was read), ``personal-column`` (a
-        column dropped, or kept by the settings). Names of files and sheets in
+        column dropped, or kept by the settings), ``place-column`` (a column whose header names a place carried
+        through although its values are given names too: "Ward" with Barton, Preston). Names of files and sheets in
         it are redacted; attachments are logged by number, type and size, never
         by name.
     columns : DataFrame
