@@ -1,6 +1,6 @@
 """List the given names that are also everyday English words ("Will", "May", "Hope", "Grace").
 
-The name redaction (``src/tcs_themes/ingest/person_names.py``) takes its given
+The name redaction (``src/tcs_themes/ingest/person_names.py``, lists in ``name_lists.py``) takes its given
 names from the Faker package's person providers (MIT licence). Some of those
 names are ordinary words, so a capitalised "Will" or "Green" at the start of a
 sentence is not evidence of a person. A name is listed here when spaCy's word
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tcs_themes.ingest.english_words import everyday_words  # noqa: E402
-from tcs_themes.ingest.person_names import faker_given_names, given_names  # noqa: E402
+from tcs_themes.ingest.name_lists import faker_given_names, given_names  # noqa: E402
 
 TARGET = ROOT / "src" / "tcs_themes" / "ingest" / "data" / "common_word_names.txt"
 WORD_LIKE = TARGET.with_name("word_like_names.txt")

@@ -29,7 +29,8 @@ from tcs_themes.ingest.emails import Mail, read_eml, read_mbox, read_msg
 from tcs_themes.ingest.ledger import (
     ATTACHMENT, COLUMN_REPORT_COLUMNS, DECODED, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger,
 )
-from tcs_themes.ingest.person_names import display_name, faker_given_names
+from tcs_themes.ingest.name_lists import faker_given_names
+from tcs_themes.ingest.person_names import display_name
 from tcs_themes.ingest.redaction import redact
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.ingest.sources import InputFile, expand_paths, matches_any

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tcs_themes.ingest.columns import header_key
-from tcs_themes.ingest.person_names import given_names, is_title, looks_like_full_name
+from tcs_themes.ingest.name_lists import given_names
+from tcs_themes.ingest.person_names import is_title, looks_like_full_name
 from tcs_themes.ingest.redaction import PLACEHOLDERS, redact
 
 #: What can be done with a column.
