@@ -28,6 +28,7 @@ THINGS = [
     "Victoria Park needs toilets, and so does St George's Park.",
     "Someone had a Stanley knife at the bus stop.",
     "Morris dancing at the fair was fun.",
+    "The Albert Dock was packed and Martin Luther King was on a poster.",
 ]
 
 #: Comments naming a person in the same shapes: the name must be gone.
@@ -41,6 +42,8 @@ PEOPLE = [
     ("Thanks to Priya Shah and the Victoria Line staff.", ["Priya", "Shah"]),
     ("Stephanie Wood said the pavilion roof leaks.", ["Stephanie"]),
     ("My name is Jack Russell and I walk my dog there.", ["Jack Russell"]),  # a context announces a name
+    ("The park is lovely.\nBest wishes,\nJack Russell", ["Jack", "Russell"]),
+    ("Cllr Marie Curie said the bins would be fixed.", ["Marie", "Curie"]),
 ]
 
 #: A verb of speech after, or of talking before, an English word rare in lower case and mostly capitalised.

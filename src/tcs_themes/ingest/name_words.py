@@ -107,7 +107,8 @@ THING_HEADS = frozenset(
     """show shows festival fest fund appeal awards award prize cup trophy line palace cathedral chapel memorial
     hospice arena hotel cafe café restaurant bistro pub inn bakery store stores games marathon lecture programme
     scheme unit building buildings baths airport zoo carnival gala fete fête fayre playgroup nursery pharmacy
-    rooms halls institute expo exhibition conference tour concert musical cinema playhouse week""".split()
+    rooms halls institute expo exhibition conference tour concert musical cinema playhouse week dock docks
+    bowl medal stakes""".split()
 )
 #: Last words of a thing's name that are surnames too ("Jo Day"): a thing only after two capitalised words or a
 #: possessive ("Martin Luther King Day", "St George's Day"; "Jo Day said" stays a name).

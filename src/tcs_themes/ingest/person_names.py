@@ -218,18 +218,20 @@ class _Words:
             return start  # "Marston Ferry Road", "Jo Bloggs Centre": a place or an organisation
         if not ORG_OR_PLACE.isdisjoint(self.lower[start:end]):
             return start
-        if end > start and self.names_a_thing(start):
+        if end > start and self.thing_end(start, known=not surname) is not None:
             return start  # "Chelsea Flower Show", "Martin Luther King Day", "Jack Russell"
         return end
 
-    def names_a_thing(self, start: int) -> bool:
-        """Whether the capitalised words from ``start`` on are the name of a thing: a known one ("Harry Potter",
-        :data:`KNOWN_THINGS`), or one whose next words are everyday English words ending in a word of
+    def thing_end(self, start: int, *, known: bool = True) -> int | None:
+        """End (exclusive) of the name of a thing that starts at word ``start``, or None: a known one ("Harry
+        Potter", :data:`KNOWN_THINGS`), or capitalised everyday English words ending in a word of
         :data:`THING_HEADS` ("Alexandra Palace", "Chelsea Flower Show", "Florence Nightingale Hospice") or in
         "Day" after two capitalised words ("Martin Luther King Day"). A word no English list has between them
-        is a surname ("Jo Bloggs Barton Show": Jo Bloggs is a person)."""
-        if any(tuple(self.lower[start : start + size]) in KNOWN_THINGS for size in (2, 3)):
-            return True
+        is a surname ("Jo Bloggs Barton Show": Jo Bloggs is a person). Without ``known`` (a context announced a
+        name: "Best wishes,\nJack Russell") a known thing counts as a name."""
+        for size in (3, 2):
+            if known and tuple(self.lower[start : start + size]) in KNOWN_THINGS:
+                return start + size
         end = start + 1
         while end < len(self.words) and end - start < 4 and self.words[end][0].isupper() and (
             re.fullmatch(r"[ \t]{1,3}", self.gap(end))
@@ -237,11 +239,11 @@ class _Words:
             if self.lower[end] in THING_HEADS or (
                 self.lower[end] in LONG_THING_HEADS and (end - start >= 2 or _possessive(self, end - 1))
             ):
-                return True
+                return end + 1
             if not is_everyday_word(self.words[end]):
-                return False
+                return None
             end += 1
-        return False
+        return None
 
     def _place_surname_end(self, start: int) -> int | None:
         """End of a name whose last word is a surname that is also a place word, with nothing capitalised after it."""
@@ -487,7 +489,7 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         end = words.run(index)
         if end >= index + 2:
             return (index, end)
-        if words.lower[following] in FREE_PLACE_SURNAMES and not words.names_a_thing(index) and (place_surname := words.run(index, surname=True)) > following:
+        if words.lower[following] in FREE_PLACE_SURNAMES and words.thing_end(index) is None and (place_surname := words.run(index, surname=True)) > following:
             return (index, place_surname)  # "Barbara Hill said", "Stephanie Wood" (not "Florence Park", "Rose Hill")
         initial = words.words[following]
         if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
@@ -776,6 +778,11 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
         if not (words.words[index][0].isupper() or words.lower[index] in CUES or words.lower[index] in words.sender
                 or loose or words.words[index].title() in given_names()):
             index += 1  # no rule starts at a word in lower case that is no cue (but in the name of a thing)
+            continue
+        if words.is_given(index, trusted_only=False) and (thing := words.thing_end(index)) is not None and not (
+            words.sender and _sender_run(words, index)
+        ):
+            index = thing  # "Martin Luther King Day", "Harry Potter": no rule starts inside the name of a thing
             continue
         span = (
             _sender_run(words, index) if words.sender else None
