@@ -72,19 +72,23 @@ def _faker_given_names() -> tuple[frozenset[str], frozenset[str]]:
     return found, found & widely
 
 
+def _read_list(file_name: str) -> frozenset[str]:
+    """The lines of ``data/<file_name>`` but blank lines and ``#`` comments."""
+    text = resources.files("tcs_themes.ingest").joinpath(f"data/{file_name}").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 @functools.cache
 def common_word_names() -> frozenset[str]:
     """Given names that are also everyday words (trusted only where a context announces a name)."""
-    text = resources.files("tcs_themes.ingest").joinpath("data/common_word_names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return _read_list("common_word_names.txt")
 
 
 @functools.cache
 def word_like_names() -> frozenset[str]:
     """Given names used nearly as often as English words ("Rose", "Ruby", "Jack"), not taken alone without a
     verb or relative saying a person is meant ("Rose said" is; "thanks to Rose", "Rose's" are not)."""
-    text = resources.files("tcs_themes.ingest").joinpath("data/word_like_names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return _read_list("word_like_names.txt")
 
 
 @functools.cache
@@ -92,8 +96,7 @@ def name_like_words() -> frozenset[str]:
     """English words, in lower case, that no given-name list has and that are written capitalised more often
     than not, rare in lower case ("wei", "chen", "jun", "westminster"): taken as a name only inside a sentence with
     a verb of speech after it or of talking before it ("Then Wei said", "I spoke to Chen")."""
-    text = resources.files("tcs_themes.ingest").joinpath("data/name_like_words.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return _read_list("name_like_words.txt")
 
 
 @functools.cache
