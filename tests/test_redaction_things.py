@@ -44,6 +44,9 @@ PEOPLE = [
     ("My name is Jack Russell and I walk my dog there.", ["Jack Russell"]),  # a context announces a name
     ("The park is lovely.\nBest wishes,\nJack Russell", ["Jack", "Russell"]),
     ("Cllr Marie Curie said the bins would be fixed.", ["Marie", "Curie"]),
+    ("Regards, Sarah Black Line Manager", ["Sarah", "Black"]),  # a job after a name, not the Black Line
+    ("Sarah Little Programme Lead said the fund had gone.", ["Sarah", "Little"]),
+    ("Ted Baker said the café would reopen.", ["Ted", "Baker"]),  # a brand, but a name too: not carved out
 ]
 
 #: A verb of speech after, or of talking before, an English word rare in lower case and mostly capitalised.

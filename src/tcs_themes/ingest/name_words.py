@@ -113,13 +113,19 @@ THING_HEADS = frozenset(
 #: Last words of a thing's name that are surnames too ("Jo Day"): a thing only after two capitalised words or a
 #: possessive ("Martin Luther King Day", "St George's Day"; "Jo Day said" stays a name).
 LONG_THING_HEADS = frozenset({"day"})
+#: Words of a role after such a word ("Sarah Black Line Manager", "Sarah Little Programme Lead"): then it names a job
+#: after a person's name, not a thing.
+ROLE_WORDS = frozenset(
+    """manager managers coordinator co-ordinator officer lead leader assistant director worker supervisor
+    administrator admin nurse keeper secretary chair head volunteer support""".split()
+)
 #: Given name and surname pairs that name a thing in this feedback, not a person who wrote or was written about
 #: (a book, a dog, a charity, a mountain, a shop): not taken as a name unless a context announces one.
 KNOWN_THINGS = frozenset(
     tuple(thing.split()) for thing in (
         "harry potter", "jack russell", "marie curie", "peter pan", "mary poppins", "billy elliot", "robin hood",
-        "ben nevis", "victoria sponge", "florence nightingale", "grace darling", "martin luther king", "laura ashley",
-        "ted baker", "harvey nichols", "jack wills", "ronald mcdonald", "victoria cross",
+        "ben nevis", "victoria sponge", "florence nightingale", "grace darling", "martin luther king",
+        "ronald mcdonald", "victoria cross",
     )
 )
 #: Words a file or sheet name puts after a name that are no surname ("jo notes.xlsx"), and file extensions.

@@ -40,7 +40,7 @@ from tcs_themes.ingest.name_words import (
     ADDRESSED, ADDRESSED_PAIRS, CARERS, CONTRACTIONS, CUES, DETERMINERS, EPONYM_HEADS, FIRM_SIGN_OFFS,
     FREE_PLACE_SURNAMES, FUNCTION_WORDS, GIVING, GREETINGS, KIN, KIN_OR_CARERS, KIN_OWNERS, KNOWN_THINGS,
     LABEL_WORDS, LONG_THING_HEADS, NAME_LABELS, NEVER_NAMES, NOT_ADDRESSEES, NOT_NAMES, ORG_OR_PLACE, PLACE_AFTER,
-    PLACE_BEFORE, PLACE_SURNAMES, PLAIN_CUE_WORDS, PLAIN_TITLES, SAYS, SAYS_BETWEEN, SIGN_OFFS, TALKING,
+    PLACE_BEFORE, PLACE_SURNAMES, PLAIN_CUE_WORDS, PLAIN_TITLES, ROLE_WORDS, SAYS, SAYS_BETWEEN, SIGN_OFFS, TALKING,
     THING_HEADS, TITLES,
 )
 
@@ -239,7 +239,8 @@ class _Words:
             if self.lower[end] in THING_HEADS or (
                 self.lower[end] in LONG_THING_HEADS and (end - start >= 2 or _possessive(self, end - 1))
             ):
-                return end + 1
+                role = end + 1 < len(self.words) and self.lower[end + 1] in ROLE_WORDS
+                return None if role else end + 1  # "Sarah Black Line Manager": a person and a job
             if not is_everyday_word(self.words[end]):
                 return None
             end += 1
