@@ -51,7 +51,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from _report import machine_description, write_section  # noqa: E402
 
 from tcs_themes.ingest import ingest  # noqa: E402
-from tcs_themes.ingest.person_names import faker_given_names, given_names, name_spans  # noqa: E402
+from tcs_themes.ingest.name_lists import faker_given_names, given_names  # noqa: E402
+from tcs_themes.ingest.person_names import name_spans  # noqa: E402
 from tcs_themes.ingest.redaction import PLACEHOLDERS, redact  # noqa: E402
 
 #: Verdicts after reading each finding in its context: (placeholder, text replaced) -> is it a personal detail?

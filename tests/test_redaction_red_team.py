@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tcs_themes.ingest.english_words import is_everyday_word
-from tcs_themes.ingest.person_names import faker_given_names
+from tcs_themes.ingest.name_lists import faker_given_names
 from tcs_themes.ingest.redaction import PLACEHOLDERS, redact, redact_label
 
 UNLISTED = ["Tendai", "Moyo", "Oyelaran", "Folasade", "Ogunleye", "Nwachukwu", "Obiora", "Tariro", "Mutasa"]

@@ -29,7 +29,8 @@ from tcs_themes.ingest.emails import Mail, read_eml, read_mbox, read_msg
 from tcs_themes.ingest.ledger import (
     ATTACHMENT, COLUMN_REPORT_COLUMNS, DECODED, NOT_COMMENTS, SKIPPED, UNSUPPORTED, FileReport, Ledger,
 )
-from tcs_themes.ingest.person_names import display_name, faker_given_names
+from tcs_themes.ingest.name_lists import faker_given_names
+from tcs_themes.ingest.person_names import display_name
 from tcs_themes.ingest.redaction import redact
 from tcs_themes.ingest.register import SessionRegister, load_register
 from tcs_themes.ingest.sources import InputFile, expand_paths, matches_any
@@ -59,7 +60,8 @@ class IngestResult:
         (a piece of an email that is not a comment; detail: why), ``truncated``
         (a cell cut to ``MAX_CELL_CHARS``), ``decoded`` (text whose charset was
         wrong or unknown, or a CSV's NUL bytes removed; detail: how it was read), ``personal-column`` (a
-        column dropped, or kept by the settings). Names of files and sheets in
+        column dropped, or kept by the settings), ``place-column`` (a column whose header names a place carried
+        through although its values are given names too: "Ward" with Barton, Preston). Names of files and sheets in
         it are redacted; attachments are logged by number, type and size, never
         by name.
     columns : DataFrame

@@ -21,7 +21,7 @@ from tcs_themes.errors import InputFileError, TcsError
 from tcs_themes.ingest.comment_parts import CommentParts, whole_table, write_parts
 from tcs_themes.ingest.ids import ID_HEX_DIGITS, ID_PREFIX, comment_id, content_hash
 from tcs_themes.ingest.limits import MAX_CELL_CHARS
-from tcs_themes.ingest.personal_columns import DROPPED, ColumnDecision
+from tcs_themes.ingest.personal_columns import CARRIED, DROPPED, ColumnDecision
 from tcs_themes.ingest.redaction import redact, redact_label
 from tcs_themes.ingest.seen_texts import SeenTexts
 from tcs_themes.ingest.sources import InputFile
@@ -37,9 +37,10 @@ FILE_COLUMNS = (
     "error",
 )
 #: Reasons in the ingest log.
-BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED, REMOVED, TRUNCATED, DECODED, PERSONAL_COLUMN = (
+(BLANK, DUPLICATE, ERROR, ATTACHMENT, NOT_COMMENTS, UNSUPPORTED, SKIPPED, REMOVED, TRUNCATED, DECODED, PERSONAL_COLUMN,
+ PLACE_COLUMN) = (
     "blank", "duplicate", "error", "attachment", "not-comments", "unsupported", "skipped", "removed", "truncated",
-    "decoded", "personal-column",
+    "decoded", "personal-column", "place-column",
 )
 
 
@@ -93,7 +94,9 @@ class Ledger:
     def column(self, item: InputFile, sheet: str, decision: ColumnDecision) -> None:
         """Record what was done with a column besides the text; a dropped or kept one is also logged."""
         self.columns.append((item.source_file, sheet, decision.column, decision.action, decision.reason))
-        if decision.reason:
+        if decision.action == CARRIED and decision.reason:  # a column of places whose values are given names too
+            self.note(item, sheet, PLACE_COLUMN, f"column {decision.column!r} carried through: {decision.reason}")
+        elif decision.reason:
             verb = "dropped" if decision.action == DROPPED else "kept unredacted"
             hint = "; keep it with 'keep_columns' in the settings" if decision.action == DROPPED else ""
             self.note(item, sheet, PERSONAL_COLUMN, f"column {decision.column!r} {verb}: {decision.reason}{hint}")

@@ -17,11 +17,11 @@ Four kinds of evidence are used, all by rules over the words of the text
   "Nurse Tendai", a signature below the text), or two of them together
   ("Tendai Moyo said").
 
-Given names come from the person providers of the Faker package (MIT licence;
-about 13,600 names from the locales in :data:`LOCALES`). Names that are also
-everyday words ("Will", "May", "Grace") are listed in
-``data/common_word_names.txt`` (built by ``scripts/build_common_word_names.py``
-from spaCy's word frequencies) and count only where a context announces a name.
+Given names come from the person providers of the Faker package
+(:mod:`tcs_themes.ingest.name_lists`). Names that are also everyday words
+("Will", "May", "Grace") count only where a context announces a name. The
+words around a name that the rules look at (titles, sign-offs, verbs of
+speech, place and organisation words) are in :mod:`tcs_themes.ingest.name_words`.
 Words are found with one flat regular expression and the rules look at
 neighbouring words only, so the time is linear in the length of the text.
 """
@@ -29,189 +29,25 @@ neighbouring words only, so the time is linear in the length of the text.
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 from collections.abc import Iterable
-from importlib import resources
 
 from tcs_themes.ingest.english_words import is_everyday_word
-
-#: English function words, found in almost every English text and in no other language's (word lists of
-#: English leave them out).
-_FUNCTION_WORDS = frozenset(
-    """the and of to is are was were be been for with from that this these those there their they them it its
-    we our us you your he she his her him my me not but or if so as at by on in into an have has had do does did
-    will would should could can about what which who when where why how than then also just very more most""".split()
+from tcs_themes.ingest.name_lists import (
+    WORD, faker_given_names, given_names, name_like_words, widely_listed_names, word_like_names,
 )
-
-#: Faker locales whose given names are used (Latin-script names of people living in the UK).
-LOCALES = (
-    "en", "en_GB", "en_IE", "en_IN", "en_PK", "en_NG", "en_KE", "en_NZ", "ga_IE", "pl_PL", "ro_RO", "pt_PT",
-    "es_ES", "it_IT", "fr_FR", "de_DE", "tr_TR", "nl_NL", "sw", "cs_CZ", "hu_HU", "lt_LT", "yo_NG", "ig_NG", "ha_NG",
-    "tw_GH", "zu_ZA", "sv_SE",
+from tcs_themes.ingest.name_words import (
+    ADDRESSED, ADDRESSED_PAIRS, CARERS, CONTRACTIONS, CUES, DETERMINERS, EPONYM_HEADS, FIRM_SIGN_OFFS,
+    FREE_PLACE_SURNAMES, FUNCTION_WORDS, GIVING, GREETINGS, KIN, KIN_OR_CARERS, KIN_OWNERS, KNOWN_THINGS,
+    LABEL_WORDS, LONG_THING_HEADS, NAME_LABELS, NEVER_NAMES, NOT_ADDRESSEES, NOT_NAMES, ORG_OR_PLACE, PLACE_AFTER,
+    PLACE_BEFORE, PLACE_SURNAMES, PLAIN_CUE_WORDS, PLAIN_TITLES, ROLE_WORDS, SAYS, SAYS_BETWEEN, SIGN_OFFS, TALKING,
+    THING_HEADS, TITLES,
 )
-_NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary")
-_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
-_TITLES = frozenset(
-    "mr mrs ms miss mx dr cllr councillor prof professor sir dame rev revd reverend".split()
-)
-#: Titles that are no everyday word, trusted before a name in lower case.
-_PLAIN_TITLES = frozenset("mr mrs ms mx dr cllr prof".split())
-#: Last words of a sign-off, before the writer's name.
-_SIGN_OFFS = frozenset("regards wishes thanks cheers sincerely faithfully truly best love warmly signed yours ta".split())
-#: Sign-offs after which a capitalised word ending the text is a name even without a comma ("Regards Oluwaseun").
-_FIRM_SIGN_OFFS = frozenset("regards wishes cheers sincerely faithfully truly signed".split())
-#: Words that, with a colon, label a name in running text ("Name: Jo Bloggs", "From: ...", "Cc: ...").
-_NAME_LABELS = frozenset(
-    """name names from contact signed author respondent by cc bcc attn fao surname forename firstname lastname
-    speaker participant attendee interviewee caller tenant patient client customer volunteer""".split()
-)
-#: Greetings before the name of the person written to ("Dear Cerys,", "Hi Sam").
-_GREETINGS = frozenset("dear hi hello hiya".split())
-#: Words after a greeting that name no one ("Dear Sir/Madam", "Hi all", "Hello everyone").
-_NOT_ADDRESSEES = frozenset("sir madam sirs all everyone everybody colleagues councillors friends folks there".split())
-#: Relatives and others whose name may follow "my"/"our" ("my son Liam", "our neighbour, Aisha").
-_KIN = frozenset(
-    """son sons daughter daughters wife husband partner child kid boy girl grandson granddaughter grandchild mum mom
-    mother dad father sister brother aunt auntie uncle nephew niece cousin neighbour neighbor friend carer colleague
-    fiance fiancee fiancé fiancée boyfriend girlfriend stepson stepdaughter""".split()
-)
-#: Place words that are common surnames too ("Wood", "Hill", "Ward", "King"): a name may end in one where a
-#: context announces a name.
-_PLACE_SURNAMES = frozenset(
-    """hill hills wood woods marsh green ward king field fields brook bridge ford hall cross gate moor heath lane park
-    church mill mills wells banks dale rivers meadows may""".split()
-)
-#: Those of them taken after a known given name even without a context ("Stephanie Wood said"; not "Hill", "Park",
-#: "Ward": "Rose Hill", "Florence Park" and "Lynn Jarrett Ward" are places).
-_FREE_PLACE_SURNAMES = frozenset("wood woods marsh cross king brook ford moor heath wells banks rivers".split())
-#: Ends of contractions ("I'm", "don't", "they're"): such a word is no name.
-_CONTRACTIONS = frozenset("m re ve ll d t".split())
-#: Words before a relative whose name may follow ("my son Liam", "her carer Nkechi").
-_KIN_OWNERS = frozenset("my our his her their your".split())
-#: Others named after the word alone ("carer Nkechi visits", "Nurse Jenna", "the receptionist, Tendai"), when the
-#: word after is a given name or no everyday word ("Nurse Practitioner", "Sister Ward" stay).
-_CARERS = frozenset(
-    """carer carers neighbour neighbor nurse sister matron midwife officer pc sergeant inspector pastor imam rabbi
-    teacher caretaker warden porter receptionist consultant surgeon physio therapist worker volunteer manager
-    cleaner driver""".split()
-)
-#: Lower-case words a rule can start at: the last word of "my name is", "I am", "I'm", "thank you", titles,
-#: sign-offs, relatives.
-_CUES = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _CARERS | _GREETINGS | {"is", "am", "called", "name's", "i'm", "i\u2019m", "you", "o"}
-#: Words any of which a cue needs (with "my name", "this is", "I am" checked as pairs).
-_CUE_WORDS = _TITLES | _SIGN_OFFS | _NAME_LABELS | _KIN | _CARERS | _GREETINGS | {"called", "name's", "i'm", "i\u2019m", "thank"}
-#: Capitalised words that are not names even when a context seems to announce one.
-_NOT_NAMES = frozenset(
-    """the a an and or but of for to in on at by with from as this that these those there here it its we our
-    us they their them he she his her him you your i me my mine all any some no not yes so if when where why how
-    what which who please thank thanks hi hello dear regards sincerely also again very many more most just only
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december today tomorrow yesterday council councils city county borough district
-    road street lane avenue close drive way crescent terrace place gardens court grove square hill park green rise
-    row walk mews parade station bridge estate ward library centre center hall college school church house team
-    group forum trust bank network partnership association society club project board hub services service
-    department office committee officer officers residents resident community communities people public gypsy
-    gypsies roma traveller travellers is was are were be been has have had do does did can could would should
-    shall might must such i've i'll i'd north south east west nurse nurses doctor doctors visitor unit mother
-    father mum dad sister brother manager health healthcare queen king prince princess royal admiral captain
-    sergeant general major about above after against along among around before behind below beside between
-    beyond during except inside into like near off onto out outside over past since than through till toward
-    towards under until upon within without still really quite too very well now then everyone everybody
-    everything someone somebody something anyone anybody anything nobody nothing noone whoever whatever myself
-    christ jesus god allah easter christmas bristol
-    yourself himself herself itself ourselves themselves yourselves ours yours theirs hers one none each every
-    either neither both few several much lots ok okay im ive dont cant wont didnt doesnt isnt wasnt""".split()
-)
-_ORG_OR_PLACE = frozenset(
-    """council house bank friends trust association network partnership group forum charity cic foundation
-    society centre center ltd limited nhs university college school church mosque alliance services club
-    collective project board hub federation institute agency housing cooperative road street lane avenue close
-    drive way crescent terrace place gardens court grove square hill park green rise row walk mews parade
-    station bridge estate ward library hall team ferry garden playground allotments lido pavilion meadow meadows field fields farm wood woods common marsh
-    end cross gate quay wharf market hospital surgery practice academy primary museum theatre gallery stadium
-    pool leisure arts festival partners rd st ave ln cl dr cres pl gdns ct sq tesco tescos sainsbury sainsburys
-    asda aldi lidl morrisons waitrose coop co-op greggs costa starbucks mcdonalds mcdonald's kfc primark argos
-    amazon facebook google youtube instagram twitter tiktok whatsapp netflix uber deliveroo stagecoach sustrans
-    ofsted ofgem ofcom mencap healthwatch barnardos barnardo's oxfam nspcc rspb rspca unison macmillan scope
-    groundwork""".split()
-)
-_NEVER_NAMES = _NOT_NAMES | _ORG_OR_PLACE
-
-
-def faker_given_names() -> frozenset[str]:
-    """Every given name of the Faker person providers of :data:`LOCALES` (two letters or more)."""
-    return _faker_given_names()[0]
-
-
-def widely_listed_names() -> frozenset[str]:
-    """The given names of :func:`faker_given_names` that a locale other than the US one ("en") lists too. The
-    US list is long and has many towns' and surnames' names ("Barton", "Clifton", "Preston"), so a name alone
-    in running text without a verb saying a person is meant is taken only from these ("thanks to Priya")."""
-    return _faker_given_names()[1]
-
-
-@functools.cache
-def _faker_given_names() -> tuple[frozenset[str], frozenset[str]]:
-    """The names and the widely listed ones, from the user cache when this Faker release's were read before
-    (importing Faker scans all its providers: a tenth of a second of every run that redacts)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from tcs_themes.cache import cache_key, read_arrays, write_arrays
-
-    try:
-        faker_version = version("faker")
-    except PackageNotFoundError:
-        faker_version = "none"
-    key = cache_key({"faker": faker_version, "locales": ",".join(LOCALES), "lists": ",".join(_NAME_LISTS),
-                     "pattern": _WORD.pattern, "widely": "not en"})  # fmt: skip
-    cached = read_arrays("names", key)
-    if cached is not None and {"names", "widely"} <= set(cached) and cached["names"].dtype.kind == "U":
-        return frozenset(cached["names"].tolist()), frozenset(cached["widely"].tolist())
-    names: set[str] = set()
-    widely: set[str] = set()
-    for locale in LOCALES:
-        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        for attribute in _NAME_LISTS:
-            listed = [str(name) for name in getattr(provider, attribute, ()) or ()]
-            names.update(listed)
-            if locale != "en":
-                widely.update(listed)
-    found = frozenset(name for name in names if len(name) >= 2 and _WORD.fullmatch(name) and name[0].isupper())
-    import numpy as np
-
-    write_arrays("names", key, {"names": np.array(sorted(found), dtype=str),
-                                "widely": np.array(sorted(found & widely), dtype=str)})  # fmt: skip
-    return found, found & widely
-
-
-@functools.cache
-def common_word_names() -> frozenset[str]:
-    """Given names that are also everyday words (trusted only where a context announces a name)."""
-    text = resources.files("tcs_themes.ingest").joinpath("data/common_word_names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-@functools.cache
-def word_like_names() -> frozenset[str]:
-    """Given names used nearly as often as English words ("Rose", "Ruby", "Jack"), not taken alone without a
-    verb or relative saying a person is meant ("Rose said" is; "thanks to Rose", "Rose's" are not)."""
-    text = resources.files("tcs_themes.ingest").joinpath("data/word_like_names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-@functools.cache
-def given_names() -> frozenset[str]:
-    """Given names trusted on their own: Faker's, less everyday words and words that are never names here."""
-    return frozenset(
-        name for name in faker_given_names()
-        if name not in common_word_names() and name.lower() not in _NEVER_NAMES
-    )
 
 
 def is_title(word: str) -> bool:
     """Whether ``word`` is a title that goes before a name ("Mr", "dr", "Cllr")."""
-    return word.lower().rstrip(".") in _TITLES
+    return word.lower().rstrip(".") in TITLES
 
 
 def looks_like_full_name(value: str) -> bool:
@@ -221,10 +57,10 @@ def looks_like_full_name(value: str) -> bool:
     >>> looks_like_full_name("jo bloggs"), looks_like_full_name("Florence Park"), looks_like_full_name("buses")
     (True, False, False)
     """
-    words = _WORD.findall(value)
+    words = WORD.findall(value)
     if not 2 <= len(words) <= 4 or len("".join(words)) < len(re.sub(r"[\s.,]", "", value)):
         return False
-    return words[0].title() in given_names() and not any(word.lower() in _NEVER_NAMES for word in words)
+    return words[0].title() in given_names() and not any(word.lower() in NEVER_NAMES for word in words)
 
 
 def _as_name(word: str) -> str:
@@ -241,8 +77,8 @@ def sender_words(names: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for name in names:
         name = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)
-        for word in _WORD.findall(name):
-            if len(word) >= 2 and word.lower() not in _TITLES:
+        for word in WORD.findall(name):
+            if len(word) >= 2 and word.lower() not in TITLES:
                 words.add(word.lower())
                 words.update(part.lower() for part in word.split("-") if len(part) >= 3)
     return frozenset(words)
@@ -269,7 +105,7 @@ class _Words:
         self.text = text
         self.sender = sender
         self.loose = loose
-        self.spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        self.spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
         self.words = [text[start:end] for start, end in self.spans]
         self.lower = [word.lower() for word in self.words]
 
@@ -279,7 +115,7 @@ class _Words:
 
     def is_capitalised(self, index: int) -> bool:
         word = self.words[index]
-        return word[0].isupper() and word.lower() not in _NOT_NAMES and not any(char.isdigit() for char in word)
+        return word[0].isupper() and word.lower() not in NOT_NAMES and not any(char.isdigit() for char in word)
 
     def is_given(self, index: int, *, trusted_only: bool = True) -> bool:
         word = self.words[index]
@@ -302,7 +138,7 @@ class _Words:
         gap = self.gap(following)
         if not re.fullmatch(r"\.?[ \t]{1,2}|\.", gap):
             return False
-        return word not in "AI" or gap[0] == "." or (index > 0 and self.lower[index - 1] in _TITLES)
+        return word not in "AI" or gap[0] == "." or (index > 0 and self.lower[index - 1] in TITLES)
 
     @functools.cached_property
     def shouting(self) -> bool:
@@ -318,7 +154,7 @@ class _Words:
         lower = [word for word in self.words if word.islower() and word.isalpha() and len(word) >= 2]
         if not lower:
             return True
-        function_words = [word in _FUNCTION_WORDS for word in lower]  # "the", "from": in every English text
+        function_words = [word in FUNCTION_WORDS for word in lower]  # "the", "from": in every English text
         known = sum(stop or is_everyday_word(word) for word, stop in zip(lower, function_words, strict=True))
         return known > len(lower) / 2 and (any(function_words) or len(lower) < 4)  # a short note: "Great day!"
 
@@ -331,10 +167,20 @@ class _Words:
             return False
         return _unlisted(word) and self.english
 
+    def is_name_like_word(self, index: int) -> bool:
+        """A capitalised English word that is written capitalised more often than not and is rare in lower case
+        ("Wei", "Chen": :func:`name_like_words`), in English text: a name where a verb of speech or talking says
+        so ("Then Wei said"; "Then Housing said" and "Then Mum said" are words)."""
+        word = self.words[index]
+        if not word[0].isupper() or (word.isupper() and len(word) > 1 and not self.shouting):
+            return False
+        lower = word.lower()
+        return lower in name_like_words() and lower not in NEVER_NAMES and self.english
+
     def is_unlisted_lower(self, index: int) -> bool:
         """A word in lower case that no word list has ("tendai"): a name where the context says so."""
         word = self.words[index]
-        return word.islower() and word.isalpha() and len(word) >= 3 and word not in _NEVER_NAMES and (
+        return word.islower() and word.isalpha() and len(word) >= 3 and word not in NEVER_NAMES and (
             not is_everyday_word(word)
         )
 
@@ -360,7 +206,7 @@ class _Words:
         while end < len(self.words) and full < limit and (self.is_capitalised(end) or self.is_initial(end)):
             if end > start and len(self.words[end]) > 1 and self.words[end].isupper() != shouting:
                 break  # "Lynda CPN", "VICKY I'VE": an acronym or shouting is no surname
-            if end > start and self.lower[end] in _SAYS:
+            if end > start and self.lower[end] in SAYS:
                 break  # "THEN SAM SAID IT": a verb of speech is no surname
             gap = self.gap(end)
             if end > start and not (re.fullmatch(r"[ \t]{1,3}", gap) or (gap[:1] == "." and len(self.words[end - 1]) == 1
@@ -368,11 +214,37 @@ class _Words:
                 break
             full += not self.is_initial(end)  # "Mr J. R. Hartley": initials do not count towards the limit
             end += 1
-        if end < len(self.words) and end > start and self.lower[end] in _ORG_OR_PLACE and " " in self.gap(end):
+        if end < len(self.words) and end > start and self.lower[end] in ORG_OR_PLACE and " " in self.gap(end):
             return start  # "Marston Ferry Road", "Jo Bloggs Centre": a place or an organisation
-        if not _ORG_OR_PLACE.isdisjoint(self.lower[start:end]):
+        if not ORG_OR_PLACE.isdisjoint(self.lower[start:end]):
             return start
+        if end > start and self.thing_end(start, known=not surname) is not None:
+            return start  # "Chelsea Flower Show", "Martin Luther King Day", "Jack Russell"
         return end
+
+    def thing_end(self, start: int, *, known: bool = True) -> int | None:
+        """End (exclusive) of the name of a thing that starts at word ``start``, or None: a known one ("Harry
+        Potter", :data:`KNOWN_THINGS`), or capitalised everyday English words ending in a word of
+        :data:`THING_HEADS` ("Alexandra Palace", "Chelsea Flower Show", "Florence Nightingale Hospice") or in
+        "Day" after two capitalised words ("Martin Luther King Day"). A word no English list has between them
+        is a surname ("Jo Bloggs Barton Show": Jo Bloggs is a person). Without ``known`` (a context announced a
+        name: "Best wishes,\nJack Russell") a known thing counts as a name."""
+        for size in (3, 2):
+            if known and tuple(self.lower[start : start + size]) in KNOWN_THINGS:
+                return start + size
+        end = start + 1
+        while end < len(self.words) and end - start < 4 and self.words[end][0].isupper() and (
+            re.fullmatch(r"[ \t]{1,3}", self.gap(end))
+        ):
+            if self.lower[end] in THING_HEADS or (
+                self.lower[end] in LONG_THING_HEADS and (end - start >= 2 or _possessive(self, end - 1))
+            ):
+                role = end + 1 < len(self.words) and self.lower[end + 1] in ROLE_WORDS
+                return None if role else end + 1  # "Sarah Black Line Manager": a person and a job
+            if not is_everyday_word(self.words[end]):
+                return None
+            end += 1
+        return None
 
     def _place_surname_end(self, start: int) -> int | None:
         """End of a name whose last word is a surname that is also a place word, with nothing capitalised after it."""
@@ -382,12 +254,12 @@ class _Words:
         while end < len(self.words) and end - start < 3 and re.fullmatch(r"[ \t]{1,3}", self.gap(end)) and (
             self.words[end][0].isupper()
         ):
-            if self.lower[end] in _PLACE_SURNAMES:
+            if self.lower[end] in PLACE_SURNAMES:
                 after = end + 1
                 if after < len(self.words) and self.words[after][0].isupper() and re.fullmatch(r"[ \t]{1,3}", self.gap(after)):
                     return None  # "Jordan Hill Business Park"
                 return after
-            if self.lower[end] in _NEVER_NAMES:
+            if self.lower[end] in NEVER_NAMES:
                 return None
             end += 1
         return None
@@ -409,7 +281,7 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
     if start >= len(words.words) or "\n" in words.gap(start):
         return None
     three, two = _lower_sequence(words, index, 3), _lower_sequence(words, index, 2)
-    labelled = words.lower[index] in _NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*|[ \t]{1,2}[-\u2013][ \t]{1,2}", words.gap(start))
+    labelled = words.lower[index] in NAME_LABELS and re.fullmatch(r"[ \t]*:[ \t]*|[ \t]{1,2}[-\u2013][ \t]{1,2}", words.gap(start))
     if three in (("my", "name", "is"), ("i", "am", "called"), ("i'm", "called")) or two == ("my", "name's") or labelled:
         end = words.run(start, surname=True)
         if end == start and (words.words[start].title() in faker_given_names() or words.is_sender(start)
@@ -427,9 +299,9 @@ def _after_trigger(words: _Words, index: int) -> tuple[int, int] | None:
         if end == start and words.words[start].islower() and words.words[start].title() in given_names():
             return (start, _lower_name_end(words, start))  # "i am jo bloggs": a given name no word could be
         return (start, end) if end - start >= 2 else None  # "I am Oluwaseun Adeyemi": two capitalised words
-    if words.words[index].lower() in _TITLES and re.fullmatch(r"\.?[ \t]{1,3}", words.gap(start)):
+    if words.words[index].lower() in TITLES and re.fullmatch(r"\.?[ \t]{1,3}", words.gap(start)):
         end = words.run(start, limit=2, surname=True)
-        if end == start and words.lower[index].rstrip(".") in _PLAIN_TITLES and (
+        if end == start and words.lower[index].rstrip(".") in PLAIN_TITLES and (
             words.is_unlisted_lower(start) or words.words[start].title() in given_names()
         ):
             end = start + 1  # "mrs moyo", "cllr okafor" in lower case (not "i will miss everyone")
@@ -445,11 +317,11 @@ def _unlisted(word: str) -> bool:
     if len(word) < 2 or is_title(word):
         return False
     base, _, tail = word.partition("'")
-    if tail.lower() in _CONTRACTIONS:
+    if tail.lower() in CONTRACTIONS:
         return False  # "I'm", "Don't"
     if tail and len(base) > 1:
         word = base  # "Okonkwo's"
-    return word.lower() not in _NEVER_NAMES and not is_everyday_word(word)
+    return word.lower() not in NEVER_NAMES and not is_everyday_word(word)
 
 
 def _possessive(words: _Words, index: int) -> bool:
@@ -460,13 +332,13 @@ def _starts_sentence(words: _Words, index: int) -> bool:
     """Whether word ``index`` starts the text, a line or a sentence, or follows a greeting ("Hi, this is ...")."""
     if index == 0:
         return True
-    return re.search(r"[.!?:;\n]", words.gap(index)) is not None or words.lower[index - 1] in _GREETINGS
+    return re.search(r"[.!?:;\n]", words.gap(index)) is not None or words.lower[index - 1] in GREETINGS
 
 
 def _lower_name_end(words: _Words, start: int) -> int:
     """End of a name in lower case from ``start``: up to three words that are no everyday small word."""
     end = start + 1
-    while end < len(words.words) and end - start < 3 and words.lower[end] not in _NOT_NAMES and (
+    while end < len(words.words) and end - start < 3 and words.lower[end] not in NOT_NAMES and (
         re.fullmatch(r"[ \t]{1,3}", words.gap(end))
     ):
         end += 1
@@ -476,9 +348,9 @@ def _lower_name_end(words: _Words, start: int) -> int:
 def _greeted_name(words: _Words, index: int) -> tuple[int, int] | None:
     """The name after a greeting, up to the end of its line or a comma: "Dear Cerys,", "Hi Sam Jones!"."""
     start = index + 1
-    if words.lower[index] not in _GREETINGS or start >= len(words.words) or not re.fullmatch(r"[ \t]{1,3}", words.gap(start)):
+    if words.lower[index] not in GREETINGS or start >= len(words.words) or not re.fullmatch(r"[ \t]{1,3}", words.gap(start)):
         return None
-    if words.lower[start] in _NOT_ADDRESSEES or words.lower[start] in _TITLES:
+    if words.lower[start] in NOT_ADDRESSEES or words.lower[start] in TITLES:
         return None  # "Dear Sir", "Hi all"; "Dear Mr Rees" is the title's rule
     end = words.run(start, limit=2)
     return (start, end) if end > start and words.ends_line(end) else None
@@ -505,14 +377,14 @@ def _kin_name(words: _Words, index: int) -> tuple[int, int] | None:
     after a carer or a member of staff ("carer Nkechi", "Nurse Jenna"; there an everyday word such as "Hope" is
     not taken)."""
     start = index + 1
-    if not (words.lower[index] in _KIN or words.lower[index] in _CARERS) or start >= len(words.words):
+    if not (words.lower[index] in KIN or words.lower[index] in CARERS) or start >= len(words.words):
         return None
-    owned = index > 0 and words.lower[index - 1] in _KIN_OWNERS
-    if not owned and words.lower[index] not in _CARERS:
+    owned = index > 0 and words.lower[index - 1] in KIN_OWNERS
+    if not owned and words.lower[index] not in CARERS:
         return None
     if not re.fullmatch(r",?[ \t]{1,2}\(?", words.gap(start)) or _possessive(words, start):
         return None
-    if owned and words.lower[index] in _KIN:
+    if owned and words.lower[index] in KIN:
         named = words.is_name_word(start)
     else:
         named = words.is_given(start) or words.is_unlisted_name(start)
@@ -548,7 +420,7 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     start = index + 1
     if word == "you" and _lower_sequence(words, index, 2)[0] == "thank":
         word = "thanks"  # "Thank you,\nOluwaseun Adeyemi"
-    if word not in _SIGN_OFFS or start >= len(words.words):
+    if word not in SIGN_OFFS or start >= len(words.words):
         return None
     line_start = index == 0 or "\n" in words.gap(index)
     if word in ("best", "love") and not (line_start or _lower_sequence(words, index, 2)[0] in ("the", "with")):
@@ -562,7 +434,7 @@ def _sign_off_name(words: _Words, index: int) -> tuple[int, int] | None:
     own_line = "\n" in gap
     ends_text = not words.text[words.spans[end - 1][1] :].strip(" \t.!")
     known = words.is_given(start, trusted_only=False) or words.is_sender(start)
-    firm = "," in gap or "-" in gap or "\u2013" in gap or word in _FIRM_SIGN_OFFS
+    firm = "," in gap or "-" in gap or "\u2013" in gap or word in FIRM_SIGN_OFFS
     return (start, end) if own_line or known or (firm and ends_text) else None  # "Thanks, Oluwaseun", "Regards Tendai"
 
 
@@ -618,7 +490,7 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         end = words.run(index)
         if end >= index + 2:
             return (index, end)
-        if words.lower[following] in _FREE_PLACE_SURNAMES and (place_surname := words.run(index, surname=True)) > following:
+        if words.lower[following] in FREE_PLACE_SURNAMES and words.thing_end(index) is None and (place_surname := words.run(index, surname=True)) > following:
             return (index, place_surname)  # "Barbara Hill said", "Stephanie Wood" (not "Florence Park", "Rose Hill")
         initial = words.words[following]
         if len(initial) == 1 and initial.isupper() and words.ends_line(following + 1):
@@ -628,7 +500,7 @@ def _free_name(words: _Words, index: int) -> tuple[int, int] | None:
         if end >= following + 1 and all(words.is_unlisted_name(i) for i in range(index, end)):
             return (index, end)  # "Oluwaseun Adeyemi said": two words nobody listed, together
     line_start = index == 0 or "\n" in words.gap(index)
-    if not line_start or word.lower() in _NEVER_NAMES or word.lower() in _CUES or len(word) < 2 or not words.is_given(following):
+    if not line_start or word.lower() in NEVER_NAMES or word.lower() in CUES or len(word) < 2 or not words.is_given(following):
         return None
     alone = words.loose or words.ends_line(following + 1)  # on its own line, or in the name of a thing
     if word.isupper() and (re.fullmatch(r",[ \t]{1,2}", gap) or (re.fullmatch(r"[ \t]{1,2}", gap) and alone)):
@@ -650,14 +522,6 @@ def _sender_run(words: _Words, index: int) -> tuple[int, int] | None:
     return None
 
 
-#: Words a file or sheet name puts after a name that are no surname ("jo notes.xlsx"), and file extensions.
-_LABEL_WORDS = frozenset(
-    """csv xlsx xlsm xls eml mbox msg pdf docx doc txt ods odt qdpx parquet notes note response responses reply
-    feedback comments comment session sessions meeting event workshop survey export final draft copy version
-    minutes summary transcript interview letter email mail form data sheet file""".split()
-)
-
-
 def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
     """In the name of a thing, a known given name and a surname written in the same case, in any case
     ("notes_kwame_mensah.xlsx", "jo bloggs.csv"); not a given name alone, which is often a place ("resident-barton")."""
@@ -670,7 +534,7 @@ def _label_name(words: _Words, index: int) -> tuple[int, int] | None:
     same_case = surname.islower() == word.islower() and surname.isupper() == word.isupper()
     if not same_case or not re.fullmatch(r"[ \t]{1,3}", words.gap(following)):
         return None
-    if surname.lower() in _NEVER_NAMES or surname.lower() in _LABEL_WORDS or _as_name(surname).title() in given_names():
+    if surname.lower() in NEVER_NAMES or surname.lower() in LABEL_WORDS or _as_name(surname).title() in given_names():
         return None  # "jo notes", "Jordan Hill", "priya sam" (two given names: a list, not a name)
     return (index, following + 1)
 
@@ -680,32 +544,12 @@ def _unlisted_label_name(words: _Words, index: int) -> tuple[int, int] | None:
     pair = words.words[index : index + 2]
     if not re.fullmatch(r"[ \t]{1,3}", words.gap(index + 1)) or len({w.islower() for w in pair}) > 1:
         return None
-    if all(w.isalpha() and len(w) >= 3 and w.lower() not in _NEVER_NAMES and w.lower() not in _LABEL_WORDS
+    if all(w.isalpha() and len(w) >= 3 and w.lower() not in NEVER_NAMES and w.lower() not in LABEL_WORDS
            and not is_everyday_word(w) for w in pair):
         return (index, index + 2)
     return None
 
 
-#: Verbs after a name that say a person is meant ("Then Sam said ...", "Priya told me", "Rose has said").
-_SAYS = frozenset(
-    """said says told tells asked asks explained explains mentioned mentions suggested suggests thinks thought
-    feels felt agreed agrees replied replies wrote writes emailed rang phoned texted messaged reckons reckoned
-    complained complains promised promises admitted recommended recommends warned reminded insisted""".split()
-)
-#: Words between a name and such a verb ("Sam also said", "Priya has always said").
-_SAYS_BETWEEN = frozenset("has had also just then always once later kindly never actually even".split())
-#: Words right before a name that say a person is meant ("told Priya", "ask Jo", "thank you Sam").
-_ADDRESSED = frozenset("told tell asked ask met meet emailed email rang phoned texted messaged contacted thank thanks thanked".split())
-#: Pairs of words before a name that say a person is meant ("spoke to Priya", "thanks to Bernadette", "met with
-#: Sam", "helped by Tomasz", "me and Jo").
-_ADDRESSED_PAIRS = frozenset(
-    [(verb, "to") for verb in "spoke speak speaking talked talk talking chatted chatting thanks according wrote "
-     "write writing listened listen introduced married".split()]
-    + [(verb, "with") for verb in "spoke speak speaking talked talk talking chatted met meet meeting went came "
-       "work worked working live lives living lived volunteer volunteered volunteering stayed".split()]
-    + [(verb, "by") for verb in "helped supported visited seen interviewed greeted".split()]
-    + [("thank", "you"), ("me", "and"), ("myself", "and")]
-)
 #: What follows a name and shows a person: a verb only people do, "from the ...", "at reception", ", who", a role.
 _PERSON_AFTER = re.compile(
     r"[ \t]{1,2}(?:runs|ran|helps|helped|works|worked|volunteers|volunteered|leads|led|organises|organised|organizes|"
@@ -718,38 +562,6 @@ _PERSON_AFTER = re.compile(
     r"receptionist|cleaner|ranger|gardener|mentor|trustee|director|head)\b"
 )
 _PERSON_AT = re.compile(r"[ \t]{1,2}at[ \t]{1,2}(?:the|reception)\b")
-#: Verbs of giving or telling, a few words before "to" and a name ("pass this to Wojciech", "I sent it to Priya").
-_GIVING = frozenset(
-    """pass passed give gave given send sent forward forwarded hand handed report reported complain complained
-    mention mentioned explain explained write wrote introduce introduced lend lent pay paid show showed""".split()
-)
-#: The words of :data:`_ADDRESSED` and :data:`_ADDRESSED_PAIRS` that speak of talking to a person, not an
-#: organisation ("told", "spoke to"; not "emailed", "according to").
-_TALKING = frozenset("told asked met thanked texted messaged spoke speak speaking talked talk talking chatted chatting me myself".split())
-#: Words after a possessive that make it a thing named after a person ("Cohen's kappa", "Addison's disease").
-_EPONYM_HEADS = frozenset(
-    """kappa alpha coefficient test law laws theorem rule principle method disease diseases syndrome palsy
-    sign signs ulcer fracture reflex""".split()
-)
-_DETERMINERS = frozenset("the a an this that these those".split())
-#: Words before a capitalised word that make it a place or part of a longer name ("in Barton", "the Clifton
-#: estate", "St Paul's", "New Marston"), when no verb says a person is meant.
-_PLACE_BEFORE = frozenset(
-    """in at to from near around of across towards toward via into onto outside through up down round past off
-    over between beyond behind opposite beside inside within along the a an this that these those our their
-    your my his her its st saint new old north south east west upper lower great greater little mount port fort
-    and or""".split()
-)
-#: Words after a capitalised word that make it a place or a thing ("Barton residents", "the Easton area").
-_PLACE_AFTER = frozenset(
-    """resident residents area areas estate estates ward wards community communities village town city centre
-    center neighbourhood neighborhood side division parish library school schools primary academy college
-    shops shop park road street lane way bus buses station surgery clinic hospital church mosque temple people
-    folk families children kids youth club hub project festival fair market common green campus branch
-    office team group partnership network forum trust council""".split()
-)
-
-
 def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     """A given name alone in running text that its context shows to be a person's.
 
@@ -769,7 +581,7 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
         return None
     possessive = _possessive(words, index)
     base = _as_name(word[:-2] if possessive else word)
-    if base.lower() in _NEVER_NAMES or (index > 0 and words.lower[index - 1] in _DETERMINERS | {"st", "saint"}):
+    if base.lower() in NEVER_NAMES or (index > 0 and words.lower[index - 1] in DETERMINERS | {"st", "saint"}):
         return None  # "the Podiatric rang me": a thing; "St Paul's"
     following = index + 1
     if not possessive and words.is_name_word(index) and (end := words.run(index, limit=2)) == index + 2 and (
@@ -778,7 +590,7 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
         return (index, end)  # "Mark Holland said", "Tendai Baker told me": a surname that is an everyday word
     if following < len(words.words) and re.fullmatch(r"[ \t]{1,2}", words.gap(following)) and (
         (words.words[following][0].isupper() and not words.shouting)
-        or (words.lower[following] in _ORG_OR_PLACE and not (possessive and words.words[following].islower()))
+        or (words.lower[following] in ORG_OR_PLACE and not (possessive and words.words[following].islower()))
     ):
         return None  # "thanks to Florence Park Community Centre", "Sam's Cafe" (not "Priya's house")
     if re.match(r"[ \t]{1,2}\d", words.text[words.spans[index][1] :]):
@@ -787,16 +599,18 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     listed = base in faker_given_names()
     if listed and (_said_after(words, index) or _addressed_before(words, index, talking_only=False)):
         return (index, index + 1)
-    if not listed and not possessive and not word[1:2].isupper() and words.is_unlisted_name(index) and (
+    if not listed and not possessive and not word[1:2].isupper() and (
+        words.is_unlisted_name(index) or words.is_name_like_word(index)
+    ) and (
         (_said_after(words, index) and not _starts_sentence(words, index))
         or _addressed_before(words, index, talking_only=True)
     ):
-        return (index, index + 1)  # "Then Tendai said", "I spoke to Tendai" (not "Ofsted said", "thanks to Groundwork")
+        return (index, index + 1)  # "Then Tendai said", "Then Wei said", "I spoke to Tendai" (not "Ofsted said")
     if not trusted:
         return None
     if possessive:
-        after_place = index > 0 and words.lower[index - 1] in _PLACE_BEFORE and is_everyday_word(base)
-        eponym = following < len(words.words) and words.lower[following] in _EPONYM_HEADS
+        after_place = index > 0 and words.lower[index - 1] in PLACE_BEFORE and is_everyday_word(base)
+        eponym = following < len(words.words) and words.lower[following] in EPONYM_HEADS
         return None if after_place or eponym else (index, index + 1)  # "Sam's idea", "due to Kirsty's care"; not "in Victoria's parks"
     if words.loose:  # the name of a thing: "feedback from Bernadette.eml", "notes by Priya"
         return (index, index + 1) if index > 0 and words.lower[index - 1] in ("from", "by", "with", "for") else None
@@ -807,12 +621,12 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
         return (index, index + 1)  # "Priya runs the club", "Sam from the council", "Priya, who ...", "Callum, the coach"
     if _starts_sentence(words, index) or everyday:
         return None  # "Priya" at the start of a sentence: a heading, a place
-    given_to = words.lower[index - 1] in ("to", "and") and not _GIVING.isdisjoint(words.lower[max(0, index - 5) : index - 1])
-    if words.words[index - 1][0].isupper() or (words.lower[index - 1] in _PLACE_BEFORE and not given_to) or not re.fullmatch(
+    given_to = words.lower[index - 1] in ("to", "and") and not GIVING.isdisjoint(words.lower[max(0, index - 5) : index - 1])
+    if words.words[index - 1][0].isupper() or (words.lower[index - 1] in PLACE_BEFORE and not given_to) or not re.fullmatch(
         r",?[ \t]{1,2}", words.gap(index)
     ):
         return None  # "Blackbird Leys", "in Barton", "clinic (Carlton)"; not "pass this to Wojciech"
-    if following < len(words.words) and words.lower[following] in _PLACE_AFTER:
+    if following < len(words.words) and words.lower[following] in PLACE_AFTER:
         return None  # "Barton residents"
     return (index, index + 1)
 
@@ -845,11 +659,11 @@ def _said_after(words: _Words, index: int) -> bool:
         if following >= len(words.words) or not re.fullmatch(r"[ \t]{1,2}", words.gap(following)):
             return False
         lower = words.lower[following]
-        if lower in _SAYS:
+        if lower in SAYS:
             return True
         if lower == "and" and following == index + 1:
             return following + 1 < len(words.words) and words.lower[following + 1] in ("i", "me", "myself")
-        if lower not in _SAYS_BETWEEN:
+        if lower not in SAYS_BETWEEN:
             return False
         following += 1
     return False
@@ -860,14 +674,14 @@ def _addressed_before(words: _Words, index: int, *, talking_only: bool) -> bool:
     Jasmine"); with ``talking_only`` only one of talking to a person ("told", "spoke to", "me and")."""
     if index == 0 or not re.fullmatch(r"[ \t]{1,2}", words.gap(index)):
         return False
-    if words.lower[index - 1] in _ADDRESSED:
-        return not talking_only or words.lower[index - 1] in _TALKING
+    if words.lower[index - 1] in ADDRESSED:
+        return not talking_only or words.lower[index - 1] in TALKING
     pair = (words.lower[index - 2], words.lower[index - 1]) if index >= 2 else ()
     if pair == ("out", "to") and index >= 3 and words.lower[index - 3] == "shout":
         return True
-    if pair not in _ADDRESSED_PAIRS or not re.fullmatch(r"[ \t]{1,2}", words.gap(index - 1)):
+    if pair not in ADDRESSED_PAIRS or not re.fullmatch(r"[ \t]{1,2}", words.gap(index - 1)):
         return False
-    return not talking_only or pair[0] in _TALKING
+    return not talking_only or pair[0] in TALKING
 
 
 def _joined_name(words: _Words, index: int) -> tuple[int, int] | None:
@@ -897,14 +711,14 @@ def _may_name(text: str) -> bool:
     """Whether any rule but the sender's could fire (a quick look, by sets and flat patterns first): a cue, a
     relative or carer before a capital, a short capitalised line below the text, kisses at the end, two
     capitalised words no word list has, or a known given name."""
-    tokens = _WORD.findall(text)
+    tokens = WORD.findall(text)
     if "-" in text:  # "Jean-Luc": its parts too
         tokens += [part for token in tokens if "-" in token for part in token.split("-") if part]
     lower = set(map(str.lower, tokens))
-    if not lower.isdisjoint(_PLAIN_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
+    if not lower.isdisjoint(PLAIN_CUE_WORDS) or {"i", "am"} <= lower or {"this", "is"} <= lower:
         return True
-    if not lower.isdisjoint(_KIN_OR_CARERS) and any(
-        word.lower() in _KIN_OR_CARERS and following[:1].isupper() for word, following in zip(tokens, tokens[1:])
+    if not lower.isdisjoint(KIN_OR_CARERS) and any(
+        word.lower() in KIN_OR_CARERS and following[:1].isupper() for word, following in zip(tokens, tokens[1:])
     ):
         return True  # "my son Tendai", "Nurse Jenna"
     if "[PHONE]" in text or "[EMAIL]" in text:
@@ -917,15 +731,13 @@ def _may_name(text: str) -> bool:
         names = {token[:-2] for token in tokens if token.endswith(("'s", "\u2019s"))}
         if not given_names().isdisjoint(names):
             return True  # "Sam's idea"
-    if not (lower.isdisjoint(_SAYS) and lower.isdisjoint(_ADDRESSED) and lower.isdisjoint(_TALKING)) or {"and", "i"} <= lower:
-        if any(token[:1].isupper() and (token in faker_given_names() or _unlisted(token)) for token in tokens):
-            return True  # "Then Tendai said", "Will said", "Tendai and I"
+    if not (lower.isdisjoint(SAYS) and lower.isdisjoint(ADDRESSED) and lower.isdisjoint(TALKING)) or {"and", "i"} <= lower:
+        if any(token[:1].isupper() and (token in faker_given_names() or _unlisted(token) or token.lower() in name_like_words())
+               for token in tokens):
+            return True  # "Then Tendai said", "Will said", "Tendai and I", "Then Wei said"
     return any(_unlisted(a) and _unlisted(b) for a, b in _CAPITALISED_PAIR.findall(text))  # two words nobody listed
 
 
-#: Cue words but relatives and carers, which count only before a capitalised word.
-_PLAIN_CUE_WORDS = _CUE_WORDS - _KIN - _CARERS
-_KIN_OR_CARERS = _KIN | _CARERS
 #: A line below the first of one to three capitalised words (a signature: "Tendai Moyo", "- Kwame x").
 _SHORT_CAPITALISED_LINE = re.compile(
     r"\n[ \t]*[-\u2013\u2014~]?[ \t]*[A-Z][\w'\u2019.-]*(?:[ \t]{1,3}[A-Z][\w'\u2019.-]*)?(?:[ \t]{1,3}[A-Z][\w'\u2019.-]*)?"
@@ -964,9 +776,14 @@ def name_spans(text: str, sender: Iterable[str] = (), *, loose: bool = False) ->
     found: list[tuple[int, int]] = []
     index = 0
     while index < len(words.words):
-        if not (words.words[index][0].isupper() or words.lower[index] in _CUES or words.lower[index] in words.sender
+        if not (words.words[index][0].isupper() or words.lower[index] in CUES or words.lower[index] in words.sender
                 or loose or words.words[index].title() in given_names()):
             index += 1  # no rule starts at a word in lower case that is no cue (but in the name of a thing)
+            continue
+        if words.is_given(index, trusted_only=False) and (thing := words.thing_end(index)) is not None and not (
+            words.sender and _sender_run(words, index)
+        ):
+            index = thing  # "Martin Luther King Day", "Harry Potter": no rule starts inside the name of a thing
             continue
         span = (
             _sender_run(words, index) if words.sender else None

@@ -8,6 +8,10 @@ header itself holds a personal detail, or when most of its values are personal
 details (emails, phone numbers, postcodes, names) whatever its header says.
 Other columns are carried through with every cell redacted like the text.
 The settings file's ``keep_columns`` keeps a named column as it is.
+A column whose header says it holds places ("Ward", "Area", "Location",
+"Venue") is not dropped for values that are given names too ("Barton",
+"Clifton", "Preston"): it is carried through, every cell redacted, and the
+ingest log says why.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tcs_themes.ingest.columns import header_key
-from tcs_themes.ingest.person_names import given_names, is_title, looks_like_full_name
+from tcs_themes.ingest.name_lists import given_names
+from tcs_themes.ingest.person_names import is_title, looks_like_full_name
 from tcs_themes.ingest.redaction import PLACEHOLDERS, redact
 
 #: What can be done with a column.
@@ -40,6 +45,14 @@ QUALIFIERS = frozenset(
     ward area location site service school document type kind role status method preference preferences channel
     consent count number_of web website""".split()
 )
+#: Header words that say a column holds places, whose values are often given names too ("Barton", "Preston").
+PLACE_WORDS = frozenset(
+    """ward wards area areas neighbourhood neighbourhoods neighborhood neighborhoods location locations venue venues
+    locality district districts town towns village villages parish parishes borough boroughs place places site sites
+    estate estates suburb suburbs city county region constituency division""".split()
+)
+#: The reason given for a place column whose values would have made it personal.
+PLACE_REASON = "its header names a place, so values that are also given names are taken as places; each cell redacted"
 #: Share of non-empty values that must be personal details for the content alone to make a column personal.
 CONTENT_SHARE = 0.5
 
@@ -74,11 +87,25 @@ def header_is_personal(header: str) -> bool:
     return bool(words & PERSONAL_WORDS) and not words & QUALIFIERS
 
 
-def _is_personal_value(value: str) -> bool:
-    """A cell that is nothing but personal details ("jo@x.org", "07700 900123", "Jo Bloggs", "Sam")."""
+def header_names_a_place(header: str) -> bool:
+    """Whether a header says its column holds places, and names no personal detail but the place's name ("Ward
+    name" is a place, "Ward contact" is not).
+
+    >>> [header_names_a_place(h) for h in ("Ward", "Neighbourhood area", "Venue name", "Ward contact", "Theme")]
+    [True, True, True, False, False]
+    """
+    words = set(_key(header).split())
+    return not PLACE_WORDS.isdisjoint(words) and (PERSONAL_WORDS - {"name", "names"}).isdisjoint(words) and not any(
+        phrase in _key(header) for phrase in PERSONAL_PHRASES
+    )
+
+
+def _is_personal_value(value: str, *, given_name_alone: bool = True) -> bool:
+    """A cell that is nothing but personal details ("jo@x.org", "07700 900123", "Jo Bloggs", "Sam"); without
+    ``given_name_alone`` a given name alone does not count (in a column of places: "Barton", "Preston")."""
     redacted, count = redact(value)
     if count == 0:  # a given name alone ("Sam"), or a name in lower case ("jo bloggs"), as in a respondent column
-        return value.title() in given_names() or looks_like_full_name(value)
+        return (given_name_alone and value.title() in given_names()) or looks_like_full_name(value)
     for placeholder in PLACEHOLDERS:
         redacted = redacted.replace(placeholder, " ")
     return not any(char.isalnum() for word in redacted.split() if not is_title(word) for char in word)  # "Mr [NAME]"
@@ -91,13 +118,14 @@ def _looks_like_stored_phone(value: object) -> bool:
     )
 
 
-def content_is_personal(values: Iterable[object]) -> bool:
-    """Whether most non-empty values are personal details (at least :data:`CONTENT_SHARE` of them)."""
+def content_is_personal(values: Iterable[object], *, given_name_alone: bool = True) -> bool:
+    """Whether most non-empty values are personal details (at least :data:`CONTENT_SHARE` of them); without
+    ``given_name_alone`` a given name alone is no detail (a column of places: "Barton", "Preston")."""
     personal = total = 0
     for value in values:
         if isinstance(value, str) and value.strip():
             total += 1
-            personal += _is_personal_value(value.strip())
+            personal += _is_personal_value(value.strip(), given_name_alone=given_name_alone)
         elif isinstance(value, int | float) and not isinstance(value, bool) and value == value:
             total += 1
             personal += _looks_like_stored_phone(value)
@@ -128,6 +156,9 @@ def decide_column(header: str, values: Sequence[object], keep: Iterable[str] = (
         return ColumnDecision(shown, DROPPED, "its header holds a personal detail")
     if header_is_personal(header):
         return ColumnDecision(shown, DROPPED, "its header names a personal detail")
-    if content_is_personal(values):
+    place = header_names_a_place(header)
+    if content_is_personal(values, given_name_alone=not place):
         return ColumnDecision(shown, DROPPED, "most of its values are personal details")
+    if place and content_is_personal(values):
+        return ColumnDecision(shown, CARRIED, PLACE_REASON)  # "Ward": Barton, Clifton, Preston
     return ColumnDecision(shown, CARRIED, "")
