@@ -140,3 +140,14 @@ def test_the_strand_heatmap_shows_each_columns_base_and_exact_ticks(run) -> None
         if strand != "All comments":
             assert f"Base: {n:,}" in svg, strand
     assert [percent_tick(x) for x in (0.0, 0.025, 0.05, 0.075, 0.2)] == ["0%", "2.5%", "5%", "7.5%", "20%"]
+
+
+def test_sub_themes_say_how_many_of_the_themes_comments_were_given_one(run) -> None:
+    subs = run["sheets"]["Sub-themes"]
+    overall = run["sheets"]["Summary"].set_index("Theme")["Comments (any theme)"]
+    said = re.findall(r"Of the (\d[\d,]*) comments that touched on it, (\d[\d,]*) (?:was|were) also given a sub-theme", run["text"])
+    assert len(said) >= 6
+    bases = {(int(overall[t]), int(n)) for t, n in subs.groupby("Theme")["Theme's comments with a sub-theme"].first().items() if n}
+    for total, given in said:
+        assert (int(total.replace(",", "")), int(given.replace(",", ""))) in bases
+    assert "Where a sub-theme was recorded" not in run["text"]

@@ -203,7 +203,12 @@ def theme_paragraph(
     subs = counts.subthemes[(counts.subthemes["theme_id"] == theme_id) & (counts.subthemes["comments"] > 0)]
     if not subs.empty:
         parts = [f"{s.lower() if s[1:].islower() else s} ({plural(int(n), 'comment')})" for s, n in zip(subs["subtheme"], subs["comments"], strict=True)]
-        sentences.append(f"Where a sub-theme was recorded, comments under it were about {join(parts)}.")
+        with_sub = int(subs["theme_with_subtheme"].iloc[0])
+        two = " (some were given two)" if int(subs["comments"].sum()) > with_sub else ""
+        sentences.append(
+            f"Of the {count(row['any_comments'])} comments that touched on it, {count(with_sub)} "
+            f"{'was' if with_sub == 1 else 'were'} also given a sub-theme{two}: {join(parts)}."
+        )
     together = top_cooccurring(counts.cooccurrence, theme_id, n=3)
     if together:
         parts = [f"{codebook.name_of(t)} ({plural(n, 'comment')})" for t, n in together]
