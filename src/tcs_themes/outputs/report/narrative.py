@@ -95,8 +95,9 @@ LOG_REASONS = {
                 "parts of emails removed (greetings, sign-offs, signatures, quoted earlier messages, disclaimers)"),
     "blank": ("empty row", "empty rows"),
     "duplicate": ("repeat of a comment already counted", "repeats of comments already counted"),
-    "not-comments": ("file holding settings, the sessions register or exercise results, not comments", "files holding settings, the sessions register or exercise results, not comments"),
-    "attachment": ("email attachment, not read", "email attachments, not read"),
+    "not-comments": ("file that holds no comments (settings, sessions register or exercise results)",
+                     "files that hold no comments (settings, sessions register, exercise results)"),
+    "attachment": ("email attachment (not read)", "email attachments (not read)"),
     "unsupported": ("file of a type the toolkit does not read", "files of a type the toolkit does not read"),
     "skipped": ("sheet or file skipped", "sheets or files skipped"),
     "error": ("file or row that could not be read", "files or rows that could not be read"),
@@ -110,7 +111,7 @@ def logged_sentence(logged: Mapping[str, int]) -> str:
     """What was read but not counted as a comment, by reason, and where it is listed (the ingest log).
 
     >>> logged_sentence({"blank": 22, "attachment": 1})
-    'What was read but not counted as a comment is listed, each with its reason, in the ingest log (ingest-log.csv): 23 entries, namely 22 empty rows and 1 email attachment, not read.'
+    'What was read but not counted as a comment is listed, each with its reason, in the ingest log (ingest-log.csv): 23 entries, namely 22 empty rows; and 1 email attachment (not read).'
     """
     entries = sorted(((int(n), str(reason)) for reason, n in logged.items() if int(n)), key=lambda item: (-item[0], item[1]))
     if not entries:
@@ -119,7 +120,7 @@ def logged_sentence(logged: Mapping[str, int]) -> str:
     total = sum(n for n, _ in entries)
     return (
         "What was read but not counted as a comment is listed, each with its reason, in the ingest log (ingest-log.csv): "
-        f"{plural(total, 'entry', 'entries')}, namely {join(parts)}."
+        f"{plural(total, 'entry', 'entries')}, namely {'; '.join(parts[:-1])}{'; and ' if len(parts) > 1 else ''}{parts[-1]}."
     )
 
 
