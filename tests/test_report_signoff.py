@@ -151,3 +151,15 @@ def test_sub_themes_say_how_many_of_the_themes_comments_were_given_one(run) -> N
     for total, given in said:
         assert (int(total.replace(",", "")), int(given.replace(",", ""))) in bases
     assert "Where a sub-theme was recorded" not in run["text"]
+
+
+def test_the_emails_that_raised_a_theme_are_out_of_all_the_emails(run) -> None:
+    summary = run["sheets"]["Summary"]
+    emails = int(summary.set_index("Measure")["Value"]["Emails"])
+    said = re.findall(r"([A-Z][^.:]*?) was the (?:joint )?\w+ ?(?:most common) theme:.*? in (\w+) of the (\w+) emails\.", run["text"])
+    assert len(said) >= 6
+    numbers = {w: i for i, w in enumerate(("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))}
+    raising = summary.set_index("Theme")["Emails raising it"]
+    for theme, n, total in said:
+        assert int(numbers.get(total, total)) == emails
+        assert int(numbers.get(n, n)) == int(raising[theme]), theme

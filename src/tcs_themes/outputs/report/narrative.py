@@ -166,10 +166,13 @@ def _sessions_phrase(row: pd.Series, where: str = "") -> str:
     return f"it came up in {words(raised)} of the {words(total)} {where}sessions"
 
 
-def _emails_phrase(emails: int) -> str:
+def _emails_phrase(emails: int, total: int) -> str:
+    """``"15 of the 21 emails"``: the emails that raised a theme, out of all the emails."""
     if emails == 0:
         return ""
-    return f"{words(emails)} {'email' if emails == 1 else 'emails'}"
+    if emails == total:
+        return f"all {words(total)} emails" if total > 1 else "the one email"
+    return f"{words(emails)} of the {words(total)} emails"
 
 
 def theme_paragraph(
@@ -190,7 +193,7 @@ def theme_paragraph(
         f"{count(counts.n_comments)} comments ({percent(row['main_share'])}) had it as their main theme, "
         f"and {count(row['any_comments'])} ({percent(row['any_share'])}) touched on it at all."
     ]
-    sessions, emails = _sessions_phrase(row), _emails_phrase(int(row["emails"]))
+    sessions, emails = _sessions_phrase(row), _emails_phrase(int(row["emails"]), int(counts.strands.iloc[-1]["emails"]))
     if sessions or emails:
         where = f"{sessions} and in {emails}" if sessions and emails else sessions or f"it came up in {emails}"
         sentences.append(f"{where[0].upper()}{where[1:]}.")
