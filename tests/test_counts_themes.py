@@ -113,6 +113,8 @@ def test_subthemes_are_counted_under_their_theme(data) -> None:
     assert table.loc["terminology", "theme_id"] == "clarity"
     assert table.loc["terminology", "share_of_theme"] == pytest.approx(3 / 7)
     assert table.loc["length", "comments"] == 1
+    given = coded["subthemes"].fillna("").astype(str).str.contains("clarity/", regex=False)
+    assert (table.loc[["terminology", "length"], "theme_with_subtheme"] == int(given.sum())).all()  # each comment once
 
 
 def test_cooccurrence_is_symmetric_with_theme_totals_on_the_diagonal(data) -> None:

@@ -156,8 +156,8 @@ def test_paragraph_numbers_come_from_the_counts(published) -> None:
         f"({_percent(row['Share (any theme)'])}) touched on it at all."
     )
     assert expected in html
-    assert "It came up in three of the eight sessions and in one email." in html
-    assert "Where a sub-theme was recorded, comments under it were about terminology (3 comments) and length (1 comment)." in html
+    assert "It came up in three of the eight sessions and in one of the three emails." in html
+    assert "Of the 7 comments that touched on it, 4 were also given a sub-theme: terminology (3 comments) and length (1 comment)." in html
     assert "It came up in two of the three Strand 3 sessions." in html
 
 

@@ -67,7 +67,7 @@ def test_the_method_says_how_themes_add_up_and_its_figures_are_the_workbooks(sam
     mentions = sum(len([t for t in str(v).split("; ") if t]) for v in coded["themes"].dropna())
     assert measures["Themes given (any theme)"] == mentions > len(coded)
     assert f"were given {mentions:,} themes between them" in method
-    assert "no comment was reviewed by an analyst" in method and "0 comments" not in method
+    assert "no comment's codes were changed by an analyst reviewing the machine's codes" in method and "0 comments" not in method
 
 
 def test_limitations_name_the_machine_coded_and_low_confidence_comments(sample) -> None:
@@ -141,15 +141,16 @@ def test_the_workbook_names_sub_themes(sample) -> None:
 
 
 def test_the_summary_says_what_was_missing_before_the_4ps(sample) -> None:
-    _, _, report, _, _, _ = sample
+    coded, _, report, _, _, _ = sample
     points = _section(report, "summary").blocks[0].items
     missing = _section(report, "missing").blocks[1].items  # "Theme: phrases (N comments)", most raised first
     top = [re.match(r"(.+?): .* \((\d+) comments?\)$", line).groups() for line in missing[:3]]
     total = sum(int(re.search(r"\((\d+) comments?\)$", line).group(1)) for line in missing)
-    about = [f"{name.lower() if name[1:].islower() else name} ({n})" for name, n in top]
+    about = [f"{name.lower() if name[1:].islower() else name} ({n} comments)" for name, n in top]
+    assert " and " not in about[1] + about[2]  # so the list takes no comma before its "and"
     assert points[-2] == (
-        f"{total:,} comments said something was missing from the draft or needed more focus, most often about "
-        f"{about[0]}, {about[1]} and {about[2]}."
+        f"{total:,} of the {len(coded):,} comments said something was missing from the draft or needed more focus, "
+        f"most often about {about[0]}, {about[1]} and {about[2]}."
     )
     assert points[-1].startswith("At the community events")
 

@@ -200,6 +200,7 @@ def run_pipeline(
         "Model": str(model or f"{DEFAULT_MODEL.name} (bundled)") if method != "rules" else "none (rules only)",
         "Coding method": method,
     }
+    method_info["Read, not counted as comments"] = f"{len(ingested.log):,} entries, each with its reason, in {INGEST_LOG_FILE}"
     if decisions is not None:
         method_info["Review decisions"] = f"{decisions} ({coding.reviewed} comments coded by review)"
     method_info = {key: str(redact_label(value)) for key, value in method_info.items()}  # paths can name people
@@ -224,6 +225,7 @@ def run_pipeline(
         candidates=candidates,
         counts=counts,
         digest=digest,
+        logged=ingested.log["reason"].value_counts().to_dict(),
     )
     outputs.update(published)
     settings_used = {

@@ -36,6 +36,8 @@ DIMENSIONS: tuple[str, ...] = ("strand", "session", "question", "source")
 NO_STRAND = "No strand (emails)"
 NO_SESSION = "No session (emails)"
 NO_QUESTION = "No question recorded"
+#: The sub-theme key under which the tally keeps a theme's comments with at least one of its sub-themes.
+ANY_SUBTHEME = ""
 SOURCE_LABELS = {"spreadsheet": "Group sessions", "email": "Emails"}
 
 
@@ -284,6 +286,7 @@ class CountTally:
         for theme in self.codebook.themes:
             for sub in self.codebook.subthemes_of(theme.id):
                 n = int(self.subthemes.get((theme.id, sub.id), 0)) if self.subthemes is not None else 0
+                with_sub = int(self.subthemes.get((theme.id, ANY_SUBTHEME), 0)) if self.subthemes is not None else 0
                 parent = int(any_counts.get(theme.id, 0))
                 rows.append(
                     {
@@ -293,9 +296,11 @@ class CountTally:
                         "subtheme": sub.name,
                         "comments": n,
                         "share_of_theme": n / parent if parent else 0.0,
+                        "theme_with_subtheme": with_sub,
                     }
                 )
-        table = pd.DataFrame(rows, columns=["theme_id", "theme", "subtheme_id", "subtheme", "comments", "share_of_theme"])
+        columns = ["theme_id", "theme", "subtheme_id", "subtheme", "comments", "share_of_theme", "theme_with_subtheme"]
+        table = pd.DataFrame(rows, columns=columns)
         order = {t: i for i, t in enumerate(self.codebook.ids)}
         table["_order"] = table["theme_id"].map(order)
         table = table.sort_values(["_order", "comments", "subtheme"], ascending=[True, False, True])
@@ -345,7 +350,11 @@ def _subtheme_pairs(coded: pd.DataFrame) -> pd.Series:
     found = pairs.str.split("/", n=1, expand=True) if len(pairs) else pd.DataFrame(columns=[0, 1])
     found.columns = ["theme_id", "subtheme_id"]
     found["comment_id"] = coded.loc[found.index, "comment_id"].values
-    return found.drop_duplicates().groupby(["theme_id", "subtheme_id"]).size().astype("int64")
+    pairs = found.drop_duplicates().groupby(["theme_id", "subtheme_id"]).size()
+    # (theme id, ANY_SUBTHEME): comments with at least one sub-theme of the theme, each once
+    any_sub = found[["theme_id", "comment_id"]].drop_duplicates().groupby("theme_id").size()
+    any_sub.index = pd.MultiIndex.from_arrays([any_sub.index, [ANY_SUBTHEME] * len(any_sub)], names=["theme_id", "subtheme_id"])
+    return pd.concat([pairs, any_sub]).astype("int64")
 
 
 def _cooccurring(given: pd.Series, ids: list[str]) -> np.ndarray:
@@ -436,9 +445,12 @@ def subtheme_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``theme_id, theme, subtheme_id, subtheme, comments, share_of_theme``, one row per
-        codebook sub-theme (0 when not found), ordered by theme then count.
-        ``share_of_theme`` is over the comments given the parent theme (any basis).
+        ``theme_id, theme, subtheme_id, subtheme, comments, share_of_theme, theme_with_subtheme``,
+        one row per codebook sub-theme (0 when not found), ordered by theme then count.
+        ``share_of_theme`` is over the comments given the parent theme (any basis);
+        ``theme_with_subtheme`` is how many of those were given at least one of its sub-themes
+        (the same on each of the theme's rows; less than the sum of ``comments`` when a comment
+        has two of them).
     """
     return _tally(coded, codebook, [None]).subtheme_counts()
 

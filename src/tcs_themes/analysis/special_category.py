@@ -363,7 +363,7 @@ def held_back_note(table: pd.DataFrame) -> str | None:
     --------
     >>> held_back_note(special_category_table(pd.DataFrame({"comment_id": ["c1", "c2"], "text": [
     ...     "Boy, 13, said he was threatened outside school.", "My son is autistic."]})))
-    '2 comments disclose special-category details or safeguarding concerns (1 of them safeguarding or sensitive); 0 approved for quoting'
+    '2 comments disclose special-category details or safeguarding concerns (1 of them safeguarding or sensitive); none approved for quoting'
     """
     if table.empty:
         return None
@@ -372,5 +372,5 @@ def held_back_note(table: pd.DataFrame) -> str | None:
     comments = f"{len(table):,} comment{'s' if len(table) != 1 else ''}"
     return (
         f"{comments} disclose{'s' if len(table) == 1 else ''} special-category details or safeguarding concerns "
-        f"({sensitive:,} of them {SENSITIVE}); {approved:,} approved for quoting"
+        f"({sensitive:,} of them {SENSITIVE}); {f'{approved:,}' if approved else 'none'} approved for quoting"
     )

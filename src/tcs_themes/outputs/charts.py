@@ -23,6 +23,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts  # noqa: E402
 from tcs_themes.atomic_write import atomic_path, writable_folder  # noqa: E402
@@ -147,7 +148,10 @@ def strand_heatmap(by_strand: pd.DataFrame, *, title: str, strand_names: dict[st
     order = [t for t in named.sort_values(ascending=False, kind="stable").index if named[t] > 0]
     pivot, counts = pivot.loc[order, list(dict.fromkeys(by_strand["strand"]))], counts.loc[order]
     names = strand_names or {}
-    columns = [f"{s}\n{wrap(names[s], 14)}" if names.get(s) else wrap(s, 14) for s in pivot.columns]
+    sizes = by_strand.groupby("strand", sort=False)["main_comments"].sum()  # main themes (and uncoded) add up to the column's comments
+    columns = [
+        (f"{s}\n{wrap(names[s], 14)}" if names.get(s) else wrap(s, 14)) + f"\nBase: {int(sizes[s]):,}" for s in pivot.columns
+    ]
     fig = _figure(len(order), per_row=0.3, base=1.9)
     with plt.rc_context(_STYLE):
         ax = fig.add_subplot()
@@ -166,11 +170,21 @@ def strand_heatmap(by_strand: pd.DataFrame, *, title: str, strand_names: dict[st
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        bar = fig.colorbar(image, ax=ax, shrink=0.5, format=lambda x, _: f"{x:.0%}")
+        bar = fig.colorbar(image, ax=ax, shrink=0.5, ticks=MaxNLocator(nbins=5, steps=[1, 2, 5, 10]), format=percent_tick)
         bar.set_label("Share of the strand's comments")
         fig.suptitle(wrap(title, 72), x=0.01, ha="left")
-    _note(fig, "Each cell: the share of the column's comments with the theme as their main theme. Grey: no comment.")
+    _note(
+        fig,
+        "Each cell: the share of the column's comments (its base, under its heading) with the theme as their main theme, "
+        "to the nearest whole per cent. Grey: no comment.",
+    )
     return fig
+
+
+def percent_tick(share: float, _position: object = None) -> str:
+    """A colour-bar tick as a percentage, never rounded into a different number (``0.075`` -> ``"7.5%"``)."""
+    value = round(share * 100, 6)
+    return f"{value:.0f}%" if value.is_integer() else f"{value:g}%"
 
 
 def exercise_choice_chart(exercises: Exercises, *, title: str = "Which of the 4Ps matters most? Stickers per event") -> Figure:

@@ -46,6 +46,7 @@ def publish(
     candidates: pd.DataFrame | None = None,
     counts: ThemeCounts | None = None,
     digest: CodedDigest | None = None,
+    logged: Mapping[str, int] | None = None,
 ) -> dict[str, Path]:
     """Write the theme-count workbook, the charts and the report for ``coded`` into ``out_dir``.
 
@@ -100,6 +101,9 @@ def publish(
         The rest of what the workbook and report show of the table
         (:func:`~tcs_themes.outputs.coded_digest.coded_digest` of its batches, with the
         settings' approved comments). Default: made from ``coded``.
+    logged : mapping, optional
+        The ingest log's entries by reason (``IngestResult.log["reason"].value_counts()``): the
+        report's method says what was read but not counted as a comment, and where it is listed.
 
     Returns
     -------
@@ -144,7 +148,7 @@ def publish(
         content = build_report(
             coded, codebook, counts, quotes, charts,
             register=register, exercises=exercises, method_info=method_info, settings=settings, date=when, candidates=candidates,
-            digest=digest,
+            digest=digest, logged=logged,
         )  # fmt: skip
         if draft_notes is not None:
             paths["notes"] = write_draft_notes(content, draft_notes)

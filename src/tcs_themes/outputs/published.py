@@ -196,6 +196,6 @@ def method_rows(
         ("Counting: any theme", f"each comment counted under every theme it was given ({BASES['any']}); shares can add up to more than 100%"),
         ("Uncoded", "comments no theme fitted are counted as 'Uncoded', never left out"),
         ("Sessions raising a theme", "sessions where at least one comment was given the theme (any theme)"),
-        ("Illustrative quotes", "short, clearly about the theme, close to the theme's typical comment (TF-IDF), different from each other, from different sessions where possible; fragments, courtesies and event praise only when nothing else is on the theme; never with a redaction marker or personal details"),
+        ("Illustrative quotes", "short, clearly about the theme, using the words most typical of the theme's comments, different from each other, from different sessions where possible; fragments, courtesies and event praise only when nothing else is on the theme; never with a redaction marker or personal details"),
     ]
     return rows + _flatten(method_info or {})

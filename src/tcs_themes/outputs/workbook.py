@@ -386,9 +386,13 @@ def _matrix_sheet(book: StagedWorkbook, batches: Iterable[pd.DataFrame], codeboo
 
 def _subtheme_sheet(book: StagedWorkbook, counts: ThemeCounts) -> None:
     table = counts.subthemes.drop(columns=["theme_id", "subtheme_id"]).rename(
-        columns={"theme": "Theme", "subtheme": "Sub-theme", "comments": "Comments", "share_of_theme": "Share of the theme's comments"}
-    )
-    add_table(book.create_sheet("Sub-themes"), table, "Subthemes", formats={"Comments": INTEGER, "Share of the theme's comments": PERCENT})
+        columns={
+            "theme": "Theme", "subtheme": "Sub-theme", "comments": "Comments", "share_of_theme": "Share of the theme's comments",
+            "theme_with_subtheme": "Theme's comments with a sub-theme",
+        }
+    )  # fmt: skip
+    formats = {"Comments": INTEGER, "Share of the theme's comments": PERCENT, "Theme's comments with a sub-theme": INTEGER}
+    add_table(book.create_sheet("Sub-themes"), table, "Subthemes", formats=formats)
 
 
 def _session_matrix_sheet(book: StagedWorkbook, counts: ThemeCounts, codebook: Codebook) -> None:

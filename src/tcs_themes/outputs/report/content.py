@@ -255,14 +255,19 @@ def _low_confidence_sentence(digest: CodedDigest) -> list[str]:
 
 
 def _method_section(
-    digest: CodedDigest, codebook: Codebook, counts: ThemeCounts, settings: ReportSettings, exercises: Exercises | None = None
+    digest: CodedDigest,
+    codebook: Codebook,
+    counts: ThemeCounts,
+    settings: ReportSettings,
+    exercises: Exercises | None = None,
+    logged: Mapping[str, int] | None = None,
 ) -> Section:
     totals = counts.strands.iloc[-1]
     first, last = digest.first_date, digest.last_date
     period = f", held between {first:%-d %B %Y} and {last:%-d %B %Y}" if first is not None else ""
     paragraphs = [settings.method] if settings.method else []
     paragraphs += [
-        _summarises(totals, period),
+        _summarises(totals, period) + (" " + narrative.logged_sentence(logged) if logged else ""),
         f"Each comment was coded against the codebook \"{codebook.name}\" of {len(codebook.themes)} themes: it was given "
         "every theme it touched on, its main theme first (the most confident, or the one its opening sentence leads "
         "with), then the others most confident first. Unless a table says "
@@ -375,14 +380,40 @@ def _strands_section(counts: ThemeCounts, register, charts: Mapping[str, Mapping
         if row.strand in ("All strands", NO_STRAND):
             continue
         sessions = f"{narrative.words(int(row.sessions))} {'session' if row.sessions == 1 else 'sessions'}"
-        line = f"{strand_title(row.strand, names)}: {sessions}, {narrative.plural(int(row.comments), 'comment')}."
-        if register is not None:
-            listed = register.sessions[register.sessions["strand"] == row.strand]["session_name"].tolist()
-            line = line[:-1] + f" ({'; '.join(listed)})." if listed else line
+        held = register.sessions[register.sessions["strand"] == row.strand] if register is not None else None
+        when = _held(held) if held is not None else ""
+        line = f"{strand_title(row.strand, names)}: {sessions}{when}, {narrative.plural(int(row.comments), 'comment')}."
+        if held is not None and len(held):
+            line = line[:-1] + f" ({'; '.join(held['session_name'].tolist())})."
         blocks.append(Paragraph(line))
     blocks.append(format_table(strand_table(counts), "Comments by strand", name="strands"))
     blocks += _figure(charts, "strand_heatmap", "How the themes compare across the strands (share of each strand's comments, main theme).")
     return Section("The strands", blocks, anchor="strands")
+
+
+def _held(sessions: pd.DataFrame) -> str:
+    """``" held between 5 July 2022 and 21 July 2022 (two online, one in person)"``: when and how a strand's
+    sessions were held, from the register (empty when it gives neither dates nor formats)."""
+    dates = sessions["date"].dropna() if "date" in sessions else pd.Series(dtype="datetime64[ns]")
+    text = ""
+    if len(dates):
+        first, last = dates.min(), dates.max()
+        text = f" held on {first:%-d %B %Y}" if first == last else f" held between {first:%-d %B %Y} and {last:%-d %B %Y}"
+    formats = sessions["format"].dropna().astype(str).str.strip() if "format" in sessions else pd.Series(dtype=str)
+    formats = formats[formats != ""].value_counts(sort=False)
+    if len(formats):
+        ranked = sorted(formats.items(), key=lambda item: (-item[1], item[0]))
+        text += f" ({narrative.join([f'{narrative.words(int(n))} {_format_noun(kind, int(n))}' for kind, n in ranked])})"
+    return text
+
+
+#: Session formats that describe how a session was held rather than name a kind of session: never pluralised.
+_HOW_HELD = {"online", "in person", "in-person", "face to face", "face-to-face", "hybrid", "virtual", "remote"}
+
+
+def _format_noun(kind: str, n: int) -> str:
+    """``"online"`` as it is, ``"community event"`` -> ``"community events"`` for more than one."""
+    return kind if n == 1 or kind.casefold() in _HOW_HELD or kind.endswith("s") else f"{kind}s"
 
 
 @dataclass
@@ -553,13 +584,13 @@ def _strand_section(
     return Section(title, blocks, children, anchor=slug(strand))
 
 
-def _missing_section(summary: pd.DataFrame) -> Section:
+def _missing_section(summary: pd.DataFrame, n_comments: int) -> Section:
     """What people said was missing, grouped by theme and described in their own words."""
     if summary.empty:
         return Section("What is missing", [Paragraph("No comment said that something was missing from the draft.")], anchor="missing")
-    total, asked, cued = (int(summary[c].sum()) for c in ("comments", "by_question", "by_cue"))
+    asked, cued = (int(summary[c].sum()) for c in ("by_question", "by_cue"))
     intro = (
-        f"{narrative.plural(total, 'comment')} said something was missing from the draft or needed more focus: "
+        f"{narrative.missing_count(summary, n_comments)} said something was missing from the draft or needed more focus: "
         f"{narrative.count(asked)} answered a question such as \u201cWhat have we missed?\u201d and {narrative.count(cued)} "
         "more said so in their own words (\u201cmissing\u201d, \u201cno mention of\u201d, \u201cnot enough\u201d, "
         "\u201cmore focus on\u201d). By main theme, most often raised first, with the phrases that set each apart:"
@@ -610,6 +641,7 @@ def build_report(
     date: dt.date | str | None = None,
     candidates: pd.DataFrame | None = None,
     digest: CodedDigest | None = None,
+    logged: Mapping[str, int] | None = None,
 ) -> Report:
     """Assemble the report's content from the counts, quotes and charts.
 
@@ -637,6 +669,9 @@ def build_report(
     digest : CodedDigest, optional
         The rest of what the report says of the table (:func:`~tcs_themes.outputs.coded_digest.coded_digest`);
         default: made from ``coded``.
+    logged : mapping, optional
+        The ingest log's entries by reason: the method then says how many entries, of which kinds,
+        were read but not counted as comments, and that the ingest log lists each.
     """
     settings = settings or ReportSettings()
     names = dict(register.strands) if register is not None else {}
@@ -653,7 +688,7 @@ def build_report(
     missing = missing_summary(missing_found)
     points = narrative.summary_points(counts, codebook, names, exercises)
     at = len(points) - (1 if exercises is not None else 0)  # what was missing goes before the 4Ps point
-    points[at:at] = narrative.missing_point(missing)
+    points[at:at] = narrative.missing_point(missing, int(counts.strands.iloc[-1]["comments"]))
     summary = Section("Summary of findings", [Bullets(points)], anchor="summary")
     welcomed = _positive_section(context)
     theme_sections, less, never = _theme_sections(context, detailed_themes)
@@ -684,9 +719,9 @@ def build_report(
         anchor="appendix",
     )
     sections = [
-        _background_section(digest.questions, settings), _method_section(digest, codebook, counts, settings, exercises),
+        _background_section(digest.questions, settings), _method_section(digest, codebook, counts, settings, exercises, logged),
         _strands_section(counts, register, charts), summary, *([welcomed] if welcomed else []), themes,
-        _missing_section(missing), _recommendations_section(context, missing), by_strand,
+        _missing_section(missing, int(counts.strands.iloc[-1]["comments"])), _recommendations_section(context, missing), by_strand,
     ]  # fmt: skip
     if exercises is not None:
         sections.append(_exercise_section(exercises, charts))

@@ -7,6 +7,8 @@ and :func:`percent`, the same way the workbook displays it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from tcs_themes.analysis.counts import NO_STRAND, ThemeCounts, top_cooccurring
@@ -69,15 +71,57 @@ def coders_paragraph(code_sources: dict[str, int]) -> str:
     return (
         f"Who coded them: {_were(analyst)} coded by an analyst before "
         "the toolkit ran, and their codes are used as given (the machine never replaces them); "
-        f"{_were(review)} reviewed by an analyst, whose decision is used; "
+        f"{_reviewed(review)}; "
         f"and {_were(machine)} coded by the machine alone, "
         "with the codebook's rules and a model trained on analysts' codes."
     )
 
 
+def _reviewed(n: int) -> str:
+    """The coders paragraph's clause on comments whose codes an analyst's review set."""
+    if n == 0:
+        return "no comment's codes were changed by an analyst reviewing the machine's codes"
+    return f"{_were(n)} coded by the machine and then reviewed by an analyst, whose codes are used"
+
+
 def _were(n: int) -> str:
     """``"no comment was"``, ``"1 comment was"``, ``"3 comments were"``: a count as the subject of a sentence."""
     return "no comment was" if n == 0 else f"{plural(n, 'comment')} {'was' if n == 1 else 'were'}"
+
+
+#: The ingest log's reasons (:mod:`tcs_themes.ingest.ledger`) in words for the report: (one, many).
+LOG_REASONS = {
+    "removed": ("part of an email removed (a greeting, sign-off, signature, quoted earlier message or disclaimer)",
+                "parts of emails removed (greetings, sign-offs, signatures, quoted earlier messages, disclaimers)"),
+    "blank": ("empty row", "empty rows"),
+    "duplicate": ("repeat of a comment already counted", "repeats of comments already counted"),
+    "not-comments": ("file that holds no comments (settings, sessions register or exercise results)",
+                     "files that hold no comments (settings, sessions register, exercise results)"),
+    "attachment": ("email attachment (not read)", "email attachments (not read)"),
+    "unsupported": ("file of a type the toolkit does not read", "files of a type the toolkit does not read"),
+    "skipped": ("sheet or file skipped", "sheets or files skipped"),
+    "error": ("file or row that could not be read", "files or rows that could not be read"),
+    "truncated": ("over-long comment cut to length (still counted)", "over-long comments cut to length (still counted)"),
+    "decoded": ("file with its text encoding repaired (still counted)", "files with their text encoding repaired (still counted)"),
+    "personal-column": ("column of personal details left out", "columns of personal details left out"),
+}  # fmt: skip
+
+
+def logged_sentence(logged: Mapping[str, int]) -> str:
+    """What was read but not counted as a comment, by reason, and where it is listed (the ingest log).
+
+    >>> logged_sentence({"blank": 22, "attachment": 1})
+    'What was read but not counted as a comment is listed, each with its reason, in the ingest log (ingest-log.csv): 23 entries, namely 22 empty rows; and 1 email attachment (not read).'
+    """
+    entries = sorted(((int(n), str(reason)) for reason, n in logged.items() if int(n)), key=lambda item: (-item[0], item[1]))
+    if not entries:
+        return "Everything read from the input files was counted as a comment: the ingest log (ingest-log.csv) is empty."
+    parts = [f"{count(n)} {LOG_REASONS.get(reason, (reason, reason))[n != 1]}" for n, reason in entries]
+    total = sum(n for n, _ in entries)
+    return (
+        "What was read but not counted as a comment is listed, each with its reason, in the ingest log (ingest-log.csv): "
+        f"{plural(total, 'entry', 'entries')}, namely {'; '.join(parts[:-1])}{'; and ' if len(parts) > 1 else ''}{parts[-1]}."
+    )
 
 
 def ordinal_rank(rank: int, tied: bool) -> str:
@@ -93,10 +137,13 @@ def ordinal_rank(rank: int, tied: bool) -> str:
 
 
 def join(items: list[str]) -> str:
-    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    """``"a"``, ``"a and b"``, ``"a, b and c"``; with a comma before the last ``and`` only where it aids
+    clarity (GOV.UK style): when one of the last two items has its own ``and``, so that two names are
+    not run together (``"cost of living and affordability, and community involvement and engagement"``)."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    last = ", and " if any(" and " in item for item in items[-2:]) else " and "
+    return f"{', '.join(items[:-1])}{last}{items[-1]}"
 
 
 def quoted(phrases: list[str]) -> str:
@@ -119,10 +166,13 @@ def _sessions_phrase(row: pd.Series, where: str = "") -> str:
     return f"it came up in {words(raised)} of the {words(total)} {where}sessions"
 
 
-def _emails_phrase(emails: int) -> str:
+def _emails_phrase(emails: int, total: int) -> str:
+    """``"15 of the 21 emails"``: the emails that raised a theme, out of all the emails."""
     if emails == 0:
         return ""
-    return f"{words(emails)} {'email' if emails == 1 else 'emails'}"
+    if emails == total:
+        return f"all {words(total)} emails" if total > 1 else "the one email"
+    return f"{words(emails)} of the {words(total)} emails"
 
 
 def theme_paragraph(
@@ -143,7 +193,7 @@ def theme_paragraph(
         f"{count(counts.n_comments)} comments ({percent(row['main_share'])}) had it as their main theme, "
         f"and {count(row['any_comments'])} ({percent(row['any_share'])}) touched on it at all."
     ]
-    sessions, emails = _sessions_phrase(row), _emails_phrase(int(row["emails"]))
+    sessions, emails = _sessions_phrase(row), _emails_phrase(int(row["emails"]), int(counts.strands.iloc[-1]["emails"]))
     if sessions or emails:
         where = f"{sessions} and in {emails}" if sessions and emails else sessions or f"it came up in {emails}"
         sentences.append(f"{where[0].upper()}{where[1:]}.")
@@ -157,7 +207,12 @@ def theme_paragraph(
     subs = counts.subthemes[(counts.subthemes["theme_id"] == theme_id) & (counts.subthemes["comments"] > 0)]
     if not subs.empty:
         parts = [f"{s.lower() if s[1:].islower() else s} ({plural(int(n), 'comment')})" for s, n in zip(subs["subtheme"], subs["comments"], strict=True)]
-        sentences.append(f"Where a sub-theme was recorded, comments under it were about {join(parts)}.")
+        with_sub = int(subs["theme_with_subtheme"].iloc[0])
+        two = " (some were given two)" if int(subs["comments"].sum()) > with_sub else ""
+        sentences.append(
+            f"Of the {count(row['any_comments'])} comments that touched on it, {count(with_sub)} "
+            f"{'was' if with_sub == 1 else 'were'} also given a sub-theme{two}: {join(parts)}."
+        )
     together = top_cooccurring(counts.cooccurrence, theme_id, n=3)
     if together:
         parts = [f"{codebook.name_of(t)} ({plural(n, 'comment')})" for t, n in together]
@@ -179,18 +234,22 @@ def said_sentence(phrases: list[str], n_any: int, total: int, variant: int) -> s
 
 
 def where_sentence(theme_id: str, counts: ThemeCounts, strand_names: dict[str, str]) -> str:
-    """Where a theme was raised: the strand with most of its comments, and in how many of that strand's sessions."""
+    """Where a theme was raised: the strand with most of its comments (out of that strand's comments,
+    so the base is said), and in how many of that strand's sessions."""
     rows = counts.by_strand[(counts.by_strand["theme_id"] == theme_id) & (counts.by_strand["strand"] != NO_STRAND)]
     rows = rows[rows["any_comments"] > 0]
     if counts.by_strand["strand"].nunique() < 2 or rows.empty:
         return ""
     top = rows.sort_values(["any_comments", "strand"], ascending=[False, True], kind="stable").iloc[0]
     label = strand_label(str(top["strand"]), strand_names)
+    size = int(counts.strands.set_index("strand").loc[top["strand"], "comments"])
     raised, total = int(top["sessions"]), int(top["sessions_total"])
-    sessions = f"raised in all {words(total)} of its sessions" if raised == total > 1 else f"raised in {words(raised)} of its {words(total)} sessions"
-    if int(top["any_comments"]) * 2 > int(rows["any_comments"].sum()):
-        return f"It was raised mainly in {label}: {plural(int(top['any_comments']), 'comment')}, {sessions}."
-    return f"It was raised across the strands, most of all in {label} ({plural(int(top['any_comments']), 'comment')}, {sessions})."
+    sessions = f"in all {words(total)} of its sessions" if raised == total > 1 else f"in {words(raised)} of its {words(total)} sessions"
+    n = int(top["any_comments"])
+    base = f"{count(n)} of its {plural(size, 'comment')} ({percent(float(top['any_share']))}) touched on it, {sessions}"
+    if n * 2 > int(rows["any_comments"].sum()):
+        return f"By number of comments it was raised most in {label}: {base}."
+    return f"It was raised across the strands, most of all by number of comments in {label}, where {base}."
 
 
 def subtheme_sentence(name: str, n: int, theme_total: int, phrases: list[str], variant: int) -> str:
@@ -312,16 +371,23 @@ def summary_points(
     return points
 
 
-def missing_point(summary: pd.DataFrame, top: int = 3) -> list[str]:
-    """The summary's point on what people said was missing: how many comments, and the themes most often
-    raised (none: no point). ``summary`` is :func:`~tcs_themes.analysis.missing.missing_summary`'s table."""
+def missing_point(summary: pd.DataFrame, n_comments: int, top: int = 3) -> list[str]:
+    """The summary's point on what people said was missing: how many of the ``n_comments`` comments, and the
+    themes most often raised (none: no point). ``summary`` is :func:`~tcs_themes.analysis.missing.missing_summary`'s table."""
     if summary.empty:
         return []
-    total = int(summary["comments"].sum())
+    return [f"{missing_count(summary, n_comments)} said something was missing from the draft or needed more focus{_missing_about(summary, top)}."]
+
+
+def missing_count(summary: pd.DataFrame, n_comments: int) -> str:
+    """``"252 of the 1,067 comments"``: how many comments said something was missing, with the base."""
+    return f"{count(int(summary['comments'].sum()))} of the {plural(n_comments, 'comment')}"
+
+
+def _missing_about(summary: pd.DataFrame, top: int) -> str:
     named = summary[summary["theme_id"] != UNCODED].head(top)
-    parts = [f"{t.lower() if t[1:].islower() else t} ({count(n)})" for t, n in zip(named["theme"], named["comments"], strict=True)]
-    about = f", most often about {join(parts)}" if parts else ""
-    return [f"{plural(total, 'comment')} said something was missing from the draft or needed more focus{about}."]
+    parts = [f"{t.lower() if t[1:].islower() else t} ({plural(n, 'comment')})" for t, n in zip(named["theme"], named["comments"], strict=True)]
+    return f", most often about {join(parts)}" if parts else ""
 
 
 def missing_line(row) -> str:
@@ -370,8 +436,13 @@ def drivers_sentence(sessions: list[tuple[str, int]], total: int) -> str:
         return f"All {plural(total, 'comment')} on it came from {name}."
     if n * 5 >= total * 2:  # 40% or more from one session
         return f"It was raised mainly at {name} ({count(n)} of the {plural(total, 'comment')} on it), and in {words(len(sessions) - 1)} other {'session' if len(sessions) == 2 else 'sessions'}."
-    top = [f"{s} ({count(k)})" for s, k in sessions[:3]]
+    top = [f"{s} ({plural(k, 'comment')})" for s, k in sessions[:3]]
     return f"The sessions that raised it most were {join(top)}."
+
+
+#: A theme "stood out" in a strand when its share of the strand's comments is at least this many times its
+#: share across the whole consultation (and more than ``FEW_MAX`` comments): a smaller lift is not worth a conclusion.
+STANDOUT_RATIO = 1.5
 
 
 def strand_conclusions(
@@ -385,10 +456,15 @@ def strand_conclusions(
     if concerns:
         concerns[0] = concerns[0][:-1] + f" of {'their' if many else 'its'} comments)"
     points = [f"{whose[0].upper()}{whose[1:]} main concerns were {join(concerns)}."]
-    if float(lifted["main_share"]) > overall_share:
+    if float(lifted["main_share"]) >= STANDOUT_RATIO * overall_share and int(lifted["main_comments"]) > FEW_MAX:
         points.append(
             f"{lifted['theme']} stood out here: {percent(lifted['main_share'])} of {whose} comments against "
             f"{percent(overall_share)} across the whole consultation."
+        )
+    else:
+        points.append(
+            f"No theme stood out against the whole consultation: {whose} shares were close to the overall ones "
+            f"(the largest rise was {lifted['theme']}: {percent(lifted['main_share'])} here against {percent(overall_share)} overall)."
         )
     if gaps:
         parts = [t.lower() if t[1:].islower() else t for t in gaps]
