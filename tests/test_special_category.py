@@ -112,3 +112,21 @@ def test_a_4ps_reason_that_discloses_is_not_shown(tmp_path) -> None:
 
     reasons = statements_table(load_exercises(path)).set_index("Statement").loc["Parks and play areas are safe and clean", "Reasons"]
     assert "wheelchair user" not in reasons and "More benches" in reasons and "(1 held back: personal details)" in reasons
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("My daughter goes to madrassa after school and the bus back is always late.", "madrassa"),
+        ("I read the Quran with my grandson every evening, so the library's late opening helps me.", "quran"),
+        ("My husband is the imam at the centre and he says the hall is too small.", "imam"),
+        ("I keep the sabbath, so Saturday sessions shut me out of the consultation.", "sabbath"),
+    ],
+)
+def test_religious_practice_named_about_a_person_is_found(text: str, term: str) -> None:
+    assert term in [word.lower() for word in special_categories([text])[0].get("religion", [])]
+
+
+def test_religious_words_in_general_talk_are_not_flagged() -> None:
+    general = ["Work with the imams and vicars on the youth plan.", "The Eid event in the park was great for families."]
+    assert special_categories(general) == [{}, {}]
