@@ -52,7 +52,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "context_value": (int, float), "context_interactions": (int, float), "interaction_columns": (list, type(None)),
     "embeddings": (str, type(None)), "embedding_weight": (int, float), "at_least_one_": bool,
     "primary_prior_power_": (int, float), "relative_cut_": (int, float),
-    "opening_weight_": (int, float), "use_context": (bool, str),
+    "opening_weight_": (int, float), "use_context": (bool, str), "context_frequencies_": (list, type(None)),
 }  # fmt: skip
 
 
