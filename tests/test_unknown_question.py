@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tcs_themes.cache import CACHE_DIR_VARIABLE
 from tcs_themes.coding.hybrid import HybridCoder
 from tcs_themes.coding.model.classifier import ThemeClassifier
 from tcs_themes.coding.model.features import context_frequencies, context_matrix
+from tcs_themes.coding.model.model_cache import file_digest, read_cached_bundle
 from tcs_themes.coding.model.model_io import load_model, save_model
 from tcs_themes.coding.model.predictor import ThemePredictor
 from tcs_themes.coding.model.training import QUESTION_CONTEXT, preset_model
@@ -130,3 +132,12 @@ def test_the_default_preset_reads_an_unknown_question_as_the_average_also_from_t
     new = pd.DataFrame({"text": ["the bus and money", "the leaflet and jargon"], "question": ["", "Unseen?"]})
     pd.testing.assert_frame_equal(first.code(new), second.code(new))
     pd.testing.assert_frame_equal(first.code(new), first.code(new.assign(question=["Unseen too?", None])))
+
+    (entry,) = (tmp_path / "cache").glob("model-*.npz")  # shares that do not fit the questions: not used
+    with np.load(entry, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    document = json.loads(str(arrays["document"]))
+    document["settings"]["context_frequencies_"] = [[1.0]]
+    np.savez(entry, **{**arrays, "document": np.str_(json.dumps(document))})
+    assert read_cached_bundle(file_digest(path.read_bytes()), book) is None
+    assert isinstance(load_model(path, book, for_scoring=True).model, ThemeClassifier)

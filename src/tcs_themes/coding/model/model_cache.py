@@ -139,7 +139,9 @@ def _bundle(arrays: dict[str, np.ndarray], codebook: Codebook) -> dict[str, Any]
         and columns.dtype.kind == "i" and idf.dtype.kind == "f"
         and np.array_equal(np.sort(columns), np.arange(n_terms))
     )  # fmt: skip
-    if not shapes_ok:
+    shares = settings["context_frequencies_"]
+    shares_ok = shares is None or [len(s) for s in shares] == [len(c) for c in settings["context_categories_"]]
+    if not (shapes_ok and shares_ok):
         return None
     model = ThemePredictor()
     model.__dict__.update(fitted)
