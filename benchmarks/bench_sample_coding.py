@@ -78,6 +78,9 @@ EXTRA_CANDIDATES = {
     },
     "accurate + static embeddings": {"char_ngrams": (2, 5), "C": 0.1, "embeddings": "static-minilm"},
     "preset default, question off (the default before it reads the question)": {"embeddings": "static-minilm"},
+    "preset default, a blank or unseen question read as no question (the default before `unknown_context`)": {
+        "embeddings": "static-minilm", **QUESTION_CONTEXT, "unknown_context": "blank",
+    },
     "preset default, question always read (`use_context=True`)": {
         "embeddings": "static-minilm", **QUESTION_CONTEXT, "use_context": True,
     },
@@ -156,11 +159,12 @@ def compare_candidates(codebook, labels, folds, names: list[str] | None = None) 
             label = name + ("" if flag else ", comments no theme reaches left uncoded")
             rows.append((label, figures, seconds))
             if flag and names is not None and not blank.all() and blank.any():
-                # the comments that answer no question (as emails do), coded as `code` does
-                part = _figures(human[blank].reset_index(drop=True), out[flag][0][blank], codebook,
-                                [p for p, b in zip(labels.primary, blank) if b], list(out[flag][1][blank]))
-                part["low confidence"] = float(low[blank].mean())
-                rows.append((f"{name}: only the {int(blank.sum())} comments with no question", part, seconds))
+                # the comments that answer no question (as emails do), and the others, coded as `code` does
+                for rows_of, what in ((blank, "with no question"), (~blank, "with a question")):
+                    part = _figures(human[rows_of].reset_index(drop=True), out[flag][0][rows_of], codebook,
+                                    [p for p, b in zip(labels.primary, rows_of) if b], list(out[flag][1][rows_of]))
+                    part["low confidence"] = float(low[rows_of].mean())
+                    rows.append((f"{name}: only the {int(rows_of.sum())} comments {what}", part, seconds))
             log_line = ", ".join(f"{k} {v:.3f}" for k, v in figures.items())
             print(f"{label}: {log_line} ({seconds:.0f} s)", file=sys.stderr, flush=True)
     if names is not None:

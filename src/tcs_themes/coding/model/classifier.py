@@ -27,6 +27,7 @@ from tcs_themes.coding.model.embeddings import ENCODERS
 from tcs_themes.coding.model.features import (
     char_vectorizer,
     context_categories,
+    context_frequencies,
     word_lookup,
     word_vectorizer,
 )
@@ -46,6 +47,8 @@ from tcs_themes.coding.model.thresholds import THRESHOLD_MODES, decide
 #: With ``n_jobs=None``, training uses all cores from this many rows on
 #: (below it, starting worker processes costs more than it saves).
 PARALLEL_FROM_ROWS = 2000
+#: The ways a blank or unseen context value can be encoded (``unknown_context``).
+UNKNOWN_CONTEXT = ("blank", "average")
 
 
 def held_out_f1(model: ThemeClassifier) -> tuple[float, float]:
@@ -153,6 +156,15 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         With ``"auto"`` a context column is also optional when coding: a comments table
         without it (e.g. emails, which answer no question) is coded with the values blank.
         Models saved before this option existed load with True.
+    unknown_context : {"blank", "average"}, default "blank"
+        How a context value that is blank or not seen in training is encoded. ``"blank"``: no
+        context feature (and no word copy), which the model reads as "like the training texts
+        with a blank value" (e.g. a sample's public-event comments). ``"average"``: as the
+        training data's average known value: each category at its share of the training texts
+        with a known value, and each category's word copy scaled by that share, so a linear
+        model scores it by its mean over the known categories; training texts with a blank
+        value are encoded so too (blank means missing). Models saved before this option
+        existed load with ``"blank"``.
     at_least_one : bool or None, default None
         Whether :meth:`predict` gives a text its most probable theme when no
         theme reaches its threshold. None: yes when every analyst-coded
@@ -217,6 +229,9 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         Whether the rule-evidence block is part of the features.
     context_categories_ : list of list of str
         Per context column, the categories seen in training (one feature each).
+    context_frequencies_ : list of list of float or None
+        With ``unknown_context="average"``: per context column, each category's share of the
+        training texts with a known value; else None.
     coef_ : ndarray of shape (k, n_features), float32
         Each theme's linear weights over the joined features.
     intercept_ : ndarray of shape (k,)
@@ -300,6 +315,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         relative_cut: float | str = "auto",
         opening_weight: float | str = "auto",
         use_context: bool | str = True,
+        unknown_context: str = "blank",
     ) -> None:
         self.C = C
         self.class_weight_power = class_weight_power
@@ -328,6 +344,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         self.relative_cut = relative_cut
         self.opening_weight = opening_weight
         self.use_context = use_context
+        self.unknown_context = unknown_context
 
     # -- scikit-learn plumbing ------------------------------------------------------
 
@@ -356,6 +373,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
             "relative_cut": 0.0, "relative_cut_": 0.0, "relative_cut_scores_": {},
             "opening_weight": 0.0, "opening_weight_": 0.0, "opening_weight_scores_": {},
             "use_context": True, "use_context_": True, "use_context_scores_": {},
+            "unknown_context": "blank", "context_frequencies_": None,
         }  # fmt: skip
         super().__setstate__({**defaults, **state})
 
@@ -389,6 +407,10 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
             raise ValueError(f"opening_weight must be 'auto' or a number from 0 up, not {self.opening_weight!r}")
         if self.use_context not in (True, False, "auto"):
             raise ValueError(f"use_context must be True, False or 'auto', not {self.use_context!r}")
+        if self.unknown_context not in UNKNOWN_CONTEXT:
+            raise ValueError(
+                f"unknown_context must be one of {', '.join(UNKNOWN_CONTEXT)}, not {self.unknown_context!r}"
+            )
         unknown = set(self.interaction_columns or ()) - set(self.context_columns)
         if unknown:
             raise ValueError(f"interaction_columns must be context columns; not: {', '.join(sorted(unknown))}")
@@ -470,6 +492,11 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
         if self.char_ngrams is not None:
             self.char_vectorizer_ = char_vectorizer(self.char_ngrams, self.min_df, self.max_features).fit(all_texts)
         self.context_categories_ = [context_categories(values) for values in context]
+        self.context_frequencies_ = None
+        if self.unknown_context == "average":
+            self.context_frequencies_ = [
+                context_frequencies(values, known) for values, known in zip(context, self.context_categories_)
+            ]
         features = self._features(all_texts, rule_matches, [values + [""] * len(weak) for values in context])
         all_labels = np.vstack([labels, weak_labels])
         weights = np.concatenate([np.ones(len(texts)), np.full(len(weak), self.weak_weight)])

@@ -292,8 +292,18 @@ def context_categories(values: Sequence[str]) -> list[str]:
     return sorted({value for value in values if value})
 
 
+def context_frequencies(values: Sequence[str], categories: Sequence[str]) -> list[float]:
+    """Return each category's share of the values that are among ``categories`` (all 0 when none is)."""
+    counts = pd.Series(list(values)).value_counts().reindex(list(categories), fill_value=0).to_numpy(dtype=float)
+    total = counts.sum()
+    return (counts / total).tolist() if total else [0.0] * len(categories)
+
+
 def context_matrix(
-    columns: Sequence[Sequence[str]], categories: Sequence[Sequence[str]], value: float
+    columns: Sequence[Sequence[str]],
+    categories: Sequence[Sequence[str]],
+    value: float,
+    frequencies: Sequence[Sequence[float]] | None = None,
 ) -> sp.csr_matrix:
     """Return the context block: one-hot ``value`` per (context column, category) of each text.
 
@@ -302,10 +312,15 @@ def context_matrix(
     columns : sequence of sequence of str
         Per context column, its value for every text ("" when missing).
     categories : sequence of sequence of str
-        Per context column, the categories seen in training (in column order);
-        a value not among them gives no feature.
+        Per context column, the categories seen in training (in column order).
     value : float
         The feature value of a present category.
+    frequencies : sequence of sequence of float, optional
+        Per context column, each category's share of the training texts with a known value
+        (:func:`context_frequencies`). A value not among the categories (blank, or unseen in
+        training) then gets every category at ``value`` times its share: the average known
+        value, so a linear model scores it by its mean over the categories. None: such a
+        value gives no feature.
 
     Returns
     -------
@@ -314,17 +329,25 @@ def context_matrix(
     n = len(columns[0]) if columns else 0
     rows: list[np.ndarray] = []
     features: list[np.ndarray] = []
+    data: list[np.ndarray] = []
     offset = 0
-    for values, known in zip(columns, categories, strict=True):
+    for column, (values, known) in enumerate(zip(columns, categories, strict=True)):
         position = pd.Index(list(known)).get_indexer(list(values))
         present = np.flatnonzero(position >= 0)
         rows.append(present)
         features.append(position[present] + offset)
+        data.append(np.full(len(present), value, dtype=np.float32))
+        if frequencies is not None and len(known):
+            unknown = np.flatnonzero(position < 0)
+            shares = np.asarray(frequencies[column], dtype=np.float32) * np.float32(value)
+            rows.append(np.repeat(unknown, len(known)))
+            features.append(np.tile(np.arange(len(known)) + offset, len(unknown)))
+            data.append(np.tile(shares, len(unknown)))
         offset += len(known)
     row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    column = np.concatenate(features) if features else np.zeros(0, dtype=np.int64)
-    data = np.full(len(row), value, dtype=np.float32)
-    return sp.csr_matrix((data, (row, column)), shape=(n, offset), dtype=np.float32)
+    column_ids = np.concatenate(features) if features else np.zeros(0, dtype=np.int64)
+    entries = np.concatenate(data) if data else np.zeros(0, dtype=np.float32)
+    return sp.csr_matrix((entries, (row, column_ids)), shape=(n, offset), dtype=np.float32)
 
 
 def context_word_block(words: sp.csr_matrix, context: sp.csr_matrix, value: float) -> sp.csr_matrix:
@@ -335,7 +358,8 @@ def context_word_block(words: sp.csr_matrix, context: sp.csr_matrix, value: floa
     words : csr_matrix of shape (n, w)
         The word TF-IDF block.
     context : csr_matrix of shape (n, c)
-        The context block (:func:`context_matrix`); non-zero marks a text's category.
+        The context block (:func:`context_matrix`) at value 1: each text's weight of each
+        category (1 for its own; its share for a text of unknown category).
     value : float
         Scale of the copies: each category's own word weights then cost more
         regularisation than the shared ones, so they only learn what differs.
@@ -344,6 +368,6 @@ def context_word_block(words: sp.csr_matrix, context: sp.csr_matrix, value: floa
     -------
     scipy.sparse.csr_matrix of shape (n, w * c)
     """
-    present = (context != 0).astype(np.float32).toarray()
+    present = context.astype(np.float32).toarray()
     copies = [sp.diags(present[:, j] * np.float32(value)) @ words for j in range(present.shape[1])]
     return sp.hstack(copies, format="csr", dtype=np.float32) if copies else sp.csr_matrix((words.shape[0], 0))

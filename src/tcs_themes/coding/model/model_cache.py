@@ -52,7 +52,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "context_value": (int, float), "context_interactions": (int, float), "interaction_columns": (list, type(None)),
     "embeddings": (str, type(None)), "embedding_weight": (int, float), "at_least_one_": bool,
     "primary_prior_power_": (int, float), "relative_cut_": (int, float),
-    "opening_weight_": (int, float), "use_context": (bool, str),
+    "opening_weight_": (int, float), "use_context": (bool, str), "context_frequencies_": (list, type(None)),
 }  # fmt: skip
 
 
@@ -139,7 +139,9 @@ def _bundle(arrays: dict[str, np.ndarray], codebook: Codebook) -> dict[str, Any]
         and columns.dtype.kind == "i" and idf.dtype.kind == "f"
         and np.array_equal(np.sort(columns), np.arange(n_terms))
     )  # fmt: skip
-    if not shapes_ok:
+    shares = settings["context_frequencies_"]
+    shares_ok = shares is None or [len(s) for s in shares] == [len(c) for c in settings["context_categories_"]]
+    if not (shapes_ok and shares_ok):
         return None
     model = ThemePredictor()
     model.__dict__.update(fitted)

@@ -150,15 +150,15 @@ class ThemePredictor:
             matches = self._rule_matches(texts, rule_matches)
             blocks.append(rule_matrix(matches, [str(c) for c in self.classes_], self.rule_value))
         if context:
-            one_hot = context_matrix(context, self.context_categories_, self.context_value)
-            blocks.append(one_hot)
+            shares = self.context_frequencies_
+            blocks.append(context_matrix(context, self.context_categories_, self.context_value, shares))
             if self.context_interactions > 0:
                 crossed = self._interaction_positions()
-                if len(crossed) < len(context):
-                    one_hot = context_matrix(
-                        [context[i] for i in crossed], [self.context_categories_[i] for i in crossed], 1.0
-                    )
-                blocks.append(context_word_block(words, one_hot, self.context_interactions))
+                weights = context_matrix(
+                    [context[i] for i in crossed], [self.context_categories_[i] for i in crossed], 1.0,
+                    None if shares is None else [shares[i] for i in crossed],
+                )  # fmt: skip
+                blocks.append(context_word_block(words, weights, self.context_interactions))
         return blocks
 
     def _embeddings(self, texts: list[str]) -> np.ndarray:

@@ -49,8 +49,12 @@ PRESETS: dict[str, dict[str, Any]] = {
 #: (and no ``--context`` is given): the question one-hot and per-question copies of the word block at
 #: 0.5, read only if that scores better on held-out rows inside the training data than without it
 #: (``use_context="auto"``), so a consultation whose questions tell nothing about the themes keeps
-#: the model without them. Comments with no question (emails) are coded with the question blank.
-QUESTION_CONTEXT: dict[str, Any] = {"context_columns": ("question",), "context_interactions": 0.5, "use_context": "auto"}
+#: the model without them. A comment with no question (emails, bare tables, training rows without one)
+#: or a question unseen in training is read as the training data's average question
+#: (``unknown_context="average"``), not as the training rows without a question.
+QUESTION_CONTEXT: dict[str, Any] = {
+    "context_columns": ("question",), "context_interactions": 0.5, "use_context": "auto", "unknown_context": "average",
+}  # fmt: skip
 
 
 def preset_model(
