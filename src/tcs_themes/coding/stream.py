@@ -515,6 +515,12 @@ class CodedWriter:
         except OSError as problem:
             self.discard()
             raise cannot_write(self.paths["parquet"], problem) from None
+        except pa.ArrowException:  # a column no type holds in both inputs (a list in one, say)
+            self.discard()
+            raise CodingInputError(
+                str(self.paths["parquet"]), "the inputs have columns of the same name that cannot be put in one "
+                "table; rename or drop the column in one input, or code each kind of input separately"
+            ) from None
         self._finish()
         for key, path in self.paths.items():
             try:
