@@ -9,7 +9,9 @@ progress on stderr and print a summary. Errors raised by the library
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -110,6 +112,24 @@ def print_problems(errors: Iterable[str] = (), warnings: Iterable[str] = ()) -> 
     for message in errors:
         stderr.print(f"[bold red]Error:[/] {escape(one_line(message))}", markup=True, highlight=False, soft_wrap=True)
 
+
+
+@contextmanager
+def library_warnings() -> Iterator[list[str]]:
+    """Collect the messages of the warnings raised in the block, for :func:`print_problems`.
+
+    ResourceWarnings ("unclosed file ...") are left out on purpose: they are raised when the
+    garbage collector happens to close a file some earlier code left open (in a test session, or
+    a library such as spaCy loaded before), at whatever moment it runs; they say nothing about the
+    command's inputs and are nothing an analyst can act on.
+    """
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield messages
+        finally:
+            messages.extend(str(w.message) for w in caught if not issubclass(w.category, ResourceWarning))
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

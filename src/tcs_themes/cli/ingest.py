@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import traceback
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tcs_themes.cli.app import _state, app, clean_errors, print_problems
+from tcs_themes.cli.app import _state, app, clean_errors, library_warnings, print_problems
 from tcs_themes.console import stderr, stdout
 from tcs_themes.errors import UsageError
 
@@ -110,8 +109,7 @@ def ingest_command(
     from tcs_themes.ingest import ingest  # pandas and openpyxl load only when a command reads files
     from tcs_themes.tables import write_table
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with library_warnings() as caught:
         result = ingest(paths, settings=settings, register=register, sheets=sheet or None, columns=_parse_columns(column or []))
     log_path = log or default_log_path(out)
     write_table(result.comments, out)
@@ -123,7 +121,7 @@ def ingest_command(
         f"Wrote {len(result.comments)} comments to {out} and {len(result.log)} log rows to {log_path}.",
         soft_wrap=True, markup=False, highlight=False,
     )
-    print_problems(errors=result.errors, warnings=[str(w.message) for w in caught] + result.warnings)
+    print_problems(errors=result.errors, warnings=caught + result.warnings)
     if _state["debug"]:
         for error in result.unexpected:
             stderr.print("".join(traceback.format_exception(error)), markup=False, highlight=False)

@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tcs_themes.cli.app import DateOpt, app, clean_errors
+from tcs_themes.cli.app import DateOpt, app, clean_errors, library_warnings
 from tcs_themes.console import stderr, stdout
 from tcs_themes.errors import InputFileError
 
@@ -274,19 +274,16 @@ def report_command(
     ] = None,
 ) -> None:
     """Write the consultation report as self-contained HTML and Word, with its charts."""
-    import warnings
-
     from tcs_themes.config import load_settings
     from tcs_themes.outputs.publish import publish
 
     chosen = load_settings(settings).report if settings is not None else None
     inputs = _publishing_inputs(coded, codebook, register, exercises)
     stderr.print("Counting themes, choosing quotes, drawing charts...")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with library_warnings() as caught:
         paths = publish(out_dir=out, workbook=False, settings=chosen, notes=notes, draft_notes=draft_notes, **inputs, date=date)
     for warning in caught:
-        stderr.print(f"Warning: {warning.message}", markup=False, highlight=False, soft_wrap=True)
+        stderr.print(f"Warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     stdout.print(f"Wrote {paths['html']} and {paths['docx']}", highlight=False, markup=False)
     if "notes" in paths:
         stdout.print(f"Wrote the draft notes to {paths['notes']}", highlight=False, markup=False)

@@ -46,7 +46,10 @@ if TYPE_CHECKING:
     from distributed import Client
 
 PART = "part-{:06d}"
-_DIFFERENT_COLUMNS = "the inputs have different columns; code each kind of table separately"
+_DIFFERENT_COLUMNS = (
+    "the inputs have different columns, which --dask cannot put in one table; code them without --dask "
+    "(one table, missing cells empty) or each kind separately"
+)
 
 
 class WorkerLostError(TcsError, RuntimeError):

@@ -416,8 +416,7 @@ class EncodedBatch:
 def encode_batch(coded: pd.DataFrame, problems: Sequence[CodeProblem] = ()) -> EncodedBatch:
     """Turn a coded table (:func:`~tcs_themes.coding.analyst_codes.code_table`) and its problems into an :class:`EncodedBatch`."""
     table = pa.Table.from_pandas(coded, preserve_index=False)
-    text = _csv_ready(table)
-    uncoded = pc.equal(table.column("primary_theme"), UNCODED).fill_null(False)
+    csv, uncoded_csv, header = _csv_parts(table)
     counts: dict[str, int] = {}
     for value in coded["themes"].tolist():
         for theme in split_list(value):
@@ -425,15 +424,22 @@ def encode_batch(coded: pd.DataFrame, problems: Sequence[CodeProblem] = ()) -> E
                 counts[theme] = counts.get(theme, 0) + 1
     return EncodedBatch(
         table=table,
-        csv=_csv_bytes(text),
-        uncoded_csv=_csv_bytes(text.filter(uncoded)),
-        header=_csv_bytes(text.slice(0, 0), header=True),
+        csv=csv,
+        uncoded_csv=uncoded_csv,
+        header=header,
         n_themes=coded["n_themes"].to_numpy(dtype=np.int64),
         theme_counts=counts,
         code_sources={str(k): int(v) for k, v in coded["code_source"].value_counts(sort=False).items()},
         problems=tuple(problems),
         low_confidence=int(coded["low_confidence"].fillna(False).sum()) if "low_confidence" in coded else 0,
     )
+
+
+def _csv_parts(table: pa.Table) -> tuple[bytes, bytes, bytes]:
+    """The rows of a coded ``table`` as CSV lines, its uncoded rows, and its header line."""
+    text = _csv_ready(table)
+    uncoded = pc.equal(table.column("primary_theme"), UNCODED).fill_null(False)
+    return _csv_bytes(text), _csv_bytes(text.filter(uncoded)), _csv_bytes(text.slice(0, 0), header=True)
 
 
 def _csv_ready(table: pa.Table) -> pa.Table:
@@ -468,6 +474,11 @@ class CodedWriter:
     right), dates as ``YYYY-MM-DD``, and no cell starts like a formula. The batches go to temporary files beside
     the outputs, renamed into place by :meth:`close` only once all are written
     (:meth:`discard` removes them), so an output is never a half-written table.
+
+    Inputs with different columns (a raw spreadsheet and a user's own table) make one table: a batch
+    whose columns differ from the last starts a new temporary Parquet segment, and :meth:`close`
+    writes every segment's rows again with all their columns
+    (:func:`tcs_themes.coding.mixed_columns.common_schema`), one input's missing cells empty.
     """
 
     def __init__(self, out_dir: str | Path) -> None:
@@ -480,27 +491,36 @@ class CodedWriter:
         self._temporary = {key: temporary_path(path) for key, path in self.paths.items()}
         self._parquet: pq.ParquetWriter | None = None
         self._schema: pa.Schema | None = None
+        self._segments: list[Path] = []  # temporary Parquet files, one per run of batches with the same columns
         self._csv: dict[str, Any] = {}
 
     def write(self, batch: EncodedBatch) -> None:
         """Append one coded batch to every output."""
         table = batch.table
         if self._parquet is None:
-            self._schema = coded_schema(table.schema)
-            self._parquet = pq.ParquetWriter(self._temporary["parquet"], self._schema)
-            for key in ("csv", "uncoded"):
-                self._csv[key] = open(self._temporary[key], "wb")  # noqa: SIM115 - closed in close()
-                self._csv[key].write("\ufeff".encode() + batch.header)
-        elif table.schema.names != self._schema.names:
-            raise CodingInputError(
-                str(self.paths["parquet"]), "the inputs have different columns; code each kind of table separately"
-            )
+            self._start_segment(table.schema, self._temporary["parquet"])
+            self._open_csv(batch.header)
+        elif not self._fits(table):
+            self._start_segment(table.schema, temporary_path(self.paths["parquet"]))
         self._parquet.write_table(table.cast(self._schema))
-        self._csv["csv"].write(batch.csv)
-        self._csv["uncoded"].write(batch.uncoded_csv)
+        if len(self._segments) == 1:  # with several segments the CSVs are written again by close()
+            self._csv["csv"].write(batch.csv)
+            self._csv["uncoded"].write(batch.uncoded_csv)
 
     def close(self) -> None:
         """Finish every output file and rename it into place."""
+        try:
+            if len(self._segments) > 1:
+                self._merge_segments()
+        except OSError as problem:
+            self.discard()
+            raise cannot_write(self.paths["parquet"], problem) from None
+        except pa.ArrowException:  # a column no type holds in both inputs (a list in one, say)
+            self.discard()
+            raise CodingInputError(
+                str(self.paths["parquet"]), "the inputs have columns of the same name that cannot be put in one "
+                "table; rename or drop the column in one input, or code each kind of input separately"
+            ) from None
         self._finish()
         for key, path in self.paths.items():
             try:
@@ -512,8 +532,60 @@ class CodedWriter:
     def discard(self) -> None:
         """Stop writing and remove the temporary files; the outputs stay as they were."""
         self._finish()
-        for temporary in self._temporary.values():
+        for temporary in [*self._temporary.values(), *self._segments]:
             temporary.unlink(missing_ok=True)
+
+    def _fits(self, table: pa.Table) -> bool:
+        """Whether ``table`` has the current segment's columns, in order, and casts to its types."""
+        if table.schema.names != self._schema.names:
+            return False
+        try:
+            table.slice(0, 0).cast(self._schema)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            return False
+        return True
+
+    def _start_segment(self, schema: pa.Schema, path: Path) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        self._schema = coded_schema(schema)
+        self._parquet = pq.ParquetWriter(path, self._schema)
+        self._segments.append(path)
+
+    def _open_csv(self, header: bytes) -> None:
+        for sink in self._csv.values():
+            sink.close()
+        for key in ("csv", "uncoded"):
+            self._csv[key] = open(self._temporary[key], "wb")  # noqa: SIM115 - closed in _finish()
+            self._csv[key].write("\ufeff".encode() + header)
+
+    def _merge_segments(self) -> None:
+        """Write the rows of every segment, in order, to one Parquet file and the CSVs, with all their columns."""
+        from tcs_themes.coding.mixed_columns import aligned, common_schema
+
+        self._parquet.close()
+        self._parquet = None
+        segments = [pq.ParquetFile(path) for path in self._segments]
+        try:
+            schema = common_schema([segment.schema_arrow for segment in segments])
+            merged = temporary_path(self.paths["parquet"])
+            self._segments.append(merged)  # removed by discard() if writing it fails
+            self._open_csv(_csv_parts(schema.empty_table())[2])
+            with pq.ParquetWriter(merged, schema) as writer:
+                for segment in segments:
+                    for group in range(segment.num_row_groups):
+                        table = aligned(segment.read_row_group(group), schema)
+                        writer.write_table(table)
+                        csv, uncoded_csv, _header = _csv_parts(table)
+                        self._csv["csv"].write(csv)
+                        self._csv["uncoded"].write(uncoded_csv)
+        finally:
+            for segment in segments:
+                segment.close()
+        os.replace(merged, self._temporary["parquet"])
+        for path in self._segments[1:-1]:
+            path.unlink(missing_ok=True)
+        self._segments = [self._temporary["parquet"]]
 
     def _finish(self) -> None:
         if self._parquet is not None:
