@@ -152,3 +152,16 @@ def test_a_table_refused_part_way_says_how_many_of_its_rows_were_coded(tmp_path:
     assert len(errors) == 1 and "the cell in column 'text' of row 5" in errors[0], errors
     assert errors[0].endswith("(its first 2 rows were coded, the rest not)")
     assert sorted(pd.read_parquet(out / "coded.parquet")["comment_id"]) == ["c1", "c2", "c3", "p1", "p2"]
+
+
+def test_a_parquet_column_of_lists_is_refused_by_name_and_the_others_are_coded(tmp_path: Path) -> None:
+    good = write_table(FRAME, tmp_path / "good.parquet")
+    nested = tmp_path / "nested.parquet"
+    FRAME.assign(comment_id=["n1", "n2", "n3"], tags=[["a", "b"], [], ["Priya"]]).to_parquet(nested)
+    _refused(nested, "column 'tags' holds lists or records")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["code", str(good), str(nested), "--out", str(out), "--method", "rules"])
+    assert result.exit_code == 1 and "Traceback" not in result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and str(nested) in errors[0] and "flatten it to text or drop it" in errors[0], errors
+    assert sorted(pd.read_parquet(out / "coded.parquet")["comment_id"]) == ["c1", "c2", "c3"]

@@ -119,6 +119,11 @@ def open_parquet(path: str | Path) -> list[pq.ParquetFile]:
             )
         if metadata.num_columns > MAX_COLUMNS:
             raise InputFileError(name, f"refused: the table has {metadata.num_columns:,} columns, more than {MAX_COLUMNS:,}")
+        nested = _nested_column(parquet.schema_arrow)
+        if nested is not None:
+            raise InputFileError(
+                name, f"column '{nested}' holds lists or records, not one value a cell; flatten it to text or drop it"
+            )
         for group in range(metadata.num_row_groups):
             declared = metadata.row_group(group).total_byte_size
             if not 0 <= declared <= MAX_ROW_GROUP_BYTES:
@@ -129,6 +134,14 @@ def open_parquet(path: str | Path) -> list[pq.ParquetFile]:
                 )
         opened.append(parquet)
     return opened
+
+
+def _nested_column(schema: pa.Schema) -> str | None:
+    """The first column of ``schema`` whose cells are lists, records or maps (no table of the toolkit has one)."""
+    for field in schema:
+        if pa.types.is_nested(field.type):
+            return field.name
+    return None
 
 
 def _read_parquet(path: Path, exclude: Collection[str]) -> pd.DataFrame:
