@@ -110,14 +110,22 @@ def test_context_interactions_let_a_word_mean_different_themes_per_question():
         ThemeClassifier(context_interactions=-1).fit(X, Y)
 
 
-def test_a_model_saved_before_context_columns_loads_with_their_defaults():
+def test_the_shipped_model_reads_the_question_and_texts_alone_with_it_blank():
     from tcs_themes.coding.model.model_io import DEFAULT_MODEL, read_bundle
 
-    model = read_bundle(DEFAULT_MODEL)["model"]  # the shipped model, saved by the earlier ThemeClassifier
+    model = read_bundle(DEFAULT_MODEL)["model"]  # trained on the sample, whose notes give the question
     assert isinstance(model, ThemeClassifier)
     params = model.get_params()
-    assert (params["context_columns"], params["context_value"], params["context_interactions"]) == ((), 1.0, 0.0)
-    assert model.predict_proba(["too much jargon"]).shape == (1, len(model.classes_))
+    assert (params["context_columns"], params["use_context"], params["unknown_context"]) == (("question",), "auto", "average")
+    texts = ["too much jargon", "more benches in the park please"]
+    alone = model.predict_proba(texts)
+    assert alone.shape == (2, len(model.classes_))
+    assert np.array_equal(alone, model.predict_proba(pd.DataFrame({"text": texts})))
+    assert np.array_equal(alone, model.predict_proba(pd.DataFrame({"text": texts, "question": ["", " "]})))
+    asked = model.predict_proba(pd.DataFrame({"text": texts, "question": ["What have we missed?"] * 2}))
+    assert not np.array_equal(alone, asked)  # the question is read when given
+    with pytest.raises(ValueError, match="lacks the column"):
+        model.predict_proba(pd.DataFrame({"question": ["What have we missed?"]}))
 
 
 def test_interaction_columns_limit_the_word_copies_to_those_columns():

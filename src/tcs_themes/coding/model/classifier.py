@@ -558,7 +558,7 @@ class ThemeClassifier(ThemePredictor, ClassifierMixin, BaseEstimator):
     def _fit_choosing_context(self, X: Any, Y: Any, rule_matches: Sequence[Sequence[Any]] | None) -> ThemeClassifier:
         """Fit with the context columns read and with them blank; keep the better (``use_context="auto"``)."""
         if self._wants_rules(rule_matches):  # matched once for both fits
-            rule_matches = list(self._rule_matches(_inputs(X, tuple(self.context_columns))[0], rule_matches))
+            rule_matches = list(self._rule_matches(self._given(X)[0], rule_matches))
         fits = {
             way: clone(self).set_params(use_context=way == "with").fit(X, Y, rule_matches=rule_matches)
             for way in ("without", "with")

@@ -48,21 +48,24 @@ def _texts(X: Any) -> list[str]:
     return texts
 
 
-def _inputs(X: Any, context_columns: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+def _inputs(X: Any, context_columns: Sequence[str], *, optional: bool = False) -> tuple[list[str], list[list[str]]]:
     """Return the texts of X and, per context column, its values as str ("" when missing).
 
     X is a sequence of texts, or a DataFrame with a ``text`` column (and the
-    context columns, which are required when ``context_columns`` is not empty);
-    runs of white space in context values count as one space.
+    context columns, which are required when ``context_columns`` is not empty,
+    unless ``optional``: then a list of texts, or a DataFrame without them, has
+    them blank); runs of white space in context values count as one space.
     """
     if not isinstance(X, pd.DataFrame):
-        if context_columns:
+        if context_columns and not optional:
             raise ValueError(f"this model uses context columns {', '.join(context_columns)}: give X as a DataFrame")
-        return _texts(X), []
+        texts = _texts(X)
+        return texts, [[""] * len(texts) for _ in context_columns]
     missing = [column for column in ("text", *context_columns) if column not in X.columns]
-    if missing:
+    if missing and (optional is False or "text" in missing):
         raise ValueError(f"X lacks the column(s) {', '.join(missing)}")
-    context = [[" ".join(value.split()) for value in _texts(X[column])] for column in context_columns]
+    blank = [""] * len(X)
+    context = [[" ".join(value.split()) for value in _texts(X[column])] if column in X.columns else blank for column in context_columns]
     return _texts(X["text"]), context
 
 
@@ -93,6 +96,11 @@ class ThemePredictor:
     Not built directly: the base of ``ThemeClassifier``, and the type of a model
     read from the trusted model cache (:func:`tcs_themes.coding.model.model_cache.read_cached_bundle`).
     """
+
+    def _given(self, X: Any) -> tuple[list[str], list[list[str]]]:
+        """The texts of X and its context values; the context is optional when it was chosen in training
+        (``use_context="auto"``, the default preset's question): texts alone are read with it blank."""
+        return _inputs(X, tuple(self.context_columns), optional=getattr(self, "use_context", True) == "auto")
 
     def _check_fitted(self, attribute: str) -> None:
         """Raise if the model has not been fitted (``ThemeClassifier`` raises scikit-learn's ``NotFittedError``)."""
@@ -200,7 +208,7 @@ class ThemePredictor:
         X is as for :meth:`fit`: texts, or a DataFrame with ``text`` and the context columns.
         """
         self._check_fitted("coef_")
-        texts, context = _inputs(X, tuple(self.context_columns))
+        texts, context = self._given(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
         sparse = join_blocks(self._sparse_blocks(texts, rule_matches, context))
@@ -236,7 +244,7 @@ class ThemePredictor:
         """
         weight = float(self.opening_weight_)
         if weight > 0 and self.uses_rules_ and rule_matches is None:
-            rule_matches = self._rule_matches(_inputs(X, tuple(self.context_columns))[0], None)
+            rule_matches = self._rule_matches(self._given(X)[0], None)
         proba = self.predict_proba(X, rule_matches=rule_matches)
         if not len(proba):
             return self.classes_[:0]
@@ -253,7 +261,7 @@ class ThemePredictor:
         their context and the rule matches inside the sentence; a one-sentence text's row is its
         row of ``proba`` (its probabilities as a whole).
         """
-        texts, context = _inputs(X, tuple(self.context_columns))
+        texts, context = self._given(X)
         if self.uses_rules_ and rule_matches is None:
             rule_matches = self._rule_matches(texts, None)
         rows, firsts, first_context, first_matches = opening_inputs(texts, context, rule_matches)
