@@ -100,15 +100,16 @@ def header_names_a_place(header: str) -> bool:
     )
 
 
-def _is_personal_value(value: str, *, given_name_alone: bool = True) -> bool:
-    """A cell that is nothing but personal details ("jo@x.org", "07700 900123", "Jo Bloggs", "Sam"); without
-    ``given_name_alone`` a given name alone does not count (in a column of places: "Barton", "Preston")."""
+def _personal_value(value: str) -> tuple[bool, bool]:
+    """Whether a cell is nothing but personal details ("jo@x.org", "07700 900123", "Jo Bloggs", "Mr [NAME]") other
+    than a given name alone, and whether it is a given name alone ("Sam"; in a column of places "Barton", "Preston")."""
     redacted, count = redact(value)
     if count == 0:  # a given name alone ("Sam"), or a name in lower case ("jo bloggs"), as in a respondent column
-        return (given_name_alone and value.title() in given_names()) or looks_like_full_name(value)
+        full = looks_like_full_name(value)
+        return full, not full and value.title() in given_names()
     for placeholder in PLACEHOLDERS:
         redacted = redacted.replace(placeholder, " ")
-    return not any(char.isalnum() for word in redacted.split() if not is_title(word) for char in word)  # "Mr [NAME]"
+    return not any(char.isalnum() for word in redacted.split() if not is_title(word) for char in word), False
 
 
 def _looks_like_stored_phone(value: object) -> bool:
@@ -118,18 +119,30 @@ def _looks_like_stored_phone(value: object) -> bool:
     )
 
 
-def content_is_personal(values: Iterable[object], *, given_name_alone: bool = True) -> bool:
-    """Whether most non-empty values are personal details (at least :data:`CONTENT_SHARE` of them); without
-    ``given_name_alone`` a given name alone is no detail (a column of places: "Barton", "Preston")."""
-    personal = total = 0
+def _personal_counts(values: Iterable[object]) -> tuple[int, int, int]:
+    """Non-empty values, those that are personal details other than a given name alone, and given names alone."""
+    total = details = names = 0
     for value in values:
         if isinstance(value, str) and value.strip():
             total += 1
-            personal += _is_personal_value(value.strip(), given_name_alone=given_name_alone)
+            detail, name = _personal_value(value.strip())
+            details += detail
+            names += name
         elif isinstance(value, int | float) and not isinstance(value, bool) and value == value:
             total += 1
-            personal += _looks_like_stored_phone(value)
+            details += _looks_like_stored_phone(value)
+    return total, details, names
+
+
+def _most(personal: int, total: int) -> bool:
     return total > 0 and personal >= CONTENT_SHARE * total
+
+
+def content_is_personal(values: Iterable[object], *, given_name_alone: bool = True) -> bool:
+    """Whether most non-empty values are personal details (at least :data:`CONTENT_SHARE` of them); without
+    ``given_name_alone`` a given name alone is no detail (a column of places: "Barton", "Preston")."""
+    total, details, names = _personal_counts(values)
+    return _most(details + names * given_name_alone, total)
 
 
 def decide_column(header: str, values: Sequence[object], keep: Iterable[str] = ()) -> ColumnDecision:
@@ -157,8 +170,9 @@ def decide_column(header: str, values: Sequence[object], keep: Iterable[str] = (
     if header_is_personal(header):
         return ColumnDecision(shown, DROPPED, "its header names a personal detail")
     place = header_names_a_place(header)
-    if content_is_personal(values, given_name_alone=not place):
+    total, details, names = _personal_counts(values)  # each value redacted once
+    if _most(details + names * (not place), total):
         return ColumnDecision(shown, DROPPED, "most of its values are personal details")
-    if place and content_is_personal(values):
+    if place and _most(details + names, total):
         return ColumnDecision(shown, CARRIED, PLACE_REASON)  # "Ward": Barton, Clifton, Preston
     return ColumnDecision(shown, CARRIED, "")
