@@ -81,6 +81,11 @@ class Mail:
     decoding_note: str | None = None
     problem: str | None = None
 
+    @classmethod
+    def unreadable(cls, location: str, problem: str) -> Mail:
+        """A message that cannot be read, at ``location``, and why."""
+        return cls(location, "", None, None, None, "", problem=problem)
+
 
 def _utc(value: object) -> pd.Timestamp | None:
     if value is None:
@@ -193,18 +198,18 @@ def _read_message(raw: bytes, location: str) -> Mail:
     (0.4 ms a part) sees them: each part has one, and few other lines start so.
     """
     if raw.count(b"\n--") > MAX_EMAIL_PARTS:
-        return Mail(location, "", None, None, None, "", problem=_too_many_parts())
+        return Mail.unreadable(location, _too_many_parts())
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
         if not message.get("From"):
-            return Mail(location, "", None, None, None, "", problem=_NOT_AN_EMAIL)
+            return Mail.unreadable(location, _NOT_AN_EMAIL)
         return mail_from_message(message, location, raw)  # type: ignore[arg-type]
     except _DamagedBody:
-        return Mail(location, "", None, None, None, "", problem=f"its body is damaged: it is declared base64 but holds other characters; {_EXPORT}")
+        return Mail.unreadable(location, f"its body is damaged: it is declared base64 but holds other characters; {_EXPORT}")
     except _LongBody as long:
-        return Mail(location, "", None, None, None, "", problem=_long_body(long.args[0]))
+        return Mail.unreadable(location, _long_body(long.args[0]))
     except Exception as error:  # noqa: BLE001 - the email package raises many types on malformed headers
-        return Mail(location, "", None, None, None, "", problem=f"the message cannot be parsed ({type(error).__name__}); {_EXPORT}")
+        return Mail.unreadable(location, f"the message cannot be parsed ({type(error).__name__}); {_EXPORT}")
 
 
 def read_eml(path: Path, source_file: str) -> list[Mail]:
@@ -319,10 +324,10 @@ def _mbox_mails(path: Path, name: str) -> Iterator[Mail]:
                 f"refused: the mailbox has more than {MAX_MBOX_MESSAGES:,} messages; this one and those after it are "
                 "not read: split the mailbox"
             )
-            yield Mail(location, "", None, None, None, "", problem=problem)
+            yield Mail.unreadable(location, problem)
             return
         if size > MAX_EMAIL_BYTES:
-            yield Mail(location, "", None, None, None, "", problem=_too_big(size))
+            yield Mail.unreadable(location, _too_big(size))
         else:
             yield _read_message(raw, location)
 
