@@ -92,6 +92,15 @@ class ColumnType:
             dates=self.dates and bool(values.map(lambda v: isinstance(v, datetime.date)).all()),
         )
 
+    def joined(self, other: ColumnType) -> ColumnType:
+        """This with the values ``other`` saw seen too: ``kind.joined(ColumnType().seen(column)) == kind.seen(column)``."""
+        return ColumnType(
+            values=self.values or other.values,
+            numbers=self.numbers and other.numbers,
+            whole=self.whole and other.whole,
+            dates=self.dates and other.dates,
+        )
+
     @property
     def dtype(self) -> str:
         """``Int64`` or ``float64`` when all values are numbers, ``datetime`` when all are dates, else ``string``."""

@@ -55,21 +55,21 @@ class CommentParts:
 
     def add(self, frame: pd.DataFrame) -> None:
         """Keep ``frame`` as the next part."""
-        carried = [column for column in frame.columns if column not in COMMENT_COLUMNS]
-        for column in carried:
-            self._kinds[column] = self._kinds.get(column, ColumnType()).seen(frame[column])
+        kinds = {column: ColumnType().seen(frame[column]) for column in frame.columns if column not in COMMENT_COLUMNS}
+        for column, kind in kinds.items():
+            self._kinds[column] = self._kinds.get(column, ColumnType()).joined(kind)
         if self.folder is None:
             self._held.append(frame)
         else:
-            self._spill(frame, carried)
+            self._spill(frame, kinds)
         self._count += 1
 
-    def _spill(self, frame: pd.DataFrame, carried: list[str]) -> None:
-        """Write ``frame`` as the next part's file: standard columns conformed, carried columns in every form they may take."""
+    def _spill(self, frame: pd.DataFrame, kinds: dict[str, ColumnType]) -> None:
+        """Write ``frame`` as the next part's file: standard columns conformed, carried columns (``kinds``: what this
+        part's values of each are) in every form they may take."""
         columns: dict[str, pd.Series] = {}
         names: dict[str, dict[str, str]] = {}
-        for number, column in enumerate(carried):
-            kind = ColumnType().seen(frame[column])
+        for number, (column, kind) in enumerate(kinds.items()):
             if kind.values:  # a column with no value in this part is all missing, whatever the table's type
                 forms = _forms(frame[column], kind)
                 names[column] = {form: f"{number}:{form}" for form in forms}
