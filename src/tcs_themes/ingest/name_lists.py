@@ -106,3 +106,10 @@ def given_names() -> frozenset[str]:
         name for name in faker_given_names()
         if name not in common_word_names() and name.lower() not in NEVER_NAMES
     )
+
+
+@functools.cache
+def lone_names() -> frozenset[str]:
+    """Given names taken alone in running text ("thanks to Priya", "Sam's idea"): :func:`given_names` that a
+    locale other than the US one lists (:func:`widely_listed_names`) and that are not :func:`word_like_names`."""
+    return (given_names() & widely_listed_names()) - word_like_names()

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 
 from tcs_themes.ingest.english_words import is_everyday_word
 from tcs_themes.ingest.name_lists import (
-    WORD, faker_given_names, given_names, name_like_words, widely_listed_names, word_like_names,
+    WORD, faker_given_names, given_names, lone_names, name_like_words,
 )
 from tcs_themes.ingest.name_words import (
     ADDRESSED, ADDRESSED_PAIRS, CARERS, CONTRACTIONS, CUES, DETERMINERS, EPONYM_HEADS, FIRM_SIGN_OFFS,
@@ -568,7 +568,7 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     Any given name (and, in English text, a word no list has: "Tendai") with a verb of speech after it ("Then
     Sam said ...", "Rose has said", "Tendai and I") or of talking before it ("I spoke to Priya"); any given
     name after a verb of contact ("ask Jo", "thanks to Bernadette", "helped by Tomasz"). A widely listed given
-    name that is no English word (:func:`widely_listed_names`, not :func:`word_like_names`) also as a possessive
+    name that is no English word (:func:`~tcs_themes.ingest.name_lists.lone_names`) also as a possessive
     ("Sam's idea") or, in English text, inside a sentence ("we met Priya at the desk"), unless a place word is
     beside it ("in Barton", "Barton residents"), or at its start before a verb only people do ("Priya runs the
     club"). Never before a capitalised word ("Florence Park") or after a determiner ("the Podiatric rang"). In
@@ -595,7 +595,7 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
         return None  # "thanks to Florence Park Community Centre", "Sam's Cafe" (not "Priya's house")
     if re.match(r"[ \t]{1,2}\d", words.text[words.spans[index][1] :]):
         return None  # "Winifred 2": a ward, a room
-    trusted = base in given_names() and base not in word_like_names() and base in widely_listed_names()
+    trusted = base in lone_names()
     listed = base in faker_given_names()
     if listed and (_said_after(words, index) or _addressed_before(words, index, talking_only=False)):
         return (index, index + 1)
@@ -643,7 +643,7 @@ def _lower_lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     """A given name in lower case with a verb of speech or talking beside it ("then priya said", "i told
     bernadette"): a widely listed name that is no English word, in English text."""
     name = words.words[index].title()
-    if name not in given_names() or name in word_like_names() or name not in widely_listed_names():
+    if name not in lone_names():
         return None
     if is_everyday_word(name) or not words.english:
         return None  # "sam", "will", "grace": words too
@@ -696,7 +696,7 @@ def _joined_name(words: _Words, index: int) -> tuple[int, int] | None:
     if name >= len(words.words) or (conjunction and not re.fullmatch(r"[ \t]{1,2}", words.gap(name))):
         return None
     base = _as_name(words.words[name])
-    if base not in given_names() or base in word_like_names() or base not in widely_listed_names():
+    if base not in lone_names():
         return None
     if (free := _free_name(words, name)) is not None:
         return free  # "Dr X and Richard Y"
