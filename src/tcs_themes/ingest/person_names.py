@@ -158,24 +158,25 @@ class _Words:
         known = sum(stop or is_everyday_word(word) for word, stop in zip(lower, function_words, strict=True))
         return known > len(lower) / 2 and (any(function_words) or len(lower) < 4)  # a short note: "Great day!"
 
+    def is_capitalised_not_acronym(self, index: int) -> bool:
+        """Whether word ``index`` starts with a capital and is no acronym ("NHS"), unless the whole text shouts."""
+        word = self.words[index]
+        return word[0].isupper() and not (word.isupper() and len(word) > 1 and not self.shouting)
+
     def is_unlisted_name(self, index: int) -> bool:
         """A capitalised word no English word list has, nor a place or organisation word: a name nobody listed
         ("Tendai", "Okonkwo"), if the context says a person is meant and the text is English. Acronyms ("NHS")
         are not."""
-        word = self.words[index]
-        if not word[0].isupper() or (word.isupper() and len(word) > 1 and not self.shouting):
-            return False
-        return _unlisted(word) and self.english
+        return self.is_capitalised_not_acronym(index) and _unlisted(self.words[index]) and self.english
 
     def is_name_like_word(self, index: int) -> bool:
         """A capitalised English word that is written capitalised more often than not and is rare in lower case
         ("Wei", "Chen": :func:`name_like_words`), in English text: a name where a verb of speech or talking says
         so ("Then Wei said"; "Then Housing said" and "Then Mum said" are words)."""
-        word = self.words[index]
-        if not word[0].isupper() or (word.isupper() and len(word) > 1 and not self.shouting):
-            return False
-        lower = word.lower()
-        return lower in name_like_words() and lower not in NEVER_NAMES and self.english
+        lower = self.lower[index]
+        return self.is_capitalised_not_acronym(index) and lower in name_like_words() and lower not in NEVER_NAMES and (
+            self.english
+        )
 
     def is_unlisted_lower(self, index: int) -> bool:
         """A word in lower case that no word list has ("tendai"): a name where the context says so."""
@@ -577,7 +578,7 @@ def _lone_name(words: _Words, index: int) -> tuple[int, int] | None:
     word = words.words[index]
     if word.islower() and not words.loose:
         return _lower_lone_name(words, index)
-    if not word[0].isupper() or (word.isupper() and len(word) > 1 and not words.shouting):
+    if not words.is_capitalised_not_acronym(index):
         return None
     possessive = _possessive(words, index)
     base = _as_name(word[:-2] if possessive else word)
