@@ -236,8 +236,9 @@ _PROFILE_RE = re.compile(
     r"\.(?:com|net|app)/[\w@./%-]{2,80}|\b(?:https?://)?wa\.me/\+?\d{6,15}",
     re.IGNORECASE,
 )
-# An IPv4 address ("81.2.69.160"; checked by the ipaddress module), not a clause number after "section", "para" ...;
-# an IPv6 address (a run of hex digits and colons with "::" or seven colons, checked the same way); a MAC address.
+# An IPv4 address ("81.2.69.160"; each part at most 255, checked by hand so leading zeros count), not a clause number
+# after "section", "para" ...; an IPv6 address (a run of hex digits and colons with "::" or seven colons, checked by
+# the ipaddress module); a MAC address.
 _IPV4_RE = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d]|\.\d)")
 _IPV6_RE = re.compile(r"(?<![\w:])[0-9A-Fa-f:]{2,39}(?:%[\w]{1,15})?(?![\w:])")
 _MAC_RE = re.compile(r"\b[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\b")
@@ -547,8 +548,8 @@ def _handle(match: re.Match[str], text: str) -> str:
 
 
 def _ip(match: re.Match[str]) -> str:
-    """An IP address the ipaddress module accepts (IPv6 with "::" or all eight groups), not a clause number
-    ("section 1.2.3.4")."""
+    """An IPv4 address of parts up to 255, or an IPv6 address the ipaddress module accepts ("::" or all eight
+    groups); not a clause number ("section 1.2.3.4")."""
     found = match.group()
     if "." in found and _CLAUSE_WORDS.search(match.string, 0, match.start()):
         return found
