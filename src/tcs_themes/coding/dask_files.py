@@ -34,7 +34,7 @@ from tcs_themes.coding.analyst_codes import code_table
 from tcs_themes.coding.dask_cluster import CoderRecipe, code_with_worker_coder, release_coder, send_coder
 from tcs_themes.coding.stream import (
     OUTPUT_NAMES, TEXT_COLUMN, CodingSummary, EncodedBatch, coded_schema, encode_batch, finished, first_row, ingested_comments,
-    prepared_chunk, read_csv_table, replace_output, split_inputs, unreadable_table,
+    prepared_chunk, read_csv_table, refused_table, replace_output, split_inputs, unreadable_table,
 )
 from tcs_themes.errors import CodingInputError, InputFileError, TcsError
 from tcs_themes.formulas import restore_frame
@@ -86,7 +86,7 @@ def table_pieces(path: Path) -> list[Piece]:
     try:
         opened = open_parquet(path)  # the footers checked against the limits first
     except InputFileError as error:
-        raise CodingInputError(error.path, error.problem, error.where) from None
+        raise refused_table(error) from None
     for file, parquet in zip(parquet_files(path), opened, strict=True):
         metadata = parquet.metadata
         for group in range(metadata.num_row_groups):
@@ -102,7 +102,7 @@ def _empty_table(path: Path) -> pd.DataFrame:
             return pq.ParquetFile(parquet_files(path)[0]).schema_arrow.empty_table().to_pandas()
         return restore_frame(read_csv_table(path, nrows=0))
     except InputFileError as error:  # over a limit (read_csv_table reads within them)
-        raise CodingInputError(error.path, error.problem, error.where) from None
+        raise refused_table(error) from None
     except (OSError, ValueError, UnicodeDecodeError, IndexError, pa.ArrowException) as error:
         raise unreadable_table(path, error) from None
 
@@ -117,7 +117,7 @@ def read_piece(piece: Piece, column: str, context_columns: Sequence[str]) -> pd.
         else:
             chunk = pq.ParquetFile(piece.file).read_row_group(piece.row_group).to_pandas()
     except InputFileError as error:  # over a limit (read_csv_table reads within them)
-        raise CodingInputError(error.path, error.problem, error.where) from None
+        raise refused_table(error) from None
     except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as error:
         raise unreadable_table(table, error) from None
     return prepared_chunk(chunk, table, column, context_columns, piece.first_row)

@@ -193,8 +193,7 @@ class HybridCoder(EstimatorParams):
         """The context columns a comments table may lack (its comments are then coded with them blank): those of
         a classifier that chose its context inside the training data (``use_context="auto"``, the default
         preset's question)."""
-        model = getattr(self, "model_", None) or self.model
-        return self.context_columns if getattr(model, "use_context", True) == "auto" else ()
+        return self._optional_of(getattr(self, "model_", None) or self.model)
 
     @property
     def required_context_columns(self) -> tuple[str, ...]:
@@ -205,6 +204,11 @@ class HybridCoder(EstimatorParams):
     def _context_of(self, model: Any) -> tuple[str, ...]:
         """The context columns ``model`` reads (none when only the rules code)."""
         return () if self.method == "rules" else tuple(getattr(model, "context_columns", ()) or ())
+
+    def _optional_of(self, model: Any) -> tuple[str, ...]:
+        """The context columns ``model`` reads that a table may lack: all of them when it chose its context in
+        training (``use_context="auto"``), else none."""
+        return self._context_of(model) if getattr(model, "use_context", True) == "auto" else ()
 
     def inputs(self, comments: pd.DataFrame, text_column: str = "text") -> list[str] | pd.DataFrame:
         """Return what to give :meth:`code` (or ``fit``, ``predict``) for the rows of a comments table.
@@ -233,8 +237,8 @@ class HybridCoder(EstimatorParams):
     def _split(self, X: Sequence[str] | pd.DataFrame, model: Any) -> tuple[list[str], pd.DataFrame | None]:
         """Return X's prepared texts and, when ``model`` reads context columns, X's context (one row per text)."""
         columns = self._context_of(model)
-        optional = columns if getattr(model, "use_context", True) == "auto" else ()
-        if not isinstance(X, pd.DataFrame) and columns and len(optional) == len(columns):
+        optional = self._optional_of(model)
+        if not isinstance(X, pd.DataFrame) and optional:
             X = pd.DataFrame({"text": list(X)})  # texts alone: the optional context is blank
         if isinstance(X, pd.DataFrame):
             if "text" not in X.columns:

@@ -189,6 +189,11 @@ def unreadable_table(path: Path, error: Exception) -> CodingInputError:
     return CodingInputError(str(path), f"cannot read it as a table ({type(error).__name__})")
 
 
+def refused_table(error: InputFileError) -> CodingInputError:
+    """The error for a table a reader refused (over a limit, say): its message, as a coding input's error."""
+    return CodingInputError(error.path, error.problem, error.where)
+
+
 def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
     """The rows of the table ``path`` in chunks; a Parquet table's footers checked first
     (:func:`tcs_themes.tables.open_parquet`), a CSV read within the limits, its rows too."""
@@ -209,7 +214,7 @@ def _table_chunks(path: Path, batch_size: int) -> Iterator[pd.DataFrame]:
                     raise CodingInputError(str(path), f"the file has more than {MAX_ROWS:,} rows; split it")
                 yield restore_frame(chunk)
     except InputFileError as error:
-        raise CodingInputError(error.path, error.problem, error.where) from None
+        raise refused_table(error) from None
     except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException) as error:
         raise unreadable_table(path, error) from None
 

@@ -209,6 +209,10 @@ class ThemePredictor:
         """
         self._check_fitted("coef_")
         texts, context = self._given(X)
+        return self._scores(texts, context, rule_matches)
+
+    def _scores(self, texts: list[str], context: list[list[str]], rule_matches: Any) -> np.ndarray:
+        """:meth:`decision_function` of texts and context values already read from X (model fitted)."""
         if not texts:
             return np.zeros((0, len(self.classes_)))
         sparse = join_blocks(self._sparse_blocks(texts, rule_matches, context))
@@ -220,7 +224,13 @@ class ThemePredictor:
 
     def predict_proba(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
         """Return each theme's calibrated probability for each text, shape (n, k), columns ``classes_``."""
-        scores = self.decision_function(X, rule_matches=rule_matches)
+        self._check_fitted("coef_")
+        texts, context = self._given(X)
+        return self._proba(texts, context, rule_matches)
+
+    def _proba(self, texts: list[str], context: list[list[str]], rule_matches: Any) -> np.ndarray:
+        """:meth:`predict_proba` of texts and context values already read from X."""
+        scores = self._scores(texts, context, rule_matches)
         return sigmoid(scores, self.sigmoid_[:, 0], self.sigmoid_[:, 1])
 
     def predict(self, X: Any, *, rule_matches: Any = None) -> np.ndarray:
@@ -243,13 +253,15 @@ class ThemePredictor:
         the power to maximise macro-F1 of the main theme, the weight its accuracy).
         """
         weight = float(self.opening_weight_)
+        self._check_fitted("coef_")
+        texts, context = self._given(X)
         if weight > 0 and self.uses_rules_ and rule_matches is None:
-            rule_matches = self._rule_matches(self._given(X)[0], None)
-        proba = self.predict_proba(X, rule_matches=rule_matches)
+            rule_matches = self._rule_matches(texts, None)
+        proba = self._proba(texts, context, rule_matches)
         if not len(proba):
             return self.classes_[:0]
         if weight > 0:
-            proba = proba + weight * self.opening_proba(X, proba, rule_matches=rule_matches)
+            proba = proba + weight * self._opening_proba(texts, context, proba, rule_matches)
         prior = np.maximum(self.support_ + self.weak_support_, 1).astype(np.float64)
         return self.classes_[(proba / prior**self.primary_prior_power_).argmax(axis=1)]
 
@@ -262,19 +274,19 @@ class ThemePredictor:
         row of ``proba`` (its probabilities as a whole).
         """
         texts, context = self._given(X)
+        return self._opening_proba(texts, context, proba, rule_matches)
+
+    def _opening_proba(
+        self, texts: list[str], context: list[list[str]], proba: np.ndarray, rule_matches: Any
+    ) -> np.ndarray:
+        """:meth:`opening_proba` of texts and context values already read from X."""
         if self.uses_rules_ and rule_matches is None:
             rule_matches = self._rule_matches(texts, None)
         rows, firsts, first_context, first_matches = opening_inputs(texts, context, rule_matches)
         first = np.array(proba, dtype=np.float64, copy=True)
         if len(rows):
-            first[rows] = self.predict_proba(self._as_input(firsts, first_context), rule_matches=first_matches)
+            first[rows] = self._proba(firsts, first_context, first_matches)
         return first
-
-    def _as_input(self, texts: list[str], context: list[list[str]]) -> Any:
-        """The model's input X for these texts and context values: the texts, or a DataFrame of them."""
-        if not self.context_columns:
-            return texts
-        return pd.DataFrame({"text": texts, **dict(zip(self.context_columns, context))})
 
     def explain(
         self, X: Any, top: int = 5, *, mask: np.ndarray | None = None, rule_matches: Any = None
