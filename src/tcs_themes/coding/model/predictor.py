@@ -62,7 +62,7 @@ def _inputs(X: Any, context_columns: Sequence[str], *, optional: bool = False) -
         texts = _texts(X)
         return texts, [[""] * len(texts) for _ in context_columns]
     missing = [column for column in ("text", *context_columns) if column not in X.columns]
-    if missing and (optional is False or "text" in missing):
+    if missing and (not optional or "text" in missing):
         raise ValueError(f"X lacks the column(s) {', '.join(missing)}")
     blank = [""] * len(X)
     context = [[" ".join(value.split()) for value in _texts(X[column])] if column in X.columns else blank for column in context_columns]
