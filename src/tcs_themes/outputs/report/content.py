@@ -362,7 +362,7 @@ def _covers(codebook: Codebook, theme_id: str) -> list[Block]:
     description = codebook.theme(theme_id).description.strip().rstrip(".") if theme_id in codebook.ids else ""
     if not description:
         return []
-    return [Paragraph(f"What the theme covers: {description[0].lower() + description[1:] if description[1:2].islower() else description}.")]
+    return [Paragraph(f"What the theme covers: {narrative.lower_first(description)}.")]
 
 
 def _inputs_table(rows: list[tuple[str, str]]) -> TableBlock:

@@ -157,6 +157,12 @@ def in_sentence(name: str) -> str:
     return name.lower() if name[1:].islower() else name
 
 
+def lower_first(text: str) -> str:
+    """``text`` with its first letter lowered to follow on mid-sentence, unless its second letter is a capital too
+    (``"Money for..."`` -> ``"money for..."``, ``"NHS..."`` as it is)."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
 def strand_label(strand: str, strand_names: dict[str, str]) -> str:
     """``"Strand 3 (Locality conversations)"`` when described, else the label."""
     return f"{strand} ({strand_names[strand]})" if strand_names.get(strand) else strand
@@ -298,8 +304,7 @@ def less_common_line(row: pd.Series, codebook: Codebook, phrases: list[str] | No
     """One line about a less common theme: what people said (their distinguishing phrases), else the codebook's description."""
     theme = codebook.theme(str(row["theme_id"])) if str(row["theme_id"]) in codebook.ids else None
     description = theme.description.rstrip(".") if theme is not None else ""
-    if description[1:2].islower():
-        description = description[0].lower() + description[1:]
+    description = lower_first(description)
     if phrases:
         description = "people spoke of " + quoted(phrases)
     about = f": {description}" if description else ""
