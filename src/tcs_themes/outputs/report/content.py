@@ -28,7 +28,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
-from tcs_themes.outputs.charts import slug, strand_title
+from tcs_themes.outputs.charts import OUTSIDE_STRANDS, group_title, slug, strand_title
 from tcs_themes.outputs.coded_digest import CodedDigest, coded_digest
 from tcs_themes.outputs.published import (
     CODE_SOURCE_HEADINGS,
@@ -554,8 +554,7 @@ def _strand_section(
         ]
     else:
         blocks = [Paragraph(intro + " None of them was coded with a theme.")]
-    title = "Emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, names)
-    blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {title[0].lower() + title[1:] if strand == NO_STRAND else title}.")
+    blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {group_title(strand, names)}.")
     sessions = context.digest.strand_sessions
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
@@ -581,6 +580,7 @@ def _strand_section(
         )  # fmt: skip
         heading = "Conclusions from the emails" if strand == NO_STRAND else f"Conclusions for {strand}"
         children.append(Section(heading, [Bullets(points)], anchor=f"{slug(strand)}-conclusions"))
+    title = OUTSIDE_STRANDS.capitalize() if strand == NO_STRAND else strand_title(strand, names)
     return Section(title, blocks, children, anchor=slug(strand))
 
 
