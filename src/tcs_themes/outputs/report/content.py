@@ -192,15 +192,15 @@ def _quotes_block(
     quote used again.
     """
     chosen = quotes[(quotes["scope"] == scope) & (quotes["theme_id"] == theme_id)].sort_values("quote_rank")
-    pool = candidates.iloc[:0]
-    if not candidates.empty:
-        pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
-        if scope != ALL_DISCUSSIONS:
-            pool = pool[(group_labels(pool, "strand") == scope).to_numpy()]
     if chosen.empty:
         return None
     fresh = chosen[~chosen["comment_id"].astype(str).isin(used)]
     if fresh.empty:
+        pool = candidates.iloc[:0]
+        if not candidates.empty:
+            pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
+            if scope != ALL_DISCUSSIONS:
+                pool = pool[(group_labels(pool, "strand") == scope).to_numpy()]
         fresh = best_first(pool, theme_id).head(1) if not pool.empty else chosen.head(1)
     used.update(fresh["comment_id"].astype(str))
     return Quotes([_quote(row, questions) for row in fresh.itertuples(index=False)])
