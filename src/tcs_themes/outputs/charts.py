@@ -263,6 +263,15 @@ def strand_title(strand: str, strand_names: dict[str, str] | None) -> str:
     return f"{strand} - {description}" if description else strand
 
 
+#: How a chart title or caption names the comments with no strand (emails...), mid-sentence.
+OUTSIDE_STRANDS = "emails and other comments outside the strands"
+
+
+def group_title(strand: str, strand_names: dict[str, str] | None) -> str:
+    """:func:`strand_title`, or :data:`OUTSIDE_STRANDS` for the comments with no strand: as a theme chart's title names them."""
+    return OUTSIDE_STRANDS if strand == NO_STRAND else strand_title(strand, strand_names)
+
+
 def draw_charts(
     counts: ThemeCounts,
     directory: str | Path,
@@ -298,8 +307,7 @@ def draw_charts(
         )
     }
     for strand, table in counts.by_strand.groupby("strand", sort=False):
-        group = "emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, strand_names)
-        figures[f"themes_{slug(strand)}"] = ranked_theme_chart(table, title=f"Most common themes: {group}", top=top)
+        figures[f"themes_{slug(strand)}"] = ranked_theme_chart(table, title=f"Most common themes: {group_title(strand, strand_names)}", top=top)
     coded = counts.by_strand[(counts.by_strand["theme_id"] != UNCODED) & (counts.by_strand["main_comments"] > 0)]
     if not coded.empty:  # with nothing coded there is no theme to compare
         figures["strand_heatmap"] = strand_heatmap(

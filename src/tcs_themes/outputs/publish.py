@@ -11,12 +11,13 @@ import pandas as pd
 
 from tcs_themes.analysis.counts import ThemeCounts, count_all
 from tcs_themes.analysis.quotes import quote_candidates, quotes_by_scope
+from tcs_themes.analysis.special_category import special_categories
 from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
 from tcs_themes.outputs.charts import draw_charts
-from tcs_themes.outputs.coded_digest import CodedDigest, coded_digest
+from tcs_themes.outputs.coded_digest import CodedDigest, DigestTally
 from tcs_themes.outputs.report import build_report, write_report
 from tcs_themes.outputs.reproducible import generation_date
 from tcs_themes.outputs.report.notes import apply_notes, quote_choices, read_notes, write_draft_notes
@@ -119,9 +120,14 @@ def publish(
     if edited:  # the notes' quote choices add to the settings'
         chosen = quote_choices(edited)
         settings = replace(settings, **{kind: (*getattr(settings, kind), *ids) for kind, ids in chosen.items()})
+    # each comment scanned for special-category details once, for the candidates and the digest alike
+    special = special_categories(coded["text"]) if candidates is None and digest is None else None
     if candidates is None:  # found once, for the quotes and the report
-        candidates = quote_candidates(coded, approved=settings.approve, banned=settings.ban)
-    digest = digest if digest is not None else coded_digest([coded], codebook, approved=settings.approve)
+        candidates = quote_candidates(coded, approved=settings.approve, banned=settings.ban, special=special)
+    if digest is None:
+        tally = DigestTally(codebook, approved=settings.approve)
+        tally.add(coded, special)
+        digest = tally.digest()
     quotes = quotes_by_scope(
         coded, codebook, n=n_quotes, approved=settings.approve, pinned=settings.pin, banned=settings.ban, candidates=candidates,
         strands=digest.strands,

@@ -28,7 +28,7 @@ from tcs_themes.codebook.model import Codebook
 from tcs_themes.config import ReportSettings
 from tcs_themes.ingest.exercises import Exercises
 from tcs_themes.ingest.register import SessionRegister
-from tcs_themes.outputs.charts import slug, strand_title
+from tcs_themes.outputs.charts import OUTSIDE_STRANDS, group_title, slug, strand_title
 from tcs_themes.outputs.coded_digest import CodedDigest, coded_digest
 from tcs_themes.outputs.published import (
     CODE_SOURCE_HEADINGS,
@@ -192,15 +192,15 @@ def _quotes_block(
     quote used again.
     """
     chosen = quotes[(quotes["scope"] == scope) & (quotes["theme_id"] == theme_id)].sort_values("quote_rank")
-    pool = candidates.iloc[:0]
-    if not candidates.empty:
-        pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
-        if scope != ALL_DISCUSSIONS:
-            pool = pool[(group_labels(pool, "strand") == scope).to_numpy()]
     if chosen.empty:
         return None
     fresh = chosen[~chosen["comment_id"].astype(str).isin(used)]
     if fresh.empty:
+        pool = candidates.iloc[:0]
+        if not candidates.empty:
+            pool = candidates[(candidates["primary_theme"] == theme_id) & ~candidates["comment_id"].astype(str).isin(used)]
+            if scope != ALL_DISCUSSIONS:
+                pool = pool[(group_labels(pool, "strand") == scope).to_numpy()]
         fresh = best_first(pool, theme_id).head(1) if not pool.empty else chosen.head(1)
     used.update(fresh["comment_id"].astype(str))
     return Quotes([_quote(row, questions) for row in fresh.itertuples(index=False)])
@@ -362,7 +362,7 @@ def _covers(codebook: Codebook, theme_id: str) -> list[Block]:
     description = codebook.theme(theme_id).description.strip().rstrip(".") if theme_id in codebook.ids else ""
     if not description:
         return []
-    return [Paragraph(f"What the theme covers: {description[0].lower() + description[1:] if description[1:2].islower() else description}.")]
+    return [Paragraph(f"What the theme covers: {narrative.lower_first(description)}.")]
 
 
 def _inputs_table(rows: list[tuple[str, str]]) -> TableBlock:
@@ -554,8 +554,7 @@ def _strand_section(
         ]
     else:
         blocks = [Paragraph(intro + " None of them was coded with a theme.")]
-    title = "Emails and other comments outside the strands" if strand == NO_STRAND else strand_title(strand, names)
-    blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {title[0].lower() + title[1:] if strand == NO_STRAND else title}.")
+    blocks += _figure(charts, f"themes_{slug(strand)}", f"Most common themes: {group_title(strand, names)}.")
     sessions = context.digest.strand_sessions
     children = []
     for row in ranked.head(detailed).itertuples(index=False):
@@ -581,6 +580,7 @@ def _strand_section(
         )  # fmt: skip
         heading = "Conclusions from the emails" if strand == NO_STRAND else f"Conclusions for {strand}"
         children.append(Section(heading, [Bullets(points)], anchor=f"{slug(strand)}-conclusions"))
+    title = OUTSIDE_STRANDS.capitalize() if strand == NO_STRAND else strand_title(strand, names)
     return Section(title, blocks, children, anchor=slug(strand))
 
 

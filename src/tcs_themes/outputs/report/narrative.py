@@ -151,6 +151,18 @@ def quoted(phrases: list[str]) -> str:
     return join([f"\u201c{p}\u201d" for p in phrases])
 
 
+def in_sentence(name: str) -> str:
+    """A theme or sub-theme name as it reads mid-sentence: ``"Cost of living"`` -> ``"cost of living"``, while a
+    name with capitals after its first letter (``"NHS services"``, ``"4Ps"``) keeps them."""
+    return name.lower() if name[1:].islower() else name
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter lowered to follow on mid-sentence, unless its second letter is a capital too
+    (``"Money for..."`` -> ``"money for..."``, ``"NHS..."`` as it is)."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
 def strand_label(strand: str, strand_names: dict[str, str]) -> str:
     """``"Strand 3 (Locality conversations)"`` when described, else the label."""
     return f"{strand} ({strand_names[strand]})" if strand_names.get(strand) else strand
@@ -206,7 +218,7 @@ def theme_paragraph(
         )
     subs = counts.subthemes[(counts.subthemes["theme_id"] == theme_id) & (counts.subthemes["comments"] > 0)]
     if not subs.empty:
-        parts = [f"{s.lower() if s[1:].islower() else s} ({plural(int(n), 'comment')})" for s, n in zip(subs["subtheme"], subs["comments"], strict=True)]
+        parts = [f"{in_sentence(s)} ({plural(int(n), 'comment')})" for s, n in zip(subs["subtheme"], subs["comments"], strict=True)]
         with_sub = int(subs["theme_with_subtheme"].iloc[0])
         two = " (some were given two)" if int(subs["comments"].sum()) > with_sub else ""
         sentences.append(
@@ -292,8 +304,7 @@ def less_common_line(row: pd.Series, codebook: Codebook, phrases: list[str] | No
     """One line about a less common theme: what people said (their distinguishing phrases), else the codebook's description."""
     theme = codebook.theme(str(row["theme_id"])) if str(row["theme_id"]) in codebook.ids else None
     description = theme.description.rstrip(".") if theme is not None else ""
-    if description[1:2].islower():
-        description = description[0].lower() + description[1:]
+    description = lower_first(description)
     if phrases:
         description = "people spoke of " + quoted(phrases)
     about = f": {description}" if description else ""
@@ -386,7 +397,7 @@ def missing_count(summary: pd.DataFrame, n_comments: int) -> str:
 
 def _missing_about(summary: pd.DataFrame, top: int) -> str:
     named = summary[summary["theme_id"] != UNCODED].head(top)
-    parts = [f"{t.lower() if t[1:].islower() else t} ({plural(n, 'comment')})" for t, n in zip(named["theme"], named["comments"], strict=True)]
+    parts = [f"{in_sentence(t)} ({plural(n, 'comment')})" for t, n in zip(named["theme"], named["comments"], strict=True)]
     return f", most often about {join(parts)}" if parts else ""
 
 
@@ -467,16 +478,16 @@ def strand_conclusions(
             f"(the largest rise was {lifted['theme']}: {percent(lifted['main_share'])} here against {percent(overall_share)} overall)."
         )
     if gaps:
-        parts = [t.lower() if t[1:].islower() else t for t in gaps]
+        parts = [in_sentence(t) for t in gaps]
         points.append(f"What {'they' if many else 'it'} said was missing was mostly about {join(parts)}.")
     return points
 
 
 def theme_recommendation(name: str, n: int, phrases: list[str], subtheme: tuple[str, int] | None) -> str:
     """A draft recommendation from one theme's findings, with the counts behind it."""
-    text = f"Respond to what {plural(n, 'comment')} said about {name.lower() if name[1:].islower() else name}"
+    text = f"Respond to what {plural(n, 'comment')} said about {in_sentence(name)}"
     if subtheme is not None and subtheme[0].casefold() != name.casefold():  # not "accessible formats: accessible formats"
-        sub = subtheme[0].lower() if subtheme[0][1:].islower() else subtheme[0]
+        sub = in_sentence(subtheme[0])
         text += f", the largest sub-theme being {sub} ({plural(subtheme[1], 'comment')})"
     if phrases:
         text += f"; they spoke of {quoted(phrases[:3])}"
@@ -486,7 +497,7 @@ def theme_recommendation(name: str, n: int, phrases: list[str], subtheme: tuple[
 def missing_recommendation(row) -> str:
     """A draft recommendation to add what people said was missing, with the count behind it."""
     about = f" ({quoted(str(row.key_phrases).split('; '))})" if row.key_phrases else ""
-    return f"Say more about {row.theme.lower() if row.theme[1:].islower() else row.theme}{about}: {plural(int(row.comments), 'comment')} said it was missing or needed more focus."
+    return f"Say more about {in_sentence(row.theme)}{about}: {plural(int(row.comments), 'comment')} said it was missing or needed more focus."
 
 
 def exercise_paragraph(exercises: Exercises) -> str:
